@@ -1,0 +1,63 @@
+# Lentera: `make run` serves the app, `make test` runs the whole suite.
+# Both create .venv, install the pinned requirements, compile the
+# translations and prepare instance/ on a fresh machine, and are idempotent.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PYTEST_ARGS ?=
+
+TRANSLATIONS := wbs_app/translations
+PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+.PHONY: run test install install-dev translations translations-update instance migrate lint typecheck bench clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+%.mo: %.po $(VENV)/.installed
+	$(VENV)/bin/pybabel compile --statistics -i $< -o $@
+
+translations: $(MO_FILES)
+
+# Re-extract the messages and merge them into the catalogues (for translators).
+translations-update: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --omit-header -o $(TRANSLATIONS)/messages.pot .
+	$(VENV)/bin/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-location --no-fuzzy-matching
+
+instance: $(VENV)/.installed
+	$(PY) config.py init
+
+migrate: instance translations
+	$(VENV)/bin/flask --app wsgi wbs db-upgrade
+
+run: migrate
+	WBS_ENV=$${WBS_ENV:-development} WBS_TLS=$${WBS_TLS:-false} HOST=$(HOST) PORT=$(PORT) \
+		$(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
+
+test: install-dev translations instance
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+
+typecheck: install-dev
+	$(VENV)/bin/mypy
+
+bench: install-dev
+	$(PY) -m bench all
+
+clean:
+	rm -rf $(VENV) $(MO_FILES) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,231 @@
+"""Typed configuration for Lentera.
+
+Settings come, in rising order of precedence, from the production defaults
+below, ``instance/config.py`` (written once by ``flask --app wsgi wbs init``
+with generated secrets), environment variables prefixed ``WBS_`` and finally
+the mapping handed to ``create_app`` (tests). Defaults are the production
+values so that forgetting a setting never weakens a deployment; secrets have
+no default at all, and ``validate`` refuses to start without strong ones.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import secrets
+import types
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, get_type_hints
+
+ENV_PREFIX = "WBS_"
+ENVIRONMENTS = ("production", "development", "test")
+MIN_SECRET_BYTES = 32
+MiB = 1024 * 1024
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unusable; the message names the setting, never its value."""
+
+
+@dataclasses.dataclass
+class Settings:
+    """Every setting the application reads, with its production default.
+
+    Field names are the Flask config keys; the environment variable is the
+    same name with the ``WBS_`` prefix (``WBS_DATABASE_URL``).
+    """
+
+    ENV: str = "production"
+    # Secrets: no default. SECRET_KEY signs CSRF tokens; INSTALLATION_SALT is
+    # the installation-wide Argon2 salt for receipts and invitation codes and
+    # must never change once a report exists (every receipt depends on it).
+    SECRET_KEY: str = ""
+    INSTALLATION_SALT: str = ""
+    # Empty means the embedded SQLite database in the instance folder.
+    DATABASE_URL: str = ""
+    SQLITE_BUSY_TIMEOUT_MS: int = 10_000
+    # Argon2id cost for staff passwords, receipts and invitation codes:
+    # RFC 9106 second recommended profile (t=3, m=64 MiB, p=4).
+    ARGON2_TIME_COST: int = 3
+    ARGON2_MEMORY_KIB: int = 65_536
+    ARGON2_PARALLELISM: int = 4
+    # Request limits: the body as a whole, and what Werkzeug may hold in
+    # memory for ordinary (non-file) form fields.
+    MAX_CONTENT_LENGTH: int = 512 * MiB
+    MAX_FORM_MEMORY_SIZE: int = 256 * 1024
+    MAX_FORM_PARTS: int = 64
+    MAX_UPLOAD_BYTES: int = 100 * MiB
+    LANGUAGES: tuple[str, ...] = ("id", "en")
+    DEFAULT_LANGUAGE: str = "id"
+    # Deadlines in days (DOMAIN.md), editable later by administrators.
+    DEADLINE_ACKNOWLEDGE_DAYS: int = 7
+    DEADLINE_VERIFICATION_DAYS: int = 14
+    DEADLINE_FEEDBACK_DAYS: int = 90
+    DEADLINE_RESPONDENT_DAYS: int = 14
+    # Served over TLS (sets HSTS and Secure cookies); off only for local
+    # development on loopback.
+    TLS: bool = True
+
+    @property
+    def argon2(self) -> tuple[int, int, int]:
+        return (self.ARGON2_TIME_COST, self.ARGON2_MEMORY_KIB, self.ARGON2_PARALLELISM)
+
+
+_WEAK_SECRETS = {"", "changeme", "secret", "dev", "development", "test", "password"}
+
+
+def _coerce(name: str, raw: Any, target: Any) -> Any:
+    """Turn an environment string (or a Python value) into the field's type."""
+    if target is bool:
+        if isinstance(raw, bool):
+            return raw
+        text = str(raw).strip().lower()
+        if text in {"1", "true", "yes", "on"}:
+            return True
+        if text in {"0", "false", "no", "off"}:
+            return False
+        raise ConfigError(f"{name} must be true or false")
+    if target is int:
+        if isinstance(raw, bool):
+            raise ConfigError(f"{name} must be a whole number")
+        try:
+            return int(raw)
+        except (TypeError, ValueError):
+            raise ConfigError(f"{name} must be a whole number") from None
+    if isinstance(target, types.GenericAlias) and target.__origin__ is tuple:
+        if isinstance(raw, str):
+            return tuple(part.strip() for part in raw.split(",") if part.strip())
+        return tuple(raw)
+    if target is str:
+        if not isinstance(raw, str):
+            raise ConfigError(f"{name} must be text")
+        return raw
+    raise ConfigError(f"{name} has an unsupported type")
+
+
+def _read_instance_file(path: Path) -> dict[str, Any]:
+    """Execute ``instance/config.py`` the way Flask's ``from_pyfile`` does."""
+    if not path.exists():
+        return {}
+    namespace: dict[str, Any] = {"__file__": str(path)}
+    exec(compile(path.read_bytes(), str(path), "exec"), namespace)  # noqa: S102 - operator's own file
+    return {key: value for key, value in namespace.items() if key.isupper()}
+
+
+def load_settings(
+    instance_path: Path,
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Merge defaults, the instance file, the environment and overrides.
+
+    Keys of ``overrides`` that are not settings are left for the caller (they
+    are plain Flask options such as ``TESTING``).
+    """
+    environ = os.environ if environ is None else environ
+    hints = get_type_hints(Settings)
+    fields = {f.name for f in dataclasses.fields(Settings)}
+    merged: dict[str, Any] = {}
+    for key, value in _read_instance_file(instance_path / "config.py").items():
+        if key in fields:
+            merged[key] = value
+    for key, value in environ.items():
+        if key.startswith(ENV_PREFIX) and key[len(ENV_PREFIX) :] in fields:
+            merged[key[len(ENV_PREFIX) :]] = value
+    for key, value in (overrides or {}).items():
+        if key in fields:
+            merged[key] = value
+    values = {key: _coerce(key, value, hints[key]) for key, value in merged.items()}
+    return Settings(**values)
+
+
+def _secret_is_weak(value: str) -> bool:
+    """A secret must carry at least 256 bits: 64 hex digits or 43+ urlsafe chars."""
+    if value.strip().lower() in _WEAK_SECRETS:
+        return True
+    try:
+        raw = bytes.fromhex(value)
+    except ValueError:
+        raw = value.encode("utf-8")
+        if len(set(value)) < 16:
+            return True
+        return len(raw) < (MIN_SECRET_BYTES * 4) // 3
+    return len(raw) < MIN_SECRET_BYTES or len(set(raw)) < 8
+
+
+def validate(settings: Settings) -> None:
+    """Refuse to run with settings that would weaken a deployment."""
+    if settings.ENV not in ENVIRONMENTS:
+        raise ConfigError("ENV must be one of " + ", ".join(ENVIRONMENTS))
+    for name in ("SECRET_KEY", "INSTALLATION_SALT"):
+        value = getattr(settings, name)
+        if not value:
+            raise ConfigError(
+                f"{name} is missing: run `flask --app wsgi wbs init` to generate instance/config.py"
+            )
+        if settings.ENV != "test" and _secret_is_weak(value):
+            raise ConfigError(f"{name} is too weak: use 32 random bytes (64 hex digits)")
+    if settings.ENV == "production":
+        if not _argon2_at_least_rfc9106(settings):
+            raise ConfigError("Argon2 parameters are below RFC 9106's second recommended profile")
+        if not settings.TLS:
+            raise ConfigError("TLS may be switched off only with ENV=development")
+    if settings.DEFAULT_LANGUAGE not in settings.LANGUAGES:
+        raise ConfigError("DEFAULT_LANGUAGE must be one of LANGUAGES")
+
+
+def _argon2_at_least_rfc9106(settings: Settings) -> bool:
+    return (
+        settings.ARGON2_TIME_COST >= 3
+        and settings.ARGON2_MEMORY_KIB >= 65_536
+        and settings.ARGON2_PARALLELISM >= 4
+    )
+
+
+def write_instance_config(instance_path: Path) -> bool:
+    """Create ``instance/config.py`` with fresh secrets, mode 0600; never overwrite.
+
+    Returns whether a file was written. The file is created with O_EXCL so two
+    concurrent first starts cannot produce two different installation salts.
+    """
+    instance_path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = instance_path / "config.py"
+    body = (
+        "# Generated by `flask --app wsgi wbs init`. Keep private (mode 0600) and back it up:\n"
+        "# without INSTALLATION_SALT no receipt or invitation code can be opened again.\n"
+        f"SECRET_KEY = {secrets.token_hex(32)!r}\n"
+        f"INSTALLATION_SALT = {secrets.token_hex(32)!r}\n"
+    )
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return False
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(body)
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python config.py init``: create the instance folder and its secrets once.
+
+    This runs before the app can start (the app refuses to start without the
+    secrets it creates), which is why it is not a ``flask`` command.
+    """
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    if not args or args[0] != "init":
+        print("usage: python config.py init", file=sys.stderr)
+        return 2
+    explicit = os.environ.get(ENV_PREFIX + "INSTANCE_PATH")
+    instance_path = Path(explicit) if explicit else Path(__file__).resolve().parent / "instance"
+    if write_instance_config(instance_path):
+        print(f"created {instance_path / 'config.py'} with new secrets (mode 0600)")
+    else:
+        print(f"{instance_path / 'config.py'} exists; secrets kept")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

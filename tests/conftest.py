@@ -1,0 +1,175 @@
+"""Shared fixtures: an app per test on a freshly migrated database.
+
+SQLite by default: the schema is migrated once per session into a template
+file that each test copies. With ``WBS_TEST_DATABASE_URL`` (``.ci/run`` points
+it at the local PostgreSQL) the same suite runs there: migrated once, and every
+table emptied after each test.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from wbs_app import create_app
+from wbs_app.db import Base, Database, app_database, make_engine
+from wbs_app.migrate import upgrade
+from wbs_app.services.catalogue import ensure_default_categories
+
+POSTGRES_URL = os.environ.get("WBS_TEST_DATABASE_URL", "")
+
+# Cheap Argon2 for speed; tests/test_config.py pins the production values.
+FAST_ARGON2 = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_KIB": 8, "ARGON2_PARALLELISM": 1}
+
+
+def test_config(instance_path: Path, **extra: Any) -> dict[str, Any]:
+    config: dict[str, Any] = {
+        "ENV": "test",
+        "TESTING": True,
+        "INSTANCE_PATH": str(instance_path),
+        "SECRET_KEY": secrets.token_hex(32),
+        "INSTALLATION_SALT": secrets.token_hex(32),
+        "DATABASE_URL": POSTGRES_URL,
+        **FAST_ARGON2,
+    }
+    config.update(extra)
+    return config
+
+
+test_config.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
+
+
+def _prepare(database: Database) -> None:
+    upgrade(database.engine)
+    with database.session() as session:
+        ensure_default_categories(session)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
+    if POSTGRES_URL:
+        return None
+    folder = tmp_path_factory.mktemp("template")
+    database = Database(f"sqlite:///{folder / 'wbs.sqlite3'}")
+    _prepare(database)
+    with database.engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    database.dispose()
+    return folder / "wbs.sqlite3"
+
+
+@pytest.fixture(scope="session")
+def postgres_ready() -> bool:
+    if not POSTGRES_URL:
+        return False
+    engine = make_engine(POSTGRES_URL)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    database = Database(POSTGRES_URL)
+    _prepare(database)
+    database.dispose()
+    return True
+
+
+def _empty_postgres(database: Database) -> None:
+    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+    with database.engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    with database.session() as session:
+        ensure_default_categories(session)
+
+
+@pytest.fixture
+def instance_path(tmp_path: Path) -> Path:
+    path = tmp_path / "instance"
+    path.mkdir(mode=0o700)
+    return path
+
+
+@pytest.fixture
+def make_app(
+    instance_path: Path, sqlite_template: Path | None, postgres_ready: bool
+) -> Iterator[Any]:
+    """Build apps on the test's database; extra settings as keyword arguments."""
+    if sqlite_template is not None:
+        shutil.copy(sqlite_template, instance_path / "wbs.sqlite3")
+    apps: list[Flask] = []
+
+    def build(**extra: Any) -> Flask:
+        app = create_app(test_config(instance_path, **extra))
+        apps.append(app)
+        return app
+
+    yield build
+    for app in apps:
+        if postgres_ready and app is apps[0]:
+            _empty_postgres(app_database(app))
+        app_database(app).dispose()
+
+
+@pytest.fixture
+def app(make_app: Any) -> Flask:
+    built: Flask = make_app()
+    return built
+
+
+def https_client(app: Flask) -> FlaskClient:
+    """A browser stand-in over HTTPS, as in production (Secure cookies, HSTS)."""
+    client = app.test_client()
+    client.environ_base["wsgi.url_scheme"] = "https"
+    return client
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return https_client(app)
+
+
+@pytest.fixture
+def live_server(app: Flask, instance_path: Path) -> Iterator[Any]:
+    """gunicorn serving the test's database and secrets on 127.0.0.2."""
+    from tests.support.live import LiveServer
+
+    keys = ("SECRET_KEY", "INSTALLATION_SALT", "DATABASE_URL", *FAST_ARGON2)
+    settings = {key: str(app.config[key]) for key in keys}
+    server = LiveServer(instance_path, settings).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless chromium for the session; pages are opened per test."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.support.browser import CHROMIUM_ARGS, chromium_path
+
+    executable = chromium_path()
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def no_js_page(browser: Any) -> Iterator[Any]:
+    """A fresh context with JavaScript disabled, recording every request's origin."""
+    context = browser.new_context(java_script_enabled=False, locale="id-ID")
+    page = context.new_page()
+    page.requested_urls = []  # type: ignore[attr-defined]
+    page.on("request", lambda request: page.requested_urls.append(request.url))  # type: ignore[attr-defined]
+    yield page
+    context.close()

@@ -1,0 +1,132 @@
+"""Configuration: production defaults, secrets, refusal to start weakly."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from config import ConfigError, Settings, load_settings, validate, write_instance_config
+from tests.conftest import test_config
+from wbs_app import create_app
+
+ROOT = Path(__file__).resolve().parent.parent
+STRONG = "9f" + os.urandom(31).hex()
+
+
+def test_production_argon2_parameters_are_rfc9106_second_profile() -> None:
+    settings = Settings()
+    assert settings.ENV == "production"
+    assert settings.argon2 == (3, 65_536, 4)
+
+
+def test_factory_applies_test_config(app) -> None:
+    assert app.config["ENV"] == "test"
+    assert app.config["TESTING"] is True
+    assert app.config["ARGON2_TIME_COST"] == 1
+    assert app.config["MAX_CONTENT_LENGTH"] == 512 * 1024 * 1024
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Strict"
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.debug is False
+
+
+@pytest.mark.parametrize(
+    "secret",
+    ["", "changeme", "secret", "a" * 64, "0123456789abcdef", "00" * 32, "short-but-mixed-Xy7!"],
+)
+def test_production_refuses_missing_or_weak_secret(tmp_path: Path, secret: str) -> None:
+    config = test_config(tmp_path, ENV="production", SECRET_KEY=secret, ARGON2_TIME_COST=3)
+    config.update(ARGON2_MEMORY_KIB=65_536, ARGON2_PARALLELISM=4)
+    with pytest.raises(ConfigError) as excinfo:
+        create_app(config)
+    assert "SECRET_KEY" in str(excinfo.value)
+    assert secret not in str(excinfo.value) or not secret
+
+
+def test_production_refuses_weak_argon2(tmp_path: Path) -> None:
+    settings = load_settings(
+        tmp_path,
+        {"SECRET_KEY": STRONG, "INSTALLATION_SALT": STRONG, "ARGON2_MEMORY_KIB": 1024},
+        environ={},
+    )
+    with pytest.raises(ConfigError, match="Argon2"):
+        validate(settings)
+
+
+def test_production_refuses_plain_http(tmp_path: Path) -> None:
+    settings = load_settings(
+        tmp_path, {"SECRET_KEY": STRONG, "INSTALLATION_SALT": STRONG, "TLS": "false"}, environ={}
+    )
+    with pytest.raises(ConfigError, match="TLS"):
+        validate(settings)
+
+
+def test_strong_production_settings_start(tmp_path: Path) -> None:
+    settings = load_settings(
+        tmp_path, {"SECRET_KEY": STRONG, "INSTALLATION_SALT": STRONG}, environ={}
+    )
+    validate(settings)
+
+
+def test_environment_and_instance_file_precedence(tmp_path: Path) -> None:
+    (tmp_path / "config.py").write_text("DEADLINE_FEEDBACK_DAYS = 60\nMAX_UPLOAD_BYTES = 5\n")
+    settings = load_settings(
+        tmp_path,
+        {"MAX_UPLOAD_BYTES": 7},
+        environ={"WBS_DEADLINE_FEEDBACK_DAYS": "45", "WBS_TLS": "no"},
+    )
+    assert settings.DEADLINE_FEEDBACK_DAYS == 45
+    assert settings.MAX_UPLOAD_BYTES == 7
+    assert settings.TLS is False
+
+
+def test_bad_environment_value_names_the_setting(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="ARGON2_TIME_COST"):
+        load_settings(tmp_path, environ={"WBS_ARGON2_TIME_COST": "lots"})
+
+
+def test_werkzeug_debugger_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    with pytest.raises(ConfigError, match="debugger"):
+        create_app(test_config(tmp_path))
+
+
+def test_instance_config_is_generated_private_and_never_overwritten(tmp_path: Path) -> None:
+    instance = tmp_path / "instance"
+    assert write_instance_config(instance) is True
+    path = instance / "config.py"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    first = path.read_text()
+    assert write_instance_config(instance) is False
+    assert path.read_text() == first
+    settings = load_settings(instance, environ={})
+    assert len(bytes.fromhex(settings.SECRET_KEY)) == 32
+    assert settings.SECRET_KEY != settings.INSTALLATION_SALT
+    validate(settings)
+
+
+def test_config_init_command(tmp_path: Path) -> None:
+    env = {**os.environ, "WBS_INSTANCE_PATH": str(tmp_path / "inst")}
+    result = subprocess.run(
+        [sys.executable, "config.py", "init"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "created" in result.stdout
+    assert (tmp_path / "inst" / "config.py").exists()
+    again = subprocess.run(
+        [sys.executable, "config.py", "init"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "secrets kept" in again.stdout

@@ -1,0 +1,124 @@
+"""Engine, session factory and the per-request session.
+
+One ``Database`` object is made by ``create_app`` and kept in
+``app.extensions``; nothing here is a module-level singleton, so tests and
+tools can build as many independent apps as they like.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app, g
+from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+# Stable constraint names, so that Alembic migrations are the same on SQLite
+# and PostgreSQL and can be altered later.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def sqlite_url(instance_path: Path) -> str:
+    return f"sqlite:///{instance_path / 'wbs.sqlite3'}"
+
+
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    """Durability and hygiene pragmas of DESIGN.md section 3, on every connection.
+
+    pysqlite's own transaction handling is switched off and BEGIN is emitted
+    by SQLAlchemy, so that SAVEPOINTs and the transaction boundaries are the
+    ones the code asks for.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA secure_delete = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: str, *, busy_timeout_ms: int = 10_000) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+        _configure_sqlite(engine, busy_timeout_ms)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+class Database:
+    """The engine and its session factory for one application."""
+
+    def __init__(self, url: str, *, busy_timeout_ms: int = 10_000) -> None:
+        self.url = url
+        self.engine = make_engine(url, busy_timeout_ms=busy_timeout_ms)
+        self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A unit of work outside a request (CLI, tests): commit or roll back."""
+        session = self.sessionmaker()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def init_request_sessions(app: Flask, database: Database) -> None:
+    """Keep one Session per request in ``g`` and close it on teardown.
+
+    Views commit explicitly through services; whatever was not committed when
+    the request ends is rolled back, so an error page never saves half a change.
+    """
+    app.extensions["lentera.db"] = database
+
+    @app.teardown_appcontext
+    def _close_session(_exc: BaseException | None) -> None:
+        session: Session | None = g.pop("db_session", None)
+        if session is not None:
+            session.rollback()
+            session.close()
+
+
+def request_session() -> Session:
+    """The current request's Session, opened on first use."""
+    session: Session | None = g.get("db_session")
+    if session is None:
+        database: Database = current_app.extensions["lentera.db"]
+        session = database.sessionmaker()
+        g.db_session = session
+    return session
+
+
+def app_database(app: Flask) -> Database:
+    database: Database = app.extensions["lentera.db"]
+    return database

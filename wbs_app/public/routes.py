@@ -1,0 +1,46 @@
+"""Landing page, the anonymity guide and self-hosted assets: all public, all without JavaScript."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import current_app, render_template, send_from_directory, url_for
+from werkzeug.wrappers import Response
+
+from wbs_app.db import request_session
+from wbs_app.i18n import current_language
+from wbs_app.public import bp
+from wbs_app.security.zones import PUBLIC, zone
+from wbs_app.services.catalogue import active_categories
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+
+@bp.get("/")
+@zone(PUBLIC)
+def index() -> str:
+    categories = active_categories(request_session())
+    return render_template(
+        "public/index.html",
+        categories=[category.name(current_language()) for category in categories],
+        report_url=_url_if_routed("reporter.start"),
+        check_url=_url_if_routed("reporter.login"),
+    )
+
+
+def _url_if_routed(endpoint: str) -> str | None:
+    """Link the reporter zone's entry points only on installations that serve them."""
+    return url_for(endpoint) if endpoint in current_app.view_functions else None
+
+
+@bp.get("/panduan-anonim")
+@zone(PUBLIC)
+def anonymity_guide() -> str:
+    return render_template("public/anonymity.html")
+
+
+@bp.get("/static/<path:filename>")
+@zone(PUBLIC)
+def static(filename: str) -> Response:
+    """Assets without ETag or Last-Modified, which could help correlate visits."""
+    return send_from_directory(STATIC_DIR, filename, etag=False, last_modified=None, max_age=0)
