@@ -1,0 +1,3 @@
+"""Benchmarks of DESIGN.md section 6: each prints its figures, then ``name=value`` last."""
+
+BENCHMARKS = ("crypto",)

@@ -1,0 +1,103 @@
+"""Fixed test vectors for docs/crypto.md and tests/crypto/vectors.json.
+
+Deterministic values (key derivations, hashes, fingerprints) are recomputed
+and compared; randomised constructions (HPKE wraps, records, streams, sealed
+seeds) are stored once and must keep decrypting to the stored plaintext.
+Regenerate only on a deliberate format change: ``python -m tests.crypto.vectors --write``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from crypto import (
+    TEST_ARGON2,
+    CodeKind,
+    Identity,
+    JournalRecord,
+    RecordContext,
+    StreamEncryptor,
+    WrapContext,
+    derive_code_secrets,
+    entry_hash,
+    genesis_hash,
+    lookup_hash,
+    seal_record,
+    seal_seed,
+    sign_entry,
+    wrap_key,
+)
+
+PATH = Path(__file__).with_name("vectors.json")
+SEED = bytes(range(32))
+KEY = bytes(range(32, 64))
+INSTALLATION_SALT = bytes.fromhex("5a" * 32)
+CODE = "12345678901234567891"  # Damm check digit 1
+WRAP_CONTEXT = WrapContext("case-key", "case-7f3a", "reporter", "staff:12")
+RECORD_CONTEXT = RecordContext("case-7f3a", "report", "record-1")
+FILE_CONTEXT = RecordContext("case-7f3a", "attachment", "file-1")
+PLAINTEXT = b"Pungutan liar di loket pelayanan, Senin pagi."
+PASSWORD = "kopi-toraja-pagi-hari"
+
+
+def journal_record() -> JournalRecord:
+    return JournalRecord(
+        case_id="case-7f3a",
+        seq=1,
+        kind="acknowledged",
+        author="staff:12",
+        created_at="2026-11-28T08:00:00Z",
+        content=bytes.fromhex("00112233"),
+        prev_hash=genesis_hash("case-7f3a"),
+    )
+
+
+def deterministic() -> dict[str, str]:
+    identity = Identity.from_seed(SEED)
+    secrets_ = derive_code_secrets(CODE, CodeKind.RECEIPT, INSTALLATION_SALT, TEST_ARGON2)
+    invitation = derive_code_secrets(CODE, CodeKind.INVITATION, INSTALLATION_SALT, TEST_ARGON2)
+    record = journal_record()
+    return {
+        "identity_public_sha256": hashlib.sha256(identity.public().to_bytes()).hexdigest(),
+        "identity_fingerprint": identity.public().fingerprint(),
+        "receipt_lookup_id": secrets_.lookup_id.hex(),
+        "receipt_identity_seed": secrets_.identity_seed.hex(),
+        "receipt_lookup_hash": lookup_hash(secrets_.lookup_id).hex(),
+        "invitation_lookup_id": invitation.lookup_id.hex(),
+        "journal_genesis": genesis_hash("case-7f3a").hex(),
+        "journal_entry_hash": entry_hash(record).hex(),
+        # Ed25519 signatures are deterministic.
+        "journal_signature": sign_entry(record, identity).hex(),
+    }
+
+
+def randomised() -> dict[str, str]:
+    identity = Identity.from_seed(SEED)
+    stream = io.BytesIO()
+    with StreamEncryptor(KEY, stream, FILE_CONTEXT) as encryptor:
+        encryptor.write(PLAINTEXT * 1460)  # 65,700 bytes: two chunks
+    return {
+        "wrapped_key": wrap_key(KEY, identity.public(), WRAP_CONTEXT).hex(),
+        "record": seal_record(KEY, PLAINTEXT, RECORD_CONTEXT).hex(),
+        "stream": stream.getvalue().hex(),
+        "sealed_seed": seal_seed(SEED, PASSWORD, TEST_ARGON2).hex(),
+    }
+
+
+def main(argv: list[str]) -> int:
+    if argv[1:] != ["--write"]:
+        print("usage: python -m tests.crypto.vectors --write", file=sys.stderr)
+        return 2
+    data: dict[str, Any] = {"deterministic": deterministic(), "randomised": randomised()}
+    PATH.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
+    print(f"wrote {PATH}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv))
