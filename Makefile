@@ -13,7 +13,7 @@ TRANSLATIONS := wbs_app/translations
 PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test install install-dev translations translations-update instance migrate lint typecheck bench clean
+.PHONY: run test install install-dev translations translations-update instance migrate setup-link lint typecheck bench clean demo
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,9 +43,17 @@ instance: $(VENV)/.installed
 migrate: instance translations
 	$(VENV)/bin/flask --app wsgi wbs db-upgrade
 
-run: migrate
+# Prints a one-time set-up link while no administrator exists.
+setup-link: migrate
+	WBS_BASE_URL=$${WBS_BASE_URL:-http://$(HOST):$(PORT)} $(VENV)/bin/flask --app wsgi wbs setup-link
+
+run: setup-link
 	WBS_ENV=$${WBS_ENV:-development} WBS_TLS=$${WBS_TLS:-false} HOST=$(HOST) PORT=$(PORT) \
 		$(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
+
+# A demo organisation with staff whose passwords and TOTP keys are printed.
+demo: migrate
+	$(VENV)/bin/flask --app wsgi wbs seed-demo
 
 test: install-dev translations instance
 	$(PY) -m pytest $(PYTEST_ARGS)

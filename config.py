@@ -63,6 +63,12 @@ class Settings:
     DEADLINE_VERIFICATION_DAYS: int = 14
     DEADLINE_FEEDBACK_DAYS: int = 90
     DEADLINE_RESPONDENT_DAYS: int = 14
+    # Staff sessions: idle and absolute expiry.
+    STAFF_SESSION_IDLE_MINUTES: int = 30
+    STAFF_SESSION_MAX_HOURS: int = 12
+    # The address people use to reach the site, for links printed or handed
+    # over outside it (set-up and activation links).
+    BASE_URL: str = "http://127.0.0.1:5000"
     # Served over TLS (sets HSTS and Secure cookies); off only for local
     # development on loopback.
     TLS: bool = True

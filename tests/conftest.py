@@ -31,6 +31,21 @@ POSTGRES_URL = os.environ.get("WBS_TEST_DATABASE_URL", "")
 FAST_ARGON2 = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_KIB": 8, "ARGON2_PARALLELISM": 1}
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Compile the catalogues the way ``make translations`` does, if any is stale."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).resolve().parent.parent / "wbs_app" / "translations"
+    for po_path in root.glob("*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
+            with po_path.open("rb") as po_file:
+                catalog = read_po(po_file, locale=po_path.parent.parent.name)
+            with mo_path.open("wb") as mo_file:
+                write_mo(mo_file, catalog)
+
+
 def test_config(instance_path: Path, **extra: Any) -> dict[str, Any]:
     config: dict[str, Any] = {
         "ENV": "test",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.conftest import https_client
-from wbs_app.security.zones import INVESTIGATOR, ZONES, register_guard, zone, zone_of
+from wbs_app.security.zones import GUARDS_KEY, INVESTIGATOR, ZONES, register_guard, zone, zone_of
 
 
 def test_every_route_declares_a_zone(app) -> None:
@@ -15,6 +15,7 @@ def test_every_route_declares_a_zone(app) -> None:
 
 def test_zone_without_guard_refuses(make_app) -> None:
     app = make_app()
+    app.extensions[GUARDS_KEY].pop(INVESTIGATOR)
 
     @zone(INVESTIGATOR)
     def secret_page() -> str:

@@ -23,6 +23,7 @@ from wbs_app.extensions import babel, csrf
 from wbs_app.i18n import init_i18n, select_locale
 from wbs_app.security.anonymity import StripClientIdentity
 from wbs_app.security.headers import register_security_headers
+from wbs_app.security.staff_auth import register_staff_guards
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE_PATH = PROJECT_ROOT / "instance"
@@ -99,13 +100,18 @@ def register_database(app: Flask, settings: Settings, instance_path: Path) -> No
 
 def register_security(app: Flask) -> None:
     register_security_headers(app)
+    register_staff_guards(app)
     app.wsgi_app = StripClientIdentity(app.wsgi_app)  # type: ignore[method-assign]
 
 
 def register_blueprints(app: Flask) -> None:
+    from wbs_app.admin import bp as admin_bp
+    from wbs_app.investigator import bp as investigator_bp
     from wbs_app.public import bp as public_bp
+    from wbs_app.staff import bp as staff_bp
 
-    app.register_blueprint(public_bp)
+    for blueprint in (public_bp, staff_bp, admin_bp, investigator_bp):
+        app.register_blueprint(blueprint)
 
 
 def register_cli(app: Flask) -> None:

@@ -1,18 +1,24 @@
 """Operator commands: ``flask --app wsgi wbs ...``.
 
 Only what an operator needs from a shell lives here; each command is a thin
-call into ``config``, ``wbs_app.migrate`` or a service.
+call into ``wbs_app.migrate`` or a service, in one transaction.
 """
 
 from __future__ import annotations
 
 import click
-from flask import current_app
+from flask import current_app, url_for
 from flask.cli import AppGroup
 
+from wbs_app.appctx import argon2_params, external_url
 from wbs_app.db import app_database
+from wbs_app.demo import DemoRefused, seed_demo_organisation
 from wbs_app.migrate import upgrade
+from wbs_app.models import StaffRole
+from wbs_app.services import accounts, organisation
+from wbs_app.services.accounts import AccountError
 from wbs_app.services.catalogue import ensure_default_categories
+from wbs_app.services.organisation import OrganisationError
 
 wbs = AppGroup("wbs", help="Lentera administration commands.")
 
@@ -25,3 +31,62 @@ def db_upgrade() -> None:
     with database.session() as session:
         added = ensure_default_categories(session)
     click.echo(f"database at head; {added} default categories added")
+
+
+@wbs.command("setup-link")
+def setup_link() -> None:
+    """Print a one-time link (valid one hour) that creates the first administrator."""
+    with app_database(current_app).session() as session:
+        token = accounts.issue_setup_token(session)
+        if token is None:
+            click.echo("an administrator exists; no set-up link is needed")
+            return
+        with current_app.test_request_context():
+            link = external_url(url_for("staff.setup", kode=token))
+    click.echo("No administrator yet. Open this one-time link within one hour to create one:")
+    click.echo(f"  {link}")
+
+
+@wbs.command("create-unit")
+@click.argument("name")
+@click.option("--parent", "parent_id", type=int, default=None, help="id of the parent unit")
+def create_unit(name: str, parent_id: int | None) -> None:
+    """Create a unit (without --parent: the new top of the tree)."""
+    try:
+        with app_database(current_app).session() as session:
+            unit = organisation.create_unit(session, None, name, parent_id)
+            click.echo(f"unit {unit.id}: {unit.name}")
+    except OrganisationError as error:
+        raise click.ClickException(error.code) from None
+
+
+@wbs.command("invite-staff")
+@click.argument("email")
+@click.argument("display_name")
+@click.option(
+    "--role", type=click.Choice([role.value for role in StaffRole]), default="investigator"
+)
+@click.option("--unit", "unit_ids", type=int, multiple=True, help="unit id (repeatable)")
+def invite_staff(email: str, display_name: str, role: str, unit_ids: tuple[int, ...]) -> None:
+    """Invite a staff member and print the activation link to hand over."""
+    try:
+        with app_database(current_app).session() as session:
+            _, token = accounts.invite(
+                session, None, email, display_name, StaffRole(role), list(unit_ids)
+            )
+    except AccountError as error:
+        raise click.ClickException(error.code) from None
+    with current_app.test_request_context():
+        click.echo(external_url(url_for("staff.activate", kode=token)))
+
+
+@wbs.command("seed-demo")
+def seed_demo() -> None:
+    """Create a demo organisation with staff; prints their passwords and TOTP keys."""
+    try:
+        with app_database(current_app).session() as session:
+            lines = seed_demo_organisation(session, argon2_params())
+    except DemoRefused as refused:
+        raise click.ClickException(str(refused)) from None
+    for line in lines:
+        click.echo(line)

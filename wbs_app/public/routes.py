@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import current_app, render_template, send_from_directory, url_for
 from werkzeug.wrappers import Response
 
+from wbs_app.appctx import current_deadlines
 from wbs_app.db import request_session
 from wbs_app.i18n import current_language
 from wbs_app.public import bp
@@ -23,6 +24,7 @@ def index() -> str:
     return render_template(
         "public/index.html",
         categories=[category.name(current_language()) for category in categories],
+        deadlines=current_deadlines(),
         report_url=_url_if_routed("reporter.start"),
         check_url=_url_if_routed("reporter.login"),
     )

@@ -21,7 +21,10 @@ REPORTER = "reporter"
 INVESTIGATOR = "investigator"
 RESPONDENT = "respondent"
 ADMIN = "admin"
-ZONES = (PUBLIC, REPORTER, INVESTIGATOR, RESPONDENT, ADMIN)
+# Pages every logged-in staff member uses whatever their role (logout,
+# password change): guarded by the staff session, no role required.
+STAFF = "staff"
+ZONES = (PUBLIC, REPORTER, INVESTIGATOR, RESPONDENT, ADMIN, STAFF)
 
 ZONE_ATTRIBUTE = "wbs_zone"
 GUARDS_KEY = "lentera.zone_guards"

@@ -1,0 +1,112 @@
+"""Making staff accounts through the real services, and signing them in over HTTP."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from dataclasses import dataclass
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from crypto import Argon2Params
+from wbs_app.db import app_database
+from wbs_app.models import StaffMember, StaffRole, Unit
+from wbs_app.services import accounts, organisation, totp
+from wbs_app.services.accounts import Credentials
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+@dataclass
+class StaffLogin:
+    id: int
+    username: str
+    password: str
+    totp_secret: bytes
+
+
+def params(app: Flask) -> Argon2Params:
+    config = app.config
+    return Argon2Params(
+        config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_KIB"], config["ARGON2_PARALLELISM"]
+    )
+
+
+def make_units(app: Flask) -> dict[str, int]:
+    """A Kanwil with two UPTs; returns their ids by short name."""
+    with app_database(app).session() as session:
+        kanwil = organisation.create_unit(session, None, "Kanwil Sulawesi Selatan", None)
+        upt_a = organisation.create_unit(session, None, "UPT Makassar", kanwil.id)
+        upt_b = organisation.create_unit(session, None, "UPT Parepare", kanwil.id)
+        return {"kanwil": kanwil.id, "a": upt_a.id, "b": upt_b.id}
+
+
+def make_staff(
+    app: Flask,
+    username: str,
+    role: StaffRole = StaffRole.INVESTIGATOR,
+    unit_ids: tuple[int, ...] = (),
+) -> StaffLogin:
+    """An active account made by the same services the web pages use."""
+    password = f"Sulawesi-{secrets.token_hex(4)}-kopi-pagi"
+    secret = totp.new_secret()
+    # Enrol with the previous step's code (one step of drift is allowed), which
+    # leaves the current and the next step free for two logins without waiting.
+    previous = (totp.current_step() - 1) * totp.STEP_SECONDS
+    credentials = Credentials(username, password, password, secret, totp.code_at(secret, previous))
+    with app_database(app).session() as session:
+        email = f"{username}@kanwil.example"
+        if role is StaffRole.ADMIN and not accounts.has_admin(session):
+            token = accounts.issue_setup_token(session)
+            assert token is not None
+            staff = accounts.complete_setup(
+                session, token, email, username.title(), credentials, params(app)
+            )
+        else:
+            staff, token = accounts.invite(
+                session, None, email, username.title(), role, list(unit_ids)
+            )
+            staff = accounts.activate(session, token, credentials, params(app))
+        return StaffLogin(staff.id, username, password, secret)
+
+
+def next_code(app: Flask, login: StaffLogin) -> str:
+    """A code not used before: the current step's, or the next one's (one step of drift)."""
+    with app_database(app).session() as session:
+        last = session.scalar(select(StaffMember.totp_last_step).where(StaffMember.id == login.id))
+    now = totp.current_step()
+    step = max(now - 1, (last or 0) + 1)
+    if step > now + 1:
+        time.sleep((step - 1 - now) * totp.STEP_SECONDS + 1)
+        return next_code(app, login)
+    return totp.code_at(login.totp_secret, step * totp.STEP_SECONDS)
+
+
+def csrf_token(client: FlaskClient, path: str) -> str:
+    page = client.get(path).get_data(as_text=True)
+    match = CSRF_RE.search(page)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def sign_in(app: Flask, client: FlaskClient, login: StaffLogin, code: str | None = None):
+    token = csrf_token(client, "/staf/masuk")
+    return client.post(
+        "/staf/masuk",
+        data={
+            "csrf_token": token,
+            "login": login.username,
+            "password": login.password,
+            "code": code or next_code(app, login),
+        },
+    )
+
+
+def unit_id(app: Flask, name: str) -> int:
+    with app_database(app).session() as session:
+        found = session.scalar(select(Unit.id).where(Unit.name == name))
+        assert found is not None
+        return found

@@ -1,0 +1,38 @@
+"""Translated labels for the audit log's action codes, roles and account states."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+AUDIT_ACTIONS = {
+    "setup": _l("First administrator created"),
+    "login": _l("Signed in"),
+    "login_failed": _l("Failed sign-in"),
+    "login_throttled": _l("Sign-in locked after repeated failures"),
+    "logout": _l("Signed out"),
+    "password_changed": _l("Password changed"),
+    "staff_invited": _l("Staff member invited"),
+    "staff_activated": _l("Account activated"),
+    "staff_deactivated": _l("Account deactivated"),
+    "staff_reactivated": _l("Account reactivated"),
+    "staff_password_reset": _l("Password reset (new key)"),
+    "staff_role_changed": _l("Role or units changed"),
+    "unit_created": _l("Unit created"),
+    "unit_renamed": _l("Unit renamed"),
+    "category_changed": _l("Category changed"),
+    "category_created": _l("Category added"),
+    "settings_changed": _l("Deadlines changed"),
+}
+
+ROLES = {
+    "admin": _l("Administrator"),
+    "investigator": _l("Investigator"),
+    "supervisor": _l("Supervisor"),
+}
+
+STATUSES = {
+    "invited": _l("Invited"),
+    "active": _l("Active"),
+    "reset": _l("Password reset pending"),
+    "deactivated": _l("Deactivated"),
+}

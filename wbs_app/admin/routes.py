@@ -1,0 +1,363 @@
+"""Administrator views: parse a form, call ``services.organisation`` or ``services.accounts``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
+
+from wbs_app.admin import bp
+from wbs_app.admin.forms import (
+    CategoryForm,
+    DeadlinesForm,
+    InviteForm,
+    NewCategoryForm,
+    RenameUnitForm,
+    RoleForm,
+    UnitForm,
+)
+from wbs_app.appctx import current_deadlines, external_url
+from wbs_app.db import request_session
+from wbs_app.models import StaffMember, StaffRole, StaffStatus
+from wbs_app.security.staff_auth import signed_in
+from wbs_app.security.zones import ADMIN, zone
+from wbs_app.services import accounts, audit, organisation, staff_sessions
+from wbs_app.services.accounts import AccountError
+from wbs_app.services.organisation import OrganisationError
+from wbs_app.staff.forms import EmptyForm
+from wbs_app.staff.messages import error_message
+
+AUDIT_PAGE_SIZE = 50
+
+
+def _actor() -> StaffMember:
+    return signed_in().staff
+
+
+def _unit_choices(with_top: bool) -> list[SelectChoice]:
+    """The unit tree as options, indented by depth."""
+    choices = [SelectChoice(0, _("(top of the tree)"))] if with_top else []
+    for node in organisation.unit_tree(request_session()):
+        label = "\u2014 " * node.depth + node.unit.name
+        choices.append(SelectChoice(node.unit.id, label))
+    return choices
+
+
+@bp.get("/")
+@zone(ADMIN)
+def index() -> str:
+    db = request_session()
+    staff = accounts.list_staff(db)
+    counts = {status: sum(1 for s in staff if s.status is status) for status in StaffStatus}
+    return render_template(
+        "admin/index.html",
+        unit_count=len(organisation.unit_tree(db)),
+        counts=counts,
+        recent=audit.page(db, 1, 10)[0],
+    )
+
+
+@bp.route("/unit", methods=["GET", "POST"])
+@zone(ADMIN)
+def units() -> Any:
+    db = request_session()
+    form = UnitForm()
+    form.parent_id.choices = _unit_choices(with_top=True)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            organisation.create_unit(db, _actor(), form.name.data, form.parent_id.data or None)
+        except OrganisationError as error:
+            db.rollback()
+            form.name.errors = [error_message(error.code)]
+            status = 400
+        else:
+            db.commit()
+            flash(_("Unit created."))
+            return redirect(url_for("admin.units"))
+    elif request.method == "POST":
+        status = 400
+    return render_template(
+        "admin/units.html",
+        form=form,
+        rename_form=RenameUnitForm(formdata=None),
+        tree=organisation.unit_tree(db),
+    ), status
+
+
+@bp.post("/unit/<int:unit_id>/nama")
+@zone(ADMIN)
+def rename_unit(unit_id: int) -> Response:
+    form = RenameUnitForm()
+    if not form.validate_on_submit():
+        flash(_("A name has 2 to 200 characters."))
+        return redirect(url_for("admin.units"))
+    db = request_session()
+    try:
+        organisation.rename_unit(db, _actor(), unit_id, form.name.data)
+    except OrganisationError as error:
+        if error.code == "not_found":
+            abort(404)
+        db.rollback()
+        flash(error_message(error.code))
+    else:
+        db.commit()
+        flash(_("Unit renamed."))
+    return redirect(url_for("admin.units"))
+
+
+@bp.get("/kategori")
+@zone(ADMIN)
+def categories() -> str:
+    db = request_session()
+    forms = []
+    for category in organisation.all_categories(db):
+        form = CategoryForm(formdata=None, obj=category, prefix=f"c{category.id}")
+        forms.append((category, form))
+    return render_template(
+        "admin/categories.html", forms=forms, new_form=NewCategoryForm(formdata=None)
+    )
+
+
+@bp.post("/kategori/<int:category_id>")
+@zone(ADMIN)
+def update_category(category_id: int) -> Response:
+    form = CategoryForm(prefix=f"c{category_id}")
+    db = request_session()
+    if not form.validate_on_submit():
+        flash(_("Check the category's names and order."))
+        return redirect(url_for("admin.categories"))
+    try:
+        organisation.update_category(
+            db,
+            _actor(),
+            category_id,
+            form.name_id.data,
+            form.name_en.data,
+            form.position.data or 0,
+            bool(form.active.data),
+        )
+    except OrganisationError as error:
+        if error.code == "not_found":
+            abort(404)
+        db.rollback()
+        flash(error_message(error.code))
+    else:
+        db.commit()
+        flash(_("Category saved."))
+    return redirect(url_for("admin.categories"))
+
+
+@bp.post("/kategori")
+@zone(ADMIN)
+def create_category() -> Response:
+    form = NewCategoryForm()
+    db = request_session()
+    if form.validate_on_submit():
+        try:
+            organisation.create_category(db, _actor(), form.name_id.data, form.name_en.data)
+        except OrganisationError as error:
+            db.rollback()
+            flash(error_message(error.code))
+        else:
+            db.commit()
+            flash(_("Category added."))
+    else:
+        flash(_("Check the category's names and order."))
+    return redirect(url_for("admin.categories"))
+
+
+@bp.route("/pengaturan", methods=["GET", "POST"])
+@zone(ADMIN)
+def settings() -> Any:
+    db = request_session()
+    current = current_deadlines()
+    form = DeadlinesForm(
+        data={
+            "acknowledge": current.acknowledge_days,
+            "verification": current.verification_days,
+            "feedback": current.feedback_days,
+            "respondent": current.respondent_days,
+        }
+        if request.method == "GET"
+        else None
+    )
+    if form.validate_on_submit():
+        organisation.set_deadlines(
+            db,
+            _actor(),
+            {
+                "DEADLINE_ACKNOWLEDGE_DAYS": form.acknowledge.data,
+                "DEADLINE_VERIFICATION_DAYS": form.verification.data,
+                "DEADLINE_FEEDBACK_DAYS": form.feedback.data,
+                "DEADLINE_RESPONDENT_DAYS": form.respondent.data,
+            },
+        )
+        db.commit()
+        flash(_("Deadlines saved."))
+        return redirect(url_for("admin.settings"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("admin/settings.html", form=form), status
+
+
+@bp.get("/staf")
+@zone(ADMIN)
+def staff_list() -> str:
+    return render_template("admin/staff_list.html", staff=accounts.list_staff(request_session()))
+
+
+@bp.route("/staf/undang", methods=["GET", "POST"])
+@zone(ADMIN)
+def invite() -> Any:
+    form = InviteForm()
+    form.units.choices = _unit_choices(with_top=False)
+    status = 200
+    if form.validate_on_submit():
+        db = request_session()
+        try:
+            staff, token = accounts.invite(
+                db,
+                _actor(),
+                form.email.data,
+                form.display_name.data,
+                StaffRole(form.role.data),
+                list(form.units.data or []),
+            )
+        except AccountError as error:
+            db.rollback()
+            target = (
+                form.units if error.code in {"units_required", "admin_has_no_units"} else form.email
+            )
+            target.errors = [error_message(error.code)]
+            status = 400
+        else:
+            db.commit()
+            return _show_link(staff, token, reset=False)
+    elif request.method == "POST":
+        status = 400
+    return render_template("admin/invite.html", form=form), status
+
+
+def _show_link(staff: StaffMember, token: str, *, reset: bool) -> str:
+    """The activation link, shown once to the administrator to hand over."""
+    link = external_url(url_for("staff.activate", kode=token, lang=None))
+    return render_template("admin/link.html", staff=staff, link=link, reset=reset)
+
+
+@bp.get("/staf/<int:staff_id>")
+@zone(ADMIN)
+def staff_detail(staff_id: int) -> str:
+    db = request_session()
+    staff = _staff_or_404(staff_id)
+    role_form = RoleForm(
+        formdata=None,
+        data={"role": staff.role.value, "units": [unit.id for unit in staff.units]},
+    )
+    role_form.units.choices = _unit_choices(with_top=False)
+    return render_template(
+        "admin/staff_detail.html",
+        staff=staff,
+        role_form=role_form,
+        action_form=EmptyForm(),
+        sessions=staff_sessions.active_count(db, staff.id),
+        is_self=staff.id == _actor().id,
+    )
+
+
+def _staff_or_404(staff_id: int) -> StaffMember:
+    try:
+        return accounts.get_staff(request_session(), staff_id)
+    except AccountError:
+        abort(404)
+
+
+def _account_action(staff_id: int, action: str) -> Any:
+    """Deactivate, reactivate, reset or re-invite: one button each, all by POST."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    db = request_session()
+    _staff_or_404(staff_id)
+    actor = _actor()
+    try:
+        if action == "deactivate":
+            accounts.deactivate(db, actor, staff_id)
+            staff_sessions.end_all(db, staff_id)
+            message = _("Account deactivated; its sessions have ended.")
+        elif action == "reactivate":
+            accounts.reactivate(db, actor, staff_id)
+            message = _("Account reactivated.")
+        elif action == "reset":
+            token = accounts.reset_password(db, actor, staff_id)
+            staff_sessions.end_all(db, staff_id)
+            db.commit()
+            return _show_link(accounts.get_staff(db, staff_id), token, reset=True)
+        else:
+            token = accounts.reissue_activation(db, actor, staff_id)
+            db.commit()
+            return _show_link(accounts.get_staff(db, staff_id), token, reset=False)
+    except AccountError as error:
+        db.rollback()
+        flash(error_message(error.code))
+    else:
+        db.commit()
+        flash(message)
+    return redirect(url_for("admin.staff_detail", staff_id=staff_id))
+
+
+@bp.post("/staf/<int:staff_id>/nonaktifkan")
+@zone(ADMIN)
+def deactivate(staff_id: int) -> Any:
+    return _account_action(staff_id, "deactivate")
+
+
+@bp.post("/staf/<int:staff_id>/aktifkan")
+@zone(ADMIN)
+def reactivate(staff_id: int) -> Any:
+    return _account_action(staff_id, "reactivate")
+
+
+@bp.post("/staf/<int:staff_id>/reset")
+@zone(ADMIN)
+def reset_password(staff_id: int) -> Any:
+    return _account_action(staff_id, "reset")
+
+
+@bp.post("/staf/<int:staff_id>/tautan")
+@zone(ADMIN)
+def reissue_link(staff_id: int) -> Any:
+    return _account_action(staff_id, "reissue")
+
+
+@bp.post("/staf/<int:staff_id>/peran")
+@zone(ADMIN)
+def change_role(staff_id: int) -> Response:
+    _staff_or_404(staff_id)
+    form = RoleForm()
+    form.units.choices = _unit_choices(with_top=False)
+    db = request_session()
+    if not form.validate_on_submit():
+        flash(_("Choose a role and at least one unit."))
+    else:
+        try:
+            accounts.change_role(
+                db, _actor(), staff_id, StaffRole(form.role.data), list(form.units.data or [])
+            )
+        except AccountError as error:
+            db.rollback()
+            flash(error_message(error.code))
+        else:
+            db.commit()
+            flash(_("Role and units saved."))
+    return redirect(url_for("admin.staff_detail", staff_id=staff_id))
+
+
+@bp.get("/audit")
+@zone(ADMIN)
+def audit_log() -> str:
+    page_number = max(request.args.get("hal", 1, type=int) or 1, 1)
+    rows, total = audit.page(request_session(), page_number, AUDIT_PAGE_SIZE)
+    pages = max((total + AUDIT_PAGE_SIZE - 1) // AUDIT_PAGE_SIZE, 1)
+    return render_template("admin/audit.html", rows=rows, page=page_number, pages=pages)

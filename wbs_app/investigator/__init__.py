@@ -1,0 +1,7 @@
+"""The investigator zone: handlers' (investigators' and supervisors') pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("investigator", __name__, url_prefix="/pengelola", template_folder="templates")
+
+from wbs_app.investigator import routes  # noqa: E402,F401 - registers the views on bp

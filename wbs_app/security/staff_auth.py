@@ -1,0 +1,75 @@
+"""The staff session cookie and the guards of the admin, investigator and staff zones.
+
+The cookie is a browser-session cookie (no expiry date), HttpOnly,
+SameSite=Strict and Secure under TLS. It opens a row in ``staff_sessions``;
+``g.staff`` holds the result for the request. A role that does not match the
+zone gets 403, not a redirect, so nobody is bounced around between zones.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, abort, current_app, g, redirect, request, url_for
+from werkzeug.wrappers import Response
+
+from wbs_app.appctx import staff_session_policy
+from wbs_app.db import request_session
+from wbs_app.models import StaffRole
+from wbs_app.security.zones import ADMIN, INVESTIGATOR, STAFF, register_guard
+from wbs_app.services import staff_sessions
+from wbs_app.services.staff_sessions import StaffContext
+
+COOKIE = "lentera_staff"
+HANDLER_ROLES = (StaffRole.INVESTIGATOR, StaffRole.SUPERVISOR)
+
+
+def current_staff() -> StaffContext | None:
+    """The logged-in staff member of this request, resumed once and cached in ``g``."""
+    if "staff" not in g:
+        db = request_session()
+        g.staff = staff_sessions.resume(db, request.cookies.get(COOKIE), staff_session_policy())
+        db.commit()  # idle-clock touch, or deletion of an expired row
+    context: StaffContext | None = g.staff
+    return context
+
+
+def signed_in() -> StaffContext:
+    """The staff member of a guarded view (the guard already checked there is one)."""
+    context = current_staff()
+    if context is None:
+        abort(403)
+    return context
+
+
+def set_cookie(response: Response, value: str) -> None:
+    response.set_cookie(
+        COOKIE,
+        value,
+        httponly=True,
+        secure=bool(current_app.config["TLS"]),
+        samesite="Strict",
+        path="/",
+    )
+
+
+def clear_cookie(response: Response) -> None:
+    response.delete_cookie(
+        COOKIE, path="/", httponly=True, secure=bool(current_app.config["TLS"]), samesite="Strict"
+    )
+
+
+def _require(roles: tuple[StaffRole, ...] | None) -> Response | None:
+    context = current_staff()
+    if context is None:
+        response = redirect(url_for("staff.login"))
+        if request.cookies.get(COOKIE):
+            clear_cookie(response)
+        return response
+    if roles is not None and context.staff.role not in roles:
+        abort(403)
+    return None
+
+
+def register_staff_guards(app: Flask) -> None:
+    register_guard(app, ADMIN, lambda: _require((StaffRole.ADMIN,)))
+    register_guard(app, INVESTIGATOR, lambda: _require(HANDLER_ROLES))
+    register_guard(app, STAFF, lambda: _require(None))

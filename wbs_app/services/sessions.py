@@ -1,0 +1,68 @@
+"""Server-side sessions whose secret half lives only in the cookie (DESIGN.md section 4).
+
+A cookie carries two random 256-bit values: a token, whose hash is the row's
+key, and a key that encrypts the unlocked identity seed kept in the row. The
+database alone cannot read the seed and the cookie alone has nothing to read.
+Staff sessions use this module now; reporter and respondent sessions reuse it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from crypto import DecryptionError, RecordContext, open_record, seal_record
+
+TOKEN_BYTES = 32
+KEY_BYTES = 32
+COOKIE_LENGTH = len(base64.urlsafe_b64encode(bytes(TOKEN_BYTES + KEY_BYTES)).rstrip(b"="))
+
+
+@dataclass(frozen=True)
+class SessionSecret:
+    """The cookie value and what it stands for; ``key`` never leaves the request."""
+
+    cookie: str
+    id_hash: bytes
+    key: bytes
+
+
+def _id_hash(token: bytes) -> bytes:
+    return hashlib.sha256(b"lentera/session-id/" + token).digest()
+
+
+def new_secret() -> SessionSecret:
+    raw = secrets.token_bytes(TOKEN_BYTES + KEY_BYTES)
+    cookie = base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+    return SessionSecret(cookie, _id_hash(raw[:TOKEN_BYTES]), raw[TOKEN_BYTES:])
+
+
+def parse_cookie(cookie: str | None) -> SessionSecret | None:
+    """The secret a cookie carries, or None for anything malformed."""
+    if not cookie or len(cookie) != COOKIE_LENGTH:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cookie + "=" * (-len(cookie) % 4))
+    except (binascii.Error, ValueError):
+        return None
+    if len(raw) != TOKEN_BYTES + KEY_BYTES:
+        return None
+    return SessionSecret(cookie, _id_hash(raw[:TOKEN_BYTES]), raw[TOKEN_BYTES:])
+
+
+def seal_session_seed(secret: SessionSecret, kind: str, seed: bytes) -> bytes:
+    return seal_record(secret.key, seed, _context(secret, kind))
+
+
+def open_session_seed(secret: SessionSecret, kind: str, sealed: bytes) -> bytes | None:
+    try:
+        return open_record(secret.key, sealed, _context(secret, kind))
+    except DecryptionError:
+        return None
+
+
+def _context(secret: SessionSecret, kind: str) -> RecordContext:
+    return RecordContext(case_id="", kind=f"session/{kind}", row_id=secret.id_hash.hex())

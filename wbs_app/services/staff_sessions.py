@@ -1,0 +1,107 @@
+"""Staff sessions: created at login, checked on every request, ended on every risk.
+
+Idle and absolute expiry are enforced here, on the row, so a stolen cookie
+stops working at the same moments as the real one. Logout, password change,
+deactivation and reset delete rows; nothing is merely flagged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from crypto import Identity
+from wbs_app.models import StaffMember, StaffSession, StaffStatus
+from wbs_app.services import audit, sessions
+from wbs_app.services.clock import utcnow
+
+KIND = "staff"
+
+
+@dataclass(frozen=True)
+class SessionPolicy:
+    idle: timedelta
+    absolute: timedelta
+
+
+@dataclass(frozen=True)
+class StaffContext:
+    """The logged-in person for one request: the account row and the unlocked identity."""
+
+    staff: StaffMember
+    identity: Identity
+    id_hash: bytes
+
+
+def start(session: Session, staff: StaffMember, seed: bytes, policy: SessionPolicy) -> str:
+    """Create a session row and return the cookie value that opens it."""
+    secret = sessions.new_secret()
+    now = utcnow()
+    session.add(
+        StaffSession(
+            id_hash=secret.id_hash,
+            staff_id=staff.id,
+            sealed_seed=sessions.seal_session_seed(secret, KIND, seed),
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + policy.absolute,
+        )
+    )
+    session.flush()
+    return secret.cookie
+
+
+def resume(session: Session, cookie: str | None, policy: SessionPolicy) -> StaffContext | None:
+    """The session a cookie opens, touched for idle expiry; None if it opens none."""
+    secret = sessions.parse_cookie(cookie)
+    if secret is None:
+        return None
+    row = session.get(StaffSession, secret.id_hash)
+    if row is None:
+        return None
+    now = utcnow()
+    if row.expires_at <= now or row.last_seen_at + policy.idle <= now:
+        session.delete(row)
+        session.flush()
+        return None
+    staff = session.get(StaffMember, row.staff_id)
+    if staff is None or staff.status is not StaffStatus.ACTIVE:
+        session.delete(row)
+        session.flush()
+        return None
+    seed = sessions.open_session_seed(secret, KIND, row.sealed_seed)
+    if seed is None:
+        return None
+    # Write the idle clock at most once a minute: a page view should not be a write.
+    if now - row.last_seen_at > timedelta(minutes=1):
+        row.last_seen_at = now
+        session.flush()
+    return StaffContext(staff=staff, identity=Identity.from_seed(seed), id_hash=row.id_hash)
+
+
+def end(session: Session, context: StaffContext) -> None:
+    """Log out: delete the row, so the cookie opens nothing even if it was copied."""
+    session.execute(delete(StaffSession).where(StaffSession.id_hash == context.id_hash))
+    audit.record(session, "logout", actor_id=context.staff.id)
+
+
+def end_all(session: Session, staff_id: int, *, keep: bytes | None = None) -> int:
+    """End every session of a person (all but ``keep``); returns how many ended."""
+    query = delete(StaffSession).where(StaffSession.staff_id == staff_id)
+    if keep is not None:
+        query = query.where(StaffSession.id_hash != keep)
+    result = session.execute(query)
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def active_count(session: Session, staff_id: int) -> int:
+    return len(
+        session.scalars(select(StaffSession.id_hash).where(StaffSession.staff_id == staff_id)).all()
+    )
+
+
+def purge_expired(session: Session) -> None:
+    session.execute(delete(StaffSession).where(StaffSession.expires_at <= utcnow()))
