@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from crypto import Argon2Params
 from flask import current_app
 
+from crypto import Argon2Params
 from wbs_app.db import request_session
 from wbs_app.services.organisation import DEADLINE_KEYS, Deadlines, deadlines
 from wbs_app.services.staff_sessions import SessionPolicy

@@ -10,10 +10,10 @@ from __future__ import annotations
 import secrets
 import time
 
-from crypto import Argon2Params
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from crypto import Argon2Params
 from wbs_app.models import StaffMember, StaffRole, Unit
 from wbs_app.services import accounts, organisation, totp
 from wbs_app.services.accounts import Credentials

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from crypto import DecryptionError, open_seed
 from sqlalchemy import select
 
+from crypto import DecryptionError, open_seed
 from tests.support.staff import CSRF_RE, csrf_token, make_staff, make_units, sign_in
 from wbs_app.db import app_database
 from wbs_app.models import StaffMember, StaffRole, StaffSession

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 import time
 
-from crypto import PublicIdentity, open_seed
 from sqlalchemy import select
 
+from crypto import PublicIdentity, open_seed
 from tests.support.staff import CSRF_RE, make_staff, make_units, sign_in
 from wbs_app.db import app_database
 from wbs_app.models import AuditEvent, StaffMember, StaffRole, StaffStatus

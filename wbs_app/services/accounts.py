@@ -15,6 +15,9 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
 from crypto import (
     Argon2Params,
     DecryptionError,
@@ -28,9 +31,6 @@ from crypto import (
     seal_record,
     seal_seed,
 )
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
-
 from wbs_app.models import StaffMember, StaffRole, StaffStatus, StaffUnit, TokenPurpose, Unit
 from wbs_app.services import audit, password_policy, throttle, tokens, totp
 from wbs_app.services.clock import utcnow
