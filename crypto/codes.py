@@ -19,7 +19,7 @@ from crypto.kdf import Argon2Params, argon2id, derive_key
 
 CODE_DIGITS = 20
 MAX_INPUT_LENGTH = 64
-SEPARATORS = frozenset(" -\u00a0\u2010\u2011\u2012\u2013\u2014\u2212\t")
+SEPARATORS = frozenset(" -\u00a0\u2010\u2011\u2012\u2013\u2014\u2212\t\r\n")
 ASCII_DIGITS = frozenset("0123456789")
 
 # Damm's totally anti-symmetric quasigroup of order 10.
@@ -61,7 +61,8 @@ def format_code(digits: str) -> str:
 def parse_code(text: str) -> str:
     """The 20 digits of a typed code, or ``CodeFormatError``.
 
-    Spaces and dashes anywhere are ignored; anything else (letters, other
+    Spaces, line breaks (a copy-pasted code ends in one) and dashes anywhere
+    are ignored; anything else (letters, other
     scripts' digits) is refused. Over-long input is refused before it is read.
     """
     if not isinstance(text, str) or len(text) > MAX_INPUT_LENGTH:

@@ -62,6 +62,9 @@ def unpad(padded: bytes) -> bytes:
     (length,) = struct.unpack(">I", padded[:4])
     if length > len(padded) - 4 or bucket_size(length) != len(padded):
         raise DecryptionError()
+    # Canonical padding only: zero bytes, so one plaintext has one padded form.
+    if any(padded[4 + length :]):
+        raise DecryptionError()
     return padded[4 : 4 + length]
 
 

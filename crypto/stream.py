@@ -4,13 +4,15 @@ Layout::
 
     header  = b"LENTERA" || 0x01 (version) || nonce (16 random bytes)     24 bytes
     chunk_i = AES-256-GCM(file_key, counter_i (11 bytes, big-endian) || last_flag,
-                          plaintext_i (64 KiB, the last one 0..64 KiB), aad=header)
+                          plaintext_i (64 KiB, the last one 0..64 KiB))
 
 ``file_key = HKDF-SHA256(ikm=audience key, salt=nonce, info=label || context)``.
 Only the last chunk has ``last_flag = 0x01``; it is empty only when the whole
-file is empty. Because the flag and the counter are in every nonce and the
-header is every chunk's AAD, cutting, reordering, repeating, appending, or
-swapping chunks with another file all fail authentication.
+file is empty. The header is bound through the key (its nonce is the HKDF
+salt, its version is in the label), as in age, so chunks need no AAD. Because
+the flag and the counter are in every nonce and every file has its own key,
+cutting, reordering, repeating, appending, or swapping chunks with another
+file all fail authentication.
 """
 
 from __future__ import annotations
@@ -77,7 +79,7 @@ class StreamEncryptor:
 
     def _seal(self, chunk: bytes | bytearray | memoryview, last: bool) -> None:
         nonce = _chunk_nonce(self._counter, last)
-        self._sink.write(self._aead.encrypt(nonce, chunk, self._header))
+        self._sink.write(self._aead.encrypt(nonce, chunk, None))
         self._counter += 1
 
     def write(self, data: bytes | bytearray | memoryview) -> int:
@@ -130,7 +132,6 @@ class StreamDecryptor:
         header = _read_exact(source, HEADER_BYTES)
         if len(header) != HEADER_BYTES or header[: len(MAGIC)] != MAGIC or header[7] != VERSION:
             raise DecryptionError()
-        self._header = header
         self._aead = _file_key(key, header[len(MAGIC) + 1 :], context)
         self._source = source
 
@@ -143,7 +144,7 @@ class StreamDecryptor:
             if len(current) < TAG_BYTES or (not last and len(current) != SEALED_CHUNK_BYTES):
                 raise DecryptionError()
             try:
-                plaintext = self._aead.decrypt(_chunk_nonce(counter, last), current, self._header)
+                plaintext = self._aead.decrypt(_chunk_nonce(counter, last), current, None)
             except InvalidTag:
                 raise DecryptionError() from None
             if last and not plaintext and counter > 0:

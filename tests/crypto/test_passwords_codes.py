@@ -83,6 +83,7 @@ def test_codes_are_well_formed_and_unique() -> None:
         assert len(code) == 20 and code.isdigit()
         assert parse_code(format_code(code)) == code
         assert parse_code(code.replace(" ", "-")) == code
+        assert parse_code(format_code(code) + "\n") == code  # as copy-pasted
 
 
 def test_check_digit_catches_every_single_error_and_adjacent_swap() -> None:
@@ -112,7 +113,7 @@ def test_check_digit_catches_every_single_error_and_adjacent_swap() -> None:
         "١٢٣٤٥٦٧٨٩٠١٢٣٤٥٦٧٨٩١",  # Arabic-Indic digits
         "1" * 65,
         "12345678901234567891\x00",
-        "12345678901234567891\n",
+        "12345678901234567891/",
     ],
 )
 def test_parse_rejects_malformed(text: str) -> None:

@@ -75,3 +75,20 @@ def test_every_byte_flip_and_cut_fails() -> None:
     for cut in (sealed[:-1], sealed[:20], sealed + b"\x00", b""):
         with pytest.raises(DecryptionError):
             open_record(key, cut, CONTEXT)
+
+
+def test_non_zero_padding_is_refused() -> None:
+    """Padding is authenticated, and must also be canonical (zeros)."""
+    import secrets as _secrets
+
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    from crypto.records import pad
+
+    key = new_key()
+    padded = bytearray(pad(b"secret"))
+    padded[-1] = 1
+    nonce = _secrets.token_bytes(12)
+    forged = bytes([1]) + nonce + AESGCM(key).encrypt(nonce, bytes(padded), CONTEXT.aad())
+    with pytest.raises(DecryptionError):
+        open_record(key, forged, CONTEXT)
