@@ -42,6 +42,7 @@ instance: $(VENV)/.installed
 
 migrate: instance translations
 	$(VENV)/bin/flask --app wsgi wbs db-upgrade
+	$(VENV)/bin/flask --app wsgi wbs sweep
 
 # Prints a one-time set-up link while no administrator exists.
 setup-link: migrate

@@ -56,6 +56,9 @@ class Settings:
     MAX_FORM_MEMORY_SIZE: int = 256 * 1024
     MAX_FORM_PARTS: int = 64
     MAX_UPLOAD_BYTES: int = 100 * MiB
+    MAX_FILES_PER_SUBMISSION: int = 10
+    # Encrypted evidence files; empty means instance/attachments.
+    ATTACHMENT_DIR: str = ""
     LANGUAGES: tuple[str, ...] = ("id", "en")
     DEFAULT_LANGUAGE: str = "id"
     # Deadlines in days (DOMAIN.md), editable later by administrators.
@@ -66,6 +69,14 @@ class Settings:
     # Staff sessions: idle and absolute expiry.
     STAFF_SESSION_IDLE_MINUTES: int = 30
     STAFF_SESSION_MAX_HOURS: int = 12
+    # Reporter visits: short, since a shared or seized device is the risk.
+    REPORTER_SESSION_IDLE_MINUTES: int = 15
+    REPORTER_SESSION_MAX_MINUTES: int = 120
+    # How long a report being written (and its encrypted files) is kept.
+    DRAFT_HOURS: int = 6
+    # Failed receipt logins per minute, installation-wide, before every
+    # receipt login is slowed down (nothing about who failed is recorded).
+    RECEIPT_FAILURES_PER_MINUTE: int = 30
     # The address people use to reach the site, for links printed or handed
     # over outside it (set-up and activation links).
     BASE_URL: str = "http://127.0.0.1:5000"

@@ -23,7 +23,9 @@ from wbs_app.extensions import babel, csrf
 from wbs_app.i18n import init_i18n, select_locale
 from wbs_app.security.anonymity import StripClientIdentity
 from wbs_app.security.headers import register_security_headers
+from wbs_app.security.reporter_auth import register_reporter_guard
 from wbs_app.security.staff_auth import register_staff_guards
+from wbs_app.services.store import AttachmentStore
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE_PATH = PROJECT_ROOT / "instance"
@@ -96,11 +98,16 @@ def register_database(app: Flask, settings: Settings, instance_path: Path) -> No
         instance_path.mkdir(mode=0o700, parents=True, exist_ok=True)
         url = sqlite_url(instance_path)
     init_request_sessions(app, Database(url, busy_timeout_ms=settings.SQLITE_BUSY_TIMEOUT_MS))
+    attachment_dir = Path(settings.ATTACHMENT_DIR) if settings.ATTACHMENT_DIR else None
+    app.extensions["lentera.store"] = AttachmentStore(
+        attachment_dir or instance_path / "attachments"
+    )
 
 
 def register_security(app: Flask) -> None:
     register_security_headers(app)
     register_staff_guards(app)
+    register_reporter_guard(app)
     app.wsgi_app = StripClientIdentity(app.wsgi_app)  # type: ignore[method-assign]
 
 
@@ -108,9 +115,10 @@ def register_blueprints(app: Flask) -> None:
     from wbs_app.admin import bp as admin_bp
     from wbs_app.investigator import bp as investigator_bp
     from wbs_app.public import bp as public_bp
+    from wbs_app.reporter import bp as reporter_bp
     from wbs_app.staff import bp as staff_bp
 
-    for blueprint in (public_bp, staff_bp, admin_bp, investigator_bp):
+    for blueprint in (public_bp, reporter_bp, staff_bp, admin_bp, investigator_bp):
         app.register_blueprint(blueprint)
 
 

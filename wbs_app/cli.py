@@ -15,10 +15,11 @@ from wbs_app.db import app_database
 from wbs_app.demo import DemoRefused, seed_demo_organisation
 from wbs_app.migrate import upgrade
 from wbs_app.models import StaffRole
-from wbs_app.services import accounts, organisation
+from wbs_app.services import accounts, organisation, reporter_access, staff_sessions
 from wbs_app.services.accounts import AccountError
 from wbs_app.services.catalogue import ensure_default_categories
 from wbs_app.services.organisation import OrganisationError
+from wbs_app.services.store import AttachmentStore
 
 wbs = AppGroup("wbs", help="Lentera administration commands.")
 
@@ -31,6 +32,17 @@ def db_upgrade() -> None:
     with database.session() as session:
         added = ensure_default_categories(session)
     click.echo(f"database at head; {added} default categories added")
+
+
+@wbs.command("sweep")
+def sweep() -> None:
+    """Finish interrupted file moves; delete expired drafts, sessions and unclaimed files."""
+    store: AttachmentStore = current_app.extensions["lentera.store"]
+    with app_database(current_app).session() as session:
+        counts = store.sweep(session)
+        staff_sessions.purge_expired(session)
+        reporter_access.purge_expired(session)
+    click.echo(f"sweep: {counts['promoted']} files moved into place, {counts['deleted']} removed")
 
 
 @wbs.command("setup-link")

@@ -5,6 +5,22 @@ Alembic's autogenerate and the migration tests compare against.
 """
 
 from wbs_app.models.audit import AuditEvent
+from wbs_app.models.case import (
+    Attachment,
+    Audience,
+    AudienceKey,
+    AuthorKind,
+    Case,
+    CaseRecord,
+    CaseStatus,
+    FailureWindow,
+    HandlerExclusion,
+    KeyWrap,
+    PendingFile,
+    RecipientKind,
+    ReporterSession,
+    SubmissionDraft,
+)
 from wbs_app.models.organisation import Category, Unit
 from wbs_app.models.settings import SettingValue
 from wbs_app.models.staff import (
@@ -19,16 +35,30 @@ from wbs_app.models.staff import (
 )
 
 __all__ = [
+    "Attachment",
+    "Audience",
+    "AudienceKey",
     "AuditEvent",
+    "AuthorKind",
+    "Case",
+    "CaseRecord",
+    "CaseStatus",
     "Category",
+    "FailureWindow",
+    "HandlerExclusion",
+    "KeyWrap",
     "LoginThrottle",
     "OneTimeToken",
+    "PendingFile",
+    "RecipientKind",
+    "ReporterSession",
     "SettingValue",
     "StaffMember",
     "StaffRole",
     "StaffSession",
     "StaffStatus",
     "StaffUnit",
+    "SubmissionDraft",
     "TokenPurpose",
     "Unit",
 ]

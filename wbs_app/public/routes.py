@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import current_app, render_template, send_from_directory, url_for
+from flask import render_template, send_from_directory
 from werkzeug.wrappers import Response
 
 from wbs_app.appctx import current_deadlines
@@ -25,14 +25,7 @@ def index() -> str:
         "public/index.html",
         categories=[category.name(current_language()) for category in categories],
         deadlines=current_deadlines(),
-        report_url=_url_if_routed("reporter.start"),
-        check_url=_url_if_routed("reporter.login"),
     )
-
-
-def _url_if_routed(endpoint: str) -> str | None:
-    """Link the reporter zone's entry points only on installations that serve them."""
-    return url_for(endpoint) if endpoint in current_app.view_functions else None
 
 
 @bp.get("/panduan-anonim")

@@ -1,0 +1,84 @@
+"""Driving the reporter journey through HTTP, as a browser without JavaScript would."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+
+from flask.testing import FlaskClient
+
+from tests.support.staff import CSRF_RE
+
+DRAFT_RE = re.compile(r'name="draft" value="([^"]*)"')
+RECEIPT_RE = re.compile(r'<p class="receipt-code"[^>]*>([\d ]{24})</p>')
+HIDDEN_CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@dataclass
+class Report:
+    what: str = "Petugas loket meminta uang Rp 200.000 untuk mempercepat layanan."
+    who: str = "Petugas loket 3"
+    where: str = "Loket pelayanan lantai 1"
+    when: str = "Senin pagi, minggu lalu"
+    how: str = "Saya sendiri diminta membayar."
+    unit: int = 0
+    category: int = 1
+    identity: tuple[str, str] | None = None
+    files: list[tuple[str, bytes]] = field(default_factory=list)
+
+
+def csrf_from(page: str) -> str:
+    match = HIDDEN_CSRF_RE.search(page) or CSRF_RE.search(page)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def post_form(client: FlaskClient, report: Report, draft: str = "", page: str | None = None):
+    """Post the report form (multipart, draft and token first, files last)."""
+    page = page if page is not None else client.get("/lapor/formulir").get_data(as_text=True)
+    data: list[tuple[str, object]] = [
+        ("draft", draft),
+        ("csrf_token", csrf_from(page)),
+        ("unit", str(report.unit)),
+        ("category", str(report.category)),
+        ("what", report.what),
+        ("who", report.who),
+        ("where", report.where),
+        ("when", report.when),
+        ("how", report.how),
+    ]
+    if report.identity:
+        data += [
+            ("give_identity", "y"),
+            ("identity_name", report.identity[0]),
+            ("identity_contact", report.identity[1]),
+        ]
+    for name, content in report.files:
+        data.append(("evidence", (io.BytesIO(content), name)))
+    from werkzeug.datastructures import MultiDict
+
+    return client.post("/lapor/formulir", data=MultiDict(data), content_type="multipart/form-data")
+
+
+def send_review(client: FlaskClient, review_page: str, exclude: list[int] = ()):
+    data = {
+        "csrf_token": csrf_from(review_page),
+        "draft": DRAFT_RE.search(review_page).group(1),
+        "exclude": [str(staff_id) for staff_id in exclude],
+    }
+    return client.post("/lapor/kirim", data=data)
+
+
+def submit_report(client: FlaskClient, report: Report, exclude: list[int] = ()) -> str:
+    """The whole intake; returns the receipt as shown."""
+    review = post_form(client, report)
+    assert review.status_code == 200, review.get_data(as_text=True)[:2000]
+    sent = send_review(client, review.get_data(as_text=True), exclude)
+    assert sent.status_code == 200, sent.get_data(as_text=True)[:2000]
+    return RECEIPT_RE.search(sent.get_data(as_text=True)).group(1)
+
+
+def open_case(client: FlaskClient, receipt: str):
+    page = client.get("/lapor/masuk").get_data(as_text=True)
+    return client.post("/lapor/masuk", data={"csrf_token": csrf_from(page), "receipt": receipt})

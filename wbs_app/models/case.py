@@ -1,0 +1,210 @@
+"""Cases: the workflow facts in clear, everything a person wrote as ciphertext.
+
+DESIGN.md section 3: plaintext is limited to ids, unit, category, status,
+dates and deadlines, assignments and rounded sizes. Reporter-originated dates
+are kept to the day. The keys that open a case's records are never stored:
+only their wraps, one per audience member (``KeyWrap``).
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from wbs_app.db import Base
+from wbs_app.models.types import UTCDateTime, enum_column
+
+
+class CaseStatus(enum.StrEnum):
+    """The lifecycle of DOMAIN.md, with its side exits."""
+
+    RECEIVED = "diterima"
+    VERIFICATION = "verifikasi"
+    INVESTIGATION = "investigasi"
+    DECISION = "keputusan"
+    SANCTION = "sanksi"
+    CLOSED = "selesai"
+    REFERRED = "diteruskan"
+    NOT_COMPETENT = "bukan_wewenang"
+    ON_HOLD = "ditunda"
+    WITHDRAWN = "dicabut"
+
+
+class Audience(enum.StrEnum):
+    """Who shares an audience key (DESIGN.md section 4, "Case keys")."""
+
+    REPORTER = "reporter"  # the reporter and the case's handlers
+    INTERNAL = "internal"  # the case's handlers only
+    RESPONDENT = "respondent"  # one invited respondent and the handlers
+
+
+class RecipientKind(enum.StrEnum):
+    STAFF = "staff"
+    REPORTER = "reporter"
+    RESPONDENT = "respondent"
+
+
+class AuthorKind(enum.StrEnum):
+    REPORTER = "reporter"
+    STAFF = "staff"
+    RESPONDENT = "respondent"
+    SYSTEM = "system"
+
+
+class Case(Base):
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Random, and the name every ciphertext of the case is bound to (AAD, HPKE
+    # info): a row id could be reused after a deletion, a uid never is.
+    uid: Mapped[str] = mapped_column(String(32), unique=True)
+    # SHA-256 of the receipt's Argon2-derived lookup id: testing a guess costs
+    # one Argon2id run, and the receipt itself is stored nowhere.
+    lookup_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"), index=True)
+    category_id: Mapped[int] = mapped_column(
+        ForeignKey("categories.id", ondelete="RESTRICT"), index=True
+    )
+    status: Mapped[CaseStatus] = mapped_column(enum_column(CaseStatus, "case_status"), index=True)
+    status_changed_on: Mapped[date] = mapped_column(Date)
+    received_on: Mapped[date] = mapped_column(Date, index=True)
+    acknowledge_due: Mapped[date] = mapped_column(Date)
+    verification_due: Mapped[date] = mapped_column(Date)
+    feedback_due: Mapped[date] = mapped_column(Date)
+    acknowledged_on: Mapped[date | None] = mapped_column(Date)
+
+
+class AudienceKey(Base):
+    """One random 256-bit key of a case; the key itself exists only in its wraps."""
+
+    __tablename__ = "audience_keys"
+    __table_args__ = (UniqueConstraint("case_id", "audience", "label"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    audience: Mapped[Audience] = mapped_column(enum_column(Audience, "audience"))
+    # Distinguishes several keys of one audience (one per respondent invitation).
+    label: Mapped[str] = mapped_column(String(40), default="")
+
+
+class KeyWrap(Base):
+    """An audience key sealed by HPKE to one member's identity."""
+
+    __tablename__ = "key_wraps"
+    __table_args__ = (UniqueConstraint("audience_key_id", "recipient_kind", "staff_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    audience_key_id: Mapped[int] = mapped_column(
+        ForeignKey("audience_keys.id", ondelete="CASCADE"), index=True
+    )
+    recipient_kind: Mapped[RecipientKind] = mapped_column(enum_column(RecipientKind, "recipient"))
+    staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_members.id", ondelete="CASCADE"), index=True
+    )
+    # Which of the staff member's identities this wrap is for (resets make new ones).
+    identity_generation: Mapped[int] = mapped_column(Integer, default=0)
+    wrapped: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class CaseRecord(Base):
+    """One thing someone wrote in a case (the report, identity, a message, a note)."""
+
+    __tablename__ = "case_records"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Bound into the ciphertext's AAD, so it is known before the row is written.
+    uid: Mapped[str] = mapped_column(String(32), unique=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    audience_key_id: Mapped[int] = mapped_column(ForeignKey("audience_keys.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    author_kind: Mapped[AuthorKind] = mapped_column(enum_column(AuthorKind, "author_kind"))
+    author_staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_members.id", ondelete="SET NULL")
+    )
+    created_on: Mapped[date] = mapped_column(Date)
+    ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Attachment(Base):
+    """An evidence file: ciphertext on disk, its name, type and size sealed here."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    record_id: Mapped[int] = mapped_column(
+        ForeignKey("case_records.id", ondelete="CASCADE"), index=True
+    )
+    audience_key_id: Mapped[int] = mapped_column(ForeignKey("audience_keys.id", ondelete="CASCADE"))
+    # Random file name in the attachment store; says nothing about the file.
+    storage_name: Mapped[str] = mapped_column(String(64), unique=True)
+    sealed_meta: Mapped[bytes] = mapped_column(LargeBinary)
+    # Rounded up (to 64 KiB below 1 MiB, then to a power of two), never exact.
+    size_rounded: Mapped[int] = mapped_column(Integer)
+    created_on: Mapped[date] = mapped_column(Date)
+
+
+class HandlerExclusion(Base):
+    """A handler the reporter excluded for a conflict of interest: never granted the case."""
+
+    __tablename__ = "handler_exclusions"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    staff_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_members.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class ReporterSession(Base):
+    """A reporter's visit: keyed like staff sessions, short-lived, deleted on finish."""
+
+    __tablename__ = "reporter_sessions"
+
+    id_hash: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    sealed_seed: Mapped[bytes] = mapped_column(LargeBinary)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class SubmissionDraft(Base):
+    """A report being written: fields and file list sealed under a key only the form holds.
+
+    The draft key becomes the case's reporter-audience key on submission, so
+    files encrypted while the reporter was still typing need no re-encryption.
+    Drafts expire and are swept with their pending files.
+    """
+
+    __tablename__ = "submission_drafts"
+
+    id_hash: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
+    case_uid: Mapped[str] = mapped_column(String(32), unique=True)
+    sealed_payload: Mapped[bytes] = mapped_column(LargeBinary)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class PendingFile(Base):
+    """A ciphertext file written before its case exists (draft) or before its move."""
+
+    __tablename__ = "pending_files"
+
+    storage_name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    draft_id_hash: Mapped[bytes | None] = mapped_column(
+        ForeignKey("submission_drafts.id_hash", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class FailureWindow(Base):
+    """Failed code logins per minute, installation-wide: how guessing is slowed, anonymously."""
+
+    __tablename__ = "failure_windows"
+
+    scope: Mapped[str] = mapped_column(String(20), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime(), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)

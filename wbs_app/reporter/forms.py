@@ -1,0 +1,77 @@
+"""Reporter forms. The report form is filled from the streaming parser's fields."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from wbs_app.services.intake import MAX_FIELD_CHARS
+
+LONG = [Optional(), Length(max=MAX_FIELD_CHARS)]
+
+
+class ReportForm(FlaskForm):
+    """The 4W1H questions of DOMAIN.md, the unit, the category and optional identity."""
+
+    class Meta:
+        csrf = False  # checked by the view: this form arrives through the streaming parser
+
+    draft = HiddenField()
+    unit = SelectField(
+        _l("Which unit is the report about?"), coerce=int, validators=[InputRequired()]
+    )
+    category = SelectField(_l("What kind of violation?"), coerce=int, validators=[InputRequired()])
+    what = TextAreaField(
+        _l("What happened?"),
+        validators=[
+            DataRequired(message=_l("Please describe what happened.")),
+            Length(max=MAX_FIELD_CHARS),
+        ],
+        description=_l("Describe the violation in your own words."),
+    )
+    who = TextAreaField(
+        _l("Who is involved?"),
+        validators=LONG,
+        description=_l("Names, positions or units of the officials concerned, if you know them."),
+    )
+    where = TextAreaField(_l("Where did it happen?"), validators=LONG)
+    when = TextAreaField(
+        _l("When did it happen?"), validators=LONG, description=_l("A date or a period is enough.")
+    )
+    how = TextAreaField(
+        _l("How did it happen, and how do you know?"),
+        validators=LONG,
+        description=_l("For example: you saw it, you were asked to pay, or a colleague told you."),
+    )
+    give_identity = BooleanField(_l("I want to give my name and contact (optional)"))
+    identity_name = StringField(_l("Your name"), validators=[Optional(), Length(max=200)])
+    identity_contact = StringField(
+        _l("How can the team reach you?"), validators=[Optional(), Length(max=300)]
+    )
+
+
+class DraftForm(FlaskForm):
+    """The review page's buttons carry only the draft (and the exclusions)."""
+
+    draft = HiddenField(validators=[DataRequired(), Length(max=200)])
+
+
+class ReceiptForm(FlaskForm):
+    receipt = StringField(
+        _l("Your report code"),
+        validators=[DataRequired(), Length(max=64, message=_l("A report code has 20 digits."))],
+        description=_l("20 digits, as written down when you sent the report."),
+    )
+
+
+class WithdrawForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why do you withdraw the report?"),
+        validators=[DataRequired(), Length(max=2000)],
+    )
+
+
+class ActionForm(FlaskForm):
+    """Only a CSRF token: for the finish button."""

@@ -1,0 +1,249 @@
+"""Making a report: safety page, the form (streamed, encrypted uploads), review, receipt.
+
+Nothing typed is lost on a mistake: every post of the form is saved as an
+encrypted draft first, and the page comes back with the draft's key in a
+hidden field, the files already attached listed, and the errors marked.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import current_app, render_template, request
+from werkzeug.datastructures import MultiDict
+from wtforms.fields.choices import SelectChoice
+
+from crypto import format_code
+from wbs_app.appctx import argon2_params, current_deadlines
+from wbs_app.db import request_session
+from wbs_app.extensions import csrf
+from wbs_app.i18n import current_language
+from wbs_app.models import Category, Unit
+from wbs_app.reporter import bp, uploads
+from wbs_app.reporter.forms import DraftForm, ReportForm
+from wbs_app.reporter.labels import INTAKE_ERRORS, NOT_SURE_LABEL
+from wbs_app.security.zones import PUBLIC, zone
+from wbs_app.services import intake, organisation
+from wbs_app.services.catalogue import active_categories
+from wbs_app.services.intake import DraftPayload, IntakeError, OpenDraft
+from wbs_app.services.organisation import TreeNode
+
+NOT_SURE = 0
+
+
+@bp.get("/")
+@zone(PUBLIC)
+def start() -> str:
+    """Before the form: how to stay safe while reporting."""
+    return render_template("reporter/start.html")
+
+
+def _choices(form: ReportForm) -> list[TreeNode]:
+    db = request_session()
+    tree = organisation.unit_tree(db)
+    form.unit.choices = [SelectChoice(NOT_SURE, str(NOT_SURE_LABEL))] + [
+        SelectChoice(node.unit.id, "\u2014 " * node.depth + node.unit.name) for node in tree
+    ]
+    language = current_language()
+    form.category.choices = [
+        SelectChoice(category.id, category.name(language)) for category in active_categories(db)
+    ]
+    return tree
+
+
+def _render_form(
+    form: ReportForm, draft: OpenDraft | None, status: int = 200, notice: Any = None
+) -> Any:
+    files = draft.payload.files if draft and draft.payload else []
+    return (
+        render_template(
+            "reporter/form.html",
+            form=form,
+            draft_secret=draft.secret.cookie if draft else "",
+            files=files,
+            notice=notice,
+            max_upload_mib=current_app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024),
+        ),
+        status,
+    )
+
+
+@bp.get("/formulir")
+@zone(PUBLIC)
+def form() -> Any:
+    report_form = ReportForm(formdata=None)
+    _choices(report_form)
+    return _render_form(report_form, None)
+
+
+def _open_or_start(value: str | None) -> tuple[OpenDraft, bool]:
+    """The posted draft, or a new one (second value: whether an old one had expired)."""
+    db = request_session()
+    if value:
+        try:
+            return intake.open_draft(db, value), False
+        except IntakeError:
+            return intake.start_draft(db, _draft_lifetime()), True
+    return intake.start_draft(db, _draft_lifetime()), False
+
+
+def _draft_lifetime() -> timedelta:
+    return timedelta(hours=int(current_app.config["DRAFT_HOURS"]))
+
+
+def _payload(
+    form: ReportForm, fields: MultiDict[str, str], files: list[intake.FileInfo]
+) -> DraftPayload:
+    identity = None
+    if form.give_identity.data and (form.identity_name.data or form.identity_contact.data):
+        identity = {
+            "name": form.identity_name.data or "",
+            "contact": form.identity_contact.data or "",
+        }
+    unit = (
+        form.unit.data if isinstance(form.unit.data, int) and form.unit.data != NOT_SURE else None
+    )
+    category = form.category.data if isinstance(form.category.data, int) else None
+    report = {
+        name: (fields.get(name) or "")[: intake.MAX_FIELD_CHARS] for name in intake.REPORT_FIELDS
+    }
+    return DraftPayload(
+        unit_id=unit, category_id=category, report=report, identity=identity, files=files
+    )
+
+
+@bp.post("/formulir")
+@zone(PUBLIC)
+@csrf.exempt
+def receive_form() -> Any:
+    """The report form: files are encrypted as they stream in, then everything is a draft."""
+    db = request_session()
+    state: dict[str, Any] = {}
+
+    def keying(streamed: Any) -> tuple[bytes, str]:
+        if "draft" not in state:
+            state["draft"], state["expired"] = _open_or_start(streamed.fields.get("draft"))
+        return state["draft"].key, state["draft"].case_uid
+
+    parsed = uploads.receive(keying)
+    if "draft" not in state:
+        keying(parsed)
+    draft: OpenDraft = state["draft"]
+    new_files = uploads.file_infos(parsed.files)
+    for info in new_files:
+        intake.register_pending(db, draft, info.storage_name)
+    previous = draft.payload.files if draft.payload else []
+    removed = set(parsed.fields.getlist("remove_file"))
+    kept = [info for info in previous if info.storage_name not in removed]
+    dropped = [info.storage_name for info in previous if info.storage_name in removed]
+    intake.release_pending(db, dropped)
+
+    report_form = ReportForm(formdata=parsed.fields)
+    _choices(report_form)
+    valid = report_form.validate()
+    payload = _payload(report_form, parsed.fields, kept + new_files)
+    if len(payload.files) > int(current_app.config["MAX_FILES_PER_SUBMISSION"]):
+        valid = False
+        report_form.form_errors.append(INTAKE_ERRORS["too_many_files"])
+    if valid:
+        try:
+            intake.validate_choice(db, payload.unit_id, payload.category_id)
+        except IntakeError as error:
+            valid = False
+            report_form.form_errors.append(INTAKE_ERRORS[error.code])
+    intake.save_draft(db, draft, payload)
+    draft = OpenDraft(draft.row, draft.secret, payload)
+    db.commit()
+    for name in dropped:
+        uploads.store().discard_pending(name)
+    notice = INTAKE_ERRORS["draft_gone"] if state.get("expired") else None
+    if not valid:
+        return _render_form(report_form, draft, 400, notice)
+    return _render_review(draft)
+
+
+def _render_review(draft: OpenDraft, error: Any = None, status: int = 200) -> Any:
+    db = request_session()
+    payload = draft.payload
+    if payload is None:
+        return _render_form(_empty_form(), None, 400, INTAKE_ERRORS["draft_gone"])
+    try:
+        unit_id = intake.target_unit(db, payload)
+    except IntakeError as problem:
+        return _render_form(_empty_form(), draft, 503, INTAKE_ERRORS[problem.code])
+    return (
+        render_template(
+            "reporter/review.html",
+            draft=draft,
+            handlers=intake.eligible_handlers(db, unit_id),
+            unit=db.get(Unit, unit_id),
+            category=db.get(Category, payload.category_id) if payload.category_id else None,
+            error=error,
+            form=DraftForm(formdata=None),
+        ),
+        status,
+    )
+
+
+@bp.post("/formulir/ubah")
+@zone(PUBLIC)
+def edit() -> Any:
+    """Back from the review page to the form, with everything as it was."""
+    form = DraftForm()
+    if not form.validate_on_submit():
+        return _render_form(_empty_form(), None, 400, INTAKE_ERRORS["draft_gone"])
+    try:
+        draft = intake.open_draft(request_session(), form.draft.data)
+    except IntakeError:
+        return _render_form(_empty_form(), None, 400, INTAKE_ERRORS["draft_gone"])
+    payload = draft.payload
+    data: dict[str, Any] = {}
+    if payload is not None:
+        data = dict(payload.report)
+        data.update(unit=payload.unit_id or NOT_SURE, category=payload.category_id)
+        if payload.identity:
+            data.update(
+                give_identity=True,
+                identity_name=payload.identity.get("name", ""),
+                identity_contact=payload.identity.get("contact", ""),
+            )
+    report_form = ReportForm(formdata=None, data=data)
+    _choices(report_form)
+    return _render_form(report_form, draft)
+
+
+def _empty_form() -> ReportForm:
+    report_form = ReportForm(formdata=None)
+    _choices(report_form)
+    return report_form
+
+
+@bp.post("/kirim")
+@zone(PUBLIC)
+def send() -> Any:
+    """Create the case in one transaction; only then is the receipt shown, once."""
+    form = DraftForm()
+    db = request_session()
+    if not form.validate_on_submit():
+        return _render_form(_empty_form(), None, 400, INTAKE_ERRORS["draft_gone"])
+    try:
+        draft = intake.open_draft(db, form.draft.data)
+    except IntakeError:
+        return _render_form(_empty_form(), None, 400, INTAKE_ERRORS["draft_gone"])
+    excluded = {int(v) for v in request.form.getlist("exclude") if v.isdigit() and len(v) < 12}
+    salt = bytes.fromhex(current_app.config["INSTALLATION_SALT"])
+    try:
+        submitted = intake.submit(db, draft, excluded, current_deadlines(), salt, argon2_params())
+    except IntakeError as error:
+        db.rollback()
+        draft = intake.open_draft(db, form.draft.data)
+        return _render_review(draft, INTAKE_ERRORS.get(error.code, INTAKE_ERRORS["retry"]), 400)
+    db.commit()
+    for name in submitted.storage_names:
+        uploads.store().promote(name)
+    return render_template(
+        "reporter/receipt.html",
+        receipt=format_code(submitted.receipt),
+        deadlines=current_deadlines(),
+    )

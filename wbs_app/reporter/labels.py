@@ -1,0 +1,58 @@
+"""Plain-language words for a case's status, as a reporter reads them."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from wbs_app.models import CaseStatus
+
+REPORTER_STATUS = {
+    CaseStatus.RECEIVED: (
+        _l("Received"),
+        _l("Your report has arrived and is waiting to be acknowledged by the team."),
+    ),
+    CaseStatus.VERIFICATION: (
+        _l("Being verified"),
+        _l("The team is checking whether the report is complete and within its authority."),
+    ),
+    CaseStatus.INVESTIGATION: (
+        _l("Under examination"),
+        _l(
+            "The team is examining the evidence and may ask the people concerned for clarification."
+        ),
+    ),
+    CaseStatus.DECISION: (
+        _l("Decision in preparation"),
+        _l("The examination is finished; a finding is being made."),
+    ),
+    CaseStatus.SANCTION: (
+        _l("Follow-up"),
+        _l("A violation was found and the follow-up is under way."),
+    ),
+    CaseStatus.CLOSED: (_l("Completed"), _l("Handling of your report is complete.")),
+    CaseStatus.REFERRED: (
+        _l("Referred"),
+        _l("Your report was passed to the authority competent to handle it."),
+    ),
+    CaseStatus.NOT_COMPETENT: (
+        _l("Not within our authority"),
+        _l("The matter is outside the authority of this office; see the team's message."),
+    ),
+    CaseStatus.ON_HOLD: (_l("On hold"), _l("Handling is paused for now; see the team's message.")),
+    CaseStatus.WITHDRAWN: (_l("Withdrawn"), _l("You withdrew this report.")),
+}
+
+NOT_SURE_LABEL = _l("Not sure (the regional office decides)")
+
+INTAKE_ERRORS = {
+    "draft_gone": _l("Your unsent report expired for your safety. Please fill in the form again."),
+    "bad_unit": _l("Choose a unit from the list."),
+    "bad_category": _l("Choose a category from the list."),
+    "incomplete": _l("Please describe what happened."),
+    "not_ready": _l(
+        "Reports cannot be received right now because no handler is set up. Please try again later."
+    ),
+    "excluded_all": _l("At least one handler must receive the report."),
+    "retry": _l("Something went wrong while sending. Nothing was stored; please send again."),
+    "too_many_files": _l("Too many files attached."),
+}

@@ -1,0 +1,98 @@
+"""Evidence uploads: the streaming parser with a sink that encrypts into the store.
+
+Plaintext file bytes exist only in the request's memory, one chunk at a time:
+``EncryptingSink`` feeds them to ``crypto.StreamEncryptor`` writing a pending
+ciphertext file. Used for the report form and for replies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import current_app, request
+from flask_wtf.csrf import CSRFError, validate_csrf
+from wtforms import ValidationError
+
+from crypto import StreamEncryptor
+from wbs_app.services.case_keys import file_context
+from wbs_app.services.intake import FileInfo
+from wbs_app.services.store import AttachmentStore
+from wbs_app.streaming_form import FormLimits, ReceivedFile, StreamedForm, parse
+
+
+class EncryptingSink:
+    """Encrypts one file into a new pending file of the store; ``discard`` removes it."""
+
+    def __init__(self, store: AttachmentStore, key: bytes, case_uid: str) -> None:
+        self.store = store
+        self.storage_name = store.new_name()
+        self._handle = store.create_pending(self.storage_name)
+        self._encryptor = StreamEncryptor(
+            key, self._handle, file_context(case_uid, self.storage_name)
+        )
+
+    def write(self, data: bytes) -> int:
+        return self._encryptor.write(data)
+
+    def close(self) -> None:
+        if not self._handle.closed:
+            self._encryptor.close()
+            self._handle.close()
+
+    def discard(self) -> None:
+        if not self._handle.closed:
+            self._handle.close()
+        self.store.discard_pending(self.storage_name)
+
+
+def store() -> AttachmentStore:
+    found: AttachmentStore = current_app.extensions["lentera.store"]
+    return found
+
+
+def limits() -> FormLimits:
+    config = current_app.config
+    return FormLimits(
+        max_file_bytes=int(config["MAX_UPLOAD_BYTES"]),
+        max_files=int(config["MAX_FILES_PER_SUBMISSION"]),
+    )
+
+
+def receive(keying: Callable[[StreamedForm], tuple[bytes, str]]) -> StreamedForm:
+    """Parse the request body; ``keying(fields so far)`` gives (key, case uid) for files.
+
+    The CSRF token is checked after the body is read; on a bad token every
+    file written is discarded and the global CSRF error page is shown.
+    """
+    form = StreamedForm()
+
+    def new_sink(_filename: str, _content_type: str) -> EncryptingSink:
+        key, case_uid = keying(form)
+        return EncryptingSink(store(), key, case_uid)
+
+    parsed = parse(request.stream, request.content_type, limits(), new_sink, form)
+    try:
+        validate_csrf(parsed.fields.get("csrf_token"))
+    except ValidationError as error:
+        parsed.discard_files()
+        raise CSRFError(str(error)) from None
+    return parsed
+
+
+def file_infos(received: list[ReceivedFile]) -> list[FileInfo]:
+    infos = []
+    for item in received:
+        sink = item.sink
+        if not isinstance(sink, EncryptingSink):
+            raise TypeError("uploads are always received through an EncryptingSink")
+        infos.append(
+            FileInfo(sink.storage_name, _clean_name(item.filename), item.content_type, item.size)
+        )
+    return infos
+
+
+def _clean_name(filename: str) -> str:
+    """Only the last path part, without control characters: names are shown, never used as paths."""
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable())[:200].strip()
+    return name or "file"

@@ -1,0 +1,32 @@
+"""Serving a decrypted file: always a download, never rendered by the browser.
+
+RFC 6266 ``Content-Disposition: attachment`` with an ASCII fallback name and
+the UTF-8 name percent-encoded, ``application/octet-stream``, ``nosniff`` and a
+sandboxing CSP, so an HTML or SVG "evidence" file can never run in our origin.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+from urllib.parse import quote
+
+from flask import Response, stream_with_context
+
+DOWNLOAD_CSP = "default-src 'none'; sandbox; frame-ancestors 'none'"
+
+
+def content_disposition(filename: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode("ascii")
+    ascii_name = "".join(ch if ch.isalnum() or ch in "._- " else "_" for ch in ascii_name)
+    ascii_name = ascii_name.strip() or "file"
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def download_response(filename: str, size: int, chunks: Iterator[bytes]) -> Response:
+    response = Response(stream_with_context(chunks), mimetype="application/octet-stream")
+    response.headers["Content-Disposition"] = content_disposition(filename)
+    response.headers["Content-Length"] = str(size)
+    response.headers["Content-Security-Policy"] = DOWNLOAD_CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

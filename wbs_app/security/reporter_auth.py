@@ -1,0 +1,79 @@
+"""The reporter's session cookie and the reporter zone's guard.
+
+The cookie is scoped to ``/lapor``, has no expiry date (it dies with the
+browser), is HttpOnly, SameSite=Strict and Secure under TLS. It opens a
+``reporter_sessions`` row; the receipt itself is never kept anywhere.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask, abort, current_app, g, redirect, request, url_for
+from werkzeug.wrappers import Response
+
+from wbs_app.db import request_session
+from wbs_app.security.zones import REPORTER, register_guard
+from wbs_app.services import reporter_access
+from wbs_app.services.reporter_access import ReporterContext, ReporterPolicy
+
+COOKIE = "lentera_reporter"
+COOKIE_PATH = "/lapor"
+
+
+def policy() -> ReporterPolicy:
+    config = current_app.config
+    return ReporterPolicy(
+        idle=timedelta(minutes=int(config["REPORTER_SESSION_IDLE_MINUTES"])),
+        absolute=timedelta(minutes=int(config["REPORTER_SESSION_MAX_MINUTES"])),
+    )
+
+
+def current_reporter() -> ReporterContext | None:
+    if "reporter" not in g:
+        db = request_session()
+        g.reporter = reporter_access.resume(db, request.cookies.get(COOKIE), policy())
+        db.commit()
+    context: ReporterContext | None = g.reporter
+    return context
+
+
+def signed_in_reporter() -> ReporterContext:
+    context = current_reporter()
+    if context is None:
+        abort(403)
+    return context
+
+
+def set_cookie(response: Response, value: str) -> None:
+    response.set_cookie(
+        COOKIE,
+        value,
+        httponly=True,
+        secure=bool(current_app.config["TLS"]),
+        samesite="Strict",
+        path=COOKIE_PATH,
+    )
+
+
+def clear_cookie(response: Response) -> None:
+    response.delete_cookie(
+        COOKIE,
+        path=COOKIE_PATH,
+        httponly=True,
+        secure=bool(current_app.config["TLS"]),
+        samesite="Strict",
+    )
+
+
+def _guard() -> Response | None:
+    if current_reporter() is None:
+        response = redirect(url_for("reporter.login"))
+        if request.cookies.get(COOKIE):
+            clear_cookie(response)
+        return response
+    return None
+
+
+def register_reporter_guard(app: Flask) -> None:
+    register_guard(app, REPORTER, _guard)

@@ -1,0 +1,363 @@
+"""Receiving a report: drafts while the reporter writes, then one all-or-nothing submission.
+
+A draft holds what was typed and the list of files already uploaded, sealed
+under a random key whose only copy is in the form the reporter holds (the
+``draft`` hidden field, like a session cookie: token + key). That key becomes
+the case's reporter-audience key at submission, so evidence encrypted during
+the upload is already in its final form. Submission makes the case, its keys,
+wraps, records and attachment rows in the caller's transaction; the caller
+commits, then moves the files into place (``AttachmentStore.promote``).
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import asdict, dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from crypto import (
+    Argon2Params,
+    CodeKind,
+    DecryptionError,
+    Identity,
+    RecordContext,
+    derive_code_secrets,
+    generate_code,
+    lookup_hash,
+    new_key,
+    open_record,
+    seal_record,
+)
+from wbs_app.models import (
+    Attachment,
+    Audience,
+    AudienceKey,
+    AuthorKind,
+    Case,
+    CaseRecord,
+    CaseStatus,
+    Category,
+    HandlerExclusion,
+    PendingFile,
+    RecipientKind,
+    StaffMember,
+    StaffRole,
+    StaffStatus,
+    StaffUnit,
+    SubmissionDraft,
+    Unit,
+)
+from wbs_app.services import case_keys, organisation, sessions
+from wbs_app.services.clock import today, utcnow
+from wbs_app.services.errors import DomainError
+from wbs_app.services.organisation import Deadlines
+
+REPORT_FIELDS = ("what", "who", "where", "when", "how")
+MAX_FIELD_CHARS = 20_000
+
+
+class IntakeError(DomainError):
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass
+class FileInfo:
+    """An uploaded file as the reporter named it; stored only inside sealed payloads."""
+
+    storage_name: str
+    filename: str
+    content_type: str
+    size: int
+
+
+@dataclass
+class DraftPayload:
+    unit_id: int | None
+    category_id: int | None
+    report: dict[str, str]
+    identity: dict[str, str] | None
+    files: list[FileInfo] = field(default_factory=list)
+
+    def to_bytes(self) -> bytes:
+        return json.dumps(asdict(self), ensure_ascii=False).encode("utf-8")
+
+    @classmethod
+    def from_bytes(cls, raw: bytes) -> DraftPayload:
+        data = json.loads(raw)
+        data["files"] = [FileInfo(**item) for item in data["files"]]
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class OpenDraft:
+    row: SubmissionDraft
+    secret: sessions.SessionSecret
+    payload: DraftPayload | None
+
+    @property
+    def key(self) -> bytes:
+        return self.secret.key
+
+    @property
+    def case_uid(self) -> str:
+        return self.row.case_uid
+
+
+def _draft_context(case_uid: str, secret: sessions.SessionSecret) -> RecordContext:
+    return RecordContext(case_uid, "draft", secret.id_hash.hex())
+
+
+def start_draft(session: Session, lifetime: timedelta) -> OpenDraft:
+    """A new, empty draft (made when the form first posts, before any file is read)."""
+    secret = sessions.new_secret()
+    row = SubmissionDraft(
+        id_hash=secret.id_hash,
+        case_uid=secrets.token_hex(16),
+        sealed_payload=b"",
+        expires_at=utcnow() + lifetime,
+    )
+    session.add(row)
+    session.flush()
+    return OpenDraft(row, secret, None)
+
+
+def open_draft(session: Session, field_value: str | None) -> OpenDraft:
+    """The draft a form's hidden field names; ``IntakeError('draft_gone')`` if none."""
+    secret = sessions.parse_cookie(field_value)
+    row = session.get(SubmissionDraft, secret.id_hash) if secret else None
+    if secret is None or row is None or row.expires_at <= utcnow():
+        raise IntakeError("draft_gone")
+    payload = None
+    if row.sealed_payload:
+        try:
+            raw = open_record(secret.key, row.sealed_payload, _draft_context(row.case_uid, secret))
+        except DecryptionError:
+            raise IntakeError("draft_gone") from None
+        payload = DraftPayload.from_bytes(raw)
+    return OpenDraft(row, secret, payload)
+
+
+def register_pending(session: Session, draft: OpenDraft, storage_name: str) -> None:
+    session.add(
+        PendingFile(storage_name=storage_name, draft_id_hash=draft.row.id_hash, created_at=utcnow())
+    )
+
+
+def release_pending(session: Session, storage_names: list[str]) -> None:
+    """Forget files the reporter removed from a draft (the caller deletes them after commit)."""
+    if storage_names:
+        session.execute(delete(PendingFile).where(PendingFile.storage_name.in_(storage_names)))
+
+
+def save_draft(session: Session, draft: OpenDraft, payload: DraftPayload) -> None:
+    draft.row.sealed_payload = seal_record(
+        draft.key, payload.to_bytes(), _draft_context(draft.case_uid, draft.secret)
+    )
+    session.flush()
+
+
+def validate_choice(session: Session, unit_id: int | None, category_id: int | None) -> None:
+    if unit_id is not None and session.get(Unit, unit_id) is None:
+        raise IntakeError("bad_unit")
+    category = session.get(Category, category_id) if category_id is not None else None
+    if category is None or not category.active:
+        raise IntakeError("bad_category")
+
+
+def eligible_handlers(session: Session, unit_id: int) -> list[StaffMember]:
+    """Active investigators of the unit and supervisors of it or any unit above it."""
+    chain: list[int] = []
+    current: int | None = unit_id
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = session.scalar(select(Unit.parent_id).where(Unit.id == current))
+    query = (
+        select(StaffMember)
+        .join(StaffUnit, StaffUnit.staff_id == StaffMember.id)
+        .where(StaffMember.status == StaffStatus.ACTIVE, StaffMember.identity_public.is_not(None))
+        .where(
+            ((StaffMember.role == StaffRole.INVESTIGATOR) & (StaffUnit.unit_id == unit_id))
+            | ((StaffMember.role == StaffRole.SUPERVISOR) & (StaffUnit.unit_id.in_(chain)))
+        )
+        .order_by(StaffMember.display_name)
+        .distinct()
+    )
+    return list(session.scalars(query))
+
+
+def target_unit(session: Session, payload: DraftPayload) -> int:
+    if payload.unit_id is not None:
+        return payload.unit_id
+    top = organisation.top_unit(session)
+    if top is None:
+        raise IntakeError("not_ready")
+    return top.id
+
+
+def rounded_size(size: int) -> int:
+    """Sizes shown to staff: up to 64 KiB steps below 1 MiB, then powers of two."""
+    step = 64 * 1024
+    if size <= 1024 * 1024:
+        return max(step, -(-size // step) * step)
+    return 1 << (size - 1).bit_length()
+
+
+@dataclass(frozen=True)
+class Submitted:
+    receipt: str
+    case: Case
+    storage_names: list[str]
+
+
+def submit(
+    session: Session,
+    draft: OpenDraft,
+    excluded_staff_ids: set[int],
+    deadlines: Deadlines,
+    installation_salt: bytes,
+    params: Argon2Params,
+) -> Submitted:
+    """Create the case from a draft; the caller commits and then promotes the files."""
+    payload = draft.payload
+    if payload is None:
+        raise IntakeError("draft_gone")
+    validate_choice(session, payload.unit_id, payload.category_id)
+    if payload.category_id is None or not payload.report.get("what", "").strip():
+        raise IntakeError("incomplete")
+    unit_id = target_unit(session, payload)
+    handlers = eligible_handlers(session, unit_id)
+    if not handlers:
+        raise IntakeError("not_ready")
+    recipients = [staff for staff in handlers if staff.id not in excluded_staff_ids]
+    if not recipients:
+        raise IntakeError("excluded_all")
+
+    receipt = generate_code()
+    code_secrets = derive_code_secrets(receipt, CodeKind.RECEIPT, installation_salt, params)
+    reporter = Identity.from_seed(code_secrets.identity_seed).public()
+    received = today()
+    case = Case(
+        uid=draft.case_uid,
+        lookup_hash=lookup_hash(code_secrets.lookup_id),
+        unit_id=unit_id,
+        category_id=payload.category_id,
+        status=CaseStatus.RECEIVED,
+        status_changed_on=received,
+        received_on=received,
+        acknowledge_due=received + timedelta(days=deadlines.acknowledge_days),
+        verification_due=received + timedelta(days=deadlines.verification_days),
+        feedback_due=received
+        + timedelta(days=deadlines.acknowledge_days + deadlines.feedback_days),
+        acknowledged_on=None,
+    )
+    session.add(case)
+    try:
+        session.flush()
+    except IntegrityError:
+        raise IntakeError("retry") from None  # a receipt collision: astronomically rare
+
+    reporter_key, internal_key = draft.key, new_key()
+    reporter_row = AudienceKey(case_id=case.id, audience=Audience.REPORTER, label="")
+    internal_row = AudienceKey(case_id=case.id, audience=Audience.INTERNAL, label="")
+    session.add_all([reporter_row, internal_row])
+    session.flush()
+    case_keys.wrap_to_holder(
+        session, case, reporter_row, reporter_key, reporter, RecipientKind.REPORTER
+    )
+    for staff in recipients:
+        case_keys.wrap_to_staff(session, case, reporter_row, reporter_key, staff)
+        case_keys.wrap_to_staff(session, case, internal_row, internal_key, staff)
+    for staff_id in excluded_staff_ids & {staff.id for staff in handlers}:
+        session.add(HandlerExclusion(case_id=case.id, staff_id=staff_id))
+
+    report = add_record(
+        session,
+        case,
+        reporter_row,
+        reporter_key,
+        "report",
+        AuthorKind.REPORTER,
+        json.dumps(payload.report, ensure_ascii=False).encode("utf-8"),
+    )
+    if payload.identity:
+        add_record(
+            session,
+            case,
+            internal_row,
+            internal_key,
+            "identity",
+            AuthorKind.REPORTER,
+            json.dumps(payload.identity, ensure_ascii=False).encode("utf-8"),
+        )
+    names = attach_files(session, case, reporter_row, reporter_key, report, payload.files)
+    session.execute(delete(SubmissionDraft).where(SubmissionDraft.id_hash == draft.row.id_hash))
+    session.flush()
+    return Submitted(receipt=receipt, case=case, storage_names=names)
+
+
+def add_record(
+    session: Session,
+    case: Case,
+    key_row: AudienceKey,
+    key: bytes,
+    kind: str,
+    author: AuthorKind,
+    plaintext: bytes,
+    author_staff_id: int | None = None,
+) -> CaseRecord:
+    record = CaseRecord(
+        uid=secrets.token_hex(16),
+        case_id=case.id,
+        audience_key_id=key_row.id,
+        kind=kind,
+        author_kind=author,
+        author_staff_id=author_staff_id,
+        created_on=today(),
+        ciphertext=b"",
+    )
+    record.ciphertext = seal_record(key, plaintext, case_keys.record_context(case, record))
+    session.add(record)
+    session.flush()
+    return record
+
+
+def attach_files(
+    session: Session,
+    case: Case,
+    key_row: AudienceKey,
+    key: bytes,
+    record: CaseRecord,
+    files: list[FileInfo],
+) -> list[str]:
+    """Attachment rows for files already encrypted under ``key``; returns their storage names."""
+    names = []
+    for info in files:
+        meta = json.dumps(
+            {"filename": info.filename, "content_type": info.content_type, "size": info.size},
+            ensure_ascii=False,
+        ).encode("utf-8")
+        session.add(
+            Attachment(
+                case_id=case.id,
+                record_id=record.id,
+                audience_key_id=key_row.id,
+                storage_name=info.storage_name,
+                sealed_meta=seal_record(
+                    key, meta, case_keys.file_meta_context(case.uid, info.storage_name)
+                ),
+                size_rounded=rounded_size(info.size),
+                created_on=today(),
+            )
+        )
+        names.append(info.storage_name)
+    if names:
+        session.execute(delete(PendingFile).where(PendingFile.storage_name.in_(names)))
+    session.flush()
+    return names
