@@ -20,6 +20,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
+from tests.support.http import https_client
+from tests.support.org import org, reporter  # noqa: F401 - shared fixtures
 from wbs_app import create_app
 from wbs_app.db import Base, Database, app_database, make_engine
 from wbs_app.migrate import upgrade
@@ -137,13 +139,6 @@ def make_app(
 def app(make_app: Any) -> Flask:
     built: Flask = make_app()
     return built
-
-
-def https_client(app: Flask) -> FlaskClient:
-    """A browser stand-in over HTTPS, as in production (Secure cookies, HSTS)."""
-    client = app.test_client()
-    client.environ_base["wsgi.url_scheme"] = "https"
-    return client
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from tests.conftest import https_client
+from tests.support.http import https_client
 from wbs_app.security.zones import PUBLIC, zone
 
 EXPECTED = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import https_client
+from tests.support.http import https_client
 from wbs_app.security.zones import GUARDS_KEY, INVESTIGATOR, ZONES, register_guard, zone, zone_of
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 from flask import current_app, url_for
 from flask.cli import AppGroup
+from sqlalchemy.orm import Session
 
 from wbs_app.appctx import argon2_params, external_url
 from wbs_app.db import app_database
@@ -18,10 +19,14 @@ from wbs_app.models import StaffRole
 from wbs_app.services import accounts, organisation, reporter_access, staff_sessions
 from wbs_app.services.accounts import AccountError
 from wbs_app.services.catalogue import ensure_default_categories
-from wbs_app.services.organisation import OrganisationError
+from wbs_app.services.organisation import DEADLINE_KEYS, Deadlines, OrganisationError
 from wbs_app.services.store import AttachmentStore
 
 wbs = AppGroup("wbs", help="Lentera administration commands.")
+
+
+def deadlines_from(session: Session) -> Deadlines:
+    return organisation.deadlines(session, {key: current_app.config[key] for key in DEADLINE_KEYS})
 
 
 @wbs.command("db-upgrade")
@@ -97,7 +102,8 @@ def seed_demo() -> None:
     """Create a demo organisation with staff; prints their passwords and TOTP keys."""
     try:
         with app_database(current_app).session() as session:
-            lines = seed_demo_organisation(session, argon2_params())
+            salt = bytes.fromhex(current_app.config["INSTALLATION_SALT"])
+            lines = seed_demo_organisation(session, argon2_params(), salt, deadlines_from(session))
     except DemoRefused as refused:
         raise click.ClickException(str(refused)) from None
     for line in lines:

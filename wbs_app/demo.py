@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import secrets
 import time
+from datetime import timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crypto import Argon2Params
-from wbs_app.models import StaffMember, StaffRole, Unit
-from wbs_app.services import accounts, organisation, totp
+from crypto import Argon2Params, format_code
+from wbs_app.models import Category, StaffMember, StaffRole, Unit
+from wbs_app.services import accounts, intake, organisation, totp
 from wbs_app.services.accounts import Credentials
+from wbs_app.services.intake import DraftPayload
+from wbs_app.services.organisation import Deadlines
 
 KANWIL = "Kantor Wilayah Kementerian Hukum Sulawesi Selatan"
 UPTS = (
@@ -38,7 +41,38 @@ class DemoRefused(RuntimeError):
     """The installation already has an organisation; demo data would mix with it."""
 
 
-def seed_demo_organisation(session: Session, params: Argon2Params) -> list[str]:
+# (UPT index or None for "not sure", category code, the 4W1H answers)
+SAMPLE_CASES = (
+    (
+        1,
+        "pungli",
+        {
+            "what": "Petugas loket meminta uang Rp 150.000 di luar tarif resmi untuk mempercepat "
+            "pengurusan surat keterangan waris.",
+            "who": "Petugas loket pelayanan (laki-laki, berkacamata)",
+            "where": "Loket pelayanan lantai 1",
+            "when": "Awal bulan ini, pagi hari",
+            "how": "Saya sendiri yang diminta membayar; tidak diberi kuitansi.",
+        },
+    ),
+    (
+        None,
+        "benturan-kepentingan",
+        {
+            "what": "Pengadaan alat tulis kantor selalu dimenangkan perusahaan milik "
+            "kerabat pejabat.",
+            "who": "Pejabat pengadaan",
+            "where": "Kantor Wilayah",
+            "when": "Sejak tahun lalu",
+            "how": "Saya melihat dokumen pengadaan dan mengenal pemilik perusahaan.",
+        },
+    ),
+)
+
+
+def seed_demo_organisation(
+    session: Session, params: Argon2Params, installation_salt: bytes, deadlines: Deadlines
+) -> list[str]:
     """Create the units and staff; return the lines to print (credentials included)."""
     if session.scalar(select(func.count()).select_from(Unit)) or session.scalar(
         select(func.count()).select_from(StaffMember)
@@ -71,4 +105,29 @@ def seed_demo_organisation(session: Session, params: Argon2Params) -> list[str]:
         lines.append(
             f"  {role.value:<12} {username:<8} {password}  TOTP {totp.secret_text(secret)}"
         )
+    lines.append("sample reports (receipt codes):")
+    for upt_index, category_code, report in SAMPLE_CASES:
+        unit_id = units[upt_index].id if upt_index is not None else None
+        receipt = _sample_case(
+            session, unit_id, category_code, report, params, installation_salt, deadlines
+        )
+        lines.append(f"  {format_code(receipt)}")
     return lines
+
+
+def _sample_case(
+    session: Session,
+    unit_id: int | None,
+    category_code: str,
+    report: dict[str, str],
+    params: Argon2Params,
+    installation_salt: bytes,
+    deadlines: Deadlines,
+) -> str:
+    """A report made the way the form makes one: a draft, then the submission."""
+    category = session.scalar(select(Category).where(Category.code == category_code))
+    draft = intake.start_draft(session, timedelta(hours=1))
+    payload = DraftPayload(unit_id, category.id if category else None, report, None, [])
+    intake.save_draft(session, draft, payload)
+    draft = intake.open_draft(session, draft.secret.cookie)
+    return intake.submit(session, draft, set(), deadlines, installation_salt, params).receipt

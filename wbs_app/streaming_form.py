@@ -92,8 +92,13 @@ def parse(
     file name (parts with an empty file name, as browsers send for an empty
     file input, are skipped).
     """
+    # The decoder's own memory bound applies to its unparsed buffer (one read
+    # plus what it holds back while looking for a boundary), not to a field:
+    # field and file sizes are enforced below, as the data events arrive.
     decoder = MultipartDecoder(
-        boundary_of(content_type), limits.max_field_bytes, max_parts=limits.max_parts
+        boundary_of(content_type),
+        2 * READ_SIZE + limits.max_field_bytes,
+        max_parts=limits.max_parts,
     )
     # The caller may pass the form in, so that its sink factory can read the
     # fields that came before a file part (the draft's key, say).

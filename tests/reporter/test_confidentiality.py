@@ -14,7 +14,7 @@ from pathlib import Path
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
-from tests.conftest import https_client
+from tests.support.http import https_client
 from tests.support.reporter import RECEIPT_RE, Report, csrf_from, open_case, submit_report
 from wbs_app.db import Base, app_database
 

@@ -7,7 +7,7 @@ import re
 from sqlalchemy import func, select
 
 from crypto import Identity, PublicIdentity, open_seed
-from tests.conftest import https_client
+from tests.support.http import https_client
 from tests.support.reporter import (
     DRAFT_RE,
     Report,

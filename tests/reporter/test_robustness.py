@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
-from tests.conftest import https_client
+from tests.support.http import https_client
 from tests.support.reporter import DRAFT_RE, Report, csrf_from, open_case, post_form, send_review
 from wbs_app.db import app_database
 from wbs_app.models import Attachment, Case, CaseRecord, KeyWrap, PendingFile, SubmissionDraft

@@ -71,5 +71,13 @@ def test_seed_demo_creates_a_usable_organisation(app, client) -> None:
     assert response.status_code == 302
     page = client.get("/pengelola/").get_data(as_text=True)
     assert "UPT Layanan Hukum Palopo" in page  # a supervisor sees the whole subtree
+    receipts = re.findall(r"^\s+(\d{4}(?: \d{4}){4})$", result.output, re.M)
+    assert len(receipts) == 2
+    from tests.support.http import https_client
+    from tests.support.reporter import open_case
+
+    visitor = https_client(app)
+    assert open_case(visitor, receipts[0]).status_code == 302
+    assert "Rp 150.000" in visitor.get("/lapor/kasus").get_data(as_text=True)
     refused = app.test_cli_runner().invoke(args=["wbs", "seed-demo"])
     assert refused.exit_code != 0

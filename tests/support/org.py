@@ -1,4 +1,4 @@
-"""An organisation ready to receive reports: units, two investigators, a supervisor."""
+"""Fixtures: an organisation ready to receive reports (units, two investigators, a supervisor)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.conftest import https_client
+from tests.support.http import https_client
 from tests.support.staff import StaffLogin, make_staff, make_units
 from wbs_app.models import StaffRole
 
@@ -32,4 +32,5 @@ def org(app) -> Org:
 
 @pytest.fixture
 def reporter(app):
+    """A reporter's browser (no cookies yet)."""
     return https_client(app)
