@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,30 @@ POSTGRES_URL = os.environ.get("WBS_TEST_DATABASE_URL", "")
 FAST_ARGON2 = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_KIB": 8, "ARGON2_PARALLELISM": 1}
 
 
+RUN_TMP = pytest.StashKey[Path]()
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    """A private temp directory for the run, and fresh translation catalogues.
+
+    The confidentiality tests scan the temp directory for leaked plaintext;
+    giving the run (and the servers it starts) a temp directory of its own
+    keeps that scan small and free of other programs' files.
+    """
+    run_tmp = Path(tempfile.mkdtemp(prefix="lentera-tests-"))
+    config.stash[RUN_TMP] = run_tmp
+    os.environ["TMPDIR"] = str(run_tmp)
+    tempfile.tempdir = str(run_tmp)
+    _compile_catalogues()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    run_tmp = config.stash.get(RUN_TMP, None)
+    if run_tmp is not None:
+        shutil.rmtree(run_tmp, ignore_errors=True)
+
+
+def _compile_catalogues() -> None:
     """Compile the catalogues the way ``make translations`` does, if any is stale."""
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po

@@ -16,7 +16,7 @@ from wbs_app.db import app_database
 from wbs_app.demo import DemoRefused, seed_demo_organisation
 from wbs_app.migrate import upgrade
 from wbs_app.models import StaffRole
-from wbs_app.services import accounts, organisation, reporter_access, staff_sessions
+from wbs_app.services import accounts, journal, organisation, reporter_access, staff_sessions
 from wbs_app.services.accounts import AccountError
 from wbs_app.services.catalogue import ensure_default_categories
 from wbs_app.services.organisation import DEADLINE_KEYS, Deadlines, OrganisationError
@@ -48,6 +48,18 @@ def sweep() -> None:
         staff_sessions.purge_expired(session)
         reporter_access.purge_expired(session)
     click.echo(f"sweep: {counts['promoted']} files moved into place, {counts['deleted']} removed")
+
+
+@wbs.command("verify-journals")
+def verify_journals() -> None:
+    """Check every case journal's hash chain and signatures, without decrypting anything."""
+    with app_database(current_app).session() as session:
+        checked, broken = journal.verify_all(session)
+    for link in broken:
+        click.echo(f"case {link.case_id}: entry {link.seq} is broken ({link.reason})")
+    click.echo(f"{checked} case journals checked, {len(broken)} broken")
+    if broken:
+        raise SystemExit(1)
 
 
 @wbs.command("setup-link")

@@ -21,6 +21,7 @@ from wbs_app.models.case import (
     ReporterSession,
     SubmissionDraft,
 )
+from wbs_app.models.journal import JournalEntry, StaffIdentity
 from wbs_app.models.organisation import Category, Unit
 from wbs_app.models.settings import SettingValue
 from wbs_app.models.staff import (
@@ -46,6 +47,7 @@ __all__ = [
     "Category",
     "FailureWindow",
     "HandlerExclusion",
+    "JournalEntry",
     "KeyWrap",
     "LoginThrottle",
     "OneTimeToken",
@@ -53,6 +55,7 @@ __all__ = [
     "RecipientKind",
     "ReporterSession",
     "SettingValue",
+    "StaffIdentity",
     "StaffMember",
     "StaffRole",
     "StaffSession",

@@ -14,7 +14,7 @@ from wbs_app.db import request_session
 from wbs_app.extensions import csrf
 from wbs_app.reporter import bp, uploads
 from wbs_app.reporter.forms import ActionForm, ReceiptForm, WithdrawForm
-from wbs_app.reporter.labels import REPORTER_STATUS
+from wbs_app.reporter.labels import NOTICES, REPORTER_STATUS
 from wbs_app.security.downloads import download_response
 from wbs_app.security.reporter_auth import clear_cookie, policy, set_cookie, signed_in_reporter
 from wbs_app.security.zones import PUBLIC, REPORTER, zone
@@ -77,6 +77,7 @@ def case() -> str:
         case=context.case,
         status_label=label,
         status_explanation=explanation,
+        notices=NOTICES,
         is_open=context.case.status in casefile.OPEN_STATUSES,
         withdraw_form=WithdrawForm(formdata=None),
         action_form=ActionForm(),

@@ -42,6 +42,24 @@ REPORTER_STATUS = {
     CaseStatus.WITHDRAWN: (_l("Withdrawn"), _l("You withdrew this report.")),
 }
 
+# What the team's status steps tell the reporter (stored as these codes).
+NOTICES = {
+    "acknowledged": _l(
+        "Your report has been received and acknowledged. The team is now verifying it."
+    ),
+    "investigating": _l("Verification is complete: your report is now being examined."),
+    "not_competent": _l(
+        "Your report concerns a matter outside this office's authority. The team may tell you where to turn."
+    ),
+    "referred": _l("Your report has been passed to the authority competent to handle it."),
+    "decided": _l("The examination is finished and a finding has been made."),
+    "sanctioned": _l("A violation was found and follow-up measures have been decided."),
+    "closed": _l("Handling of your report is complete. Thank you for reporting."),
+    "on_hold": _l("Handling of your report is paused for now."),
+    "resumed": _l("Handling of your report has resumed."),
+    "reopened": _l("Your report has been reopened and is being verified again."),
+}
+
 NOT_SURE_LABEL = _l("Not sure (the regional office decides)")
 
 INTAKE_ERRORS = {

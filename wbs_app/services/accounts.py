@@ -31,7 +31,15 @@ from crypto import (
     seal_record,
     seal_seed,
 )
-from wbs_app.models import StaffMember, StaffRole, StaffStatus, StaffUnit, TokenPurpose, Unit
+from wbs_app.models import (
+    StaffIdentity,
+    StaffMember,
+    StaffRole,
+    StaffStatus,
+    StaffUnit,
+    TokenPurpose,
+    Unit,
+)
 from wbs_app.services import audit, password_policy, throttle, tokens, totp
 from wbs_app.services.clock import utcnow
 from wbs_app.services.errors import DomainError
@@ -147,6 +155,15 @@ def _enrol(
     identity = Identity.generate()
     staff.identity_public = identity.public().to_bytes()
     staff.identity_generation += 1
+    # Kept for good: journal signatures of this generation are checked against it.
+    session.add(
+        StaffIdentity(
+            staff_id=staff.id,
+            generation=staff.identity_generation,
+            public=staff.identity_public,
+            created_at=utcnow(),
+        )
+    )
     staff.sealed_seed = seal_seed(identity.seed, credentials.password, params)
     staff.sealed_totp_secret = seal_record(
         _totp_key(identity.seed), credentials.totp_secret, _totp_context(staff.id)

@@ -1,0 +1,49 @@
+"""The case journal (append-only, hash-chained, signed) and staff identity history.
+
+Journal content is ciphertext under the case's internal key; metadata, the
+chain hashes and the author's Ed25519 signature are in clear, so
+``wbs verify-journals`` checks every chain without reading any entry.
+A signature is checked against the identity the author had when signing,
+which is why every staff identity ever made is kept (``StaffIdentity``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from wbs_app.db import Base
+from wbs_app.models.types import UTCDateTime
+
+
+class StaffIdentity(Base):
+    """A staff member's public identity of one generation (a reset makes the next one)."""
+
+    __tablename__ = "staff_identities"
+
+    staff_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_members.id", ondelete="RESTRICT"), primary_key=True
+    )
+    generation: Mapped[int] = mapped_column(Integer, primary_key=True)
+    public: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class JournalEntry(Base):
+    __tablename__ = "journal_entries"
+    __table_args__ = (UniqueConstraint("case_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(30))
+    # "staff:<id>:<generation>": whose identity signed.
+    author: Mapped[str] = mapped_column(String(40))
+    # Staff actions keep a precise time (they are not reporters); ISO 8601 UTC.
+    created_at: Mapped[str] = mapped_column(String(32))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    prev_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    entry_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    signature: Mapped[bytes] = mapped_column(LargeBinary(64))

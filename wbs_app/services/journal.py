@@ -1,0 +1,167 @@
+"""The case journal: every step of the case as a signed, hash-chained, encrypted entry.
+
+Entries are written only here and never edited. The body (what was checked,
+found, decided, and why) is sealed to the case's internal audience; kind,
+author, time, the chain and the signature stay in clear so that
+``verify_all`` checks every case without any key.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crypto import (
+    DecryptionError,
+    Identity,
+    JournalRecord,
+    JournalVerdict,
+    PublicIdentity,
+    RecordContext,
+    entry_hash,
+    genesis_hash,
+    open_record,
+    seal_record,
+    sign_entry,
+    verify_chain,
+)
+from wbs_app.models import Audience, Case, JournalEntry, StaffIdentity, StaffMember
+from wbs_app.services import case_keys
+from wbs_app.services.clock import utcnow
+
+
+@dataclass(frozen=True)
+class JournalItem:
+    """A decrypted entry, for the case page's timeline."""
+
+    seq: int
+    kind: str
+    author: str
+    created_at: str
+    body: dict[str, Any]
+
+
+def _context(case: Case, seq: int) -> RecordContext:
+    return RecordContext(case.uid, "journal", str(seq))
+
+
+def author_name(staff: StaffMember) -> str:
+    return case_keys.staff_recipient(staff)
+
+
+def _record(row: JournalEntry, case_uid: str) -> JournalRecord:
+    return JournalRecord(
+        case_id=case_uid,
+        seq=row.seq,
+        kind=row.kind,
+        author=row.author,
+        created_at=row.created_at,
+        content=row.content,
+        prev_hash=row.prev_hash,
+    )
+
+
+def append(
+    session: Session,
+    case: Case,
+    staff: StaffMember,
+    identity: Identity,
+    kind: str,
+    body: dict[str, Any],
+) -> JournalEntry:
+    """Add one signed entry at the end of the case's chain."""
+    internal = case_keys.audience_key(session, case, Audience.INTERNAL)
+    key = case_keys.unwrap_for_staff(session, case, internal, staff, identity)
+    last = session.scalar(
+        select(JournalEntry)
+        .where(JournalEntry.case_id == case.id)
+        .order_by(JournalEntry.seq.desc())
+        .limit(1)
+    )
+    seq = 1 if last is None else last.seq + 1
+    prev = genesis_hash(case.uid) if last is None else last.entry_hash
+    content = seal_record(
+        key, json.dumps(body, ensure_ascii=False).encode("utf-8"), _context(case, seq)
+    )
+    record = JournalRecord(
+        case_id=case.uid,
+        seq=seq,
+        kind=kind,
+        author=author_name(staff),
+        created_at=utcnow().isoformat(timespec="seconds"),
+        content=content,
+        prev_hash=prev,
+    )
+    row = JournalEntry(
+        case_id=case.id,
+        seq=seq,
+        kind=kind,
+        author=record.author,
+        created_at=record.created_at,
+        content=content,
+        prev_hash=prev,
+        entry_hash=entry_hash(record),
+        signature=sign_entry(record, identity),
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def read(session: Session, case: Case, key: bytes) -> list[JournalItem]:
+    """The decrypted timeline, oldest first (the caller holds the internal key)."""
+    items = []
+    for row in session.scalars(
+        select(JournalEntry).where(JournalEntry.case_id == case.id).order_by(JournalEntry.seq)
+    ):
+        try:
+            body = json.loads(open_record(key, row.content, _context(case, row.seq)))
+        except DecryptionError:
+            body = {"unreadable": True}
+        items.append(JournalItem(row.seq, row.kind, row.author, row.created_at, body))
+    return items
+
+
+def _author_keys(session: Session) -> dict[str, PublicIdentity]:
+    return {
+        f"staff:{staff_id}:{generation}": PublicIdentity.from_bytes(public)
+        for staff_id, generation, public in session.execute(
+            select(StaffIdentity.staff_id, StaffIdentity.generation, StaffIdentity.public)
+        )
+    }
+
+
+@dataclass(frozen=True)
+class BrokenChain:
+    case_id: int
+    seq: int
+    reason: str
+
+
+def verify_case(
+    session: Session, case: Case, keys: dict[str, PublicIdentity] | None = None
+) -> JournalVerdict | None:
+    rows = list(
+        session.scalars(
+            select(JournalEntry).where(JournalEntry.case_id == case.id).order_by(JournalEntry.seq)
+        )
+    )
+    triples = [(_record(row, case.uid), row.signature, row.entry_hash) for row in rows]
+    return verify_chain(triples, keys if keys is not None else _author_keys(session))
+
+
+def verify_all(session: Session) -> tuple[int, list[BrokenChain]]:
+    """Check every case's chain and signatures; returns (cases checked, broken links)."""
+    keys = _author_keys(session)
+    broken = []
+    checked = 0
+    for case in session.scalars(select(Case).order_by(Case.id)):
+        checked += 1
+        verdict = verify_case(session, case, keys)
+        if verdict is not None:
+            broken.append(BrokenChain(case.id, verdict.index + 1, verdict.reason))
+    return checked, broken
