@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("investigator", __name__, url_prefix="/pengelola", template_folder="templates")
 
-from wbs_app.investigator import routes  # noqa: E402,F401 - registers the views on bp
+from wbs_app.investigator import case_views, routes  # noqa: E402,F401 - registers the views

@@ -26,7 +26,7 @@ from wbs_app.models import (
     CaseStatus,
     StaffMember,
 )
-from wbs_app.services import case_keys, intake
+from wbs_app.services import case_keys, intake, journal
 from wbs_app.services.case_keys import NoAccess
 from wbs_app.services.clock import today
 from wbs_app.services.errors import DomainError
@@ -165,21 +165,24 @@ def reporter_file(session: Session, case: Case, reporter_key: bytes) -> CaseFile
 def staff_file(
     session: Session, case: Case, staff: StaffMember, identity: Identity, *, reveal_identity: bool
 ) -> CaseFile:
-    """The case as a handler sees it; the identity section only when asked for explicitly."""
+    """The case as a handler sees it; the identity section only when asked for explicitly.
+
+    Revealing the identity is a journal entry of its own (who looked, when),
+    written here so that no caller can show the identity without it.
+    """
     reporter_row = case_keys.audience_key(session, case, Audience.REPORTER)
     reporter_key = case_keys.unwrap_for_staff(session, case, reporter_row, staff, identity)
     report, report_files, thread = read_reporter_thread(session, case, reporter_key)
     revealed: dict[str, str] | None = None
     if reveal_identity:
-        internal_row = case_keys.audience_key(session, case, Audience.INTERNAL)
-        internal_key = case_keys.unwrap_for_staff(session, case, internal_row, staff, identity)
-        for record in _records(session, case, internal_row.id):
+        key_row = case_keys.audience_key(session, case, Audience.INTERNAL)
+        key = case_keys.unwrap_for_staff(session, case, key_row, staff, identity)
+        for record in _records(session, case, key_row.id):
             if record.kind == "identity":
-                revealed = json.loads(
-                    open_record(
-                        internal_key, record.ciphertext, case_keys.record_context(case, record)
-                    )
-                )
+                context = case_keys.record_context(case, record)
+                revealed = json.loads(open_record(key, record.ciphertext, context))
+        if revealed is not None:
+            journal.append(session, case, staff, identity, "identity_viewed", {})
     return CaseFile(case, report, report_files, thread, revealed, identity_given(session, case))
 
 
@@ -285,3 +288,64 @@ def add_staff_message(
         text[:MAX_MESSAGE_CHARS].encode("utf-8"),
         author_staff_id=staff.id,
     )
+
+
+def add_note(
+    session: Session, case: Case, staff: StaffMember, identity: Identity, text: str
+) -> CaseRecord:
+    """An internal note: sealed to the handlers' internal key, never shown to the reporter."""
+    text = text.strip()
+    if not text:
+        raise DomainError("empty")
+    key_row = case_keys.audience_key(session, case, Audience.INTERNAL)
+    key = case_keys.unwrap_for_staff(session, case, key_row, staff, identity)
+    return intake.add_record(
+        session,
+        case,
+        key_row,
+        key,
+        "note",
+        AuthorKind.STAFF,
+        text[:MAX_MESSAGE_CHARS].encode("utf-8"),
+        author_staff_id=staff.id,
+    )
+
+
+def read_notes(
+    session: Session, case: Case, staff: StaffMember, identity: Identity
+) -> list[ThreadEntry]:
+    key_row = case_keys.audience_key(session, case, Audience.INTERNAL)
+    key = case_keys.unwrap_for_staff(session, case, key_row, staff, identity)
+    records = [r for r in _records(session, case, key_row.id) if r.kind == "note"]
+    names = {
+        staff_id: name
+        for staff_id, name in session.execute(
+            select(StaffMember.id, StaffMember.display_name).where(
+                StaffMember.id.in_({r.author_staff_id for r in records if r.author_staff_id})
+            )
+        )
+    }
+    return [
+        ThreadEntry(
+            kind="note",
+            author=record.author_kind,
+            author_name=names.get(record.author_staff_id or 0),
+            created_on=record.created_on,
+            text=open_record(
+                key, record.ciphertext, case_keys.record_context(case, record)
+            ).decode(),
+        )
+        for record in records
+    ]
+
+
+def internal_key(session: Session, case: Case, staff: StaffMember, identity: Identity) -> bytes:
+    key_row = case_keys.audience_key(session, case, Audience.INTERNAL)
+    return case_keys.unwrap_for_staff(session, case, key_row, staff, identity)
+
+
+def reporter_key_for_staff(
+    session: Session, case: Case, staff: StaffMember, identity: Identity
+) -> bytes:
+    key_row = case_keys.audience_key(session, case, Audience.REPORTER)
+    return case_keys.unwrap_for_staff(session, case, key_row, staff, identity)

@@ -1,0 +1,162 @@
+"""Handlers through HTTP: inbox, case page, identity reveal, steps, messages, unit separation."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import event, select
+
+from tests.support.http import https_client
+from tests.support.reporter import Report, csrf_from, open_case, submit_report
+from tests.support.staff import sign_in
+from wbs_app.db import app_database
+from wbs_app.models import Attachment, Case, CaseStatus, JournalEntry
+
+
+def _handler(app, login):
+    client = https_client(app)
+    assert sign_in(app, client, login).status_code == 302
+    return client
+
+
+def _two_cases(app, org, reporter) -> tuple[str, int, int]:
+    receipt = submit_report(
+        reporter,
+        Report(
+            unit=org.units["a"],
+            what="Kasus di Makassar",
+            identity=("Saksi Rahasia", "0812"),
+            files=[("bukti.txt", b"bukti A")],
+        ),
+    )
+    submit_report(
+        https_client(app),
+        Report(unit=org.units["b"], what="Kasus di Parepare", files=[("b.txt", b"bukti B")]),
+    )
+    with app_database(app).session() as session:
+        ids = list(session.scalars(select(Case.id).order_by(Case.id)))
+    return receipt, ids[0], ids[1]
+
+
+def test_unit_a_sees_and_opens_nothing_of_unit_b(app, org, reporter) -> None:
+    _, case_a, case_b = _two_cases(app, org, reporter)
+    budi = _handler(app, org.budi)  # investigator of unit a
+    inbox = budi.get("/pengelola/kasus").get_data(as_text=True)
+    assert f"/pengelola/kasus/{case_a}" in inbox and f"/pengelola/kasus/{case_b}" not in inbox
+    assert budi.get(f"/pengelola/kasus/{case_b}").status_code == 404
+    assert budi.get("/pengelola/kasus/99999").status_code == 404
+    with app_database(app).session() as session:
+        b_file = session.scalar(select(Attachment.id).where(Attachment.case_id == case_b))
+    assert budi.get(f"/pengelola/kasus/{case_b}/berkas/{b_file}").status_code == 404
+    assert budi.get(f"/pengelola/kasus/{case_a}/berkas/{b_file}").status_code == 404
+    page = budi.get(f"/pengelola/kasus/{case_a}").get_data(as_text=True)
+    token = csrf_from(page)
+    for path in (
+        f"/pengelola/kasus/{case_b}/pesan",
+        f"/pengelola/kasus/{case_b}/catatan",
+        f"/pengelola/kasus/{case_b}/identitas",
+    ):
+        assert budi.post(path, data={"csrf_token": token, "text": "x"}).status_code == 404
+    supervisor = _handler(app, org.rahman)  # the Kanwil's supervisor sees both
+    both = supervisor.get("/pengelola/kasus").get_data(as_text=True)
+    assert f"/pengelola/kasus/{case_a}" in both and f"/pengelola/kasus/{case_b}" in both
+
+
+def test_case_page_identity_reveal_is_journaled(app, org, reporter) -> None:
+    _, case_a, _ = _two_cases(app, org, reporter)
+    budi = _handler(app, org.budi)
+    page = budi.get(f"/pengelola/kasus/{case_a}").get_data(as_text=True)
+    assert "Kasus di Makassar" in page and "Saksi Rahasia" not in page
+    file_id = re.search(rf"/pengelola/kasus/{case_a}/berkas/(\d+)", page).group(1)
+    with budi.get(f"/pengelola/kasus/{case_a}/berkas/{file_id}") as download:
+        assert download.get_data() == b"bukti A"
+        assert download.headers["Content-Disposition"].startswith("attachment")
+    revealed = budi.post(
+        f"/pengelola/kasus/{case_a}/identitas", data={"csrf_token": csrf_from(page)}
+    )
+    assert "Saksi Rahasia" in revealed.get_data(as_text=True)
+    with app_database(app).session() as session:
+        kinds = list(
+            session.scalars(select(JournalEntry.kind).where(JournalEntry.case_id == case_a))
+        )
+    assert kinds == ["identity_viewed"]
+
+
+def test_steps_messages_and_notes_through_http(app, org, reporter) -> None:
+    receipt, case_a, _ = _two_cases(app, org, reporter)
+    budi = _handler(app, org.budi)
+    page = budi.get(f"/pengelola/kasus/{case_a}").get_data(as_text=True)
+    token = csrf_from(page)
+    ack = budi.post(
+        f"/pengelola/kasus/{case_a}/langkah", data={"csrf_token": token, "kind": "acknowledge"}
+    )
+    assert ack.status_code == 302
+    missing = budi.post(
+        f"/pengelola/kasus/{case_a}/langkah",
+        data={"csrf_token": token, "kind": "verification", "checked": "dokumen"},
+    )
+    assert missing.status_code == 400 and "Kolom wajib" in missing.get_data(as_text=True)
+    refused = budi.post(
+        f"/pengelola/kasus/{case_a}/langkah",
+        data={"csrf_token": token, "kind": "finding", "finding": "discipline", "reasoning": "x"},
+    )
+    assert refused.status_code == 400 and "status kasus saat ini" in refused.get_data(as_text=True)
+    budi.post(
+        f"/pengelola/kasus/{case_a}/pesan",
+        data={"csrf_token": token, "text": "Apakah ada saksi lain?", "question": "y"},
+    )
+    budi.post(
+        f"/pengelola/kasus/{case_a}/catatan",
+        data={"csrf_token": token, "text": "Catatan internal: cek daftar hadir."},
+    )
+    page = budi.get(f"/pengelola/kasus/{case_a}").get_data(as_text=True)
+    assert "Catatan internal: cek daftar hadir." in page and "Apakah ada saksi lain?" in page
+    with app_database(app).session() as session:
+        assert session.get(Case, case_a).status is CaseStatus.VERIFICATION
+
+    visitor = https_client(app)
+    open_case(visitor, receipt)
+    reporter_page = visitor.get("/lapor/kasus").get_data(as_text=True)
+    assert "Apakah ada saksi lain?" in reporter_page and "Pertanyaan untuk Anda" in reporter_page
+    assert "cek daftar hadir" not in reporter_page
+
+
+def test_inbox_query_count_does_not_grow_with_cases(app, org, reporter) -> None:
+    for index in range(3):
+        submit_report(https_client(app), Report(unit=org.units["a"], what=f"kasus {index}"))
+    budi = _handler(app, org.budi)
+    engine = app_database(app).engine
+
+    def count_queries() -> int:
+        statements: list[str] = []
+
+        def record(*args) -> None:
+            statements.append(args[2])
+
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            assert budi.get("/pengelola/kasus").status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+        return len(statements)
+
+    few = count_queries()
+    for index in range(6):
+        submit_report(https_client(app), Report(unit=org.units["a"], what=f"lagi {index}"))
+    assert count_queries() == few
+
+
+def test_overdue_filter(app, org, reporter) -> None:
+    _, case_a, case_b = _two_cases(app, org, reporter)
+    from datetime import timedelta
+
+    from wbs_app.services.clock import today
+
+    with app_database(app).session() as session:
+        session.get(Case, case_a).acknowledge_due = today() - timedelta(days=1)
+    supervisor = _handler(app, org.rahman)
+    overdue = supervisor.get("/pengelola/kasus?overdue=1").get_data(as_text=True)
+    assert f"/pengelola/kasus/{case_a}" in overdue and "terlambat" in overdue
+    assert f'href="/pengelola/kasus/{case_b}"' not in overdue
+    everything = supervisor.get("/pengelola/kasus").get_data(as_text=True)
+    assert f'href="/pengelola/kasus/{case_b}"' in everything

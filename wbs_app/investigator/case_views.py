@@ -1,0 +1,210 @@
+"""Handler views: the inbox and the case (report, files, thread, notes, journal, steps)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
+
+from wbs_app.db import request_session
+from wbs_app.i18n import current_language
+from wbs_app.investigator import bp, labels
+from wbs_app.investigator.forms import MessageForm, NoteForm, RevealForm, StepForm
+from wbs_app.models import Case, CaseStatus
+from wbs_app.reporter import uploads
+from wbs_app.security.downloads import download_response
+from wbs_app.security.staff_auth import signed_in
+from wbs_app.security.zones import INVESTIGATOR, zone
+from wbs_app.services import casefile, inbox, journal, lifecycle, organisation
+from wbs_app.services.case_keys import NoAccess
+from wbs_app.services.catalogue import active_categories
+from wbs_app.services.errors import DomainError
+from wbs_app.services.lifecycle import StepRefused
+
+
+def _filters() -> inbox.InboxFilter:
+    args = request.args
+    status = args.get("status", "")
+    return inbox.InboxFilter(
+        status=CaseStatus(status) if status in {s.value for s in CaseStatus} else None,
+        unit_id=args.get("unit", type=int) or None,
+        category_id=args.get("category", type=int) or None,
+        overdue=args.get("overdue") == "1",
+    )
+
+
+@bp.get("/kasus")
+@zone(INVESTIGATOR)
+def inbox_page() -> str:
+    context = signed_in()
+    db = request_session()
+    number = max(request.args.get("hal", 1, type=int) or 1, 1)
+    filters = _filters()
+    rows, total = inbox.page(db, context.staff, filters, number)
+    pages = max((total + inbox.PER_PAGE - 1) // inbox.PER_PAGE, 1)
+    return render_template(
+        "investigator/inbox.html",
+        rows=rows,
+        total=total,
+        page=number,
+        pages=pages,
+        filters=filters,
+        categories=inbox.category_names(db, current_language()),
+        active=active_categories(db),
+        units=organisation.unit_tree(db),
+        status_labels=labels.STATUS,
+        deadline_labels=labels.DEADLINES,
+    )
+
+
+def _case(case_id: int) -> Case:
+    case = request_session().get(Case, case_id)
+    if case is None:
+        abort(404)
+    return case
+
+
+def _step_form() -> StepForm:
+    form = StepForm()
+    form.conclusion.choices = [SelectChoice(k, str(v)) for k, v in labels.CONCLUSIONS.items()]
+    form.activity.choices = [SelectChoice(k, str(v)) for k, v in labels.ACTIVITIES.items()]
+    form.finding.choices = [SelectChoice(k, str(v)) for k, v in labels.FINDINGS.items()]
+    form.level.choices = [SelectChoice(k, str(v)) for k, v in labels.LEVELS.items()]
+    form.to.choices = [SelectChoice(k, str(v)) for k, v in labels.STATUS.items()]
+    return form
+
+
+def _render_case(
+    case: Case, *, reveal: bool = False, step_form: StepForm | None = None, status: int = 200
+) -> Any:
+    context = signed_in()
+    db = request_session()
+    try:
+        file = casefile.staff_file(
+            db, case, context.staff, context.identity, reveal_identity=reveal
+        )
+        notes = casefile.read_notes(db, case, context.staff, context.identity)
+        timeline = journal.read(
+            db, case, casefile.internal_key(db, case, context.staff, context.identity)
+        )
+    except NoAccess:
+        abort(404)
+    if reveal:
+        db.commit()  # the journal entry saying who looked
+    moves = sorted(lifecycle.STATUS_MOVES.get(case.status, frozenset()), key=lambda s: s.value)
+    return render_template(
+        "investigator/case.html",
+        case=case,
+        file=file,
+        notes=notes,
+        timeline=timeline,
+        category=inbox.category_names(db, current_language()).get(case.category_id, ""),
+        message_form=MessageForm(formdata=None),
+        note_form=NoteForm(formdata=None),
+        reveal_form=RevealForm(),
+        step_form=step_form or _step_form(),
+        moves=moves,
+        labels=labels,
+    ), status
+
+
+@bp.get("/kasus/<int:case_id>")
+@zone(INVESTIGATOR)
+def case_page(case_id: int) -> Any:
+    return _render_case(_case(case_id))
+
+
+@bp.post("/kasus/<int:case_id>/identitas")
+@zone(INVESTIGATOR)
+def reveal_identity(case_id: int) -> Any:
+    if not RevealForm().validate_on_submit():
+        abort(400)
+    return _render_case(_case(case_id), reveal=True)
+
+
+@bp.post("/kasus/<int:case_id>/pesan")
+@zone(INVESTIGATOR)
+def send_message(case_id: int) -> Response:
+    context = signed_in()
+    case = _case(case_id)
+    form = MessageForm()
+    db = request_session()
+    if form.validate_on_submit():
+        kind = "question" if form.question.data else "message"
+        try:
+            casefile.add_staff_message(
+                db, case, context.staff, context.identity, form.text.data, kind
+            )
+        except NoAccess:
+            abort(404)
+        db.commit()
+        flash(_("Message sent; the reporter reads it at their next visit."))
+    else:
+        flash(_("Write a message first."))
+    return redirect(url_for("investigator.case_page", case_id=case_id))
+
+
+@bp.post("/kasus/<int:case_id>/catatan")
+@zone(INVESTIGATOR)
+def add_note(case_id: int) -> Response:
+    context = signed_in()
+    case = _case(case_id)
+    form = NoteForm()
+    db = request_session()
+    if form.validate_on_submit():
+        try:
+            casefile.add_note(db, case, context.staff, context.identity, form.text.data)
+        except NoAccess:
+            abort(404)
+        except DomainError:
+            flash(_("Write a note first."))
+            return redirect(url_for("investigator.case_page", case_id=case_id))
+        db.commit()
+        flash(_("Note saved."))
+    return redirect(url_for("investigator.case_page", case_id=case_id))
+
+
+@bp.post("/kasus/<int:case_id>/langkah")
+@zone(INVESTIGATOR)
+def record_step(case_id: int) -> Any:
+    context = signed_in()
+    case = _case(case_id)
+    form = _step_form()
+    db = request_session()
+    if not form.validate_on_submit():
+        return _render_case(case, step_form=form, status=400)
+    try:
+        lifecycle.record_step(
+            db, case, context.staff, context.identity, form.kind.data, form.values()
+        )
+    except NoAccess:
+        abort(404)
+    except StepRefused as refused:
+        db.rollback()
+        message = str(labels.STEP_ERRORS.get(refused.code, labels.STEP_ERRORS["unknown_step"]))
+        target = getattr(form, refused.field, None) if refused.field else None
+        if target is not None:
+            target.errors = [*target.errors, message]
+        else:
+            form.form_errors.append(message)
+        return _render_case(_case(case_id), step_form=form, status=400)
+    db.commit()
+    flash(_("Step recorded in the journal."))
+    return redirect(url_for("investigator.case_page", case_id=case_id))
+
+
+@bp.get("/kasus/<int:case_id>/berkas/<int:file_id>")
+@zone(INVESTIGATOR)
+def download(case_id: int, file_id: int) -> Response:
+    context = signed_in()
+    case = _case(case_id)
+    db = request_session()
+    try:
+        key = casefile.reporter_key_for_staff(db, case, context.staff, context.identity)
+        found = casefile.open_file(db, uploads.store(), case, key, file_id)
+    except NoAccess:
+        abort(404)
+    return download_response(found.file.filename, found.file.size, found.chunks)

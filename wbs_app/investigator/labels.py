@@ -1,0 +1,68 @@
+"""Handler-facing words for statuses, steps and their choices."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+STATUS = {
+    "diterima": _l("Received"),
+    "verifikasi": _l("Verification"),
+    "investigasi": _l("Investigation"),
+    "keputusan": _l("Decision"),
+    "sanksi": _l("Sanction"),
+    "selesai": _l("Completed"),
+    "diteruskan": _l("Referred"),
+    "bukan_wewenang": _l("Not within authority"),
+    "ditunda": _l("On hold"),
+    "dicabut": _l("Withdrawn"),
+}
+STEPS = {
+    "acknowledge": _l("Acknowledge receipt"),
+    "verification": _l("Record the verification"),
+    "investigation": _l("Record an examination step"),
+    "finding": _l("Record the finding"),
+    "sanction": _l("Record the sanction"),
+    "status": _l("Change the status"),
+    "reopen": _l("Reopen the case"),
+    "identity_viewed": _l("Reporter's identity viewed"),
+    "note": _l("Note"),
+}
+CONCLUSIONS = {
+    "complete": _l("Complete"),
+    "needs_information": _l("Needs more information from the reporter"),
+    "proceed": _l("Proceed to examination"),
+    "not_competent": _l("Not within authority"),
+    "referred": _l("Refer to the competent authority"),
+}
+ACTIVITIES = {
+    "interview": _l("Interview"),
+    "documents": _l("Documents examined"),
+    "site_visit": _l("Site visit"),
+    "clarification": _l("Clarification from the accused"),
+    "other": _l("Other"),
+}
+FINDINGS = {
+    "ethics": _l("Breach of ethics"),
+    "discipline": _l("Breach of discipline"),
+    "criminal": _l("Criminal offence (refer to law enforcement)"),
+    "not_proven": _l("Not proven"),
+}
+LEVELS = {
+    "light": _l("Light (hukuman disiplin ringan)"),
+    "medium": _l("Medium (hukuman disiplin sedang)"),
+    "heavy": _l("Heavy (hukuman disiplin berat)"),
+}
+DEADLINES = {
+    "done": _l("done"),
+    "on_time": _l("on time"),
+    "due_soon": _l("due soon"),
+    "overdue": _l("overdue"),
+}
+STEP_ERRORS = {
+    "wrong_status": _l("This step is not possible in the case's current status."),
+    "missing_field": _l("A required field is empty."),
+    "bad_choice": _l("Choose one of the options."),
+    "bad_date": _l("Write the date as YYYY-MM-DD."),
+    "too_long": _l("A field is too long."),
+    "unknown_step": _l("Unknown step."),
+}

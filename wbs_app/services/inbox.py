@@ -1,0 +1,160 @@
+"""A handler's inbox: the cases they hold keys for, with deadlines, filtered and paged in SQL.
+
+Nothing is decrypted to draw the list: status, unit, category, dates and
+deadlines are the plaintext workflow facts of DESIGN.md section 3. Access is
+the wrap itself: a case is listed only if the handler holds a current wrap of
+its reporter-audience key.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from wbs_app.models import (
+    Audience,
+    AudienceKey,
+    Case,
+    CaseStatus,
+    Category,
+    KeyWrap,
+    RecipientKind,
+    StaffMember,
+    Unit,
+)
+from wbs_app.services.clock import today
+from wbs_app.services.lifecycle import CLOSED_STATES
+
+DUE_SOON = timedelta(days=3)
+PER_PAGE = 25
+AFTER_VERIFICATION = frozenset(
+    {CaseStatus.INVESTIGATION, CaseStatus.DECISION, CaseStatus.SANCTION} | CLOSED_STATES
+)
+
+
+class DeadlineState(enum.StrEnum):
+    DONE = "done"
+    ON_TIME = "on_time"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+
+
+def deadline_state(due: date, done: bool, now: date) -> DeadlineState:
+    if done:
+        return DeadlineState.DONE
+    if due < now:
+        return DeadlineState.OVERDUE
+    if due - now <= DUE_SOON:
+        return DeadlineState.DUE_SOON
+    return DeadlineState.ON_TIME
+
+
+@dataclass(frozen=True)
+class InboxFilter:
+    status: CaseStatus | None = None
+    unit_id: int | None = None
+    category_id: int | None = None
+    overdue: bool = False
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    case_id: int
+    status: CaseStatus
+    unit: str
+    category_id: int
+    received_on: date
+    age_days: int
+    acknowledge: DeadlineState
+    verification: DeadlineState
+    feedback: DeadlineState
+    acknowledge_due: date
+    verification_due: date
+    feedback_due: date
+
+
+def _accessible(staff: StaffMember) -> Select[int]:
+    """Ids of the cases whose reporter key is wrapped to the staff member's current identity."""
+    return (
+        select(AudienceKey.case_id)
+        .join(KeyWrap, KeyWrap.audience_key_id == AudienceKey.id)
+        .where(
+            AudienceKey.audience == Audience.REPORTER,
+            KeyWrap.recipient_kind == RecipientKind.STAFF,
+            KeyWrap.staff_id == staff.id,
+            KeyWrap.identity_generation == staff.identity_generation,
+        )
+    )
+
+
+def _overdue(now: date) -> ColumnElement[bool]:
+    open_case = Case.status.not_in(list(CLOSED_STATES))
+    return and_(
+        open_case,
+        or_(
+            and_(Case.acknowledged_on.is_(None), Case.acknowledge_due < now),
+            and_(Case.status.not_in(list(AFTER_VERIFICATION)), Case.verification_due < now),
+            Case.feedback_due < now,
+        ),
+    )
+
+
+def page(
+    session: Session,
+    staff: StaffMember,
+    filters: InboxFilter,
+    number: int,
+    per_page: int = PER_PAGE,
+) -> tuple[list[InboxRow], int]:
+    now = today()
+    query = (
+        select(Case, Unit.name)
+        .join(Unit, Unit.id == Case.unit_id)
+        .where(Case.id.in_(_accessible(staff)))
+    )
+    if filters.status is not None:
+        query = query.where(Case.status == filters.status)
+    if filters.unit_id is not None:
+        query = query.where(Case.unit_id == filters.unit_id)
+    if filters.category_id is not None:
+        query = query.where(Case.category_id == filters.category_id)
+    if filters.overdue:
+        query = query.where(_overdue(now))
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    rows = session.execute(
+        query.order_by(Case.received_on.desc(), Case.id.desc())
+        .limit(per_page)
+        .offset(max(number - 1, 0) * per_page)
+    )
+    result = []
+    for case, unit_name in rows:
+        closed = case.status in CLOSED_STATES
+        result.append(
+            InboxRow(
+                case_id=case.id,
+                status=case.status,
+                unit=unit_name,
+                category_id=case.category_id,
+                received_on=case.received_on,
+                age_days=(now - case.received_on).days,
+                acknowledge=deadline_state(
+                    case.acknowledge_due, case.acknowledged_on is not None, now
+                ),
+                verification=deadline_state(
+                    case.verification_due, case.status in AFTER_VERIFICATION, now
+                ),
+                feedback=deadline_state(case.feedback_due, closed, now),
+                acknowledge_due=case.acknowledge_due,
+                verification_due=case.verification_due,
+                feedback_due=case.feedback_due,
+            )
+        )
+    return result, total
+
+
+def category_names(session: Session, language: str) -> dict[int, str]:
+    return {category.id: category.name(language) for category in session.scalars(select(Category))}
