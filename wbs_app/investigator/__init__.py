@@ -4,4 +4,8 @@ from flask import Blueprint
 
 bp = Blueprint("investigator", __name__, url_prefix="/pengelola", template_folder="templates")
 
-from wbs_app.investigator import case_views, routes  # noqa: E402,F401 - registers the views
+from wbs_app.investigator import (  # noqa: E402,F401 - registers the views
+    access_views,
+    case_views,
+    routes,
+)

@@ -12,13 +12,13 @@ from wtforms.fields.choices import SelectChoice
 from wbs_app.db import request_session
 from wbs_app.i18n import current_language
 from wbs_app.investigator import bp, labels
-from wbs_app.investigator.forms import MessageForm, NoteForm, RevealForm, StepForm
+from wbs_app.investigator.forms import AccessForm, MessageForm, NoteForm, RevealForm, StepForm
 from wbs_app.models import Case, CaseStatus
 from wbs_app.reporter import uploads
 from wbs_app.security.downloads import download_response
 from wbs_app.security.staff_auth import signed_in
 from wbs_app.security.zones import INVESTIGATOR, zone
-from wbs_app.services import casefile, inbox, journal, lifecycle, organisation
+from wbs_app.services import access, casefile, inbox, journal, lifecycle, organisation
 from wbs_app.services.case_keys import NoAccess
 from wbs_app.services.catalogue import active_categories
 from wbs_app.services.errors import DomainError
@@ -95,6 +95,10 @@ def _render_case(
     if reveal:
         db.commit()  # the journal entry saying who looked
     moves = sorted(lifecycle.STATUS_MOVES.get(case.status, frozenset()), key=lambda s: s.value)
+    grant_form = AccessForm(formdata=None)
+    grant_form.staff_id.choices = [
+        SelectChoice(staff.id, staff.display_name) for staff in access.grantable(db, case)
+    ]
     return render_template(
         "investigator/case.html",
         case=case,
@@ -108,6 +112,9 @@ def _render_case(
         step_form=step_form or _step_form(),
         moves=moves,
         labels=labels,
+        holders=access.holders(db, case),
+        grant_form=grant_form,
+        access_form=AccessForm(formdata=None),
     ), status
 
 

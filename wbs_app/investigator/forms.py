@@ -72,3 +72,11 @@ class StepForm(FlaskForm):
 
     def values(self) -> dict[str, str]:
         return {name: str(getattr(self, name).data or "") for name in self.FIELDS}
+
+
+class AccessForm(FlaskForm):
+    """Grant, assign or revoke: the colleague concerned."""
+
+    staff_id = SelectField(
+        _l("Colleague"), coerce=int, validators=[DataRequired()], validate_choice=False
+    )

@@ -25,6 +25,10 @@ STEPS = {
     "status": _l("Change the status"),
     "reopen": _l("Reopen the case"),
     "identity_viewed": _l("Reporter's identity viewed"),
+    "access_granted": _l("Access granted"),
+    "access_regranted": _l("Access granted again (new key)"),
+    "access_revoked": _l("Access revoked"),
+    "assigned": _l("Case assigned"),
     "note": _l("Note"),
 }
 CONCLUSIONS = {
@@ -65,4 +69,15 @@ STEP_ERRORS = {
     "bad_date": _l("Write the date as YYYY-MM-DD."),
     "too_long": _l("A field is too long."),
     "unknown_step": _l("Unknown step."),
+}
+ACCESS_ERRORS = {
+    "excluded": _l(
+        "The reporter excluded this colleague for a conflict of interest: they can never be given this case."
+    ),
+    "last_holder": _l("At least one handler must keep access to the case."),
+    "not_a_handler": _l("Only investigators and supervisors can be given cases."),
+    "inactive": _l("This colleague's account is not active."),
+    "already_granted": _l("This colleague already has access."),
+    "not_a_holder": _l("This colleague has no access to revoke."),
+    "refused": _l("This change is not possible."),
 }

@@ -75,6 +75,10 @@ class Case(Base):
     verification_due: Mapped[date] = mapped_column(Date)
     feedback_due: Mapped[date] = mapped_column(Date)
     acknowledged_on: Mapped[date | None] = mapped_column(Date)
+    # The handler responsible; assignments are workflow facts, kept in clear.
+    assignee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_members.id", ondelete="SET NULL"), index=True
+    )
 
 
 class AudienceKey(Base):

@@ -1,0 +1,130 @@
+"""Access changes through HTTP: grant, revoke at once, excluded never, re-grant after reset."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from tests.support.http import https_client
+from tests.support.reporter import Report, csrf_from, post_form, send_review, submit_report
+from tests.support.staff import make_staff, sign_in
+from wbs_app.db import app_database
+from wbs_app.models import Case, JournalEntry, StaffMember, StaffRole
+from wbs_app.services import accounts, journal
+
+
+def _client(app, login):
+    client = https_client(app)
+    assert sign_in(app, client, login).status_code == 302
+    return client
+
+
+def _case_id(app) -> int:
+    with app_database(app).session() as session:
+        return session.scalar(select(Case.id))
+
+
+def _post(client, case_id: int, action: str, staff_id: int):
+    page = client.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
+    return client.post(
+        f"/pengelola/kasus/{case_id}/akses/{action}",
+        data={"csrf_token": csrf_from(page), "staff_id": str(staff_id)},
+    )
+
+
+def _kinds(app, case_id: int) -> list[str]:
+    with app_database(app).session() as session:
+        return list(
+            session.scalars(
+                select(JournalEntry.kind)
+                .where(JournalEntry.case_id == case_id)
+                .order_by(JournalEntry.seq)
+            )
+        )
+
+
+def test_grant_then_revoke_takes_effect_at_once(app, org, reporter) -> None:
+    submit_report(reporter, Report(unit=org.units["a"]))
+    case_id = _case_id(app)
+    budi, sitti = _client(app, org.budi), _client(app, org.sitti)
+    assert sitti.get(f"/pengelola/kasus/{case_id}").status_code == 404
+    assert _post(budi, case_id, "beri", org.sitti.id).status_code == 302
+    assert sitti.get(f"/pengelola/kasus/{case_id}").status_code == 200
+    assert f"/pengelola/kasus/{case_id}" in sitti.get("/pengelola/kasus").get_data(as_text=True)
+    assert _post(budi, case_id, "cabut", org.sitti.id).status_code == 302
+    assert sitti.get(f"/pengelola/kasus/{case_id}").status_code == 404  # the same session, at once
+    assert _kinds(app, case_id) == ["access_granted", "access_revoked"]
+    with app_database(app).session() as session:
+        assert journal.verify_case(session, session.get(Case, case_id)) is None
+
+
+def test_last_holder_cannot_be_revoked_and_assignment(app, org, reporter) -> None:
+    review = post_form(reporter, Report(unit=org.units["a"]))
+    send_review(reporter, review.get_data(as_text=True), exclude=[org.rahman.id])
+    case_id = _case_id(app)
+    budi = _client(app, org.budi)
+    refused = _post(budi, case_id, "cabut", org.budi.id)
+    assert "Sedikitnya satu petugas" in budi.get(refused.headers["Location"]).get_data(as_text=True)
+    assert _post(budi, case_id, "tugaskan", org.sitti.id).status_code == 302
+    with app_database(app).session() as session:
+        assert session.get(Case, case_id).assignee_id == org.sitti.id
+    assert _kinds(app, case_id) == ["access_granted", "assigned"]
+
+
+def test_excluded_handler_can_never_be_granted(app, org, reporter) -> None:
+    review = post_form(reporter, Report(unit=org.units["a"]))
+    send_review(reporter, review.get_data(as_text=True), exclude=[org.rahman.id])
+    case_id = _case_id(app)
+    budi = _client(app, org.budi)
+    page = budi.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
+    assert f'value="{org.rahman.id}"' not in page.split("Beri akses")[0].split("Akses")[-1]
+    response = _post(budi, case_id, "beri", org.rahman.id)
+    follow = budi.get(response.headers["Location"]).get_data(as_text=True)
+    assert "benturan kepentingan" in follow
+    for action in ("tugaskan",):
+        _post(budi, case_id, action, org.rahman.id)
+    rahman = _client(app, org.rahman)
+    assert rahman.get(f"/pengelola/kasus/{case_id}").status_code == 404
+    assert _kinds(app, case_id) == []
+
+
+def test_regrant_after_password_reset(app, org, reporter) -> None:
+    submit_report(reporter, Report(unit=org.units["a"]))
+    case_id = _case_id(app)
+    admin = make_staff(app, "admin", StaffRole.ADMIN)
+    with app_database(app).session() as session:
+        token = accounts.reset_password(session, session.get(StaffMember, admin.id), org.budi.id)
+    # Budi activates a new identity through the reset link.
+    import time
+
+    from tests.staff.test_setup_and_activation import PASSWORD, SECRET_RE
+    from tests.support.staff import CSRF_RE, StaffLogin
+    from wbs_app.services import totp
+
+    newcomer = https_client(app)
+    page = newcomer.get(f"/staf/aktivasi?kode={token}").get_data(as_text=True)
+    secret_text = SECRET_RE.search(page).group(1)
+    secret = totp.parse_secret_text(secret_text)
+    newcomer.post(
+        "/staf/aktivasi",
+        data={
+            "csrf_token": CSRF_RE.search(page).group(1),
+            "kode": token,
+            "username": "budi",
+            "password": PASSWORD,
+            "password_confirm": PASSWORD,
+            "totp_secret": secret_text,
+            "totp_code": totp.code_at(secret, time.time() - 30),
+        },
+    )
+    budi = _client(app, StaffLogin(org.budi.id, "budi", PASSWORD, secret))
+    assert budi.get(f"/pengelola/kasus/{case_id}").status_code == 404  # the old key is gone
+    rahman = _client(app, org.rahman)
+    page = rahman.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
+    assert "kunci lama" in page
+    assert _post(rahman, case_id, "beri", org.budi.id).status_code == 302
+    assert budi.get(f"/pengelola/kasus/{case_id}").status_code == 200
+    assert _kinds(app, case_id) == ["access_regranted"]
+    with app_database(app).session() as session:
+        assert journal.verify_case(session, session.get(Case, case_id)) is None
+    timeline = rahman.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
+    assert "Akses diberikan kembali (kunci baru)" in timeline

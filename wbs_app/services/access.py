@@ -1,0 +1,200 @@
+"""Who may read a case: granting, revoking, assigning, transferring, re-granting.
+
+Access is cryptographic: to grant, a handler who holds the case's keys
+unwraps them with their own unlocked identity and wraps them to the
+colleague's current identity; to revoke, the colleague's wraps are deleted.
+A re-grant after a password reset is a grant to the new identity, which
+replaces the stale wraps. A handler the reporter excluded is never granted.
+Every change is a journal entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from crypto import Identity, PublicIdentity
+from wbs_app.models import (
+    AudienceKey,
+    Case,
+    HandlerExclusion,
+    KeyWrap,
+    RecipientKind,
+    StaffMember,
+    StaffRole,
+    StaffStatus,
+)
+from wbs_app.services import case_keys, journal
+from wbs_app.services.errors import DomainError
+
+HANDLER_ROLES = (StaffRole.INVESTIGATOR, StaffRole.SUPERVISOR)
+
+
+class AccessRefused(DomainError):
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Holder:
+    staff: StaffMember
+    current: bool  # False: only wraps to an identity replaced by a reset
+
+
+def _staff_wraps(session: Session, case: Case, staff_id: int) -> list[KeyWrap]:
+    return list(
+        session.scalars(
+            select(KeyWrap)
+            .join(AudienceKey, AudienceKey.id == KeyWrap.audience_key_id)
+            .where(
+                AudienceKey.case_id == case.id,
+                KeyWrap.recipient_kind == RecipientKind.STAFF,
+                KeyWrap.staff_id == staff_id,
+            )
+        )
+    )
+
+
+def holders(session: Session, case: Case) -> list[Holder]:
+    rows = session.execute(
+        select(StaffMember, func.max(KeyWrap.identity_generation))
+        .join(KeyWrap, KeyWrap.staff_id == StaffMember.id)
+        .join(AudienceKey, AudienceKey.id == KeyWrap.audience_key_id)
+        .where(AudienceKey.case_id == case.id, KeyWrap.recipient_kind == RecipientKind.STAFF)
+        .group_by(StaffMember.id)
+        .order_by(StaffMember.display_name)
+    )
+    return [Holder(staff, generation == staff.identity_generation) for staff, generation in rows]
+
+
+def excluded_ids(session: Session, case: Case) -> set[int]:
+    return set(
+        session.scalars(
+            select(HandlerExclusion.staff_id).where(HandlerExclusion.case_id == case.id)
+        )
+    )
+
+
+def grantable(session: Session, case: Case) -> list[StaffMember]:
+    """Active handlers without a current wrap who were not excluded by the reporter."""
+    current = {holder.staff.id for holder in holders(session, case) if holder.current}
+    excluded = excluded_ids(session, case)
+    return [
+        staff
+        for staff in session.scalars(
+            select(StaffMember)
+            .where(StaffMember.role.in_(HANDLER_ROLES), StaffMember.status == StaffStatus.ACTIVE)
+            .order_by(StaffMember.display_name)
+        )
+        if staff.id not in current and staff.id not in excluded
+    ]
+
+
+def grant(
+    session: Session, case: Case, actor: StaffMember, identity: Identity, target: StaffMember
+) -> None:
+    """Wrap every audience key the actor holds to the target's current identity."""
+    if target.role not in HANDLER_ROLES:
+        raise AccessRefused("not_a_handler")
+    if target.status is not StaffStatus.ACTIVE or target.identity_public is None:
+        raise AccessRefused("inactive")
+    if target.id in excluded_ids(session, case):
+        raise AccessRefused("excluded")
+    keys = session.scalars(select(AudienceKey).where(AudienceKey.case_id == case.id))
+    granted = 0
+    stale = [
+        w
+        for w in _staff_wraps(session, case, target.id)
+        if w.identity_generation != target.identity_generation
+    ]
+    for wrap in stale:
+        session.delete(wrap)
+    session.flush()
+    for key_row in keys:
+        try:
+            key = case_keys.unwrap_for_staff(session, case, key_row, actor, identity)
+        except case_keys.NoAccess:
+            continue  # an audience the actor is not part of is not theirs to give
+        existing = session.scalar(
+            select(KeyWrap.id).where(
+                KeyWrap.audience_key_id == key_row.id,
+                KeyWrap.staff_id == target.id,
+                KeyWrap.identity_generation == target.identity_generation,
+            )
+        )
+        if existing is None:
+            case_keys.wrap_to_staff(session, case, key_row, key, target)
+            granted += 1
+    if granted == 0 and not stale:
+        raise AccessRefused("already_granted")
+    fingerprint = PublicIdentity.from_bytes(target.identity_public).fingerprint()
+    kind = "access_regranted" if stale else "access_granted"
+    journal.append(
+        session,
+        case,
+        actor,
+        identity,
+        kind,
+        {"staff": target.display_name, "staff_id": target.id, "key": fingerprint},
+    )
+
+
+def revoke(
+    session: Session, case: Case, actor: StaffMember, identity: Identity, target: StaffMember
+) -> None:
+    """Delete the target's wraps; at least one current holder must remain."""
+    remaining = [h for h in holders(session, case) if h.current and h.staff.id != target.id]
+    if not remaining:
+        raise AccessRefused("last_holder")
+    wraps = _staff_wraps(session, case, target.id)
+    if not wraps:
+        raise AccessRefused("not_a_holder")
+    # Journal first: the actor may be revoking themselves and lose the key.
+    journal.append(
+        session,
+        case,
+        actor,
+        identity,
+        "access_revoked",
+        {"staff": target.display_name, "staff_id": target.id},
+    )
+    session.execute(delete(KeyWrap).where(KeyWrap.id.in_([w.id for w in wraps])))
+    if case.assignee_id == target.id:
+        case.assignee_id = None
+    session.flush()
+
+
+def assign(
+    session: Session, case: Case, actor: StaffMember, identity: Identity, target: StaffMember
+) -> None:
+    """Make the target responsible, granting access first if they lack it."""
+    current = {h.staff.id for h in holders(session, case) if h.current}
+    if target.id not in current:
+        grant(session, case, actor, identity, target)
+    case.assignee_id = target.id
+    journal.append(
+        session,
+        case,
+        actor,
+        identity,
+        "assigned",
+        {"staff": target.display_name, "staff_id": target.id},
+    )
+    session.flush()
+
+
+def transfer(
+    session: Session,
+    case: Case,
+    actor: StaffMember,
+    identity: Identity,
+    source: StaffMember,
+    target: StaffMember,
+) -> None:
+    """Hand a case over when someone leaves: the target gets it, the source loses it."""
+    assign(session, case, actor, identity, target)
+    if source.id != target.id and _staff_wraps(session, case, source.id):
+        revoke(session, case, actor, identity, source)
