@@ -19,3 +19,11 @@ def test_receipt_login_benchmark_smoke(capsys) -> None:
     assert receipt_login.main(["--rounds", "1"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert re.fullmatch(r"receipt_login_vs_argon2=\d+\.\d{3}", lines[-1])
+
+
+def test_inbox_benchmark_smoke(capsys) -> None:
+    from bench import inbox
+
+    assert inbox.main(["--small", "20", "--large", "60", "--rounds", "2"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert re.fullmatch(r"inbox_large_vs_small=\d+\.\d{3}", lines[-1])

@@ -43,14 +43,12 @@ def inbox_page() -> str:
     db = request_session()
     number = max(request.args.get("hal", 1, type=int) or 1, 1)
     filters = _filters()
-    rows, total = inbox.page(db, context.staff, filters, number)
-    pages = max((total + inbox.PER_PAGE - 1) // inbox.PER_PAGE, 1)
+    rows, more = inbox.page(db, context.staff, filters, number)
     return render_template(
         "investigator/inbox.html",
         rows=rows,
-        total=total,
+        more=more,
         page=number,
-        pages=pages,
         filters=filters,
         categories=inbox.category_names(db, current_language()),
         active=active_categories(db),

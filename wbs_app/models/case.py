@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wbs_app.db import Base
@@ -56,6 +56,8 @@ class AuthorKind(enum.StrEnum):
 
 class Case(Base):
     __tablename__ = "cases"
+    # The inbox walks cases newest first and stops after one page.
+    __table_args__ = (Index("ix_cases_received_on_id", "received_on", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # Random, and the name every ciphertext of the case is bound to (AAD, HPKE
@@ -70,7 +72,7 @@ class Case(Base):
     )
     status: Mapped[CaseStatus] = mapped_column(enum_column(CaseStatus, "case_status"), index=True)
     status_changed_on: Mapped[date] = mapped_column(Date)
-    received_on: Mapped[date] = mapped_column(Date, index=True)
+    received_on: Mapped[date] = mapped_column(Date)
     acknowledge_due: Mapped[date] = mapped_column(Date)
     verification_due: Mapped[date] = mapped_column(Date)
     feedback_due: Mapped[date] = mapped_column(Date)
@@ -98,12 +100,18 @@ class KeyWrap(Base):
     """An audience key sealed by HPKE to one member's identity."""
 
     __tablename__ = "key_wraps"
-    __table_args__ = (UniqueConstraint("audience_key_id", "recipient_kind", "staff_id"),)
+    __table_args__ = (
+        UniqueConstraint("audience_key_id", "recipient_kind", "staff_id"),
+        # "Does this handler hold a key of this case?", once per case in the inbox.
+        Index("ix_key_wraps_staff_case", "staff_id", "case_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     audience_key_id: Mapped[int] = mapped_column(
         ForeignKey("audience_keys.id", ondelete="CASCADE"), index=True
     )
+    # Denormalised from the audience key, so access checks are one index lookup.
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
     recipient_kind: Mapped[RecipientKind] = mapped_column(enum_column(RecipientKind, "recipient"))
     staff_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_members.id", ondelete="CASCADE"), index=True

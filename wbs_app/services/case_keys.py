@@ -71,6 +71,7 @@ def wrap_to_staff(
     session.add(
         KeyWrap(
             audience_key_id=audience_key.id,
+            case_id=case.id,
             recipient_kind=RecipientKind.STAFF,
             staff_id=staff.id,
             identity_generation=staff.identity_generation,
@@ -91,6 +92,7 @@ def wrap_to_holder(
     session.add(
         KeyWrap(
             audience_key_id=audience_key.id,
+            case_id=case.id,
             recipient_kind=kind,
             staff_id=None,
             identity_generation=0,
