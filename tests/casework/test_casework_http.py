@@ -160,3 +160,67 @@ def test_overdue_filter(app, org, reporter) -> None:
     assert f'href="/pengelola/kasus/{case_b}"' not in overdue
     everything = supervisor.get("/pengelola/kasus").get_data(as_text=True)
     assert f'href="/pengelola/kasus/{case_b}"' in everything
+
+
+def test_unread_marker_follows_new_records(app, org, reporter) -> None:
+    receipt, case_a, _ = _two_cases(app, org, reporter)
+    budi = _handler(app, org.budi)
+    marker = f'href="/pengelola/kasus/{case_a}">#{case_a}</a> <strong class="unread">'
+    assert marker in budi.get("/pengelola/kasus").get_data(as_text=True)
+    budi.get(f"/pengelola/kasus/{case_a}")
+    assert marker not in budi.get("/pengelola/kasus").get_data(as_text=True)
+    visitor = https_client(app)
+    open_case(visitor, receipt)
+    page = visitor.get("/lapor/kasus").get_data(as_text=True)
+    visitor.post(
+        "/lapor/kasus/pesan",
+        data={"csrf_token": csrf_from(page), "message": "Tambahan."},
+        content_type="multipart/form-data",
+    )
+    assert marker in budi.get("/pengelola/kasus").get_data(as_text=True)
+
+
+def test_large_download_streams_in_constant_memory(app, org, reporter) -> None:
+    import io
+    import tracemalloc
+
+    from werkzeug.datastructures import FileStorage, MultiDict
+    from werkzeug.test import encode_multipart
+
+    from tests.support.reporter import send_review
+
+    big = bytes(range(256)) * (24 * 4096)  # 24 MiB
+    page = reporter.get("/lapor/formulir").get_data(as_text=True)
+    boundary, body = encode_multipart(
+        MultiDict(
+            [
+                ("draft", ""),
+                ("csrf_token", csrf_from(page)),
+                ("unit", str(org.units["a"])),
+                ("category", "1"),
+                ("what", "rekaman"),
+                ("evidence", FileStorage(io.BytesIO(big), "rekaman.bin")),
+            ]
+        )
+    )
+    # A prepared body: the test client would otherwise spool it to a file it never closes.
+    review = reporter.post(
+        "/lapor/formulir", data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+    assert send_review(reporter, review.get_data(as_text=True)).status_code == 200
+    budi = _handler(app, org.budi)
+    with app_database(app).session() as session:
+        case_id, file_id = session.execute(select(Attachment.case_id, Attachment.id)).one()
+    response = budi.get(f"/pengelola/kasus/{case_id}/berkas/{file_id}", buffered=False)
+    assert response.headers["Content-Length"] == str(len(big))
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    tracemalloc.start()
+    received = 0
+    for chunk in response.response:
+        assert chunk == big[received : received + len(chunk)]
+        received += len(chunk)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    response.close()
+    assert received == len(big)
+    assert peak < 4 * 1024 * 1024  # a few chunks, not the file

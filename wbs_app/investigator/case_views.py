@@ -90,8 +90,8 @@ def _render_case(
         )
     except NoAccess:
         abort(404)
-    if reveal:
-        db.commit()  # the journal entry saying who looked
+    inbox.mark_read(db, context.staff, case)
+    db.commit()  # what was read (and, for a reveal, the journal entry saying who looked)
     moves = sorted(lifecycle.STATUS_MOVES.get(case.status, frozenset()), key=lambda s: s.value)
     grant_form = AccessForm(formdata=None)
     grant_form.staff_id.choices = [

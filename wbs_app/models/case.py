@@ -220,3 +220,17 @@ class FailureWindow(Base):
     scope: Mapped[str] = mapped_column(String(20), primary_key=True)
     window_start: Mapped[datetime] = mapped_column(UTCDateTime(), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CaseRead(Base):
+    """How far a handler has read a case: the newest record they have seen (unread markers)."""
+
+    __tablename__ = "case_reads"
+
+    staff_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_members.id", ondelete="CASCADE"), primary_key=True
+    )
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    last_seen_record_id: Mapped[int] = mapped_column(Integer, default=0)

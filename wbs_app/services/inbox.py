@@ -12,11 +12,13 @@ import enum
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from wbs_app.models import (
     Case,
+    CaseRead,
+    CaseRecord,
     CaseStatus,
     Category,
     KeyWrap,
@@ -72,6 +74,7 @@ class InboxRow:
     acknowledge_due: date
     verification_due: date
     feedback_due: date
+    unread: bool
 
 
 def _accessible(staff: StaffMember) -> ColumnElement[bool]:
@@ -129,8 +132,10 @@ def page(
             .offset(max(number - 1, 0) * per_page)
         )
     )
+    shown = rows[:per_page]
+    unread = _unread(session, staff, [case.id for case, _ in shown])
     result = []
-    for case, unit_name in rows[:per_page]:
+    for case, unit_name in shown:
         closed = case.status in CLOSED_STATES
         result.append(
             InboxRow(
@@ -150,9 +155,42 @@ def page(
                 acknowledge_due=case.acknowledge_due,
                 verification_due=case.verification_due,
                 feedback_due=case.feedback_due,
+                unread=case.id in unread,
             )
         )
     return result, len(rows) > per_page
+
+
+def _unread(session: Session, staff: StaffMember, case_ids: list[int]) -> set[int]:
+    """Cases on the page with a record newer than what the handler last saw (one query)."""
+    if not case_ids:
+        return set()
+    newest = (
+        select(CaseRecord.case_id, func.max(CaseRecord.id).label("newest"))
+        .where(CaseRecord.case_id.in_(case_ids))
+        .group_by(CaseRecord.case_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(newest.c.case_id)
+        .outerjoin(
+            CaseRead,
+            and_(CaseRead.case_id == newest.c.case_id, CaseRead.staff_id == staff.id),
+        )
+        .where(newest.c.newest > func.coalesce(CaseRead.last_seen_record_id, 0))
+    )
+    return {case_id for (case_id,) in rows}
+
+
+def mark_read(session: Session, staff: StaffMember, case: Case) -> None:
+    """Remember the newest record of the case as seen by this handler."""
+    newest = session.scalar(select(func.max(CaseRecord.id)).where(CaseRecord.case_id == case.id))
+    row = session.get(CaseRead, (staff.id, case.id))
+    if row is None:
+        session.add(CaseRead(staff_id=staff.id, case_id=case.id, last_seen_record_id=newest or 0))
+    else:
+        row.last_seen_record_id = max(row.last_seen_record_id, newest or 0)
+    session.flush()
 
 
 def category_names(session: Session, language: str) -> dict[int, str]:
