@@ -6,6 +6,7 @@ Alembic's autogenerate and the migration tests compare against.
 
 from wbs_app.models.audit import AuditEvent
 from wbs_app.models.case import (
+    CLOSED_STATUSES,
     Attachment,
     Audience,
     AudienceKey,
@@ -24,6 +25,7 @@ from wbs_app.models.case import (
 )
 from wbs_app.models.journal import JournalEntry, StaffIdentity
 from wbs_app.models.organisation import Category, Unit
+from wbs_app.models.respondent import InvitationRole, RespondentInvitation, RespondentSession
 from wbs_app.models.settings import SettingValue
 from wbs_app.models.staff import (
     LoginThrottle,
@@ -37,6 +39,7 @@ from wbs_app.models.staff import (
 )
 
 __all__ = [
+    "CLOSED_STATUSES",
     "Attachment",
     "Audience",
     "AudienceKey",
@@ -49,6 +52,7 @@ __all__ = [
     "Category",
     "FailureWindow",
     "HandlerExclusion",
+    "InvitationRole",
     "JournalEntry",
     "KeyWrap",
     "LoginThrottle",
@@ -56,6 +60,8 @@ __all__ = [
     "PendingFile",
     "RecipientKind",
     "ReporterSession",
+    "RespondentInvitation",
+    "RespondentSession",
     "SettingValue",
     "StaffIdentity",
     "StaffMember",

@@ -33,6 +33,12 @@ class CaseStatus(enum.StrEnum):
     WITHDRAWN = "dicabut"
 
 
+# Where a case has ended (it may still be reopened with a reason).
+CLOSED_STATUSES = frozenset(
+    {CaseStatus.CLOSED, CaseStatus.REFERRED, CaseStatus.NOT_COMPETENT, CaseStatus.WITHDRAWN}
+)
+
+
 class Audience(enum.StrEnum):
     """Who shares an audience key (DESIGN.md section 4, "Case keys")."""
 

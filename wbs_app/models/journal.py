@@ -39,8 +39,8 @@ class JournalEntry(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     seq: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(30))
-    # "staff:<id>:<generation>": whose identity signed.
-    author: Mapped[str] = mapped_column(String(40))
+    # "staff:<id>:<generation>" or "respondent:<invitation uid>": whose identity signed.
+    author: Mapped[str] = mapped_column(String(64))
     # Staff actions keep a precise time (they are not reporters); ISO 8601 UTC.
     created_at: Mapped[str] = mapped_column(String(32))
     content: Mapped[bytes] = mapped_column(LargeBinary)

@@ -29,7 +29,14 @@ from crypto import (
     sign_entry,
     verify_chain,
 )
-from wbs_app.models import Audience, Case, JournalEntry, StaffIdentity, StaffMember
+from wbs_app.models import (
+    Audience,
+    Case,
+    JournalEntry,
+    RespondentInvitation,
+    StaffIdentity,
+    StaffMember,
+)
 from wbs_app.services import case_keys
 from wbs_app.services.clock import utcnow
 
@@ -73,9 +80,42 @@ def append(
     kind: str,
     body: dict[str, Any],
 ) -> JournalEntry:
-    """Add one signed entry at the end of the case's chain."""
+    """Add one entry by a handler: body sealed to the internal key, signed by them."""
     internal = case_keys.audience_key(session, case, Audience.INTERNAL)
     key = case_keys.unwrap_for_staff(session, case, internal, staff, identity)
+    return _append(session, case, author_name(staff), identity, key, kind, body)
+
+
+def append_by_respondent(
+    session: Session,
+    case: Case,
+    invitation: RespondentInvitation,
+    identity: Identity,
+    key: bytes,
+    kind: str,
+    body: dict[str, Any],
+) -> JournalEntry:
+    """An entry by a respondent (a statement, a request): sealed to their invitation's key.
+
+    The respondent holds no internal key; the handlers hold the invitation's
+    key, so they read it, and the signature is checked like any other.
+    """
+    return _append(session, case, respondent_author(invitation), identity, key, kind, body)
+
+
+def respondent_author(invitation: RespondentInvitation) -> str:
+    return f"respondent:{invitation.uid}"
+
+
+def _append(
+    session: Session,
+    case: Case,
+    author: str,
+    signer: Identity,
+    key: bytes,
+    kind: str,
+    body: dict[str, Any],
+) -> JournalEntry:
     last = session.scalar(
         select(JournalEntry)
         .where(JournalEntry.case_id == case.id)
@@ -84,14 +124,13 @@ def append(
     )
     seq = 1 if last is None else last.seq + 1
     prev = genesis_hash(case.uid) if last is None else last.entry_hash
-    content = seal_record(
-        key, json.dumps(body, ensure_ascii=False).encode("utf-8"), _context(case, seq)
-    )
+    plaintext = json.dumps(body, ensure_ascii=False).encode("utf-8")
+    content = seal_record(key, plaintext, _context(case, seq))
     record = JournalRecord(
         case_id=case.uid,
         seq=seq,
         kind=kind,
-        author=author_name(staff),
+        author=author,
         created_at=utcnow().isoformat(timespec="seconds"),
         content=content,
         prev_hash=prev,
@@ -100,26 +139,33 @@ def append(
         case_id=case.id,
         seq=seq,
         kind=kind,
-        author=record.author,
+        author=author,
         created_at=record.created_at,
         content=content,
         prev_hash=prev,
         entry_hash=entry_hash(record),
-        signature=sign_entry(record, identity),
+        signature=sign_entry(record, signer),
     )
     session.add(row)
     session.flush()
     return row
 
 
-def read(session: Session, case: Case, key: bytes) -> list[JournalItem]:
-    """The decrypted timeline, oldest first (the caller holds the internal key)."""
+def read(
+    session: Session, case: Case, key: bytes, author_keys: dict[str, bytes] | None = None
+) -> list[JournalItem]:
+    """The decrypted timeline, oldest first.
+
+    ``key`` is the internal key; ``author_keys`` maps respondent authors to
+    their invitation's key, for the entries respondents wrote.
+    """
     items = []
     for row in session.scalars(
         select(JournalEntry).where(JournalEntry.case_id == case.id).order_by(JournalEntry.seq)
     ):
+        entry_key = (author_keys or {}).get(row.author, key)
         try:
-            body = json.loads(open_record(key, row.content, _context(case, row.seq)))
+            body = json.loads(open_record(entry_key, row.content, _context(case, row.seq)))
         except DecryptionError:
             body = {"unreadable": True}
         items.append(JournalItem(row.seq, row.kind, row.author, row.created_at, body))
@@ -127,12 +173,18 @@ def read(session: Session, case: Case, key: bytes) -> list[JournalItem]:
 
 
 def _author_keys(session: Session) -> dict[str, PublicIdentity]:
-    return {
+    """Every identity that may sign: each staff generation, each respondent invitation."""
+    keys = {
         f"staff:{staff_id}:{generation}": PublicIdentity.from_bytes(public)
         for staff_id, generation, public in session.execute(
             select(StaffIdentity.staff_id, StaffIdentity.generation, StaffIdentity.public)
         )
     }
+    for uid, public in session.execute(
+        select(RespondentInvitation.uid, RespondentInvitation.identity_public)
+    ):
+        keys[f"respondent:{uid}"] = PublicIdentity.from_bytes(public)
+    return keys
 
 
 @dataclass(frozen=True)

@@ -15,13 +15,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from crypto import Identity
-from wbs_app.models import Case, CaseStatus, StaffMember
-from wbs_app.services import casefile, journal
+from wbs_app.models import CLOSED_STATUSES, Case, CaseStatus, StaffMember
+from wbs_app.services import casefile, journal, respondent
 from wbs_app.services.clock import today
 from wbs_app.services.errors import DomainError
 
 S = CaseStatus
-CLOSED_STATES = frozenset({S.CLOSED, S.REFERRED, S.NOT_COMPETENT, S.WITHDRAWN})
+CLOSED_STATES = CLOSED_STATUSES
 OPEN_STATES = frozenset(set(S) - CLOSED_STATES)
 
 VERIFICATION_OUTCOMES = {
@@ -169,6 +169,7 @@ def record_step(
     and put into words in the reporter's own language when they read it.
     """
     body, target, notice = plan(case, kind, fields)
+    case_before = case.status
     body = {**body, "from": case.status.value, "to": target.value}
     journal.append(session, case, staff, identity, kind, body)
     if kind == "acknowledge":
@@ -178,5 +179,8 @@ def record_step(
         case.status_changed_on = today()
     if notice is not None:
         casefile.add_staff_message(session, case, staff, identity, notice, kind="notice")
+    if kind == "finding" or (target is not case_before and target in CLOSED_STATES):
+        # The accused and witnesses learn the outcome, never the reasoning.
+        respondent.notify_outcome(session, case, staff, identity, target.value)
     session.flush()
     return StepResult(target, notice)

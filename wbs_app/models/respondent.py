@@ -1,0 +1,55 @@
+"""Invitations for the accused (or a witness) to answer: their own key, code and thread.
+
+Each invitation has its own audience key, wrapped to the respondent identity
+derived from the invitation code and to the case's handlers; it is never the
+reporter thread's key nor the internal key, so nothing a respondent holds
+opens the report, the reporter's identity, the reporter thread or the notes.
+The official's name and the allegation summary are records under that key.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from wbs_app.db import Base
+from wbs_app.models.types import UTCDateTime, enum_column
+
+
+class InvitationRole(enum.StrEnum):
+    ACCUSED = "accused"  # terlapor: the right of reply
+    WITNESS = "witness"  # asked for clarification
+
+
+class RespondentInvitation(Base):
+    __tablename__ = "respondent_invitations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Names this invitation's audience key (AudienceKey.label) and its records' contexts.
+    uid: Mapped[str] = mapped_column(String(32), unique=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    audience_key_id: Mapped[int] = mapped_column(ForeignKey("audience_keys.id", ondelete="CASCADE"))
+    lookup_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    # The respondent's public identity (from the code): it signs their journal entries.
+    identity_public: Mapped[bytes] = mapped_column(LargeBinary)
+    role: Mapped[InvitationRole] = mapped_column(enum_column(InvitationRole, "invitation_role"))
+    created_on: Mapped[date] = mapped_column(Date)
+    answer_due: Mapped[date] = mapped_column(Date)
+    extension_requested: Mapped[bool] = mapped_column(default=False)
+
+
+class RespondentSession(Base):
+    """A respondent's visit, built like a reporter's (key only in the cookie)."""
+
+    __tablename__ = "respondent_sessions"
+
+    id_hash: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
+    invitation_id: Mapped[int] = mapped_column(
+        ForeignKey("respondent_invitations.id", ondelete="CASCADE"), index=True
+    )
+    sealed_seed: Mapped[bytes] = mapped_column(LargeBinary)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -1,0 +1,416 @@
+"""The accused's right of reply: invitations, their code, their thread, statements, extensions.
+
+An invitation has its own audience key (``Audience.RESPONDENT``, labelled
+with the invitation's uid), wrapped to the respondent identity derived from
+the invitation code and to the case's current handlers. The allegation
+summary is written fresh for the respondent and sealed under that key; the
+respondent never holds the reporter key or the internal key. Statements and
+extension requests are journal entries signed by the respondent identity.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from crypto import (
+    Argon2Params,
+    CodeFormatError,
+    CodeKind,
+    Identity,
+    derive_code_secrets,
+    generate_code,
+    lookup_hash,
+    new_key,
+    open_record,
+    parse_code,
+)
+from wbs_app.models import (
+    CLOSED_STATUSES,
+    Audience,
+    AudienceKey,
+    AuthorKind,
+    Case,
+    CaseRecord,
+    CaseStatus,
+    InvitationRole,
+    RecipientKind,
+    RespondentInvitation,
+    RespondentSession,
+    StaffMember,
+)
+from wbs_app.services import access, case_keys, guessing, intake, journal, sessions
+from wbs_app.services.case_keys import NoAccess
+from wbs_app.services.clock import today, utcnow
+from wbs_app.services.errors import DomainError
+from wbs_app.services.intake import FileInfo
+from wbs_app.services.reporter_access import ReporterPolicy
+
+KIND = "respondent"
+SCOPE = "invitation"
+ALLEGATION_FIELDS = ("name", "position", "allegation", "period", "rules")
+THREAD_KINDS = ("message", "statement", "extension_request", "notice", "outcome")
+
+
+class RespondentError(DomainError):
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class CodeMistyped(DomainError):
+    """The invitation code fails its check digit: a typo, caught before any work."""
+
+
+class CodeRefused(DomainError):
+    """No invitation opens with this code."""
+
+
+@dataclass(frozen=True)
+class RespondentContext:
+    invitation: RespondentInvitation
+    case: Case
+    key: bytes
+    identity: Identity
+    id_hash: bytes
+
+
+@dataclass(frozen=True)
+class RespondentEntry:
+    kind: str
+    author: AuthorKind
+    created_on: date
+    text: str
+    file_names: list[str]
+
+
+def _key_row(session: Session, case: Case, invitation: RespondentInvitation) -> AudienceKey:
+    return case_keys.audience_key(session, case, Audience.RESPONDENT, invitation.uid)
+
+
+def create_invitation(
+    session: Session,
+    case: Case,
+    staff: StaffMember,
+    identity: Identity,
+    details: dict[str, str],
+    role: InvitationRole,
+    answer_days: int,
+    installation_salt: bytes,
+    params: Argon2Params,
+) -> tuple[RespondentInvitation, str]:
+    """Create an invitation from a case under examination; returns it and its code."""
+    if case.status is not CaseStatus.INVESTIGATION:
+        raise RespondentError("wrong_status")
+    cleaned = {name: (details.get(name) or "").strip()[:5000] for name in ALLEGATION_FIELDS}
+    if not cleaned["name"] or not cleaned["allegation"]:
+        raise RespondentError("missing_field")
+    if not 1 <= answer_days <= 365:
+        raise RespondentError("bad_deadline")
+    code = generate_code()
+    code_secrets = derive_code_secrets(code, CodeKind.INVITATION, installation_salt, params)
+    holder = Identity.from_seed(code_secrets.identity_seed).public()
+    uid = secrets.token_hex(16)
+    key = new_key()
+    key_row = AudienceKey(case_id=case.id, audience=Audience.RESPONDENT, label=uid)
+    session.add(key_row)
+    session.flush()
+    case_keys.wrap_to_holder(session, case, key_row, key, holder, RecipientKind.RESPONDENT)
+    for current in access.holders(session, case):
+        if current.current:
+            case_keys.wrap_to_staff(session, case, key_row, key, current.staff)
+    invitation = RespondentInvitation(
+        uid=uid,
+        case_id=case.id,
+        audience_key_id=key_row.id,
+        lookup_hash=lookup_hash(code_secrets.lookup_id),
+        identity_public=holder.to_bytes(),
+        role=role,
+        created_on=today(),
+        answer_due=today() + timedelta(days=answer_days),
+        extension_requested=False,
+    )
+    session.add(invitation)
+    session.flush()
+    intake.add_record(
+        session,
+        case,
+        key_row,
+        key,
+        "allegation",
+        AuthorKind.STAFF,
+        json.dumps(cleaned, ensure_ascii=False).encode("utf-8"),
+        author_staff_id=staff.id,
+    )
+    journal.append(
+        session,
+        case,
+        staff,
+        identity,
+        "invitation_created",
+        {
+            "invitation": uid,
+            "role": role.value,
+            "name": cleaned["name"],
+            "answer_due": invitation.answer_due.isoformat(),
+        },
+    )
+    return invitation, code
+
+
+def login(
+    session: Session, text: str, salt: bytes, params: Argon2Params, policy: ReporterPolicy
+) -> str:
+    """One Argon2id run for every well-formed code, known or not; returns the cookie."""
+    try:
+        digits = parse_code(text)
+    except CodeFormatError:
+        raise CodeMistyped("mistyped") from None
+    code_secrets = derive_code_secrets(digits, CodeKind.INVITATION, salt, params)
+    invitation = session.scalar(
+        select(RespondentInvitation).where(
+            RespondentInvitation.lookup_hash == lookup_hash(code_secrets.lookup_id)
+        )
+    )
+    if invitation is None:
+        guessing.record_failure(session, SCOPE)
+        raise CodeRefused("refused")
+    secret = sessions.new_secret()
+    now = utcnow()
+    session.add(
+        RespondentSession(
+            id_hash=secret.id_hash,
+            invitation_id=invitation.id,
+            sealed_seed=sessions.seal_session_seed(secret, KIND, code_secrets.identity_seed),
+            last_seen_at=now,
+            expires_at=now + policy.absolute,
+        )
+    )
+    session.flush()
+    return secret.cookie
+
+
+def resume(
+    session: Session, cookie: str | None, policy: ReporterPolicy
+) -> RespondentContext | None:
+    secret = sessions.parse_cookie(cookie)
+    row = session.get(RespondentSession, secret.id_hash) if secret else None
+    if secret is None or row is None:
+        return None
+    now = utcnow()
+    if row.expires_at <= now or row.last_seen_at + policy.idle <= now:
+        session.delete(row)
+        session.flush()
+        return None
+    seed = sessions.open_session_seed(secret, KIND, row.sealed_seed)
+    invitation = session.get(RespondentInvitation, row.invitation_id)
+    if seed is None or invitation is None:
+        return None
+    case = session.get(Case, invitation.case_id)
+    if case is None:
+        return None
+    identity = Identity.from_seed(seed)
+    try:
+        key = case_keys.unwrap_for_holder(
+            session, case, _key_row(session, case, invitation), identity, RecipientKind.RESPONDENT
+        )
+    except NoAccess:
+        return None
+    if now - row.last_seen_at > timedelta(minutes=1):
+        row.last_seen_at = now
+        session.flush()
+    return RespondentContext(invitation, case, key, identity, row.id_hash)
+
+
+def finish(session: Session, id_hash: bytes) -> None:
+    session.execute(delete(RespondentSession).where(RespondentSession.id_hash == id_hash))
+
+
+def read_thread(
+    session: Session, case: Case, invitation: RespondentInvitation, key: bytes
+) -> tuple[dict[str, str], list[RespondentEntry]]:
+    """The allegation summary and the invitation's own thread (nothing else of the case)."""
+    records = session.scalars(
+        select(CaseRecord)
+        .where(
+            CaseRecord.case_id == case.id, CaseRecord.audience_key_id == invitation.audience_key_id
+        )
+        .order_by(CaseRecord.id)
+    )
+    allegation: dict[str, str] = {}
+    entries: list[RespondentEntry] = []
+    for record in records:
+        plaintext = open_record(key, record.ciphertext, case_keys.record_context(case, record))
+        if record.kind == "allegation":
+            allegation = json.loads(plaintext)
+        elif record.kind in THREAD_KINDS:
+            entries.append(
+                RespondentEntry(
+                    record.kind,
+                    record.author_kind,
+                    record.created_on,
+                    plaintext.decode("utf-8"),
+                    [],
+                )
+            )
+    return allegation, entries
+
+
+def can_submit(invitation: RespondentInvitation, case: Case) -> bool:
+    """Statements and requests until the deadline, and only while the case is open."""
+    return today() <= invitation.answer_due and case.status not in CLOSED_STATUSES
+
+
+def submit_statement(
+    session: Session, context: RespondentContext, text: str, files: list[FileInfo]
+) -> list[str]:
+    """A defence statement (or an addition to it) with evidence, until the deadline."""
+    if not can_submit(context.invitation, context.case):
+        raise RespondentError("deadline_passed")
+    text = text.strip()
+    if not text and not files:
+        raise RespondentError("empty")
+    key_row = _key_row(session, context.case, context.invitation)
+    record = intake.add_record(
+        session,
+        context.case,
+        key_row,
+        context.key,
+        "statement",
+        AuthorKind.RESPONDENT,
+        text[:20_000].encode("utf-8"),
+    )
+    names = intake.attach_files(session, context.case, key_row, context.key, record, files)
+    journal.append_by_respondent(
+        session,
+        context.case,
+        context.invitation,
+        context.identity,
+        context.key,
+        "statement_received",
+        {"record": record.uid, "files": len(files)},
+    )
+    return names
+
+
+def request_extension(session: Session, context: RespondentContext, reason: str) -> None:
+    if not can_submit(context.invitation, context.case):
+        raise RespondentError("deadline_passed")
+    if not reason.strip():
+        raise RespondentError("empty")
+    key_row = _key_row(session, context.case, context.invitation)
+    intake.add_record(
+        session,
+        context.case,
+        key_row,
+        context.key,
+        "extension_request",
+        AuthorKind.RESPONDENT,
+        reason.strip()[:5000].encode("utf-8"),
+    )
+    context.invitation.extension_requested = True
+    journal.append_by_respondent(
+        session,
+        context.case,
+        context.invitation,
+        context.identity,
+        context.key,
+        "extension_requested",
+        {"reason": reason.strip()[:5000]},
+    )
+
+
+def decide_extension(
+    session: Session,
+    case: Case,
+    invitation: RespondentInvitation,
+    staff: StaffMember,
+    identity: Identity,
+    extra_days: int,
+) -> None:
+    """Grant (extra_days > 0) or refuse (0) a pending request; the respondent is told."""
+    if not invitation.extension_requested:
+        raise RespondentError("no_request")
+    if not 0 <= extra_days <= 90:
+        raise RespondentError("bad_deadline")
+    key_row = _key_row(session, case, invitation)
+    key = case_keys.unwrap_for_staff(session, case, key_row, staff, identity)
+    invitation.extension_requested = False
+    if extra_days:
+        invitation.answer_due = max(invitation.answer_due, today()) + timedelta(days=extra_days)
+    notice = "extension_granted" if extra_days else "extension_refused"
+    intake.add_record(
+        session,
+        case,
+        key_row,
+        key,
+        "notice",
+        AuthorKind.STAFF,
+        notice.encode(),
+        author_staff_id=staff.id,
+    )
+    journal.append(
+        session,
+        case,
+        staff,
+        identity,
+        notice,
+        {"invitation": invitation.uid, "answer_due": invitation.answer_due.isoformat()},
+    )
+
+
+def invitations(session: Session, case: Case) -> list[RespondentInvitation]:
+    return list(
+        session.scalars(
+            select(RespondentInvitation)
+            .where(RespondentInvitation.case_id == case.id)
+            .order_by(RespondentInvitation.id)
+        )
+    )
+
+
+def staff_key(
+    session: Session,
+    case: Case,
+    invitation: RespondentInvitation,
+    staff: StaffMember,
+    identity: Identity,
+) -> bytes:
+    return case_keys.unwrap_for_staff(
+        session, case, _key_row(session, case, invitation), staff, identity
+    )
+
+
+def notify_outcome(
+    session: Session, case: Case, staff: StaffMember, identity: Identity, code: str
+) -> None:
+    """Tell every respondent of the case that it was decided (a notice code, worded on reading)."""
+    for invitation in invitations(session, case):
+        try:
+            key = staff_key(session, case, invitation, staff, identity)
+        except NoAccess:
+            continue
+        key_row = _key_row(session, case, invitation)
+        intake.add_record(
+            session,
+            case,
+            key_row,
+            key,
+            "outcome",
+            AuthorKind.STAFF,
+            code.encode(),
+            author_staff_id=staff.id,
+        )
+        journal.append(
+            session,
+            case,
+            staff,
+            identity,
+            "outcome_notified",
+            {"invitation": invitation.uid, "outcome": code},
+        )
