@@ -1,8 +1,8 @@
 """gunicorn settings: no client address, no user agent, no software version.
 
 The access log keeps only what operators need to see the service is healthy:
-method, path without query, status, size and duration. ``%(h)s``, ``%(a)s``,
-``%(r)s`` and friends are left out on purpose (DESIGN.md section 5).
+method, path without query, status, size and duration; the format codes for the
+remote address, the request line and the user agent are left out on purpose (DESIGN.md section 5).
 """
 
 import os

@@ -13,6 +13,7 @@ from flask import Flask, abort, current_app, g, redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from wbs_app.db import request_session
+from wbs_app.security.cookies import clear_session_cookie, set_session_cookie
 from wbs_app.security.zones import REPORTER, register_guard
 from wbs_app.services import reporter_access
 from wbs_app.services.reporter_access import ReporterContext, ReporterPolicy
@@ -46,24 +47,11 @@ def signed_in_reporter() -> ReporterContext:
 
 
 def set_cookie(response: Response, value: str) -> None:
-    response.set_cookie(
-        COOKIE,
-        value,
-        httponly=True,
-        secure=bool(current_app.config["TLS"]),
-        samesite="Strict",
-        path=COOKIE_PATH,
-    )
+    set_session_cookie(response, COOKIE, value, COOKIE_PATH)
 
 
 def clear_cookie(response: Response) -> None:
-    response.delete_cookie(
-        COOKIE,
-        path=COOKIE_PATH,
-        httponly=True,
-        secure=bool(current_app.config["TLS"]),
-        samesite="Strict",
-    )
+    clear_session_cookie(response, COOKIE, COOKIE_PATH)
 
 
 def _guard() -> Response | None:

@@ -8,12 +8,13 @@ zone gets 403, not a redirect, so nobody is bounced around between zones.
 
 from __future__ import annotations
 
-from flask import Flask, abort, current_app, g, redirect, request, url_for
+from flask import Flask, abort, g, redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from wbs_app.appctx import staff_session_policy
 from wbs_app.db import request_session
 from wbs_app.models import StaffRole
+from wbs_app.security.cookies import clear_session_cookie, set_session_cookie
 from wbs_app.security.zones import ADMIN, INVESTIGATOR, STAFF, register_guard
 from wbs_app.services import staff_sessions
 from wbs_app.services.staff_sessions import StaffContext
@@ -41,20 +42,11 @@ def signed_in() -> StaffContext:
 
 
 def set_cookie(response: Response, value: str) -> None:
-    response.set_cookie(
-        COOKIE,
-        value,
-        httponly=True,
-        secure=bool(current_app.config["TLS"]),
-        samesite="Strict",
-        path="/",
-    )
+    set_session_cookie(response, COOKIE, value, "/")
 
 
 def clear_cookie(response: Response) -> None:
-    response.delete_cookie(
-        COOKIE, path="/", httponly=True, secure=bool(current_app.config["TLS"]), samesite="Strict"
-    )
+    clear_session_cookie(response, COOKIE, "/")
 
 
 def _require(roles: tuple[StaffRole, ...] | None) -> Response | None:

@@ -104,6 +104,17 @@ def _records(session: Session, case: Case, audience_key_id: int) -> list[CaseRec
     )
 
 
+def _staff_names(session: Session, records: list[CaseRecord]) -> dict[int, str]:
+    """Display names of the staff who wrote the records (one query)."""
+    ids = {record.author_staff_id for record in records if record.author_staff_id}
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(StaffMember.id, StaffMember.display_name).where(StaffMember.id.in_(ids))
+    )
+    return {staff_id: name for staff_id, name in rows}
+
+
 def read_reporter_thread(
     session: Session, case: Case, reporter_key: bytes
 ) -> tuple[dict[str, str], list[FileView], list[ThreadEntry]]:
@@ -111,14 +122,7 @@ def read_reporter_thread(
     key_row = case_keys.audience_key(session, case, Audience.REPORTER)
     records = _records(session, case, key_row.id)
     files = _files(session, case, reporter_key, [record.id for record in records])
-    staff_names = dict(
-        (staff_id, name)
-        for staff_id, name in session.execute(
-            select(StaffMember.id, StaffMember.display_name).where(
-                StaffMember.id.in_({r.author_staff_id for r in records if r.author_staff_id})
-            )
-        )
-    )
+    staff_names = _staff_names(session, records)
     report: dict[str, str] = {}
     report_files: list[FileView] = []
     thread: list[ThreadEntry] = []
@@ -317,14 +321,7 @@ def read_notes(
     key_row = case_keys.audience_key(session, case, Audience.INTERNAL)
     key = case_keys.unwrap_for_staff(session, case, key_row, staff, identity)
     records = [r for r in _records(session, case, key_row.id) if r.kind == "note"]
-    names = {
-        staff_id: name
-        for staff_id, name in session.execute(
-            select(StaffMember.id, StaffMember.display_name).where(
-                StaffMember.id.in_({r.author_staff_id for r in records if r.author_staff_id})
-            )
-        )
-    }
+    names = _staff_names(session, records)
     return [
         ThreadEntry(
             kind="note",

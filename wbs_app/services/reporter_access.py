@@ -87,33 +87,19 @@ def login(
     except NoAccess:
         guessing.record_failure(session, SCOPE)
         raise ReceiptRefused("refused") from None
-    secret = sessions.new_secret()
-    now = utcnow()
-    session.add(
-        ReporterSession(
-            id_hash=secret.id_hash,
-            case_id=case.id,
-            sealed_seed=sessions.seal_session_seed(secret, KIND, code_secrets.identity_seed),
-            last_seen_at=now,
-            expires_at=now + policy.absolute,
-        )
+    cookie, row = sessions.start_row(
+        ReporterSession, KIND, code_secrets.identity_seed, policy.absolute, case_id=case.id
     )
+    session.add(row)
     session.flush()
-    return secret.cookie
+    return cookie
 
 
 def resume(session: Session, cookie: str | None, policy: ReporterPolicy) -> ReporterContext | None:
-    secret = sessions.parse_cookie(cookie)
-    if secret is None:
+    found = sessions.live_row(session, ReporterSession, cookie, policy.idle)
+    if found is None:
         return None
-    row = session.get(ReporterSession, secret.id_hash)
-    if row is None:
-        return None
-    now = utcnow()
-    if row.expires_at <= now or row.last_seen_at + policy.idle <= now:
-        session.delete(row)
-        session.flush()
-        return None
+    secret, row = found
     seed = sessions.open_session_seed(secret, KIND, row.sealed_seed)
     case = session.get(Case, row.case_id)
     if seed is None or case is None:
@@ -125,9 +111,6 @@ def resume(session: Session, cookie: str | None, policy: ReporterPolicy) -> Repo
         )
     except NoAccess:
         return None
-    if now - row.last_seen_at > timedelta(minutes=1):
-        row.last_seen_at = now
-        session.flush()
     return ReporterContext(case=case, reporter_key=key, id_hash=row.id_hash)
 
 

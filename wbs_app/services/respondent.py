@@ -46,7 +46,7 @@ from wbs_app.models import (
 )
 from wbs_app.services import access, case_keys, guessing, intake, journal, sessions
 from wbs_app.services.case_keys import NoAccess
-from wbs_app.services.clock import today, utcnow
+from wbs_app.services.clock import today
 from wbs_app.services.errors import DomainError
 from wbs_app.services.intake import FileInfo
 from wbs_app.services.reporter_access import ReporterPolicy
@@ -180,33 +180,25 @@ def login(
     if invitation is None:
         guessing.record_failure(session, SCOPE)
         raise CodeRefused("refused")
-    secret = sessions.new_secret()
-    now = utcnow()
-    session.add(
-        RespondentSession(
-            id_hash=secret.id_hash,
-            invitation_id=invitation.id,
-            sealed_seed=sessions.seal_session_seed(secret, KIND, code_secrets.identity_seed),
-            last_seen_at=now,
-            expires_at=now + policy.absolute,
-        )
+    cookie, row = sessions.start_row(
+        RespondentSession,
+        KIND,
+        code_secrets.identity_seed,
+        policy.absolute,
+        invitation_id=invitation.id,
     )
+    session.add(row)
     session.flush()
-    return secret.cookie
+    return cookie
 
 
 def resume(
     session: Session, cookie: str | None, policy: ReporterPolicy
 ) -> RespondentContext | None:
-    secret = sessions.parse_cookie(cookie)
-    row = session.get(RespondentSession, secret.id_hash) if secret else None
-    if secret is None or row is None:
+    found = sessions.live_row(session, RespondentSession, cookie, policy.idle)
+    if found is None:
         return None
-    now = utcnow()
-    if row.expires_at <= now or row.last_seen_at + policy.idle <= now:
-        session.delete(row)
-        session.flush()
-        return None
+    secret, row = found
     seed = sessions.open_session_seed(secret, KIND, row.sealed_seed)
     invitation = session.get(RespondentInvitation, row.invitation_id)
     if seed is None or invitation is None:
@@ -221,9 +213,6 @@ def resume(
         )
     except NoAccess:
         return None
-    if now - row.last_seen_at > timedelta(minutes=1):
-        row.last_seen_at = now
-        session.flush()
     return RespondentContext(invitation, case, key, identity, row.id_hash)
 
 

@@ -12,9 +12,15 @@ import base64
 import binascii
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol, TypeVar
+
+from sqlalchemy.orm import Session
 
 from crypto import DecryptionError, RecordContext, open_record, seal_record
+from wbs_app.services.clock import utcnow
 
 TOKEN_BYTES = 32
 KEY_BYTES = 32
@@ -66,3 +72,57 @@ def open_session_seed(secret: SessionSecret, kind: str, sealed: bytes) -> bytes 
 
 def _context(secret: SessionSecret, kind: str) -> RecordContext:
     return RecordContext(case_id="", kind=f"session/{kind}", row_id=secret.id_hash.hex())
+
+
+class SessionRow(Protocol):
+    """What every session table has: the token's hash, a sealed seed and two clocks."""
+
+    id_hash: bytes
+    sealed_seed: bytes
+    last_seen_at: datetime
+    expires_at: datetime
+
+
+R = TypeVar("R", bound=SessionRow)
+TOUCH_EVERY = timedelta(minutes=1)
+
+
+def start_row(
+    model: Callable[..., R], kind: str, seed: bytes, absolute: timedelta, **fields: Any
+) -> tuple[str, R]:
+    """A new session row for ``model`` (not yet added) and the cookie that opens it."""
+    secret = new_secret()
+    now = utcnow()
+    row = model(
+        id_hash=secret.id_hash,
+        sealed_seed=seal_session_seed(secret, kind, seed),
+        last_seen_at=now,
+        expires_at=now + absolute,
+        **fields,
+    )
+    return secret.cookie, row
+
+
+def live_row(
+    session: Session, model: type[R], cookie: str | None, idle: timedelta
+) -> tuple[SessionSecret, R] | None:
+    """The row a cookie opens, if it has neither expired nor idled out.
+
+    Expired rows are deleted on sight; the idle clock is written at most once
+    a minute, so that reading a page is not a write.
+    """
+    secret = parse_cookie(cookie)
+    if secret is None:
+        return None
+    row = session.get(model, secret.id_hash)
+    if row is None:
+        return None
+    now = utcnow()
+    if row.expires_at <= now or row.last_seen_at + idle <= now:
+        session.delete(row)
+        session.flush()
+        return None
+    if now - row.last_seen_at > TOUCH_EVERY:
+        row.last_seen_at = now
+        session.flush()
+    return secret, row

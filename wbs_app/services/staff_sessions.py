@@ -38,35 +38,20 @@ class StaffContext:
 
 def start(session: Session, staff: StaffMember, seed: bytes, policy: SessionPolicy) -> str:
     """Create a session row and return the cookie value that opens it."""
-    secret = sessions.new_secret()
-    now = utcnow()
-    session.add(
-        StaffSession(
-            id_hash=secret.id_hash,
-            staff_id=staff.id,
-            sealed_seed=sessions.seal_session_seed(secret, KIND, seed),
-            created_at=now,
-            last_seen_at=now,
-            expires_at=now + policy.absolute,
-        )
+    cookie, row = sessions.start_row(
+        StaffSession, KIND, seed, policy.absolute, staff_id=staff.id, created_at=utcnow()
     )
+    session.add(row)
     session.flush()
-    return secret.cookie
+    return cookie
 
 
 def resume(session: Session, cookie: str | None, policy: SessionPolicy) -> StaffContext | None:
-    """The session a cookie opens, touched for idle expiry; None if it opens none."""
-    secret = sessions.parse_cookie(cookie)
-    if secret is None:
+    """The session a cookie opens; None if it opens none (or the account is no longer active)."""
+    found = sessions.live_row(session, StaffSession, cookie, policy.idle)
+    if found is None:
         return None
-    row = session.get(StaffSession, secret.id_hash)
-    if row is None:
-        return None
-    now = utcnow()
-    if row.expires_at <= now or row.last_seen_at + policy.idle <= now:
-        session.delete(row)
-        session.flush()
-        return None
+    secret, row = found
     staff = session.get(StaffMember, row.staff_id)
     if staff is None or staff.status is not StaffStatus.ACTIVE:
         session.delete(row)
@@ -75,10 +60,6 @@ def resume(session: Session, cookie: str | None, policy: SessionPolicy) -> Staff
     seed = sessions.open_session_seed(secret, KIND, row.sealed_seed)
     if seed is None:
         return None
-    # Write the idle clock at most once a minute: a page view should not be a write.
-    if now - row.last_seen_at > timedelta(minutes=1):
-        row.last_seen_at = now
-        session.flush()
     return StaffContext(staff=staff, identity=Identity.from_seed(seed), id_hash=row.id_hash)
 
 
