@@ -24,6 +24,7 @@ from wbs_app.i18n import init_i18n, select_locale
 from wbs_app.security.anonymity import StripClientIdentity
 from wbs_app.security.headers import register_security_headers
 from wbs_app.security.reporter_auth import register_reporter_guard
+from wbs_app.security.respondent_auth import register_respondent_guard
 from wbs_app.security.staff_auth import register_staff_guards
 from wbs_app.services.store import AttachmentStore
 
@@ -108,6 +109,7 @@ def register_security(app: Flask) -> None:
     register_security_headers(app)
     register_staff_guards(app)
     register_reporter_guard(app)
+    register_respondent_guard(app)
     app.wsgi_app = StripClientIdentity(app.wsgi_app)  # type: ignore[method-assign]
 
 
@@ -116,9 +118,10 @@ def register_blueprints(app: Flask) -> None:
     from wbs_app.investigator import bp as investigator_bp
     from wbs_app.public import bp as public_bp
     from wbs_app.reporter import bp as reporter_bp
+    from wbs_app.respondent import bp as respondent_bp
     from wbs_app.staff import bp as staff_bp
 
-    for blueprint in (public_bp, reporter_bp, staff_bp, admin_bp, investigator_bp):
+    for blueprint in (public_bp, reporter_bp, respondent_bp, staff_bp, admin_bp, investigator_bp):
         app.register_blueprint(blueprint)
 
 

@@ -9,16 +9,25 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
+from wbs_app.appctx import current_deadlines
 from wbs_app.db import request_session
 from wbs_app.i18n import current_language
 from wbs_app.investigator import bp, labels
-from wbs_app.investigator.forms import AccessForm, MessageForm, NoteForm, RevealForm, StepForm
-from wbs_app.models import Case, CaseStatus
+from wbs_app.investigator.forms import (
+    AccessForm,
+    ExtensionDecisionForm,
+    InvitationForm,
+    MessageForm,
+    NoteForm,
+    RevealForm,
+    StepForm,
+)
+from wbs_app.models import Case, CaseStatus, RespondentInvitation
 from wbs_app.reporter import uploads
 from wbs_app.security.downloads import download_response
 from wbs_app.security.staff_auth import signed_in
 from wbs_app.security.zones import INVESTIGATOR, zone
-from wbs_app.services import access, casefile, inbox, journal, lifecycle, organisation
+from wbs_app.services import access, casefile, inbox, journal, lifecycle, organisation, respondent
 from wbs_app.services.case_keys import NoAccess
 from wbs_app.services.catalogue import active_categories
 from wbs_app.services.errors import DomainError
@@ -111,9 +120,36 @@ def _render_case(
         moves=moves,
         labels=labels,
         holders=access.holders(db, case),
+        invitations=_invitations(case),
+        invitation_form=_invitation_form(),
+        extension_form=ExtensionDecisionForm(formdata=None),
         grant_form=grant_form,
         access_form=AccessForm(formdata=None),
     ), status
+
+
+def _invitation_form() -> InvitationForm:
+    form = InvitationForm(formdata=None, data={"days": str(current_deadlines().respondent_days)})
+    form.role.choices = [
+        SelectChoice("accused", str(labels.ROLES["accused"])),
+        SelectChoice("witness", str(labels.ROLES["witness"])),
+    ]
+    return form
+
+
+def _invitations(case: Case) -> list[tuple[RespondentInvitation, dict[str, str], list[Any]]]:
+    """Each invitation with its summary and thread, decrypted with the handler's wrap of its key."""
+    context = signed_in()
+    db = request_session()
+    found = []
+    for invitation in respondent.invitations(db, case):
+        try:
+            key = respondent.staff_key(db, case, invitation, context.staff, context.identity)
+        except NoAccess:
+            continue
+        allegation, thread = respondent.read_thread(db, case, invitation, key)
+        found.append((invitation, allegation, thread))
+    return found
 
 
 @bp.get("/kasus/<int:case_id>")

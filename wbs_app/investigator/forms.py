@@ -80,3 +80,23 @@ class AccessForm(FlaskForm):
     staff_id = SelectField(
         _l("Colleague"), coerce=int, validators=[DataRequired()], validate_choice=False
     )
+
+
+class InvitationForm(FlaskForm):
+    """An invitation for the accused or a witness; the summary is written fresh, not copied."""
+
+    name = StringField(_l("Name of the official"), validators=[DataRequired(), Length(max=200)])
+    position = StringField(_l("Position or unit"), validators=SHORT)
+    allegation = TextAreaField(
+        _l("What is alleged (written for them; never paste the report)"),
+        validators=[DataRequired(), Length(max=5000)],
+    )
+    period = StringField(_l("In what period"), validators=SHORT)
+    rules = StringField(_l("Which rules"), validators=SHORT)
+    role = SelectField(_l("Invited as"), validators=[DataRequired()], validate_choice=False)
+    days = StringField(_l("Days to answer"), validators=[DataRequired(), Length(max=3)])
+
+
+class ExtensionDecisionForm(FlaskForm):
+    invitation = HiddenField(validators=[DataRequired(), Length(max=40)])
+    days = StringField(_l("Extra days (0 refuses)"), validators=[DataRequired(), Length(max=2)])

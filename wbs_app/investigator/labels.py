@@ -29,7 +29,17 @@ STEPS = {
     "access_regranted": _l("Access granted again (new key)"),
     "access_revoked": _l("Access revoked"),
     "assigned": _l("Case assigned"),
+    "invitation_created": _l("Invitation to answer created"),
+    "statement_received": _l("Statement received"),
+    "extension_requested": _l("More time requested"),
+    "extension_granted": _l("More time granted"),
+    "extension_refused": _l("More time refused"),
+    "outcome_notified": _l("Outcome sent to the respondent"),
     "note": _l("Note"),
+}
+ROLES = {
+    "accused": _l("Accused (terlapor), to answer the allegation"),
+    "witness": _l("Witness, for clarification"),
 }
 CONCLUSIONS = {
     "complete": _l("Complete"),

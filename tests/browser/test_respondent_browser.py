@@ -1,0 +1,62 @@
+"""The right of reply in Chromium without JavaScript: invite, answer with a file, read it."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.http import https_client
+from tests.support.reporter import Report, submit_report
+from tests.support.staff import next_code
+
+pytestmark = pytest.mark.browser
+
+
+def _sign_in(page, server, app, login) -> None:
+    page.goto(server.url + "/staf/masuk")
+    page.get_by_label("Nama pengguna atau e-mail").fill(login.username)
+    page.get_by_label("Kata sandi").fill(login.password)
+    page.get_by_label("Kode autentikator").fill(next_code(app, login))
+    page.get_by_role("button", name="Masuk").click()
+
+
+def test_invite_answer_with_file_and_read_it(app, org, live_server, browser, tmp_path) -> None:
+    submit_report(https_client(app), Report(unit=org.units["a"]))
+    handler = browser.new_context(java_script_enabled=False).new_page()
+    _sign_in(handler, live_server, app, org.budi)
+    handler.goto(live_server.url + "/pengelola/kasus")
+    handler.locator("td a").first.click()
+    assert "/pengelola/kasus/" in handler.url
+    handler.locator("summary", has_text="Konfirmasi penerimaan").click()
+    handler.get_by_role("button", name="Konfirmasi penerimaan").click()
+    handler.locator("summary", has_text="Catat hasil verifikasi").click()
+    handler.get_by_label("Yang diperiksa").fill("Daftar hadir dan kuitansi")
+    handler.get_by_label("Kesimpulan").select_option("proceed")
+    handler.get_by_role("button", name="Catat hasil verifikasi").click()
+    handler.locator("summary", has_text="Undang pegawai untuk menanggapi").click()
+    handler.get_by_label("Nama pegawai").fill("Petugas Loket 2")
+    handler.get_by_label("Yang diduga (ditulis khusus untuknya; jangan menyalin laporan)").fill(
+        "Diduga meminta biaya di luar tarif resmi."
+    )
+    handler.get_by_role("button", name="Buat surat undangan").click()
+    code = handler.locator(".receipt-code").inner_text().strip()
+    handler.screenshot(path=str(tmp_path / "letter.png"), full_page=True)
+
+    accused = browser.new_context(java_script_enabled=False).new_page()
+    accused.goto(live_server.url + "/klarifikasi/masuk")
+    accused.get_by_label("Kode undangan Anda").fill(code)
+    accused.get_by_role("button", name="Buka").click()
+    assert "Diduga meminta biaya di luar tarif resmi." in accused.content()
+    assert "Petugas meminta uang" not in accused.content()  # nothing of the report
+    evidence = tmp_path / "surat-tugas.txt"
+    evidence.write_text("Surat tugas tanggal 3 November")
+    accused.get_by_label("Tanggapan Anda").fill("Saya sedang bertugas di luar kantor hari itu.")
+    accused.get_by_label("Bukti (pilihan, hingga 100 MiB per berkas)").set_input_files(
+        str(evidence)
+    )
+    accused.get_by_role("button", name="Kirim tanggapan").click()
+    assert "Tanggapan Anda telah diterima." in accused.content()
+
+    handler.goto(handler.url.split("/undangan")[0])
+    assert "Saya sedang bertugas di luar kantor hari itu." in handler.content()
+    handler.context.close()
+    accused.context.close()

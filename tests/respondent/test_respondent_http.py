@@ -1,0 +1,161 @@
+"""The right of reply through HTTP: invitation letter, respondent pages, statement, isolation."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from sqlalchemy import select
+
+from tests.support.http import https_client
+from tests.support.reporter import Report, csrf_from, submit_report
+from tests.support.staff import sign_in
+from wbs_app.db import app_database
+from wbs_app.models import Case, JournalEntry
+from wbs_app.security.respondent_auth import COOKIE
+
+CODE_RE = re.compile(r'<span class="receipt-code">([\d ]{24})</span>')
+REPORT_TEXT = "RAHASIALAPORAN petugas meminta uang"
+
+
+def _investigating_case(
+    app, org, reporter, what: str = REPORT_TEXT, unit: str = "a"
+) -> tuple[object, int]:
+    submit_report(
+        reporter,
+        Report(
+            unit=org.units[unit], what=what, who="RAHASIASIAPA", identity=("RAHASIANAMA", "0812")
+        ),
+    )
+    budi = https_client(app)
+    sign_in(app, budi, org.budi if unit == "a" else org.sitti)
+    with app_database(app).session() as session:
+        case_id = max(session.scalars(select(Case.id)))
+    page = budi.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
+    token = csrf_from(page)
+    budi.post(
+        f"/pengelola/kasus/{case_id}/langkah", data={"csrf_token": token, "kind": "acknowledge"}
+    )
+    budi.post(
+        f"/pengelola/kasus/{case_id}/langkah",
+        data={
+            "csrf_token": token,
+            "kind": "verification",
+            "checked": "dokumen",
+            "conclusion": "proceed",
+        },
+    )
+    budi.post(
+        f"/pengelola/kasus/{case_id}/catatan", data={"csrf_token": token, "text": "RAHASIACATATAN"}
+    )
+    return budi, case_id
+
+
+def _invite(budi, case_id: int, name: str = "Petugas Loket 2") -> str:
+    page = budi.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
+    letter = budi.post(
+        f"/pengelola/kasus/{case_id}/undangan",
+        data={
+            "csrf_token": csrf_from(page),
+            "name": name,
+            "position": "Pengadministrasi",
+            "allegation": "Diduga meminta biaya di luar tarif resmi.",
+            "period": "Oktober 2026",
+            "rules": "PP 94/2021",
+            "role": "accused",
+            "days": "14",
+        },
+    )
+    assert letter.status_code == 200
+    body = letter.get_data(as_text=True)
+    assert "/klarifikasi/masuk" in body
+    return CODE_RE.search(body).group(1)
+
+
+def _respondent(app, code: str):
+    client = https_client(app)
+    page = client.get("/klarifikasi/masuk").get_data(as_text=True)
+    response = client.post("/klarifikasi/masuk", data={"csrf_token": csrf_from(page), "code": code})
+    return client, response
+
+
+def test_invite_answer_with_file_and_handler_reads_it(app, org, reporter) -> None:
+    budi, case_id = _investigating_case(app, org, reporter)
+    code = _invite(budi, case_id)
+    client, response = _respondent(app, code)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/klarifikasi/")
+    page = client.get("/klarifikasi/").get_data(as_text=True)
+    assert "Diduga meminta biaya di luar tarif resmi." in page and "praduga tak bersalah" in page
+    for secret in ("RAHASIALAPORAN", "RAHASIASIAPA", "RAHASIANAMA", "RAHASIACATATAN"):
+        assert secret not in page
+    sent = client.post(
+        "/klarifikasi/pernyataan",
+        data={
+            "csrf_token": csrf_from(page),
+            "statement": "Saya menolak tuduhan ini.",
+            "evidence": (io.BytesIO(b"surat tugas"), "surat-tugas.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert sent.status_code == 302
+    assert "Saya menolak tuduhan ini." in client.get("/klarifikasi/").get_data(as_text=True)
+    handler_page = budi.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
+    assert "Saya menolak tuduhan ini." in handler_page
+    with app_database(app).session() as session:
+        kinds = list(
+            session.scalars(select(JournalEntry.kind).where(JournalEntry.case_id == case_id))
+        )
+    assert "invitation_created" in kinds and "statement_received" in kinds
+    assert app.test_cli_runner().invoke(args=["wbs", "verify-journals"]).exit_code == 0
+
+
+def test_respondent_of_case_a_cannot_reach_case_b_or_another_respondent(app, org, reporter) -> None:
+    budi, case_a = _investigating_case(app, org, reporter)
+    code_a = _invite(budi, case_a, "Pejabat A")
+    _invite(budi, case_a, "Pejabat Lain")
+    sitti, case_b = _investigating_case(app, org, https_client(app), what="kasus B", unit="b")
+    _invite(sitti, case_b, "Pejabat B")
+    client, _ = _respondent(app, code_a)
+    page = client.get("/klarifikasi/").get_data(as_text=True)
+    assert "Pejabat A" in page and "Pejabat Lain" not in page and "Pejabat B" not in page
+    for path in ("/lapor/kasus", f"/pengelola/kasus/{case_a}", "/admin/"):
+        assert client.get(path).status_code in (302, 403)
+
+
+def test_unknown_and_mistyped_codes_and_finish(app, org, reporter) -> None:
+    from crypto import generate_code
+
+    budi, case_id = _investigating_case(app, org, reporter)
+    code = _invite(budi, case_id)
+    _, unknown = _respondent(app, generate_code())
+    assert unknown.status_code == 404 and "Tidak ada undangan" in unknown.get_data(as_text=True)
+    digits = code.replace(" ", "")
+    _, mistyped = _respondent(app, digits[:3] + str((int(digits[3]) + 1) % 10) + digits[4:])
+    assert mistyped.status_code == 400
+    client, _ = _respondent(app, code)
+    page = client.get("/klarifikasi/").get_data(as_text=True)
+    done = client.post("/klarifikasi/selesai", data={"csrf_token": csrf_from(page)})
+    assert done.status_code == 302 and client.get_cookie(COOKIE, path="/klarifikasi") is None
+    assert client.get("/klarifikasi/").status_code == 302
+
+
+def test_expired_invitation_reads_but_cannot_submit(app, org, reporter) -> None:
+    from datetime import timedelta
+
+    from wbs_app.models import RespondentInvitation
+
+    budi, case_id = _investigating_case(app, org, reporter)
+    code = _invite(budi, case_id)
+    with app_database(app).session() as session:
+        for invitation in session.scalars(select(RespondentInvitation)):
+            invitation.answer_due -= timedelta(days=20)
+    client, _ = _respondent(app, code)
+    page = client.get("/klarifikasi/").get_data(as_text=True)
+    assert "Diduga meminta biaya" in page and 'action="/klarifikasi/pernyataan"' not in page
+    refused = client.post(
+        "/klarifikasi/pernyataan",
+        data={"csrf_token": csrf_from(page), "statement": "PERNYATAANTERLAMBAT"},
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 302
+    assert "PERNYATAANTERLAMBAT" not in client.get("/klarifikasi/").get_data(as_text=True)

@@ -1,0 +1,108 @@
+"""Handler views for the right of reply: create invitations, read answers, decide extensions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from werkzeug.wrappers import Response
+
+from crypto import format_code
+from wbs_app.appctx import argon2_params, current_deadlines, external_url
+from wbs_app.db import request_session
+from wbs_app.investigator import bp
+from wbs_app.investigator.forms import ExtensionDecisionForm, InvitationForm
+from wbs_app.models import Case, InvitationRole
+from wbs_app.security.staff_auth import signed_in
+from wbs_app.security.zones import INVESTIGATOR, zone
+from wbs_app.services import respondent
+from wbs_app.services.case_keys import NoAccess
+from wbs_app.services.respondent import RespondentError
+
+ERRORS = {
+    "wrong_status": _l("Invitations are made while the case is under examination."),
+    "missing_field": _l("Write the official's name and what is alleged."),
+    "bad_deadline": _l("The time to answer is 1 to 365 days."),
+    "no_request": _l("There is no pending request for more time."),
+}
+
+
+def _case(case_id: int) -> Case:
+    case = request_session().get(Case, case_id)
+    if case is None:
+        abort(404)
+    return case
+
+
+@bp.post("/kasus/<int:case_id>/undangan")
+@zone(INVESTIGATOR)
+def create_invitation(case_id: int) -> Any:
+    context = signed_in()
+    case = _case(case_id)
+    form = InvitationForm()
+    db = request_session()
+    days = form.days.data or ""
+    if not form.validate_on_submit() or not days.isdigit():
+        flash(_("Write the official's name, what is alleged and the days to answer."))
+        return redirect(url_for("investigator.case_page", case_id=case_id))
+    role = InvitationRole.WITNESS if form.role.data == "witness" else InvitationRole.ACCUSED
+    details = {name: getattr(form, name).data or "" for name in respondent.ALLEGATION_FIELDS}
+    salt = bytes.fromhex(current_app.config["INSTALLATION_SALT"])
+    try:
+        invitation, code = respondent.create_invitation(
+            db,
+            case,
+            context.staff,
+            context.identity,
+            details,
+            role,
+            int(days),
+            salt,
+            argon2_params(),
+        )
+    except NoAccess:
+        abort(404)
+    except RespondentError as error:
+        db.rollback()
+        flash(str(ERRORS.get(error.code, ERRORS["missing_field"])))
+        return redirect(url_for("investigator.case_page", case_id=case_id))
+    db.commit()
+    return render_template(
+        "investigator/invitation_letter.html",
+        case=case,
+        invitation=invitation,
+        details=details,
+        code=format_code(code),
+        address=external_url(url_for("respondent.login", lang=None)),
+        deadlines=current_deadlines(),
+    )
+
+
+@bp.post("/kasus/<int:case_id>/undangan/perpanjangan")
+@zone(INVESTIGATOR)
+def decide_extension(case_id: int) -> Response:
+    context = signed_in()
+    case = _case(case_id)
+    form = ExtensionDecisionForm()
+    db = request_session()
+    days = form.days.data or ""
+    invitation = next(
+        (i for i in respondent.invitations(db, case) if i.uid == form.invitation.data), None
+    )
+    if not form.validate_on_submit() or not days.isdigit() or invitation is None:
+        abort(400)
+    try:
+        respondent.decide_extension(
+            db, case, invitation, context.staff, context.identity, int(days)
+        )
+    except NoAccess:
+        abort(404)
+    except RespondentError as error:
+        db.rollback()
+        flash(str(ERRORS.get(error.code, ERRORS["no_request"])))
+        return redirect(url_for("investigator.case_page", case_id=case_id))
+    db.commit()
+    flash(_("Decision recorded; the respondent is told at their next visit."))
+    return redirect(url_for("investigator.case_page", case_id=case_id))

@@ -1,0 +1,7 @@
+"""The respondent zone: the accused (or a witness) reads the allegation and answers it."""
+
+from flask import Blueprint
+
+bp = Blueprint("respondent", __name__, url_prefix="/klarifikasi", template_folder="templates")
+
+from wbs_app.respondent import routes  # noqa: E402,F401 - registers the views on bp

@@ -1,0 +1,29 @@
+"""Respondent forms (the statement arrives through the streaming parser)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        _l("Your invitation code"),
+        validators=[
+            DataRequired(),
+            Length(max=64, message=_l("An invitation code has 20 digits.")),
+        ],
+        description=_l("20 digits, from the invitation letter."),
+    )
+
+
+class ExtensionForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why do you need more time?"), validators=[DataRequired(), Length(max=5000)]
+    )
+
+
+class ActionForm(FlaskForm):
+    """Only a CSRF token: for the finish button."""

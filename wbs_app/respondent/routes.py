@@ -1,0 +1,140 @@
+"""Respondent views: code login, the allegation and rights, statements, extension requests."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from wbs_app.appctx import argon2_params
+from wbs_app.db import request_session
+from wbs_app.extensions import csrf
+from wbs_app.reporter import uploads
+from wbs_app.respondent import bp
+from wbs_app.respondent.forms import ActionForm, CodeForm, ExtensionForm
+from wbs_app.security.reporter_auth import policy
+from wbs_app.security.respondent_auth import (
+    clear_cookie,
+    set_cookie,
+    signed_in_respondent,
+)
+from wbs_app.security.zones import PUBLIC, RESPONDENT, zone
+from wbs_app.services import guessing, respondent
+from wbs_app.services.respondent import CodeMistyped, CodeRefused, RespondentError
+
+
+@bp.route("/masuk", methods=["GET", "POST"])
+@zone(PUBLIC)
+def login() -> Any:
+    form = CodeForm()
+    error = None
+    status = 200
+    if form.validate_on_submit():
+        db = request_session()
+        allowed = int(current_app.config["RECEIPT_FAILURES_PER_MINUTE"])
+        delay = guessing.delay_seconds(db, respondent.SCOPE, allowed)
+        if delay:
+            time.sleep(delay)
+        salt = bytes.fromhex(current_app.config["INSTALLATION_SALT"])
+        try:
+            cookie = respondent.login(db, form.code.data, salt, argon2_params(), policy())
+        except CodeMistyped:
+            error = _(
+                "This is not a valid invitation code. Check each digit: the code has 20 digits."
+            )
+            status = 400
+        except CodeRefused:
+            db.commit()
+            error = _("No invitation can be opened with this code. Check it and try again.")
+            status = 404
+        else:
+            db.commit()
+            response = redirect(url_for("respondent.home"))
+            set_cookie(response, cookie)
+            return response
+    elif form.is_submitted():
+        status = 400
+    return render_template("respondent/login.html", form=form, error=error), status
+
+
+@bp.get("/")
+@zone(RESPONDENT)
+def home() -> str:
+    context = signed_in_respondent()
+    allegation, thread = respondent.read_thread(
+        request_session(), context.case, context.invitation, context.key
+    )
+    return render_template(
+        "respondent/home.html",
+        invitation=context.invitation,
+        allegation=allegation,
+        thread=thread,
+        can_submit=respondent.can_submit(context.invitation, context.case),
+        extension_form=ExtensionForm(formdata=None),
+        action_form=ActionForm(),
+        max_upload_mib=current_app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024),
+    )
+
+
+@bp.post("/pernyataan")
+@zone(RESPONDENT)
+@csrf.exempt
+def statement() -> Response:
+    """The defence statement, with evidence encrypted under the invitation's key as it arrives."""
+    context = signed_in_respondent()
+    db = request_session()
+    parsed = uploads.receive(lambda _form: (context.key, context.case.uid))
+    files = uploads.file_infos(parsed.files)
+    try:
+        names = respondent.submit_statement(db, context, parsed.fields.get("statement", ""), files)
+    except RespondentError as error:
+        db.rollback()
+        parsed.discard_files()
+        flash(
+            _("The deadline has passed.")
+            if error.code == "deadline_passed"
+            else _("Write your statement or attach a file.")
+        )
+        return redirect(url_for("respondent.home"))
+    db.commit()
+    for name in names:
+        uploads.store().promote(name)
+    flash(_("Your statement was received."))
+    return redirect(url_for("respondent.home"))
+
+
+@bp.post("/perpanjangan")
+@zone(RESPONDENT)
+def extension() -> Response:
+    context = signed_in_respondent()
+    form = ExtensionForm()
+    if not form.validate_on_submit():
+        flash(_("Give a reason for the request."))
+        return redirect(url_for("respondent.home"))
+    db = request_session()
+    try:
+        respondent.request_extension(db, context, form.reason.data)
+    except RespondentError:
+        db.rollback()
+        flash(_("The deadline has passed."))
+        return redirect(url_for("respondent.home"))
+    db.commit()
+    flash(_("Your request for more time was sent; the team will decide."))
+    return redirect(url_for("respondent.home"))
+
+
+@bp.post("/selesai")
+@zone(RESPONDENT)
+def finish() -> Response:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    context = signed_in_respondent()
+    respondent.finish(request_session(), context.id_hash)
+    request_session().commit()
+    response = redirect(url_for("public.index"))
+    clear_cookie(response)
+    response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    return response
