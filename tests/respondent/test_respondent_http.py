@@ -101,6 +101,24 @@ def test_invite_answer_with_file_and_handler_reads_it(app, org, reporter) -> Non
     assert "Saya menolak tuduhan ini." in client.get("/klarifikasi/").get_data(as_text=True)
     handler_page = budi.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
     assert "Saya menolak tuduhan ini." in handler_page
+    link = re.search(r'href="(/pengelola/kasus/\d+/undangan/\w+/berkas/\d+)"', handler_page).group(
+        1
+    )
+    with budi.get(link) as download:
+        assert download.get_data() == b"surat tugas"
+        assert download.headers["Content-Disposition"].startswith(
+            'attachment; filename="surat-tugas.pdf"'
+        )
+    uid = re.search(r'name="invitation" value="(\w+)"', handler_page).group(1)
+    budi.post(
+        f"/pengelola/kasus/{case_id}/undangan/pesan",
+        data={
+            "csrf_token": csrf_from(handler_page),
+            "invitation": uid,
+            "text": "Mohon lampirkan surat tugas asli.",
+        },
+    )
+    assert "Mohon lampirkan surat tugas asli." in client.get("/klarifikasi/").get_data(as_text=True)
     with app_database(app).session() as session:
         kinds = list(
             session.scalars(select(JournalEntry.kind).where(JournalEntry.case_id == case_id))

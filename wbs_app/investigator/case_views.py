@@ -19,6 +19,7 @@ from wbs_app.investigator.forms import (
     InvitationForm,
     MessageForm,
     NoteForm,
+    RespondentMessageForm,
     RevealForm,
     StepForm,
 )
@@ -123,6 +124,7 @@ def _render_case(
         invitations=_invitations(case),
         invitation_form=_invitation_form(),
         extension_form=ExtensionDecisionForm(formdata=None),
+        respondent_message_form=RespondentMessageForm(formdata=None),
         grant_form=grant_form,
         access_form=AccessForm(formdata=None),
     ), status

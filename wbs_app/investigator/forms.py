@@ -100,3 +100,10 @@ class InvitationForm(FlaskForm):
 class ExtensionDecisionForm(FlaskForm):
     invitation = HiddenField(validators=[DataRequired(), Length(max=40)])
     days = StringField(_l("Extra days (0 refuses)"), validators=[DataRequired(), Length(max=2)])
+
+
+class RespondentMessageForm(FlaskForm):
+    invitation = HiddenField(validators=[DataRequired(), Length(max=40)])
+    text = TextAreaField(
+        _l("Message to this respondent"), validators=[DataRequired(), Length(max=20_000)]
+    )

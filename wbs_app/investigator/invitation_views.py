@@ -13,11 +13,17 @@ from crypto import format_code
 from wbs_app.appctx import argon2_params, current_deadlines, external_url
 from wbs_app.db import request_session
 from wbs_app.investigator import bp
-from wbs_app.investigator.forms import ExtensionDecisionForm, InvitationForm
-from wbs_app.models import Case, InvitationRole
+from wbs_app.investigator.forms import (
+    ExtensionDecisionForm,
+    InvitationForm,
+    RespondentMessageForm,
+)
+from wbs_app.models import Case, InvitationRole, RespondentInvitation
+from wbs_app.reporter import uploads
+from wbs_app.security.downloads import download_response
 from wbs_app.security.staff_auth import signed_in
 from wbs_app.security.zones import INVESTIGATOR, zone
-from wbs_app.services import respondent
+from wbs_app.services import casefile, respondent
 from wbs_app.services.case_keys import NoAccess
 from wbs_app.services.respondent import RespondentError
 
@@ -106,3 +112,48 @@ def decide_extension(case_id: int) -> Response:
     db.commit()
     flash(_("Decision recorded; the respondent is told at their next visit."))
     return redirect(url_for("investigator.case_page", case_id=case_id))
+
+
+def _invitation(case: Case, uid: str | None) -> RespondentInvitation:
+    found = next((i for i in respondent.invitations(request_session(), case) if i.uid == uid), None)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.post("/kasus/<int:case_id>/undangan/pesan")
+@zone(INVESTIGATOR)
+def message_respondent(case_id: int) -> Response:
+    context = signed_in()
+    case = _case(case_id)
+    form = RespondentMessageForm()
+    if not form.validate_on_submit():
+        flash(_("Write a message first."))
+        return redirect(url_for("investigator.case_page", case_id=case_id))
+    invitation = _invitation(case, form.invitation.data)
+    db = request_session()
+    try:
+        respondent.add_staff_message(
+            db, case, invitation, context.staff, context.identity, form.text.data
+        )
+    except NoAccess:
+        abort(404)
+    db.commit()
+    flash(_("Message sent; the respondent reads it at their next visit."))
+    return redirect(url_for("investigator.case_page", case_id=case_id))
+
+
+@bp.get("/kasus/<int:case_id>/undangan/<uid>/berkas/<int:file_id>")
+@zone(INVESTIGATOR)
+def respondent_file(case_id: int, uid: str, file_id: int) -> Response:
+    """Evidence a respondent sent, decrypted with the handler's wrap of the invitation key."""
+    context = signed_in()
+    case = _case(case_id)
+    invitation = _invitation(case, uid)
+    db = request_session()
+    try:
+        key = respondent.staff_key(db, case, invitation, context.staff, context.identity)
+        found = casefile.open_file(db, uploads.store(), case, key, file_id)
+    except NoAccess:
+        abort(404)
+    return download_response(found.file.filename, found.file.size, found.chunks)

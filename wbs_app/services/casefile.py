@@ -73,9 +73,10 @@ class CaseFile:
     identity_given: bool
 
 
-def _files(
+def files_of(
     session: Session, case: Case, key: bytes, record_ids: list[int]
 ) -> dict[int, list[FileView]]:
+    """The files attached to these records, their names and types decrypted with ``key``."""
     found: dict[int, list[FileView]] = {}
     if not record_ids:
         return found
@@ -121,7 +122,7 @@ def read_reporter_thread(
     """The report as sent and the reporter thread, decrypted with the reporter key."""
     key_row = case_keys.audience_key(session, case, Audience.REPORTER)
     records = _records(session, case, key_row.id)
-    files = _files(session, case, reporter_key, [record.id for record in records])
+    files = files_of(session, case, reporter_key, [record.id for record in records])
     staff_names = _staff_names(session, records)
     report: dict[str, str] = {}
     report_files: list[FileView] = []

@@ -44,8 +44,9 @@ from wbs_app.models import (
     RespondentSession,
     StaffMember,
 )
-from wbs_app.services import access, case_keys, guessing, intake, journal, sessions
+from wbs_app.services import access, case_keys, casefile, guessing, intake, journal, sessions
 from wbs_app.services.case_keys import NoAccess
+from wbs_app.services.casefile import FileView
 from wbs_app.services.clock import today
 from wbs_app.services.errors import DomainError
 from wbs_app.services.intake import FileInfo
@@ -86,7 +87,7 @@ class RespondentEntry:
     author: AuthorKind
     created_on: date
     text: str
-    file_names: list[str]
+    files: list[FileView]
 
 
 def _key_row(session: Session, case: Case, invitation: RespondentInvitation) -> AudienceKey:
@@ -224,13 +225,17 @@ def read_thread(
     session: Session, case: Case, invitation: RespondentInvitation, key: bytes
 ) -> tuple[dict[str, str], list[RespondentEntry]]:
     """The allegation summary and the invitation's own thread (nothing else of the case)."""
-    records = session.scalars(
-        select(CaseRecord)
-        .where(
-            CaseRecord.case_id == case.id, CaseRecord.audience_key_id == invitation.audience_key_id
+    records = list(
+        session.scalars(
+            select(CaseRecord)
+            .where(
+                CaseRecord.case_id == case.id,
+                CaseRecord.audience_key_id == invitation.audience_key_id,
+            )
+            .order_by(CaseRecord.id)
         )
-        .order_by(CaseRecord.id)
     )
+    files = casefile.files_of(session, case, key, [record.id for record in records])
     allegation: dict[str, str] = {}
     entries: list[RespondentEntry] = []
     for record in records:
@@ -238,13 +243,14 @@ def read_thread(
         if record.kind == "allegation":
             allegation = json.loads(plaintext)
         elif record.kind in THREAD_KINDS:
+            text = plaintext.decode("utf-8")
             entries.append(
                 RespondentEntry(
                     record.kind,
                     record.author_kind,
                     record.created_on,
-                    plaintext.decode("utf-8"),
-                    [],
+                    text,
+                    files.get(record.id, []),
                 )
             )
     return allegation, entries
@@ -311,6 +317,31 @@ def request_extension(session: Session, context: RespondentContext, reason: str)
         context.key,
         "extension_requested",
         {"reason": reason.strip()[:5000]},
+    )
+
+
+def add_staff_message(
+    session: Session,
+    case: Case,
+    invitation: RespondentInvitation,
+    staff: StaffMember,
+    identity: Identity,
+    text: str,
+) -> None:
+    """A handler's message in one respondent's thread (never seen by the reporter or others)."""
+    text = text.strip()
+    if not text:
+        raise RespondentError("empty")
+    key = staff_key(session, case, invitation, staff, identity)
+    intake.add_record(
+        session,
+        case,
+        _key_row(session, case, invitation),
+        key,
+        "message",
+        AuthorKind.STAFF,
+        text[:20_000].encode("utf-8"),
+        author_staff_id=staff.id,
     )
 
 
