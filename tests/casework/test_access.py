@@ -9,7 +9,7 @@ from tests.support.reporter import Report, csrf_from, post_form, send_review, su
 from tests.support.staff import make_staff, sign_in
 from wbs_app.db import app_database
 from wbs_app.models import Case, JournalEntry, StaffMember, StaffRole
-from wbs_app.services import accounts, journal
+from wbs_app.services import journal, staff_admin
 
 
 def _client(app, login):
@@ -92,7 +92,7 @@ def test_regrant_after_password_reset(app, org, reporter) -> None:
     case_id = _case_id(app)
     admin = make_staff(app, "admin", StaffRole.ADMIN)
     with app_database(app).session() as session:
-        token = accounts.reset_password(session, session.get(StaffMember, admin.id), org.budi.id)
+        token = staff_admin.reset_password(session, session.get(StaffMember, admin.id), org.budi.id)
     # Budi activates a new identity through the reset link.
     import time
 

@@ -32,7 +32,7 @@ from wbs_app.models import (
     RespondentInvitation,
     StaffMember,
 )
-from wbs_app.services import case_keys, journal, lifecycle, respondent
+from wbs_app.services import case_keys, journal, lifecycle, respondent, respondent_access
 from wbs_app.services.reporter_access import ReporterPolicy
 from wbs_app.services.respondent import RespondentError
 
@@ -89,9 +89,9 @@ def invited(app, org, reporter):
 def _context(app, code):
     salt = bytes.fromhex(app.config["INSTALLATION_SALT"])
     with app_database(app).session() as session:
-        cookie = respondent.login(session, code, salt, TEST_ARGON2, POLICY)
+        cookie = respondent_access.login(session, code, salt, TEST_ARGON2, POLICY)
     session = app_database(app).sessionmaker()
-    return session, respondent.resume(session, cookie, POLICY)
+    return session, respondent_access.resume(session, cookie, POLICY)
 
 
 def test_respondent_reads_only_the_allegation_and_own_thread(app, org, invited) -> None:

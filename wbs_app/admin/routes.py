@@ -24,7 +24,7 @@ from wbs_app.db import request_session
 from wbs_app.models import StaffMember, StaffRole, StaffStatus
 from wbs_app.security.staff_auth import signed_in
 from wbs_app.security.zones import ADMIN, zone
-from wbs_app.services import accounts, audit, organisation, staff_sessions
+from wbs_app.services import accounts, audit, organisation, staff_admin, staff_sessions
 from wbs_app.services.accounts import AccountError
 from wbs_app.services.organisation import OrganisationError
 from wbs_app.staff.forms import EmptyForm
@@ -50,7 +50,7 @@ def _unit_choices(with_top: bool) -> list[SelectChoice]:
 @zone(ADMIN)
 def index() -> str:
     db = request_session()
-    staff = accounts.list_staff(db)
+    staff = staff_admin.list_staff(db)
     counts = {status: sum(1 for s in staff if s.status is status) for status in StaffStatus}
     return render_template(
         "admin/index.html",
@@ -206,7 +206,7 @@ def settings() -> Any:
 @bp.get("/staf")
 @zone(ADMIN)
 def staff_list() -> str:
-    return render_template("admin/staff_list.html", staff=accounts.list_staff(request_session()))
+    return render_template("admin/staff_list.html", staff=staff_admin.list_staff(request_session()))
 
 
 @bp.route("/staf/undang", methods=["GET", "POST"])
@@ -269,7 +269,7 @@ def staff_detail(staff_id: int) -> str:
 
 def _staff_or_404(staff_id: int) -> StaffMember:
     try:
-        return accounts.get_staff(request_session(), staff_id)
+        return staff_admin.get_staff(request_session(), staff_id)
     except AccountError:
         abort(404)
 
@@ -283,21 +283,21 @@ def _account_action(staff_id: int, action: str) -> Any:
     actor = _actor()
     try:
         if action == "deactivate":
-            accounts.deactivate(db, actor, staff_id)
+            staff_admin.deactivate(db, actor, staff_id)
             staff_sessions.end_all(db, staff_id)
             message = _("Account deactivated; its sessions have ended.")
         elif action == "reactivate":
-            accounts.reactivate(db, actor, staff_id)
+            staff_admin.reactivate(db, actor, staff_id)
             message = _("Account reactivated.")
         elif action == "reset":
-            token = accounts.reset_password(db, actor, staff_id)
+            token = staff_admin.reset_password(db, actor, staff_id)
             staff_sessions.end_all(db, staff_id)
             db.commit()
-            return _show_link(accounts.get_staff(db, staff_id), token, reset=True)
+            return _show_link(staff_admin.get_staff(db, staff_id), token, reset=True)
         else:
-            token = accounts.reissue_activation(db, actor, staff_id)
+            token = staff_admin.reissue_activation(db, actor, staff_id)
             db.commit()
-            return _show_link(accounts.get_staff(db, staff_id), token, reset=False)
+            return _show_link(staff_admin.get_staff(db, staff_id), token, reset=False)
     except AccountError as error:
         db.rollback()
         flash(error_message(error.code))
@@ -342,7 +342,7 @@ def change_role(staff_id: int) -> Response:
         flash(_("Choose a role and at least one unit."))
     else:
         try:
-            accounts.change_role(
+            staff_admin.change_role(
                 db, _actor(), staff_id, StaffRole(form.role.data), list(form.units.data or [])
             )
         except AccountError as error:

@@ -22,8 +22,9 @@ from wbs_app.security.respondent_auth import (
     signed_in_respondent,
 )
 from wbs_app.security.zones import PUBLIC, RESPONDENT, zone
-from wbs_app.services import guessing, respondent
-from wbs_app.services.respondent import CodeMistyped, CodeRefused, RespondentError
+from wbs_app.services import guessing, respondent, respondent_access
+from wbs_app.services.respondent import RespondentError
+from wbs_app.services.respondent_access import CodeMistyped, CodeRefused
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
@@ -35,12 +36,12 @@ def login() -> Any:
     if form.validate_on_submit():
         db = request_session()
         allowed = int(current_app.config["RECEIPT_FAILURES_PER_MINUTE"])
-        delay = guessing.delay_seconds(db, respondent.SCOPE, allowed)
+        delay = guessing.delay_seconds(db, respondent_access.SCOPE, allowed)
         if delay:
             time.sleep(delay)
         salt = bytes.fromhex(current_app.config["INSTALLATION_SALT"])
         try:
-            cookie = respondent.login(db, form.code.data, salt, argon2_params(), policy())
+            cookie = respondent_access.login(db, form.code.data, salt, argon2_params(), policy())
         except CodeMistyped:
             error = _(
                 "This is not a valid invitation code. Check each digit: the code has 20 digits."
@@ -132,7 +133,7 @@ def finish() -> Response:
     if not ActionForm().validate_on_submit():
         abort(400)
     context = signed_in_respondent()
-    respondent.finish(request_session(), context.id_hash)
+    respondent_access.finish(request_session(), context.id_hash)
     request_session().commit()
     response = redirect(url_for("public.index"))
     clear_cookie(response)

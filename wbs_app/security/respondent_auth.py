@@ -9,8 +9,8 @@ from wbs_app.db import request_session
 from wbs_app.security.cookies import clear_session_cookie, set_session_cookie
 from wbs_app.security.reporter_auth import policy
 from wbs_app.security.zones import RESPONDENT, register_guard
-from wbs_app.services import respondent
-from wbs_app.services.respondent import RespondentContext
+from wbs_app.services import respondent_access
+from wbs_app.services.respondent_access import RespondentContext
 
 COOKIE = "lentera_respondent"
 COOKIE_PATH = "/klarifikasi"
@@ -19,7 +19,7 @@ COOKIE_PATH = "/klarifikasi"
 def current_respondent() -> RespondentContext | None:
     if "respondent" not in g:
         db = request_session()
-        g.respondent = respondent.resume(db, request.cookies.get(COOKIE), policy())
+        g.respondent = respondent_access.resume(db, request.cookies.get(COOKIE), policy())
         db.commit()
     context: RespondentContext | None = g.respondent
     return context

@@ -14,13 +14,13 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crypto import (
     Argon2Params,
-    CodeFormatError,
     CodeKind,
     Identity,
     derive_code_secrets,
@@ -28,7 +28,6 @@ from crypto import (
     lookup_hash,
     new_key,
     open_record,
-    parse_code,
 )
 from wbs_app.models import (
     CLOSED_STATUSES,
@@ -41,19 +40,15 @@ from wbs_app.models import (
     InvitationRole,
     RecipientKind,
     RespondentInvitation,
-    RespondentSession,
     StaffMember,
 )
-from wbs_app.services import access, case_keys, casefile, guessing, intake, journal, sessions
+from wbs_app.services import access, case_keys, casefile, intake, journal
 from wbs_app.services.case_keys import NoAccess
 from wbs_app.services.casefile import FileView
 from wbs_app.services.clock import today
 from wbs_app.services.errors import DomainError
 from wbs_app.services.intake import FileInfo
-from wbs_app.services.reporter_access import ReporterPolicy
 
-KIND = "respondent"
-SCOPE = "invitation"
 ALLEGATION_FIELDS = ("name", "position", "allegation", "period", "rules")
 THREAD_KINDS = ("message", "statement", "extension_request", "notice", "outcome")
 
@@ -62,23 +57,6 @@ class RespondentError(DomainError):
     def __init__(self, code: str) -> None:
         super().__init__(code)
         self.code = code
-
-
-class CodeMistyped(DomainError):
-    """The invitation code fails its check digit: a typo, caught before any work."""
-
-
-class CodeRefused(DomainError):
-    """No invitation opens with this code."""
-
-
-@dataclass(frozen=True)
-class RespondentContext:
-    invitation: RespondentInvitation
-    case: Case
-    key: bytes
-    identity: Identity
-    id_hash: bytes
 
 
 @dataclass(frozen=True)
@@ -90,7 +68,9 @@ class RespondentEntry:
     files: list[FileView]
 
 
-def _key_row(session: Session, case: Case, invitation: RespondentInvitation) -> AudienceKey:
+def invitation_key_row(
+    session: Session, case: Case, invitation: RespondentInvitation
+) -> AudienceKey:
     return case_keys.audience_key(session, case, Audience.RESPONDENT, invitation.uid)
 
 
@@ -164,63 +144,6 @@ def create_invitation(
     return invitation, code
 
 
-def login(
-    session: Session, text: str, salt: bytes, params: Argon2Params, policy: ReporterPolicy
-) -> str:
-    """One Argon2id run for every well-formed code, known or not; returns the cookie."""
-    try:
-        digits = parse_code(text)
-    except CodeFormatError:
-        raise CodeMistyped("mistyped") from None
-    code_secrets = derive_code_secrets(digits, CodeKind.INVITATION, salt, params)
-    invitation = session.scalar(
-        select(RespondentInvitation).where(
-            RespondentInvitation.lookup_hash == lookup_hash(code_secrets.lookup_id)
-        )
-    )
-    if invitation is None:
-        guessing.record_failure(session, SCOPE)
-        raise CodeRefused("refused")
-    cookie, row = sessions.start_row(
-        RespondentSession,
-        KIND,
-        code_secrets.identity_seed,
-        policy.absolute,
-        invitation_id=invitation.id,
-    )
-    session.add(row)
-    session.flush()
-    return cookie
-
-
-def resume(
-    session: Session, cookie: str | None, policy: ReporterPolicy
-) -> RespondentContext | None:
-    found = sessions.live_row(session, RespondentSession, cookie, policy.idle)
-    if found is None:
-        return None
-    secret, row = found
-    seed = sessions.open_session_seed(secret, KIND, row.sealed_seed)
-    invitation = session.get(RespondentInvitation, row.invitation_id)
-    if seed is None or invitation is None:
-        return None
-    case = session.get(Case, invitation.case_id)
-    if case is None:
-        return None
-    identity = Identity.from_seed(seed)
-    try:
-        key = case_keys.unwrap_for_holder(
-            session, case, _key_row(session, case, invitation), identity, RecipientKind.RESPONDENT
-        )
-    except NoAccess:
-        return None
-    return RespondentContext(invitation, case, key, identity, row.id_hash)
-
-
-def finish(session: Session, id_hash: bytes) -> None:
-    session.execute(delete(RespondentSession).where(RespondentSession.id_hash == id_hash))
-
-
 def read_thread(
     session: Session, case: Case, invitation: RespondentInvitation, key: bytes
 ) -> tuple[dict[str, str], list[RespondentEntry]]:
@@ -270,7 +193,7 @@ def submit_statement(
     text = text.strip()
     if not text and not files:
         raise RespondentError("empty")
-    key_row = _key_row(session, context.case, context.invitation)
+    key_row = invitation_key_row(session, context.case, context.invitation)
     record = intake.add_record(
         session,
         context.case,
@@ -298,7 +221,7 @@ def request_extension(session: Session, context: RespondentContext, reason: str)
         raise RespondentError("deadline_passed")
     if not reason.strip():
         raise RespondentError("empty")
-    key_row = _key_row(session, context.case, context.invitation)
+    key_row = invitation_key_row(session, context.case, context.invitation)
     intake.add_record(
         session,
         context.case,
@@ -336,7 +259,7 @@ def add_staff_message(
     intake.add_record(
         session,
         case,
-        _key_row(session, case, invitation),
+        invitation_key_row(session, case, invitation),
         key,
         "message",
         AuthorKind.STAFF,
@@ -358,7 +281,7 @@ def decide_extension(
         raise RespondentError("no_request")
     if not 0 <= extra_days <= 90:
         raise RespondentError("bad_deadline")
-    key_row = _key_row(session, case, invitation)
+    key_row = invitation_key_row(session, case, invitation)
     key = case_keys.unwrap_for_staff(session, case, key_row, staff, identity)
     invitation.extension_requested = False
     if extra_days:
@@ -402,7 +325,7 @@ def staff_key(
     identity: Identity,
 ) -> bytes:
     return case_keys.unwrap_for_staff(
-        session, case, _key_row(session, case, invitation), staff, identity
+        session, case, invitation_key_row(session, case, invitation), staff, identity
     )
 
 
@@ -415,7 +338,7 @@ def notify_outcome(
             key = staff_key(session, case, invitation, staff, identity)
         except NoAccess:
             continue
-        key_row = _key_row(session, case, invitation)
+        key_row = invitation_key_row(session, case, invitation)
         intake.add_record(
             session,
             case,
@@ -434,3 +357,7 @@ def notify_outcome(
             "outcome_notified",
             {"invitation": invitation.uid, "outcome": code},
         )
+
+
+if TYPE_CHECKING:
+    from wbs_app.services.respondent_access import RespondentContext
