@@ -204,7 +204,7 @@ def _new_member(
 
 
 def units_for_role(session: Session, role: StaffRole, unit_ids: list[int]) -> list[Unit]:
-    """The units an account of this role belongs to: none for administrators, one or more otherwise."""
+    """The units of an account of this role: none for administrators, one or more otherwise."""
     if role is StaffRole.ADMIN:
         if unit_ids:
             raise AccountError("admin_has_no_units")
