@@ -151,3 +151,23 @@ def test_transfer_when_staff_leave(app, org, reporter) -> None:
     assert _client(app, org.sitti).get(f"/pengelola/kasus/{case_id}").status_code == 200
     assert _client(app, org.budi).get(f"/pengelola/kasus/{case_id}").status_code == 404
     assert _kinds(app, case_id) == ["access_granted", "assigned", "access_revoked"]
+
+
+def test_a_non_holder_can_neither_grant_nor_revoke(app, org, reporter) -> None:
+    submit_report(reporter, Report(unit=org.units["a"]))
+    case_id = _case_id(app)
+    sitti = _client(app, org.sitti)  # holds no key of this case
+    page = sitti.get("/pengelola/kasus").get_data(as_text=True)
+    token = csrf_from(page)
+    for action, target in (
+        ("beri", org.sitti.id),
+        ("cabut", org.budi.id),
+        ("tugaskan", org.sitti.id),
+    ):
+        response = sitti.post(
+            f"/pengelola/kasus/{case_id}/akses/{action}",
+            data={"csrf_token": token, "staff_id": str(target)},
+        )
+        assert response.status_code == 404, action
+    assert _client(app, org.budi).get(f"/pengelola/kasus/{case_id}").status_code == 200
+    assert _kinds(app, case_id) == []

@@ -113,11 +113,13 @@ def grant(
     for wrap in stale:
         session.delete(wrap)
     session.flush()
+    held = 0
     for key_row in keys:
         try:
             key = case_keys.unwrap_for_staff(session, case, key_row, actor, identity)
         except case_keys.NoAccess:
             continue  # an audience the actor is not part of is not theirs to give
+        held += 1
         existing = session.scalar(
             select(KeyWrap.id).where(
                 KeyWrap.audience_key_id == key_row.id,
@@ -128,6 +130,8 @@ def grant(
         if existing is None:
             case_keys.wrap_to_staff(session, case, key_row, key, target)
             granted += 1
+    if held == 0:
+        raise case_keys.NoAccess("the actor holds no key of this case")
     if granted == 0 and not stale:
         raise AccessRefused("already_granted")
     fingerprint = PublicIdentity.from_bytes(target.identity_public).fingerprint()
