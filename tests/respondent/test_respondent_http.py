@@ -14,7 +14,7 @@ from wbs_app.db import app_database
 from wbs_app.models import Case, JournalEntry
 from wbs_app.security.respondent_auth import COOKIE
 
-CODE_RE = re.compile(r'<span class="receipt-code">([\d ]{24})</span>')
+CODE_RE = re.compile(r'<p class="receipt-code">([\d ]{24})</p>')
 REPORT_TEXT = "RAHASIALAPORAN petugas meminta uang"
 
 
