@@ -58,5 +58,9 @@ def test_invite_answer_with_file_and_read_it(app, org, live_server, browser, tmp
 
     handler.goto(handler.url.split("/undangan")[0])
     assert "Saya sedang bertugas di luar kantor hari itu." in handler.content()
+    handler.screenshot(path=str(tmp_path / "case.png"), full_page=True)
+    timeline = handler.locator("ol.timeline").inner_text()
+    assert "Tanggapan diterima" in timeline and "unreadable" not in timeline  # signed by the respondent
+    assert "Laporan Anda telah diterima dan dikonfirmasi" in handler.content()  # notices in words
     handler.context.close()
     accused.context.close()

@@ -41,7 +41,7 @@ def _unit_choices(with_top: bool) -> list[SelectChoice]:
     """The unit tree as options, indented by depth."""
     choices = [SelectChoice(0, _("(top of the tree)"))] if with_top else []
     for node in organisation.unit_tree(request_session()):
-        label = "\u2014 " * node.depth + node.unit.name
+        label = "— " * node.depth + node.unit.name
         choices.append(SelectChoice(node.unit.id, label))
     return choices
 

@@ -25,6 +25,7 @@ from wbs_app.investigator.forms import (
 )
 from wbs_app.models import Case, CaseStatus, RespondentInvitation
 from wbs_app.reporter import uploads
+from wbs_app.reporter.labels import NOTICES
 from wbs_app.security.downloads import download_response
 from wbs_app.security.staff_auth import signed_in
 from wbs_app.security.zones import INVESTIGATOR, zone
@@ -95,9 +96,12 @@ def _render_case(
             db, case, context.staff, context.identity, reveal_identity=reveal
         )
         notes = casefile.read_notes(db, case, context.staff, context.identity)
-        timeline = journal.read(
-            db, case, casefile.internal_key(db, case, context.staff, context.identity)
-        )
+        invitations = _invitations(case)
+        respondent_keys = {
+            journal.respondent_author(invitation): key for invitation, key, _, _ in invitations
+        }
+        internal = casefile.internal_key(db, case, context.staff, context.identity)
+        timeline = journal.read(db, case, internal, respondent_keys)
     except NoAccess:
         abort(404)
     inbox.mark_read(db, context.staff, case)
@@ -121,7 +125,10 @@ def _render_case(
         moves=moves,
         labels=labels,
         holders=access.holders(db, case),
-        invitations=_invitations(case),
+        invitations=[
+            (invitation, allegation, thread) for invitation, _, allegation, thread in invitations
+        ],
+        notices=NOTICES,
         invitation_form=_invitation_form(),
         extension_form=ExtensionDecisionForm(formdata=None),
         respondent_message_form=RespondentMessageForm(formdata=None),
@@ -139,7 +146,9 @@ def _invitation_form() -> InvitationForm:
     return form
 
 
-def _invitations(case: Case) -> list[tuple[RespondentInvitation, dict[str, str], list[Any]]]:
+def _invitations(
+    case: Case,
+) -> list[tuple[RespondentInvitation, bytes, dict[str, str], list[Any]]]:
     """Each invitation with its summary and thread, decrypted with the handler's wrap of its key."""
     context = signed_in()
     db = request_session()
@@ -150,7 +159,7 @@ def _invitations(case: Case) -> list[tuple[RespondentInvitation, dict[str, str],
         except NoAccess:
             continue
         allegation, thread = respondent.read_thread(db, case, invitation, key)
-        found.append((invitation, allegation, thread))
+        found.append((invitation, key, allegation, thread))
     return found
 
 

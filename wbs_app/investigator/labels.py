@@ -41,6 +41,15 @@ ROLES = {
     "accused": _l("Accused (terlapor), to answer the allegation"),
     "witness": _l("Witness, for clarification"),
 }
+THREAD_KINDS = {
+    "message": _l("message"),
+    "question": _l("question"),
+    "notice": _l("notice"),
+    "withdrawal": _l("withdrawal"),
+    "statement": _l("statement"),
+    "extension_request": _l("request for more time"),
+    "outcome": _l("outcome"),
+}
 CONCLUSIONS = {
     "complete": _l("Complete"),
     "needs_information": _l("Needs more information from the reporter"),

@@ -43,7 +43,7 @@ def _choices(form: ReportForm) -> list[TreeNode]:
     db = request_session()
     tree = organisation.unit_tree(db)
     form.unit.choices = [SelectChoice(NOT_SURE, str(NOT_SURE_LABEL))] + [
-        SelectChoice(node.unit.id, "\u2014 " * node.depth + node.unit.name) for node in tree
+        SelectChoice(node.unit.id, "— " * node.depth + node.unit.name) for node in tree
     ]
     language = current_language()
     form.category.choices = [
