@@ -60,7 +60,8 @@ def test_invite_answer_with_file_and_read_it(app, org, live_server, browser, tmp
     assert "Saya sedang bertugas di luar kantor hari itu." in handler.content()
     handler.screenshot(path=str(tmp_path / "case.png"), full_page=True)
     timeline = handler.locator("ol.timeline").inner_text()
-    assert "Tanggapan diterima" in timeline and "unreadable" not in timeline  # signed by the respondent
+    # The entry the respondent signed opens with the invitation key.
+    assert "Tanggapan diterima" in timeline and "unreadable" not in timeline
     assert "Laporan Anda telah diterima dan dikonfirmasi" in handler.content()  # notices in words
     handler.context.close()
     accused.context.close()

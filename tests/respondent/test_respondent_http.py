@@ -177,3 +177,18 @@ def test_expired_invitation_reads_but_cannot_submit(app, org, reporter) -> None:
     )
     assert refused.status_code == 302
     assert "PERNYATAANTERLAMBAT" not in client.get("/klarifikasi/").get_data(as_text=True)
+
+
+def _answer_cell(page: str, case_id: int) -> str:
+    row = page.split(f"#{case_id}</a>")[1].split("</tr>")[0]
+    return row.split("</td>")[-2].strip()
+
+
+def test_inbox_shows_the_accused_answer_deadline(app, org, reporter) -> None:
+    budi, case_id = _investigating_case(app, org, reporter)
+    inbox = budi.get("/pengelola/kasus").get_data(as_text=True)
+    assert "Tanggapan terlapor" in inbox
+    assert _answer_cell(inbox, case_id) == "<td>—"  # nobody invited yet
+    _invite(budi, case_id)
+    cell = _answer_cell(budi.get("/pengelola/kasus").get_data(as_text=True), case_id)
+    assert cell.startswith('<td class="deadline on_time">tepat waktu')

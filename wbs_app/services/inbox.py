@@ -22,6 +22,7 @@ from wbs_app.models import (
     CaseStatus,
     Category,
     KeyWrap,
+    RespondentInvitation,
     StaffMember,
     Unit,
 )
@@ -75,6 +76,9 @@ class InboxRow:
     verification_due: date
     feedback_due: date
     unread: bool
+    # The earliest answer still awaited from an invited respondent, if any.
+    answer: DeadlineState | None = None
+    answer_due: date | None = None
 
 
 def _accessible(staff: StaffMember) -> ColumnElement[bool]:
@@ -134,6 +138,7 @@ def page(
     )
     shown = rows[:per_page]
     unread = _unread(session, staff, [case.id for case, _ in shown])
+    answers = _answers_due(session, [case.id for case, _ in shown])
     result = []
     for case, unit_name in shown:
         closed = case.status in CLOSED_STATES
@@ -156,6 +161,8 @@ def page(
                 verification_due=case.verification_due,
                 feedback_due=case.feedback_due,
                 unread=case.id in unread,
+                answer=deadline_state(answers[case.id], False, now) if case.id in answers else None,
+                answer_due=answers.get(case.id),
             )
         )
     return result, len(rows) > per_page
@@ -180,6 +187,18 @@ def _unread(session: Session, staff: StaffMember, case_ids: list[int]) -> set[in
         .where(newest.c.newest > func.coalesce(CaseRead.last_seen_record_id, 0))
     )
     return {case_id for (case_id,) in rows}
+
+
+def _answers_due(session: Session, case_ids: list[int]) -> dict[int, date]:
+    """The earliest respondent deadline of each case on the page (one query)."""
+    if not case_ids:
+        return {}
+    rows = session.execute(
+        select(RespondentInvitation.case_id, func.min(RespondentInvitation.answer_due))
+        .where(RespondentInvitation.case_id.in_(case_ids))
+        .group_by(RespondentInvitation.case_id)
+    )
+    return {case_id: due for case_id, due in rows}
 
 
 def mark_read(session: Session, staff: StaffMember, case: Case) -> None:
