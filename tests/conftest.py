@@ -37,6 +37,24 @@ FAST_ARGON2 = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_KIB": 8, "ARGON2_PARALLELIS
 RUN_TMP = pytest.StashKey[Path]()
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--slow",
+        action="store_true",
+        help="also run the suites marked slow (crash, load, timing); .ci/run passes it",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Leave the slow suites to CI unless asked: ``make test`` stays quick."""
+    if config.getoption("--slow"):
+        return
+    skip = pytest.mark.skip(reason="slow suite: run with --slow (.ci/run does)")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """A private temp directory for the run, and fresh translation catalogues.
 
