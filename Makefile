@@ -65,8 +65,9 @@ lint: install-dev
 typecheck: install-dev
 	$(VENV)/bin/mypy
 
-bench: install-dev
-	$(PY) -m bench all
+# Every benchmark of DESIGN.md section 6, written to docs/performance.md.
+bench: install-dev translations
+	$(PY) -m bench.report --out docs/performance.md
 
 clean:
 	rm -rf $(VENV) $(MO_FILES) .pytest_cache .mypy_cache .ruff_cache

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import secrets
 import socket
@@ -11,6 +12,9 @@ import tempfile
 import time
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import urlencode
+
+from crypto import TEST_ARGON2
 
 ROOT = Path(__file__).resolve().parent.parent
 MiB = 1024 * 1024
@@ -28,6 +32,39 @@ def instance_settings(instance: Path, **extra: str) -> dict[str, str]:
     }
     settings.update(extra)
     return settings
+
+
+def prepare_installation(env: dict[str, str]) -> int:
+    """Migrate the instance and add a unit with a handler; return the unit id."""
+    from wbs_app import create_app
+    from wbs_app.db import app_database
+    from wbs_app.migrate import upgrade
+    from wbs_app.models import StaffRole
+    from wbs_app.services import accounts, organisation, totp
+    from wbs_app.services.accounts import Credentials
+    from wbs_app.services.catalogue import ensure_default_categories
+
+    config = {key.removeprefix("WBS_"): value for key, value in env.items()}
+    app = create_app(config)
+    database = app_database(app)
+    upgrade(database.engine)
+    with database.session() as session:
+        ensure_default_categories(session)
+        unit = organisation.create_unit(session, None, "Kanwil", None)
+        _, token = accounts.invite(
+            session, None, "h@bench.invalid", "Handler", StaffRole.INVESTIGATOR, [unit.id]
+        )
+        secret = totp.new_secret()
+        password = "kopi-toraja-" + os.urandom(8).hex()
+        accounts.activate(
+            session,
+            token,
+            Credentials("handler", password, password, secret, totp.code_at(secret, time.time())),
+            TEST_ARGON2,
+        )
+        unit_id = unit.id
+    database.dispose()
+    return unit_id
 
 
 def scratch_dir(prefix: str) -> Path:
@@ -97,3 +134,53 @@ class Gunicorn:
                 if line.startswith("VmHWM:"):
                     peak = max(peak, int(line.split()[1]))
         return peak / 1024
+
+
+class HttpSession:
+    """One client of a loopback server: its own connection and cookies, as a browser keeps them.
+
+    Enough HTTP for the benchmarks' forms (no redirects followed, no JavaScript),
+    so that concurrent reporters are real, separate clients of gunicorn.
+    """
+
+    def __init__(self, port: int, timeout: float = 300) -> None:
+        self.port = port
+        self.timeout = timeout
+        self.cookies: dict[str, str] = {}
+
+    def request(
+        self, method: str, path: str, body: bytes = b"", content_type: str = ""
+    ) -> tuple[int, str]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        if content_type:
+            headers["Content-Type"] = content_type
+        try:
+            connection.request(method, path, body=body or None, headers=headers)
+            response = connection.getresponse()
+            page = response.read().decode(errors="replace")
+            for header, value in response.getheaders():
+                if header.lower() == "set-cookie":
+                    name, _, rest = value.partition("=")
+                    self.cookies[name.strip()] = rest.split(";", 1)[0]
+            return response.status, page
+        finally:
+            connection.close()
+
+    def get(self, path: str) -> tuple[int, str]:
+        return self.request("GET", path)
+
+    def post(self, path: str, fields: list[tuple[str, str]]) -> tuple[int, str]:
+        return self.request(
+            "POST", path, urlencode(fields).encode(), "application/x-www-form-urlencoded"
+        )
+
+    def post_multipart(self, path: str, fields: list[tuple[str, str]]) -> tuple[int, str]:
+        boundary = "----LenteraBenchForm" + secrets.token_hex(8)
+        body = b"".join(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
+            + value.encode()
+            + b"\r\n"
+            for name, value in fields
+        ) + f"--{boundary}--\r\n".encode()
+        return self.request("POST", path, body, f"multipart/form-data; boundary={boundary}")

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -41,7 +41,11 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     pysqlite's own transaction handling is switched off and BEGIN is emitted
     by SQLAlchemy, so that SAVEPOINTs and the transaction boundaries are the
-    ones the code asks for.
+    ones the code asks for. A unit of work that writes begins IMMEDIATE
+    (execution option ``sqlite_begin``): SQLite has one writer, and a deferred
+    transaction that read first and writes later fails at once with
+    SQLITE_BUSY when another writer committed meanwhile, where an immediate
+    one waits its turn under the busy timeout.
     """
 
     @event.listens_for(engine, "connect")
@@ -57,7 +61,8 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        immediate = connection.get_execution_options().get("sqlite_begin") == "immediate"
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_engine(url: str, *, busy_timeout_ms: int = 10_000) -> Engine:
@@ -75,10 +80,17 @@ class Database:
         self.url = url
         self.engine = make_engine(url, busy_timeout_ms=busy_timeout_ms)
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+        # Requests that will write: IMMEDIATE on SQLite, the same on PostgreSQL.
+        self.writer_sessionmaker = sessionmaker(
+            self.engine.execution_options(sqlite_begin="immediate"), expire_on_commit=False
+        )
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A unit of work outside a request (CLI, tests): commit or roll back."""
+        """A unit of work outside a request (CLI, tests): commit or roll back.
+
+        Deferred, so that such units may nest (a test reading while it writes).
+        """
         session = self.sessionmaker()
         try:
             yield session
@@ -110,11 +122,18 @@ def init_request_sessions(app: Flask, database: Database) -> None:
 
 
 def request_session() -> Session:
-    """The current request's Session, opened on first use."""
+    """The current request's Session, opened on first use.
+
+    Requests that may change state (POST and the like) write, so their
+    transactions begin IMMEDIATE; reads stay deferred and never wait for a writer.
+    Work that takes long (Argon2, a file streaming in) is done outside any
+    transaction, so that the write lock is held for milliseconds.
+    """
     session: Session | None = g.get("db_session")
     if session is None:
         database: Database = current_app.extensions["lentera.db"]
-        session = database.sessionmaker()
+        writes = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+        session = (database.writer_sessionmaker if writes else database.sessionmaker)()
         g.db_session = session
     return session
 

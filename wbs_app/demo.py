@@ -126,8 +126,10 @@ def _sample_case(
 ) -> str:
     """A report made the way the form makes one: a draft, then the submission."""
     category = session.scalar(select(Category).where(Category.code == category_code))
-    draft = intake.start_draft(session, timedelta(hours=1))
+    draft = intake.start_draft(timedelta(hours=1))
+    intake.keep_draft(session, draft)
     payload = DraftPayload(unit_id, category.id if category else None, report, None, [])
     intake.save_draft(session, draft, payload)
     draft = intake.open_draft(session, draft.secret.cookie)
-    return intake.submit(session, draft, set(), deadlines, installation_salt, params).receipt
+    receipt = intake.new_receipt(installation_salt, params)
+    return intake.submit(session, draft, set(), deadlines, receipt).receipt

@@ -77,15 +77,15 @@ def form() -> Any:
     return _render_form(report_form, None)
 
 
-def _open_or_start(value: str | None) -> tuple[OpenDraft, bool]:
-    """The posted draft, or a new one (second value: whether an old one had expired)."""
+def _open_or_start(value: str | None) -> tuple[OpenDraft, bool, bool]:
+    """The posted draft, or a new one not yet stored (whether an old one expired, whether new)."""
     db = request_session()
     if value:
         try:
-            return intake.open_draft(db, value), False
+            return intake.open_draft(db, value), False, False
         except IntakeError:
-            return intake.start_draft(db, _draft_lifetime()), True
-    return intake.start_draft(db, _draft_lifetime()), False
+            return intake.start_draft(_draft_lifetime()), True, True
+    return intake.start_draft(_draft_lifetime()), False, True
 
 
 def _draft_lifetime() -> timedelta:
@@ -123,13 +123,17 @@ def receive_form() -> Any:
 
     def keying(streamed: Any) -> tuple[bytes, str]:
         if "draft" not in state:
-            state["draft"], state["expired"] = _open_or_start(streamed.fields.get("draft"))
+            state["draft"], state["expired"], state["new"] = _open_or_start(
+                streamed.fields.get("draft")
+            )
         return state["draft"].key, state["draft"].case_uid
 
     parsed = uploads.receive(keying)
     if "draft" not in state:
         keying(parsed)
     draft: OpenDraft = state["draft"]
+    if state["new"]:
+        intake.keep_draft(db, draft)
     new_files = uploads.file_infos(parsed.files)
     for info in new_files:
         intake.register_pending(db, draft, info.storage_name)
@@ -224,17 +228,18 @@ def _empty_form() -> ReportForm:
 def send() -> Any:
     """Create the case in one transaction; only then is the receipt shown, once."""
     form = DraftForm()
-    db = request_session()
     if not form.validate_on_submit():
         return _render_form(_empty_form(), None, 400, INTAKE_ERRORS["draft_gone"])
+    salt = bytes.fromhex(current_app.config["INSTALLATION_SALT"])
+    receipt = intake.new_receipt(salt, argon2_params())  # before the transaction begins
+    db = request_session()
     try:
         draft = intake.open_draft(db, form.draft.data)
     except IntakeError:
         return _render_form(_empty_form(), None, 400, INTAKE_ERRORS["draft_gone"])
     excluded = {int(v) for v in request.form.getlist("exclude") if v.isdigit() and len(v) < 12}
-    salt = bytes.fromhex(current_app.config["INSTALLATION_SALT"])
     try:
-        submitted = intake.submit(db, draft, excluded, current_deadlines(), salt, argon2_params())
+        submitted = intake.submit(db, draft, excluded, current_deadlines(), receipt)
     except IntakeError as error:
         db.rollback()
         draft = intake.open_draft(db, form.draft.data)

@@ -14,6 +14,7 @@ from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
 
 from crypto import StreamEncryptor
+from wbs_app.db import request_session
 from wbs_app.services.case_keys import file_context
 from wbs_app.services.intake import FileInfo
 from wbs_app.services.store import AttachmentStore
@@ -62,12 +63,17 @@ def receive(keying: Callable[[StreamedForm], tuple[bytes, str]]) -> StreamedForm
     """Parse the request body; ``keying(fields so far)`` gives (key, case uid) for files.
 
     The CSRF token is checked after the body is read; on a bad token every
-    file written is discarded and the global CSRF error page is shown.
+    file written is discarded and the global CSRF error page is shown. No
+    database transaction stays open while the body streams in (it may take
+    minutes): what the guard and ``keying`` did is committed first.
     """
     form = StreamedForm()
+    db = request_session()
+    db.commit()
 
     def new_sink(_filename: str, _content_type: str) -> EncryptingSink:
         key, case_uid = keying(form)
+        db.commit()
         return EncryptingSink(store(), key, case_uid)
 
     parsed = parse(request.stream, request.content_type, limits(), new_sink, form)

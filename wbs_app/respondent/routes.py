@@ -37,6 +37,7 @@ def login() -> Any:
         db = request_session()
         allowed = int(current_app.config["RECEIPT_FAILURES_PER_MINUTE"])
         delay = guessing.delay_seconds(db, respondent_access.SCOPE, allowed)
+        db.commit()  # no transaction (on SQLite, no write lock) across the wait and Argon2
         if delay:
             time.sleep(delay)
         salt = bytes.fromhex(current_app.config["INSTALLATION_SALT"])

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from crypto import (
     Argon2Params,
     CodeKind,
+    CodeSecrets,
     DecryptionError,
     Identity,
     RecordContext,
@@ -114,8 +115,13 @@ def _draft_context(case_uid: str, secret: sessions.SessionSecret) -> RecordConte
     return RecordContext(case_uid, "draft", secret.id_hash.hex())
 
 
-def start_draft(session: Session, lifetime: timedelta) -> OpenDraft:
-    """A new, empty draft (made when the form first posts, before any file is read)."""
+def start_draft(lifetime: timedelta) -> OpenDraft:
+    """A new, empty draft, not yet in the database.
+
+    It is made when the form first posts, before any file is read; ``keep_draft``
+    stores it once the whole body has arrived, so that a body cut off midway
+    leaves nothing behind and no transaction is open while the file streams in.
+    """
     secret = sessions.new_secret()
     row = SubmissionDraft(
         id_hash=secret.id_hash,
@@ -123,9 +129,13 @@ def start_draft(session: Session, lifetime: timedelta) -> OpenDraft:
         sealed_payload=b"",
         expires_at=utcnow() + lifetime,
     )
-    session.add(row)
-    session.flush()
     return OpenDraft(row, secret, None)
+
+
+def keep_draft(session: Session, draft: OpenDraft) -> None:
+    """Store a draft made by ``start_draft``."""
+    session.add(draft.row)
+    session.flush()
 
 
 def open_draft(session: Session, field_value: str | None) -> OpenDraft:
@@ -216,13 +226,30 @@ class Submitted:
     storage_names: list[str]
 
 
+@dataclass(frozen=True)
+class NewReceipt:
+    """A fresh receipt and what its one Argon2id run gives: made before the transaction."""
+
+    code: str
+    derived: CodeSecrets
+
+
+def new_receipt(installation_salt: bytes, params: Argon2Params) -> NewReceipt:
+    """Draw a receipt and derive its secrets.
+
+    This is the submission's one expensive step; the caller runs it before
+    opening the database transaction, so that no lock is held across it.
+    """
+    code = generate_code()
+    return NewReceipt(code, derive_code_secrets(code, CodeKind.RECEIPT, installation_salt, params))
+
+
 def submit(
     session: Session,
     draft: OpenDraft,
     excluded_staff_ids: set[int],
     deadlines: Deadlines,
-    installation_salt: bytes,
-    params: Argon2Params,
+    receipt: NewReceipt,
 ) -> Submitted:
     """Create the case from a draft; the caller commits and then promotes the files."""
     payload = draft.payload
@@ -239,8 +266,7 @@ def submit(
     if not recipients:
         raise IntakeError("excluded_all")
 
-    receipt = generate_code()
-    code_secrets = derive_code_secrets(receipt, CodeKind.RECEIPT, installation_salt, params)
+    code_secrets = receipt.derived
     reporter = Identity.from_seed(code_secrets.identity_seed).public()
     received = today()
     case = Case(
@@ -299,7 +325,7 @@ def submit(
     names = attach_files(session, case, reporter_row, reporter_key, report, payload.files)
     session.execute(delete(SubmissionDraft).where(SubmissionDraft.id_hash == draft.row.id_hash))
     session.flush()
-    return Submitted(receipt=receipt, case=case, storage_names=names)
+    return Submitted(receipt=receipt.code, case=case, storage_names=names)
 
 
 def add_record(
