@@ -62,6 +62,7 @@ class World:
     receipt_a: str
     receipt_b: str
     code_a1: str
+    code_b1: str
     case_a: int
     case_b: int
     file_a: int  # the reporter's evidence on case A
@@ -194,6 +195,7 @@ def build_world(app: Flask, org: Org) -> World:
             receipt_a=receipt_a,
             receipt_b=receipt_b,
             code_a1=code_a1,
+            code_b1=code_b1,
             case_a=case_a,
             case_b=case_b,
             file_a=files[case_a][0],  # the report's file first, the answer's after
