@@ -210,3 +210,26 @@ def test_a_cookie_of_one_zone_opens_no_other(world: World) -> None:
     thief.set_cookie(STAFF[0], reporter, path="/")
     for page in guarded_pages(world, HANDLER_ZONES):
         assert thief.get(page).status_code == 302, page
+
+
+def test_csrf_tokens_do_not_cross_a_sign_in_or_a_sign_out(world: World) -> None:
+    """A token known before a sign-in (planted, say) is worthless after it, and after sign-out."""
+    app = world.app
+    staff = https_client(app)
+    planted = csrf_from(staff.get("/staf/masuk").get_data(as_text=True))
+    assert sign_in(app, staff, world.org.rahman).status_code == 302
+    path = f"/pengelola/kasus/{world.case_a}/catatan"
+    assert staff.post(path, data={"csrf_token": planted, "text": "x"}).status_code == 400
+    during = csrf_from(staff.get("/pengelola/").get_data(as_text=True))
+    assert staff.post("/staf/keluar", data={"csrf_token": during}).status_code == 302
+    assert staff.post("/staf/masuk", data={"csrf_token": during}).status_code == 400
+    for login, field, code, target in (
+        ("/lapor/masuk", "receipt", world.receipt_a, "/lapor/kasus/cabut"),
+        ("/klarifikasi/masuk", "code", world.code_a1, "/klarifikasi/perpanjangan"),
+    ):
+        visitor = https_client(app)
+        planted = csrf_from(visitor.get(login).get_data(as_text=True))
+        signed = visitor.post(login, data={"csrf_token": planted, field: code})
+        assert signed.status_code == 302, login
+        refused = visitor.post(target, data={"csrf_token": planted, "reason": "x"})
+        assert refused.status_code == 400, target
