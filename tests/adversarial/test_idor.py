@@ -318,3 +318,48 @@ def test_someone_elses_draft_answers_like_no_draft(world: World) -> None:
         assert signature(forged)[:2] == signature(unknown)[:2] == (400, "")
         assert "DRAF-RAHASIA" not in forged.get_data(as_text=True)
         assert not changed_tables(before, snapshot(world.app)), path
+
+
+def test_used_and_other_purpose_links_answer_like_unknown_ones(world: World) -> None:
+    """One-time links: a used one, or one made for another purpose, is an unknown one."""
+    from wbs_app.db import app_database
+    from wbs_app.models import StaffRole, TokenPurpose
+    from wbs_app.services import accounts, tokens
+
+    units = [world.org.units["a"]]
+    with app_database(world.app).session() as session:
+        _, token = accounts.invite(
+            session, None, "dewi@kanwil.example", "Dewi", StaffRole.INVESTIGATOR, units
+        )
+        _, used = accounts.invite(
+            session, None, "eka@kanwil.example", "Eka", StaffRole.INVESTIGATOR, units
+        )
+        tokens.consume(session, used, (TokenPurpose.ACTIVATION,))
+    anon = world.clients["anon"]
+    assert anon.get(f"/staf/aktivasi?kode={token}").status_code == 200
+    reset = world.clients["admin"].post(
+        f"/admin/staf/{world.target.id}/reset", data={"csrf_token": world.token("admin")}
+    )
+    reset_token = re.search(r"kode=([\w-]+)", reset.get_data(as_text=True)).group(1)
+    unknown = signature(anon.get("/staf/aktivasi?kode=" + "x" * 43))
+    for probe in (
+        f"/staf/aktivasi?kode={used}",
+        f"/staf/penyiapan?kode={token}",  # an activation link is no set-up link
+        f"/staf/penyiapan?kode={reset_token}",
+    ):
+        assert signature(anon.get(probe)) == unknown, probe
+    # A reset link activates the account it was made for, and nothing else.
+    page = anon.get(f"/staf/aktivasi?kode={reset_token}").get_data(as_text=True)
+    assert "target" in page.lower() and "dewi" not in page.lower()
+
+
+def test_inbox_filters_with_a_foreign_unit_show_nothing_foreign(world: World) -> None:
+    for role, foreign_unit, markers, case in (
+        ("inv_a", world.org.units["b"], B_MARKERS, world.case_b),
+        ("inv_b", world.org.units["a"], A_MARKERS, world.case_a),
+    ):
+        page = world.clients[role].get(f"/pengelola/kasus?unit={foreign_unit}")
+        body = page.get_data(as_text=True)
+        assert page.status_code == 200
+        assert f"/pengelola/kasus/{case}" not in body
+        assert not [m for m in markers if m in body]
