@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from crypto import Identity
 from wbs_app.db import request_session
 from wbs_app.investigator import bp, labels
+from wbs_app.investigator.cases import held_case
 from wbs_app.investigator.forms import AccessForm
 from wbs_app.models import Case, StaffMember
 from wbs_app.security.staff_auth import signed_in
@@ -26,11 +27,9 @@ Change = Callable[[Session, Case, StaffMember, Identity, StaffMember], None]
 def _change(case_id: int, action: Change, done: str) -> Response:
     context = signed_in()
     db = request_session()
-    case = db.get(Case, case_id)
+    case = held_case(case_id)
     form = AccessForm()
     target = db.get(StaffMember, form.staff_id.data) if form.validate_on_submit() else None
-    if case is None:
-        abort(404)
     if target is None:
         abort(400)
     try:

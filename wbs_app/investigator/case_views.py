@@ -13,6 +13,7 @@ from wbs_app.appctx import current_deadlines
 from wbs_app.db import request_session
 from wbs_app.i18n import current_language
 from wbs_app.investigator import bp, labels
+from wbs_app.investigator.cases import held_case
 from wbs_app.investigator.forms import (
     AccessForm,
     ExtensionDecisionForm,
@@ -67,13 +68,6 @@ def inbox_page() -> str:
         status_labels=labels.STATUS,
         deadline_labels=labels.DEADLINES,
     )
-
-
-def _case(case_id: int) -> Case:
-    case = request_session().get(Case, case_id)
-    if case is None:
-        abort(404)
-    return case
 
 
 def _step_form() -> StepForm:
@@ -166,7 +160,7 @@ def _invitations(
 @bp.get("/kasus/<int:case_id>")
 @zone(INVESTIGATOR)
 def case_page(case_id: int) -> Any:
-    return _render_case(_case(case_id))
+    return _render_case(held_case(case_id))
 
 
 @bp.post("/kasus/<int:case_id>/identitas")
@@ -174,14 +168,14 @@ def case_page(case_id: int) -> Any:
 def reveal_identity(case_id: int) -> Any:
     if not RevealForm().validate_on_submit():
         abort(400)
-    return _render_case(_case(case_id), reveal=True)
+    return _render_case(held_case(case_id), reveal=True)
 
 
 @bp.post("/kasus/<int:case_id>/pesan")
 @zone(INVESTIGATOR)
 def send_message(case_id: int) -> Response:
     context = signed_in()
-    case = _case(case_id)
+    case = held_case(case_id)
     form = MessageForm()
     db = request_session()
     if form.validate_on_submit():
@@ -203,7 +197,7 @@ def send_message(case_id: int) -> Response:
 @zone(INVESTIGATOR)
 def add_note(case_id: int) -> Response:
     context = signed_in()
-    case = _case(case_id)
+    case = held_case(case_id)
     form = NoteForm()
     db = request_session()
     if form.validate_on_submit():
@@ -223,7 +217,7 @@ def add_note(case_id: int) -> Response:
 @zone(INVESTIGATOR)
 def record_step(case_id: int) -> Any:
     context = signed_in()
-    case = _case(case_id)
+    case = held_case(case_id)
     form = _step_form()
     db = request_session()
     if not form.validate_on_submit():
@@ -242,7 +236,7 @@ def record_step(case_id: int) -> Any:
             target.errors = [*target.errors, message]
         else:
             form.form_errors.append(message)
-        return _render_case(_case(case_id), step_form=form, status=400)
+        return _render_case(held_case(case_id), step_form=form, status=400)
     db.commit()
     flash(_("Step recorded in the journal."))
     return redirect(url_for("investigator.case_page", case_id=case_id))
@@ -252,7 +246,7 @@ def record_step(case_id: int) -> Any:
 @zone(INVESTIGATOR)
 def download(case_id: int, file_id: int) -> Response:
     context = signed_in()
-    case = _case(case_id)
+    case = held_case(case_id)
     db = request_session()
     try:
         key = casefile.reporter_key_for_staff(db, case, context.staff, context.identity)

@@ -13,6 +13,7 @@ from crypto import format_code
 from wbs_app.appctx import argon2_params, current_deadlines, external_url
 from wbs_app.db import request_session
 from wbs_app.investigator import bp
+from wbs_app.investigator.cases import held_case
 from wbs_app.investigator.forms import (
     ExtensionDecisionForm,
     InvitationForm,
@@ -35,18 +36,11 @@ ERRORS = {
 }
 
 
-def _case(case_id: int) -> Case:
-    case = request_session().get(Case, case_id)
-    if case is None:
-        abort(404)
-    return case
-
-
 @bp.post("/kasus/<int:case_id>/undangan")
 @zone(INVESTIGATOR)
 def create_invitation(case_id: int) -> Any:
     context = signed_in()
-    case = _case(case_id)
+    case = held_case(case_id)
     form = InvitationForm()
     db = request_session()
     days = form.days.data or ""
@@ -90,7 +84,7 @@ def create_invitation(case_id: int) -> Any:
 @zone(INVESTIGATOR)
 def decide_extension(case_id: int) -> Response:
     context = signed_in()
-    case = _case(case_id)
+    case = held_case(case_id)
     form = ExtensionDecisionForm()
     db = request_session()
     days = form.days.data or ""
@@ -125,7 +119,7 @@ def _invitation(case: Case, uid: str | None) -> RespondentInvitation:
 @zone(INVESTIGATOR)
 def message_respondent(case_id: int) -> Response:
     context = signed_in()
-    case = _case(case_id)
+    case = held_case(case_id)
     form = RespondentMessageForm()
     if not form.validate_on_submit():
         flash(_("Write a message first."))
@@ -148,7 +142,7 @@ def message_respondent(case_id: int) -> Response:
 def respondent_file(case_id: int, uid: str, file_id: int) -> Response:
     """Evidence a respondent sent, decrypted with the handler's wrap of the invitation key."""
     context = signed_in()
-    case = _case(case_id)
+    case = held_case(case_id)
     invitation = _invitation(case, uid)
     db = request_session()
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -54,6 +54,7 @@ def login() -> Any:
             status = 404
         else:
             db.commit()
+            session.clear()  # a new CSRF token: none known before the sign-in works after it
             response = redirect(url_for("respondent.home"))
             set_cookie(response, cookie)
             return response
@@ -136,6 +137,7 @@ def finish() -> Response:
     context = signed_in_respondent()
     respondent_access.finish(request_session(), context.id_hash)
     request_session().commit()
+    session.clear()
     response = redirect(url_for("public.index"))
     clear_cookie(response)
     response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'

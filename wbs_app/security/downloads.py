@@ -13,7 +13,11 @@ from urllib.parse import quote
 
 from flask import Response, stream_with_context
 
-DOWNLOAD_CSP = "default-src 'none'; sandbox; frame-ancestors 'none'"
+# The page policy's every restriction (DESIGN.md section 5), plus the sandbox.
+DOWNLOAD_CSP = (
+    "default-src 'none'; sandbox; frame-ancestors 'none'; base-uri 'none'; "
+    "object-src 'none'; form-action 'self'"
+)
 
 
 def content_disposition(filename: str) -> str:

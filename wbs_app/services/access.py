@@ -97,6 +97,7 @@ def grant(
     session: Session, case: Case, actor: StaffMember, identity: Identity, target: StaffMember
 ) -> None:
     """Wrap every audience key the actor holds to the target's current identity."""
+    case_keys.require_holder(session, case, actor)
     if target.role not in HANDLER_ROLES:
         raise AccessRefused("not_a_handler")
     if target.status is not StaffStatus.ACTIVE or target.identity_public is None:
@@ -150,6 +151,7 @@ def revoke(
     session: Session, case: Case, actor: StaffMember, identity: Identity, target: StaffMember
 ) -> None:
     """Delete the target's wraps; at least one current holder must remain."""
+    case_keys.require_holder(session, case, actor)
     remaining = [h for h in holders(session, case) if h.current and h.staff.id != target.id]
     if not remaining:
         raise AccessRefused("last_holder")
@@ -175,6 +177,7 @@ def assign(
     session: Session, case: Case, actor: StaffMember, identity: Identity, target: StaffMember
 ) -> None:
     """Make the target responsible, granting access first if they lack it."""
+    case_keys.require_holder(session, case, actor)
     current = {h.staff.id for h in holders(session, case) if h.current}
     if target.id not in current:
         grant(session, case, actor, identity, target)

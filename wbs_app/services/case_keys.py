@@ -101,6 +101,31 @@ def wrap_to_holder(
     )
 
 
+def is_holder(session: Session, case: Case, staff: StaffMember) -> bool:
+    """Whether the staff member holds a key of the case wrapped to their current identity.
+
+    Asked before anything else about a case, so that to someone who holds none
+    a case of another unit looks exactly like one that does not exist: no
+    validation message, exclusion or holder list may answer first.
+    """
+    wrap = session.scalar(
+        select(KeyWrap.id)
+        .where(
+            KeyWrap.case_id == case.id,
+            KeyWrap.recipient_kind == RecipientKind.STAFF,
+            KeyWrap.staff_id == staff.id,
+            KeyWrap.identity_generation == staff.identity_generation,
+        )
+        .limit(1)
+    )
+    return wrap is not None
+
+
+def require_holder(session: Session, case: Case, staff: StaffMember) -> None:
+    if not is_holder(session, case, staff):
+        raise NoAccess("the actor holds no key of this case")
+
+
 def audience_key(session: Session, case: Case, audience: Audience, label: str = "") -> AudienceKey:
     found = session.scalar(
         select(AudienceKey).where(

@@ -278,11 +278,11 @@ def add_staff_message(
     """A handler's message or question to the reporter, read at their next visit."""
     if kind not in ("message", "question", "notice"):
         raise ValueError("not a thread kind for staff")
+    key_row = case_keys.audience_key(session, case, Audience.REPORTER)
+    key = case_keys.unwrap_for_staff(session, case, key_row, staff, identity)
     text = text.strip()
     if not text:
         raise DomainError("empty")
-    key_row = case_keys.audience_key(session, case, Audience.REPORTER)
-    key = case_keys.unwrap_for_staff(session, case, key_row, staff, identity)
     return intake.add_record(
         session,
         case,
@@ -299,11 +299,11 @@ def add_note(
     session: Session, case: Case, staff: StaffMember, identity: Identity, text: str
 ) -> CaseRecord:
     """An internal note: sealed to the handlers' internal key, never shown to the reporter."""
+    key_row = case_keys.audience_key(session, case, Audience.INTERNAL)
+    key = case_keys.unwrap_for_staff(session, case, key_row, staff, identity)
     text = text.strip()
     if not text:
         raise DomainError("empty")
-    key_row = case_keys.audience_key(session, case, Audience.INTERNAL)
-    key = case_keys.unwrap_for_staff(session, case, key_row, staff, identity)
     return intake.add_record(
         session,
         case,

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from crypto import Identity
 from wbs_app.models import CLOSED_STATUSES, Case, CaseStatus, StaffMember
-from wbs_app.services import casefile, journal, respondent
+from wbs_app.services import case_keys, casefile, journal, respondent
 from wbs_app.services.clock import today
 from wbs_app.services.errors import DomainError
 
@@ -168,6 +168,7 @@ def record_step(
     The reporter's notice is stored as its code (encrypted in their thread)
     and put into words in the reporter's own language when they read it.
     """
+    case_keys.require_holder(session, case, staff)  # a foreign case's status is nobody's business
     body, target, notice = plan(case, kind, fields)
     case_before = case.status
     body = {**body, "from": case.status.value, "to": target.value}

@@ -86,6 +86,7 @@ def create_invitation(
     params: Argon2Params,
 ) -> tuple[RespondentInvitation, str]:
     """Create an invitation from a case under examination; returns it and its code."""
+    case_keys.require_holder(session, case, staff)
     if case.status is not CaseStatus.INVESTIGATION:
         raise RespondentError("wrong_status")
     cleaned = {name: (details.get(name) or "").strip()[:5000] for name in ALLEGATION_FIELDS}
@@ -252,10 +253,10 @@ def add_staff_message(
     text: str,
 ) -> None:
     """A handler's message in one respondent's thread (never seen by the reporter or others)."""
+    key = staff_key(session, case, invitation, staff, identity)
     text = text.strip()
     if not text:
         raise RespondentError("empty")
-    key = staff_key(session, case, invitation, staff, identity)
     intake.add_record(
         session,
         case,
@@ -277,12 +278,13 @@ def decide_extension(
     extra_days: int,
 ) -> None:
     """Grant (extra_days > 0) or refuse (0) a pending request; the respondent is told."""
+    # The key first: to a handler without it, the invitation does not exist.
+    key_row = invitation_key_row(session, case, invitation)
+    key = case_keys.unwrap_for_staff(session, case, key_row, staff, identity)
     if not invitation.extension_requested:
         raise RespondentError("no_request")
     if not 0 <= extra_days <= 90:
         raise RespondentError("bad_deadline")
-    key_row = invitation_key_row(session, case, invitation)
-    key = case_keys.unwrap_for_staff(session, case, key_row, staff, identity)
     invitation.extension_requested = False
     if extra_days:
         invitation.answer_due = max(invitation.answer_due, today()) + timedelta(days=extra_days)

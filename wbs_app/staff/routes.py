@@ -242,5 +242,6 @@ def change_password() -> Any:
 def _staff_context() -> dict[str, Any]:
     """Templates see the signed-in staff member (or None) and a logout form."""
     if request.blueprint in {"staff", "admin", "investigator"}:
-        return {"staff_context": current_staff(), "logout_form": EmptyForm()}
+        # No form data: an error page (a 413, say) must render without reading the body.
+        return {"staff_context": current_staff(), "logout_form": EmptyForm(formdata=None)}
     return {"staff_context": None, "logout_form": None}
