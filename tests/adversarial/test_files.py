@@ -259,6 +259,7 @@ def _assert_download_only(response, content: bytes) -> None:
     assert "sandbox" in DOWNLOAD_CSP and "default-src 'none'" in DOWNLOAD_CSP
 
 
+@pytest.mark.browser
 def test_polyglots_are_only_ever_downloads(app, org, reporter, js_page) -> None:
     files = list(POLYGLOTS.items())
     client, _ = _report_with(app, org, files)

@@ -50,6 +50,12 @@ def investigating_case(
 
 
 def invite(budi, case_id: int, name: str = "Petugas Loket 2") -> str:
+    """The invitation's code, as the letter prints it."""
+    return CODE_RE.search(invitation_letter(budi, case_id, name).get_data(as_text=True)).group(1)
+
+
+def invitation_letter(budi, case_id: int, name: str = "Petugas Loket 2"):
+    """The handler's POST that creates an invitation; its answer is the letter."""
     page = budi.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
     letter = budi.post(
         f"/pengelola/kasus/{case_id}/undangan",
@@ -65,9 +71,8 @@ def invite(budi, case_id: int, name: str = "Petugas Loket 2") -> str:
         },
     )
     assert letter.status_code == 200
-    body = letter.get_data(as_text=True)
-    assert "/klarifikasi/masuk" in body
-    return CODE_RE.search(body).group(1)
+    assert "/klarifikasi/masuk" in letter.get_data(as_text=True)
+    return letter
 
 
 def respondent_client(app, code: str):
