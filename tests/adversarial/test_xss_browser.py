@@ -255,6 +255,7 @@ def _report(app, reporter: Any, payload: str, unit_id: int, category_id: int, in
     identity = [("give_identity", "y"), ("identity_name", payload), ("identity_contact", payload)]
     page = reporter.get("/lapor/formulir").get_data(as_text=True)
     inspector.open("reporter: form (unit and category names)", reporter, "/lapor/formulir", payload)
+    inspector.open("reporter: form in English", reporter, "/lapor/formulir?lang=en", payload)
     # First without the required answer: the form comes back with everything filled in.
     missing = [(k, v) for k, v in fields if k != "what"] + [("what", "")]
     body, content_type = multipart(
@@ -391,7 +392,9 @@ def _build(app, admin: Admin, payload: str, inspector: Inspector) -> World:
         "decree_number": payload,
         "carried_out_on": "",
     }
-    refused = _step(handler, case_id, "sanction", decided_on=payload, **sanction)
+    refused = _step(
+        handler, case_id, "sanction", decided_on=payload, **{**sanction, "carried_out_on": payload}
+    )
     assert refused.status_code == 400
     echoed.append(("handler: step form sent back", refused))
     assert (
