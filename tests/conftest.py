@@ -225,3 +225,25 @@ def no_js_page(browser: Any) -> Iterator[Any]:
     page.on("request", lambda request: page.requested_urls.append(request.url))  # type: ignore[attr-defined]
     yield page
     context.close()
+
+
+@pytest.fixture
+def js_page(browser: Any) -> Iterator[Any]:
+    """A fresh context with JavaScript ON and the page's CSP ignored; dialogs are recorded.
+
+    For the XSS corpus: our CSP would block an injected inline script anyway,
+    so the pages are checked without it, to prove that escaping alone keeps
+    hostile text inert. Every ``alert``/``confirm``/``prompt`` lands in
+    ``page.dialogs`` (and is dismissed) for the test to fail on.
+    """
+    context = browser.new_context(java_script_enabled=True, bypass_csp=True, locale="id-ID")
+    page = context.new_page()
+    page.dialogs = []  # type: ignore[attr-defined]
+
+    def record(dialog: Any) -> None:
+        page.dialogs.append(f"{dialog.type}: {dialog.message}")  # type: ignore[attr-defined]
+        dialog.dismiss()
+
+    page.on("dialog", record)
+    yield page
+    context.close()

@@ -8,75 +8,13 @@ import re
 from sqlalchemy import select
 
 from tests.support.http import https_client
-from tests.support.reporter import Report, csrf_from, submit_report
-from tests.support.staff import sign_in
+from tests.support.reporter import csrf_from
+from tests.support.respondent import investigating_case as _investigating_case
+from tests.support.respondent import invite as _invite
+from tests.support.respondent import respondent_client as _respondent
 from wbs_app.db import app_database
-from wbs_app.models import Case, JournalEntry
+from wbs_app.models import JournalEntry
 from wbs_app.security.respondent_auth import COOKIE
-
-CODE_RE = re.compile(r'<p class="receipt-code">([\d ]{24})</p>')
-REPORT_TEXT = "RAHASIALAPORAN petugas meminta uang"
-
-
-def _investigating_case(
-    app, org, reporter, what: str = REPORT_TEXT, unit: str = "a"
-) -> tuple[object, int]:
-    submit_report(
-        reporter,
-        Report(
-            unit=org.units[unit], what=what, who="RAHASIASIAPA", identity=("RAHASIANAMA", "0812")
-        ),
-    )
-    budi = https_client(app)
-    sign_in(app, budi, org.budi if unit == "a" else org.sitti)
-    with app_database(app).session() as session:
-        case_id = max(session.scalars(select(Case.id)))
-    page = budi.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
-    token = csrf_from(page)
-    budi.post(
-        f"/pengelola/kasus/{case_id}/langkah", data={"csrf_token": token, "kind": "acknowledge"}
-    )
-    budi.post(
-        f"/pengelola/kasus/{case_id}/langkah",
-        data={
-            "csrf_token": token,
-            "kind": "verification",
-            "checked": "dokumen",
-            "conclusion": "proceed",
-        },
-    )
-    budi.post(
-        f"/pengelola/kasus/{case_id}/catatan", data={"csrf_token": token, "text": "RAHASIACATATAN"}
-    )
-    return budi, case_id
-
-
-def _invite(budi, case_id: int, name: str = "Petugas Loket 2") -> str:
-    page = budi.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
-    letter = budi.post(
-        f"/pengelola/kasus/{case_id}/undangan",
-        data={
-            "csrf_token": csrf_from(page),
-            "name": name,
-            "position": "Pengadministrasi",
-            "allegation": "Diduga meminta biaya di luar tarif resmi.",
-            "period": "Oktober 2026",
-            "rules": "PP 94/2021",
-            "role": "accused",
-            "days": "14",
-        },
-    )
-    assert letter.status_code == 200
-    body = letter.get_data(as_text=True)
-    assert "/klarifikasi/masuk" in body
-    return CODE_RE.search(body).group(1)
-
-
-def _respondent(app, code: str):
-    client = https_client(app)
-    page = client.get("/klarifikasi/masuk").get_data(as_text=True)
-    response = client.post("/klarifikasi/masuk", data={"csrf_token": csrf_from(page), "code": code})
-    return client, response
 
 
 def test_invite_answer_with_file_and_handler_reads_it(app, org, reporter) -> None:

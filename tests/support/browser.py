@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import shutil
+from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -33,3 +35,62 @@ def chromium_path() -> str:
             pytest.fail("chromium is missing: .ci/run must install Debian's chromium package")
         pytest.skip("chromium is not installed (apt-get install chromium)")
     return path
+
+
+class AppInBrowser:
+    """Chromium showing the Flask app's own responses, signed in as whichever client is given.
+
+    Playwright's request routing hands every request of the page to a Flask
+    test client (the same WSGI app with every header it sets, CSP included) and
+    the answer back to Chromium. So a test can sign each role in once through
+    the test client and look at that role's pages in a real browser, and can
+    show a POST's answer (a letter, a form sent back with errors) as Chromium
+    would render it. Requests for any other origin are refused and recorded.
+    """
+
+    BASE = "https://lentera.test"
+
+    def __init__(self, page: Any, client: Any) -> None:
+        self.page = page
+        self.client = client  # whose session the next requests carry
+        self.foreign: list[str] = []
+        self._shown: dict[str, Any] = {}
+        page.context.route("**/*", self._serve)
+
+    def _serve(self, route: Any) -> None:
+        request = route.request
+        parts = urlsplit(request.url)
+        if f"{parts.scheme}://{parts.netloc}" != self.BASE:
+            self.foreign.append(request.url)
+            route.abort()
+            return
+        if parts.path in self._shown:
+            response = self._shown[parts.path]
+        else:
+            path = parts.path + (f"?{parts.query}" if parts.query else "")
+            headers = {
+                name: value
+                for name, value in request.headers.items()
+                if name.lower() in {"content-type", "accept-language"}
+            }
+            response = self.client.open(
+                path, method=request.method, data=request.post_data_buffer, headers=headers
+            )
+        body = response.get_data()
+        response.close()  # a static file or a download holds an open file until closed
+        route.fulfill(
+            status=response.status_code,
+            headers={name: value for name, value in response.headers.items()},
+            body=body,
+        )
+
+    def open(self, client: Any, path: str) -> Any:
+        """Go to ``path`` as the role ``client`` is signed in as."""
+        self.client = client
+        return self.page.goto(self.BASE + path)
+
+    def show(self, response: Any) -> Any:
+        """Render a response the test client already received (say, a POST's answer)."""
+        key = f"/__shown/{len(self._shown)}"
+        self._shown[key] = response
+        return self.page.goto(self.BASE + key)

@@ -48,7 +48,9 @@ def create_invitation(case_id: int) -> Any:
         flash(_("Write the official's name, what is alleged and the days to answer."))
         return redirect(url_for("investigator.case_page", case_id=case_id))
     role = InvitationRole.WITNESS if form.role.data == "witness" else InvitationRole.ACCUSED
-    details = {name: getattr(form, name).data or "" for name in respondent.ALLEGATION_FIELDS}
+    details = respondent.clean_allegation(
+        {name: getattr(form, name).data or "" for name in respondent.ALLEGATION_FIELDS}
+    )
     salt = bytes.fromhex(current_app.config["INSTALLATION_SALT"])
     try:
         invitation, code = respondent.create_invitation(

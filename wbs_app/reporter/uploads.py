@@ -98,7 +98,10 @@ def file_infos(received: list[ReceivedFile]) -> list[FileInfo]:
 
 
 def _clean_name(filename: str) -> str:
-    """Only the last path part, without control characters: names are shown, never used as paths."""
+    """Only the last path part, without control characters: names are shown, never used as paths.
+
+    A name that is only dots (".", "..") is a path part too, and becomes "file".
+    """
     name = filename.replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(ch for ch in name if ch.isprintable())[:200].strip()
-    return name or "file"
+    return name if name.strip(". ") else "file"

@@ -20,11 +20,27 @@ DOWNLOAD_CSP = (
 )
 
 
-def content_disposition(filename: str) -> str:
+def ascii_fallback(filename: str) -> str:
+    """The name for clients without RFC 5987: ASCII letters, digits, ``._- `` only.
+
+    Never empty, never a dot file or a bare ``.``/``..``, and the extension
+    kept: "日本語.pdf" falls back to "file.pdf", not ".pdf" (a hidden file on
+    the handler's disk), and ".." to "file".
+    """
     ascii_name = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode("ascii")
     ascii_name = "".join(ch if ch.isalnum() or ch in "._- " else "_" for ch in ascii_name)
-    ascii_name = ascii_name.strip() or "file"
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
+    stem, dot, extension = ascii_name.rpartition(".")
+    if not dot:
+        stem, extension = ascii_name, ""
+    stem = stem.strip(" ._-") or "file"
+    extension = extension.strip(" ._-")
+    return f"{stem}.{extension}" if extension else stem
+
+
+def content_disposition(filename: str) -> str:
+    """RFC 6266: ``attachment``, the ASCII fallback, then the exact name as RFC 5987 UTF-8."""
+    encoded = quote(filename, safe="")
+    return f"attachment; filename=\"{ascii_fallback(filename)}\"; filename*=UTF-8''{encoded}"
 
 
 def download_response(filename: str, size: int, chunks: Iterator[bytes]) -> Response:

@@ -43,6 +43,7 @@ from wbs_app.models import (
 from wbs_app.services import audit, password_policy, throttle, tokens, totp
 from wbs_app.services.clock import utcnow
 from wbs_app.services.errors import DomainError
+from wbs_app.services.text import one_line_name
 
 SETUP_TTL = timedelta(hours=1)
 ACTIVATION_TTL = timedelta(days=7)
@@ -178,7 +179,7 @@ def _new_member(
     session: Session, email: str, display_name: str, role: StaffRole, unit_ids: list[int]
 ) -> StaffMember:
     email = normalise_email(email)
-    display_name = " ".join(display_name.split())
+    display_name = one_line_name(display_name)
     if "@" not in email or len(email) > 254 or not 1 <= len(display_name) <= 120:
         raise AccountError("bad_invitation")
     if session.scalar(select(StaffMember.id).where(StaffMember.email == email)) is not None:

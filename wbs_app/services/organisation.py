@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from wbs_app.models import Category, SettingValue, StaffMember, Unit
 from wbs_app.services import audit
 from wbs_app.services.errors import DomainError
+from wbs_app.services.text import one_line_name
 
 DEADLINE_KEYS = (
     "DEADLINE_ACKNOWLEDGE_DAYS",
@@ -78,7 +79,7 @@ def top_unit(session: Session) -> Unit | None:
 
 
 def _clean_name(name: str) -> str:
-    cleaned = " ".join(name.split())
+    cleaned = one_line_name(name)
     if not 2 <= len(cleaned) <= 200:
         raise OrganisationError("bad_name")
     return cleaned

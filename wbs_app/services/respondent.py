@@ -48,8 +48,10 @@ from wbs_app.services.casefile import FileView
 from wbs_app.services.clock import today
 from wbs_app.services.errors import DomainError
 from wbs_app.services.intake import FileInfo
+from wbs_app.services.text import one_line_name
 
 ALLEGATION_FIELDS = ("name", "position", "allegation", "period", "rules")
+ONE_LINE_FIELDS = ("name", "position", "period", "rules")
 THREAD_KINDS = ("message", "statement", "extension_request", "notice", "outcome")
 
 
@@ -74,6 +76,18 @@ def invitation_key_row(
     return case_keys.audience_key(session, case, Audience.RESPONDENT, invitation.uid)
 
 
+def clean_allegation(details: dict[str, str]) -> dict[str, str]:
+    """The summary as stored and as the letter prints it: trimmed, names on one line.
+
+    The names are shown inline ("To: name, position"), so they lose direction
+    overrides and invisible characters (see ``services.text``).
+    """
+    cleaned = {name: (details.get(name) or "").strip()[:5000] for name in ALLEGATION_FIELDS}
+    for name in ONE_LINE_FIELDS:
+        cleaned[name] = one_line_name(cleaned[name])
+    return cleaned
+
+
 def create_invitation(
     session: Session,
     case: Case,
@@ -89,7 +103,7 @@ def create_invitation(
     case_keys.require_holder(session, case, staff)
     if case.status is not CaseStatus.INVESTIGATION:
         raise RespondentError("wrong_status")
-    cleaned = {name: (details.get(name) or "").strip()[:5000] for name in ALLEGATION_FIELDS}
+    cleaned = clean_allegation(details)
     if not cleaned["name"] or not cleaned["allegation"]:
         raise RespondentError("missing_field")
     if not 1 <= answer_days <= 365:

@@ -1,0 +1,82 @@
+"""Driving the right of reply through HTTP: a case under examination, an invitation, a login."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from tests.support.http import https_client
+from tests.support.reporter import Report, csrf_from, submit_report
+from tests.support.staff import sign_in
+from wbs_app.db import app_database
+from wbs_app.models import Case
+
+CODE_RE = re.compile(r'<p class="receipt-code">([\d ]{24})</p>')
+REPORT_TEXT = "RAHASIALAPORAN petugas meminta uang"
+
+
+def investigating_case(
+    app, org, reporter, what: str = REPORT_TEXT, unit: str = "a"
+) -> tuple[object, int]:
+    submit_report(
+        reporter,
+        Report(
+            unit=org.units[unit], what=what, who="RAHASIASIAPA", identity=("RAHASIANAMA", "0812")
+        ),
+    )
+    budi = https_client(app)
+    sign_in(app, budi, org.budi if unit == "a" else org.sitti)
+    with app_database(app).session() as session:
+        case_id = max(session.scalars(select(Case.id)))
+    page = budi.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
+    token = csrf_from(page)
+    budi.post(
+        f"/pengelola/kasus/{case_id}/langkah", data={"csrf_token": token, "kind": "acknowledge"}
+    )
+    budi.post(
+        f"/pengelola/kasus/{case_id}/langkah",
+        data={
+            "csrf_token": token,
+            "kind": "verification",
+            "checked": "dokumen",
+            "conclusion": "proceed",
+        },
+    )
+    budi.post(
+        f"/pengelola/kasus/{case_id}/catatan", data={"csrf_token": token, "text": "RAHASIACATATAN"}
+    )
+    return budi, case_id
+
+
+def invite(budi, case_id: int, name: str = "Petugas Loket 2") -> str:
+    """The invitation's code, as the letter prints it."""
+    return CODE_RE.search(invitation_letter(budi, case_id, name).get_data(as_text=True)).group(1)
+
+
+def invitation_letter(budi, case_id: int, name: str = "Petugas Loket 2"):
+    """The handler's POST that creates an invitation; its answer is the letter."""
+    page = budi.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
+    letter = budi.post(
+        f"/pengelola/kasus/{case_id}/undangan",
+        data={
+            "csrf_token": csrf_from(page),
+            "name": name,
+            "position": "Pengadministrasi",
+            "allegation": "Diduga meminta biaya di luar tarif resmi.",
+            "period": "Oktober 2026",
+            "rules": "PP 94/2021",
+            "role": "accused",
+            "days": "14",
+        },
+    )
+    assert letter.status_code == 200
+    assert "/klarifikasi/masuk" in letter.get_data(as_text=True)
+    return letter
+
+
+def respondent_client(app, code: str):
+    client = https_client(app)
+    page = client.get("/klarifikasi/masuk").get_data(as_text=True)
+    response = client.post("/klarifikasi/masuk", data={"csrf_token": csrf_from(page), "code": code})
+    return client, response
