@@ -15,7 +15,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms.fields.choices import SelectChoice
 
 from crypto import format_code
-from wbs_app.appctx import argon2_params, current_deadlines
+from wbs_app.appctx import argon2_gate, argon2_params, current_deadlines
 from wbs_app.db import request_session
 from wbs_app.extensions import csrf
 from wbs_app.i18n import current_language
@@ -234,7 +234,9 @@ def send() -> Any:
     excluded = {int(v) for v in request.form.getlist("exclude") if v.isdigit() and len(v) < 12}
     salt = bytes.fromhex(current_app.config["INSTALLATION_SALT"])
     try:
-        submitted = intake.submit(db, draft, excluded, current_deadlines(), salt, argon2_params())
+        submitted = intake.submit(
+            db, draft, excluded, current_deadlines(), salt, argon2_params(), gate=argon2_gate()
+        )
     except IntakeError as error:
         db.rollback()
         draft = intake.open_draft(db, form.draft.data)

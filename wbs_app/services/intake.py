@@ -53,6 +53,7 @@ from wbs_app.models import (
     Unit,
 )
 from wbs_app.services import case_keys, organisation, sessions
+from wbs_app.services.argon2_gate import Argon2Gate, slot
 from wbs_app.services.clock import today, utcnow
 from wbs_app.services.errors import DomainError
 from wbs_app.services.organisation import Deadlines
@@ -223,6 +224,8 @@ def submit(
     deadlines: Deadlines,
     installation_salt: bytes,
     params: Argon2Params,
+    *,
+    gate: Argon2Gate | None = None,
 ) -> Submitted:
     """Create the case from a draft; the caller commits and then promotes the files."""
     payload = draft.payload
@@ -240,7 +243,8 @@ def submit(
         raise IntakeError("excluded_all")
 
     receipt = generate_code()
-    code_secrets = derive_code_secrets(receipt, CodeKind.RECEIPT, installation_salt, params)
+    with slot(gate):
+        code_secrets = derive_code_secrets(receipt, CodeKind.RECEIPT, installation_salt, params)
     reporter = Identity.from_seed(code_secrets.identity_seed).public()
     received = today()
     case = Case(

@@ -1,0 +1,96 @@
+"""A bound on how much Argon2id work one server process does at once.
+
+Every receipt, invitation-code and staff login costs one Argon2id run (64 MiB
+and four lanes in production). Without a bound, a flood of logins would make
+the process run as many at once as it has threads: memory grows by 64 MiB per
+run and every run slows down, until nothing answers, the landing page
+included. The gate admits ``bound`` runs at once; up to ``queue`` more requests
+wait at most ``wait_seconds`` for a free slot, and everything beyond is
+refused at once (``Argon2Busy``, which the web layer turns into 503 with
+``Retry-After``), so a flood costs only cheap refusals.
+
+Keep ``bound + queue`` below the server's threads per process (gunicorn
+``WBS_THREADS``, 4 by default): the threads left over answer every other page
+during a flood.
+
+The gate is a plain object held by the app (``app.extensions``), one per
+process; services take it as an argument and hold a slot exactly around each
+Argon2id run, so the counters below are a faithful count of the runs.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+
+RETRY_AFTER_SECONDS = 5
+
+
+class Argon2Busy(Exception):
+    """No Argon2 slot became free in time: answer 503 and let the client come back.
+
+    Deliberately not a ``DomainError``: views that turn domain errors into form
+    messages must not swallow it; the app's error handler answers it.
+    """
+
+    retry_after = RETRY_AFTER_SECONDS
+
+
+class Argon2Gate:
+    """At most ``bound`` Argon2id runs at once in this process; a short queue; counters."""
+
+    def __init__(self, bound: int, queue: int, wait_seconds: float) -> None:
+        if bound < 1 or queue < 0 or wait_seconds < 0:
+            raise ValueError("Argon2 gate: bound >= 1, queue >= 0, wait_seconds >= 0")
+        self.bound = bound
+        self.queue = queue
+        self.wait_seconds = wait_seconds
+        self._condition = threading.Condition()
+        self._active = 0
+        self._waiting = 0
+        self.high_water = 0
+        self.runs = 0
+        self.refused = 0
+
+    @property
+    def active(self) -> int:
+        return self._active
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        """Hold one of the ``bound`` slots for the block, or raise ``Argon2Busy``."""
+        self._acquire()
+        try:
+            yield
+        finally:
+            with self._condition:
+                self._active -= 1
+                self._condition.notify()
+
+    def _acquire(self) -> None:
+        with self._condition:
+            if self._active >= self.bound:
+                if self._waiting >= self.queue:
+                    self.refused += 1
+                    raise Argon2Busy()
+                self._waiting += 1
+                deadline = time.monotonic() + self.wait_seconds
+                try:
+                    while self._active >= self.bound:
+                        left = deadline - time.monotonic()
+                        if left <= 0:
+                            self.refused += 1
+                            raise Argon2Busy()
+                        self._condition.wait(left)
+                finally:
+                    self._waiting -= 1
+            self._active += 1
+            self.runs += 1
+            self.high_water = max(self.high_water, self._active)
+
+
+def slot(gate: Argon2Gate | None) -> AbstractContextManager[None]:
+    """The gate's slot, or no bound at all where there is no request (CLI, fixtures)."""
+    return gate.slot() if gate is not None else nullcontext()
