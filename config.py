@@ -51,14 +51,15 @@ class Settings:
     ARGON2_MEMORY_KIB: int = 65_536
     ARGON2_PARALLELISM: int = 4
     # How much of that work one server process does at once (per gunicorn
-    # worker): ARGON2_CONCURRENCY runs at a time (each holds 64 MiB and four
-    # lanes), ARGON2_QUEUE more requests may wait up to ARGON2_WAIT_MS for a
-    # slot, and the rest get 503 with Retry-After at once. Keep CONCURRENCY +
-    # QUEUE below the threads per worker (WBS_THREADS, 4) so that a flood of
-    # logins leaves a thread for every other page.
-    ARGON2_CONCURRENCY: int = 2
-    ARGON2_QUEUE: int = 1
-    ARGON2_WAIT_MS: int = 500
+    # worker): ARGON2_CONCURRENCY runs at a time (each holds 64 MiB and keeps
+    # four cores busy, so workers x CONCURRENCY x 4 should not exceed the
+    # cores by much), ARGON2_QUEUE more requests may wait up to ARGON2_WAIT_MS
+    # for a slot, and the rest get 503 with Retry-After at once. Keep
+    # CONCURRENCY + QUEUE below the threads per worker (WBS_THREADS, 4) so that
+    # a flood of logins leaves a thread for every other page.
+    ARGON2_CONCURRENCY: int = 1
+    ARGON2_QUEUE: int = 2
+    ARGON2_WAIT_MS: int = 1000
     # Request limits: the body as a whole, and what Werkzeug may hold in
     # memory for ordinary (non-file) form fields.
     MAX_CONTENT_LENGTH: int = 512 * MiB

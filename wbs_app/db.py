@@ -17,6 +17,8 @@ from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+from wbs_app.services.argon2_gate import BEGIN_IMMEDIATE
+
 # Stable constraint names, so that Alembic migrations are the same on SQLite
 # and PostgreSQL and can be altered later.
 NAMING_CONVENTION = {
@@ -57,7 +59,8 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        immediate = connection.get_execution_options().get(BEGIN_IMMEDIATE)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_engine(url: str, *, busy_timeout_ms: int = 10_000) -> Engine:

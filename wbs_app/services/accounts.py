@@ -41,7 +41,7 @@ from wbs_app.models import (
     Unit,
 )
 from wbs_app.services import audit, password_policy, throttle, tokens, totp
-from wbs_app.services.argon2_gate import Argon2Gate, slot
+from wbs_app.services.argon2_gate import Argon2Gate, begin_write, release_snapshot, slot
 from wbs_app.services.clock import utcnow
 from wbs_app.services.errors import DomainError
 
@@ -319,8 +319,10 @@ def authenticate(
             or_(StaffMember.username == lowered, StaffMember.email == lowered)
         )
     )
+    release_snapshot(session)
     with slot(gate):
         seed = _open_seed_or_burn(staff, password, params)
+    begin_write(session)
     if staff is not None and seed is not None:
         step = _check_totp(staff, seed, code)
         if step is not None:

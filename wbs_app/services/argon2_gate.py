@@ -1,21 +1,21 @@
 """A bound on how much Argon2id work one server process does at once.
 
-Every receipt, invitation-code and staff login costs one Argon2id run (64 MiB
-and four lanes in production). Without a bound, a flood of logins would make
-the process run as many at once as it has threads: memory grows by 64 MiB per
-run and every run slows down, until nothing answers, the landing page
-included. The gate admits ``bound`` runs at once; up to ``queue`` more requests
-wait at most ``wait_seconds`` for a free slot, and everything beyond is
-refused at once (``Argon2Busy``, which the web layer turns into 503 with
-``Retry-After``), so a flood costs only cheap refusals.
+Every receipt, invitation-code and staff login (and every new report and
+invitation) costs one Argon2id run (64 MiB and four lanes in production).
+Without a bound, a flood of logins would make the process run as many at
+once as it has threads: memory grows by 64 MiB per run and every run slows
+down, until nothing answers, the landing page included.
 
-Keep ``bound + queue`` below the server's threads per process (gunicorn
-``WBS_THREADS``, 4 by default): the threads left over answer every other page
-during a flood.
+The gate admits ``bound`` runs at once; up to ``queue`` more requests wait at
+most ``wait_seconds`` for a free slot, and everything beyond is refused at
+once (``Argon2Busy``, which the web layer turns into 503 with
+``Retry-After``), so a flood costs only cheap refusals. Keep ``bound +
+queue`` below the server's threads per process (gunicorn ``WBS_THREADS``, 4
+by default): the threads left over answer every other page during a flood.
 
 The gate is a plain object held by the app (``app.extensions``), one per
 process; services take it as an argument and hold a slot exactly around each
-Argon2id run, so the counters below are a faithful count of the runs.
+Argon2id run, so its counters are a faithful count of the runs.
 """
 
 from __future__ import annotations
@@ -25,7 +25,12 @@ import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 
+from sqlalchemy.orm import Session
+
 RETRY_AFTER_SECONDS = 5
+# A connection execution option: on SQLite the transaction starts with BEGIN
+# IMMEDIATE (wbs_app.db), taking the write lock, waiting up to busy_timeout.
+BEGIN_IMMEDIATE = "lentera_begin_immediate"
 
 
 class Argon2Busy(Exception):
@@ -89,6 +94,33 @@ class Argon2Gate:
             self._active += 1
             self.runs += 1
             self.high_water = max(self.high_water, self._active)
+
+
+def release_snapshot(session: Session) -> None:
+    """End the read transaction before a slow Argon2 step; callers have only read so far.
+
+    On SQLite a read snapshot held across the run makes the write after it fail
+    at once ("database is locked": SQLITE_BUSY_SNAPSHOT, where busy_timeout
+    does not apply) whenever another request committed meanwhile, which a flood
+    of logins makes certain. Committing a transaction that only read ends the
+    snapshot; loaded rows stay loaded (``expire_on_commit=False``).
+    """
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("release_snapshot with unsaved changes")
+    session.commit()
+
+
+def begin_write(session: Session) -> None:
+    """After the slow step: a transaction that holds the write lock from its first statement.
+
+    A transaction that reads first and writes later fails at once on SQLite if
+    another request committed in between (the same SQLITE_BUSY_SNAPSHOT), and a
+    flood of logins commits often; starting with the write lock makes the
+    lookup-then-write after an Argon2 run wait its turn instead. On
+    PostgreSQL the option is ignored.
+    """
+    release_snapshot(session)
+    session.connection(execution_options={BEGIN_IMMEDIATE: True})
 
 
 def slot(gate: Argon2Gate | None) -> AbstractContextManager[None]:

@@ -25,7 +25,7 @@ from crypto import (
 )
 from wbs_app.models import Case, RecipientKind, RespondentInvitation, RespondentSession
 from wbs_app.services import case_keys, guessing, sessions
-from wbs_app.services.argon2_gate import Argon2Gate, slot
+from wbs_app.services.argon2_gate import Argon2Gate, begin_write, release_snapshot, slot
 from wbs_app.services.case_keys import NoAccess
 from wbs_app.services.errors import DomainError
 from wbs_app.services.reporter_access import ReporterPolicy
@@ -71,10 +71,12 @@ def login(
         digits = parse_code(text)
     except CodeFormatError:
         raise CodeMistyped("mistyped") from None
+    release_snapshot(session)
     with slot(gate):
         if delay > 0:
             time.sleep(delay)  # inside the slot: waiting guessers hold no extra threads
         code_secrets = derive_code_secrets(digits, CodeKind.INVITATION, salt, params)
+    begin_write(session)
     invitation = session.scalar(
         select(RespondentInvitation).where(
             RespondentInvitation.lookup_hash == lookup_hash(code_secrets.lookup_id)
