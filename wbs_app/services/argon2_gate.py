@@ -103,7 +103,9 @@ def release_snapshot(session: Session) -> None:
     at once ("database is locked": SQLITE_BUSY_SNAPSHOT, where busy_timeout
     does not apply) whenever another request committed meanwhile, which a flood
     of logins makes certain. Committing a transaction that only read ends the
-    snapshot; loaded rows stay loaded (``expire_on_commit=False``).
+    snapshot; loaded rows stay loaded (``expire_on_commit=False``). It is a
+    commit all the same: a caller must not hold flushed work it may still want
+    to roll back (the command-line demo commits its staff here, harmlessly).
     """
     if session.new or session.dirty or session.deleted:
         raise RuntimeError("release_snapshot with unsaved changes")

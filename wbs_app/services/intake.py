@@ -53,7 +53,7 @@ from wbs_app.models import (
     Unit,
 )
 from wbs_app.services import case_keys, organisation, sessions
-from wbs_app.services.argon2_gate import Argon2Gate, slot
+from wbs_app.services.argon2_gate import Argon2Gate, begin_write, release_snapshot, slot
 from wbs_app.services.clock import today, utcnow
 from wbs_app.services.errors import DomainError
 from wbs_app.services.organisation import Deadlines
@@ -243,8 +243,10 @@ def submit(
         raise IntakeError("excluded_all")
 
     receipt = generate_code()
+    release_snapshot(session)  # no transaction is held across the queue and the run
     with slot(gate):
         code_secrets = derive_code_secrets(receipt, CodeKind.RECEIPT, installation_salt, params)
+    begin_write(session)
     reporter = Identity.from_seed(code_secrets.identity_seed).public()
     received = today()
     case = Case(
@@ -301,7 +303,12 @@ def submit(
             json.dumps(payload.identity, ensure_ascii=False).encode("utf-8"),
         )
     names = attach_files(session, case, reporter_row, reporter_key, report, payload.files)
-    session.execute(delete(SubmissionDraft).where(SubmissionDraft.id_hash == draft.row.id_hash))
+    deleted = session.execute(
+        delete(SubmissionDraft).where(SubmissionDraft.id_hash == draft.row.id_hash)
+    )
+    if getattr(deleted, "rowcount", 1) != 1:
+        # Sent twice at once: the other request made the case while this one waited.
+        raise IntakeError("draft_gone")
     session.flush()
     return Submitted(receipt=receipt, case=case, storage_names=names)
 

@@ -43,7 +43,7 @@ from wbs_app.models import (
     StaffMember,
 )
 from wbs_app.services import access, case_keys, casefile, intake, journal
-from wbs_app.services.argon2_gate import Argon2Gate, slot
+from wbs_app.services.argon2_gate import Argon2Gate, begin_write, release_snapshot, slot
 from wbs_app.services.case_keys import NoAccess
 from wbs_app.services.casefile import FileView
 from wbs_app.services.clock import today
@@ -97,8 +97,10 @@ def create_invitation(
     if not 1 <= answer_days <= 365:
         raise RespondentError("bad_deadline")
     code = generate_code()
+    release_snapshot(session)  # no transaction is held across the queue and the run
     with slot(gate):
         code_secrets = derive_code_secrets(code, CodeKind.INVITATION, installation_salt, params)
+    begin_write(session)
     holder = Identity.from_seed(code_secrets.identity_seed).public()
     uid = secrets.token_hex(16)
     key = new_key()
