@@ -78,7 +78,7 @@ WRITTEN = {
     "statement_file_name": "MKSTMTFILEe3Rc.pdf",
     "statement_file_body": "MKSTMTBODYv7Bn",
 }
-STAFF_PASSWORD = "MKPASSWORDs5Dq-kopi-toraja"  # noqa: S105 - the marker the scan looks for
+STAFF_PASSWORD = "MKPASSWORDs5Dq-kopi-toraja"
 
 
 def _encodings(needle: bytes) -> list[bytes]:
@@ -192,17 +192,26 @@ def test_a_journey_through_all_zones_leaves_no_marker_anywhere(
     token = csrf_from(page)
     revealed = staff.post(f"{case_path}/identitas", data={"csrf_token": token})
     assert WRITTEN["identity_name"] in revealed.get_data(as_text=True)
-    assert staff.post(
-        f"{case_path}/pesan", data={"csrf_token": token, "text": WRITTEN["staff_message"]}
-    ).status_code == 302
-    assert staff.post(
-        f"{case_path}/catatan", data={"csrf_token": token, "text": WRITTEN["note"]}
-    ).status_code == 302
+    assert (
+        staff.post(
+            f"{case_path}/pesan", data={"csrf_token": token, "text": WRITTEN["staff_message"]}
+        ).status_code
+        == 302
+    )
+    assert (
+        staff.post(
+            f"{case_path}/catatan", data={"csrf_token": token, "text": WRITTEN["note"]}
+        ).status_code
+        == 302
+    )
     for step in (
         {"kind": "acknowledge"},
         {"kind": "verification", "checked": WRITTEN["step_checked"], "conclusion": "proceed"},
     ):
-        assert staff.post(f"{case_path}/langkah", data={"csrf_token": token, **step}).status_code == 302
+        assert (
+            staff.post(f"{case_path}/langkah", data={"csrf_token": token, **step}).status_code
+            == 302
+        )
     letter = staff.post(
         f"{case_path}/undangan",
         data={
@@ -222,9 +231,12 @@ def test_a_journey_through_all_zones_leaves_no_marker_anywhere(
     # The accused: signs in with the code and answers with a file.
     accused = client()
     page = accused.get("/klarifikasi/masuk").get_data(as_text=True)
-    assert accused.post(
-        "/klarifikasi/masuk", data={"csrf_token": csrf_from(page), "code": code}
-    ).status_code == 302
+    assert (
+        accused.post(
+            "/klarifikasi/masuk", data={"csrf_token": csrf_from(page), "code": code}
+        ).status_code
+        == 302
+    )
     page = accused.get("/klarifikasi/").get_data(as_text=True)
     assert WRITTEN["allegation"] in page and WRITTEN["what"] not in page
     answered = accused.post(

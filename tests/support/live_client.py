@@ -105,7 +105,7 @@ def _pairs(data: Any) -> list[tuple[str, Any]]:
 
 
 def _multidict_with_files(data: Any) -> MultiDict[str, Any]:
-    """The test client's ``(stream, filename)`` tuples as the FileStorage ``encode_multipart`` wants."""
+    """The test client's ``(stream, filename)`` tuples as FileStorage, for ``encode_multipart``."""
     fields: MultiDict[str, Any] = MultiDict()
     for key, value in _pairs(data):
         if isinstance(value, tuple):
