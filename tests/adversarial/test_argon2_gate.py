@@ -432,3 +432,45 @@ def test_a_flood_of_a_real_server_is_refused_cheaply_and_the_landing_page_answer
     # shared cores). The limits leave room for the machine's other load.
     assert len(landing) >= 8, landing
     assert landing[len(landing) // 2] < 1.0 and landing[-1] < 3.0, landing
+
+
+def test_the_guessing_brake_waits_inside_the_bound(make_app) -> None:
+    """While failures are over the limit every code login waits; it waits holding a slot.
+
+    Before, the brake slept outside any bound: a guessing flood put every
+    server thread to sleep for seconds, and nothing else was answered. Now the
+    sleepers are the gate's runs, so the excess is refused at once.
+    """
+    from wbs_app.services import guessing
+
+    app = make_app(ARGON2_CONCURRENCY=1, ARGON2_QUEUE=1, ARGON2_WAIT_MS=200)
+    gate: Argon2Gate = app.extensions[ARGON2_GATE]
+    with app_database(app).session() as session:
+        for _ in range(2 * int(app.config["RECEIPT_FAILURES_PER_MINUTE"]) + 4):
+            guessing.record_failure(session, "receipt")  # the brake: 4 x 0.25 s = 1 s
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
+    serving = threading.Thread(target=server.serve_forever)
+    serving.start()
+    try:
+        port = server.server_port
+        clients = [FloodClient("127.0.0.1", port, "/lapor/masuk", "receipt") for _ in range(6)]
+        results: list[tuple[int, float]] = []
+
+        def one(client: FloodClient) -> None:
+            started = time.monotonic()
+            status, _, _ = client.post()
+            results.append((status, time.monotonic() - started))
+
+        threads = [threading.Thread(target=one, args=(client,)) for client in clients]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        server.shutdown()
+        serving.join()
+    slept = [seconds for status, seconds in results if status == 404]
+    refused = [seconds for status, seconds in results if status == 503]
+    assert gate.high_water == 1
+    assert slept and all(seconds >= 0.9 for seconds in slept), results
+    assert len(refused) >= 4 and all(seconds < 0.9 for seconds in refused), results
