@@ -474,3 +474,13 @@ def test_the_guessing_brake_waits_inside_the_bound(make_app) -> None:
     assert gate.high_water == 1
     assert slept and all(seconds >= 0.9 for seconds in slept), results
     assert len(refused) >= 4 and all(seconds < 0.9 for seconds in refused), results
+
+
+@pytest.mark.parametrize(
+    "setting", [{"ARGON2_CONCURRENCY": 0}, {"ARGON2_QUEUE": -1}, {"ARGON2_WAIT_MS": -5}]
+)
+def test_a_gate_without_a_bound_is_refused(make_app, setting) -> None:
+    from config import ConfigError
+
+    with pytest.raises(ConfigError, match="ARGON2_"):
+        make_app(**setting)
