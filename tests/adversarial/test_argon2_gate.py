@@ -484,3 +484,40 @@ def test_a_gate_without_a_bound_is_refused(make_app, setting) -> None:
 
     with pytest.raises(ConfigError, match="ARGON2_"):
         make_app(**setting)
+
+
+def test_two_sign_ins_racing_with_one_totp_code_let_one_in(make_app) -> None:
+    """The TOTP step is re-read, locked, after the Argon2 run: a code works once, even at once."""
+    from tests.support.live_client import LiveClient
+    from tests.support.staff import make_staff, make_units, next_code
+
+    app = make_app(ARGON2_TIME_COST=2, ARGON2_MEMORY_KIB=16_384, ARGON2_CONCURRENCY=2)
+    budi = make_staff(app, "budi", unit_ids=(make_units(app)["a"],))
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
+    serving = threading.Thread(target=server.serve_forever)
+    serving.start()
+    try:
+        clients = [LiveClient("127.0.0.1", server.server_port) for _ in range(2)]
+        tokens = [csrf_token(client, "/staf/masuk") for client in clients]
+        code = next_code(app, budi)
+        start = threading.Barrier(2)
+        statuses: list[int] = []
+
+        def sign_in_at_once(client: LiveClient, token: str) -> None:
+            fields = {"csrf_token": token, "login": "budi", "password": budi.password}
+            start.wait()
+            statuses.append(client.post("/staf/masuk", data=fields | {"code": code}).status_code)
+
+        threads = [
+            threading.Thread(target=sign_in_at_once, args=pair)
+            for pair in zip(clients, tokens, strict=True)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        server.shutdown()
+        serving.join()
+    assert sorted(statuses) == [302, 401]
+    assert app.extensions[ARGON2_GATE].high_water == 2, "both runs overlapped"

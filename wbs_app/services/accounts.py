@@ -324,6 +324,10 @@ def authenticate(
         seed = _open_seed_or_burn(staff, password, params)
     begin_write(session)
     if staff is not None and seed is not None:
+        # The row as it is now, locked: two sign-ins racing with one TOTP code
+        # must not both see the old last step (on SQLite the write lock that
+        # begin_write took already serialises them).
+        session.refresh(staff, with_for_update=True)
         step = _check_totp(staff, seed, code)
         if step is not None:
             staff.totp_last_step = step
