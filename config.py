@@ -50,6 +50,19 @@ class Settings:
     ARGON2_TIME_COST: int = 3
     ARGON2_MEMORY_KIB: int = 65_536
     ARGON2_PARALLELISM: int = 4
+    # How much of that work one server process does at once (per gunicorn
+    # worker): ARGON2_CONCURRENCY runs at a time (each holds 64 MiB and keeps
+    # four cores busy, so workers x CONCURRENCY x 4 should not exceed the
+    # cores by much), ARGON2_QUEUE more requests may wait up to ARGON2_WAIT_MS
+    # for a slot, and the rest get 503 with Retry-After at once. Keep
+    # CONCURRENCY + QUEUE below the threads per worker (WBS_THREADS, 4) so that
+    # a flood of logins leaves a thread for every other page.
+    ARGON2_CONCURRENCY: int = 1
+    ARGON2_QUEUE: int = 2
+    ARGON2_WAIT_MS: int = 1000
+    # A new report (or invitation) is not refused for a login flood: it waits
+    # its turn outside that queue for up to ARGON2_SUBMIT_WAIT_MS.
+    ARGON2_SUBMIT_WAIT_MS: int = 30_000
     # Request limits: the body as a whole, and what Werkzeug may hold in
     # memory for ordinary (non-file) form fields.
     MAX_CONTENT_LENGTH: int = 512 * MiB
@@ -188,6 +201,12 @@ def validate(settings: Settings) -> None:
             raise ConfigError("Argon2 parameters are below RFC 9106's second recommended profile")
         if not settings.TLS:
             raise ConfigError("TLS may be switched off only with ENV=development")
+    if settings.ARGON2_CONCURRENCY < 1:
+        raise ConfigError("ARGON2_CONCURRENCY must be at least 1")
+    if min(settings.ARGON2_QUEUE, settings.ARGON2_WAIT_MS, settings.ARGON2_SUBMIT_WAIT_MS) < 0:
+        raise ConfigError(
+            "ARGON2_QUEUE, ARGON2_WAIT_MS and ARGON2_SUBMIT_WAIT_MS must not be negative"
+        )
     if settings.DEFAULT_LANGUAGE not in settings.LANGUAGES:
         raise ConfigError("DEFAULT_LANGUAGE must be one of LANGUAGES")
 

@@ -14,6 +14,8 @@ gunicorn.http.wsgi.SERVER = "lentera"
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
 workers = int(os.environ.get("WBS_WORKERS", "2"))
+# Keep WBS_ARGON2_CONCURRENCY + WBS_ARGON2_QUEUE (config.py) below the threads,
+# so that a flood of logins always leaves a thread for every other page.
 threads = int(os.environ.get("WBS_THREADS", "4"))
 worker_class = "gthread"
 timeout = 120

@@ -17,6 +17,7 @@ from flask import Flask
 from jinja2 import StrictUndefined
 
 from config import ConfigError, Settings, load_settings, validate
+from wbs_app.appctx import ARGON2_GATE
 from wbs_app.db import Database, init_request_sessions, sqlite_url
 from wbs_app.errors import register_error_handlers
 from wbs_app.extensions import babel, csrf
@@ -26,6 +27,7 @@ from wbs_app.security.headers import register_security_headers
 from wbs_app.security.reporter_auth import register_reporter_guard
 from wbs_app.security.respondent_auth import register_respondent_guard
 from wbs_app.security.staff_auth import register_staff_guards
+from wbs_app.services.argon2_gate import Argon2Gate
 from wbs_app.services.store import AttachmentStore
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -48,6 +50,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     configure(app, settings, config or {})
     register_extensions(app)
     register_database(app, settings, instance_path)
+    register_argon2_gate(app, settings)
     register_security(app)
     register_blueprints(app)
     register_error_handlers(app)
@@ -102,6 +105,16 @@ def register_database(app: Flask, settings: Settings, instance_path: Path) -> No
     attachment_dir = Path(settings.ATTACHMENT_DIR) if settings.ATTACHMENT_DIR else None
     app.extensions["lentera.store"] = AttachmentStore(
         attachment_dir or instance_path / "attachments"
+    )
+
+
+def register_argon2_gate(app: Flask, settings: Settings) -> None:
+    """One gate per app, so per gunicorn worker process (see ``services.argon2_gate``)."""
+    app.extensions[ARGON2_GATE] = Argon2Gate(
+        bound=settings.ARGON2_CONCURRENCY,
+        queue=settings.ARGON2_QUEUE,
+        wait_seconds=settings.ARGON2_WAIT_MS / 1000,
+        patient_wait_seconds=settings.ARGON2_SUBMIT_WAIT_MS / 1000,
     )
 
 

@@ -11,8 +11,11 @@ from flask import current_app
 
 from crypto import Argon2Params
 from wbs_app.db import request_session
+from wbs_app.services.argon2_gate import Argon2Gate
 from wbs_app.services.organisation import DEADLINE_KEYS, Deadlines, deadlines
 from wbs_app.services.staff_sessions import SessionPolicy
+
+ARGON2_GATE = "lentera.argon2_gate"
 
 
 def argon2_params() -> Argon2Params:
@@ -22,6 +25,12 @@ def argon2_params() -> Argon2Params:
         memory_kib=int(config["ARGON2_MEMORY_KIB"]),
         parallelism=int(config["ARGON2_PARALLELISM"]),
     )
+
+
+def argon2_gate() -> Argon2Gate:
+    """This process's bound on concurrent Argon2id runs (``create_app`` makes it)."""
+    gate: Argon2Gate = current_app.extensions[ARGON2_GATE]
+    return gate
 
 
 def staff_session_policy() -> SessionPolicy:

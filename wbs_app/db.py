@@ -17,6 +17,8 @@ from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+from wbs_app.services.argon2_gate import BEGIN_IMMEDIATE
+
 # Stable constraint names, so that Alembic migrations are the same on SQLite
 # and PostgreSQL and can be altered later.
 NAMING_CONVENTION = {
@@ -42,7 +44,7 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     pysqlite's own transaction handling is switched off and BEGIN is emitted
     by SQLAlchemy, so that SAVEPOINTs and the transaction boundaries are the
     ones the code asks for. A unit of work that writes begins IMMEDIATE
-    (execution option ``sqlite_begin``): SQLite has one writer, and a deferred
+    (execution option ``BEGIN_IMMEDIATE``): SQLite has one writer, and a deferred
     transaction that read first and writes later fails at once with
     SQLITE_BUSY when another writer committed meanwhile, where an immediate
     one waits its turn under the busy timeout.
@@ -61,7 +63,7 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        immediate = connection.get_execution_options().get("sqlite_begin") == "immediate"
+        immediate = connection.get_execution_options().get(BEGIN_IMMEDIATE)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
@@ -82,7 +84,7 @@ class Database:
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
         # Requests that will write: IMMEDIATE on SQLite, the same on PostgreSQL.
         self.writer_sessionmaker = sessionmaker(
-            self.engine.execution_options(sqlite_begin="immediate"), expire_on_commit=False
+            self.engine.execution_options(**{BEGIN_IMMEDIATE: True}), expire_on_commit=False
         )
 
     @contextmanager

@@ -131,5 +131,4 @@ def _sample_case(
     payload = DraftPayload(unit_id, category.id if category else None, report, None, [])
     intake.save_draft(session, draft, payload)
     draft = intake.open_draft(session, draft.secret.cookie)
-    receipt = intake.new_receipt(installation_salt, params)
-    return intake.submit(session, draft, set(), deadlines, receipt).receipt
+    return intake.submit(session, draft, set(), deadlines, installation_salt, params).receipt

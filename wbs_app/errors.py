@@ -15,6 +15,8 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from wbs_app.services.argon2_gate import Argon2Busy
+
 log = logging.getLogger("wbs_app.errors")
 
 MESSAGES = {
@@ -38,6 +40,13 @@ MESSAGES = {
         _l("An unexpected error occurred. Nothing you sent was stored. Please try again later."),
     ),
 }
+BUSY_MESSAGE = (
+    _l("The service is busy"),
+    _l(
+        "Many people are signing in or sending reports at this moment. "
+        "Please wait a few seconds, go back and try again."
+    ),
+)
 CSRF_MESSAGE = (
     _l("The form has expired"),
     _l("For your safety, forms expire. Please go back, reload the page and send it again."),
@@ -52,6 +61,13 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(_error: CSRFError) -> tuple[str, int]:
         return render_error(400, *CSRF_MESSAGE)
+
+    @app.errorhandler(Argon2Busy)
+    def _busy(error: Argon2Busy) -> tuple[str, int, dict[str, str]]:
+        # The bound on concurrent Argon2 work (services.argon2_gate) is full:
+        # an immediate, cheap answer instead of one more thread waiting.
+        body, status = render_error(503, *BUSY_MESSAGE)
+        return body, status, {"Retry-After": str(error.retry_after)}
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> HTTPException | Response:

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from crypto import format_code
-from wbs_app.appctx import argon2_params, current_deadlines, external_url
+from wbs_app.appctx import argon2_gate, argon2_params, current_deadlines, external_url
 from wbs_app.db import request_session
 from wbs_app.investigator import bp
 from wbs_app.investigator.cases import held_case
@@ -63,6 +63,7 @@ def create_invitation(case_id: int) -> Any:
             int(days),
             salt,
             argon2_params(),
+            gate=argon2_gate(),
         )
     except NoAccess:
         abort(404)

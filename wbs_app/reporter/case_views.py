@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from wbs_app.appctx import argon2_params
+from wbs_app.appctx import argon2_gate, argon2_params
 from wbs_app.db import request_session
 from wbs_app.extensions import csrf
 from wbs_app.reporter import bp, uploads
@@ -37,12 +36,17 @@ def login() -> Any:
         delay = reporter_access.login_delay(
             db, int(current_app.config["RECEIPT_FAILURES_PER_MINUTE"])
         )
-        db.commit()  # no transaction (on SQLite, no write lock) across the wait and Argon2
-        if delay:
-            time.sleep(delay)
         salt = bytes.fromhex(current_app.config["INSTALLATION_SALT"])
         try:
-            cookie = reporter_access.login(db, form.receipt.data, salt, argon2_params(), policy())
+            cookie = reporter_access.login(
+                db,
+                form.receipt.data,
+                salt,
+                argon2_params(),
+                policy(),
+                gate=argon2_gate(),
+                delay=delay,
+            )
         except ReceiptMistyped:
             error = _(
                 "This is not a valid report code. Check each digit: the code has 20 digits in five groups of four."

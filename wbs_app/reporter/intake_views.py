@@ -15,7 +15,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms.fields.choices import SelectChoice
 
 from crypto import format_code
-from wbs_app.appctx import argon2_params, current_deadlines
+from wbs_app.appctx import argon2_gate, argon2_params, current_deadlines
 from wbs_app.db import request_session
 from wbs_app.extensions import csrf
 from wbs_app.i18n import current_language
@@ -231,7 +231,6 @@ def send() -> Any:
     if not form.validate_on_submit():
         return _render_form(_empty_form(), None, 400, INTAKE_ERRORS["draft_gone"])
     salt = bytes.fromhex(current_app.config["INSTALLATION_SALT"])
-    receipt = intake.new_receipt(salt, argon2_params())  # before the transaction begins
     db = request_session()
     try:
         draft = intake.open_draft(db, form.draft.data)
@@ -239,7 +238,9 @@ def send() -> Any:
         return _render_form(_empty_form(), None, 400, INTAKE_ERRORS["draft_gone"])
     excluded = {int(v) for v in request.form.getlist("exclude") if v.isdigit() and len(v) < 12}
     try:
-        submitted = intake.submit(db, draft, excluded, current_deadlines(), receipt)
+        submitted = intake.submit(
+            db, draft, excluded, current_deadlines(), salt, argon2_params(), gate=argon2_gate()
+        )
     except IntakeError as error:
         db.rollback()
         draft = intake.open_draft(db, form.draft.data)

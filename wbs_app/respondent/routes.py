@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from wbs_app.appctx import argon2_params
+from wbs_app.appctx import argon2_gate, argon2_params
 from wbs_app.db import request_session
 from wbs_app.extensions import csrf
 from wbs_app.reporter import uploads
@@ -37,12 +36,17 @@ def login() -> Any:
         db = request_session()
         allowed = int(current_app.config["RECEIPT_FAILURES_PER_MINUTE"])
         delay = guessing.delay_seconds(db, respondent_access.SCOPE, allowed)
-        db.commit()  # no transaction (on SQLite, no write lock) across the wait and Argon2
-        if delay:
-            time.sleep(delay)
         salt = bytes.fromhex(current_app.config["INSTALLATION_SALT"])
         try:
-            cookie = respondent_access.login(db, form.code.data, salt, argon2_params(), policy())
+            cookie = respondent_access.login(
+                db,
+                form.code.data,
+                salt,
+                argon2_params(),
+                policy(),
+                gate=argon2_gate(),
+                delay=delay,
+            )
         except CodeMistyped:
             error = _(
                 "This is not a valid invitation code. Check each digit: the code has 20 digits."

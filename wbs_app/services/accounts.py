@@ -41,6 +41,7 @@ from wbs_app.models import (
     Unit,
 )
 from wbs_app.services import audit, password_policy, throttle, tokens, totp
+from wbs_app.services.argon2_gate import Argon2Gate, begin_write, release_snapshot, slot
 from wbs_app.services.clock import utcnow
 from wbs_app.services.errors import DomainError
 from wbs_app.services.text import one_line_name
@@ -141,7 +142,11 @@ def _check_username(session: Session, username: str, staff_id: int | None) -> st
 
 
 def _enrol(
-    session: Session, staff: StaffMember, credentials: Credentials, params: Argon2Params
+    session: Session,
+    staff: StaffMember,
+    credentials: Credentials,
+    params: Argon2Params,
+    gate: Argon2Gate | None,
 ) -> None:
     """Give the person a new identity sealed under their password, and their TOTP secret."""
     staff.username = _check_username(session, credentials.username, staff.id)
@@ -165,7 +170,8 @@ def _enrol(
             created_at=utcnow(),
         )
     )
-    staff.sealed_seed = seal_seed(identity.seed, credentials.password, params)
+    with slot(gate):
+        staff.sealed_seed = seal_seed(identity.seed, credentials.password, params)
     staff.sealed_totp_secret = seal_record(
         _totp_key(identity.seed), credentials.totp_secret, _totp_context(staff.id)
     )
@@ -223,13 +229,19 @@ def complete_setup(
     display_name: str,
     credentials: Credentials,
     params: Argon2Params,
+    *,
+    gate: Argon2Gate | None = None,
 ) -> StaffMember:
-    """Create and activate the first administrator from the console's set-up link."""
+    """Create and activate the first administrator from the console's set-up link.
+
+    ``gate`` bounds the Argon2id run; every web request passes the app's gate
+    (``None`` is for the command line and test fixtures).
+    """
     tokens.consume(session, token, (TokenPurpose.SETUP,))
     if has_admin(session):
         raise tokens.InvalidToken("invalid link")
     staff = _new_member(session, email, display_name, StaffRole.ADMIN, [])
-    _enrol(session, staff, credentials, params)
+    _enrol(session, staff, credentials, params, gate)
     audit.record(session, "setup", actor_id=staff.id, target_staff_id=staff.id)
     return staff
 
@@ -265,18 +277,29 @@ def pending_account(session: Session, token: str) -> StaffMember:
 
 
 def activate(
-    session: Session, token: str, credentials: Credentials, params: Argon2Params
+    session: Session,
+    token: str,
+    credentials: Credentials,
+    params: Argon2Params,
+    *,
+    gate: Argon2Gate | None = None,
 ) -> StaffMember:
     """Set password and TOTP from an activation or reset link; always a new identity."""
     staff = pending_account(session, token)
-    _enrol(session, staff, credentials, params)
+    _enrol(session, staff, credentials, params, gate)
     tokens.consume(session, token, (TokenPurpose.ACTIVATION, TokenPurpose.RESET))
     audit.record(session, "staff_activated", actor_id=staff.id, target_staff_id=staff.id)
     return staff
 
 
 def authenticate(
-    session: Session, login_name: str, password: str, code: str, params: Argon2Params
+    session: Session,
+    login_name: str,
+    password: str,
+    code: str,
+    params: Argon2Params,
+    *,
+    gate: Argon2Gate | None = None,
 ) -> tuple[StaffMember, bytes]:
     """Check name, password and TOTP code; return the account and its unlocked seed.
 
@@ -297,13 +320,21 @@ def authenticate(
             or_(StaffMember.username == lowered, StaffMember.email == lowered)
         )
     )
-    seed = _open_seed_or_burn(staff, password, params)
+    release_snapshot(session)
+    with slot(gate):
+        seed = _open_seed_or_burn(staff, password, params)
+    begin_write(session)
     if staff is not None and seed is not None:
+        # The row as it is now, locked: two sign-ins racing with one TOTP code
+        # must not both see the old last step (on SQLite the write lock that
+        # begin_write took already serialises them).
+        session.refresh(staff, with_for_update=True)
         step = _check_totp(staff, seed, code)
         if step is not None:
             staff.totp_last_step = step
             if staff.sealed_seed is not None and needs_rehash(staff.sealed_seed, params):
-                staff.sealed_seed = seal_seed(seed, password, params)
+                with slot(gate):
+                    staff.sealed_seed = seal_seed(seed, password, params)
             throttle.clear(session, key)
             audit.record(session, "login", actor_id=staff.id)
             session.flush()
@@ -346,16 +377,22 @@ def change_password(
     new: str,
     confirm: str,
     params: Argon2Params,
+    *,
+    gate: Argon2Gate | None = None,
 ) -> bytes:
     """Re-seal the same seed under a new password; returns the seed for the live session."""
     if staff.sealed_seed is None or len(current) > password_policy.MAX_LENGTH:
         raise AccountError("wrong_password")
+    if len(new) > password_policy.MAX_LENGTH:
+        raise AccountError("weak_password", (password_policy.PasswordProblem.TOO_LONG.value,))
     try:
-        seed = open_seed(staff.sealed_seed, current)
+        with slot(gate):
+            seed = open_seed(staff.sealed_seed, current)
     except (DecryptionError, ValueError):
         raise AccountError("wrong_password") from None
     _check_new_password(new, confirm, (staff.username, staff.email, staff.display_name))
-    staff.sealed_seed = seal_seed(seed, new, params)
+    with slot(gate):
+        staff.sealed_seed = seal_seed(seed, new, params)
     audit.record(session, "password_changed", actor_id=staff.id, target_staff_id=staff.id)
     session.flush()
     return seed

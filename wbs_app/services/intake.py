@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session
 from crypto import (
     Argon2Params,
     CodeKind,
-    CodeSecrets,
     DecryptionError,
     Identity,
     RecordContext,
@@ -54,6 +53,7 @@ from wbs_app.models import (
     Unit,
 )
 from wbs_app.services import case_keys, organisation, sessions
+from wbs_app.services.argon2_gate import Argon2Gate, begin_write, release_snapshot, slot
 from wbs_app.services.clock import today, utcnow
 from wbs_app.services.errors import DomainError
 from wbs_app.services.organisation import Deadlines
@@ -226,30 +226,15 @@ class Submitted:
     storage_names: list[str]
 
 
-@dataclass(frozen=True)
-class NewReceipt:
-    """A fresh receipt and what its one Argon2id run gives: made before the transaction."""
-
-    code: str
-    derived: CodeSecrets
-
-
-def new_receipt(installation_salt: bytes, params: Argon2Params) -> NewReceipt:
-    """Draw a receipt and derive its secrets.
-
-    This is the submission's one expensive step; the caller runs it before
-    opening the database transaction, so that no lock is held across it.
-    """
-    code = generate_code()
-    return NewReceipt(code, derive_code_secrets(code, CodeKind.RECEIPT, installation_salt, params))
-
-
 def submit(
     session: Session,
     draft: OpenDraft,
     excluded_staff_ids: set[int],
     deadlines: Deadlines,
-    receipt: NewReceipt,
+    installation_salt: bytes,
+    params: Argon2Params,
+    *,
+    gate: Argon2Gate | None = None,
 ) -> Submitted:
     """Create the case from a draft; the caller commits and then promotes the files."""
     payload = draft.payload
@@ -266,7 +251,11 @@ def submit(
     if not recipients:
         raise IntakeError("excluded_all")
 
-    code_secrets = receipt.derived
+    receipt = generate_code()
+    release_snapshot(session)  # no transaction is held across the queue and the run
+    with slot(gate, patient=True):
+        code_secrets = derive_code_secrets(receipt, CodeKind.RECEIPT, installation_salt, params)
+    begin_write(session)
     reporter = Identity.from_seed(code_secrets.identity_seed).public()
     received = today()
     case = Case(
@@ -323,9 +312,14 @@ def submit(
             json.dumps(payload.identity, ensure_ascii=False).encode("utf-8"),
         )
     names = attach_files(session, case, reporter_row, reporter_key, report, payload.files)
-    session.execute(delete(SubmissionDraft).where(SubmissionDraft.id_hash == draft.row.id_hash))
+    deleted = session.execute(
+        delete(SubmissionDraft).where(SubmissionDraft.id_hash == draft.row.id_hash)
+    )
+    if getattr(deleted, "rowcount", 1) != 1:
+        # Sent twice at once: the other request made the case while this one waited.
+        raise IntakeError("draft_gone")
     session.flush()
-    return Submitted(receipt=receipt.code, case=case, storage_names=names)
+    return Submitted(receipt=receipt, case=case, storage_names=names)
 
 
 def add_record(

@@ -9,6 +9,7 @@ sealed under a key only the cookie carries (``services.sessions``).
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -26,6 +27,7 @@ from crypto import (
 )
 from wbs_app.models import Audience, Case, RecipientKind, ReporterSession
 from wbs_app.services import case_keys, guessing, sessions
+from wbs_app.services.argon2_gate import Argon2Gate, begin_write, release_snapshot, slot
 from wbs_app.services.case_keys import NoAccess
 from wbs_app.services.clock import utcnow
 from wbs_app.services.errors import DomainError
@@ -67,13 +69,27 @@ def login(
     installation_salt: bytes,
     params: Argon2Params,
     policy: ReporterPolicy,
+    *,
+    gate: Argon2Gate | None = None,
+    delay: float = 0.0,
 ) -> str:
-    """Check a receipt and start a session; returns the cookie value."""
+    """Check a receipt and start a session; returns the cookie value.
+
+    A well-formed receipt waits ``delay`` (the anonymous guessing brake, see
+    ``login_delay``) and runs Argon2id while holding a slot of ``gate``, so
+    neither the brake nor a flood can tie up more threads than the gate admits;
+    ``Argon2Busy`` when no slot is free in time.
+    """
     try:
         digits = parse_code(receipt_text)
     except CodeFormatError:
         raise ReceiptMistyped("mistyped") from None
-    code_secrets = derive_code_secrets(digits, CodeKind.RECEIPT, installation_salt, params)
+    release_snapshot(session)
+    with slot(gate):
+        if delay > 0:
+            time.sleep(delay)  # inside the slot: waiting guessers hold no extra threads
+        code_secrets = derive_code_secrets(digits, CodeKind.RECEIPT, installation_salt, params)
+    begin_write(session)
     case = session.scalar(
         select(Case).where(Case.lookup_hash == lookup_hash(code_secrets.lookup_id))
     )

@@ -43,6 +43,7 @@ from wbs_app.models import (
     StaffMember,
 )
 from wbs_app.services import access, case_keys, casefile, intake, journal
+from wbs_app.services.argon2_gate import Argon2Gate, begin_write, release_snapshot, slot
 from wbs_app.services.case_keys import NoAccess
 from wbs_app.services.casefile import FileView
 from wbs_app.services.clock import today
@@ -98,6 +99,8 @@ def create_invitation(
     answer_days: int,
     installation_salt: bytes,
     params: Argon2Params,
+    *,
+    gate: Argon2Gate | None = None,
 ) -> tuple[RespondentInvitation, str]:
     """Create an invitation from a case under examination; returns it and its code."""
     case_keys.require_holder(session, case, staff)
@@ -109,7 +112,10 @@ def create_invitation(
     if not 1 <= answer_days <= 365:
         raise RespondentError("bad_deadline")
     code = generate_code()
-    code_secrets = derive_code_secrets(code, CodeKind.INVITATION, installation_salt, params)
+    release_snapshot(session)  # no transaction is held across the queue and the run
+    with slot(gate, patient=True):
+        code_secrets = derive_code_secrets(code, CodeKind.INVITATION, installation_salt, params)
+    begin_write(session)
     holder = Identity.from_seed(code_secrets.identity_seed).public()
     uid = secrets.token_hex(16)
     key = new_key()

@@ -8,6 +8,7 @@ holds the respondent's seed sealed under a key only the cookie carries.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
@@ -24,6 +25,7 @@ from crypto import (
 )
 from wbs_app.models import Case, RecipientKind, RespondentInvitation, RespondentSession
 from wbs_app.services import case_keys, guessing, sessions
+from wbs_app.services.argon2_gate import Argon2Gate, begin_write, release_snapshot, slot
 from wbs_app.services.case_keys import NoAccess
 from wbs_app.services.errors import DomainError
 from wbs_app.services.reporter_access import ReporterPolicy
@@ -51,14 +53,30 @@ class RespondentContext:
 
 
 def login(
-    session: Session, text: str, salt: bytes, params: Argon2Params, policy: ReporterPolicy
+    session: Session,
+    text: str,
+    salt: bytes,
+    params: Argon2Params,
+    policy: ReporterPolicy,
+    *,
+    gate: Argon2Gate | None = None,
+    delay: float = 0.0,
 ) -> str:
-    """One Argon2id run for every well-formed code, known or not; returns the cookie."""
+    """One Argon2id run for every well-formed code, known or not; returns the cookie.
+
+    The guessing brake (``delay``) and the run happen inside one slot of
+    ``gate``, as in ``reporter_access.login``.
+    """
     try:
         digits = parse_code(text)
     except CodeFormatError:
         raise CodeMistyped("mistyped") from None
-    code_secrets = derive_code_secrets(digits, CodeKind.INVITATION, salt, params)
+    release_snapshot(session)
+    with slot(gate):
+        if delay > 0:
+            time.sleep(delay)  # inside the slot: waiting guessers hold no extra threads
+        code_secrets = derive_code_secrets(digits, CodeKind.INVITATION, salt, params)
+    begin_write(session)
     invitation = session.scalar(
         select(RespondentInvitation).where(
             RespondentInvitation.lookup_hash == lookup_hash(code_secrets.lookup_id)

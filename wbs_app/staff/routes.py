@@ -9,7 +9,7 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from wbs_app.appctx import argon2_params, staff_session_policy
+from wbs_app.appctx import argon2_gate, argon2_params, staff_session_policy
 from wbs_app.db import request_session
 from wbs_app.models import StaffMember, StaffRole
 from wbs_app.security.staff_auth import clear_cookie, current_staff, set_cookie, signed_in
@@ -46,7 +46,12 @@ def login() -> Any:
         db = request_session()
         try:
             staff, seed = accounts.authenticate(
-                db, form.login.data, form.password.data, form.code.data, argon2_params()
+                db,
+                form.login.data,
+                form.password.data,
+                form.code.data,
+                argon2_params(),
+                gate=argon2_gate(),
             )
         except LoginThrottled as locked:
             db.commit()
@@ -152,7 +157,13 @@ def setup() -> Any:
         if credentials is not None:
             try:
                 accounts.complete_setup(
-                    db, token, form.email.data, form.display_name.data, credentials, argon2_params()
+                    db,
+                    token,
+                    form.email.data,
+                    form.display_name.data,
+                    credentials,
+                    argon2_params(),
+                    gate=argon2_gate(),
                 )
             except AccountError as error:
                 db.rollback()
@@ -189,7 +200,7 @@ def activate() -> Any:
         credentials = _credentials(form)
         if credentials is not None:
             try:
-                accounts.activate(db, token, credentials, argon2_params())
+                accounts.activate(db, token, credentials, argon2_params(), gate=argon2_gate())
             except AccountError as error:
                 db.rollback()
                 _account_error(form, error)
@@ -224,6 +235,7 @@ def change_password() -> Any:
                 form.password.data,
                 form.password_confirm.data,
                 argon2_params(),
+                gate=argon2_gate(),
             )
         except AccountError as error:
             db.rollback()
