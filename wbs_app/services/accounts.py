@@ -282,7 +282,11 @@ def authenticate(
 
     Raises ``LoginThrottled`` (before any Argon2 work) while the name is locked,
     and ``LoginFailed`` for every other failure. Callers commit either way, so
-    the failure count and the audit event are kept.
+    the failure count and the audit event are kept. The read transaction is
+    ended before the Argon2id work: on SQLite an open transaction holds the
+    database's write lock, and a login must not stall every other request.
+    Nothing is pending at that point (a login is the first thing its request
+    does), so the commit writes nothing.
     """
     name = login_name.strip()[:MAX_LOGIN_NAME]
     key = throttle.throttle_key("staff-login", name)
@@ -297,8 +301,12 @@ def authenticate(
             or_(StaffMember.username == lowered, StaffMember.email == lowered)
         )
     )
+    session.commit()
     seed = _open_seed_or_burn(staff, password, params)
     if staff is not None and seed is not None:
+        # Read the account again, locked, so that two logins racing with one
+        # code cannot both spend the same TOTP step.
+        session.refresh(staff, with_for_update=True)
         step = _check_totp(staff, seed, code)
         if step is not None:
             staff.totp_last_step = step

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 
@@ -250,8 +251,14 @@ def submit(
     excluded_staff_ids: set[int],
     deadlines: Deadlines,
     receipt: NewReceipt,
+    checkpoint: Callable[[str], None] = lambda _step: None,
 ) -> Submitted:
-    """Create the case from a draft; the caller commits and then promotes the files."""
+    """Create the case from a draft; the caller commits and then promotes the files.
+
+    ``checkpoint("encrypted")`` runs once every key is wrapped and every
+    record sealed and flushed, before anything is committed (the crash tests
+    kill the process there; see ``wbs_app.checkpoints``).
+    """
     payload = draft.payload
     if payload is None:
         raise IntakeError("draft_gone")
@@ -325,6 +332,7 @@ def submit(
     names = attach_files(session, case, reporter_row, reporter_key, report, payload.files)
     session.execute(delete(SubmissionDraft).where(SubmissionDraft.id_hash == draft.row.id_hash))
     session.flush()
+    checkpoint("encrypted")
     return Submitted(receipt=receipt.code, case=case, storage_names=names)
 
 
