@@ -40,9 +40,9 @@ translations-update: $(VENV)/.installed
 instance: $(VENV)/.installed
 	$(PY) config.py init
 
+# gunicorn sweeps the attachment store itself on start (gunicorn.conf.py).
 migrate: instance translations
 	$(VENV)/bin/flask --app wsgi wbs db-upgrade
-	$(VENV)/bin/flask --app wsgi wbs sweep
 
 # Prints a one-time set-up link while no administrator exists.
 setup-link: migrate

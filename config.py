@@ -22,6 +22,9 @@ ENV_PREFIX = "WBS_"
 ENVIRONMENTS = ("production", "development", "test")
 MIN_SECRET_BYTES = 32
 MiB = 1024 * 1024
+# Where the test-only crash hook may kill a worker during a submission, in
+# the order they happen (wbs_app/checkpoints.py; tests/adversarial/).
+CRASH_POINTS = ("stream", "parsed", "encrypted", "before_commit", "after_commit", "promoted")
 
 
 class ConfigError(RuntimeError):
@@ -96,6 +99,10 @@ class Settings:
     # Served over TLS (sets HSTS and Secure cookies); off only for local
     # development on loopback.
     TLS: bool = True
+    # Test hook: kill the worker (os._exit) when a submission reaches this
+    # step, to prove a crash leaves the whole case or no trace. Empty: off.
+    # Refused in production by ``validate``, so it can never fire there.
+    CRASH_POINT: str = ""
 
     @property
     def argon2(self) -> tuple[int, int, int]:
@@ -207,6 +214,11 @@ def validate(settings: Settings) -> None:
         raise ConfigError(
             "ARGON2_QUEUE, ARGON2_WAIT_MS and ARGON2_SUBMIT_WAIT_MS must not be negative"
         )
+    if settings.CRASH_POINT:
+        if settings.ENV == "production":
+            raise ConfigError("CRASH_POINT is a test hook and is refused in production")
+        if settings.CRASH_POINT not in CRASH_POINTS:
+            raise ConfigError("CRASH_POINT must be one of " + ", ".join(CRASH_POINTS))
     if settings.DEFAULT_LANGUAGE not in settings.LANGUAGES:
         raise ConfigError("DEFAULT_LANGUAGE must be one of LANGUAGES")
 

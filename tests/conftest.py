@@ -191,11 +191,10 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def live_server(app: Flask, instance_path: Path) -> Iterator[Any]:
     """gunicorn serving the test's database and secrets on 127.0.0.2."""
+    from tests.support.durability import live_settings
     from tests.support.live import LiveServer
 
-    keys = ("SECRET_KEY", "INSTALLATION_SALT", "DATABASE_URL", *FAST_ARGON2)
-    settings = {key: str(app.config[key]) for key in keys}
-    server = LiveServer(instance_path, settings).start()
+    server = LiveServer(instance_path, live_settings(app)).start()
     yield server
     server.stop()
 

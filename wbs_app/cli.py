@@ -6,6 +6,8 @@ call into ``wbs_app.migrate`` or a service, in one transaction.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import click
 from flask import current_app, url_for
 from flask.cli import AppGroup
@@ -20,7 +22,7 @@ from wbs_app.services import accounts, journal, organisation, reporter_access, s
 from wbs_app.services.accounts import AccountError
 from wbs_app.services.catalogue import ensure_default_categories
 from wbs_app.services.organisation import DEADLINE_KEYS, Deadlines, OrganisationError
-from wbs_app.services.store import AttachmentStore
+from wbs_app.services.store import UPLOAD_GRACE, AttachmentStore
 
 wbs = AppGroup("wbs", help="Lentera administration commands.")
 
@@ -40,11 +42,17 @@ def db_upgrade() -> None:
 
 
 @wbs.command("sweep")
-def sweep() -> None:
+@click.option(
+    "--at-start",
+    is_flag=True,
+    help="the server is not running yet (gunicorn's start-up): also remove fresh unclaimed uploads",
+)
+def sweep(at_start: bool) -> None:
     """Finish interrupted file moves; delete expired drafts, sessions and unclaimed files."""
     store: AttachmentStore = current_app.extensions["lentera.store"]
-    with app_database(current_app).session() as session:
-        counts = store.sweep(session)
+    grace = timedelta(0) if at_start else UPLOAD_GRACE
+    with app_database(current_app).session(immediate=True) as session:
+        counts = store.sweep(session, grace)
         staff_sessions.purge_expired(session)
         reporter_access.purge_expired(session)
     click.echo(f"sweep: {counts['promoted']} files moved into place, {counts['deleted']} removed")

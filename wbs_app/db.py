@@ -88,12 +88,14 @@ class Database:
         )
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
+    def session(self, immediate: bool = False) -> Iterator[Session]:
         """A unit of work outside a request (CLI, tests): commit or roll back.
 
-        Deferred, so that such units may nest (a test reading while it writes).
+        Deferred, so that such units may nest (a test reading while it writes);
+        ``immediate`` begins like a writing request (for a command that may
+        run beside the server, reading and then writing: ``wbs sweep``).
         """
-        session = self.sessionmaker()
+        session = (self.writer_sessionmaker if immediate else self.sessionmaker)()
         try:
             yield session
             session.commit()

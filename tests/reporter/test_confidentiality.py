@@ -6,15 +6,13 @@ import io
 import re
 import tempfile
 import time
-import urllib.parse
-import urllib.request
-from http.cookiejar import CookieJar
 from pathlib import Path
 
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from tests.support.http import https_client
+from tests.support.live import Browser
 from tests.support.reporter import RECEIPT_RE, Report, csrf_from, open_case, submit_report
 from wbs_app.db import Base, app_database
 
@@ -47,31 +45,6 @@ def _database_dump(app) -> bytes:
             for row in connection.execute(text(f'SELECT * FROM "{table.name}"')):
                 rows.append(repr(tuple(row)).encode())
     return b"\n".join(rows)
-
-
-class Browser:
-    """urllib with a cookie jar: a client of the real gunicorn server."""
-
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
-
-    def get(self, path: str) -> str:
-        with self.opener.open(self.base + path, timeout=30) as response:
-            return response.read().decode()
-
-    def post(self, path: str, fields, multipart: bool = False) -> str:
-        if multipart:
-            boundary, body = encode_multipart(MultiDict(fields))
-            content_type = f"multipart/form-data; boundary={boundary}"
-        else:
-            body = urllib.parse.urlencode(fields, doseq=True).encode()
-            content_type = "application/x-www-form-urlencoded"
-        request = urllib.request.Request(
-            self.base + path, data=body, headers={"Content-Type": content_type}
-        )
-        with self.opener.open(request, timeout=120) as response:
-            return response.read().decode()
 
 
 def test_full_journey_leaves_no_plaintext_or_receipt_anywhere(

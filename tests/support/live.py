@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
+import http.client
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Mapping
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator, Mapping
+from http.cookiejar import CookieJar
 from pathlib import Path
+from typing import Any
+
+from werkzeug.datastructures import MultiDict
+from werkzeug.test import encode_multipart
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,23 +58,32 @@ class LiveServer:
             PORT=str(self.port),
         )
         log = self.log_path.open("ab")
+        # A session (and process group) of its own: ``kill`` takes the master
+        # and its workers down together, as a power cut would, and nothing else.
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
             cwd=ROOT,
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         log.close()
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError("gunicorn exited: " + self.log_path.read_text(errors="replace"))
+            # The socket is bound before the start-up sweep runs and the workers
+            # start: ready means a worker answered a request.
+            connection = http.client.HTTPConnection(self.host, self.port, timeout=5)
             try:
-                with socket.create_connection((self.host, self.port), timeout=0.5):
-                    return self
+                connection.request("GET", "/")
+                connection.getresponse().read()
+                return self
             except OSError:
                 time.sleep(0.1)
+            finally:
+                connection.close()
         self.stop()
         raise RuntimeError("gunicorn did not start in 30 s")
 
@@ -77,5 +97,85 @@ class LiveServer:
                 self.process.wait()
         self.process = None
 
+    def kill(self) -> None:
+        """``kill -9`` of the whole process group: master and workers, no clean-up at all."""
+        if self.process is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+            _wait_for_group_exit(self.process.pid)
+        self.process = None
+
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+
+def _wait_for_group_exit(group: int, seconds: float = 10.0) -> None:
+    """Workers die a moment after the master; wait until none is left."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    raise RuntimeError("gunicorn workers survived SIGKILL")
+
+
+# What a client sees when the server dies under its request: a reset, a
+# refused connection, or an answer cut short.
+CONNECTION_LOST = (OSError, http.client.HTTPException)
+
+
+class Browser:
+    """urllib with a cookie jar and its own connections: a client of the real gunicorn server."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+
+    def get(self, path: str) -> str:
+        return self.get_bytes(path).decode()
+
+    def get_bytes(self, path: str) -> bytes:
+        with self.opener.open(self.base + path, timeout=60) as response:
+            body: bytes = response.read()
+            return body
+
+    def post(self, path: str, fields: Any, multipart: bool = False) -> str:
+        status, body = self.send(path, fields, multipart)
+        if status >= 400:
+            raise AssertionError(f"POST {path} answered {status}")
+        return body.decode()
+
+    def send_stream(
+        self, path: str, body: Iterator[bytes], length: int, content_type: str
+    ) -> tuple[int, bytes]:
+        """POST a body the caller hands over piece by piece (a slow upload, say)."""
+        headers = {"Content-Type": content_type, "Content-Length": str(length)}
+        request = urllib.request.Request(self.base + path, data=body, headers=headers)
+        return self._open(request)
+
+    def send(self, path: str, fields: Any = None, multipart: bool = False) -> tuple[int, bytes]:
+        """GET (no fields) or POST; returns status and body, 4xx and 5xx included.
+
+        A dropped connection (the server died mid-request) raises one of ``CONNECTION_LOST``.
+        """
+        data = None
+        headers = {}
+        if fields is not None:
+            if multipart:
+                boundary, data = encode_multipart(MultiDict(fields))
+                headers["Content-Type"] = f"multipart/form-data; boundary={boundary}"
+            else:
+                data = urllib.parse.urlencode(fields, doseq=True).encode()
+                headers["Content-Type"] = "application/x-www-form-urlencoded"
+        request = urllib.request.Request(self.base + path, data=data, headers=headers)
+        return self._open(request)
+
+    def _open(self, request: urllib.request.Request) -> tuple[int, bytes]:
+        try:
+            with self.opener.open(request, timeout=120) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read()

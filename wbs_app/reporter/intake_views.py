@@ -120,6 +120,7 @@ def receive_form() -> Any:
     """The report form: files are encrypted as they stream in, then everything is a draft."""
     db = request_session()
     state: dict[str, Any] = {}
+    checkpoint = uploads.checkpoint()
 
     def keying(streamed: Any) -> tuple[bytes, str]:
         if "draft" not in state:
@@ -128,9 +129,10 @@ def receive_form() -> Any:
             )
         return state["draft"].key, state["draft"].case_uid
 
-    parsed = uploads.receive(keying)
+    parsed = uploads.receive(keying, checkpoint)
     if "draft" not in state:
         keying(parsed)
+    checkpoint("parsed")  # every file is ciphertext in pending/; nothing is in the database
     draft: OpenDraft = state["draft"]
     if state["new"]:
         intake.keep_draft(db, draft)
@@ -237,17 +239,28 @@ def send() -> Any:
     except IntakeError:
         return _render_form(_empty_form(), None, 400, INTAKE_ERRORS["draft_gone"])
     excluded = {int(v) for v in request.form.getlist("exclude") if v.isdigit() and len(v) < 12}
+    checkpoint = uploads.checkpoint()
     try:
         submitted = intake.submit(
-            db, draft, excluded, current_deadlines(), salt, argon2_params(), gate=argon2_gate()
+            db,
+            draft,
+            excluded,
+            current_deadlines(),
+            salt,
+            argon2_params(),
+            gate=argon2_gate(),
+            checkpoint=checkpoint,
         )
     except IntakeError as error:
         db.rollback()
         draft = intake.open_draft(db, form.draft.data)
         return _render_review(draft, INTAKE_ERRORS.get(error.code, INTAKE_ERRORS["retry"]), 400)
+    checkpoint("before_commit")
     db.commit()
+    checkpoint("after_commit")  # the case exists; its files still wait in pending/
     for name in submitted.storage_names:
         uploads.store().promote(name)
+    checkpoint("promoted")  # everything is in place; the receipt is not sent yet
     return render_template(
         "reporter/receipt.html",
         receipt=format_code(submitted.receipt),

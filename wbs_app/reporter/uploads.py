@@ -14,6 +14,7 @@ from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
 
 from crypto import StreamEncryptor
+from wbs_app.checkpoints import Checkpoint, checkpoint_for, no_checkpoint
 from wbs_app.db import request_session
 from wbs_app.services.case_keys import file_context
 from wbs_app.services.intake import FileInfo
@@ -24,8 +25,15 @@ from wbs_app.streaming_form import FormLimits, ReceivedFile, StreamedForm, parse
 class EncryptingSink:
     """Encrypts one file into a new pending file of the store; ``discard`` removes it."""
 
-    def __init__(self, store: AttachmentStore, key: bytes, case_uid: str) -> None:
+    def __init__(
+        self,
+        store: AttachmentStore,
+        key: bytes,
+        case_uid: str,
+        checkpoint: Checkpoint = no_checkpoint,
+    ) -> None:
         self.store = store
+        self._checkpoint = checkpoint
         self.storage_name = store.new_name()
         self._handle = store.create_pending(self.storage_name)
         self._encryptor = StreamEncryptor(
@@ -33,7 +41,9 @@ class EncryptingSink:
         )
 
     def write(self, data: bytes) -> int:
-        return self._encryptor.write(data)
+        written = self._encryptor.write(data)
+        self._checkpoint("stream")  # mid-file: some ciphertext is in pending/, not all
+        return written
 
     def close(self) -> None:
         if not self._handle.closed:
@@ -59,7 +69,15 @@ def limits() -> FormLimits:
     )
 
 
-def receive(keying: Callable[[StreamedForm], tuple[bytes, str]]) -> StreamedForm:
+def checkpoint() -> Checkpoint:
+    """The app's crash hook (a no-op outside the crash tests)."""
+    return checkpoint_for(current_app.config)
+
+
+def receive(
+    keying: Callable[[StreamedForm], tuple[bytes, str]],
+    crash_hook: Checkpoint = no_checkpoint,
+) -> StreamedForm:
     """Parse the request body; ``keying(fields so far)`` gives (key, case uid) for files.
 
     The CSRF token is checked after the body is read; on a bad token every
@@ -74,7 +92,7 @@ def receive(keying: Callable[[StreamedForm], tuple[bytes, str]]) -> StreamedForm
     def new_sink(_filename: str, _content_type: str) -> EncryptingSink:
         key, case_uid = keying(form)
         db.commit()
-        return EncryptingSink(store(), key, case_uid)
+        return EncryptingSink(store(), key, case_uid, crash_hook)
 
     parsed = parse(request.stream, request.content_type, limits(), new_sink, form)
     try:

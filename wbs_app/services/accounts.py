@@ -305,7 +305,11 @@ def authenticate(
 
     Raises ``LoginThrottled`` (before any Argon2 work) while the name is locked,
     and ``LoginFailed`` for every other failure. Callers commit either way, so
-    the failure count and the audit event are kept.
+    the failure count and the audit event are kept. The read transaction is
+    ended before the Argon2id work: on SQLite an open transaction holds the
+    database's write lock, and a login must not stall every other request.
+    Nothing is pending at that point (a login is the first thing its request
+    does), so the commit writes nothing.
     """
     name = login_name.strip()[:MAX_LOGIN_NAME]
     key = throttle.throttle_key("staff-login", name)

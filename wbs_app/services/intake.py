@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 
@@ -235,8 +236,14 @@ def submit(
     params: Argon2Params,
     *,
     gate: Argon2Gate | None = None,
+    checkpoint: Callable[[str], None] = lambda _step: None,
 ) -> Submitted:
-    """Create the case from a draft; the caller commits and then promotes the files."""
+    """Create the case from a draft; the caller commits and then promotes the files.
+
+    ``checkpoint("encrypted")`` runs once every key is wrapped and every
+    record sealed and flushed, before anything is committed (the crash tests
+    kill the process there; see ``wbs_app.checkpoints``).
+    """
     payload = draft.payload
     if payload is None:
         raise IntakeError("draft_gone")
@@ -319,6 +326,7 @@ def submit(
         # Sent twice at once: the other request made the case while this one waited.
         raise IntakeError("draft_gone")
     session.flush()
+    checkpoint("encrypted")
     return Submitted(receipt=receipt, case=case, storage_names=names)
 
 

@@ -76,8 +76,14 @@ class AttachmentStore:
         self._file_path(name).unlink(missing_ok=True)
         self._pending_path(name).unlink(missing_ok=True)
 
-    def sweep(self, session: Session) -> dict[str, int]:
-        """Finish interrupted moves, drop expired drafts, delete unclaimed files."""
+    def sweep(self, session: Session, grace: timedelta = UPLOAD_GRACE) -> dict[str, int]:
+        """Finish interrupted moves, drop expired drafts, delete unclaimed files.
+
+        Pending files younger than ``grace`` that no draft claims are left
+        alone, since an upload may still be streaming into them. At start-up
+        no request is running, so the start-up sweep passes ``grace=0`` and
+        removes what a crash cut off mid-upload at once.
+        """
         now = utcnow()
         expired = list(
             session.scalars(
@@ -104,9 +110,9 @@ class AttachmentStore:
             entry = claimed.get(name)
             if entry is not None:
                 draft, created = entry
-                if draft is not None or created + UPLOAD_GRACE > now:
+                if draft is not None or created + grace > now:
                     continue
-            elif now.timestamp() - path.stat().st_mtime < UPLOAD_GRACE.total_seconds():
+            elif now.timestamp() - path.stat().st_mtime < grace.total_seconds():
                 continue
             path.unlink(missing_ok=True)
             session.execute(delete(PendingFile).where(PendingFile.storage_name == name))
