@@ -16,7 +16,7 @@ def test_upload_benchmark_smoke(capsys) -> None:
 
 
 def test_receipt_login_benchmark_smoke(capsys) -> None:
-    assert receipt_login.main(["--rounds", "1"]) == 0
+    assert receipt_login.main(["--rounds", "2"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert re.fullmatch(r"receipt_login=\d+\.\d{3}", lines[-1])
 
