@@ -6,7 +6,7 @@ receipt brake counts only per minute. What is added here, against the real
 gunicorn server with clients on two distinctive loopback addresses: the lock
 follows the account name to another address (so it is not an address block,
 and switching addresses does not escape it), the attacker's address can still
-sign in to another account, the receipt brake slows a login from another
+sign in to another account, the receipt brake refuses a login from another
 address alike, and afterwards no table, the brakes' own included, holds either
 address, a forwarded address or the user agent.
 """
@@ -76,13 +76,13 @@ def test_locks_follow_the_target_not_the_address_and_record_none(app, instance_p
         # ... and it is not an address block: the same address reaches another account.
         assert sign_in(app, client(ATTACKER), sitti).status_code == 302
 
-        for _ in range(4):
+        for _ in range(3):  # the third failure puts the minute over twice the limit
             status, _ = _receipt_login_seconds(client(ATTACKER))
             assert status == 404
-        # Failures over the limit slow every code login, from any address:
-        # 0.25 s per failure over twice the limit (services/guessing.py).
-        status, seconds = _receipt_login_seconds(client(OTHER))
-        assert status == 404 and seconds >= 0.45, seconds
+        # Failures over the limit brake every code login, from any address:
+        # 429 with Retry-After until the minute's failures fall (services/guessing.py).
+        status, _seconds = _receipt_login_seconds(client(OTHER))
+        assert status == 429
     finally:
         server.stop()
 
@@ -91,7 +91,7 @@ def test_locks_follow_the_target_not_the_address_and_record_none(app, instance_p
         windows = session.scalars(select(FailureWindow.failures)).all()
     # The lock's key is the hash of the name alone: nothing of the client goes in.
     assert throttle.throttle_key("staff-login", "budi") in keys
-    assert sum(windows) >= 5
+    assert sum(windows) >= 3  # the refused fourth costs nothing and counts nothing
     with app_database(app).engine.connect() as connection:
         rows = "\n".join(
             repr(tuple(row))

@@ -14,6 +14,7 @@ from wbs_app.extensions import csrf
 from wbs_app.reporter import bp, uploads
 from wbs_app.reporter.forms import ActionForm, ReceiptForm, WithdrawForm
 from wbs_app.reporter.labels import NOTICES, REPORTER_STATUS
+from wbs_app.security.brake import brake_response
 from wbs_app.security.downloads import download_response
 from wbs_app.security.reporter_auth import clear_cookie, policy, set_cookie, signed_in_reporter
 from wbs_app.security.zones import PUBLIC, REPORTER, zone
@@ -36,6 +37,9 @@ def login() -> Any:
         delay = reporter_access.login_delay(
             db, int(current_app.config["RECEIPT_FAILURES_PER_MINUTE"])
         )
+        if delay:
+            db.commit()
+            return brake_response("reporter/login.html", form, delay)
         salt = bytes.fromhex(current_app.config["INSTALLATION_SALT"])
         try:
             cookie = reporter_access.login(
@@ -45,7 +49,6 @@ def login() -> Any:
                 argon2_params(),
                 policy(),
                 gate=argon2_gate(),
-                delay=delay,
             )
         except ReceiptMistyped:
             error = _(

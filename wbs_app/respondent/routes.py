@@ -14,6 +14,7 @@ from wbs_app.extensions import csrf
 from wbs_app.reporter import uploads
 from wbs_app.respondent import bp
 from wbs_app.respondent.forms import ActionForm, CodeForm, ExtensionForm
+from wbs_app.security.brake import brake_response
 from wbs_app.security.reporter_auth import policy
 from wbs_app.security.respondent_auth import (
     clear_cookie,
@@ -36,6 +37,9 @@ def login() -> Any:
         db = request_session()
         allowed = int(current_app.config["RECEIPT_FAILURES_PER_MINUTE"])
         delay = guessing.delay_seconds(db, respondent_access.SCOPE, allowed)
+        if delay:
+            db.commit()
+            return brake_response("respondent/login.html", form, delay)
         salt = bytes.fromhex(current_app.config["INSTALLATION_SALT"])
         try:
             cookie = respondent_access.login(
@@ -45,7 +49,6 @@ def login() -> Any:
                 argon2_params(),
                 policy(),
                 gate=argon2_gate(),
-                delay=delay,
             )
         except CodeMistyped:
             error = _(

@@ -9,7 +9,6 @@ sealed under a key only the cookie carries (``services.sessions``).
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -60,6 +59,11 @@ class ReporterContext:
 
 
 def login_delay(session: Session, allowed_per_minute: int) -> float:
+    """The anonymous guessing brake: while it is on, the view answers 429 before any work.
+
+    Refusing (with Retry-After) rather than sleeping keeps a guessing flood from
+    holding threads or Argon2 slots that staff sign-ins and new reports need.
+    """
     return guessing.delay_seconds(session, SCOPE, allowed_per_minute)
 
 
@@ -71,14 +75,13 @@ def login(
     policy: ReporterPolicy,
     *,
     gate: Argon2Gate | None = None,
-    delay: float = 0.0,
 ) -> str:
     """Check a receipt and start a session; returns the cookie value.
 
-    A well-formed receipt waits ``delay`` (the anonymous guessing brake, see
-    ``login_delay``) and runs Argon2id while holding a slot of ``gate``, so
-    neither the brake nor a flood can tie up more threads than the gate admits;
-    ``Argon2Busy`` when no slot is free in time.
+    A well-formed receipt runs Argon2id while holding a slot of ``gate``, so a
+    flood cannot tie up more threads than the gate admits; ``Argon2Busy`` when
+    no slot is free in time. The guessing brake (``login_delay``) is the
+    caller's, checked first.
     """
     try:
         digits = parse_code(receipt_text)
@@ -86,8 +89,6 @@ def login(
         raise ReceiptMistyped("mistyped") from None
     release_snapshot(session)
     with slot(gate):
-        if delay > 0:
-            time.sleep(delay)  # inside the slot: waiting guessers hold no extra threads
         code_secrets = derive_code_secrets(digits, CodeKind.RECEIPT, installation_salt, params)
     begin_write(session)
     case = session.scalar(

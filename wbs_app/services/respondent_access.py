@@ -8,7 +8,6 @@ holds the respondent's seed sealed under a key only the cookie carries.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
@@ -60,12 +59,10 @@ def login(
     policy: ReporterPolicy,
     *,
     gate: Argon2Gate | None = None,
-    delay: float = 0.0,
 ) -> str:
     """One Argon2id run for every well-formed code, known or not; returns the cookie.
 
-    The guessing brake (``delay``) and the run happen inside one slot of
-    ``gate``, as in ``reporter_access.login``.
+    The run holds a slot of ``gate``, as in ``reporter_access.login``.
     """
     try:
         digits = parse_code(text)
@@ -73,8 +70,6 @@ def login(
         raise CodeMistyped("mistyped") from None
     release_snapshot(session)
     with slot(gate):
-        if delay > 0:
-            time.sleep(delay)  # inside the slot: waiting guessers hold no extra threads
         code_secrets = derive_code_secrets(digits, CodeKind.INVITATION, salt, params)
     begin_write(session)
     invitation = session.scalar(
