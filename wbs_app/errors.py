@@ -7,11 +7,14 @@ about the request: no path echo, no exception text, no stack.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import traceback
+from typing import Any
 
 from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
@@ -68,6 +71,19 @@ def register_error_handlers(app: Flask) -> None:
         # an immediate, cheap answer instead of one more thread waiting.
         body, status = render_error(503, *BUSY_MESSAGE)
         return body, status, {"Retry-After": str(error.retry_after)}
+
+    @app.errorhandler(OperationalError)
+    def _database_busy(error: OperationalError) -> Any:
+        # SQLite's one writer: a request that read first and writes later
+        # (a GET that marks a case read) can find the snapshot stale when
+        # another request committed in between. Its transaction is rolled
+        # back on teardown, so nothing half-done stays: answer "busy, come
+        # back" rather than a 500. Any other database failure is a real error.
+        if not (isinstance(error.orig, sqlite3.OperationalError) and "locked" in str(error.orig)):
+            return _unexpected(error)
+        log.warning("database busy: the request was refused with 503")
+        body, status = render_error(503, *BUSY_MESSAGE)
+        return body, status, {"Retry-After": "1"}
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> HTTPException | Response:

@@ -136,6 +136,14 @@ def receive_form() -> Any:
     draft: OpenDraft = state["draft"]
     if state["new"]:
         intake.keep_draft(db, draft)
+    else:
+        # Read again now that the body is in: another tab may have sent the
+        # draft, or the sweep expired it, while the file streamed.
+        try:
+            draft = intake.open_draft(db, draft.secret.cookie)
+        except IntakeError:
+            parsed.discard_files()
+            return _render_form(_empty_form(), None, 400, INTAKE_ERRORS["draft_gone"])
     new_files = uploads.file_infos(parsed.files)
     for info in new_files:
         intake.register_pending(db, draft, info.storage_name)
@@ -253,7 +261,10 @@ def send() -> Any:
         )
     except IntakeError as error:
         db.rollback()
-        draft = intake.open_draft(db, form.draft.data)
+        try:
+            draft = intake.open_draft(db, form.draft.data)
+        except IntakeError:  # sent twice at once: the other request made the case
+            return _render_form(_empty_form(), None, 400, INTAKE_ERRORS["draft_gone"])
         return _render_review(draft, INTAKE_ERRORS.get(error.code, INTAKE_ERRORS["retry"]), 400)
     checkpoint("before_commit")
     db.commit()

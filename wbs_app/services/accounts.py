@@ -333,7 +333,9 @@ def authenticate(
         # must not both see the old last step (on SQLite the write lock that
         # begin_write took already serialises them).
         session.refresh(staff, with_for_update=True)
-        step = _check_totp(staff, seed, code)
+        # Deactivated while the run went on: no session for it.
+        active = staff.status is StaffStatus.ACTIVE
+        step = _check_totp(staff, seed, code) if active else None
         if step is not None:
             staff.totp_last_step = step
             if staff.sealed_seed is not None and needs_rehash(staff.sealed_seed, params):

@@ -142,7 +142,7 @@ def keep_draft(session: Session, draft: OpenDraft) -> None:
 def open_draft(session: Session, field_value: str | None) -> OpenDraft:
     """The draft a form's hidden field names; ``IntakeError('draft_gone')`` if none."""
     secret = sessions.parse_cookie(field_value)
-    row = session.get(SubmissionDraft, secret.id_hash) if secret else None
+    row = session.get(SubmissionDraft, secret.id_hash, populate_existing=True) if secret else None
     if secret is None or row is None or row.expires_at <= utcnow():
         raise IntakeError("draft_gone")
     payload = None

@@ -11,6 +11,7 @@ The store never sees plaintext: callers hand it ciphertext only.
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from collections.abc import Iterator
@@ -29,6 +30,8 @@ STORAGE_NAME_BYTES = 24
 # Pending files younger than this are left alone by the sweep: their upload
 # may still be running in another request.
 UPLOAD_GRACE = timedelta(hours=1)
+
+log = logging.getLogger("wbs_app.store")
 
 
 class AttachmentStore:
@@ -61,6 +64,8 @@ class AttachmentStore:
         """Move a committed attachment's file into place (durably: fsync, rename, fsync dir)."""
         source = self._pending_path(name)
         if not source.exists():
+            if not self._file_path(name).exists():  # not promoted already: lost
+                log.error("a committed attachment's file is missing from the store")
             return
         with source.open("rb") as handle:
             os.fsync(handle.fileno())
