@@ -17,7 +17,7 @@ from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
-from wbs_app.services.argon2_gate import BEGIN_IMMEDIATE
+from wbs_app.services.transactions import BEGIN_IMMEDIATE
 
 # Stable constraint names, so that Alembic migrations are the same on SQLite
 # and PostgreSQL and can be altered later.

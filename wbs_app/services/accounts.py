@@ -41,10 +41,11 @@ from wbs_app.models import (
     Unit,
 )
 from wbs_app.services import audit, password_policy, throttle, tokens, totp
-from wbs_app.services.argon2_gate import Argon2Gate, begin_write, release_snapshot, slot
+from wbs_app.services.argon2_gate import Argon2Gate, slot
 from wbs_app.services.clock import utcnow
 from wbs_app.services.errors import DomainError
 from wbs_app.services.text import one_line_name
+from wbs_app.services.transactions import begin_write, release_snapshot
 
 SETUP_TTL = timedelta(hours=1)
 ACTIVATION_TTL = timedelta(days=7)

@@ -32,12 +32,8 @@ import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 
-from sqlalchemy.orm import Session
-
 RETRY_AFTER_SECONDS = 5
-# A connection execution option: on SQLite the transaction starts with BEGIN
-# IMMEDIATE (wbs_app.db), taking the write lock, waiting up to busy_timeout.
-BEGIN_IMMEDIATE = "lentera_begin_immediate"
+
 
 
 class Argon2Busy(Exception):
@@ -109,35 +105,6 @@ class Argon2Gate:
             self._active += 1
             self.runs += 1
             self.high_water = max(self.high_water, self._active)
-
-
-def release_snapshot(session: Session) -> None:
-    """End the read transaction before a slow Argon2 step; callers have only read so far.
-
-    On SQLite a read snapshot held across the run makes the write after it fail
-    at once ("database is locked": SQLITE_BUSY_SNAPSHOT, where busy_timeout
-    does not apply) whenever another request committed meanwhile, which a flood
-    of logins makes certain. Committing a transaction that only read ends the
-    snapshot; loaded rows stay loaded (``expire_on_commit=False``). It is a
-    commit all the same: a caller must not hold flushed work it may still want
-    to roll back (the command-line demo commits its staff here, harmlessly).
-    """
-    if session.new or session.dirty or session.deleted:
-        raise RuntimeError("release_snapshot with unsaved changes")
-    session.commit()
-
-
-def begin_write(session: Session) -> None:
-    """After the slow step: a transaction that holds the write lock from its first statement.
-
-    A transaction that reads first and writes later fails at once on SQLite if
-    another request committed in between (the same SQLITE_BUSY_SNAPSHOT), and a
-    flood of logins commits often; starting with the write lock makes the
-    lookup-then-write after an Argon2 run wait its turn instead. On
-    PostgreSQL the option is ignored.
-    """
-    release_snapshot(session)
-    session.connection(execution_options={BEGIN_IMMEDIATE: True})
 
 
 def slot(gate: Argon2Gate | None, patient: bool = False) -> AbstractContextManager[None]:

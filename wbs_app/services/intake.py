@@ -54,10 +54,11 @@ from wbs_app.models import (
     Unit,
 )
 from wbs_app.services import case_keys, organisation, sessions
-from wbs_app.services.argon2_gate import Argon2Gate, begin_write, release_snapshot, slot
+from wbs_app.services.argon2_gate import Argon2Gate, slot
 from wbs_app.services.clock import today, utcnow
 from wbs_app.services.errors import DomainError
 from wbs_app.services.organisation import Deadlines
+from wbs_app.services.transactions import begin_write, release_snapshot
 
 REPORT_FIELDS = ("what", "who", "where", "when", "how")
 MAX_FIELD_CHARS = 20_000

@@ -26,10 +26,11 @@ from crypto import (
 )
 from wbs_app.models import Audience, Case, RecipientKind, ReporterSession
 from wbs_app.services import case_keys, guessing, sessions
-from wbs_app.services.argon2_gate import Argon2Gate, begin_write, release_snapshot, slot
+from wbs_app.services.argon2_gate import Argon2Gate, slot
 from wbs_app.services.case_keys import NoAccess
 from wbs_app.services.clock import utcnow
 from wbs_app.services.errors import DomainError
+from wbs_app.services.transactions import begin_write, release_snapshot
 
 KIND = "reporter"
 SCOPE = "receipt"

@@ -43,13 +43,14 @@ from wbs_app.models import (
     StaffMember,
 )
 from wbs_app.services import access, case_keys, casefile, intake, journal
-from wbs_app.services.argon2_gate import Argon2Gate, begin_write, release_snapshot, slot
+from wbs_app.services.argon2_gate import Argon2Gate, slot
 from wbs_app.services.case_keys import NoAccess
 from wbs_app.services.casefile import FileView
 from wbs_app.services.clock import today
 from wbs_app.services.errors import DomainError
 from wbs_app.services.intake import FileInfo
 from wbs_app.services.text import one_line_name
+from wbs_app.services.transactions import begin_write, release_snapshot
 
 ALLEGATION_FIELDS = ("name", "position", "allegation", "period", "rules")
 ONE_LINE_FIELDS = ("name", "position", "period", "rules")

@@ -24,11 +24,12 @@ from crypto import (
 )
 from wbs_app.models import Case, RecipientKind, RespondentInvitation, RespondentSession
 from wbs_app.services import case_keys, guessing, sessions
-from wbs_app.services.argon2_gate import Argon2Gate, begin_write, release_snapshot, slot
+from wbs_app.services.argon2_gate import Argon2Gate, slot
 from wbs_app.services.case_keys import NoAccess
 from wbs_app.services.errors import DomainError
 from wbs_app.services.reporter_access import ReporterPolicy
 from wbs_app.services.respondent import invitation_key_row
+from wbs_app.services.transactions import begin_write, release_snapshot
 
 KIND = "respondent"
 SCOPE = "invitation"
