@@ -56,3 +56,12 @@ def when_ready(server):
         server.log.error("start-up sweep failed:\n%s", done.stderr[-4000:])
         raise SystemExit(1)
     server.log.info("%s", done.stdout.strip())
+
+
+def post_worker_init(worker):
+    """Say when a worker has loaded the app and takes requests.
+
+    The socket answers as soon as the master binds it, seconds before a worker
+    has imported the app; operators and the benchmarks wait for this line.
+    """
+    worker.log.info("worker %s ready", worker.pid)

@@ -14,9 +14,11 @@ import io
 import os
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from bench import profiling
 from crypto import (
     PRODUCTION_ARGON2,
     Identity,
@@ -146,9 +148,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--size-mib", type=int, default=1024)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="skip HPKE and Argon2 timings")
+    profiling.add_option(parser)
     args = parser.parse_args(argv)
     size = args.size_mib
-    figures = measure(size, args.rounds)
+    profile: Path | None = args.profile
+    with profiling.in_process(profile, "crypto"):
+        figures = measure(size, args.rounds)
     for name in ("raw_encrypt", "stream_encrypt", "raw_decrypt", "stream_decrypt"):
         print(f"{name:<16} {size / figures[name + '_s']:10.1f} MiB/s")
     raw_total = figures["raw_encrypt_s"] + figures["raw_decrypt_s"]

@@ -16,9 +16,11 @@ import shutil
 import statistics
 import time
 from datetime import date, timedelta
+from pathlib import Path
 
 from sqlalchemy import insert, select, text
 
+from bench import profiling
 from bench.support import instance_settings, scratch_dir
 from crypto import TEST_ARGON2
 
@@ -116,14 +118,18 @@ def _time_pages(client, rounds: int) -> float:  # type: ignore[no-untyped-def]
     return statistics.median(times)
 
 
-def measure(small: int, large: int, rounds: int, database_url: str) -> dict[str, float]:
+def measure(
+    small: int, large: int, rounds: int, database_url: str, profile: Path | None = None
+) -> dict[str, float]:
     results = {}
     for label, count in (("small", small), ("large", large)):
         scratch = scratch_dir("lentera-bench-inbox-")
         try:
             app, client = _app_and_client(scratch / "instance", count, database_url)
             _time_pages(client, 3)  # warm up
-            results[label] = _time_pages(client, rounds)
+            engine = database_url.split(":")[0].split("+")[0] or "sqlite"
+            with profiling.in_process(profile, f"inbox-{engine}-{count}"):
+                results[label] = _time_pages(client, rounds)
             from wbs_app.db import app_database
 
             app_database(app).dispose()
@@ -137,9 +143,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--small", type=int, default=1_000)
     parser.add_argument("--large", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=20)
+    profiling.add_option(parser)
     args = parser.parse_args(argv)
     database_url = os.environ.get("WBS_BENCH_DATABASE_URL", "")
-    figures = measure(args.small, args.large, args.rounds, database_url)
+    figures = measure(args.small, args.large, args.rounds, database_url, args.profile)
     engine = "postgresql" if database_url.startswith("postgresql") else "sqlite"
     print(f"engine           {engine}")
     print(f"inbox_{args.small:<10} {figures['small'] * 1000:8.1f} ms (median of {args.rounds})")

@@ -13,7 +13,9 @@ import re
 import shutil
 import statistics
 import time
+from pathlib import Path
 
+from bench import profiling
 from bench.support import instance_settings, scratch_dir
 from crypto import PRODUCTION_ARGON2, TEST_ARGON2, argon2id, generate_code
 
@@ -40,44 +42,52 @@ def _installation(env: dict[str, str]):  # type: ignore[no-untyped-def]
     return app, receipt
 
 
-def measure(rounds: int) -> dict[str, list[float]]:
+def measure(rounds: int, profile: Path | None = None) -> dict[str, list[float]]:
     scratch = scratch_dir("lentera-bench-login-")
     try:
         app, receipt = _installation(instance_settings(scratch / "instance"))
         from tests.support.http import https_client
 
         client = https_client(app)
-        salt = bytes.fromhex(app.config["INSTALLATION_SALT"])
         times: dict[str, list[float]] = {"login": [], "unknown": [], "argon2": []}
-        for _ in range(rounds):
-            # A sign-in starts a new CSRF token, so each round fetches one, untimed.
-            page = client.get("/lapor/masuk").get_data(as_text=True)
-            token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
-            unknown = generate_code()
-            start = time.perf_counter()
-            response = client.post("/lapor/masuk", data={"csrf_token": token, "receipt": unknown})
-            times["unknown"].append(time.perf_counter() - start)
-            if response.status_code != 404:
-                raise RuntimeError(f"unknown receipt answered {response.status_code}")
-            start = time.perf_counter()
-            response = client.post("/lapor/masuk", data={"csrf_token": token, "receipt": receipt})
-            times["login"].append(time.perf_counter() - start)
-            if response.status_code != 302:
-                raise RuntimeError(f"login answered {response.status_code}")
-            start = time.perf_counter()
-            argon2id(receipt.replace(" ", "").encode(), salt[:16], PRODUCTION_ARGON2)
-            times["argon2"].append(time.perf_counter() - start)
+        with profiling.in_process(profile, "receipt_login"):
+            _rounds(app, client, receipt, rounds, times)
         return times
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
+def _rounds(app, client, receipt: str, rounds: int, times: dict[str, list[float]]  # type: ignore[no-untyped-def]
+) -> None:
+    """Alternate unknown receipt, known receipt and bare Argon2id, appending each time."""
+    salt = bytes.fromhex(app.config["INSTALLATION_SALT"])
+    for _ in range(rounds):
+        # A sign-in starts a new CSRF token, so each round fetches one, untimed.
+        page = client.get("/lapor/masuk").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+        unknown = generate_code()
+        start = time.perf_counter()
+        response = client.post("/lapor/masuk", data={"csrf_token": token, "receipt": unknown})
+        times["unknown"].append(time.perf_counter() - start)
+        if response.status_code != 404:
+            raise RuntimeError(f"unknown receipt answered {response.status_code}")
+        start = time.perf_counter()
+        response = client.post("/lapor/masuk", data={"csrf_token": token, "receipt": receipt})
+        times["login"].append(time.perf_counter() - start)
+        if response.status_code != 302:
+            raise RuntimeError(f"login answered {response.status_code}")
+        start = time.perf_counter()
+        argon2id(receipt.replace(" ", "").encode(), salt[:16], PRODUCTION_ARGON2)
+        times["argon2"].append(time.perf_counter() - start)
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench receipt_login")
     parser.add_argument("--rounds", type=int, default=30)
+    profiling.add_option(parser)
     args = parser.parse_args(argv)
     assert TEST_ARGON2 != PRODUCTION_ARGON2
-    times = measure(args.rounds)
+    times = measure(args.rounds, args.profile)
     median = {name: statistics.median(values) for name, values in times.items()}
     print(f"login_known      {median['login'] * 1000:8.1f} ms (median of {args.rounds})")
     print(f"login_unknown    {median['unknown'] * 1000:8.1f} ms")

@@ -19,7 +19,9 @@ import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
+from bench import profiling
 from bench.support import (
     Gunicorn,
     HttpSession,
@@ -107,7 +109,9 @@ class LoadFigures:
     lost: int
 
 
-def measure(concurrency: int, count: int, workers: int) -> LoadFigures:
+def measure(
+    concurrency: int, count: int, workers: int, profile: Path | None = None
+) -> LoadFigures:
     scratch = scratch_dir("lentera-bench-load-")
     try:
         env = instance_settings(scratch / "instance")
@@ -115,12 +119,13 @@ def measure(concurrency: int, count: int, workers: int) -> LoadFigures:
         bare = _bare_rate(concurrency, count)
         with Gunicorn("wsgi:app", env, workers=workers) as server:
             markers = [f"M{secrets.token_hex(6)}" for _ in range(count)]
-            start = time.perf_counter()
-            with ThreadPoolExecutor(concurrency) as pool:
-                submissions = list(
-                    pool.map(lambda marker: _submit(server.port, unit_id, marker), markers)
-                )
-            elapsed = time.perf_counter() - start
+            with profiling.sampled(profile, "submit_load", server.worker_pids()):
+                start = time.perf_counter()
+                with ThreadPoolExecutor(concurrency) as pool:
+                    submissions = list(
+                        pool.map(lambda marker: _submit(server.port, unit_id, marker), markers)
+                    )
+                elapsed = time.perf_counter() - start
             received = [s for s in submissions if s.receipt]
             # One at a time: the check is of the cases, and a flood of logins is
             # what the Argon2 gate refuses (503) on purpose.
@@ -141,8 +146,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--count", type=int, default=96, help="submissions in all")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (conf default)")
+    profiling.add_option(parser)
     args = parser.parse_args(argv)
-    figures = measure(args.concurrency, args.count, args.workers)
+    figures = measure(args.concurrency, args.count, args.workers, args.profile)
     at_once = f"{args.concurrency} at once"
     print(f"argon2id_bare    {figures.bare_rate:8.2f} /s ({at_once}, t=3, m=64 MiB, p=4)")
     print(f"submissions      {figures.submit_rate:8.2f} /s ({at_once}, {args.workers} workers)")

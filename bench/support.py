@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import re
 import secrets
 import socket
 import subprocess
@@ -18,6 +19,7 @@ from crypto import TEST_ARGON2
 
 ROOT = Path(__file__).resolve().parent.parent
 MiB = 1024 * 1024
+READY = re.compile(r"worker \d+ ready")
 
 
 def instance_settings(instance: Path, **extra: str) -> dict[str, str]:
@@ -91,6 +93,7 @@ class Gunicorn:
             "WBS_WORKERS": str(workers),
         }
         self.app = app
+        self.workers = workers
         self.process: subprocess.Popen[bytes] | None = None
         # The server's own log, kept for when a benchmark fails.
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in __exit__
@@ -103,28 +106,45 @@ class Gunicorn:
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 30
+        # The socket is bound before the start-up sweep runs and the workers
+        # import the app, so wait for every worker's "ready" line (gunicorn.conf.py):
+        # a timing, a profile or a memory reading taken earlier would include
+        # the start-up.
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
-                    return self
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("gunicorn did not start")
+            if len(READY.findall(self.output())) >= self.workers:
+                return self
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.1)
+        raise RuntimeError("gunicorn did not start:\n" + self.output()[-3000:])
+
+    def output(self) -> str:
+        """The server's log so far (read without moving the file offset the server writes at)."""
+        fd = self.log.fileno()
+        return os.pread(fd, os.fstat(fd).st_size, 0).decode(errors="replace")
 
     def __exit__(self, *exc: object) -> None:
         if self.process is not None:
             self.process.terminate()
             self.process.wait(timeout=30)
         if exc[0] is not None:
-            self.log.seek(0)
-            print(self.log.read().decode(errors="replace")[-3000:], file=sys.stderr)
+            print(self.output()[-3000:], file=sys.stderr)
         self.log.close()
 
     def worker_pids(self) -> list[int]:
+        """The forked workers (children running the master's own command line)."""
         assert self.process is not None
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        return [int(pid) for pid in children.read_text().split()]
+        master = self.process.pid
+        command = Path(f"/proc/{master}/cmdline").read_bytes()
+        pids = []
+        for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split():
+            try:
+                if Path(f"/proc/{pid}/cmdline").read_bytes() == command:
+                    pids.append(int(pid))
+            except OSError:  # it ended while we looked
+                continue
+        return pids
 
     def peak_rss_mib(self) -> float:
         """The largest resident set any worker reached (VmHWM), measured by the kernel."""

@@ -15,7 +15,9 @@ import re
 import shutil
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
+from bench import profiling
 from bench.support import Gunicorn, MiB, instance_settings, prepare_installation, scratch_dir
 
 PIECE = os.urandom(MiB)
@@ -75,7 +77,7 @@ def _form_token(port: int) -> tuple[str, str]:
     return token.group(1), cookie
 
 
-def measure(size_mib: int, rounds: int) -> dict[str, float]:
+def measure(size_mib: int, rounds: int, profile: Path | None = None) -> dict[str, float]:
     scratch = scratch_dir("lentera-bench-upload-")
     try:
         limit = str(8 * 1024 * MiB)  # the benchmark's file is larger than the default 100 MiB
@@ -99,10 +101,9 @@ def measure(size_mib: int, rounds: int) -> dict[str, float]:
                     ("category", "1"),
                     ("what", "bench upload"),
                 ]
-                results["encrypted_s"] = min(
-                    results["encrypted_s"],
-                    _post(server.port, "/lapor/formulir", fields, size_mib, cookie),
-                )
+                with profiling.sampled(profile, "upload", server.worker_pids()):
+                    elapsed = _post(server.port, "/lapor/formulir", fields, size_mib, cookie)
+                results["encrypted_s"] = min(results["encrypted_s"], elapsed)
                 results["peak_mib"] = max(results["peak_mib"], server.peak_rss_mib())
             for pending in (scratch / "instance" / "attachments" / "pending").iterdir():
                 pending.unlink()
@@ -122,8 +123,9 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench upload")
     parser.add_argument("--size-mib", type=int, default=1024)
     parser.add_argument("--rounds", type=int, default=2)
+    profiling.add_option(parser)
     args = parser.parse_args(argv)
-    figures = measure(args.size_mib, args.rounds)
+    figures = measure(args.size_mib, args.rounds, args.profile)
     print(f"encrypted_store  {args.size_mib / figures['encrypted_s']:10.1f} MiB/s")
     print(f"plain_store      {args.size_mib / figures['plain_s']:10.1f} MiB/s")
     plain_peak = figures["plain_peak_mib"]

@@ -54,3 +54,38 @@ def test_report_marks_each_target_met_or_missed() -> None:
     assert "| upload | 0.400 | >= 0.5 | **missed** |" in page
     assert "| upload memory | 140.0 MiB | < 128 MiB | **missed** |" in page
     assert "stream_encrypt 900.0 MiB/s" in page and "- CPU: test" in page
+
+
+def test_inbox_profile_names_the_view(tmp_path, capsys) -> None:
+    """--profile writes pyinstrument's call tree of the measured arm, the app's frames in it."""
+    from bench import inbox
+
+    arguments = ["--small", "5", "--large", "10", "--rounds", "2", "--profile", str(tmp_path)]
+    assert inbox.main(arguments) == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1].startswith("inbox=")
+    tree = (tmp_path / "inbox-sqlite-10.txt").read_text()
+    assert "inbox_page" in tree and "wbs_app/services/inbox.py" in tree
+
+
+def test_server_profile_samples_the_workers_serving(tmp_path, capsys) -> None:
+    """py-spy samples the gunicorn workers once they are ready, not their start-up."""
+    from bench import submit_load
+
+    assert submit_load.main(["--count", "2", "--concurrency", "2", "--profile", str(tmp_path)]) == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1].startswith("submit_load=")
+    summary = (tmp_path / "submit_load.txt").read_text()
+    assert "samples" in summary.splitlines()[0]
+    assert "wbs_app/reporter/intake_views.py" in summary
+    assert "import_app" not in summary
+
+
+def test_summary_counts_a_recursive_frame_once_per_stack() -> None:
+    from bench.profiling import summarise
+
+    stacks = ["main (a.py:1);f (a.py:2);f (a.py:2) 3", "main (a.py:1);g (a.py:5) 1", "junk"]
+    text = summarise(stacks)
+    assert text.startswith("4 samples")
+    inclusive = text.split("inclusive time")[1]
+    assert "100.0%  main (a.py:1)" in inclusive and " 75.0%  f (a.py:2)" in inclusive
+    own = text.split("inclusive time")[0]
+    assert " 75.0%  f (a.py:2)" in own and " 25.0%  g (a.py:5)" in own

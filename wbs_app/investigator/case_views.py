@@ -65,8 +65,9 @@ def inbox_page() -> str:
         categories=inbox.category_names(db, current_language()),
         active=active_categories(db),
         units=organisation.unit_tree(db),
-        status_labels=labels.STATUS,
-        deadline_labels=labels.DEADLINES,
+        # Translated once per page, not once per row (the lazy strings would be).
+        status_labels=labels.resolved(labels.STATUS),
+        deadline_labels=labels.resolved(labels.DEADLINES),
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 
 STATUS = {
@@ -100,3 +102,12 @@ ACCESS_ERRORS = {
     "not_a_holder": _l("This colleague has no access to revoke."),
     "refused": _l("This change is not possible."),
 }
+
+
+def resolved(labels: dict[str, Any]) -> dict[str, str]:
+    """The labels in the request's language, as plain strings.
+
+    A lazy string is translated again each time a template prints it: the
+    inbox printed four per row, and the profile of its page showed them.
+    """
+    return {key: str(label) for key, label in labels.items()}
