@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -39,27 +40,51 @@ PASSWORD = "Tanjung-Bira-pasir-putih"
 
 
 class Argon2Counter:
-    """Counts argon2-cffi's raw hash calls (they still run) beside the gate's count."""
+    """Counts argon2-cffi's raw hash calls (they still run) beside the gate's count.
 
-    def __init__(self, gate: Argon2Gate, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.gate = gate
+    On SQLite it also tries the database's write lock at each call: a run made
+    inside a write transaction keeps every other writer waiting for it (and
+    for its wait in the gate's queue), which the services must never do.
+    """
+
+    def __init__(self, app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.gate: Argon2Gate = app.extensions[ARGON2_GATE]
         self.calls = 0
+        self.under_lock = 0
         real = crypto.kdf.hash_secret_raw
+        engine = app_database(app).engine
+        database = engine.url.database if engine.dialect.name == "sqlite" else None
 
         def counted(*args: Any, **kwargs: Any) -> bytes:
             self.calls += 1
+            if database is not None and _write_lock_taken(database):
+                self.under_lock += 1
             return real(*args, **kwargs)
 
         monkeypatch.setattr(crypto.kdf, "hash_secret_raw", counted)
 
     @contextmanager
     def expect(self, runs: int, what: str) -> Iterator[None]:
-        calls, gated = self.calls, self.gate.runs
+        calls, gated, locked = self.calls, self.gate.runs, self.under_lock
         yield
         assert (self.calls - calls, self.gate.runs - gated) == (runs, runs), (
             f"{what}: {self.calls - calls} Argon2 runs, {self.gate.runs - gated} through the gate,"
             f" expected {runs}"
         )
+        assert self.under_lock == locked, f"{what}: Argon2 ran inside a write transaction"
+
+
+def _write_lock_taken(database: str) -> bool:
+    """Whether another connection holds SQLite's write lock (tried without waiting)."""
+    probe = sqlite3.connect(database, timeout=0, isolation_level=None)
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+        probe.execute("ROLLBACK")
+        return False
+    except sqlite3.OperationalError:
+        return True
+    finally:
+        probe.close()
 
 
 def _login(client, name: str, password: str, code: str = "123456"):
@@ -132,7 +157,7 @@ def _invite(client, case_id: int) -> str:
 def test_every_argon2_run_on_a_request_holds_a_gate_slot_and_overlong_input_costs_none(
     app, org, monkeypatch
 ) -> None:
-    counter = Argon2Counter(app.extensions[ARGON2_GATE], monkeypatch)
+    counter = Argon2Counter(app, monkeypatch)
     long_password = "k" * 257  # one over password_policy.MAX_LENGTH
     huge = "9" * 100_000
 
@@ -535,3 +560,32 @@ def test_two_sign_ins_racing_with_one_totp_code_let_one_in(make_app) -> None:
         serving.join()
     assert sorted(statuses) == [302, 401]
     assert app.extensions[ARGON2_GATE].high_water == 2, "both runs overlapped"
+
+
+def test_setup_and_a_renewed_seal_run_argon2_outside_any_write_transaction(
+    make_app, monkeypatch
+) -> None:
+    """The paths the test above cannot reach: the first administrator, and raised parameters."""
+    from sqlalchemy import select
+
+    from crypto.passwords import stored_params
+    from tests.staff.test_setup_and_activation import _setup_form, _setup_link
+    from wbs_app.models import StaffMember
+
+    app = make_app()
+    counter = Argon2Counter(app, monkeypatch)
+    link = _setup_link(app)
+    with counter.expect(1, "set-up"):
+        client = https_client(app)
+        assert client.post("/staf/penyiapan", data=_setup_form(client, link)).status_code == 302
+
+    budi = make_staff(app, "budi", unit_ids=(make_units(app)["a"],))
+    stronger = make_app(ARGON2_TIME_COST=2)  # the same installation after a raise
+    renewals = Argon2Counter(stronger, monkeypatch)
+    with renewals.expect(2, "sign-in that renews the seal: open, then seal again"):
+        assert sign_in(stronger, https_client(stronger), budi).status_code == 302
+    with app_database(stronger).session() as session:
+        sealed = session.scalar(select(StaffMember.sealed_seed).where(StaffMember.id == budi.id))
+        assert stored_params(sealed).time_cost == 2
+    with renewals.expect(1, "the next sign-in: the seal is current"):
+        assert sign_in(stronger, https_client(stronger), budi).status_code == 302

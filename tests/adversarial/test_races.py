@@ -1,8 +1,9 @@
-"""Races a careful reviewer found: a draft sent twice at once, a database busy beyond its timeout.
+"""Races: a draft sent twice at once, an activation link used twice, a database busy too long.
 
-Neither may end in a 500 or a half-made case: the one draft makes one case,
-and a request that cannot get SQLite's write lock in time is told to come
-back (503 with Retry-After), its transaction rolled back.
+None may end in a 500 or a half-made record: the one draft makes one case, the
+one activation link one account, two people choosing one username at once
+are told plainly, and a request that cannot get SQLite's write lock in time
+is told to come back (503 with Retry-After), its transaction rolled back.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import io
 import os
 import sqlite3
 import threading
+import time
 
 import pytest
 from sqlalchemy import func, select
@@ -20,9 +22,18 @@ from werkzeug.test import encode_multipart
 from tests.support.http import https_client
 from tests.support.reporter import DRAFT_RE, RECEIPT_RE, Report, csrf_from, post_form
 from wbs_app.db import app_database
-from wbs_app.models import Case, PendingFile, SubmissionDraft
+from wbs_app.models import (
+    Case,
+    PendingFile,
+    StaffIdentity,
+    StaffMember,
+    StaffStatus,
+    SubmissionDraft,
+    Unit,
+)
 
 DRAFT_GONE = "laporan yang belum terkirim sudah kedaluwarsa"
+LINK_NOT_VALID = "Tautan ini tidak berlaku"
 
 
 def _count(app, model) -> int:
@@ -151,3 +162,84 @@ def test_a_draft_sent_elsewhere_while_a_file_streams_in_is_said_plainly(app, org
         assert session.scalar(select(func.count()).select_from(PendingFile)) == 0
     pending = instance_path / "attachments" / "pending"
     assert not pending.exists() or not any(pending.iterdir()), "the streamed file is discarded"
+
+
+def _activation_form(client, token: str, username: str) -> dict[str, str]:
+    from tests.adversarial.test_argon2_gate import PASSWORD, SECRET_RE
+    from tests.support.staff import CSRF_RE
+    from wbs_app.services import totp
+
+    page = client.get(f"/staf/aktivasi?kode={token}").get_data(as_text=True)
+    secret_text = SECRET_RE.search(page).group(1)
+    secret = totp.parse_secret_text(secret_text)
+    return {
+        "csrf_token": CSRF_RE.search(page).group(1),
+        "kode": token,
+        "username": username,
+        "password": PASSWORD,
+        "password_confirm": PASSWORD,
+        "totp_secret": secret_text,
+        "totp_code": totp.code_at(secret, time.time()),
+    }
+
+
+def _invitation(app, email: str) -> str:
+    from wbs_app.models import StaffRole
+    from wbs_app.services import accounts
+
+    with app_database(app).session() as session:
+        unit = session.scalar(select(Unit.id))
+        _, token = accounts.invite(session, None, email, "Andi", StaffRole.INVESTIGATOR, [unit])
+    return token
+
+
+def _at_once(posts: list[tuple[object, dict[str, str]]]) -> list[tuple[int, str]]:
+    start = threading.Barrier(len(posts))
+    answers: list[tuple[int, str]] = []
+
+    def post(client, data) -> None:
+        start.wait()
+        response = client.post("/staf/aktivasi", data=data)
+        answers.append((response.status_code, response.get_data(as_text=True)))
+
+    threads = [threading.Thread(target=post, args=item) for item in posts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return sorted(answers, key=lambda answer: answer[0])
+
+
+# Argon2 slow enough that both requests have passed their checks before
+# either stores its account: the race, not a queue.
+SLOW_ENOUGH = {"ARGON2_TIME_COST": 2, "ARGON2_MEMORY_KIB": 32768, "ARGON2_CONCURRENCY": 2}
+
+
+def test_one_activation_link_sent_from_two_tabs_at_once_makes_one_account(make_app, org) -> None:
+    app = make_app(**SLOW_ENOUGH)
+    token = _invitation(app, "andi@kanwil.example")
+    tabs = [https_client(app), https_client(app)]
+    answers = _at_once([(tab, _activation_form(tab, token, "andi")) for tab in tabs])
+    assert [status for status, _ in answers] == [302, 404], answers
+    assert LINK_NOT_VALID in answers[1][1]
+    with app_database(app).session() as session:
+        staff = session.scalar(select(StaffMember).where(StaffMember.username == "andi"))
+        assert staff is not None and staff.status is StaffStatus.ACTIVE
+        identities = session.scalars(
+            select(StaffIdentity).where(StaffIdentity.staff_id == staff.id)
+        ).all()
+        assert [identity.generation for identity in identities] == [1]
+
+
+def test_two_people_choosing_one_username_at_once_are_told_plainly(make_app, org) -> None:
+    app = make_app(**SLOW_ENOUGH)
+    first = _invitation(app, "andi@kanwil.example")
+    second = _invitation(app, "andika@kanwil.example")
+    andi, andika = https_client(app), https_client(app)
+    forms = [_activation_form(andi, first, "andi"), _activation_form(andika, second, "andi")]
+    answers = _at_once(list(zip((andi, andika), forms, strict=True)))
+    assert [status for status, _ in answers] == [302, 400], answers
+    assert "Nama pengguna itu sudah dipakai" in answers[1][1]
+    with app_database(app).session() as session:
+        names = session.scalars(select(StaffMember.username)).all()
+        assert names.count("andi") == 1

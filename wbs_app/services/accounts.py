@@ -1,11 +1,13 @@
-"""Staff accounts: first-run set-up, invitations, activation, login, password changes.
+"""Staff accounts: first-run set-up, invitations, activation, password changes.
 
 The identity seed is the heart of an account: it is generated at activation,
-sealed under the password (one Argon2id run to open), and it seals the TOTP
-secret in turn. So a login is: throttle check, one Argon2id run to open the
-seed (which is the password check), one AES-GCM to open the TOTP secret, a
-code check. Unknown, inactive and real accounts all cost that one Argon2id run
-and end in the same ``LoginFailed``.
+sealed under the password (one Argon2id run to open, see ``staff_login``), and
+it seals the TOTP secret in turn. Everything an enrolment can be refused for is
+checked before its Argon2id run, and the run is made outside any transaction:
+on SQLite a transaction that writes holds the one write lock, and an
+activation waiting in the Argon2 gate's queue must not keep every other
+request from writing. The writes then happen under the lock, after checking
+again what may have changed meanwhile (the link used, the name taken).
 """
 
 from __future__ import annotations
@@ -13,24 +15,12 @@ from __future__ import annotations
 import secrets
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from crypto import (
-    Argon2Params,
-    DecryptionError,
-    Identity,
-    RecordContext,
-    argon2id,
-    derive_key,
-    needs_rehash,
-    open_record,
-    open_seed,
-    seal_record,
-    seal_seed,
-)
+from crypto import Argon2Params, DecryptionError, Identity, open_seed, seal_seed
 from wbs_app.models import (
     StaffIdentity,
     StaffMember,
@@ -40,7 +30,7 @@ from wbs_app.models import (
     TokenPurpose,
     Unit,
 )
-from wbs_app.services import audit, password_policy, throttle, tokens, totp
+from wbs_app.services import audit, password_policy, tokens, totp
 from wbs_app.services.argon2_gate import Argon2Gate, slot
 from wbs_app.services.clock import utcnow
 from wbs_app.services.errors import DomainError
@@ -50,7 +40,6 @@ from wbs_app.services.transactions import begin_write, release_snapshot
 SETUP_TTL = timedelta(hours=1)
 ACTIVATION_TTL = timedelta(days=7)
 USERNAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._-")
-MAX_LOGIN_NAME = 254
 
 
 class AccountError(DomainError):
@@ -60,16 +49,6 @@ class AccountError(DomainError):
         super().__init__(code)
         self.code = code
         self.problems = problems
-
-
-class LoginFailed(DomainError):
-    """Wrong name, password or code, or an inactive account: deliberately one error."""
-
-
-class LoginThrottled(DomainError):
-    def __init__(self, until: datetime) -> None:
-        super().__init__("throttled")
-        self.until = until
 
 
 @dataclass(frozen=True)
@@ -112,14 +91,6 @@ def check_setup_token(session: Session, token: str) -> None:
         raise tokens.InvalidToken("invalid link")
 
 
-def _totp_context(staff_id: int) -> RecordContext:
-    return RecordContext(case_id="", kind="staff/totp", row_id=str(staff_id))
-
-
-def _totp_key(seed: bytes) -> bytes:
-    return derive_key(seed, "lentera/staff/totp-at-rest")
-
-
 def _check_new_password(password: str, confirm: str, personal: tuple[str, ...]) -> None:
     if password != confirm:
         raise AccountError("password_mismatch")
@@ -142,25 +113,59 @@ def _check_username(session: Session, username: str, staff_id: int | None) -> st
     return username
 
 
-def _enrol(
+@dataclass(frozen=True)
+class Enrolment:
+    """An enrolment that passed every check, and the new identity it will seal."""
+
+    username: str
+    identity: Identity
+    totp_step: int
+
+
+def _check_enrolment(
     session: Session,
-    staff: StaffMember,
+    staff_id: int | None,
+    email: str,
+    display_name: str,
     credentials: Credentials,
-    params: Argon2Params,
-    gate: Argon2Gate | None,
-) -> None:
-    """Give the person a new identity sealed under their password, and their TOTP secret."""
-    staff.username = _check_username(session, credentials.username, staff.id)
+) -> Enrolment:
+    """Everything an activation or the set-up can be refused for, before the Argon2id run."""
+    username = _check_username(session, credentials.username, staff_id)
     _check_new_password(
-        credentials.password,
-        credentials.password_confirm,
-        (staff.username, staff.email, staff.display_name),
+        credentials.password, credentials.password_confirm, (username, email, display_name)
     )
     step = totp.accepted_step(credentials.totp_secret, credentials.totp_code, last_step=0)
     if step is None:
         raise AccountError("bad_totp")
-    identity = Identity.generate()
-    staff.identity_public = identity.public().to_bytes()
+    return Enrolment(username, Identity.generate(), step)
+
+
+def _seal_outside_transaction(
+    session: Session, seed: bytes, password: str, params: Argon2Params, gate: Argon2Gate | None
+) -> bytes:
+    """The seed sealed under the password, with no transaction held across the run.
+
+    Ends the read transaction (nothing has been written yet), runs Argon2id in
+    a slot of the gate, and returns with a transaction holding the write lock.
+    """
+    release_snapshot(session)
+    with slot(gate):
+        sealed = seal_seed(seed, password, params)
+    begin_write(session)
+    return sealed
+
+
+def _enrol(
+    session: Session,
+    staff: StaffMember,
+    enrolment: Enrolment,
+    sealed_seed: bytes,
+    totp_secret: bytes,
+) -> None:
+    """Give the person the new identity sealed under their password, and their TOTP secret."""
+    # Again under the write lock: another activation may have taken the name.
+    staff.username = _check_username(session, enrolment.username, staff.id)
+    staff.identity_public = enrolment.identity.public().to_bytes()
     staff.identity_generation += 1
     # Kept for good: journal signatures of this generation are checked against it.
     session.add(
@@ -171,20 +176,25 @@ def _enrol(
             created_at=utcnow(),
         )
     )
-    with slot(gate):
-        staff.sealed_seed = seal_seed(identity.seed, credentials.password, params)
-    staff.sealed_totp_secret = seal_record(
-        _totp_key(identity.seed), credentials.totp_secret, _totp_context(staff.id)
-    )
-    staff.totp_last_step = step
+    staff.sealed_seed = sealed_seed
+    staff.sealed_totp_secret = totp.seal_secret(enrolment.identity.seed, totp_secret, staff.id)
+    staff.totp_last_step = enrolment.totp_step
     staff.status = StaffStatus.ACTIVE
     staff.activated_at = utcnow()
     session.flush()
 
 
-def _new_member(
+@dataclass(frozen=True)
+class _Member:
+    email: str
+    display_name: str
+    role: StaffRole
+    unit_ids: tuple[int, ...]
+
+
+def _check_member(
     session: Session, email: str, display_name: str, role: StaffRole, unit_ids: list[int]
-) -> StaffMember:
+) -> _Member:
     email = normalise_email(email)
     display_name = one_line_name(display_name)
     if "@" not in email or len(email) > 254 or not 1 <= len(display_name) <= 120:
@@ -192,12 +202,16 @@ def _new_member(
     if session.scalar(select(StaffMember.id).where(StaffMember.email == email)) is not None:
         raise AccountError("email_taken")
     units = units_for_role(session, role, unit_ids)
+    return _Member(email, display_name, role, tuple(unit.id for unit in units))
+
+
+def _new_member(session: Session, member: _Member) -> StaffMember:
     staff = StaffMember(
         # A placeholder the person replaces at activation; random so it can never clash.
         username=f"invited-{secrets.token_hex(8)}",
-        email=email,
-        display_name=display_name,
-        role=role,
+        email=member.email,
+        display_name=member.display_name,
+        role=member.role,
         status=StaffStatus.INVITED,
         identity_generation=0,
         totp_last_step=0,
@@ -205,8 +219,8 @@ def _new_member(
     )
     session.add(staff)
     session.flush()
-    for unit in units:
-        session.add(StaffUnit(staff_id=staff.id, unit_id=unit.id))
+    for unit_id in member.unit_ids:
+        session.add(StaffUnit(staff_id=staff.id, unit_id=unit_id))
     session.flush()
     return staff
 
@@ -238,11 +252,17 @@ def complete_setup(
     ``gate`` bounds the Argon2id run; every web request passes the app's gate
     (``None`` is for the command line and test fixtures).
     """
+    check_setup_token(session, token)
+    member = _check_member(session, email, display_name, StaffRole.ADMIN, [])
+    enrolment = _check_enrolment(session, None, member.email, member.display_name, credentials)
+    sealed = _seal_outside_transaction(
+        session, enrolment.identity.seed, credentials.password, params, gate
+    )
     tokens.consume(session, token, (TokenPurpose.SETUP,))
     if has_admin(session):
         raise tokens.InvalidToken("invalid link")
-    staff = _new_member(session, email, display_name, StaffRole.ADMIN, [])
-    _enrol(session, staff, credentials, params, gate)
+    staff = _new_member(session, _check_member(session, email, display_name, StaffRole.ADMIN, []))
+    _enrol(session, staff, enrolment, sealed, credentials.totp_secret)
     audit.record(session, "setup", actor_id=staff.id, target_staff_id=staff.id)
     return staff
 
@@ -256,7 +276,7 @@ def invite(
     unit_ids: list[int],
 ) -> tuple[StaffMember, str]:
     """Create an invited account and the activation token to hand to the person."""
-    staff = _new_member(session, email, display_name, role, unit_ids)
+    staff = _new_member(session, _check_member(session, email, display_name, role, unit_ids))
     token = tokens.issue(session, TokenPurpose.ACTIVATION, ACTIVATION_TTL, staff_id=staff.id)
     audit.record(
         session,
@@ -287,94 +307,18 @@ def activate(
 ) -> StaffMember:
     """Set password and TOTP from an activation or reset link; always a new identity."""
     staff = pending_account(session, token)
-    _enrol(session, staff, credentials, params, gate)
+    enrolment = _check_enrolment(session, staff.id, staff.email, staff.display_name, credentials)
+    sealed = _seal_outside_transaction(
+        session, enrolment.identity.seed, credentials.password, params, gate
+    )
+    # The link may have been used, or the account changed, during the run.
     tokens.consume(session, token, (TokenPurpose.ACTIVATION, TokenPurpose.RESET))
+    session.refresh(staff, with_for_update=True)
+    if staff.status not in (StaffStatus.INVITED, StaffStatus.RESET):
+        raise tokens.InvalidToken("invalid link")
+    _enrol(session, staff, enrolment, sealed, credentials.totp_secret)
     audit.record(session, "staff_activated", actor_id=staff.id, target_staff_id=staff.id)
     return staff
-
-
-def authenticate(
-    session: Session,
-    login_name: str,
-    password: str,
-    code: str,
-    params: Argon2Params,
-    *,
-    gate: Argon2Gate | None = None,
-) -> tuple[StaffMember, bytes]:
-    """Check name, password and TOTP code; return the account and its unlocked seed.
-
-    Raises ``LoginThrottled`` (before any Argon2 work) while the name is locked,
-    and ``LoginFailed`` for every other failure. Callers commit either way, so
-    the failure count and the audit event are kept. The read transaction is
-    ended before the Argon2id work: on SQLite an open transaction holds the
-    database's write lock, and a login must not stall every other request.
-    Nothing is pending at that point (a login is the first thing its request
-    does), so the commit writes nothing.
-    """
-    name = login_name.strip()[:MAX_LOGIN_NAME]
-    key = throttle.throttle_key("staff-login", name)
-    until = throttle.locked_until(session, key)
-    if until is not None:
-        raise LoginThrottled(until)
-    if len(password) > password_policy.MAX_LENGTH:
-        raise LoginFailed("login failed")
-    lowered = unicodedata.normalize("NFC", name).lower()
-    staff = session.scalar(
-        select(StaffMember).where(
-            or_(StaffMember.username == lowered, StaffMember.email == lowered)
-        )
-    )
-    release_snapshot(session)
-    with slot(gate):
-        seed = _open_seed_or_burn(staff, password, params)
-    begin_write(session)
-    if staff is not None and seed is not None:
-        # The row as it is now, locked: two sign-ins racing with one TOTP code
-        # must not both see the old last step (on SQLite the write lock that
-        # begin_write took already serialises them).
-        session.refresh(staff, with_for_update=True)
-        # Deactivated while the run went on: no session for it.
-        active = staff.status is StaffStatus.ACTIVE
-        step = _check_totp(staff, seed, code) if active else None
-        if step is not None:
-            staff.totp_last_step = step
-            if staff.sealed_seed is not None and needs_rehash(staff.sealed_seed, params):
-                with slot(gate):
-                    staff.sealed_seed = seal_seed(seed, password, params)
-            throttle.clear(session, key)
-            audit.record(session, "login", actor_id=staff.id)
-            session.flush()
-            return staff, seed
-    locked = throttle.record_failure(session, key)
-    target = staff.id if staff is not None else None
-    audit.record(session, "login_failed", target_staff_id=target)
-    if locked is not None:
-        audit.record(session, "login_throttled", target_staff_id=target)
-    raise LoginFailed("login failed")
-
-
-def _open_seed_or_burn(
-    staff: StaffMember | None, password: str, params: Argon2Params
-) -> bytes | None:
-    """Open the seed, or spend the same Argon2id work when there is none to open."""
-    if staff is None or staff.status is not StaffStatus.ACTIVE or staff.sealed_seed is None:
-        argon2id(password.encode("utf-8"), secrets.token_bytes(16), params)
-        return None
-    try:
-        return open_seed(staff.sealed_seed, password)
-    except (DecryptionError, ValueError):
-        return None
-
-
-def _check_totp(staff: StaffMember, seed: bytes, code: str) -> int | None:
-    if staff.sealed_totp_secret is None:
-        return None
-    try:
-        secret = open_record(_totp_key(seed), staff.sealed_totp_secret, _totp_context(staff.id))
-    except DecryptionError:
-        return None
-    return totp.accepted_step(secret, code, staff.totp_last_step)
 
 
 def change_password(
@@ -387,19 +331,29 @@ def change_password(
     *,
     gate: Argon2Gate | None = None,
 ) -> bytes:
-    """Re-seal the same seed under a new password; returns the seed for the live session."""
+    """Re-seal the same seed under a new password; returns the seed for the live session.
+
+    Both Argon2id runs (open with the current password, seal with the new)
+    are made outside any transaction; the new seal is stored only over the
+    seal that was opened, so of two changes at once the second is refused.
+    """
     if staff.sealed_seed is None or len(current) > password_policy.MAX_LENGTH:
         raise AccountError("wrong_password")
     if len(new) > password_policy.MAX_LENGTH:
         raise AccountError("weak_password", (password_policy.PasswordProblem.TOO_LONG.value,))
+    opened = staff.sealed_seed
+    release_snapshot(session)
     try:
         with slot(gate):
-            seed = open_seed(staff.sealed_seed, current)
+            seed = open_seed(opened, current)
     except (DecryptionError, ValueError):
         raise AccountError("wrong_password") from None
     _check_new_password(new, confirm, (staff.username, staff.email, staff.display_name))
-    with slot(gate):
-        staff.sealed_seed = seal_seed(seed, new, params)
+    sealed = _seal_outside_transaction(session, seed, new, params, gate)
+    session.refresh(staff, with_for_update=True)
+    if staff.sealed_seed != opened:
+        raise AccountError("wrong_password")
+    staff.sealed_seed = sealed
     audit.record(session, "password_changed", actor_id=staff.id, target_staff_id=staff.id)
     session.flush()
     return seed

@@ -2,7 +2,10 @@
 
 cryptography's ``twofactor.totp`` computes the codes; this module adds what a
 login needs around it: one step of clock drift either way, and refusing any
-step not later than the last one accepted, so a code works only once.
+step not later than the last one accepted, so a code works only once. At
+rest the secret is sealed under a key derived from the account's identity
+seed, so it can be read only by someone who has just opened the seed with the
+password.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import time
 import segno
 from cryptography.hazmat.primitives.hashes import SHA1
 from cryptography.hazmat.primitives.twofactor.totp import TOTP
+
+from crypto import RecordContext, derive_key, open_record, seal_record
 
 DIGITS = 6
 STEP_SECONDS = 30
@@ -30,6 +35,24 @@ def _totp(secret: bytes) -> TOTP:
     # SHA-1 is what RFC 6238 and every authenticator app default to; as an
     # HMAC over a secret key it is not affected by SHA-1's collision attacks.
     return TOTP(secret, DIGITS, SHA1(), STEP_SECONDS, enforce_key_length=True)  # noqa: S303
+
+
+def seal_secret(seed: bytes, secret: bytes, staff_id: int) -> bytes:
+    """The secret as stored on the account, bound to that account's row."""
+    return seal_record(_key_at_rest(seed), secret, _context(staff_id))
+
+
+def open_secret(seed: bytes, sealed: bytes, staff_id: int) -> bytes:
+    """The stored secret; raises ``DecryptionError`` for another seed or row."""
+    return open_record(_key_at_rest(seed), sealed, _context(staff_id))
+
+
+def _key_at_rest(seed: bytes) -> bytes:
+    return derive_key(seed, "lentera/staff/totp-at-rest")
+
+
+def _context(staff_id: int) -> RecordContext:
+    return RecordContext(case_id="", kind="staff/totp", row_id=str(staff_id))
 
 
 def code_at(secret: bytes, when: float) -> str:

@@ -14,8 +14,9 @@ from wbs_app.db import request_session
 from wbs_app.models import StaffMember, StaffRole
 from wbs_app.security.staff_auth import clear_cookie, current_staff, set_cookie, signed_in
 from wbs_app.security.zones import PUBLIC, STAFF, zone
-from wbs_app.services import accounts, staff_sessions, totp
-from wbs_app.services.accounts import AccountError, Credentials, LoginFailed, LoginThrottled
+from wbs_app.services import accounts, staff_login, staff_sessions, totp
+from wbs_app.services.accounts import AccountError, Credentials
+from wbs_app.services.staff_login import LoginFailed, LoginThrottled
 from wbs_app.services.tokens import InvalidToken
 from wbs_app.staff import bp
 from wbs_app.staff.forms import CredentialsForm, EmptyForm, LoginForm, PasswordChangeForm, SetupForm
@@ -45,7 +46,7 @@ def login() -> Any:
     if form.validate_on_submit():
         db = request_session()
         try:
-            staff, seed = accounts.authenticate(
+            staff, seed = staff_login.authenticate(
                 db,
                 form.login.data,
                 form.password.data,
@@ -141,6 +142,10 @@ def _link_token() -> str:
     return token[:200]
 
 
+def _link_invalid() -> tuple[str, int]:
+    return render_template("staff/link_invalid.html"), 404
+
+
 @bp.route("/penyiapan", methods=["GET", "POST"])
 @zone(PUBLIC)
 def setup() -> Any:
@@ -151,7 +156,7 @@ def setup() -> Any:
     try:
         accounts.check_setup_token(db, token)
     except InvalidToken:
-        return render_template("staff/link_invalid.html"), 404
+        return _link_invalid()
     if form.validate_on_submit():
         credentials = _credentials(form)
         if credentials is not None:
@@ -170,7 +175,7 @@ def setup() -> Any:
                 _account_error(form, error)
             except InvalidToken:
                 db.rollback()
-                return render_template("staff/link_invalid.html"), 404
+                return _link_invalid()
             else:
                 db.commit()
                 flash(_("The administrator account is ready. Sign in to continue."))
@@ -191,7 +196,7 @@ def activate() -> Any:
     try:
         staff = accounts.pending_account(db, token)
     except InvalidToken:
-        return render_template("staff/link_invalid.html"), 404
+        return _link_invalid()
     form = CredentialsForm()
     if request.method == "GET" and not form.username.data:
         form.username.data = staff.email.split("@", 1)[0].lower()[:64]
@@ -204,11 +209,17 @@ def activate() -> Any:
             except AccountError as error:
                 db.rollback()
                 _account_error(form, error)
+            except InvalidToken:  # used by another tab while the password was sealed
+                db.rollback()
+                return _link_invalid()
             else:
                 db.commit()
                 flash(_("Your account is active. Sign in with your new password and code."))
                 return redirect(url_for("staff.login"))
-        staff = accounts.pending_account(db, token)
+        try:
+            staff = accounts.pending_account(db, token)
+        except InvalidToken:
+            return _link_invalid()
     status = 400 if request.method == "POST" else 200
     return render_template(
         "staff/activate.html",
