@@ -35,7 +35,7 @@ translations: $(MO_FILES)
 # Re-extract the messages and merge them into the catalogues (for translators).
 translations-update: $(VENV)/.installed
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --omit-header -o $(TRANSLATIONS)/messages.pot .
-	$(VENV)/bin/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-location --no-fuzzy-matching
+	$(VENV)/bin/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching
 
 instance: $(VENV)/.installed
 	$(PY) config.py init

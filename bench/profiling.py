@@ -64,30 +64,37 @@ def sampled(folder: Path | None, name: str, pids: Iterable[int]) -> Iterator[Non
         return
     spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
     raw = Path(tempfile.mkdtemp(prefix="lentera-profile-"))
-    recorders = [
-        subprocess.Popen(
-            [spy, "record", "--pid", str(pid), "--rate", "250", "--nonblocking",
-             "--format", "raw", "--output", str(raw / f"{pid}.txt")],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for pid in pids
-    ]
+    recorders = []
+    for pid in pids:
+        with (raw / f"{pid}.err").open("wb") as errors:  # the child keeps its own copy
+            recorders.append(
+                subprocess.Popen(
+                    [spy, "record", "--pid", str(pid), "--rate", "250", "--nonblocking",
+                     "--format", "raw", "--output", str(raw / f"{pid}.txt")],
+                    stdout=subprocess.DEVNULL,
+                    stderr=errors,
+                )
+            )
     try:
         yield
     finally:
         for recorder in recorders:
             recorder.send_signal(signal.SIGINT)  # py-spy writes its file on interrupt
         for recorder in recorders:
-            recorder.wait(timeout=60)
+            try:
+                recorder.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                recorder.kill()
+                recorder.wait()
         stacks = [
             line for path in sorted(raw.glob("*.txt")) for line in path.read_text().splitlines()
         ]
+        complaints = " ".join(path.read_text().strip() for path in sorted(raw.glob("*.err")))
         shutil.rmtree(raw, ignore_errors=True)
-        _write(folder, name, summarise(stacks))
+        _write(folder, name, summarise(stacks, complaints))
 
 
-def summarise(stacks: Iterable[str]) -> str:
+def summarise(stacks: Iterable[str], complaints: str = "") -> str:
     """Top frames by own and by inclusive samples, from py-spy's collapsed stacks.
 
     Each line is ``frame;frame;...;frame count``; a frame counts once per
@@ -107,7 +114,7 @@ def summarise(stacks: Iterable[str]) -> str:
         for frame in set(frames):
             inclusive[frame] += count
     if not total:
-        return "no samples (py-spy could not read the process)\n"
+        return f"no samples (py-spy could not read the process): {complaints or 'no message'}\n"
     out = [f"{total} samples", "", "own time (the frame itself was running):"]
     out += [f"{100 * n / total:6.1f}%  {frame}" for frame, n in own.most_common(TOP)]
     out += ["", "inclusive time (the frame was on the stack):"]

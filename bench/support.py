@@ -117,7 +117,9 @@ class Gunicorn:
             if self.process.poll() is not None:
                 break
             time.sleep(0.1)
-        raise RuntimeError("gunicorn did not start:\n" + self.output()[-3000:])
+        log = self.output()[-3000:]
+        self.__exit__(None, None, None)  # not left running when it never became ready
+        raise RuntimeError("gunicorn did not start:\n" + log)
 
     def output(self) -> str:
         """The server's log so far (read without moving the file offset the server writes at)."""
@@ -133,14 +135,17 @@ class Gunicorn:
         self.log.close()
 
     def worker_pids(self) -> list[int]:
-        """The forked workers (children running the master's own command line)."""
+        """The forked workers: the master's children but the start-up sweep (a flask command).
+
+        A worker's command line is the master's, or "gunicorn: worker ..." where
+        setproctitle is installed; either way it names gunicorn.
+        """
         assert self.process is not None
         master = self.process.pid
-        command = Path(f"/proc/{master}/cmdline").read_bytes()
         pids = []
         for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split():
             try:
-                if Path(f"/proc/{pid}/cmdline").read_bytes() == command:
+                if b"gunicorn" in Path(f"/proc/{pid}/cmdline").read_bytes():
                     pids.append(int(pid))
             except OSError:  # it ended while we looked
                 continue

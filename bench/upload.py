@@ -91,7 +91,7 @@ def measure(size_mib: int, rounds: int, profile: Path | None = None) -> dict[str
             "peak_mib": 0.0,
             "plain_peak_mib": 0.0,
         }
-        for _ in range(rounds):
+        for number in range(1, rounds + 1):
             with Gunicorn("wsgi:app", env) as server:
                 token, cookie = _form_token(server.port)
                 fields = [
@@ -101,7 +101,7 @@ def measure(size_mib: int, rounds: int, profile: Path | None = None) -> dict[str
                     ("category", "1"),
                     ("what", "bench upload"),
                 ]
-                with profiling.sampled(profile, "upload", server.worker_pids()):
+                with profiling.sampled(profile, f"upload-{number}", server.worker_pids()):
                     elapsed = _post(server.port, "/lapor/formulir", fields, size_mib, cookie)
                 results["encrypted_s"] = min(results["encrypted_s"], elapsed)
                 results["peak_mib"] = max(results["peak_mib"], server.peak_rss_mib())

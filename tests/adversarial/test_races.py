@@ -2,8 +2,9 @@
 
 None may end in a 500 or a half-made record: the one draft makes one case, the
 one activation link one account, two people choosing one username at once
-are told plainly, and a request that cannot get SQLite's write lock in time
-is told to come back (503 with Retry-After), its transaction rolled back.
+and two password changes at once are told plainly, and a request that cannot
+get SQLite's write lock in time is told to come back (503 with Retry-After),
+its transaction rolled back.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from tests.support.http import https_client
 from tests.support.reporter import DRAFT_RE, RECEIPT_RE, Report, csrf_from, post_form
 from wbs_app.db import app_database
 from wbs_app.models import (
+    AuditEvent,
     Case,
     PendingFile,
     StaffIdentity,
@@ -193,13 +195,15 @@ def _invitation(app, email: str) -> str:
     return token
 
 
-def _at_once(posts: list[tuple[object, dict[str, str]]]) -> list[tuple[int, str]]:
+def _at_once(
+    posts: list[tuple[object, dict[str, str]]], path: str = "/staf/aktivasi"
+) -> list[tuple[int, str]]:
     start = threading.Barrier(len(posts))
     answers: list[tuple[int, str]] = []
 
     def post(client, data) -> None:
         start.wait()
-        response = client.post("/staf/aktivasi", data=data)
+        response = client.post(path, data=data)
         answers.append((response.status_code, response.get_data(as_text=True)))
 
     threads = [threading.Thread(target=post, args=item) for item in posts]
@@ -231,15 +235,72 @@ def test_one_activation_link_sent_from_two_tabs_at_once_makes_one_account(make_a
         assert [identity.generation for identity in identities] == [1]
 
 
-def test_two_people_choosing_one_username_at_once_are_told_plainly(make_app, org) -> None:
+def _runs_meet(monkeypatch, parties: int) -> None:
+    """Hold every Argon2 run until ``parties`` have finished theirs, so they write together.
+
+    argon2-cffi's function is wrapped (it still runs): what follows the runs,
+    the checks under the write lock and the flush, then happens in all of
+    them at once, on PostgreSQL truly concurrently.
+    """
+    import crypto.kdf
+
+    real = crypto.kdf.hash_secret_raw
+    meeting = threading.Barrier(parties, timeout=20)
+
+    def run_then_meet(*args, **kwargs):
+        digest = real(*args, **kwargs)
+        meeting.wait()
+        return digest
+
+    monkeypatch.setattr(crypto.kdf, "hash_secret_raw", run_then_meet)
+
+
+def test_two_people_choosing_one_username_at_once_are_told_plainly(
+    make_app, org, monkeypatch
+) -> None:
     app = make_app(**SLOW_ENOUGH)
     first = _invitation(app, "andi@kanwil.example")
     second = _invitation(app, "andika@kanwil.example")
     andi, andika = https_client(app), https_client(app)
     forms = [_activation_form(andi, first, "andi"), _activation_form(andika, second, "andi")]
+    _runs_meet(monkeypatch, 2)
     answers = _at_once(list(zip((andi, andika), forms, strict=True)))
     assert [status for status, _ in answers] == [302, 400], answers
     assert "Nama pengguna itu sudah dipakai" in answers[1][1]
     with app_database(app).session() as session:
         names = session.scalars(select(StaffMember.username)).all()
         assert names.count("andi") == 1
+
+
+def test_two_password_changes_at_once_keep_one_and_refuse_the_other(
+    make_app, org, monkeypatch
+) -> None:
+    from tests.support.staff import csrf_token, sign_in
+
+    app = make_app(**SLOW_ENOUGH)
+    desks = [https_client(app), https_client(app)]  # the same person signed in twice
+    for desk in desks:
+        assert sign_in(app, desk, org.budi).status_code == 302
+    posts = []
+    for number, desk in enumerate(desks):
+        new = f"Bantimurung-air-terjun-{number}"
+        posts.append(
+            (
+                desk,
+                {
+                    "csrf_token": csrf_token(desk, "/staf/kata-sandi"),
+                    "current": org.budi.password,
+                    "password": new,
+                    "password_confirm": new,
+                },
+            )
+        )
+    _runs_meet(monkeypatch, 2)  # both open the old seal before either stores a new one
+    answers = _at_once(posts, "/staf/kata-sandi")
+    assert [status for status, _ in answers] == [302, 400], answers
+    assert "Akun ini diubah di tempat lain" in answers[1][1]
+    with app_database(app).session() as session:
+        changes = session.scalars(
+            select(AuditEvent.action).where(AuditEvent.action == "password_changed")
+        ).all()
+        assert len(changes) == 1

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from crypto import Argon2Params, DecryptionError, Identity, open_seed, seal_seed
@@ -113,6 +114,25 @@ def _check_username(session: Session, username: str, staff_id: int | None) -> st
     return username
 
 
+def _flush_account(session: Session) -> None:
+    """Flush an account's name and address, the unique indexes having the last word.
+
+    The checks before the write see only committed rows: on PostgreSQL two
+    people choosing one name at once both pass them, and the second's flush
+    meets the first's row in the index. That is the person's mistake to mend,
+    not a server error; the caller's rollback follows the ``AccountError``.
+    """
+    try:
+        session.flush()
+    except IntegrityError as error:
+        clash = str(error.orig)
+        if "username" in clash:
+            raise AccountError("username_taken") from None
+        if "email" in clash:
+            raise AccountError("email_taken") from None
+        raise
+
+
 @dataclass(frozen=True)
 class Enrolment:
     """An enrolment that passed every check, and the new identity it will seal."""
@@ -181,7 +201,7 @@ def _enrol(
     staff.totp_last_step = enrolment.totp_step
     staff.status = StaffStatus.ACTIVE
     staff.activated_at = utcnow()
-    session.flush()
+    _flush_account(session)
 
 
 @dataclass(frozen=True)
@@ -218,7 +238,7 @@ def _new_member(session: Session, member: _Member) -> StaffMember:
         created_at=utcnow(),
     )
     session.add(staff)
-    session.flush()
+    _flush_account(session)
     for unit_id in member.unit_ids:
         session.add(StaffUnit(staff_id=staff.id, unit_id=unit_id))
     session.flush()
@@ -335,7 +355,8 @@ def change_password(
 
     Both Argon2id runs (open with the current password, seal with the new)
     are made outside any transaction; the new seal is stored only over the
-    seal that was opened, so of two changes at once the second is refused.
+    seal that was opened, so of two changes at once the second is refused
+    (and asked to try again: its current password may now be another).
     """
     if staff.sealed_seed is None or len(current) > password_policy.MAX_LENGTH:
         raise AccountError("wrong_password")
@@ -351,8 +372,9 @@ def change_password(
     _check_new_password(new, confirm, (staff.username, staff.email, staff.display_name))
     sealed = _seal_outside_transaction(session, seed, new, params, gate)
     session.refresh(staff, with_for_update=True)
-    if staff.sealed_seed != opened:
-        raise AccountError("wrong_password")
+    if staff.status is not StaffStatus.ACTIVE or staff.sealed_seed != opened:
+        # Reset, deactivated or changed elsewhere during the run: nothing stored.
+        raise AccountError("changed_meanwhile")
     staff.sealed_seed = sealed
     audit.record(session, "password_changed", actor_id=staff.id, target_staff_id=staff.id)
     session.flush()

@@ -14,6 +14,7 @@ import unicodedata
 from datetime import datetime
 
 from sqlalchemy import or_, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from crypto import (
@@ -116,8 +117,9 @@ def _renew_seal(
     Only after a complete sign-in, so that the extra run tells nothing to
     someone who has the password but not the code. The sign-in is committed
     first and the new seal stored in a transaction of its own, so no write
-    lock is held across the run; a busy gate only postpones the renewal to a
-    later sign-in, and a password changed meanwhile is not overwritten.
+    lock is held across the run; a busy gate or database only postpones the
+    renewal to a later sign-in (the sign-in itself stands), and a password
+    changed meanwhile is not overwritten.
     """
     opened = staff.sealed_seed
     session.commit()
@@ -126,11 +128,14 @@ def _renew_seal(
             resealed = seal_seed(seed, password, params)
     except Argon2Busy:
         return
-    begin_write(session)
-    session.refresh(staff, with_for_update=True)
-    if staff.sealed_seed == opened:
-        staff.sealed_seed = resealed
-        session.flush()
+    try:
+        begin_write(session)
+        session.refresh(staff, with_for_update=True)
+        if staff.sealed_seed == opened:
+            staff.sealed_seed = resealed
+            session.flush()
+    except OperationalError:  # SQLite busy past its timeout: renew at a later sign-in
+        session.rollback()
 
 
 def _open_seed_or_burn(

@@ -19,6 +19,9 @@ ERRORS = {
     "units_required": _l("Choose at least one unit for an investigator or supervisor."),
     "admin_has_no_units": _l("Administrators are not members of units."),
     "wrong_password": _l("The current password is not right."),
+    "changed_meanwhile": _l(
+        "The account was changed elsewhere while this was saved. Nothing was changed; try again."
+    ),
     "last_admin": _l("This is the last active administrator; the change would lock everyone out."),
     "reset_self": _l("You cannot reset your own password here; use the password page."),
     "not_activated": _l(
