@@ -4,15 +4,14 @@ Every Argon2id run on a request holds a slot of the app's gate
 (``services.argon2_gate``): the first test proves it by counting the real
 Argon2 calls (argon2-cffi's ``hash_secret_raw``, wrapped to count and still
 run) beside the gate's own count on every path that derives a key, and shows
-that over-long passwords, receipts and invitation codes cost zero runs. The
-flood tests read the gate's high-water mark while many clients log in at
-once, and check the refusals and the landing page meanwhile.
+that over-long passwords, receipts and invitation codes cost zero runs, and
+tries SQLite's write lock at every run: no run is made inside a write
+transaction. The floods are in ``test_argon2_flood.py``.
 """
 
 from __future__ import annotations
 
 import re
-import secrets
 import sqlite3
 import threading
 import time
@@ -21,18 +20,18 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.serving import make_server
 
 import crypto.kdf
 from crypto import generate_code
-from tests.support.http import https_client
+from tests.support.http import QuietHandler, https_client
 from tests.support.reporter import Report, csrf_from, submit_report
 from tests.support.staff import CSRF_RE, csrf_token, make_staff, make_units, sign_in
 from wbs_app.appctx import ARGON2_GATE
 from wbs_app.db import app_database
 from wbs_app.models import StaffRole
 from wbs_app.services import accounts, totp
-from wbs_app.services.argon2_gate import Argon2Busy, Argon2Gate
+from wbs_app.services.argon2_gate import Argon2Gate
 
 SECRET_RE = re.compile(r'name="totp_secret" type="hidden" value="([^"]+)"')
 CODE_RE = re.compile(r'<p class="receipt-code">([\d ]{24})</p>')
@@ -247,239 +246,6 @@ def test_every_argon2_run_on_a_request_holds_a_gate_slot_and_overlong_input_cost
             _login(https_client(app), "andi", "Sulawesi-0000-kopi-pagi")
     with counter.expect(0, "staff login by a throttled name"):
         assert _login(https_client(app), "andi", PASSWORD).status_code == 429
-
-
-PRODUCTION_ARGON2 = {"ARGON2_TIME_COST": 3, "ARGON2_MEMORY_KIB": 65_536, "ARGON2_PARALLELISM": 4}
-FLOOD_TARGETS = (
-    ("/lapor/masuk", "receipt"),
-    ("/klarifikasi/masuk", "code"),
-    ("/staf/masuk", "login"),
-)
-
-
-class FloodClient:
-    """One flooding client: a cookie, a CSRF token, then POST after POST on one login form."""
-
-    def __init__(self, host: str, port: int, path: str, field: str) -> None:
-        import http.client
-
-        self.connect = lambda: http.client.HTTPConnection(host, port, timeout=60)
-        self.path, self.field = path, field
-        connection = self.connect()
-        connection.request("GET", path)
-        response = connection.getresponse()
-        page = response.read().decode()
-        self.cookie = (response.getheader("Set-Cookie") or "").split(";")[0]
-        self.token = csrf_from(page)
-        connection.close()
-
-    def post(self) -> tuple[int, str, str]:
-        import urllib.parse
-
-        fields = {"csrf_token": self.token}
-        if self.field == "login":
-            fields |= {
-                "login": f"flood-{secrets.token_hex(4)}",
-                "password": "x" * 16,
-                "code": "123456",
-            }
-        else:
-            fields[self.field] = generate_code()
-        connection = self.connect()
-        connection.request(
-            "POST",
-            self.path,
-            body=urllib.parse.urlencode(fields),
-            headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": self.cookie},
-        )
-        response = connection.getresponse()
-        body = response.read().decode()
-        connection.close()
-        return response.status, response.getheader("Retry-After") or "", body
-
-
-def _flood(host: str, port: int, clients: int, seconds: float) -> tuple[list, list[float]]:
-    """``clients`` threads posting logins for ``seconds``; meanwhile the landing page's times."""
-    import http.client
-
-    outcomes: list[tuple[int, str, str]] = []
-    landing: list[float] = []
-    floods = [FloodClient(host, port, *FLOOD_TARGETS[i % 3]) for i in range(clients)]
-    stop = time.monotonic() + seconds
-    lock = threading.Lock()
-
-    def run(client: FloodClient) -> None:
-        while time.monotonic() < stop:
-            outcome = client.post()
-            with lock:
-                outcomes.append(outcome)
-
-    def probe() -> None:
-        time.sleep(0.5)  # let the flood build up first
-        while time.monotonic() < stop - 0.5:
-            started = time.monotonic()
-            connection = http.client.HTTPConnection(host, port, timeout=60)
-            connection.request("GET", "/")
-            response = connection.getresponse()
-            response.read()
-            connection.close()
-            assert response.status == 200
-            landing.append(time.monotonic() - started)
-            time.sleep(0.2)
-
-    threads = [threading.Thread(target=run, args=(client,)) for client in floods]
-    threads.append(threading.Thread(target=probe))
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes, landing
-
-
-def _check_outcomes(outcomes: list[tuple[int, str, str]]) -> int:
-    """Refusals are immediate 503s with Retry-After and the translated page; nothing else fails."""
-    statuses = {status for status, _, _ in outcomes}
-    assert statuses <= {401, 404, 503}, statuses
-    busy = [(retry, body) for status, retry, body in outcomes if status == 503]
-    assert busy, "the flood was never refused: the bound is not reached"
-    assert any(status in (401, 404) for status in statuses), "no login reached Argon2"
-    for retry, body in busy:
-        assert retry == "5"
-        assert "Layanan sedang sibuk" in body and "Banyak orang sedang masuk" in body
-    return len(busy)
-
-
-class QuietHandler(WSGIRequestHandler):
-    """Werkzeug's handler without its access log (which wants the address the app strips)."""
-
-    def log_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
-def test_a_flood_of_logins_never_runs_more_argon2_at_once_than_the_bound(make_app) -> None:
-    """The app in a threaded WSGI server: 16 clients, bound 2, production Argon2."""
-    app = make_app(
-        **PRODUCTION_ARGON2,
-        ARGON2_CONCURRENCY=2,
-        ARGON2_QUEUE=1,
-        ARGON2_WAIT_MS=300,
-        RECEIPT_FAILURES_PER_MINUTE=100_000,  # measure the gate, not the guessing brake
-    )
-    gate: Argon2Gate = app.extensions[ARGON2_GATE]
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
-    serving = threading.Thread(target=server.serve_forever)
-    serving.start()
-    try:
-        outcomes, landing = _flood("127.0.0.1", server.server_port, clients=16, seconds=4)
-    finally:
-        server.shutdown()
-        serving.join()
-    refused = _check_outcomes(outcomes)
-    assert gate.high_water == 2, "never more than the bound, and the bound was reached"
-    assert gate.refused == refused
-    assert gate.runs == len(outcomes) - refused
-    # Here the clients share the server's interpreter, so the landing page's
-    # time measures the test's own contention; only that it answers is checked
-    # (its speed is checked against gunicorn below).
-    assert landing and max(landing) < 5.0, landing
-
-
-def test_gate_queue_and_wait() -> None:
-    """The gate itself: a queue of one waits for a slot; beyond it, refusal at once."""
-    gate = Argon2Gate(bound=1, queue=1, wait_seconds=5)
-    held, release = threading.Event(), threading.Event()
-    got: list[str] = []
-
-    def holder() -> None:
-        with gate.slot():
-            held.set()
-            release.wait(10)
-
-    def waiter() -> None:
-        with gate.slot():
-            got.append("waited")
-
-    first = threading.Thread(target=holder)
-    first.start()
-    held.wait(5)
-    second = threading.Thread(target=waiter)
-    second.start()
-    time.sleep(0.2)  # the waiter now takes the one queue place
-    started = time.monotonic()
-    with pytest.raises(Argon2Busy), gate.slot():
-        pass
-    assert time.monotonic() - started < 0.1, "beyond the queue, refusal is immediate"
-    release.set()
-    first.join()
-    second.join()
-    assert got == ["waited"] and gate.high_water == 1 and gate.runs == 2 and gate.refused == 1
-    impatient = Argon2Gate(bound=1, queue=1, wait_seconds=0.2)
-    with impatient.slot():
-        started = time.monotonic()
-        with pytest.raises(Argon2Busy), impatient.slot():
-            pass
-        assert 0.15 < time.monotonic() - started < 1.0
-
-
-def test_a_submission_waits_its_turn_where_a_login_is_refused() -> None:
-    """A finished report takes a patient slot: outside the full queue, it waits."""
-    gate = Argon2Gate(bound=1, queue=0, wait_seconds=0, patient_wait_seconds=5)
-    got: list[str] = []
-
-    def submission() -> None:
-        with gate.slot(patient=True):
-            got.append("submitted")
-
-    with gate.slot():
-        with pytest.raises(Argon2Busy), gate.slot():
-            pass  # a login: no queue place, refused at once
-        waiting = threading.Thread(target=submission)
-        waiting.start()
-        time.sleep(0.2)
-        assert got == [], "the submission waits while the slot is held"
-    waiting.join(5)
-    assert got == ["submitted"] and gate.refused == 1 and gate.runs == 2
-    hopeless = Argon2Gate(bound=1, queue=0, wait_seconds=0, patient_wait_seconds=0.1)
-    with hopeless.slot(), pytest.raises(Argon2Busy), hopeless.slot(patient=True):
-        pass  # even patience ends
-
-
-@pytest.mark.slow
-def test_a_flood_of_a_real_server_is_refused_cheaply_and_the_landing_page_answers(
-    app, instance_path
-) -> None:
-    """gunicorn as deployed (2 workers x 4 threads, production Argon2, default gate and brake).
-
-    32 clients post receipt, invitation-code and staff logins as fast as they
-    are answered for 10 s. The gate's counters live in the server processes, so
-    here the proof is what a client sees: refusals come as 503 with
-    Retry-After, nothing else fails, and the landing page keeps answering
-    (gunicorn's threads are never all held by Argon2 work).
-    """
-    from tests.support.live import LiveServer
-
-    settings = {
-        key: str(app.config[key]) for key in ("SECRET_KEY", "INSTALLATION_SALT", "DATABASE_URL")
-    }
-    settings |= {key: str(value) for key, value in PRODUCTION_ARGON2.items()}
-    server = LiveServer(instance_path, settings).start()
-    try:
-        outcomes, landing = _flood(server.host, server.port, clients=32, seconds=10)
-    finally:
-        server.stop()
-    refused = _check_outcomes(outcomes)
-    assert "unhandled" not in server.log() and "Traceback" not in server.log()
-    landing.sort()
-    print(
-        f"flood: {len(outcomes)} logins, {refused} refused with 503; landing page "
-        f"median {landing[len(landing) // 2]:.3f}s, max {landing[-1]:.3f}s over {len(landing)}"
-    )
-    # Without the bound (ARGON2_CONCURRENCY=100) the same flood kept this
-    # landing page from answering for over 10 s; with it, the landing page
-    # waits only behind immediate refusals (measured: median ~0.3 s on two
-    # shared cores). The limits leave room for the machine's other load.
-    assert len(landing) >= 8, landing
-    assert landing[len(landing) // 2] < 1.0 and landing[-1] < 3.0, landing
 
 
 def test_the_guessing_brake_refuses_at_once_and_costs_no_argon2(make_app) -> None:

@@ -1,12 +1,22 @@
-"""The Flask test client as a browser on HTTPS (Secure cookies, HSTS), as in production."""
+"""The Flask test client as a browser on HTTPS (as in production), and a quiet threaded server."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.serving import WSGIRequestHandler
 
 
 def https_client(app: Flask) -> FlaskClient:
     client = app.test_client()
     client.environ_base["wsgi.url_scheme"] = "https"
     return client
+
+
+class QuietHandler(WSGIRequestHandler):
+    """Werkzeug's handler without its access log (which wants the address the app strips)."""
+
+    def log_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
