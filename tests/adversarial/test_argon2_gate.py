@@ -26,14 +26,20 @@ import crypto.kdf
 from crypto import generate_code
 from tests.support.http import QuietHandler, https_client
 from tests.support.reporter import Report, csrf_from, submit_report
-from tests.support.staff import CSRF_RE, csrf_token, make_staff, make_units, sign_in
+from tests.support.staff import (
+    activation_fields,
+    csrf_token,
+    enrolment_fields,
+    make_staff,
+    make_units,
+    sign_in,
+)
 from wbs_app.appctx import ARGON2_GATE
 from wbs_app.db import app_database
 from wbs_app.models import StaffRole
-from wbs_app.services import accounts, totp
+from wbs_app.services import accounts
 from wbs_app.services.argon2_gate import Argon2Gate
 
-SECRET_RE = re.compile(r'name="totp_secret" type="hidden" value="([^"]+)"')
 CODE_RE = re.compile(r'<p class="receipt-code">([\d ]{24})</p>')
 PASSWORD = "Tanjung-Bira-pasir-putih"
 
@@ -109,19 +115,15 @@ def _invitation_token(app, unit: int) -> str:
 
 def _activation(client, token: str, password: str):
     page = client.get(f"/staf/aktivasi?kode={token}").get_data(as_text=True)
-    secret_text = SECRET_RE.search(page).group(1)
-    secret = totp.parse_secret_text(secret_text)
+    data = enrolment_fields(page) | activation_fields(token, "andi", password)
+    return client.post("/staf/aktivasi", data=data)
+
+
+def _change_password(client, current: str, new: str):
+    token = csrf_token(client, "/staf/kata-sandi")
     return client.post(
-        "/staf/aktivasi",
-        data={
-            "csrf_token": CSRF_RE.search(page).group(1),
-            "kode": token,
-            "username": "andi",
-            "password": password,
-            "password_confirm": password,
-            "totp_secret": secret_text,
-            "totp_code": totp.code_at(secret, time.time()),
-        },
+        "/staf/kata-sandi",
+        data={"csrf_token": token, "current": current, "password": new, "password_confirm": new},
     )
 
 
@@ -209,32 +211,11 @@ def test_every_argon2_run_on_a_request_holds_a_gate_slot_and_overlong_input_cost
     with counter.expect(1, "invitation code"):
         assert _code_login(https_client(app), "/klarifikasi/masuk", "code", code).status_code == 302
 
-    change = "/staf/kata-sandi"
     for current, new in ((long_password, PASSWORD), (org.budi.password, long_password)):
         with counter.expect(0, "password change with an over-long password"):
-            token = csrf_token(budi, change)
-            response = budi.post(
-                change,
-                data={
-                    "csrf_token": token,
-                    "current": current,
-                    "password": new,
-                    "password_confirm": new,
-                },
-            )
-            assert response.status_code == 400
+            assert _change_password(budi, current, new).status_code == 400
     with counter.expect(2, "password change: open with the old, seal with the new"):
-        token = csrf_token(budi, change)
-        response = budi.post(
-            change,
-            data={
-                "csrf_token": token,
-                "current": org.budi.password,
-                "password": PASSWORD,
-                "password_confirm": PASSWORD,
-            },
-        )
-        assert response.status_code == 302
+        assert _change_password(budi, org.budi.password, PASSWORD).status_code == 302
 
     token = _invitation_token(app, org.units["a"])
     with counter.expect(0, "activation with an over-long password"):

@@ -13,7 +13,6 @@ they are held to the same proof, with a file in the body.
 from __future__ import annotations
 
 import io
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,15 +21,14 @@ from typing import Any
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from tests.staff.test_setup_and_activation import SECRET_RE
 from tests.support.http import https_client
 from tests.support.reporter import DRAFT_RE, Report, csrf_from, post_form
-from tests.support.staff import next_code
+from tests.support.staff import activation_fields, enrolment_fields, next_code
 from tests.support.world import World, build_world, changed_tables, snapshot, stored_files
 from tests.test_headers import assert_baseline
 from wbs_app.db import app_database
 from wbs_app.models import StaffRole
-from wbs_app.services import accounts, totp
+from wbs_app.services import accounts
 
 EXPIRED = "Formulir sudah kedaluwarsa"
 NEW_PASSWORD = "hujan-di-losari-senja-hari"
@@ -70,16 +68,9 @@ def _report_fields(world: World, extra: dict[str, Any]) -> dict[str, Any]:
 def _activation(world: World, extra: dict[str, Any]) -> dict[str, Any]:
     token = extra["activation_token"]
     page = https_client(world.app).get(f"/staf/aktivasi?kode={token}").get_data(as_text=True)
-    secret_text = SECRET_RE.search(page).group(1)
-    secret = totp.parse_secret_text(secret_text)
-    return {
-        "kode": token,
-        "username": "dewi",
-        "password": NEW_PASSWORD,
-        "password_confirm": NEW_PASSWORD,
-        "totp_secret": secret_text,
-        "totp_code": totp.code_at(secret, time.time()),
-    }
+    fields = enrolment_fields(page) | activation_fields(token, "dewi", NEW_PASSWORD)
+    del fields["csrf_token"]  # the page's, of another session: each case sets its own or none
+    return fields
 
 
 def _fixed(data: dict[str, Any]) -> Callable[[World, dict[str, Any]], dict[str, Any]]:

@@ -34,7 +34,13 @@ from sqlalchemy import text
 
 from tests.support.live_client import LiveClient
 from tests.support.reporter import Report, csrf_from, open_case, submit_report
-from tests.support.staff import CSRF_RE, StaffLogin, make_units, sign_in
+from tests.support.staff import (
+    StaffLogin,
+    activation_fields,
+    enrolment_fields,
+    make_units,
+    sign_in,
+)
 from wbs_app.db import Base, app_database
 from wbs_app.models import StaffRole
 from wbs_app.services import accounts, totp
@@ -52,7 +58,6 @@ HEADERS = {
     "Referer": "http://markerreferrer.example/from",
     "Accept-Language": "id-ID,markerlang;q=0.5",
 }
-SECRET_RE = re.compile(r'name="totp_secret" type="hidden" value="([^"]+)"')
 CODE_RE = re.compile(r'<p class="receipt-code">([\d ]{24})</p>')
 
 # What people write or upload: each a marker that must never be found in the clear.
@@ -119,20 +124,12 @@ def _activate_over_http(app, server, units: dict[str, int]) -> StaffLogin:
         staff_id = staff.id
     client = LiveClient(server.host, server.port, source_address=CLIENT_ADDRESS, headers=HEADERS)
     page = client.get(f"/staf/aktivasi?kode={token}").get_data(as_text=True)
-    secret_text = SECRET_RE.search(page).group(1)
-    secret = totp.parse_secret_text(secret_text)
     step_start = (totp.current_step() - 1) * totp.STEP_SECONDS
+    enrolment = enrolment_fields(page, when=step_start)
+    secret = totp.parse_secret_text(enrolment["totp_secret"])
     activated = client.post(
         "/staf/aktivasi",
-        data={
-            "csrf_token": CSRF_RE.search(page).group(1),
-            "kode": token,
-            "username": "wulan",
-            "password": STAFF_PASSWORD,
-            "password_confirm": STAFF_PASSWORD,
-            "totp_secret": secret_text,
-            "totp_code": totp.code_at(secret, step_start),
-        },
+        data=enrolment | activation_fields(token, "wulan", STAFF_PASSWORD),
     )
     assert activated.status_code == 302, activated.get_data(as_text=True)[:3000]
     return StaffLogin(staff_id, "wulan", STAFF_PASSWORD, secret)

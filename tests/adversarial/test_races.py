@@ -13,7 +13,6 @@ import io
 import os
 import sqlite3
 import threading
-import time
 
 import pytest
 from sqlalchemy import func, select
@@ -22,6 +21,7 @@ from werkzeug.test import encode_multipart
 
 from tests.support.http import https_client
 from tests.support.reporter import DRAFT_RE, RECEIPT_RE, Report, csrf_from, post_form
+from tests.support.staff import activation_fields, enrolment_fields
 from wbs_app.db import app_database
 from wbs_app.models import (
     AuditEvent,
@@ -36,11 +36,30 @@ from wbs_app.models import (
 
 DRAFT_GONE = "laporan yang belum terkirim sudah kedaluwarsa"
 LINK_NOT_VALID = "Tautan ini tidak berlaku"
+NEW_PASSWORD = "Tanjung-Bira-pasir-putih"
 
 
 def _count(app, model) -> int:
     with app_database(app).session() as session:
         return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def _at_once(path: str, posts: list[tuple[object, dict[str, str]]]) -> list[tuple[int, str]]:
+    """POST each (client, form) to ``path`` from threads released together; answers by status."""
+    start = threading.Barrier(len(posts))
+    answers: list[tuple[int, str]] = []
+
+    def post(client, data) -> None:
+        start.wait()
+        response = client.post(path, data=data)
+        answers.append((response.status_code, response.get_data(as_text=True)))
+
+    threads = [threading.Thread(target=post, args=item) for item in posts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return sorted(answers, key=lambda answer: answer[0])
 
 
 def test_one_draft_sent_five_times_at_once_makes_one_case(make_app, org) -> None:
@@ -53,20 +72,8 @@ def test_one_draft_sent_five_times_at_once_makes_one_case(make_app, org) -> None
     for _ in range(5):  # five tabs, each with its own session and CSRF token
         client = https_client(app)
         token = csrf_from(client.get("/lapor/formulir").get_data(as_text=True))
-        senders.append((client, token))
-    start = threading.Barrier(len(senders))
-    answers: list[tuple[int, str]] = []
-
-    def send(client, token) -> None:
-        start.wait()
-        response = client.post("/lapor/kirim", data={"csrf_token": token, "draft": draft})
-        answers.append((response.status_code, response.get_data(as_text=True)))
-
-    threads = [threading.Thread(target=send, args=sender) for sender in senders]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+        senders.append((client, {"csrf_token": token, "draft": draft}))
+    answers = _at_once("/lapor/kirim", senders)
     statuses = sorted(status for status, _ in answers)
     assert statuses == [200, 400, 400, 400, 400], statuses
     receipts = [RECEIPT_RE.search(page) for status, page in answers if status == 200]
@@ -167,22 +174,8 @@ def test_a_draft_sent_elsewhere_while_a_file_streams_in_is_said_plainly(app, org
 
 
 def _activation_form(client, token: str, username: str) -> dict[str, str]:
-    from tests.adversarial.test_argon2_gate import PASSWORD, SECRET_RE
-    from tests.support.staff import CSRF_RE
-    from wbs_app.services import totp
-
     page = client.get(f"/staf/aktivasi?kode={token}").get_data(as_text=True)
-    secret_text = SECRET_RE.search(page).group(1)
-    secret = totp.parse_secret_text(secret_text)
-    return {
-        "csrf_token": CSRF_RE.search(page).group(1),
-        "kode": token,
-        "username": username,
-        "password": PASSWORD,
-        "password_confirm": PASSWORD,
-        "totp_secret": secret_text,
-        "totp_code": totp.code_at(secret, time.time()),
-    }
+    return enrolment_fields(page) | activation_fields(token, username, NEW_PASSWORD)
 
 
 def _invitation(app, email: str) -> str:
@@ -195,25 +188,6 @@ def _invitation(app, email: str) -> str:
     return token
 
 
-def _at_once(
-    posts: list[tuple[object, dict[str, str]]], path: str = "/staf/aktivasi"
-) -> list[tuple[int, str]]:
-    start = threading.Barrier(len(posts))
-    answers: list[tuple[int, str]] = []
-
-    def post(client, data) -> None:
-        start.wait()
-        response = client.post(path, data=data)
-        answers.append((response.status_code, response.get_data(as_text=True)))
-
-    threads = [threading.Thread(target=post, args=item) for item in posts]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return sorted(answers, key=lambda answer: answer[0])
-
-
 # Argon2 slow enough that both requests have passed their checks before
 # either stores its account: the race, not a queue.
 SLOW_ENOUGH = {"ARGON2_TIME_COST": 2, "ARGON2_MEMORY_KIB": 32768, "ARGON2_CONCURRENCY": 2}
@@ -223,7 +197,9 @@ def test_one_activation_link_sent_from_two_tabs_at_once_makes_one_account(make_a
     app = make_app(**SLOW_ENOUGH)
     token = _invitation(app, "andi@kanwil.example")
     tabs = [https_client(app), https_client(app)]
-    answers = _at_once([(tab, _activation_form(tab, token, "andi")) for tab in tabs])
+    answers = _at_once(
+        "/staf/aktivasi", [(tab, _activation_form(tab, token, "andi")) for tab in tabs]
+    )
     assert [status for status, _ in answers] == [302, 404], answers
     assert LINK_NOT_VALID in answers[1][1]
     with app_database(app).session() as session:
@@ -264,7 +240,7 @@ def test_two_people_choosing_one_username_at_once_are_told_plainly(
     andi, andika = https_client(app), https_client(app)
     forms = [_activation_form(andi, first, "andi"), _activation_form(andika, second, "andi")]
     _runs_meet(monkeypatch, 2)
-    answers = _at_once(list(zip((andi, andika), forms, strict=True)))
+    answers = _at_once("/staf/aktivasi", list(zip((andi, andika), forms, strict=True)))
     assert [status for status, _ in answers] == [302, 400], answers
     assert "Nama pengguna itu sudah dipakai" in answers[1][1]
     with app_database(app).session() as session:
@@ -296,7 +272,7 @@ def test_two_password_changes_at_once_keep_one_and_refuse_the_other(
             )
         )
     _runs_meet(monkeypatch, 2)  # both open the old seal before either stores a new one
-    answers = _at_once(posts, "/staf/kata-sandi")
+    answers = _at_once("/staf/kata-sandi", posts)
     assert [status for status, _ in answers] == [302, 400], answers
     assert "Akun ini diubah di tempat lain" in answers[1][1]
     with app_database(app).session() as session:

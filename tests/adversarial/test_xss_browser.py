@@ -26,7 +26,6 @@ The whole corpus is slow (about a minute); a representative subset runs in
 from __future__ import annotations
 
 import re
-import time
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -38,7 +37,15 @@ from sqlalchemy import func, select
 from tests.support.browser import AppInBrowser
 from tests.support.http import https_client
 from tests.support.reporter import DRAFT_RE, RECEIPT_RE, csrf_from, open_case
-from tests.support.staff import CSRF_RE, StaffLogin, make_staff, make_units, sign_in
+from tests.support.staff import (
+    CSRF_RE,
+    StaffLogin,
+    activation_fields,
+    enrolment_fields,
+    make_staff,
+    make_units,
+    sign_in,
+)
 from tests.support.uploads import multipart
 from wbs_app.db import app_database
 from wbs_app.models import Case, Category, StaffMember, StaffRole, Unit
@@ -223,21 +230,13 @@ def _new_handler(app, admin: Admin, payload: str, inspector: Inspector) -> tuple
     newcomer = https_client(app)
     inspector.open("staff: activation page", newcomer, link, payload)
     page = newcomer.get(link).get_data(as_text=True)
-    secret_text = re.search(r'name="totp_secret" type="hidden" value="([^"]+)"', page).group(1)
-    secret = totp.parse_secret_text(secret_text)
     password = "Sulawesi-pantai-losari-kopi"
     username = "penangan"
+    enrolment = enrolment_fields(page)
+    secret = totp.parse_secret_text(enrolment["totp_secret"])
     activated = newcomer.post(
         "/staf/aktivasi",
-        data={
-            "csrf_token": CSRF_RE.search(page).group(1),
-            "kode": link.split("kode=")[1],
-            "username": username,
-            "password": password,
-            "password_confirm": password,
-            "totp_secret": secret_text,
-            "totp_code": totp.code_at(secret, time.time()),
-        },
+        data=enrolment | activation_fields(link.split("kode=")[1], username, password),
     )
     assert activated.status_code == 302, activated.get_data(as_text=True)[:1000]
     with app_database(app).session() as session:

@@ -96,26 +96,15 @@ def test_regrant_after_password_reset(app, org, reporter) -> None:
     # Budi activates a new identity through the reset link.
     import time
 
-    from tests.staff.test_setup_and_activation import PASSWORD, SECRET_RE
-    from tests.support.staff import CSRF_RE, StaffLogin
+    from tests.staff.test_setup_and_activation import PASSWORD
+    from tests.support.staff import StaffLogin, activation_fields, enrolment_fields
     from wbs_app.services import totp
 
     newcomer = https_client(app)
     page = newcomer.get(f"/staf/aktivasi?kode={token}").get_data(as_text=True)
-    secret_text = SECRET_RE.search(page).group(1)
-    secret = totp.parse_secret_text(secret_text)
-    newcomer.post(
-        "/staf/aktivasi",
-        data={
-            "csrf_token": CSRF_RE.search(page).group(1),
-            "kode": token,
-            "username": "budi",
-            "password": PASSWORD,
-            "password_confirm": PASSWORD,
-            "totp_secret": secret_text,
-            "totp_code": totp.code_at(secret, time.time() - 30),
-        },
-    )
+    enrolment = enrolment_fields(page, when=time.time() - 30)
+    secret = totp.parse_secret_text(enrolment["totp_secret"])
+    newcomer.post("/staf/aktivasi", data=enrolment | activation_fields(token, "budi", PASSWORD))
     budi = _client(app, StaffLogin(org.budi.id, "budi", PASSWORD, secret))
     assert budi.get(f"/pengelola/kasus/{case_id}").status_code == 404  # the old key is gone
     rahman = _client(app, org.rahman)

@@ -165,24 +165,13 @@ def test_reset_makes_a_new_identity_and_says_so(app, client, org) -> None:
         or "memberikannya lagi" in activation
         or "lagi kepada Anda" in activation
     )
-    import time
+    from tests.staff.test_setup_and_activation import PASSWORD
+    from tests.support.staff import activation_fields, enrolment_fields
 
-    from tests.staff.test_setup_and_activation import PASSWORD, SECRET_RE
-    from tests.support.staff import CSRF_RE
-    from wbs_app.services import totp
-
-    secret_text = SECRET_RE.search(activation).group(1)
     response = newcomer.post(
         "/staf/aktivasi",
-        data={
-            "csrf_token": CSRF_RE.search(activation).group(1),
-            "kode": link.split("kode=")[1],
-            "username": "budi",
-            "password": PASSWORD,
-            "password_confirm": PASSWORD,
-            "totp_secret": secret_text,
-            "totp_code": totp.code_at(totp.parse_secret_text(secret_text), time.time()),
-        },
+        data=enrolment_fields(activation)
+        | activation_fields(link.split("kode=")[1], "budi", PASSWORD),
     )
     assert response.status_code == 302
     with app_database(app).session() as session:

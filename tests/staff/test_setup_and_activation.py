@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import re
-import time
 
 from sqlalchemy import select
 
 from crypto import PublicIdentity, open_seed
-from tests.support.staff import CSRF_RE, make_staff, make_units, sign_in
+from tests.support.staff import (
+    CSRF_RE,
+    activation_fields,
+    enrolment_fields,
+    make_staff,
+    make_units,
+    sign_in,
+)
 from wbs_app.db import app_database
 from wbs_app.models import AuditEvent, StaffMember, StaffRole, StaffStatus
 from wbs_app.services import totp
 
-SECRET_RE = re.compile(r'name="totp_secret" type="hidden" value="([^"]+)"')
 PASSWORD = "kopi-toraja-pagi-hari"
 
 
@@ -27,21 +32,9 @@ def _setup_link(app) -> str:
 
 def _setup_form(client, link: str, **overrides) -> dict[str, str]:
     page = client.get(link).get_data(as_text=True)
-    secret_text = SECRET_RE.search(page).group(1)
-    secret = totp.parse_secret_text(secret_text)
-    data = {
-        "csrf_token": CSRF_RE.search(page).group(1),
-        "kode": link.split("kode=")[1],
-        "display_name": "Andi Admin",
-        "email": "andi@kanwil.example",
-        "username": "andi",
-        "password": PASSWORD,
-        "password_confirm": PASSWORD,
-        "totp_secret": secret_text,
-        "totp_code": totp.code_at(secret, time.time()),
-    }
-    data.update(overrides)
-    return data
+    data = enrolment_fields(page) | activation_fields(link.split("kode=")[1], "andi", PASSWORD)
+    data |= {"display_name": "Andi Admin", "email": "andi@kanwil.example"}
+    return data | overrides
 
 
 def test_setup_link_creates_the_first_admin_once(app, client) -> None:
@@ -121,19 +114,10 @@ def test_invitation_activation_and_login(app, client) -> None:
     newcomer.environ_base["wsgi.url_scheme"] = "https"
     page = newcomer.get(link).get_data(as_text=True)
     assert 'value="sitti"' in page  # username suggested from the e-mail address
-    secret_text = SECRET_RE.search(page).group(1)
-    secret = totp.parse_secret_text(secret_text)
+    enrolment = enrolment_fields(page)
     activated = newcomer.post(
         "/staf/aktivasi",
-        data={
-            "csrf_token": CSRF_RE.search(page).group(1),
-            "kode": link.split("kode=")[1],
-            "username": "sitti",
-            "password": PASSWORD,
-            "password_confirm": PASSWORD,
-            "totp_secret": secret_text,
-            "totp_code": totp.code_at(secret, time.time()),
-        },
+        data=enrolment | activation_fields(link.split("kode=")[1], "sitti", PASSWORD),
     )
     assert activated.status_code == 302
     assert newcomer.get(link).status_code == 404  # one use
@@ -143,7 +127,9 @@ def test_invitation_activation_and_login(app, client) -> None:
         assert [unit.id for unit in sitti.units] == [units["a"]]
     from tests.support.staff import StaffLogin
 
-    login = StaffLogin(sitti.id, "sitti", PASSWORD, secret)
+    login = StaffLogin(
+        sitti.id, "sitti", PASSWORD, totp.parse_secret_text(enrolment["totp_secret"])
+    )
     response = sign_in(app, newcomer, login)
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/pengelola/")

@@ -18,6 +18,28 @@ from wbs_app.services import accounts, organisation, totp
 from wbs_app.services.accounts import Credentials
 
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+SECRET_RE = re.compile(r'name="totp_secret" type="hidden" value="([^"]+)"')
+
+
+def enrolment_fields(page: str, when: float | None = None) -> dict[str, str]:
+    """What a person takes from an enrolment page (set-up or activation) into its form.
+
+    The form's CSRF token, the authenticator secret the page shows, and the
+    code an authenticator app shows for that secret at ``when`` (now).
+    """
+    secret_text = SECRET_RE.search(page).group(1)
+    secret = totp.parse_secret_text(secret_text)
+    assert secret is not None
+    return {
+        "csrf_token": CSRF_RE.search(page).group(1),
+        "totp_secret": secret_text,
+        "totp_code": totp.code_at(secret, time.time() if when is None else when),
+    }
+
+
+def activation_fields(token: str, username: str, password: str) -> dict[str, str]:
+    """The rest of an activation form: the link's token, the chosen name and password."""
+    return {"kode": token, "username": username, "password": password, "password_confirm": password}
 
 
 @dataclass

@@ -32,11 +32,11 @@ from wbs_app.models import (
     Unit,
 )
 from wbs_app.services import audit, password_policy, tokens, totp
-from wbs_app.services.argon2_gate import Argon2Gate, slot
+from wbs_app.services.argon2_gate import Argon2Gate, slot, slot_between_transactions
 from wbs_app.services.clock import utcnow
 from wbs_app.services.errors import DomainError
 from wbs_app.services.text import one_line_name
-from wbs_app.services.transactions import begin_write, release_snapshot
+from wbs_app.services.transactions import release_snapshot
 
 SETUP_TTL = timedelta(hours=1)
 ACTIVATION_TTL = timedelta(days=7)
@@ -160,21 +160,6 @@ def _check_enrolment(
     return Enrolment(username, Identity.generate(), step)
 
 
-def _seal_outside_transaction(
-    session: Session, seed: bytes, password: str, params: Argon2Params, gate: Argon2Gate | None
-) -> bytes:
-    """The seed sealed under the password, with no transaction held across the run.
-
-    Ends the read transaction (nothing has been written yet), runs Argon2id in
-    a slot of the gate, and returns with a transaction holding the write lock.
-    """
-    release_snapshot(session)
-    with slot(gate):
-        sealed = seal_seed(seed, password, params)
-    begin_write(session)
-    return sealed
-
-
 def _enrol(
     session: Session,
     staff: StaffMember,
@@ -275,9 +260,8 @@ def complete_setup(
     check_setup_token(session, token)
     member = _check_member(session, email, display_name, StaffRole.ADMIN, [])
     enrolment = _check_enrolment(session, None, member.email, member.display_name, credentials)
-    sealed = _seal_outside_transaction(
-        session, enrolment.identity.seed, credentials.password, params, gate
-    )
+    with slot_between_transactions(session, gate):
+        sealed = seal_seed(enrolment.identity.seed, credentials.password, params)
     tokens.consume(session, token, (TokenPurpose.SETUP,))
     if has_admin(session):
         raise tokens.InvalidToken("invalid link")
@@ -328,9 +312,8 @@ def activate(
     """Set password and TOTP from an activation or reset link; always a new identity."""
     staff = pending_account(session, token)
     enrolment = _check_enrolment(session, staff.id, staff.email, staff.display_name, credentials)
-    sealed = _seal_outside_transaction(
-        session, enrolment.identity.seed, credentials.password, params, gate
-    )
+    with slot_between_transactions(session, gate):
+        sealed = seal_seed(enrolment.identity.seed, credentials.password, params)
     # The link may have been used, or the account changed, during the run.
     tokens.consume(session, token, (TokenPurpose.ACTIVATION, TokenPurpose.RESET))
     session.refresh(staff, with_for_update=True)
@@ -370,7 +353,8 @@ def change_password(
     except (DecryptionError, ValueError):
         raise AccountError("wrong_password") from None
     _check_new_password(new, confirm, (staff.username, staff.email, staff.display_name))
-    sealed = _seal_outside_transaction(session, seed, new, params, gate)
+    with slot_between_transactions(session, gate):
+        sealed = seal_seed(seed, new, params)
     session.refresh(staff, with_for_update=True)
     if staff.status is not StaffStatus.ACTIVE or staff.sealed_seed != opened:
         # Reset, deactivated or changed elsewhere during the run: nothing stored.

@@ -32,8 +32,11 @@ import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 
-RETRY_AFTER_SECONDS = 5
+from sqlalchemy.orm import Session
 
+from wbs_app.services.transactions import begin_write, release_snapshot
+
+RETRY_AFTER_SECONDS = 5
 
 
 class Argon2Busy(Exception):
@@ -110,3 +113,19 @@ class Argon2Gate:
 def slot(gate: Argon2Gate | None, patient: bool = False) -> AbstractContextManager[None]:
     """The gate's slot, or no bound at all where there is no request (CLI, fixtures)."""
     return gate.slot(patient) if gate is not None else nullcontext()
+
+
+@contextmanager
+def slot_between_transactions(
+    session: Session, gate: Argon2Gate | None, patient: bool = False
+) -> Iterator[None]:
+    """A slot for an Argon2id run on a request, with no transaction held across it.
+
+    Ends the read transaction before the wait and the run, and after them
+    begins the write that takes SQLite's write lock first (see
+    ``services.transactions``): the run's caller then writes what it derived.
+    """
+    release_snapshot(session)
+    with slot(gate, patient):
+        yield
+    begin_write(session)

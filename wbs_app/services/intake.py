@@ -54,11 +54,10 @@ from wbs_app.models import (
     Unit,
 )
 from wbs_app.services import case_keys, organisation, sessions
-from wbs_app.services.argon2_gate import Argon2Gate, slot
+from wbs_app.services.argon2_gate import Argon2Gate, slot_between_transactions
 from wbs_app.services.clock import today, utcnow
 from wbs_app.services.errors import DomainError
 from wbs_app.services.organisation import Deadlines
-from wbs_app.services.transactions import begin_write, release_snapshot
 
 REPORT_FIELDS = ("what", "who", "where", "when", "how")
 MAX_FIELD_CHARS = 20_000
@@ -260,10 +259,8 @@ def submit(
         raise IntakeError("excluded_all")
 
     receipt = generate_code()
-    release_snapshot(session)  # no transaction is held across the queue and the run
-    with slot(gate, patient=True):
+    with slot_between_transactions(session, gate, patient=True):
         code_secrets = derive_code_secrets(receipt, CodeKind.RECEIPT, installation_salt, params)
-    begin_write(session)
     reporter = Identity.from_seed(code_secrets.identity_seed).public()
     received = today()
     case = Case(

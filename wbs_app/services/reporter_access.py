@@ -26,11 +26,10 @@ from crypto import (
 )
 from wbs_app.models import Audience, Case, RecipientKind, ReporterSession
 from wbs_app.services import case_keys, guessing, sessions
-from wbs_app.services.argon2_gate import Argon2Gate, slot
+from wbs_app.services.argon2_gate import Argon2Gate, slot_between_transactions
 from wbs_app.services.case_keys import NoAccess
 from wbs_app.services.clock import utcnow
 from wbs_app.services.errors import DomainError
-from wbs_app.services.transactions import begin_write, release_snapshot
 
 KIND = "reporter"
 SCOPE = "receipt"
@@ -88,10 +87,8 @@ def login(
         digits = parse_code(receipt_text)
     except CodeFormatError:
         raise ReceiptMistyped("mistyped") from None
-    release_snapshot(session)
-    with slot(gate):
+    with slot_between_transactions(session, gate):
         code_secrets = derive_code_secrets(digits, CodeKind.RECEIPT, installation_salt, params)
-    begin_write(session)
     case = session.scalar(
         select(Case).where(Case.lookup_hash == lookup_hash(code_secrets.lookup_id))
     )

@@ -43,14 +43,13 @@ from wbs_app.models import (
     StaffMember,
 )
 from wbs_app.services import access, case_keys, casefile, intake, journal
-from wbs_app.services.argon2_gate import Argon2Gate, slot
+from wbs_app.services.argon2_gate import Argon2Gate, slot_between_transactions
 from wbs_app.services.case_keys import NoAccess
 from wbs_app.services.casefile import FileView
 from wbs_app.services.clock import today
 from wbs_app.services.errors import DomainError
 from wbs_app.services.intake import FileInfo
 from wbs_app.services.text import one_line_name
-from wbs_app.services.transactions import begin_write, release_snapshot
 
 ALLEGATION_FIELDS = ("name", "position", "allegation", "period", "rules")
 ONE_LINE_FIELDS = ("name", "position", "period", "rules")
@@ -113,10 +112,8 @@ def create_invitation(
     if not 1 <= answer_days <= 365:
         raise RespondentError("bad_deadline")
     code = generate_code()
-    release_snapshot(session)  # no transaction is held across the queue and the run
-    with slot(gate, patient=True):
+    with slot_between_transactions(session, gate, patient=True):
         code_secrets = derive_code_secrets(code, CodeKind.INVITATION, installation_salt, params)
-    begin_write(session)
     holder = Identity.from_seed(code_secrets.identity_seed).public()
     uid = secrets.token_hex(16)
     key = new_key()

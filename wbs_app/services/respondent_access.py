@@ -24,12 +24,11 @@ from crypto import (
 )
 from wbs_app.models import Case, RecipientKind, RespondentInvitation, RespondentSession
 from wbs_app.services import case_keys, guessing, sessions
-from wbs_app.services.argon2_gate import Argon2Gate, slot
+from wbs_app.services.argon2_gate import Argon2Gate, slot_between_transactions
 from wbs_app.services.case_keys import NoAccess
 from wbs_app.services.errors import DomainError
 from wbs_app.services.reporter_access import ReporterPolicy
 from wbs_app.services.respondent import invitation_key_row
-from wbs_app.services.transactions import begin_write, release_snapshot
 
 KIND = "respondent"
 SCOPE = "invitation"
@@ -69,10 +68,8 @@ def login(
         digits = parse_code(text)
     except CodeFormatError:
         raise CodeMistyped("mistyped") from None
-    release_snapshot(session)
-    with slot(gate):
+    with slot_between_transactions(session, gate):
         code_secrets = derive_code_secrets(digits, CodeKind.INVITATION, salt, params)
-    begin_write(session)
     invitation = session.scalar(
         select(RespondentInvitation).where(
             RespondentInvitation.lookup_hash == lookup_hash(code_secrets.lookup_id)

@@ -27,9 +27,9 @@ from crypto import (
 )
 from wbs_app.models import StaffMember, StaffStatus
 from wbs_app.services import audit, password_policy, throttle, totp
-from wbs_app.services.argon2_gate import Argon2Busy, Argon2Gate, slot
+from wbs_app.services.argon2_gate import Argon2Busy, Argon2Gate, slot, slot_between_transactions
 from wbs_app.services.errors import DomainError
-from wbs_app.services.transactions import begin_write, release_snapshot
+from wbs_app.services.transactions import begin_write
 
 MAX_LOGIN_NAME = 254
 
@@ -76,14 +76,12 @@ def authenticate(
             or_(StaffMember.username == lowered, StaffMember.email == lowered)
         )
     )
-    release_snapshot(session)
-    with slot(gate):
+    with slot_between_transactions(session, gate):
         seed = _open_seed_or_burn(staff, password, params)
-    begin_write(session)
     if staff is not None and seed is not None:
         # The row as it is now, locked: two sign-ins racing with one TOTP code
         # must not both see the old last step (on SQLite the write lock that
-        # begin_write took already serialises them).
+        # slot_between_transactions took already serialises them).
         session.refresh(staff, with_for_update=True)
         # Deactivated while the run went on: no session for it.
         active = staff.status is StaffStatus.ACTIVE
