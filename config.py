@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import secrets
+import socket
 import types
 from collections.abc import Mapping
 from pathlib import Path
@@ -94,8 +95,11 @@ class Settings:
     # receipt login is slowed down (nothing about who failed is recorded).
     RECEIPT_FAILURES_PER_MINUTE: int = 30
     # The address people use to reach the site, for links printed or handed
-    # over outside it (set-up and activation links).
-    BASE_URL: str = "http://127.0.0.1:5000"
+    # over outside it (set-up, activation and reset links, invitation letters).
+    # Empty: the address gunicorn binds (HOST and PORT, as gunicorn.conf.py
+    # reads them), so the server and the CLI print the same one. Production
+    # needs the https:// address people type.
+    BASE_URL: str = ""
     # Served over TLS (sets HSTS and Secure cookies); off only for local
     # development on loopback.
     TLS: bool = True
@@ -174,7 +178,25 @@ def load_settings(
         if key in fields:
             merged[key] = value
     values = {key: _coerce(key, value, hints[key]) for key, value in merged.items()}
+    if not values.get("BASE_URL"):
+        values["BASE_URL"] = served_address(environ)
     return Settings(**values)
+
+
+def served_address(environ: Mapping[str, str]) -> str:
+    """The address of the server gunicorn.conf.py binds from HOST and PORT.
+
+    A wildcard bind (0.0.0.0, ::) is no address anyone can open, so the
+    machine's own name stands in for it; an office that reaches the site by
+    another name sets WBS_BASE_URL.
+    """
+    host = environ.get("HOST") or "127.0.0.1"
+    port = environ.get("PORT") or "5000"
+    if host in {"0.0.0.0", "::", "[::]"}:  # noqa: S104 - recognising a wildcard, not binding
+        host = socket.getfqdn()
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
 
 
 def _secret_is_weak(value: str) -> bool:
@@ -214,6 +236,11 @@ def validate(settings: Settings) -> None:
             raise ConfigError("Argon2 parameters are below RFC 9106's second recommended profile")
         if not settings.TLS:
             raise ConfigError("TLS may be switched off only with ENV=development")
+        if not settings.BASE_URL.startswith("https://"):
+            raise ConfigError(
+                "BASE_URL must be the https:// address people use to reach the site "
+                "(WBS_BASE_URL): printed links would not open"
+            )
     if settings.ARGON2_CONCURRENCY < 1:
         raise ConfigError("ARGON2_CONCURRENCY must be at least 1")
     if min(settings.ARGON2_QUEUE, settings.ARGON2_WAIT_MS, settings.ARGON2_SUBMIT_WAIT_MS) < 0:
@@ -251,6 +278,9 @@ def write_instance_config(instance_path: Path) -> bool:
         "# without INSTALLATION_SALT no receipt or invitation code can be opened again.\n"
         f"SECRET_KEY = {secrets.token_hex(32)!r}\n"
         f"INSTALLATION_SALT = {secrets.token_hex(32)!r}\n"
+        "# The address people use to reach the site (production: https). Unset, links\n"
+        "# point at the address gunicorn binds (HOST and PORT).\n"
+        "# BASE_URL = 'https://wbs.example.go.id'\n"
     )
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
