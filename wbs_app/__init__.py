@@ -17,7 +17,7 @@ from flask import Flask
 from jinja2 import StrictUndefined
 from sqlalchemy.exc import OperationalError
 
-from config import ConfigError, Settings, load_settings, validate
+from config import ConfigError, Settings, load_settings, secure_instance_folder, validate
 from wbs_app.appctx import ARGON2_GATE
 from wbs_app.db import Database, app_database, init_request_sessions, sqlite_url
 from wbs_app.errors import register_error_handlers
@@ -100,10 +100,8 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_database(app: Flask, settings: Settings, instance_path: Path) -> None:
-    url = settings.DATABASE_URL
-    if not url:
-        instance_path.mkdir(mode=0o700, parents=True, exist_ok=True)
-        url = sqlite_url(instance_path)
+    secure_instance_folder(instance_path)
+    url = settings.DATABASE_URL or sqlite_url(instance_path)
     init_request_sessions(app, Database(url, busy_timeout_ms=settings.SQLITE_BUSY_TIMEOUT_MS))
     attachment_dir = Path(settings.ATTACHMENT_DIR) if settings.ATTACHMENT_DIR else None
     app.extensions["lentera.store"] = AttachmentStore(

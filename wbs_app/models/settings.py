@@ -1,4 +1,4 @@
-"""Installation settings: what administrators edit (deadlines) and what binds the database to its secrets."""
+"""Installation settings: what administrators edit, and what binds the database to its secrets."""
 
 from __future__ import annotations
 
