@@ -17,7 +17,12 @@ from wbs_app.cli import wbs
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 # Text the program itself shows an operator: messages and generated files.
-PROGRAM = [ROOT / "config.py", ROOT / "wsgi.py", ROOT / "Makefile", *sorted(ROOT.glob("wbs_app/*.py"))]
+PROGRAM = [
+    ROOT / "config.py",
+    ROOT / "wsgi.py",
+    ROOT / "Makefile",
+    *sorted(ROOT.glob("wbs_app/*.py")),
+]
 
 WBS_COMMAND = re.compile(r"flask --app wsgi wbs ([a-z][a-z-]*)")
 CONFIG_COMMAND = re.compile(r"python3? config\.py ([a-z-]+)")
@@ -54,7 +59,8 @@ def test_every_make_target_in_the_docs_exists() -> None:
 
 def test_every_project_file_in_the_docs_exists() -> None:
     for path, text in _texts(DOCS):
-        missing = sorted({name for name in PROJECT_PATH.findall(text) if not (ROOT / name).exists()})
+        named = set(PROJECT_PATH.findall(text))
+        missing = sorted(name for name in named if not (ROOT / name).exists())
         assert not missing, f"{path.name} names files that do not exist: {missing}"
 
 
