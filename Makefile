@@ -7,6 +7,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# The server binds HOST:PORT and every command prints links to the same
+# address (config.py derives BASE_URL from them unless WBS_BASE_URL is set).
+SERVED := HOST=$(HOST) PORT=$(PORT)
 PYTEST_ARGS ?=
 
 TRANSLATIONS := wbs_app/translations
@@ -46,15 +49,15 @@ migrate: instance translations
 
 # Prints a one-time set-up link while no administrator exists.
 setup-link: migrate
-	WBS_BASE_URL=$${WBS_BASE_URL:-http://$(HOST):$(PORT)} $(VENV)/bin/flask --app wsgi wbs setup-link
+	$(SERVED) $(VENV)/bin/flask --app wsgi wbs setup-link
 
 run: setup-link
-	WBS_ENV=$${WBS_ENV:-development} WBS_TLS=$${WBS_TLS:-false} HOST=$(HOST) PORT=$(PORT) \
+	WBS_ENV=$${WBS_ENV:-development} WBS_TLS=$${WBS_TLS:-false} $(SERVED) \
 		$(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
 
 # A demo organisation with staff whose passwords and TOTP keys are printed.
 demo: migrate
-	$(VENV)/bin/flask --app wsgi wbs seed-demo
+	$(SERVED) $(VENV)/bin/flask --app wsgi wbs seed-demo
 
 test: install-dev translations instance
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -1,7 +1,7 @@
 """Typed configuration for Lentera.
 
 Settings come, in rising order of precedence, from the production defaults
-below, ``instance/config.py`` (written once by ``flask --app wsgi wbs init``
+below, ``instance/config.py`` (written once by ``python config.py init``
 with generated secrets), environment variables prefixed ``WBS_`` and finally
 the mapping handed to ``create_app`` (tests). Defaults are the production
 values so that forgetting a setting never weakens a deployment; secrets have
@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import secrets
+import socket
 import types
 from collections.abc import Mapping
 from pathlib import Path
@@ -94,8 +95,11 @@ class Settings:
     # receipt login is slowed down (nothing about who failed is recorded).
     RECEIPT_FAILURES_PER_MINUTE: int = 30
     # The address people use to reach the site, for links printed or handed
-    # over outside it (set-up and activation links).
-    BASE_URL: str = "http://127.0.0.1:5000"
+    # over outside it (set-up, activation and reset links, invitation letters).
+    # Empty: the address gunicorn binds (HOST and PORT, as gunicorn.conf.py
+    # reads them), so the server and the CLI print the same one. Production
+    # needs the https:// address people type.
+    BASE_URL: str = ""
     # Served over TLS (sets HSTS and Secure cookies); off only for local
     # development on loopback.
     TLS: bool = True
@@ -174,7 +178,25 @@ def load_settings(
         if key in fields:
             merged[key] = value
     values = {key: _coerce(key, value, hints[key]) for key, value in merged.items()}
+    if not values.get("BASE_URL"):
+        values["BASE_URL"] = served_address(environ)
     return Settings(**values)
+
+
+def served_address(environ: Mapping[str, str]) -> str:
+    """The address of the server gunicorn.conf.py binds from HOST and PORT.
+
+    A wildcard bind (0.0.0.0, ::) is no address anyone can open, so the
+    machine's own name stands in for it; an office that reaches the site by
+    another name sets WBS_BASE_URL.
+    """
+    host = environ.get("HOST") or "127.0.0.1"
+    port = environ.get("PORT") or "5000"
+    if host in {"0.0.0.0", "::", "[::]"}:  # noqa: S104 - recognising a wildcard, not binding
+        host = socket.getfqdn()
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
 
 
 def _secret_is_weak(value: str) -> bool:
@@ -199,15 +221,26 @@ def validate(settings: Settings) -> None:
         value = getattr(settings, name)
         if not value:
             raise ConfigError(
-                f"{name} is missing: run `flask --app wsgi wbs init` to generate instance/config.py"
+                f"{name} is missing: run `python config.py init` to generate instance/config.py"
             )
         if settings.ENV != "test" and _secret_is_weak(value):
             raise ConfigError(f"{name} is too weak: use 32 random bytes (64 hex digits)")
+    try:
+        bytes.fromhex(settings.INSTALLATION_SALT)
+    except ValueError:
+        raise ConfigError(
+            "INSTALLATION_SALT must be hexadecimal, as `python config.py init` writes it"
+        ) from None
     if settings.ENV == "production":
         if not _argon2_at_least_rfc9106(settings):
             raise ConfigError("Argon2 parameters are below RFC 9106's second recommended profile")
         if not settings.TLS:
             raise ConfigError("TLS may be switched off only with ENV=development")
+        if not settings.BASE_URL.startswith("https://"):
+            raise ConfigError(
+                "BASE_URL must be the https:// address people use to reach the site "
+                "(WBS_BASE_URL): printed links would not open"
+            )
     if settings.ARGON2_CONCURRENCY < 1:
         raise ConfigError("ARGON2_CONCURRENCY must be at least 1")
     if min(settings.ARGON2_QUEUE, settings.ARGON2_WAIT_MS, settings.ARGON2_SUBMIT_WAIT_MS) < 0:
@@ -231,19 +264,40 @@ def _argon2_at_least_rfc9106(settings: Settings) -> bool:
     )
 
 
+def secure_instance_folder(instance_path: Path) -> None:
+    """Make the instance folder 0700 and every file directly in it 0600.
+
+    It holds the secrets and, by default, the database. A git checkout makes
+    it 0755 (its README is tracked) and ``mkdir(exist_ok=True)`` keeps an
+    existing mode, so the modes are set, not assumed, at every start.
+    """
+    instance_path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(instance_path, 0o700)
+    for entry in instance_path.iterdir():
+        if entry.is_symlink():
+            continue
+        wanted = 0o700 if entry.is_dir() else 0o600
+        if entry.stat().st_mode & 0o777 != wanted:
+            os.chmod(entry, wanted)
+
+
 def write_instance_config(instance_path: Path) -> bool:
     """Create ``instance/config.py`` with fresh secrets, mode 0600; never overwrite.
 
     Returns whether a file was written. The file is created with O_EXCL so two
     concurrent first starts cannot produce two different installation salts.
     """
-    instance_path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    secure_instance_folder(instance_path)
     path = instance_path / "config.py"
     body = (
-        "# Generated by `flask --app wsgi wbs init`. Keep private (mode 0600) and back it up:\n"
+        "# Generated by `python config.py init`. Keep private (mode 0600) and back it up\n"
+        "# with the database:\n"
         "# without INSTALLATION_SALT no receipt or invitation code can be opened again.\n"
         f"SECRET_KEY = {secrets.token_hex(32)!r}\n"
         f"INSTALLATION_SALT = {secrets.token_hex(32)!r}\n"
+        "# The address people use to reach the site (production: https). Unset, links\n"
+        "# point at the address gunicorn binds (HOST and PORT).\n"
+        "# BASE_URL = 'https://wbs.example.go.id'\n"
     )
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -252,6 +306,46 @@ def write_instance_config(instance_path: Path) -> bool:
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(body)
     return True
+
+
+def _database_refuses_new_secrets(instance_path: Path) -> str:
+    """Why new secrets must not be written beside this database ("" when they may).
+
+    A database restored without its ``instance/config.py`` still holds
+    reports whose codes need the old INSTALLATION_SALT; a new one would lock
+    every reporter out for good. The database is the one the app would use:
+    ``WBS_DATABASE_URL``, or the SQLite file in the instance folder.
+    """
+    settings = load_settings(instance_path)
+    url = settings.DATABASE_URL
+    if not url:
+        database_file = instance_path / "wbs.sqlite3"
+        if not database_file.exists():
+            return ""
+        url = f"sqlite:///{database_file}"
+    from wbs_app.db import make_engine
+    from wbs_app.services.installation import in_use
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            taken = in_use(connection)
+    except Exception as error:  # any doubt is a refusal
+        return (
+            f"instance/config.py is missing and the database could not be checked "
+            f"({type(error).__name__}), so no secrets were written: if it holds reports, "
+            "restore instance/config.py from the backup taken with it."
+        )
+    finally:
+        engine.dispose()
+    if not taken:
+        return ""
+    return (
+        "instance/config.py is missing, but the database already holds reports (or the "
+        "fingerprint of an installation salt): new secrets would make every receipt and "
+        "invitation code useless, so none were written: restore instance/config.py from the "
+        "backup taken with this database."
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -268,6 +362,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     explicit = os.environ.get(ENV_PREFIX + "INSTANCE_PATH")
     instance_path = Path(explicit) if explicit else Path(__file__).resolve().parent / "instance"
+    if not (instance_path / "config.py").exists():
+        refusal = _database_refuses_new_secrets(instance_path)
+        if refusal:
+            print(refusal, file=sys.stderr)
+            return 1
     if write_instance_config(instance_path):
         print(f"created {instance_path / 'config.py'} with new secrets (mode 0600)")
     else:

@@ -5,9 +5,13 @@ method, path without query, status, size and duration; the format codes for the
 remote address, the request line and the user agent are left out on purpose (DESIGN.md section 5).
 """
 
+import ipaddress
+import logging
 import os
+import re
 
 import gunicorn.http.wsgi
+from gunicorn.glogging import Logger
 
 # gunicorn sends "Server: gunicorn" from a module constant; say nothing.
 gunicorn.http.wsgi.SERVER = "lentera"
@@ -30,6 +34,60 @@ errorlog = "-"
 loglevel = "info"
 forwarded_allow_ips = ""
 proxy_allow_ips = ""
+# gunicorn 25+ opens a control socket at one fixed path ($XDG_RUNTIME_DIR or
+# $HOME/.gunicorn/gunicorn.ctl): a second instance on the host would take it
+# over. Lentera is managed by signals and systemd, never through it.
+control_socket_disable = True
+
+# Address candidates; ``ipaddress`` decides what really is one.
+_IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
+_IPV6 = re.compile(r"(?<![0-9A-Fa-f:])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:%\w+)?")
+
+
+def _replace_valid(pattern, text):
+    def scrub(match):
+        try:
+            ipaddress.ip_address(match.group(0).split("%")[0])
+        except ValueError:
+            return match.group(0)
+        return "-"
+
+    return pattern.sub(scrub, text)
+
+
+def _without_addresses(text):
+    return _replace_valid(_IPV6, _replace_valid(_IPV4, text))
+
+
+class _NoAddresses(logging.Filter):
+    """Rewrites every error-log record without IP addresses (DESIGN.md section 5).
+
+    gunicorn writes the peer's address into some messages of its own
+    ("Invalid request from ip=..."); the access log's format already leaves it
+    out. The record is formatted first, so an address in an argument goes too.
+    """
+
+    def filter(self, record):
+        message = record.getMessage()
+        if message.startswith("Listening at: "):  # the server's own bind, said at start
+            return True
+        cleaned = _without_addresses(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+class AddresslessLogger(Logger):
+    """gunicorn's logger with ``_NoAddresses`` on both of its logs."""
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        for log in (self.error_log, self.access_log):
+            if not any(isinstance(f, _NoAddresses) for f in log.filters):
+                log.addFilter(_NoAddresses())
+
+
+logger_class = AddresslessLogger
 
 
 def when_ready(server):

@@ -15,6 +15,7 @@ from crypto.codes import (
     generate_code,
     lookup_hash,
     parse_code,
+    salt_fingerprint,
 )
 from crypto.envelope import WrapContext, new_key, unwrap_key, wrap_key
 from crypto.errors import CodeFormatError, DecryptionError
@@ -63,6 +64,7 @@ __all__ = [
     "open_seed",
     "open_text",
     "parse_code",
+    "salt_fingerprint",
     "seal_record",
     "seal_seed",
     "seal_text",

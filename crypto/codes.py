@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 
@@ -103,3 +104,20 @@ def derive_code_secrets(
 def lookup_hash(lookup_id: bytes) -> bytes:
     """What the database stores to find a case or invitation by its code."""
     return hashlib.sha256(b"lentera/lookup/v1/" + lookup_id).digest()
+
+
+SALT_FINGERPRINT_LABEL = b"lentera/installation-salt-fingerprint/v1"
+
+
+def salt_fingerprint(installation_salt: bytes) -> bytes:
+    """HMAC-SHA256 of a constant under the installation salt, for the database to keep.
+
+    A restored database beside a newly generated salt would make every code
+    open nothing; comparing fingerprints catches that at start-up. A keyed
+    hash of a constant says whether two salts are equal and nothing else: it
+    gives no way to test a salt guess that the 256-bit salt does not already
+    rule out, and no way to test a code.
+    """
+    if len(installation_salt) < 16:
+        raise ValueError("the installation salt is too short")
+    return hmac.new(installation_salt, SALT_FINGERPRINT_LABEL, hashlib.sha256).digest()

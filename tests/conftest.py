@@ -164,9 +164,12 @@ def make_app(
     if sqlite_template is not None:
         shutil.copy(sqlite_template, instance_path / "wbs.sqlite3")
     apps: list[Flask] = []
+    # Apps of one test share the installation's secrets, as the workers of one
+    # server do (the database refuses a second INSTALLATION_SALT once recorded).
+    secrets_ = {"SECRET_KEY": secrets.token_hex(32), "INSTALLATION_SALT": secrets.token_hex(32)}
 
     def build(**extra: Any) -> Flask:
-        app = create_app(test_config(instance_path, **extra))
+        app = create_app(test_config(instance_path, **{**secrets_, **extra}))
         apps.append(app)
         return app
 

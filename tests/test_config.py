@@ -67,7 +67,9 @@ def test_production_refuses_plain_http(tmp_path: Path) -> None:
 
 def test_strong_production_settings_start(tmp_path: Path) -> None:
     settings = load_settings(
-        tmp_path, {"SECRET_KEY": STRONG, "INSTALLATION_SALT": STRONG}, environ={}
+        tmp_path,
+        {"SECRET_KEY": STRONG, "INSTALLATION_SALT": STRONG, "BASE_URL": "https://wbs.example"},
+        environ={},
     )
     validate(settings)
 
@@ -103,7 +105,7 @@ def test_instance_config_is_generated_private_and_never_overwritten(tmp_path: Pa
     first = path.read_text()
     assert write_instance_config(instance) is False
     assert path.read_text() == first
-    settings = load_settings(instance, environ={})
+    settings = load_settings(instance, {"BASE_URL": "https://wbs.example"}, environ={})
     assert len(bytes.fromhex(settings.SECRET_KEY)) == 32
     assert settings.SECRET_KEY != settings.INSTALLATION_SALT
     validate(settings)
@@ -130,3 +132,70 @@ def test_config_init_command(tmp_path: Path) -> None:
         check=True,
     )
     assert "secrets kept" in again.stdout
+
+
+def test_base_url_follows_host_and_port_unless_set(tmp_path: Path) -> None:
+    """One address for the server and the CLI: what gunicorn binds, unless WBS_BASE_URL says."""
+    derived = load_settings(tmp_path, environ={"HOST": "127.0.0.9", "PORT": "5090"})
+    assert derived.BASE_URL == "http://127.0.0.9:5090"
+    assert load_settings(tmp_path, environ={}).BASE_URL == "http://127.0.0.1:5000"
+    explicit = load_settings(
+        tmp_path, environ={"HOST": "127.0.0.9", "WBS_BASE_URL": "https://wbs.example.go.id"}
+    )
+    assert explicit.BASE_URL == "https://wbs.example.go.id"
+    wildcard = "0.0.0.0"  # noqa: S104 - the bind the README shows, not a bind here
+    every_address = load_settings(tmp_path, environ={"HOST": wildcard, "PORT": "8080"})
+    assert every_address.BASE_URL.endswith(":8080")
+    assert wildcard not in every_address.BASE_URL  # nobody can open that address
+
+
+def test_production_refuses_a_base_url_that_is_not_https(tmp_path: Path) -> None:
+    settings = load_settings(
+        tmp_path,
+        {"SECRET_KEY": STRONG, "INSTALLATION_SALT": STRONG, "BASE_URL": "http://wbs.example.go.id"},
+        environ={},
+    )
+    with pytest.raises(ConfigError, match="BASE_URL"):
+        validate(settings)
+
+
+def test_printed_links_point_at_the_server_that_runs(app, instance_path: Path) -> None:
+    """`PORT=5090 make run` printed links to 127.0.0.1:5000 (issue 14, defect 7)."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("WBS_")}
+    env.update(
+        {f"WBS_{key}": str(app.config[key]) for key in ("SECRET_KEY", "INSTALLATION_SALT")},
+        WBS_ENV="development",
+        WBS_TLS="false",
+        WBS_INSTANCE_PATH=str(instance_path),
+        WBS_DATABASE_URL=str(app.config["DATABASE_URL"]),
+        HOST="127.0.0.9",
+        PORT="5090",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "wbs", "setup-link"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert "  http://127.0.0.9:5090/staf/" in done.stdout, done.stdout
+
+
+def test_make_run_gives_the_server_and_the_cli_the_same_address() -> None:
+    """The Makefile passes HOST and PORT to every command, not WBS_BASE_URL to one of them."""
+    dry = subprocess.run(
+        ["make", "-n", "-B", "run", "HOST=127.0.0.9", "PORT=5090"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    commands = dry.stdout.replace("\\\n", " ").splitlines()
+    lines = [line for line in commands if "setup-link" in line or "gunicorn -c" in line]
+    assert len(lines) == 2, dry.stdout
+    for line in lines:
+        assert "HOST=127.0.0.9" in line and "PORT=5090" in line, line
+        assert "WBS_BASE_URL" not in line, line

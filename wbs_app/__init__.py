@@ -15,10 +15,11 @@ from typing import Any
 
 from flask import Flask
 from jinja2 import StrictUndefined
+from sqlalchemy.exc import OperationalError
 
-from config import ConfigError, Settings, load_settings, validate
+from config import ConfigError, Settings, load_settings, secure_instance_folder, validate
 from wbs_app.appctx import ARGON2_GATE
-from wbs_app.db import Database, init_request_sessions, sqlite_url
+from wbs_app.db import Database, app_database, init_request_sessions, sqlite_url
 from wbs_app.errors import register_error_handlers
 from wbs_app.extensions import babel, csrf
 from wbs_app.i18n import init_i18n, select_locale
@@ -27,6 +28,7 @@ from wbs_app.security.headers import register_security_headers
 from wbs_app.security.reporter_auth import register_reporter_guard
 from wbs_app.security.respondent_auth import register_respondent_guard
 from wbs_app.security.staff_auth import register_staff_guards
+from wbs_app.services import installation
 from wbs_app.services.argon2_gate import Argon2Gate
 from wbs_app.services.store import AttachmentStore
 
@@ -50,6 +52,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     configure(app, settings, config or {})
     register_extensions(app)
     register_database(app, settings, instance_path)
+    check_installation_salt(app, settings)
     register_argon2_gate(app, settings)
     register_security(app)
     register_blueprints(app)
@@ -97,15 +100,45 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_database(app: Flask, settings: Settings, instance_path: Path) -> None:
-    url = settings.DATABASE_URL
-    if not url:
-        instance_path.mkdir(mode=0o700, parents=True, exist_ok=True)
-        url = sqlite_url(instance_path)
+    secure_instance_folder(instance_path)
+    url = settings.DATABASE_URL or sqlite_url(instance_path)
     init_request_sessions(app, Database(url, busy_timeout_ms=settings.SQLITE_BUSY_TIMEOUT_MS))
     attachment_dir = Path(settings.ATTACHMENT_DIR) if settings.ATTACHMENT_DIR else None
     app.extensions["lentera.store"] = AttachmentStore(
         attachment_dir or instance_path / "attachments"
     )
+
+
+SALT_MISMATCH = (
+    "INSTALLATION_SALT is not the salt this database was made with, so every receipt and "
+    "invitation code would open nothing; to mend it, restore instance/config.py from the "
+    "backup taken with this database (or point WBS_DATABASE_URL at the database that belongs "
+    "to this instance/config.py)"
+)
+
+
+def check_installation_salt(app: Flask, settings: Settings) -> None:
+    """Refuse to start on a database made with another salt (``services.installation``).
+
+    Every entry point builds the app here (gunicorn's workers, its start-up
+    sweep, every ``flask wbs`` command), so none of them can run on a
+    mismatched pair, and the message names the mend instead of reporters
+    finding out one by one.
+    """
+    salt = bytes.fromhex(settings.INSTALLATION_SALT)
+    database = app_database(app)
+    try:
+        with database.session() as session:
+            installation.check_salt(session, salt)
+    except installation.SaltMismatch:
+        database.dispose()
+        raise ConfigError(SALT_MISMATCH) from None
+    except OperationalError:
+        database.dispose()
+        raise ConfigError(
+            "the database cannot be reached to check its installation salt: start it, or set "
+            "WBS_DATABASE_URL to the right database"
+        ) from None
 
 
 def register_argon2_gate(app: Flask, settings: Settings) -> None:

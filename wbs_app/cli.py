@@ -18,7 +18,14 @@ from wbs_app.db import app_database
 from wbs_app.demo import DemoRefused, seed_demo_organisation
 from wbs_app.migrate import upgrade
 from wbs_app.models import StaffRole
-from wbs_app.services import accounts, journal, organisation, reporter_access, staff_sessions
+from wbs_app.services import (
+    accounts,
+    installation,
+    journal,
+    organisation,
+    reporter_access,
+    staff_sessions,
+)
 from wbs_app.services.accounts import AccountError
 from wbs_app.services.catalogue import ensure_default_categories
 from wbs_app.services.organisation import DEADLINE_KEYS, Deadlines, OrganisationError
@@ -33,12 +40,20 @@ def deadlines_from(session: Session) -> Deadlines:
 
 @wbs.command("db-upgrade")
 def db_upgrade() -> None:
-    """Apply every pending migration, then add the default categories to an empty list."""
+    """Apply every pending migration, record the salt's fingerprint, add the default categories.
+
+    The fingerprint is written by the first upgrade (``services.installation``),
+    so from then on no other installation salt can run on this database.
+    """
     database = app_database(current_app)
     upgrade(database.engine)
-    with database.session() as session:
+    salt = bytes.fromhex(current_app.config["INSTALLATION_SALT"])
+    with database.session(immediate=True) as session:
+        recorded = installation.record_salt(session, salt)
         added = ensure_default_categories(session)
     click.echo(f"database at head; {added} default categories added")
+    if recorded:
+        click.echo("installation salt fingerprint recorded: back up instance/config.py with it")
 
 
 @wbs.command("sweep")

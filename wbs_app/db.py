@@ -7,13 +7,14 @@ tools can build as many independent apps as they like.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, request
-from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy import MetaData, create_engine, event, make_url
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -67,8 +68,26 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def _private_sqlite_files(url: str) -> None:
+    """Create the database file 0600 before SQLite does, and narrow an existing one.
+
+    SQLite gives the -wal and -shm files the database file's mode, and
+    creates the file itself under the process umask (0644 as a rule): any
+    local user could read every sealed row and every workflow fact.
+    """
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for part in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if part.exists() and part.stat().st_mode & 0o077:
+            os.chmod(part, 0o600)
+
+
 def make_engine(url: str, *, busy_timeout_ms: int = 10_000) -> Engine:
     if url.startswith("sqlite"):
+        _private_sqlite_files(url)
         engine = create_engine(url, connect_args={"check_same_thread": False})
         _configure_sqlite(engine, busy_timeout_ms)
         return engine

@@ -131,11 +131,15 @@ def test_crash_at_each_step_leaves_the_whole_case_or_no_trace(
         server.stop()
 
 
+# Everything a production start needs, so that only the crash point can be refused.
+PRODUCTION = {"SECRET_KEY": STRONG, "INSTALLATION_SALT": STRONG, "BASE_URL": "https://wbs.example"}
+
+
 @pytest.mark.parametrize("point", CRASH_POINTS)
 def test_production_refuses_a_crash_point(tmp_path, point: str) -> None:
     settings = load_settings(
         tmp_path,
-        {"SECRET_KEY": STRONG, "INSTALLATION_SALT": STRONG, "CRASH_POINT": point},
+        {**PRODUCTION, "CRASH_POINT": point},
         environ={},
     )
     assert settings.ENV == "production"
@@ -145,7 +149,7 @@ def test_production_refuses_a_crash_point(tmp_path, point: str) -> None:
 
 def test_production_refuses_a_crash_point_from_the_environment(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("WBS_CRASH_POINT", "after_commit")
-    config = {"ENV": "production", "SECRET_KEY": STRONG, "INSTALLATION_SALT": STRONG}
+    config = {"ENV": "production", **PRODUCTION}
     with pytest.raises(ConfigError, match="CRASH_POINT"):
         create_app({"INSTANCE_PATH": str(tmp_path), **config})
 

@@ -27,6 +27,7 @@ from crypto import (
     entry_hash,
     genesis_hash,
     lookup_hash,
+    salt_fingerprint,
     seal_record,
     seal_seed,
     sign_entry,
@@ -69,6 +70,7 @@ def deterministic() -> dict[str, str]:
         "receipt_identity_seed": secrets_.identity_seed.hex(),
         "receipt_lookup_hash": lookup_hash(secrets_.lookup_id).hex(),
         "invitation_lookup_id": invitation.lookup_id.hex(),
+        "salt_fingerprint": salt_fingerprint(INSTALLATION_SALT).hex(),
         "journal_genesis": genesis_hash("case-7f3a").hex(),
         "journal_entry_hash": entry_hash(record).hex(),
         # Ed25519 signatures are deterministic.

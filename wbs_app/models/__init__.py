@@ -26,7 +26,7 @@ from wbs_app.models.case import (
 from wbs_app.models.journal import JournalEntry, StaffIdentity
 from wbs_app.models.organisation import Category, Unit
 from wbs_app.models.respondent import InvitationRole, RespondentInvitation, RespondentSession
-from wbs_app.models.settings import SettingValue
+from wbs_app.models.settings import Installation, SettingValue
 from wbs_app.models.staff import (
     LoginThrottle,
     OneTimeToken,
@@ -52,6 +52,7 @@ __all__ = [
     "Category",
     "FailureWindow",
     "HandlerExclusion",
+    "Installation",
     "InvitationRole",
     "JournalEntry",
     "KeyWrap",

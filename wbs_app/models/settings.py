@@ -1,8 +1,8 @@
-"""Installation settings that administrators edit in the interface (deadlines)."""
+"""Installation settings: what administrators edit, and what binds the database to its secrets."""
 
 from __future__ import annotations
 
-from sqlalchemy import Integer, String
+from sqlalchemy import CheckConstraint, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wbs_app.db import Base
@@ -15,3 +15,19 @@ class SettingValue(Base):
 
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[int] = mapped_column(Integer)
+
+
+class Installation(Base):
+    """The one row that ties this database to its installation's secrets.
+
+    ``salt_fingerprint`` is a keyed hash of a constant under
+    ``INSTALLATION_SALT`` (``crypto.salt_fingerprint``): it tells whether the
+    salt in ``instance/config.py`` is the one every receipt was derived with,
+    and reveals nothing of the salt itself.
+    """
+
+    __tablename__ = "installation"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    salt_fingerprint: Mapped[bytes] = mapped_column(LargeBinary(32))
