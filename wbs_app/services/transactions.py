@@ -5,10 +5,15 @@ fail at once ("database is locked": SQLITE_BUSY_SNAPSHOT, which busy_timeout
 does not cover) whenever another request committed meanwhile; and an
 IMMEDIATE transaction held across it keeps every other writer waiting. So
 services end the read before the step and begin the write after it.
+``database_failure`` tells a lock from a lost connection from a real error.
 """
 
 from __future__ import annotations
 
+from enum import Enum
+
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
 # A connection execution option: on SQLite the transaction starts with BEGIN
@@ -43,3 +48,46 @@ def begin_write(session: Session) -> None:
     """
     release_snapshot(session)
     session.connection(execution_options={BEGIN_IMMEDIATE: True})
+
+
+class DatabaseFailure(Enum):
+    """Why a unit of work failed, as far as the person waiting for it is concerned."""
+
+    BUSY = "busy"  # a lock or a conflict: the same request succeeds in a moment
+    UNREACHABLE = "unreachable"  # the connection was lost or could not be made
+    ERROR = "error"  # anything else: a constraint, a bug, a broken disk
+
+
+# SQLite's primary result codes SQLITE_BUSY and SQLITE_LOCKED; the extended
+# codes (BUSY_SNAPSHOT, BUSY_TIMEOUT, ...) keep them in their low byte.
+SQLITE_BUSY_CODES = frozenset({5, 6})
+# PostgreSQL: serialization_failure, deadlock_detected, lock_not_available,
+# query_canceled (a statement or lock timeout).
+POSTGRES_BUSY_STATES = frozenset({"40001", "40P01", "55P03", "57014"})
+# connection_exception (class 08), admin_shutdown, crash_shutdown, cannot_connect_now.
+POSTGRES_UNREACHABLE_STATES = frozenset({"57P01", "57P02", "57P03"})
+
+
+def database_failure(error: BaseException) -> DatabaseFailure:
+    """Classify a SQLAlchemy error by the driver's codes, for SQLite and PostgreSQL alike."""
+    if isinstance(error, PoolTimeout):
+        return DatabaseFailure.BUSY  # every connection of the pool is in use
+    if not isinstance(error, DBAPIError):
+        return DatabaseFailure.ERROR
+    if error.connection_invalidated:
+        return DatabaseFailure.UNREACHABLE
+    orig = error.orig
+    if hasattr(orig, "sqlstate"):  # psycopg: every error carries its SQLSTATE (None off the wire)
+        state = str(getattr(orig, "sqlstate", None) or "")
+        if state in POSTGRES_BUSY_STATES:
+            return DatabaseFailure.BUSY
+        if state.startswith("08") or state in POSTGRES_UNREACHABLE_STATES:
+            return DatabaseFailure.UNREACHABLE
+        if not state and isinstance(error, OperationalError):
+            return DatabaseFailure.UNREACHABLE  # no server answered at all
+        return DatabaseFailure.ERROR
+    code = getattr(orig, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return DatabaseFailure.BUSY if code & 0xFF in SQLITE_BUSY_CODES else DatabaseFailure.ERROR
+    busy = isinstance(error, OperationalError) and "locked" in str(orig)
+    return DatabaseFailure.BUSY if busy else DatabaseFailure.ERROR
