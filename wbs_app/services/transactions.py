@@ -4,17 +4,23 @@ On SQLite a read snapshot held across a slow step makes the write after it
 fail at once ("database is locked": SQLITE_BUSY_SNAPSHOT, which busy_timeout
 does not cover) whenever another request committed meanwhile; and an
 IMMEDIATE transaction held across it keeps every other writer waiting. So
-services end the read before the step and begin the write after it.
+services end the read before the step and begin the write after it. The
+small writes of reading pages go beside the read (``write_apart``), and
 ``database_failure`` tells a lock from a lost connection from a real error.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from enum import Enum
 
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
+
+log = logging.getLogger("wbs_app.transactions")
 
 # A connection execution option: on SQLite the transaction starts with BEGIN
 # IMMEDIATE (wbs_app.db), taking the write lock, waiting up to busy_timeout.
@@ -48,6 +54,39 @@ def begin_write(session: Session) -> None:
     """
     release_snapshot(session)
     session.connection(execution_options={BEGIN_IMMEDIATE: True})
+
+
+def write_apart(session: Session, work: Callable[[Session], None]) -> bool:
+    """A small write that a read needs (an idle clock, a read marker), kept out of the read.
+
+    A read that writes fails at once on SQLite when another request committed
+    since it began (SQLITE_BUSY_SNAPSHOT) and waits out the busy timeout
+    behind a writer; either way the page that only meant to read is lost. So
+    in a reading session the write runs in a short IMMEDIATE transaction on a
+    session of its own (the reading one keeps its snapshot and its loaded
+    rows), and if the database refuses it (the lock past its timeout, a lost
+    race) it is rolled back and dropped: such a write can wait for the next
+    request. ``work`` gets the session to write with and must use ids, not the
+    reading session's objects. In a writing session (requests that may write
+    begin IMMEDIATE) the write is simply part of the caller's unit of work,
+    which commits it or fails with it.
+    """
+    bind = session.get_bind()
+    if not isinstance(bind, Engine) or bind.get_execution_options().get(BEGIN_IMMEDIATE):
+        work(session)
+        session.flush()
+        return True
+    apart = Session(bind.execution_options(**{BEGIN_IMMEDIATE: True}), expire_on_commit=False)
+    try:
+        work(apart)
+        apart.commit()
+    except SQLAlchemyError as error:
+        apart.rollback()
+        log.warning("a write beside a read was dropped: %s", type(error).__name__)
+        return False
+    finally:
+        apart.close()
+    return True
 
 
 class DatabaseFailure(Enum):
