@@ -7,6 +7,7 @@ tools can build as many independent apps as they like.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,9 +17,12 @@ from typing import Any
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import MetaData, create_engine, event, make_url
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from wbs_app.services.transactions import BEGIN_IMMEDIATE
+
+log = logging.getLogger("wbs_app.db")
 
 # Stable constraint names, so that Alembic migrations are the same on SQLite
 # and PostgreSQL and can be altered later.
@@ -138,10 +142,35 @@ def init_request_sessions(app: Flask, database: Database) -> None:
 
     @app.teardown_appcontext
     def _close_session(_exc: BaseException | None) -> None:
-        session: Session | None = g.pop("db_session", None)
-        if session is not None:
-            session.rollback()
-            session.close()
+        _close(g.pop("db_session", None))
+
+
+def _close(session: Session | None) -> None:
+    """Roll back and close; a connection already lost must not turn the answer into a crash."""
+    if session is None:
+        return
+    try:
+        session.close()  # rolls back what was not committed; loaded rows stay readable
+    except SQLAlchemyError as error:
+        log.warning("closing a request's session failed: %s", type(error).__name__)
+
+
+def end_request_session() -> None:
+    """Before an error page is drawn: roll back and close the request's session, for good.
+
+    After a failed flush every loaded row is expired, after a lost connection
+    there is nothing to query with, and behind SQLite's lock a second query
+    waits out the busy timeout again and raises from the error handler itself,
+    which gunicorn answers with its bare 500. So the page is drawn from what
+    the request had already loaded, and ``request_session`` refuses to open
+    another session for the rest of the request.
+    """
+    g.db_session_ended = True
+    _close(g.pop("db_session", None))
+
+
+def request_session_ended() -> bool:
+    return bool(g.get("db_session_ended"))
 
 
 def request_session() -> Session:
@@ -154,6 +183,8 @@ def request_session() -> Session:
     """
     session: Session | None = g.get("db_session")
     if session is None:
+        if request_session_ended():
+            raise RuntimeError("the request's session was ended for its error page")
         database: Database = current_app.extensions["lentera.db"]
         writes = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
         session = (database.writer_sessionmaker if writes else database.sessionmaker)()

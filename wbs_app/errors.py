@@ -1,24 +1,27 @@
 """Generic, translated error pages for every failure; never a traceback.
 
 The page says what happened in plain words and what to do next, and nothing
-about the request: no path echo, no exception text, no stack.
+about the request: no path echo, no exception text, no stack. It is drawn
+without the database: every handler ends the request's session first.
 """
 
 from __future__ import annotations
 
 import logging
-import sqlite3
 import traceback
 from typing import Any
 
 from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from markupsafe import escape
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from wbs_app.db import end_request_session
 from wbs_app.services.argon2_gate import Argon2Busy
+from wbs_app.services.transactions import DatabaseFailure, database_failure
 
 log = logging.getLogger("wbs_app.errors")
 
@@ -54,42 +57,79 @@ CSRF_MESSAGE = (
     _l("The form has expired"),
     _l("For your safety, forms expire. Please go back, reload the page and send it again."),
 )
+UNREACHABLE_MESSAGE = (
+    _l("The service is briefly unavailable"),
+    _l(
+        "Part of the service cannot be reached at the moment. "
+        "Please wait a minute, then try again."
+    ),
+)
+# Seconds a client is asked to wait: a lock is gone in a moment, a database
+# being restarted takes longer.
+RETRY_AFTER = {DatabaseFailure.BUSY: "1", DatabaseFailure.UNREACHABLE: "10"}
+# What is sent if even the error template cannot be drawn.
+PLAIN_PAGE = (
+    '<!doctype html><html><head><meta charset="utf-8"><title>{title}</title></head>'
+    "<body><h1>{title}</h1><p>{message}</p></body></html>"
+)
 
 
 def render_error(status: int, title: object, message: object) -> tuple[str, int]:
-    return render_template("errors/error.html", status=status, title=title, message=message), status
+    """The error page; if drawing it fails too, a plain page, never an exception.
+
+    An exception raised here would leave the app, and gunicorn would answer
+    with its own bare 500, without the security headers.
+    """
+    try:
+        page = render_template("errors/error.html", status=status, title=title, message=message)
+    except Exception as error:  # the last place where an exception can still be stopped
+        log.error("error page failed: %s", describe_without_message(error))
+        page = PLAIN_PAGE.format(title=escape(str(title)), message=escape(str(message)))
+    return page, status
 
 
 def register_error_handlers(app: Flask) -> None:
+    """Every handler first ends the request's database session (``db.end_request_session``).
+
+    Whatever the request did not commit is rolled back before a page is drawn,
+    and nothing on the page may query again: after a database error the
+    database is the one thing the page cannot count on.
+    """
+
     @app.errorhandler(CSRFError)
     def _csrf(_error: CSRFError) -> tuple[str, int]:
+        end_request_session()
         return render_error(400, *CSRF_MESSAGE)
 
     @app.errorhandler(Argon2Busy)
     def _busy(error: Argon2Busy) -> tuple[str, int, dict[str, str]]:
         # The bound on concurrent Argon2 work (services.argon2_gate) is full:
         # an immediate, cheap answer instead of one more thread waiting.
+        end_request_session()
         body, status = render_error(503, *BUSY_MESSAGE)
         return body, status, {"Retry-After": str(error.retry_after)}
 
-    @app.errorhandler(OperationalError)
-    def _database_busy(error: OperationalError) -> Any:
-        # SQLite's one writer: a request that read first and writes later
-        # (a GET that marks a case read) can find the snapshot stale when
-        # another request committed in between. Its transaction is rolled
-        # back on teardown, so nothing half-done stays: answer "busy, come
-        # back" rather than a 500. Any other database failure is a real error.
-        if not (isinstance(error.orig, sqlite3.OperationalError) and "locked" in str(error.orig)):
+    @app.errorhandler(SQLAlchemyError)
+    def _database(error: SQLAlchemyError) -> Any:
+        # A lock held past the busy timeout (SQLite), a serialization failure
+        # or deadlock (PostgreSQL), a pool with no connection free: the same
+        # request succeeds in a moment, so "busy, come back". A lost
+        # connection: come back a little later. Anything else is a real error.
+        end_request_session()
+        failure = database_failure(error)
+        if failure is DatabaseFailure.ERROR:
             return _unexpected(error)
-        log.warning("database busy: the request was refused with 503")
-        body, status = render_error(503, *BUSY_MESSAGE)
-        return body, status, {"Retry-After": "1"}
+        log.warning("database %s: the request was refused with 503", failure.value)
+        message = BUSY_MESSAGE if failure is DatabaseFailure.BUSY else UNREACHABLE_MESSAGE
+        body, status = render_error(503, *message)
+        return body, status, {"Retry-After": RETRY_AFTER[failure]}
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> HTTPException | Response:
         status = error.code or 500
         if status < 400:
             return error  # redirects raised as exceptions pass through
+        end_request_session()
         title, message = MESSAGES.get(status, MESSAGES[500 if status >= 500 else 400])
         response = error.get_response()
         body, _ = render_error(status, title, message)
@@ -99,6 +139,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> tuple[str, int]:
+        end_request_session()
         log.error("unhandled %s", describe_without_message(error))
         return render_error(500, *MESSAGES[500])
 

@@ -86,6 +86,7 @@ def _render_case(
 ) -> Any:
     context = signed_in()
     db = request_session()
+    seen = inbox.newest_record(db, case)  # before the records: the marker is what is shown
     try:
         file = casefile.staff_file(
             db, case, context.staff, context.identity, reveal_identity=reveal
@@ -99,8 +100,8 @@ def _render_case(
         timeline = journal.read(db, case, internal, respondent_keys)
     except NoAccess:
         abort(404)
-    inbox.mark_read(db, context.staff, case)
-    db.commit()  # what was read (and, for a reveal, the journal entry saying who looked)
+    inbox.mark_read(db, context.staff, case, seen)
+    db.commit()  # a reveal's journal entry (who looked) and its marker; a GET only ends its read
     moves = sorted(lifecycle.STATUS_MOVES.get(case.status, frozenset()), key=lambda s: s.value)
     grant_form = AccessForm(formdata=None)
     grant_form.staff_id.choices = [

@@ -33,6 +33,12 @@ def current_staff() -> StaffContext | None:
     return context
 
 
+def loaded_staff() -> StaffContext | None:
+    """The staff member this request has already resumed, if any; never a query."""
+    context: StaffContext | None = g.get("staff")
+    return context
+
+
 def signed_in() -> StaffContext:
     """The staff member of a guarded view (the guard already checked there is one)."""
     context = current_staff()

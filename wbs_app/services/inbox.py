@@ -28,6 +28,7 @@ from wbs_app.models import (
 )
 from wbs_app.services.clock import today
 from wbs_app.services.lifecycle import CLOSED_STATES
+from wbs_app.services.transactions import write_apart
 
 DUE_SOON = timedelta(days=3)
 PER_PAGE = 25
@@ -201,15 +202,34 @@ def _answers_due(session: Session, case_ids: list[int]) -> dict[int, date]:
     return {case_id: due for case_id, due in rows}
 
 
-def mark_read(session: Session, staff: StaffMember, case: Case) -> None:
-    """Remember the newest record of the case as seen by this handler."""
+def newest_record(session: Session, case: Case) -> int:
+    """The newest record id, read before the page reads the records: what the page shows.
+
+    The marker stores this, never the newest at the moment of writing: a
+    message that arrives while the page is drawn must stay new.
+    """
     newest = session.scalar(select(func.max(CaseRecord.id)).where(CaseRecord.case_id == case.id))
-    row = session.get(CaseRead, (staff.id, case.id))
-    if row is None:
-        session.add(CaseRead(staff_id=staff.id, case_id=case.id, last_seen_record_id=newest or 0))
-    else:
-        row.last_seen_record_id = max(row.last_seen_record_id, newest or 0)
-    session.flush()
+    return newest or 0
+
+
+def mark_read(session: Session, staff: StaffMember, case: Case, seen: int) -> bool:
+    """Remember that this handler has seen the case's records up to ``seen``.
+
+    Written beside the page's read (``write_apart``): the case page is a GET,
+    and a marker the database cannot take now (another writer holds the lock)
+    must not cost the handler the page; the next visit writes it. Returns
+    whether it was written.
+    """
+    key = (staff.id, case.id)
+
+    def record(unit: Session) -> None:
+        row = unit.get(CaseRead, key, populate_existing=True)
+        if row is None:
+            unit.add(CaseRead(staff_id=key[0], case_id=key[1], last_seen_record_id=seen))
+        else:
+            row.last_seen_record_id = max(row.last_seen_record_id, seen)
+
+    return write_apart(session, record)
 
 
 def category_names(session: Session, language: str) -> dict[int, str]:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from crypto import DecryptionError, RecordContext, open_record, seal_record
 from wbs_app.services.clock import utcnow
+from wbs_app.services.transactions import write_apart
 
 TOKEN_BYTES = 32
 KEY_BYTES = 32
@@ -109,7 +110,10 @@ def live_row(
     """The row a cookie opens, if it has neither expired nor idled out.
 
     Expired rows are deleted on sight; the idle clock is written at most once
-    a minute, so that reading a page is not a write.
+    a minute, so that reading a page is rarely a write. Both writes go beside
+    a reading request's transaction (``write_apart``): a touch the database
+    cannot take now (another writer holds the lock) is simply left for the
+    next request, and an expired row the purge removes later.
     """
     secret = parse_cookie(cookie)
     if secret is None:
@@ -118,11 +122,20 @@ def live_row(
     if row is None:
         return None
     now = utcnow()
+
+    def drop(unit: Session) -> None:
+        fresh = unit.get(model, secret.id_hash)
+        if fresh is not None:
+            unit.delete(fresh)
+
+    def touch(unit: Session) -> None:
+        fresh = unit.get(model, secret.id_hash)
+        if fresh is not None and fresh.last_seen_at < now:
+            fresh.last_seen_at = now
+
     if row.expires_at <= now or row.last_seen_at + idle <= now:
-        session.delete(row)
-        session.flush()
+        write_apart(session, drop)
         return None
     if now - row.last_seen_at > TOUCH_EVERY:
-        row.last_seen_at = now
-        session.flush()
+        write_apart(session, touch)
     return secret, row

@@ -29,11 +29,17 @@ class SessionPolicy:
 
 @dataclass(frozen=True)
 class StaffContext:
-    """The logged-in person for one request: the account row and the unlocked identity."""
+    """The logged-in person for one request: the account row and the unlocked identity.
+
+    ``display_name`` is copied out of the row when the session is resumed:
+    pages (error pages above all) show it without touching the row, which a
+    failed flush expires and a closed session can no longer load.
+    """
 
     staff: StaffMember
     identity: Identity
     id_hash: bytes
+    display_name: str
 
 
 def start(session: Session, staff: StaffMember, seed: bytes, policy: SessionPolicy) -> str:
@@ -60,7 +66,12 @@ def resume(session: Session, cookie: str | None, policy: SessionPolicy) -> Staff
     seed = sessions.open_session_seed(secret, KIND, row.sealed_seed)
     if seed is None:
         return None
-    return StaffContext(staff=staff, identity=Identity.from_seed(seed), id_hash=row.id_hash)
+    return StaffContext(
+        staff=staff,
+        identity=Identity.from_seed(seed),
+        id_hash=row.id_hash,
+        display_name=staff.display_name,
+    )
 
 
 def end(session: Session, context: StaffContext) -> None:

@@ -4,12 +4,23 @@ On SQLite a read snapshot held across a slow step makes the write after it
 fail at once ("database is locked": SQLITE_BUSY_SNAPSHOT, which busy_timeout
 does not cover) whenever another request committed meanwhile; and an
 IMMEDIATE transaction held across it keeps every other writer waiting. So
-services end the read before the step and begin the write after it.
+services end the read before the step and begin the write after it. The
+small writes of reading pages go beside the read (``write_apart``), and
+``database_failure`` tells a lock from a lost connection from a real error.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from enum import Enum
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
+
+log = logging.getLogger("wbs_app.transactions")
 
 # A connection execution option: on SQLite the transaction starts with BEGIN
 # IMMEDIATE (wbs_app.db), taking the write lock, waiting up to busy_timeout.
@@ -43,3 +54,79 @@ def begin_write(session: Session) -> None:
     """
     release_snapshot(session)
     session.connection(execution_options={BEGIN_IMMEDIATE: True})
+
+
+def write_apart(session: Session, work: Callable[[Session], None]) -> bool:
+    """A small write that a read needs (an idle clock, a read marker), kept out of the read.
+
+    A read that writes fails at once on SQLite when another request committed
+    since it began (SQLITE_BUSY_SNAPSHOT) and waits out the busy timeout
+    behind a writer; either way the page that only meant to read is lost. So
+    in a reading session the write runs in a short IMMEDIATE transaction on a
+    session of its own (the reading one keeps its snapshot and its loaded
+    rows), and if the database refuses it (the lock past its timeout, a lost
+    race) it is rolled back and dropped: such a write can wait for the next
+    request. ``work`` gets the session to write with and must use ids, not the
+    reading session's objects. In a writing session (requests that may write
+    begin IMMEDIATE) the write is simply part of the caller's unit of work,
+    which commits it or fails with it.
+    """
+    bind = session.get_bind()
+    if not isinstance(bind, Engine) or bind.get_execution_options().get(BEGIN_IMMEDIATE):
+        work(session)
+        session.flush()
+        return True
+    apart = Session(bind.execution_options(**{BEGIN_IMMEDIATE: True}), expire_on_commit=False)
+    try:
+        work(apart)
+        apart.commit()
+    except SQLAlchemyError as error:
+        apart.rollback()
+        log.warning("a write beside a read was dropped: %s", type(error).__name__)
+        return False
+    finally:
+        apart.close()
+    return True
+
+
+class DatabaseFailure(Enum):
+    """Why a unit of work failed, as far as the person waiting for it is concerned."""
+
+    BUSY = "busy"  # a lock or a conflict: the same request succeeds in a moment
+    UNREACHABLE = "unreachable"  # the connection was lost or could not be made
+    ERROR = "error"  # anything else: a constraint, a bug, a broken disk
+
+
+# SQLite's primary result codes SQLITE_BUSY and SQLITE_LOCKED; the extended
+# codes (BUSY_SNAPSHOT, BUSY_TIMEOUT, ...) keep them in their low byte.
+SQLITE_BUSY_CODES = frozenset({5, 6})
+# PostgreSQL: serialization_failure, deadlock_detected, lock_not_available,
+# query_canceled (a statement or lock timeout).
+POSTGRES_BUSY_STATES = frozenset({"40001", "40P01", "55P03", "57014"})
+# connection_exception (class 08), admin_shutdown, crash_shutdown, cannot_connect_now.
+POSTGRES_UNREACHABLE_STATES = frozenset({"57P01", "57P02", "57P03"})
+
+
+def database_failure(error: BaseException) -> DatabaseFailure:
+    """Classify a SQLAlchemy error by the driver's codes, for SQLite and PostgreSQL alike."""
+    if isinstance(error, PoolTimeout):
+        return DatabaseFailure.BUSY  # every connection of the pool is in use
+    if not isinstance(error, DBAPIError):
+        return DatabaseFailure.ERROR
+    if error.connection_invalidated:
+        return DatabaseFailure.UNREACHABLE
+    orig = error.orig
+    if hasattr(orig, "sqlstate"):  # psycopg: every error carries its SQLSTATE (None off the wire)
+        state = str(getattr(orig, "sqlstate", None) or "")
+        if state in POSTGRES_BUSY_STATES:
+            return DatabaseFailure.BUSY
+        if state.startswith("08") or state in POSTGRES_UNREACHABLE_STATES:
+            return DatabaseFailure.UNREACHABLE
+        if not state and isinstance(error, OperationalError):
+            return DatabaseFailure.UNREACHABLE  # no server answered at all
+        return DatabaseFailure.ERROR
+    code = getattr(orig, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return DatabaseFailure.BUSY if code & 0xFF in SQLITE_BUSY_CODES else DatabaseFailure.ERROR
+    busy = isinstance(error, OperationalError) and "locked" in str(orig)
+    return DatabaseFailure.BUSY if busy else DatabaseFailure.ERROR

@@ -10,9 +10,15 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from wbs_app.appctx import argon2_gate, argon2_params, staff_session_policy
-from wbs_app.db import request_session
+from wbs_app.db import request_session, request_session_ended
 from wbs_app.models import StaffMember, StaffRole
-from wbs_app.security.staff_auth import clear_cookie, current_staff, set_cookie, signed_in
+from wbs_app.security.staff_auth import (
+    clear_cookie,
+    current_staff,
+    loaded_staff,
+    set_cookie,
+    signed_in,
+)
 from wbs_app.security.zones import PUBLIC, STAFF, zone
 from wbs_app.services import accounts, staff_login, staff_sessions, totp
 from wbs_app.services.accounts import AccountError, Credentials
@@ -263,8 +269,15 @@ def change_password() -> Any:
 
 @bp.app_context_processor
 def _staff_context() -> dict[str, Any]:
-    """Templates see the signed-in staff member (or None) and a logout form."""
+    """Templates see the signed-in staff member (or None) and a logout form.
+
+    An error page draws only what the request had already loaded: its
+    database session is closed (``end_request_session``), and resuming the
+    staff session there would query again after a failed flush, a lost
+    connection or a lock that already took the busy timeout.
+    """
     if request.blueprint in {"staff", "admin", "investigator"}:
+        context = loaded_staff() if request_session_ended() else current_staff()
         # No form data: an error page (a 413, say) must render without reading the body.
-        return {"staff_context": current_staff(), "logout_form": EmptyForm(formdata=None)}
+        return {"staff_context": context, "logout_form": EmptyForm(formdata=None)}
     return {"staff_context": None, "logout_form": None}
