@@ -160,3 +160,17 @@ def test_a_non_holder_can_neither_grant_nor_revoke(app, org, reporter) -> None:
         assert response.status_code == 404, action
     assert _client(app, org.budi).get(f"/pengelola/kasus/{case_id}").status_code == 200
     assert _kinds(app, case_id) == []
+
+
+def test_no_revoke_leaves_only_a_colleague_whose_key_is_gone(app, org, reporter) -> None:
+    """Rahman's password was reset: his old key is erased, his new one not made yet."""
+    submit_report(reporter, Report(unit=org.units["a"]))
+    case_id = _case_id(app)
+    admin = make_staff(app, "admin", StaffRole.ADMIN)
+    with app_database(app).session() as session:
+        staff_admin.reset_password(session, session.get(StaffMember, admin.id), org.rahman.id)
+    budi = _client(app, org.budi)
+    refused = _post(budi, case_id, "cabut", org.budi.id)
+    assert "Sedikitnya satu petugas" in budi.get(refused.headers["Location"]).get_data(as_text=True)
+    assert budi.get(f"/pengelola/kasus/{case_id}").status_code == 200
+    assert _kinds(app, case_id) == []

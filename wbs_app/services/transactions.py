@@ -9,6 +9,7 @@ services end the read before the step and begin the write after it.
 
 from __future__ import annotations
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 # A connection execution option: on SQLite the transaction starts with BEGIN
@@ -43,3 +44,18 @@ def begin_write(session: Session) -> None:
     """
     release_snapshot(session)
     session.connection(execution_options={BEGIN_IMMEDIATE: True})
+
+
+def serialise(session: Session, lock_id: int) -> None:
+    """Make this transaction wait for any other that took the same lock, until it ends.
+
+    For a check that reads several rows and then writes another (who else can
+    open a case, before a reset): on PostgreSQL two such transactions at once
+    would each read the other's rows unchanged and both commit. There a
+    transaction-scoped advisory lock, released at commit or rollback, makes
+    them take turns. SQLite needs nothing: a writing transaction holds the
+    single write lock from its start, and one that read before writing fails
+    instead of writing on a stale read.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:lock_id)"), {"lock_id": lock_id})
