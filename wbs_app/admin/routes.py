@@ -24,7 +24,14 @@ from wbs_app.db import request_session
 from wbs_app.models import StaffMember, StaffRole, StaffStatus
 from wbs_app.security.staff_auth import signed_in
 from wbs_app.security.zones import ADMIN, zone
-from wbs_app.services import accounts, audit, organisation, staff_admin, staff_sessions
+from wbs_app.services import (
+    accounts,
+    audit,
+    delivery,
+    organisation,
+    staff_admin,
+    staff_sessions,
+)
 from wbs_app.services.access import SoleHolder
 from wbs_app.services.accounts import AccountError
 from wbs_app.services.organisation import OrganisationError
@@ -58,6 +65,7 @@ def index() -> str:
         unit_count=len(organisation.unit_tree(db)),
         counts=counts,
         recent=audit.page(db, 1, 10)[0],
+        undeliverable=delivery.units_without_supervisor(db),
     )
 
 
@@ -86,6 +94,7 @@ def units() -> Any:
         form=form,
         rename_form=RenameUnitForm(formdata=None),
         tree=organisation.unit_tree(db),
+        undeliverable={unit.id for unit in delivery.units_without_supervisor(db)},
     ), status
 
 
