@@ -35,9 +35,11 @@ def _installation(env: dict[str, str]):  # type: ignore[no-untyped-def]
     with app_database(app).session() as session:
         ensure_default_categories(session)
     from tests.support.staff import make_staff, make_units
+    from wbs_app.models import StaffRole
 
     units = make_units(app)
-    make_staff(app, "handler", unit_ids=(units["a"],))
+    # A supervisor: every report must reach one (wbs_app.services.delivery).
+    make_staff(app, "handler", StaffRole.SUPERVISOR, unit_ids=(units["a"],))
     receipt = submit_report(https_client(app), Report(unit=units["a"]))
     return app, receipt
 

@@ -37,7 +37,11 @@ def instance_settings(instance: Path, **extra: str) -> dict[str, str]:
 
 
 def prepare_installation(env: dict[str, str]) -> int:
-    """Migrate the instance and add a unit with a handler; return the unit id."""
+    """Migrate the instance and add a unit with its supervisor; return the unit id.
+
+    A supervisor, because every report must reach one (``services.delivery``);
+    one handler all the same, so each case costs the same wraps as before.
+    """
     from wbs_app import create_app
     from wbs_app.db import app_database
     from wbs_app.migrate import upgrade
@@ -54,7 +58,7 @@ def prepare_installation(env: dict[str, str]) -> int:
         ensure_default_categories(session)
         unit = organisation.create_unit(session, None, "Kanwil", None)
         _, token = accounts.invite(
-            session, None, "h@bench.invalid", "Handler", StaffRole.INVESTIGATOR, [unit.id]
+            session, None, "h@bench.invalid", "Handler", StaffRole.SUPERVISOR, [unit.id]
         )
         secret = totp.new_secret()
         password = "kopi-toraja-" + os.urandom(8).hex()

@@ -38,6 +38,7 @@ from tests.support.staff import (
     StaffLogin,
     activation_fields,
     enrolment_fields,
+    make_staff,
     make_units,
     sign_in,
 )
@@ -147,6 +148,8 @@ def test_a_journey_through_all_zones_leaves_no_marker_anywhere(
         )
 
     units = make_units(app)
+    # Every report reaches a supervisor besides the unit's investigators.
+    make_staff(app, "rahman", StaffRole.SUPERVISOR, unit_ids=(units["kanwil"],))
     wulan = _activate_over_http(app, live_server, units)
 
     # The reporter: a report with identity and a file, then back with the receipt to reply.

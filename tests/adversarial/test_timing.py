@@ -33,7 +33,7 @@ from tests.support.http import https_client
 from tests.support.reporter import Report, csrf_from, submit_report
 from tests.support.staff import csrf_token, make_staff, make_units
 from wbs_app.db import app_database
-from wbs_app.models import LoginThrottle
+from wbs_app.models import LoginThrottle, StaffRole
 
 PRODUCTION_ARGON2 = {"ARGON2_TIME_COST": 3, "ARGON2_MEMORY_KIB": 65_536, "ARGON2_PARALLELISM": 4}
 TRIALS = 200
@@ -88,6 +88,7 @@ def test_unknown_receipt_costs_what_a_known_one_costs(make_app) -> None:
     app = make_app(**PRODUCTION_ARGON2, RECEIPT_FAILURES_PER_MINUTE=1_000_000)
     units = make_units(app)
     make_staff(app, "budi", unit_ids=(units["a"],))
+    make_staff(app, "rahman", StaffRole.SUPERVISOR, unit_ids=(units["kanwil"],))  # one must receive
     receipt = submit_report(https_client(app), Report(unit=units["a"]))
     client = https_client(app)
     tokens = {"now": ""}

@@ -188,6 +188,8 @@ class Admin:
 @pytest.fixture
 def admin(app) -> Admin:
     units = make_units(app)
+    # Every report reaches a supervisor besides the unit's investigators.
+    make_staff(app, "rahman", StaffRole.SUPERVISOR, unit_ids=(units["kanwil"],))
     login = make_staff(app, "admin", StaffRole.ADMIN)
     client = https_client(app)
     assert sign_in(app, client, login).status_code == 302

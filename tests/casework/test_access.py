@@ -58,19 +58,22 @@ def test_grant_then_revoke_takes_effect_at_once(app, org, reporter) -> None:
 
 
 def test_last_holder_cannot_be_revoked_and_assignment(app, org, reporter) -> None:
-    review = post_form(reporter, Report(unit=org.units["a"]))
-    send_review(reporter, review.get_data(as_text=True), exclude=[org.rahman.id])
+    submit_report(reporter, Report(unit=org.units["a"]))
     case_id = _case_id(app)
+    # Every case starts with a supervisor; Rahman hands this one back to Budi.
+    assert _post(_client(app, org.rahman), case_id, "cabut", org.rahman.id).status_code == 302
     budi = _client(app, org.budi)
     refused = _post(budi, case_id, "cabut", org.budi.id)
     assert "Sedikitnya satu petugas" in budi.get(refused.headers["Location"]).get_data(as_text=True)
     assert _post(budi, case_id, "tugaskan", org.sitti.id).status_code == 302
     with app_database(app).session() as session:
         assert session.get(Case, case_id).assignee_id == org.sitti.id
-    assert _kinds(app, case_id) == ["access_granted", "assigned"]
+    assert _kinds(app, case_id) == ["access_revoked", "access_granted", "assigned"]
 
 
 def test_excluded_handler_can_never_be_granted(app, org, reporter) -> None:
+    # A second supervisor, so that the reporter may exclude Rahman (one must remain).
+    make_staff(app, "dewi", StaffRole.SUPERVISOR, unit_ids=(org.units["a"],))
     review = post_form(reporter, Report(unit=org.units["a"]))
     send_review(reporter, review.get_data(as_text=True), exclude=[org.rahman.id])
     case_id = _case_id(app)
@@ -159,4 +162,18 @@ def test_a_non_holder_can_neither_grant_nor_revoke(app, org, reporter) -> None:
         )
         assert response.status_code == 404, action
     assert _client(app, org.budi).get(f"/pengelola/kasus/{case_id}").status_code == 200
+    assert _kinds(app, case_id) == []
+
+
+def test_no_revoke_leaves_only_a_colleague_whose_key_is_gone(app, org, reporter) -> None:
+    """Rahman's password was reset: his old key is erased, his new one not made yet."""
+    submit_report(reporter, Report(unit=org.units["a"]))
+    case_id = _case_id(app)
+    admin = make_staff(app, "admin", StaffRole.ADMIN)
+    with app_database(app).session() as session:
+        staff_admin.reset_password(session, session.get(StaffMember, admin.id), org.rahman.id)
+    budi = _client(app, org.budi)
+    refused = _post(budi, case_id, "cabut", org.budi.id)
+    assert "Sedikitnya satu petugas" in budi.get(refused.headers["Location"]).get_data(as_text=True)
+    assert budi.get(f"/pengelola/kasus/{case_id}").status_code == 200
     assert _kinds(app, case_id) == []

@@ -229,7 +229,7 @@ def test_excluding_a_handler_and_refusing_to_exclude_all(app, org, reporter) -> 
     assert "Budi" in page and "Rahman" in page and "Sitti" not in page
     refused = send_review(reporter, page, exclude=[org.budi.id, org.rahman.id])
     assert refused.status_code == 400
-    assert "Sedikitnya satu petugas" in refused.get_data(as_text=True)
+    assert "Sedikitnya satu supervisor" in refused.get_data(as_text=True)
     with app_database(app).session() as session:
         assert session.scalar(select(func.count()).select_from(Case)) == 0
     sent = send_review(reporter, refused.get_data(as_text=True), exclude=[org.budi.id])

@@ -3,7 +3,8 @@
 Case A is in UPT Makassar (unit a), case B in UPT Parepare (unit b) and its
 reporter excluded the Kanwil's supervisor, so every handler has a case that
 is not theirs: Budi (a) holds A, Sitti (b) holds B, Rahman (supervisor of the
-Kanwil) holds A through supervision but not B. Both cases are under
+Kanwil) holds A through supervision but not B. Wahyu, supervisor of UPT
+Parepare, holds B too (every case reaches a supervisor); he has no client. Both cases are under
 examination with evidence files, invitations and respondent files, so that
 every route that takes an id has a real object on both sides. Everything is
 made through HTTP by the same pages people use.
@@ -127,6 +128,7 @@ def _signed_in(app: Flask, login: StaffLogin) -> FlaskClient:
 
 def build_world(app: Flask, org: Org) -> World:
     admin = make_staff(app, "admin", StaffRole.ADMIN)
+    make_staff(app, "wahyu", StaffRole.SUPERVISOR, unit_ids=(org.units["b"],))
     receipt_a = _submit(
         app,
         Report(

@@ -24,7 +24,15 @@ from wbs_app.db import request_session
 from wbs_app.models import StaffMember, StaffRole, StaffStatus
 from wbs_app.security.staff_auth import signed_in
 from wbs_app.security.zones import ADMIN, zone
-from wbs_app.services import accounts, audit, organisation, staff_admin, staff_sessions
+from wbs_app.services import (
+    accounts,
+    audit,
+    delivery,
+    organisation,
+    staff_admin,
+    staff_sessions,
+)
+from wbs_app.services.access import SoleHolder
 from wbs_app.services.accounts import AccountError
 from wbs_app.services.organisation import OrganisationError
 from wbs_app.staff.forms import EmptyForm
@@ -57,6 +65,7 @@ def index() -> str:
         unit_count=len(organisation.unit_tree(db)),
         counts=counts,
         recent=audit.page(db, 1, 10)[0],
+        undeliverable=delivery.units_without_supervisor(db),
     )
 
 
@@ -85,6 +94,7 @@ def units() -> Any:
         form=form,
         rename_form=RenameUnitForm(formdata=None),
         tree=organisation.unit_tree(db),
+        undeliverable={unit.id for unit in delivery.units_without_supervisor(db)},
     ), status
 
 
@@ -250,8 +260,12 @@ def _show_link(staff: StaffMember, token: str, *, reset: bool) -> str:
 @bp.get("/staf/<int:staff_id>")
 @zone(ADMIN)
 def staff_detail(staff_id: int) -> str:
+    return _staff_page(_staff_or_404(staff_id))
+
+
+def _staff_page(staff: StaffMember, refusal: SoleHolder | None = None, action: str = "") -> str:
+    """The account's page; after a refused reset or deactivation, with the cases that stop it."""
     db = request_session()
-    staff = _staff_or_404(staff_id)
     role_form = RoleForm(
         formdata=None,
         data={"role": staff.role.value, "units": [unit.id for unit in staff.units]},
@@ -264,6 +278,8 @@ def staff_detail(staff_id: int) -> str:
         action_form=EmptyForm(),
         sessions=staff_sessions.active_count(db, staff.id),
         is_self=staff.id == _actor().id,
+        sole_cases=refusal.cases if refusal else [],
+        refused_action=action,
     )
 
 
@@ -298,6 +314,9 @@ def _account_action(staff_id: int, action: str) -> Any:
             token = staff_admin.reissue_activation(db, actor, staff_id)
             db.commit()
             return _show_link(staff_admin.get_staff(db, staff_id), token, reset=False)
+    except SoleHolder as refusal:
+        db.rollback()  # nothing changes: no status, no token, no session ended
+        return _staff_page(staff_admin.get_staff(db, staff_id), refusal, action), 409
     except AccountError as error:
         db.rollback()
         flash(error_message(error.code))

@@ -24,7 +24,7 @@ from wbs_app.reporter import bp, uploads
 from wbs_app.reporter.forms import DraftForm, ReportForm
 from wbs_app.reporter.labels import INTAKE_ERRORS, NOT_SURE_LABEL
 from wbs_app.security.zones import PUBLIC, zone
-from wbs_app.services import intake, organisation
+from wbs_app.services import delivery, intake, organisation
 from wbs_app.services.catalogue import active_categories
 from wbs_app.services.intake import DraftPayload, IntakeError, OpenDraft
 from wbs_app.services.organisation import TreeNode
@@ -186,11 +186,15 @@ def _render_review(draft: OpenDraft, error: Any = None, status: int = 200) -> An
         unit_id = intake.target_unit(db, payload)
     except IntakeError as problem:
         return _render_form(_empty_form(), draft, 503, INTAKE_ERRORS[problem.code])
+    handlers = intake.eligible_handlers(db, unit_id)
+    undeliverable = delivery.delivery_problem(handlers)
     return (
         render_template(
             "reporter/review.html",
             draft=draft,
-            handlers=intake.eligible_handlers(db, unit_id),
+            handlers=handlers,
+            # Said before the reporter presses send, unless sending just said it.
+            warning=INTAKE_ERRORS[undeliverable] if undeliverable and error is None else None,
             unit=db.get(Unit, unit_id),
             category=db.get(Category, payload.category_id) if payload.category_id else None,
             error=error,

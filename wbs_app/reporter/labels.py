@@ -70,7 +70,12 @@ INTAKE_ERRORS = {
     "not_ready": _l(
         "Reports cannot be received right now because no handler is set up. Please try again later."
     ),
-    "excluded_all": _l("At least one handler must receive the report."),
+    "no_supervisor": _l(
+        "Your report cannot be sent yet: no supervisor has been appointed for the unit it goes to or for any unit above it, and a report must never rest with one person alone. Nothing you wrote is lost. Press “Back to edit” and choose another unit or “Not sure (the regional office decides)”; or keep this page open and send it later."
+    ),
+    "excluded_supervisors": _l(
+        "At least one supervisor must receive the report, so that it never rests with one person alone. Untick at least one supervisor and send again; nothing you wrote is lost."
+    ),
     "retry": _l("Something went wrong while sending. Nothing was stored; please send again."),
     "too_many_files": _l("Too many files attached."),
 }

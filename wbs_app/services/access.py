@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, exists, func, select
+from sqlalchemy.orm import Session, aliased
 
 from crypto import Identity, PublicIdentity
 from wbs_app.models import (
@@ -25,17 +25,39 @@ from wbs_app.models import (
     StaffMember,
     StaffRole,
     StaffStatus,
+    Unit,
 )
 from wbs_app.services import case_keys, journal
 from wbs_app.services.errors import DomainError
+from wbs_app.services.transactions import serialise
 
 HANDLER_ROLES = (StaffRole.INVESTIGATOR, StaffRole.SUPERVISOR)
+# Taken by every change that can take a holder away (revoke, reset, deactivation),
+# so that two of them at once cannot each count on the other's person.
+HOLDER_LOCK = 0x4C454E5445524131  # "LENTERA1"
 
 
 class AccessRefused(DomainError):
     def __init__(self, code: str) -> None:
         super().__init__(code)
         self.code = code
+
+
+@dataclass(frozen=True)
+class HeldCase:
+    """A case as an administrator may know it: its number and unit, nothing written in it."""
+
+    case_id: int
+    unit: str
+
+
+class SoleHolder(DomainError):
+    """Refused: the person is the only one who can still open these cases."""
+
+    def __init__(self, cases: list[HeldCase]) -> None:
+        super().__init__("sole_holder")
+        self.code = "sole_holder"
+        self.cases = cases
 
 
 @dataclass(frozen=True)
@@ -68,6 +90,72 @@ def holders(session: Session, case: Case) -> list[Holder]:
         .order_by(StaffMember.display_name)
     )
     return [Holder(staff, generation == staff.identity_generation) for staff, generation in rows]
+
+
+def sole_holder_cases(
+    session: Session, staff_id: int, case_id: int | None = None
+) -> list[HeldCase]:
+    """The cases with a key that only this person can still open, by number.
+
+    A key is readable by someone whose account is active and whose wrap is to
+    their current identity. Deactivated colleagues do not count (they may
+    have left), nor do colleagues whose password was reset (their old key is
+    erased; the generation changes only when the new identity is made). The
+    person's own wraps count while their key exists, deactivated or not: a
+    reset would destroy a key that a reactivation gives back.
+
+    One query: the person's wraps through ``ix_key_wraps_staff_case`` (or
+    ``ix_key_wraps_staff_id``), and for each an anti-join on the key's other
+    wraps through an index led by ``audience_key_id`` (the unique constraint's
+    on SQLite, ``ix_key_wraps_audience_key_id`` on PostgreSQL), so it costs
+    what the person holds, not what the installation holds; no new index.
+    """
+    other = aliased(KeyWrap)
+    colleague = aliased(StaffMember)
+    readable_elsewhere = (
+        exists()
+        .where(
+            other.audience_key_id == KeyWrap.audience_key_id,
+            other.recipient_kind == RecipientKind.STAFF,
+            other.staff_id != staff_id,
+            colleague.id == other.staff_id,
+            colleague.status == StaffStatus.ACTIVE,
+            other.identity_generation == colleague.identity_generation,
+        )
+        .correlate(KeyWrap)
+    )
+    query = (
+        select(Case.id, Unit.name)
+        .select_from(KeyWrap)
+        .join(StaffMember, StaffMember.id == KeyWrap.staff_id)
+        .join(Case, Case.id == KeyWrap.case_id)
+        .join(Unit, Unit.id == Case.unit_id)
+        .where(
+            KeyWrap.staff_id == staff_id,
+            KeyWrap.recipient_kind == RecipientKind.STAFF,
+            KeyWrap.identity_generation == StaffMember.identity_generation,
+            StaffMember.sealed_seed.is_not(None),
+            ~readable_elsewhere,
+        )
+        .distinct()
+        .order_by(Case.id)
+    )
+    if case_id is not None:
+        query = query.where(KeyWrap.case_id == case_id)
+    return [HeldCase(found, unit) for found, unit in session.execute(query)]
+
+
+def keep_cases_readable(session: Session, staff_id: int) -> None:
+    """Refuse (``SoleHolder``) a change that would take this person's keys away from every case.
+
+    Called first by a password reset or a deactivation, in their write
+    transaction; the lock keeps two such changes at once from each counting
+    on the other's person.
+    """
+    serialise(session, HOLDER_LOCK)
+    cases = sole_holder_cases(session, staff_id)
+    if cases:
+        raise SoleHolder(cases)
 
 
 def excluded_ids(session: Session, case: Case) -> set[int]:
@@ -150,10 +238,10 @@ def grant(
 def revoke(
     session: Session, case: Case, actor: StaffMember, identity: Identity, target: StaffMember
 ) -> None:
-    """Delete the target's wraps; at least one current holder must remain."""
+    """Delete the target's wraps; every key must keep a holder who can open it."""
     case_keys.require_holder(session, case, actor)
-    remaining = [h for h in holders(session, case) if h.current and h.staff.id != target.id]
-    if not remaining:
+    serialise(session, HOLDER_LOCK)
+    if sole_holder_cases(session, target.id, case.id):
         raise AccessRefused("last_holder")
     wraps = _staff_wraps(session, case, target.id)
     if not wraps:

@@ -48,12 +48,11 @@ from wbs_app.models import (
     RecipientKind,
     StaffMember,
     StaffRole,
-    StaffStatus,
     StaffUnit,
     SubmissionDraft,
     Unit,
 )
-from wbs_app.services import case_keys, organisation, sessions
+from wbs_app.services import case_keys, delivery, organisation, sessions
 from wbs_app.services.argon2_gate import Argon2Gate, slot_between_transactions
 from wbs_app.services.clock import today, utcnow
 from wbs_app.services.errors import DomainError
@@ -192,7 +191,7 @@ def eligible_handlers(session: Session, unit_id: int) -> list[StaffMember]:
     query = (
         select(StaffMember)
         .join(StaffUnit, StaffUnit.staff_id == StaffMember.id)
-        .where(StaffMember.status == StaffStatus.ACTIVE, StaffMember.identity_public.is_not(None))
+        .where(delivery.can_receive())
         .where(
             ((StaffMember.role == StaffRole.INVESTIGATOR) & (StaffUnit.unit_id == unit_id))
             | ((StaffMember.role == StaffRole.SUPERVISOR) & (StaffUnit.unit_id.in_(chain)))
@@ -240,6 +239,9 @@ def submit(
 ) -> Submitted:
     """Create the case from a draft; the caller commits and then promotes the files.
 
+    Refused with ``no_supervisor`` or ``excluded_supervisors`` before anything
+    is written unless a supervisor receives it (``services.delivery``).
+
     ``checkpoint("encrypted")`` runs once every key is wrapped and every
     record sealed and flushed, before anything is committed (the crash tests
     kill the process there; see ``wbs_app.checkpoints``).
@@ -252,11 +254,10 @@ def submit(
         raise IntakeError("incomplete")
     unit_id = target_unit(session, payload)
     handlers = eligible_handlers(session, unit_id)
-    if not handlers:
-        raise IntakeError("not_ready")
+    problem = delivery.delivery_problem(handlers, excluded_staff_ids)
+    if problem is not None:
+        raise IntakeError(problem)  # nothing is written: the draft stays as it was
     recipients = [staff for staff in handlers if staff.id not in excluded_staff_ids]
-    if not recipients:
-        raise IntakeError("excluded_all")
 
     receipt = generate_code()
     with slot_between_transactions(session, gate, patient=True):

@@ -2,6 +2,10 @@
 
 Kept apart from ``accounts`` (which is about a person proving who they are):
 these are decisions one staff member makes about another, each audited.
+A reset erases a person's key and a deactivation locks it away, so both are
+refused while the person is the only one who can open a case
+(``access.keep_cases_readable``). Role and unit changes delete no wrap (access
+is the wraps), so they can orphan nothing and are not checked.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from wbs_app.models import StaffMember, StaffRole, StaffStatus, TokenPurpose
-from wbs_app.services import audit, tokens
+from wbs_app.services import access, audit, tokens
 from wbs_app.services.accounts import ACTIVATION_TTL, AccountError, units_for_role
 
 
@@ -35,10 +39,14 @@ def _other_active_admins(session: Session, staff_id: int) -> int:
 
 
 def deactivate(session: Session, actor: StaffMember, staff_id: int) -> None:
-    """Switch an account off and end its sessions at once (the caller ends them)."""
+    """Switch an account off and end its sessions at once (the caller ends them).
+
+    Raises ``access.SoleHolder`` while the person is the only active holder of a case.
+    """
     staff = get_staff(session, staff_id)
     if staff.role is StaffRole.ADMIN and _other_active_admins(session, staff.id) == 0:
         raise AccountError("last_admin")
+    access.keep_cases_readable(session, staff.id)
     staff.status = StaffStatus.DEACTIVATED
     audit.record(session, "staff_deactivated", actor_id=actor.id, target_staff_id=staff.id)
     session.flush()
@@ -57,13 +65,16 @@ def reset_password(session: Session, actor: StaffMember, staff_id: int) -> str:
     """Start over for a person who forgot the password: the old key is gone for good.
 
     The sealed seed and TOTP secret are erased now; the reset link makes a new
-    identity, so cases wrapped to the old one must be re-granted by colleagues.
+    identity, so cases wrapped to the old one must be re-granted by colleagues;
+    while a case has no other active holder, ``access.SoleHolder`` is raised
+    instead and nothing changes.
     """
     staff = get_staff(session, staff_id)
     if staff.id == actor.id:
         raise AccountError("reset_self")
     if staff.status is StaffStatus.INVITED:
         raise AccountError("not_activated")
+    access.keep_cases_readable(session, staff.id)
     staff.status = StaffStatus.RESET
     staff.sealed_seed = None
     staff.sealed_totp_secret = None

@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable
 from enum import Enum
 
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -130,3 +131,16 @@ def database_failure(error: BaseException) -> DatabaseFailure:
         return DatabaseFailure.BUSY if code & 0xFF in SQLITE_BUSY_CODES else DatabaseFailure.ERROR
     busy = isinstance(error, OperationalError) and "locked" in str(orig)
     return DatabaseFailure.BUSY if busy else DatabaseFailure.ERROR
+def serialise(session: Session, lock_id: int) -> None:
+    """Make this transaction wait for any other that took the same lock, until it ends.
+
+    For a check that reads several rows and then writes another (who else can
+    open a case, before a reset): on PostgreSQL two such transactions at once
+    would each read the other's rows unchanged and both commit. There a
+    transaction-scoped advisory lock, released at commit or rollback, makes
+    them take turns. SQLite needs nothing: a writing transaction holds the
+    single write lock from its start, and one that read before writing fails
+    instead of writing on a stale read.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:lock_id)"), {"lock_id": lock_id})
