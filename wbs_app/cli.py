@@ -81,8 +81,8 @@ def sweep(at_start: bool, quarantine_unknown: bool) -> None:
                 reporter_access.purge_expired(session)
     except attachment_sweep.SweepBusy:
         raise click.ClickException(
-            f"another sweep is running (its lock was not free within {wait.total_seconds():g} s);"
-            " nothing was done"
+            "another sweep is running (the sweep's database lock was not free in time);"
+            " nothing was done: run it again once that one has finished"
         ) from None
     if result.refused:
         message = attachment_sweep.refusal(result.unknown_files, max_unknown)
