@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import current_app, g, request
+from flask import current_app, request
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
 
@@ -23,6 +23,8 @@ from wbs_app.services.case_keys import file_context
 from wbs_app.services.intake import FileInfo
 from wbs_app.services.store import AttachmentStore, PendingWrite
 from wbs_app.streaming_form import FormLimits, ReceivedFile, StreamedForm, parse
+
+SINKS = "lentera.pending_uploads"  # this request's sinks, in its WSGI environ
 
 
 class EncryptingSink:
@@ -104,7 +106,7 @@ def receive(
         key, case_uid = keying(form)
         db.commit()
         sink = EncryptingSink(store(), key, case_uid, crash_hook)
-        g.setdefault("lentera_sinks", []).append(sink)
+        request.environ.setdefault(SINKS, []).append(sink)
         return sink
 
     parsed = parse(request.stream, request.content_type, limits(), new_sink, form)
@@ -120,9 +122,11 @@ def release_pending_locks(_exc: BaseException | None = None) -> None:
     """At the end of every request: the view has committed (or not) and promoted its files.
 
     A file committed here is known to the database from now on; one that was
-    not (an error page) is unknown, and the next sweep quarantines it.
+    not (an error page) is unknown, and the next sweep quarantines it. The
+    sinks are kept with the request itself (its WSGI environ), not in ``g``,
+    which a request made inside another one (tests) would share.
     """
-    for sink in g.pop("lentera_sinks", []):
+    for sink in request.environ.pop(SINKS, []):
         sink.release()
 
 
