@@ -76,6 +76,15 @@ class Settings:
     MAX_FILES_PER_SUBMISSION: int = 10
     # Encrypted evidence files; empty means instance/attachments.
     ATTACHMENT_DIR: str = ""
+    # The attachment sweep moves a stored file the database does not know into
+    # quarantine/ (never deletes it). A crash or a file copied in by hand
+    # leaves one or two such files; more than this many means the database is
+    # more likely wrong than the files (a wrong WBS_DATABASE_URL, an older
+    # restore), so the sweep then moves nothing and gunicorn does not start.
+    SWEEP_MAX_UNKNOWN: int = 5
+    # How long a sweep waits for another one to finish (PostgreSQL's advisory
+    # lock; on SQLite the busy timeout above applies).
+    SWEEP_LOCK_WAIT_MS: int = 30_000
     LANGUAGES: tuple[str, ...] = ("id", "en")
     DEFAULT_LANGUAGE: str = "id"
     # Deadlines in days (DOMAIN.md), editable later by administrators.
@@ -247,6 +256,8 @@ def validate(settings: Settings) -> None:
         raise ConfigError(
             "ARGON2_QUEUE, ARGON2_WAIT_MS and ARGON2_SUBMIT_WAIT_MS must not be negative"
         )
+    if min(settings.SWEEP_MAX_UNKNOWN, settings.SWEEP_LOCK_WAIT_MS) < 0:
+        raise ConfigError("SWEEP_MAX_UNKNOWN and SWEEP_LOCK_WAIT_MS must not be negative")
     if settings.CRASH_POINT:
         if settings.ENV == "production":
             raise ConfigError("CRASH_POINT is a test hook and is refused in production")

@@ -97,7 +97,9 @@ def when_ready(server):
     files still wait in pending/, or ciphertext of an upload that was cut off.
     Every deployment starts gunicorn, so the start-up sweep lives here rather
     than only in `make run`: it finishes the moves (the case is then whole)
-    and removes what no case or live draft claims. It runs after the sockets
+    and quarantines what the database does not know. When it refuses (too
+    many unknown files: the wrong database), the server does not start. It
+    is safe beside other servers on the same database. It runs after the sockets
     are bound (a second server on the same address fails before this point)
     and before the workers start, in a child process, so that the master
     imports none of the app and a reload (HUP) still loads new code.

@@ -6,6 +6,9 @@ call into ``wbs_app.migrate`` or a service, in one transaction.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 import click
@@ -26,10 +29,11 @@ from wbs_app.services import (
     reporter_access,
     staff_sessions,
 )
+from wbs_app.services import sweep as attachment_sweep
 from wbs_app.services.accounts import AccountError
 from wbs_app.services.catalogue import ensure_default_categories
 from wbs_app.services.organisation import DEADLINE_KEYS, Deadlines, OrganisationError
-from wbs_app.services.store import UPLOAD_GRACE, AttachmentStore
+from wbs_app.services.store import AttachmentStore
 
 wbs = AppGroup("wbs", help="Lentera administration commands.")
 
@@ -60,17 +64,64 @@ def db_upgrade() -> None:
 @click.option(
     "--at-start",
     is_flag=True,
-    help="the server is not running yet (gunicorn's start-up): also remove fresh unclaimed uploads",
+    help="run by gunicorn before its workers start: a refusal stops the server",
 )
-def sweep(at_start: bool) -> None:
-    """Finish interrupted file moves; delete expired drafts, sessions and unclaimed files."""
+@click.option(
+    "--quarantine-unknown",
+    is_flag=True,
+    help="after checking the database URL: quarantine unknown files however many there are",
+)
+def sweep(at_start: bool, quarantine_unknown: bool) -> None:
+    """Finish interrupted file moves, quarantine unknown files; purge expired drafts and sessions.
+
+    Never deletes a file the database does not know. Refuses (exit 1) when
+    more than SWEEP_MAX_UNKNOWN stored files are unknown: the database is
+    then probably the wrong one.
+    """
     store: AttachmentStore = current_app.extensions["lentera.store"]
-    grace = timedelta(0) if at_start else UPLOAD_GRACE
-    with app_database(current_app).session(immediate=True) as session:
-        counts = store.sweep(session, grace)
-        staff_sessions.purge_expired(session)
-        reporter_access.purge_expired(session)
-    click.echo(f"sweep: {counts['promoted']} files moved into place, {counts['deleted']} removed")
+    max_unknown = int(current_app.config["SWEEP_MAX_UNKNOWN"])
+    wait = timedelta(milliseconds=int(current_app.config["SWEEP_LOCK_WAIT_MS"]))
+    database = app_database(current_app)
+    try:
+        with _one_copy_on_stderr(attachment_sweep.log), database.session() as session:
+            result = attachment_sweep.sweep(
+                session,
+                store,
+                max_unknown=max_unknown,
+                quarantine_unknown=quarantine_unknown,
+                lock_wait=wait,
+            )
+            if not result.refused:
+                staff_sessions.purge_expired(session)
+                reporter_access.purge_expired(session)
+    except attachment_sweep.SweepBusy:
+        raise click.ClickException(
+            "another sweep is running (the sweep's database lock was not free in time);"
+            " nothing was done: run it again once that one has finished"
+        ) from None
+    if result.refused:
+        message = attachment_sweep.refusal(result.unknown_files, max_unknown)
+        if at_start:
+            message += " The server does not start until this is resolved."
+        raise click.ClickException(message)
+    click.echo(result.summary())
+
+
+@contextmanager
+def _one_copy_on_stderr(logger: logging.Logger) -> Iterator[None]:
+    """Where logging is not configured, Python prints a warning on stderr by itself.
+
+    The command prints the same words there: keep only the command's copy.
+    """
+    if logger.hasHandlers():
+        yield
+        return
+    handler = logging.NullHandler()
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
 
 
 @wbs.command("verify-journals")

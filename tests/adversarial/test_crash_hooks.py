@@ -10,7 +10,7 @@ a case committed before the crash is whole (records, wraps, every file in
 place and decrypting to the same bytes), that the draft of a send that died
 before its commit can still be sent, that SQLite's integrity check passes
 and that nothing is left over: no file without a case, no pending file or
-draft nobody can use.
+draft nobody can use (what the database never knew is in quarantine/).
 """
 
 from __future__ import annotations
@@ -87,6 +87,7 @@ def test_crash_at_each_step_leaves_the_whole_case_or_no_trace(
         assert integrity_check(app) == "ok"
         after = census(app, store_root)
         assert after.leftovers.empty(), (after.leftovers, server.log())
+        assert not any(store_root.joinpath("quarantine", "files").iterdir())  # no stored file
         handler = https_client(app)
         assert sign_in(app, handler, org.budi).status_code == 302
         inbox = handler.get("/pengelola/kasus").get_data(as_text=True)
@@ -114,6 +115,8 @@ def test_crash_at_each_step_leaves_the_whole_case_or_no_trace(
         if point in FORM_POINTS:
             assert (after.drafts, after.pending_files) == (0, 0)
             assert not any(store_root.joinpath("pending").iterdir())
+            # The cut-off upload, which the database never knew, is quarantined, not deleted.
+            assert len(list(store_root.joinpath("quarantine", "pending").iterdir())) == 1
             return
         # The form's draft survived (its key is still in the reporter's page): sending
         # it again after the restart gives a receipt that opens the whole case.

@@ -11,7 +11,8 @@ Afterwards every receipt a client received opens its complete case (the
 report and the file, byte for byte), every case in the database is whole
 (report, wraps, its one file on disk), SQLite's integrity check passes and
 nothing is left over: the only pending files are those of drafts whose form
-post was cut off, whose key the reporter never received, and which expire.
+post was cut off, whose key the reporter never received, and which expire;
+uploads cut off before the database knew them are in quarantine/pending/.
 """
 
 from __future__ import annotations
@@ -147,6 +148,8 @@ def _check_afterwards(app, instance_path, server: LiveServer, uploads: list[Uplo
     assert integrity_check(app) == "ok", context
     after = census(app, instance_path / "attachments")
     assert after.leftovers.empty(), (context, after.leftovers)
+    # Cut-off uploads the database never knew are quarantined; no stored file ever is.
+    assert not any((instance_path / "attachments" / "quarantine" / "files").iterdir()), context
     received = [upload for upload in uploads if upload.receipt]
     assert received, context
     for upload in received:

@@ -2,7 +2,10 @@
 
 Plaintext file bytes exist only in the request's memory, one chunk at a time:
 ``EncryptingSink`` feeds them to ``crypto.StreamEncryptor`` writing a pending
-ciphertext file. Used for the report form and for replies.
+ciphertext file. Used for the report form, for replies and for statements.
+Each pending file stays locked against the attachment sweep until the
+request ends (``release_pending_locks``), after the view has committed and
+promoted it: a sweep on any server never moves an upload in progress.
 """
 
 from __future__ import annotations
@@ -18,8 +21,10 @@ from wbs_app.checkpoints import Checkpoint, checkpoint_for, no_checkpoint
 from wbs_app.db import request_session
 from wbs_app.services.case_keys import file_context
 from wbs_app.services.intake import FileInfo
-from wbs_app.services.store import AttachmentStore
+from wbs_app.services.store import AttachmentStore, PendingWrite
 from wbs_app.streaming_form import FormLimits, ReceivedFile, StreamedForm, parse
+
+SINKS = "lentera.pending_uploads"  # this request's sinks, in its WSGI environ
 
 
 class EncryptingSink:
@@ -34,8 +39,9 @@ class EncryptingSink:
     ) -> None:
         self.store = store
         self._checkpoint = checkpoint
-        self.storage_name = store.new_name()
-        self._handle = store.create_pending(self.storage_name)
+        self._pending: PendingWrite = store.create_pending()
+        self.storage_name = self._pending.name
+        self._handle = self._pending.handle
         self._encryptor = StreamEncryptor(
             key, self._handle, file_context(case_uid, self.storage_name)
         )
@@ -54,6 +60,13 @@ class EncryptingSink:
         if not self._handle.closed:
             self._handle.close()
         self.store.discard_pending(self.storage_name)
+        self.release()
+
+    def release(self) -> None:
+        """Let the sweep see the file: it is committed, claimed by a draft, or given up."""
+        if not self._handle.closed:
+            self._handle.close()
+        self._pending.release()
 
 
 def store() -> AttachmentStore:
@@ -92,7 +105,9 @@ def receive(
     def new_sink(_filename: str, _content_type: str) -> EncryptingSink:
         key, case_uid = keying(form)
         db.commit()
-        return EncryptingSink(store(), key, case_uid, crash_hook)
+        sink = EncryptingSink(store(), key, case_uid, crash_hook)
+        request.environ.setdefault(SINKS, []).append(sink)
+        return sink
 
     parsed = parse(request.stream, request.content_type, limits(), new_sink, form)
     try:
@@ -101,6 +116,18 @@ def receive(
         parsed.discard_files()
         raise CSRFError(str(error)) from None
     return parsed
+
+
+def release_pending_locks(_exc: BaseException | None = None) -> None:
+    """At the end of every request: the view has committed (or not) and promoted its files.
+
+    A file committed here is known to the database from now on; one that was
+    not (an error page) is unknown, and the next sweep quarantines it. The
+    sinks are kept with the request itself (its WSGI environ), not in ``g``,
+    which a request made inside another one (tests) would share.
+    """
+    for sink in request.environ.pop(SINKS, []):
+        sink.release()
 
 
 def file_infos(received: list[ReceivedFile]) -> list[FileInfo]:
