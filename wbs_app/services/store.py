@@ -4,8 +4,8 @@ A file is written encrypted to ``pending/`` while it uploads, and registered
 in ``pending_files``. The transaction that creates its ``Attachment`` row also
 deletes the pending registration; only after that commit is the file moved to
 ``files/``. ``sweep`` (run at start-up and periodically) finishes any move a
-crash interrupted and deletes every file that no live draft or attachment
-claims, so a crash at any point leaves either the whole case or no trace.
+crash interrupted and deletes every file that no live draft, kept message
+or attachment claims, so a crash at any point leaves either the whole case or no trace.
 The store never sees plaintext: callers hand it ciphertext only.
 """
 
@@ -20,10 +20,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import BinaryIO
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from wbs_app.models import Attachment, PendingFile, SubmissionDraft
+from wbs_app.models import Attachment, HeldMessage, PendingFile, SubmissionDraft
 from wbs_app.services.clock import utcnow
 
 STORAGE_NAME_BYTES = 24
@@ -57,6 +57,12 @@ class AttachmentStore:
         fd = os.open(self._pending_path(name), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         return os.fdopen(fd, "wb")
 
+    @contextmanager
+    def open_pending(self, name: str) -> Iterator[BinaryIO]:
+        """Read a pending file's ciphertext (a kept message's file, to re-encrypt it)."""
+        with self._pending_path(name).open("rb") as handle:
+            yield handle
+
     def discard_pending(self, name: str) -> None:
         self._pending_path(name).unlink(missing_ok=True)
 
@@ -82,7 +88,7 @@ class AttachmentStore:
         self._pending_path(name).unlink(missing_ok=True)
 
     def sweep(self, session: Session, grace: timedelta = UPLOAD_GRACE) -> dict[str, int]:
-        """Finish interrupted moves, drop expired drafts, delete unclaimed files.
+        """Finish interrupted moves, drop expired drafts and kept messages, delete unclaimed files.
 
         Pending files younger than ``grace`` that no draft claims are left
         alone, since an upload may still be streaming into them. At start-up
@@ -97,11 +103,14 @@ class AttachmentStore:
         )
         if expired:
             session.execute(delete(SubmissionDraft).where(SubmissionDraft.id_hash.in_(expired)))
+        # Kept messages (services.held) expire like drafts; their files lose their claim.
+        session.execute(delete(HeldMessage).where(HeldMessage.expires_at <= now))
         attached = set(session.scalars(select(Attachment.storage_name)))
+        owner = func.coalesce(PendingFile.draft_id_hash, PendingFile.held_id_hash)
         claimed = {
             name: (draft, created)
             for name, draft, created in session.execute(
-                select(PendingFile.storage_name, PendingFile.draft_id_hash, PendingFile.created_at)
+                select(PendingFile.storage_name, owner, PendingFile.created_at)
             )
         }
         counts = {"promoted": 0, "deleted": 0}
