@@ -142,9 +142,8 @@ def keep_draft(session: Session, draft: OpenDraft) -> None:
 def open_draft(session: Session, field_value: str | None) -> OpenDraft:
     """The draft a form's hidden field names; ``IntakeError('draft_gone')`` if none.
 
-    A draft past its expiry that the sweep has not removed yet still opens:
-    whoever posts its key is its writer, and expiry exists to clear away what
-    nobody holds any more, not to throw away what someone is sending.
+    One past its expiry that the sweep has not removed still opens: whoever
+    posts its key is its writer, and expiry clears away what nobody holds.
     """
     secret = sessions.parse_cookie(field_value)
     row = session.get(SubmissionDraft, secret.id_hash, populate_existing=True) if secret else None
@@ -183,12 +182,8 @@ def save_draft(
 
 
 def renew_draft(session: Session, draft: OpenDraft, lifetime: timedelta) -> None:
-    """Slide the expiry: a draft lives ``lifetime`` after its writer last touched it.
-
-    Every post of the draft (the form, back to edit, a send that could not
-    happen) renews it, so a reporter who keeps working never loses it; one
-    left alone is swept ``lifetime`` after the last touch.
-    """
+    """Slide the expiry: every post of the draft (the form, back to edit, a send that
+    could not happen) keeps it ``lifetime`` from now, so a writer at work never loses it."""
     draft.row.expires_at = utcnow() + lifetime
     session.flush()
 
