@@ -19,6 +19,7 @@ from werkzeug.datastructures import MultiDict
 from tests.reporter.test_confidentiality import _database_dump, _tree_bytes
 from tests.support.http import https_client
 from tests.support.reporter import Report, csrf_from, open_case, submit_report
+from tests.support.uploads import multipart
 from wbs_app.db import app_database
 from wbs_app.models import Attachment, CaseRecord, HeldMessage, PendingFile, ReporterSession
 from wbs_app.security.reporter_auth import COOKIE, COOKIE_PATH
@@ -317,3 +318,29 @@ def test_a_full_argon2_gate_at_the_code_page_keeps_the_page_and_its_message(
     assert HELD_RE.search(busy_page).group(1) == HELD_RE.search(body).group(1)
     assert _login(visitor, busy_page, receipt).status_code == 302
     assert MESSAGE in visitor.get("/lapor/kasus").get_data(as_text=True)
+
+
+def test_a_large_kept_file_is_re_encrypted_in_constant_memory(app, org, reporter) -> None:
+    """Sending a kept 24 MiB file allocates a few chunks' worth, not the file."""
+    import tracemalloc
+
+    receipt = submit_report(reporter, Report(unit=org.units["a"]))
+    visitor, page = _signed_in(app, receipt)
+    visitor.delete_cookie(COOKIE, path=COOKIE_PATH)
+    large = bytes(range(256)) * (24 * 2**20 // 256)
+    raw, content_type = multipart(
+        [("csrf_token", csrf_from(page)), ("message", MESSAGE)],
+        [("evidence", "rekaman.bin", large)],
+    )
+    kept = visitor.post("/lapor/kasus/pesan", data=raw, content_type=content_type)
+    body = kept.get_data(as_text=True)
+    assert kept.status_code == 200 and KEPT_NOTICE in body
+    tracemalloc.start()
+    try:
+        sent = _login(visitor, body, receipt)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert sent.status_code == 302
+    assert peak < 4 * 2**20, f"peak {peak / 2**20:.1f} MiB while re-encrypting 24 MiB"
+    assert _thread_files(visitor, visitor.get("/lapor/kasus").get_data(as_text=True)) == [large]
