@@ -299,9 +299,7 @@ def test_one_kept_message_sent_from_five_tabs_at_once_arrives_once(make_app, org
     ]
 
 
-def test_a_full_argon2_gate_at_the_code_page_keeps_the_page_and_its_message(
-    make_app, org
-) -> None:
+def test_a_full_argon2_gate_at_the_code_page_keeps_the_page_and_its_message(make_app, org) -> None:
     """The app's generic busy page would lose the kept message's key: the code page comes back."""
     from wbs_app.appctx import ARGON2_GATE
 
