@@ -112,3 +112,21 @@ def test_a_statement_after_absolute_expiry_is_kept_too(app, org, reporter) -> No
     assert kept.status_code == 200 and KEPT_NOTICE in kept.get_data(as_text=True)
     assert _login(client, kept.get_data(as_text=True), code).status_code == 302
     assert STATEMENT in client.get("/klarifikasi/").get_data(as_text=True)
+
+
+def test_a_kept_statement_past_the_deadline_is_refused_plainly(
+    app, org, reporter, moved_clock
+) -> None:
+    """The deadline is the rule for a live session too: the code page says so, nothing is added."""
+    budi, case_id = investigating_case(app, org, reporter)
+    code = invite(budi, case_id)
+    client, _ = respondent_client(app, code)
+    page = client.get("/klarifikasi/").get_data(as_text=True)
+    moved_clock.advance(days=int(app.config["DEADLINE_RESPONDENT_DAYS"]) + 1)
+    kept = _post_statement(client, page)
+    assert kept.status_code == 200 and KEPT_NOTICE in kept.get_data(as_text=True)
+    assert _login(client, kept.get_data(as_text=True), code).status_code == 302
+    home = client.get("/klarifikasi/").get_data(as_text=True)
+    assert "Batas waktu telah lewat." in home and STATEMENT not in home
+    assert _count(app, PendingFile) == 0
+    assert list(app.extensions["lentera.store"].pending.iterdir()) == []
