@@ -129,6 +129,6 @@ def _sample_case(
     draft = intake.start_draft(timedelta(hours=1))
     intake.keep_draft(session, draft)
     payload = DraftPayload(unit_id, category.id if category else None, report, None, [])
-    intake.save_draft(session, draft, payload)
+    intake.save_draft(session, draft, payload, timedelta(hours=1))
     draft = intake.open_draft(session, draft.secret.cookie)
     return intake.submit(session, draft, set(), deadlines, installation_salt, params).receipt

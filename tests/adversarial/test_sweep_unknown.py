@@ -27,6 +27,7 @@ from tests.support.staff import make_staff, make_units
 from tests.support.sweeping import contents, store_digests
 from wbs_app.db import Database
 from wbs_app.migrate import upgrade
+from wbs_app.models import StaffRole
 from wbs_app.services.catalogue import ensure_default_categories
 
 FILE_LINK_RE = re.compile(r"/lapor/kasus/berkas/(\d+)")
@@ -94,6 +95,7 @@ def test_a_sweep_on_the_wrong_database_moves_no_evidence(
     if database != "empty":  # a database in use elsewhere: it knows one file of its own
         units = make_units(wrong)
         make_staff(wrong, "andi", unit_ids=(units["a"],))
+        make_staff(wrong, "rahmat", StaffRole.SUPERVISOR, unit_ids=(units["kanwil"],))
         submit_report(https_client(wrong), Report(unit=units["a"], files=[("x.bin", b"lain")]))
     before = store_digests(root)
 

@@ -206,8 +206,32 @@ class SubmissionDraft(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
+class HeldMessage(Base):
+    """A reply or statement posted after its session ended, kept until its code is entered again.
+
+    Text and file list are sealed under a random key whose only copy is in the
+    code page the writer holds (the ``held`` field, token + key, like a
+    session cookie); its files are encrypted under the same key. Nothing
+    names the case, the invitation or the code. Kept messages expire like
+    drafts and are swept with their files (and, once settled, their outcome).
+    """
+
+    __tablename__ = "held_messages"
+
+    id_hash: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
+    # Which login sends it: "reporter" (a reply) or "respondent" (a statement).
+    kind: Mapped[str] = mapped_column(String(20))
+    # Random; bound into the ciphertexts of its payload and files.
+    uid: Mapped[str] = mapped_column(String(32), unique=True)
+    sealed_payload: Mapped[bytes] = mapped_column(LargeBinary)
+    # None while it waits; "sent" or "refused" once a code came back (the payload is
+    # then erased), so that a page sent again says what happened instead of "expired".
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
 class PendingFile(Base):
-    """A ciphertext file written before its case exists (draft) or before its move."""
+    """A ciphertext file that waits: for its case (draft), its code (kept message) or its move."""
 
     __tablename__ = "pending_files"
 
@@ -216,6 +240,10 @@ class PendingFile(Base):
         ForeignKey("submission_drafts.id_hash", ondelete="SET NULL"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The kept message (``HeldMessage``) whose file this is, while it waits for its code.
+    held_id_hash: Mapped[bytes | None] = mapped_column(
+        ForeignKey("held_messages.id_hash", ondelete="SET NULL"), index=True
+    )
 
 
 class FailureWindow(Base):

@@ -4,21 +4,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, session, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from wbs_app.appctx import argon2_gate, argon2_params
 from wbs_app.db import request_session
 from wbs_app.extensions import csrf
-from wbs_app.reporter import bp, uploads
+from wbs_app.reporter import bp, kept, uploads
 from wbs_app.reporter.forms import ActionForm, ReceiptForm, WithdrawForm
-from wbs_app.reporter.labels import NOTICES, REPORTER_STATUS
-from wbs_app.security.brake import brake_response
+from wbs_app.reporter.labels import KEPT_REPLY_GONE, NOTICES, REPORTER_STATUS
+from wbs_app.security.brake import brake_response, busy_response
 from wbs_app.security.downloads import download_response
+from wbs_app.security.kept import keeps_posts_after_session
 from wbs_app.security.reporter_auth import clear_cookie, policy, set_cookie, signed_in_reporter
 from wbs_app.security.zones import PUBLIC, REPORTER, zone
-from wbs_app.services import casefile, reporter_access
+from wbs_app.services import casefile, held, reporter_access
+from wbs_app.services.argon2_gate import Argon2Busy
 from wbs_app.services.case_keys import NoAccess
 from wbs_app.services.casefile import CaseClosed
 from wbs_app.services.errors import DomainError
@@ -50,6 +61,10 @@ def login() -> Any:
                 policy(),
                 gate=argon2_gate(),
             )
+        except Argon2Busy as busy:
+            if not form.held.data:
+                raise  # the app's busy page
+            return busy_response("reporter/login.html", form, busy.retry_after)
         except ReceiptMistyped:
             error = _(
                 "This is not a valid report code. Check each digit: the code has 20 digits in five groups of four."
@@ -64,10 +79,46 @@ def login() -> Any:
             session.clear()  # a new CSRF token: none known before the sign-in works after it
             response = redirect(url_for("reporter.case"))
             set_cookie(response, cookie)
+            if form.held.data:
+                flash(_send_kept_reply(cookie, form.held.data))
             return response
     elif form.is_submitted():
         status = 400
     return render_template("reporter/login.html", form=form, error=error), status
+
+
+def _keep_reply() -> Response:
+    """A reply posted after the session ended: kept encrypted, and the code page asks for the receipt.
+
+    The page carries the kept message's key (the ``held`` field) and nothing of
+    what was written; a wrong code shows it again for another try.
+    """
+    kept_reply = kept.keep_post(held.REPORTER, "message")
+    if kept_reply is None:  # nothing was written: nothing to keep
+        return redirect(url_for("reporter.login"))
+    form = ReceiptForm(formdata=None, held=kept_reply.secret.cookie)
+    return make_response(render_template("reporter/login.html", form=form, error=None))
+
+
+def _send_kept_reply(cookie: str, field_value: str) -> str:
+    """Send the kept reply to the case the receipt just opened; what to tell the reporter."""
+    db = request_session()
+    context = reporter_access.resume(db, cookie, policy())
+    if context is None:  # the session made a moment ago: not expected, said plainly all the same
+        return str(KEPT_REPLY_GONE)
+    key, case_ = context.reporter_key, context.case
+    outcome = kept.send_kept(
+        held.REPORTER,
+        field_value,
+        key,
+        case_.uid,
+        lambda text, files: casefile.add_reporter_message(db, case_, key, text, files),
+    )
+    if outcome == "sent":
+        return str(_("Your message was sent to the team."))
+    if outcome == "refused":
+        return str(_("This report is closed; it no longer takes messages."))
+    return str(KEPT_REPLY_GONE)
 
 
 @bp.get("/kasus")
@@ -96,9 +147,13 @@ def case() -> str:
 
 @bp.post("/kasus/pesan")
 @zone(REPORTER)
+@keeps_posts_after_session(_keep_reply)
 @csrf.exempt
 def reply() -> Response:
-    """A message to the team, with evidence files encrypted as they stream in."""
+    """A message to the team, with evidence files encrypted as they stream in.
+
+    After the session ended the guard hands the post to ``_keep_reply``.
+    """
     context = signed_in_reporter()
     db = request_session()
     parsed = uploads.receive(lambda _form: (context.reporter_key, context.case.uid))

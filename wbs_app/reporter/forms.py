@@ -64,6 +64,8 @@ class ReceiptForm(FlaskForm):
         validators=[DataRequired(), Length(max=64, message=_l("A report code has 20 digits."))],
         description=_l("20 digits, as written down when you sent the report."),
     )
+    # A reply kept after the session ended (services.held): sent once the code opens the case.
+    held = HiddenField(validators=[Optional(), Length(max=200)])
 
 
 class WithdrawForm(FlaskForm):

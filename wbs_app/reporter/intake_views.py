@@ -10,8 +10,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import current_app, render_template, request
+from flask import current_app, make_response, render_template, request
 from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from crypto import format_code
@@ -22,9 +23,10 @@ from wbs_app.i18n import current_language
 from wbs_app.models import Category, Unit
 from wbs_app.reporter import bp, uploads
 from wbs_app.reporter.forms import DraftForm, ReportForm
-from wbs_app.reporter.labels import INTAKE_ERRORS, NOT_SURE_LABEL
+from wbs_app.reporter.labels import INTAKE_ERRORS, NOT_SURE_LABEL, SEND_BUSY
 from wbs_app.security.zones import PUBLIC, zone
 from wbs_app.services import delivery, intake, organisation
+from wbs_app.services.argon2_gate import Argon2Busy
 from wbs_app.services.catalogue import active_categories
 from wbs_app.services.intake import DraftPayload, IntakeError, OpenDraft
 from wbs_app.services.organisation import TreeNode
@@ -166,7 +168,7 @@ def receive_form() -> Any:
         except IntakeError as error:
             valid = False
             report_form.form_errors.append(INTAKE_ERRORS[error.code])
-    intake.save_draft(db, draft, payload)
+    intake.save_draft(db, draft, payload, _draft_lifetime())
     draft = OpenDraft(draft.row, draft.secret, payload)
     db.commit()
     for name in dropped:
@@ -211,10 +213,13 @@ def edit() -> Any:
     form = DraftForm()
     if not form.validate_on_submit():
         return _render_form(_empty_form(), None, 400, INTAKE_ERRORS["draft_gone"])
+    db = request_session()
     try:
-        draft = intake.open_draft(request_session(), form.draft.data)
+        draft = intake.open_draft(db, form.draft.data)
     except IntakeError:
         return _render_form(_empty_form(), None, 400, INTAKE_ERRORS["draft_gone"])
+    intake.renew_draft(db, draft, _draft_lifetime())
+    db.commit()
     payload = draft.payload
     data: dict[str, Any] = {}
     if payload is not None:
@@ -229,6 +234,19 @@ def edit() -> Any:
     report_form = ReportForm(formdata=None, data=data)
     _choices(report_form)
     return _render_form(report_form, draft)
+
+
+def _send_refused(draft_field: str, error: Any, status: int = 400) -> Response:
+    """The review page again, with everything kept and what to do; the draft is renewed."""
+    db = request_session()
+    db.rollback()
+    try:
+        draft = intake.open_draft(db, draft_field)
+    except IntakeError:  # sent twice at once: the other request made the case
+        return make_response(_render_form(_empty_form(), None, 400, INTAKE_ERRORS["draft_gone"]))
+    intake.renew_draft(db, draft, _draft_lifetime())
+    db.commit()
+    return make_response(_render_review(draft, error, status))
 
 
 def _empty_form() -> ReportForm:
@@ -264,12 +282,13 @@ def send() -> Any:
             checkpoint=checkpoint,
         )
     except IntakeError as error:
-        db.rollback()
-        try:
-            draft = intake.open_draft(db, form.draft.data)
-        except IntakeError:  # sent twice at once: the other request made the case
-            return _render_form(_empty_form(), None, 400, INTAKE_ERRORS["draft_gone"])
-        return _render_review(draft, INTAKE_ERRORS.get(error.code, INTAKE_ERRORS["retry"]), 400)
+        return _send_refused(form.draft.data, INTAKE_ERRORS.get(error.code, INTAKE_ERRORS["retry"]))
+    except Argon2Busy as busy:
+        # Other people's sign-ins hold every Argon2 slot: nothing the reporter
+        # can mend, so the review comes back to be sent again in a moment.
+        response = _send_refused(form.draft.data, SEND_BUSY, 503)
+        response.headers["Retry-After"] = str(busy.retry_after)
+        return response
     checkpoint("before_commit")
     db.commit()
     checkpoint("after_commit")  # the case exists; its files still wait in pending/

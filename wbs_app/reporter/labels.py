@@ -79,3 +79,13 @@ INTAKE_ERRORS = {
     "retry": _l("Something went wrong while sending. Nothing was stored; please send again."),
     "too_many_files": _l("Too many files attached."),
 }
+
+# A send the Argon2 gate could not take in time (other people's sign-ins).
+SEND_BUSY = _l(
+    "Many people are signing in or sending reports at this moment, so your report was not sent yet. Everything is kept: wait a few seconds and press “Send the report” again."
+)
+
+# A kept reply (services.held) that was no longer stored when the receipt came back.
+KEPT_REPLY_GONE = _l(
+    "Your unsent message is no longer stored: it was deleted after some hours, for your safety. Please write it again."
+)

@@ -118,6 +118,11 @@ def receive(
     return parsed
 
 
+def release_at_request_end(writes: list[PendingWrite]) -> None:
+    """Keep pending files written outside an upload (re-encrypted ones) locked to the end."""
+    request.environ.setdefault(SINKS, []).extend(writes)
+
+
 def release_pending_locks(_exc: BaseException | None = None) -> None:
     """At the end of every request: the view has committed (or not) and promoted its files.
 

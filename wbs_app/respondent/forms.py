@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import HiddenField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
 
 
 class CodeForm(FlaskForm):
@@ -17,6 +17,8 @@ class CodeForm(FlaskForm):
         ],
         description=_l("20 digits, from the invitation letter."),
     )
+    # A statement kept after the session ended (services.held): sent once the code opens it.
+    held = HiddenField(validators=[Optional(), Length(max=200)])
 
 
 class ExtensionForm(FlaskForm):

@@ -4,17 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, session, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from wbs_app.appctx import argon2_gate, argon2_params
 from wbs_app.db import request_session
 from wbs_app.extensions import csrf
-from wbs_app.reporter import uploads
+from wbs_app.reporter import kept, uploads
 from wbs_app.respondent import bp
 from wbs_app.respondent.forms import ActionForm, CodeForm, ExtensionForm
-from wbs_app.security.brake import brake_response
+from wbs_app.security.brake import brake_response, busy_response
+from wbs_app.security.kept import keeps_posts_after_session
 from wbs_app.security.reporter_auth import policy
 from wbs_app.security.respondent_auth import (
     clear_cookie,
@@ -22,9 +33,15 @@ from wbs_app.security.respondent_auth import (
     signed_in_respondent,
 )
 from wbs_app.security.zones import PUBLIC, RESPONDENT, zone
-from wbs_app.services import guessing, respondent, respondent_access
+from wbs_app.services import guessing, held, respondent, respondent_access
+from wbs_app.services.argon2_gate import Argon2Busy
 from wbs_app.services.respondent import RespondentError
 from wbs_app.services.respondent_access import CodeMistyped, CodeRefused
+
+# A kept statement (services.held) that was no longer stored when the code came back.
+KEPT_STATEMENT_GONE = _l(
+    "Your unsent statement is no longer stored: it was deleted after some hours, for your safety. Please write it again."
+)
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
@@ -50,6 +67,10 @@ def login() -> Any:
                 policy(),
                 gate=argon2_gate(),
             )
+        except Argon2Busy as busy:
+            if not form.held.data:
+                raise  # the app's busy page
+            return busy_response("respondent/login.html", form, busy.retry_after)
         except CodeMistyped:
             error = _(
                 "This is not a valid invitation code. Check each digit: the code has 20 digits."
@@ -64,10 +85,41 @@ def login() -> Any:
             session.clear()  # a new CSRF token: none known before the sign-in works after it
             response = redirect(url_for("respondent.home"))
             set_cookie(response, cookie)
+            if form.held.data:
+                flash(_send_kept_statement(cookie, form.held.data))
             return response
     elif form.is_submitted():
         status = 400
     return render_template("respondent/login.html", form=form, error=error), status
+
+
+def _keep_statement() -> Response:
+    """A statement posted after the session ended: kept encrypted; the code page asks for the code."""
+    kept_statement = kept.keep_post(held.RESPONDENT, "statement")
+    if kept_statement is None:  # nothing was written: nothing to keep
+        return redirect(url_for("respondent.login"))
+    form = CodeForm(formdata=None, held=kept_statement.secret.cookie)
+    return make_response(render_template("respondent/login.html", form=form, error=None))
+
+
+def _send_kept_statement(cookie: str, field_value: str) -> str:
+    """Submit the kept statement to the invitation the code just opened; what to tell them."""
+    db = request_session()
+    context = respondent_access.resume(db, cookie, policy())
+    if context is None:  # the session made a moment ago: not expected, said plainly all the same
+        return str(KEPT_STATEMENT_GONE)
+    outcome = kept.send_kept(
+        held.RESPONDENT,
+        field_value,
+        context.key,
+        context.case.uid,
+        lambda text, files: respondent.submit_statement(db, context, text, files),
+    )
+    if outcome == "sent":
+        return str(_("Your statement was received."))
+    if outcome == "refused":
+        return str(_("The deadline has passed."))
+    return str(KEPT_STATEMENT_GONE)
 
 
 @bp.get("/")
@@ -91,9 +143,13 @@ def home() -> str:
 
 @bp.post("/pernyataan")
 @zone(RESPONDENT)
+@keeps_posts_after_session(_keep_statement)
 @csrf.exempt
 def statement() -> Response:
-    """The defence statement, with evidence encrypted under the invitation's key as it arrives."""
+    """The defence statement, with evidence encrypted under the invitation's key as it arrives.
+
+    After the session ended the guard hands the post to ``_keep_statement``.
+    """
     context = signed_in_respondent()
     db = request_session()
     parsed = uploads.receive(lambda _form: (context.key, context.case.uid))

@@ -26,3 +26,18 @@ def brake_response(template: str, form: Any, delay: float) -> Response:
     response = make_response(render_template(template, form=form, error=error), 429)
     response.headers["Retry-After"] = str(seconds)
     return response
+
+
+def busy_response(template: str, form: Any, retry_after: int) -> Response:
+    """503 with Retry-After, on the code page itself, when the Argon2 gate is full.
+
+    For a code page that holds a kept message's key (``services.held``): the
+    app's generic busy page would lose it, so the same page comes back to be
+    sent again in a moment.
+    """
+    error = _(
+        "Many people are signing in at this moment. Wait a few seconds and try again: what you wrote is still kept."
+    )
+    response = make_response(render_template(template, form=form, error=error), 503)
+    response.headers["Retry-After"] = str(retry_after)
+    return response

@@ -2,7 +2,9 @@
 
 The cookie is scoped to ``/lapor``, has no expiry date (it dies with the
 browser), is HttpOnly, SameSite=Strict and Secure under TLS. It opens a
-``reporter_sessions`` row; the receipt itself is never kept anywhere.
+``reporter_sessions`` row; the receipt itself is never kept anywhere. Without
+a live session the guard redirects to the code page, except for a post the
+view keeps (``security.kept``: a reply written while the session ran out).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from werkzeug.wrappers import Response
 
 from wbs_app.db import request_session
 from wbs_app.security.cookies import clear_session_cookie, set_session_cookie
+from wbs_app.security.kept import keeper_for_request
 from wbs_app.security.zones import REPORTER, register_guard
 from wbs_app.services import reporter_access
 from wbs_app.services.reporter_access import ReporterContext, ReporterPolicy
@@ -56,7 +59,9 @@ def clear_cookie(response: Response) -> None:
 
 def _guard() -> Response | None:
     if current_reporter() is None:
-        response = redirect(url_for("reporter.login"))
+        # A post that must not be lost (a reply, a statement) is kept first.
+        keeper = keeper_for_request()
+        response = keeper() if keeper is not None else redirect(url_for("reporter.login"))
         if request.cookies.get(COOKIE):
             clear_cookie(response)
         return response

@@ -7,6 +7,7 @@ from werkzeug.wrappers import Response
 
 from wbs_app.db import request_session
 from wbs_app.security.cookies import clear_session_cookie, set_session_cookie
+from wbs_app.security.kept import keeper_for_request
 from wbs_app.security.reporter_auth import policy
 from wbs_app.security.zones import RESPONDENT, register_guard
 from wbs_app.services import respondent_access
@@ -42,7 +43,9 @@ def clear_cookie(response: Response) -> None:
 
 def _guard() -> Response | None:
     if current_respondent() is None:
-        response = redirect(url_for("respondent.login"))
+        # A post that must not be lost (a reply, a statement) is kept first.
+        keeper = keeper_for_request()
+        response = keeper() if keeper is not None else redirect(url_for("respondent.login"))
         if request.cookies.get(COOKIE):
             clear_cookie(response)
         return response

@@ -139,10 +139,14 @@ def keep_draft(session: Session, draft: OpenDraft) -> None:
 
 
 def open_draft(session: Session, field_value: str | None) -> OpenDraft:
-    """The draft a form's hidden field names; ``IntakeError('draft_gone')`` if none."""
+    """The draft a form's hidden field names; ``IntakeError('draft_gone')`` if none.
+
+    One past its expiry that the sweep has not removed still opens: whoever
+    posts its key is its writer, and expiry clears away what nobody holds.
+    """
     secret = sessions.parse_cookie(field_value)
     row = session.get(SubmissionDraft, secret.id_hash, populate_existing=True) if secret else None
-    if secret is None or row is None or row.expires_at <= utcnow():
+    if secret is None or row is None:
         raise IntakeError("draft_gone")
     payload = None
     if row.sealed_payload:
@@ -166,10 +170,20 @@ def release_pending(session: Session, storage_names: list[str]) -> None:
         session.execute(delete(PendingFile).where(PendingFile.storage_name.in_(storage_names)))
 
 
-def save_draft(session: Session, draft: OpenDraft, payload: DraftPayload) -> None:
+def save_draft(
+    session: Session, draft: OpenDraft, payload: DraftPayload, lifetime: timedelta
+) -> None:
+    """Seal what was typed; the draft then lives ``lifetime`` from now (see ``renew_draft``)."""
     draft.row.sealed_payload = seal_record(
         draft.key, payload.to_bytes(), _draft_context(draft.case_uid, draft.secret)
     )
+    renew_draft(session, draft, lifetime)
+
+
+def renew_draft(session: Session, draft: OpenDraft, lifetime: timedelta) -> None:
+    """Slide the expiry: every post of the draft (the form, back to edit, a send that
+    could not happen) keeps it ``lifetime`` from now, so a writer at work never loses it."""
+    draft.row.expires_at = utcnow() + lifetime
     session.flush()
 
 

@@ -121,6 +121,12 @@ class AttachmentStore:
             os.close(fd)
         raise RuntimeError("pending files keep disappearing: is a sweep misbehaving?")
 
+    @contextmanager
+    def open_pending(self, name: str) -> Iterator[BinaryIO]:
+        """Read a pending file's ciphertext (a kept message's file, to re-encrypt it)."""
+        with self._pending_path(name).open("rb") as handle:
+            yield handle
+
     def discard_pending(self, name: str) -> None:
         self._pending_path(name).unlink(missing_ok=True)
 

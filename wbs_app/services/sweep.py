@@ -37,7 +37,7 @@ from sqlalchemy import delete, func, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from wbs_app.models import Attachment, PendingFile, SubmissionDraft
+from wbs_app.models import Attachment, HeldMessage, PendingFile, SubmissionDraft
 from wbs_app.services.clock import utcnow
 from wbs_app.services.store import AttachmentStore, Folder, Hold
 from wbs_app.services.transactions import begin_write
@@ -130,6 +130,8 @@ def sweep(
         return result
 
     session.execute(delete(SubmissionDraft).where(SubmissionDraft.expires_at <= now))
+    # Kept messages (services.held) expire like drafts; their files lose their claim.
+    session.execute(delete(HeldMessage).where(HeldMessage.expires_at <= now))
     for name, verdict in plan[Folder.PENDING].items():
         if verdict is not Verdict.KEEP:
             _settle_pending(session, store, name, now, result)
@@ -228,28 +230,32 @@ def _attached(session: Session, names: Iterable[str]) -> set[str]:
 def _claims(
     session: Session, names: Iterable[str], now: datetime, lock: bool = False
 ) -> dict[str, _Claim]:
-    """The pending_files rows of ``names``: whether their draft is still alive at ``now``."""
+    """The pending_files rows of ``names``: is their draft or kept message alive at ``now``?"""
     claims: dict[str, _Claim] = {}
     for chunk in _chunks(names):
         query = (
-            select(PendingFile.storage_name, SubmissionDraft.expires_at)
+            select(PendingFile.storage_name, SubmissionDraft.expires_at, HeldMessage.expires_at)
             .outerjoin(SubmissionDraft, SubmissionDraft.id_hash == PendingFile.draft_id_hash)
+            .outerjoin(HeldMessage, HeldMessage.id_hash == PendingFile.held_id_hash)
             .where(PendingFile.storage_name.in_(chunk))
         )
         if lock:
             query = query.with_for_update(of=PendingFile)
-        for name, expires_at in session.execute(query):
-            claims[name] = _Claim(exists=True, live=expires_at is not None and expires_at > now)
+        for name, draft_expires, held_expires in session.execute(query):
+            live = any(when is not None and when > now for when in (draft_expires, held_expires))
+            claims[name] = _Claim(exists=True, live=live)
     return claims
 
 
 def _forget_abandoned_rows(session: Session, store: AttachmentStore) -> None:
-    """Rows of expired drafts' files that are no longer on disk (removed, or lost in a crash)."""
+    """Rows of expired drafts' and kept messages' files no longer on disk (removed, or lost)."""
     on_disk = store.names(Folder.PENDING)
     orphaned = [
         name
         for name in session.scalars(
-            select(PendingFile.storage_name).where(PendingFile.draft_id_hash.is_(None))
+            select(PendingFile.storage_name).where(
+                PendingFile.draft_id_hash.is_(None), PendingFile.held_id_hash.is_(None)
+            )
         )
         if name not in on_disk
     ]

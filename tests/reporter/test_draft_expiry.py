@@ -1,0 +1,123 @@
+"""A report being written is never thrown away while its writer still holds it.
+
+The draft's expiry slides: every save (each post of the form, each return
+from the review to the form) renews it to ``DRAFT_HOURS`` from then. At send,
+a draft that still exists is sent whatever its expiry says: the reporter's
+page holds its key. Where the send cannot happen now, the review page comes
+back with everything on it and says what to do. The clock is moved through
+``wbs_app.services.clock``, never slept.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from tests.support.http import https_client
+from tests.support.reporter import (
+    DRAFT_RE,
+    RECEIPT_RE,
+    Report,
+    csrf_from,
+    open_case,
+    post_form,
+    send_review,
+)
+from wbs_app.appctx import ARGON2_GATE
+from wbs_app.db import app_database
+from wbs_app.models import Case, SubmissionDraft
+
+EVIDENCE = b"foto kwitansi pungli " * 9000  # three stream chunks
+
+
+def _downloads(app, receipt: str) -> tuple[str, list[bytes]]:
+    """The case page as the reporter sees it, and every file on it."""
+    visitor = https_client(app)
+    assert open_case(visitor, receipt).status_code == 302
+    page = visitor.get("/lapor/kasus").get_data(as_text=True)
+    files = []
+    for file_id in re.findall(r"/lapor/kasus/berkas/(\d+)", page):
+        with visitor.get(f"/lapor/kasus/berkas/{file_id}") as download:
+            files.append(download.get_data())
+    return page, files
+
+
+def test_a_draft_saved_every_hour_for_ten_hours_still_sends(
+    app, org, reporter, moved_clock
+) -> None:
+    report = Report(unit=org.units["a"], files=[("kwitansi.jpg", EVIDENCE)])
+    page = post_form(reporter, report).get_data(as_text=True)
+    draft = DRAFT_RE.search(page).group(1)
+    for hour in range(1, 11):
+        moved_clock.advance(hours=1)
+        if hour % 2:  # from the review page back to the form
+            response = reporter.post(
+                "/lapor/formulir/ubah", data={"csrf_token": csrf_from(page), "draft": draft}
+            )
+        else:  # the form posted again, with a little more written
+            report.how = f"Saya sendiri diminta membayar (catatan jam ke-{hour})."
+            report.files = []
+            response = post_form(reporter, report, draft=draft, page=page)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200, (hour, page[:600])
+        assert "kedaluwarsa" not in page, hour
+        assert DRAFT_RE.search(page).group(1) == draft, f"hour {hour}: the draft was replaced"
+        assert "kwitansi.jpg" in page, hour
+    sent = send_review(reporter, page)
+    assert sent.status_code == 200, sent.get_data(as_text=True)[:600]
+    case_page, files = _downloads(app, RECEIPT_RE.search(sent.get_data(as_text=True)).group(1))
+    assert "catatan jam ke-10" in case_page
+    assert files == [EVIDENCE]
+
+
+def test_each_save_renews_the_expiry_to_draft_hours_from_then(
+    app, org, reporter, moved_clock
+) -> None:
+    page = post_form(reporter, Report(unit=org.units["a"])).get_data(as_text=True)
+    draft = DRAFT_RE.search(page).group(1)
+
+    def expires_at():
+        with app_database(app).session() as session:
+            return session.scalar(select(SubmissionDraft.expires_at))
+
+    first = expires_at()
+    moved_clock.advance(hours=2)
+    reporter.post("/lapor/formulir/ubah", data={"csrf_token": csrf_from(page), "draft": draft})
+    moved = (expires_at() - first).total_seconds()
+    assert 2 * 3600 - 60 < moved < 2 * 3600 + 60  # DRAFT_HOURS from the second save
+
+
+def test_a_draft_past_its_expiry_that_still_exists_is_sent(app, org, reporter, moved_clock) -> None:
+    review = post_form(reporter, Report(unit=org.units["a"], files=[("bukti.jpg", EVIDENCE)]))
+    assert review.status_code == 200
+    moved_clock.advance(hours=int(app.config["DRAFT_HOURS"]) + 1)  # no sweep ran meanwhile
+    sent = send_review(reporter, review.get_data(as_text=True))
+    body = sent.get_data(as_text=True)
+    assert sent.status_code == 200, body[:600]
+    _, files = _downloads(app, RECEIPT_RE.search(body).group(1))
+    assert files == [EVIDENCE]
+
+
+def test_a_send_the_argon2_gate_cannot_take_now_comes_back_to_the_review(
+    make_app, org, reporter
+) -> None:
+    """A full gate is nothing the reporter can mend: the review returns, with its draft."""
+    impatient = make_app(ARGON2_SUBMIT_WAIT_MS=0)
+    client = https_client(impatient)
+    review = post_form(client, Report(unit=org.units["a"], files=[("bukti.jpg", EVIDENCE)]))
+    page = review.get_data(as_text=True)
+    gate = impatient.extensions[ARGON2_GATE]
+    with gate.slot():  # every slot taken by someone else's login
+        refused = send_review(client, page)
+    body = refused.get_data(as_text=True)
+    assert refused.status_code == 503, body[:600]
+    assert refused.headers["Retry-After"]
+    assert "Periksa sebelum mengirim" in body and "bukti.jpg" in body
+    assert DRAFT_RE.search(body).group(1) == DRAFT_RE.search(page).group(1)
+    with app_database(impatient).session() as session:
+        assert session.scalar(select(func.count()).select_from(Case)) == 0
+    sent = send_review(client, body)  # the gate is free again: the same page sends
+    assert sent.status_code == 200
+    _, files = _downloads(impatient, RECEIPT_RE.search(sent.get_data(as_text=True)).group(1))
+    assert files == [EVIDENCE]

@@ -1,0 +1,78 @@
+"""Posts that outlived their session, over HTTP: keep them, then send them after the code.
+
+Shared by both code zones (a reporter's reply, a respondent's statement).
+The zone's guard hands a post whose session ended to the zone's keeper
+(``security.kept``), which calls ``keep_post``; the zone's login page carries
+the kept message's key in its ``held`` field and, once the code opened a
+session again, calls ``send_kept``. See ``services.held`` for the design.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from flask import current_app
+
+from wbs_app.db import request_session
+from wbs_app.reporter import uploads
+from wbs_app.services import held
+from wbs_app.services.held import HeldGone, NothingToKeep, OpenHeld
+from wbs_app.services.intake import FileInfo
+
+
+def lifetime() -> timedelta:
+    """A kept message lives as long as a draft after its last try."""
+    return timedelta(hours=int(current_app.config["DRAFT_HOURS"]))
+
+
+def keep_post(kind: str, text_field: str) -> OpenHeld | None:
+    """Receive the whole body, files encrypted under a fresh key as they stream, and keep it.
+
+    None when the post had nothing in it. A bad CSRF token discards every file
+    and answers the form-expired page (``uploads.receive``): a kept message is
+    sent by whoever next enters a code in this browser, so a post forged by
+    another site must never be kept.
+    """
+    db = request_session()
+    started = held.start(kind, lifetime())
+    parsed = uploads.receive(lambda _form: (started.key, started.uid))
+    files = uploads.file_infos(parsed.files)
+    try:
+        kept = held.keep(db, started, parsed.fields.get(text_field, ""), files)
+    except NothingToKeep:
+        return None
+    db.commit()
+    return kept
+
+
+def send_kept(
+    kind: str,
+    field_value: str,
+    key: bytes,
+    uid: str,
+    add: Callable[[str, list[FileInfo]], list[str]],
+) -> str:
+    """Send the kept message through ``add`` once a code opened the case; files in place after.
+
+    Returns what happened: ``sent``, ``refused`` (the case or invitation no
+    longer takes it: closed, past its deadline), or why nothing could be sent
+    (``HeldGone.code``). A page posted twice finds the kept message settled and
+    answers what happened the first time.
+    """
+    db = request_session()
+    store = uploads.store()
+    try:
+        kept = held.claim(db, kind, field_value, lifetime())
+        db.commit()
+        delivery = held.deliver(db, store, kept, key, uid, add)
+    except HeldGone as gone:
+        db.rollback()
+        return gone.code
+    uploads.release_at_request_end(delivery.writes)
+    db.commit()
+    for name in delivery.promote:
+        store.promote(name)
+    for name in delivery.discard:
+        store.discard_pending(name)
+    return "sent" if delivery.refusal is None else "refused"
