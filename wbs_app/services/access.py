@@ -29,12 +29,9 @@ from wbs_app.models import (
 )
 from wbs_app.services import case_keys, journal
 from wbs_app.services.errors import DomainError
-from wbs_app.services.transactions import serialise
+from wbs_app.services.transactions import Lock, serialise
 
 HANDLER_ROLES = (StaffRole.INVESTIGATOR, StaffRole.SUPERVISOR)
-# Taken by every change that can take a holder away (revoke, reset, deactivation),
-# so that two of them at once cannot each count on the other's person.
-HOLDER_LOCK = 0x4C454E5445524131  # "LENTERA1"
 
 
 class AccessRefused(DomainError):
@@ -152,7 +149,7 @@ def keep_cases_readable(session: Session, staff_id: int) -> None:
     transaction; the lock keeps two such changes at once from each counting
     on the other's person.
     """
-    serialise(session, HOLDER_LOCK)
+    serialise(session, Lock.HOLDERS)
     cases = sole_holder_cases(session, staff_id)
     if cases:
         raise SoleHolder(cases)
@@ -240,7 +237,7 @@ def revoke(
 ) -> None:
     """Delete the target's wraps; every key must keep a holder who can open it."""
     case_keys.require_holder(session, case, actor)
-    serialise(session, HOLDER_LOCK)
+    serialise(session, Lock.HOLDERS)
     if sole_holder_cases(session, target.id, case.id):
         raise AccessRefused("last_holder")
     wraps = _staff_wraps(session, case, target.id)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from wbs_app.models import StaffMember, StaffRole, StaffStatus, TokenPurpose
 from wbs_app.services import access, audit, tokens
 from wbs_app.services.accounts import ACTIVATION_TTL, AccountError, units_for_role
+from wbs_app.services.transactions import Lock, serialise
 
 
 def list_staff(session: Session) -> list[StaffMember]:
@@ -43,6 +44,7 @@ def deactivate(session: Session, actor: StaffMember, staff_id: int) -> None:
 
     Raises ``access.SoleHolder`` while the person is the only active holder of a case.
     """
+    serialise(session, Lock.HOLDERS)  # two administrators deactivating each other take turns
     staff = get_staff(session, staff_id)
     if staff.role is StaffRole.ADMIN and _other_active_admins(session, staff.id) == 0:
         raise AccountError("last_admin")

@@ -40,11 +40,8 @@ from sqlalchemy.orm import Session
 from wbs_app.models import Attachment, HeldMessage, PendingFile, SubmissionDraft
 from wbs_app.services.clock import utcnow
 from wbs_app.services.store import AttachmentStore, Folder, Hold
-from wbs_app.services.transactions import begin_write
+from wbs_app.services.transactions import Lock, begin_write, serialise
 
-# The PostgreSQL advisory lock every sweep takes ("LENTERA" and 1, as digits
-# of a 64-bit key): one installation, one sweep at a time.
-SWEEP_LOCK_KEY = 0x4C454E5445524101
 # How long a sweep waits for another to finish on PostgreSQL (on SQLite the
 # connection's busy timeout applies). A sweep takes seconds.
 LOCK_WAIT = timedelta(seconds=30)
@@ -157,7 +154,7 @@ def _take_lock(session: Session, lock_wait: timedelta) -> None:
             session.execute(text("SET TRANSACTION ISOLATION LEVEL READ COMMITTED"))
             wait_ms = max(1, int(lock_wait.total_seconds() * 1000))
             session.execute(select(func.set_config("lock_timeout", f"{wait_ms}ms", True)))
-            session.execute(select(func.pg_advisory_xact_lock(SWEEP_LOCK_KEY)))
+            serialise(session, Lock.SWEEP)
         else:
             session.execute(select(1))
     except OperationalError as error:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from enum import Enum
+from enum import Enum, IntEnum
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
@@ -131,6 +131,19 @@ def database_failure(error: BaseException) -> DatabaseFailure:
         return DatabaseFailure.BUSY if code & 0xFF in SQLITE_BUSY_CODES else DatabaseFailure.ERROR
     busy = isinstance(error, OperationalError) and "locked" in str(orig)
     return DatabaseFailure.BUSY if busy else DatabaseFailure.ERROR
+class Lock(IntEnum):
+    """The installation's PostgreSQL advisory locks, one place for every id ("LENTERA" + n).
+
+    ``HOLDERS``: every change that can take a holder away from a case (a revoke,
+    a reset, a deactivation) and every change of who administers, so that two
+    at once cannot each count on the other's person. ``SWEEP``: one attachment
+    sweep at a time per installation.
+    """
+
+    HOLDERS = 0x4C454E5445524131
+    SWEEP = 0x4C454E5445524101
+
+
 def serialise(session: Session, lock_id: int) -> None:
     """Make this transaction wait for any other that took the same lock, until it ends.
 
