@@ -18,7 +18,14 @@ from wbs_app.db import app_database
 from wbs_app.demo import DemoRefused, seed_demo_organisation
 from wbs_app.migrate import upgrade
 from wbs_app.models import StaffRole
-from wbs_app.services import accounts, journal, organisation, reporter_access, staff_sessions
+from wbs_app.services import (
+    accounts,
+    journal,
+    organisation,
+    receipt_handover,
+    reporter_access,
+    staff_sessions,
+)
 from wbs_app.services.accounts import AccountError
 from wbs_app.services.catalogue import ensure_default_categories
 from wbs_app.services.organisation import DEADLINE_KEYS, Deadlines, OrganisationError
@@ -48,13 +55,14 @@ def db_upgrade() -> None:
     help="the server is not running yet (gunicorn's start-up): also remove fresh unclaimed uploads",
 )
 def sweep(at_start: bool) -> None:
-    """Finish interrupted file moves; delete expired drafts, sessions and unclaimed files."""
+    """Finish interrupted file moves; delete expired drafts, sessions, receipts, unclaimed files."""
     store: AttachmentStore = current_app.extensions["lentera.store"]
     grace = timedelta(0) if at_start else UPLOAD_GRACE
     with app_database(current_app).session(immediate=True) as session:
         counts = store.sweep(session, grace)
         staff_sessions.purge_expired(session)
         reporter_access.purge_expired(session)
+        receipt_handover.purge_expired(session)
     click.echo(f"sweep: {counts['promoted']} files moved into place, {counts['deleted']} removed")
 
 
