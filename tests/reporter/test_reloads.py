@@ -47,6 +47,8 @@ def test_sending_redirects_to_a_page_that_shows_the_receipt_once(app, org, repor
     assert sent.status_code == 303, f"send answered {sent.status_code}, not a redirect"
     location = urlsplit(sent.headers["Location"]).path
     assert location.startswith("/lapor/terkirim/")
+    assert reporter.head(location).status_code == 200
+    assert _count(app, ReceiptHandover) == 1, "a HEAD request does not use the receipt up"
     first = reporter.get(location)
     assert first.status_code == 200
     receipt = RECEIPT_RE.search(first.get_data(as_text=True)).group(1)

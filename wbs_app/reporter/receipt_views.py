@@ -49,7 +49,8 @@ def if_already_sent(draft_field: str | None) -> Response | None:
 @zone(PUBLIC)
 def receipt(page: str) -> Response:
     """The receipt, once; afterwards, what happened and what to do without it."""
-    cookie = request.cookies.get(COOKIE)
+    # A HEAD (a link checker, a prefetch) must not use the receipt up.
+    cookie = request.cookies.get(COOKIE) if request.method == "GET" else None
     shown = None
     if cookie is not None:
         db = request_session()
