@@ -65,6 +65,8 @@ def _submit(port: int, unit_id: int, marker: str) -> Submission:
     status, sent = client.post(
         "/lapor/kirim", [("csrf_token", csrf_from(review)), ("draft", draft.group(1))]
     )
+    if status == 303:  # the send redirects to the page that shows the receipt once
+        status, sent = client.get(client.location)
     receipt = RECEIPT_RE.search(sent)
     if status != 200 or receipt is None:
         return Submission(marker, error=f"send {status}")

@@ -176,6 +176,7 @@ class HttpSession:
         self.port = port
         self.timeout = timeout
         self.cookies: dict[str, str] = {}
+        self.location = ""  # the last answer's Location header (redirects are not followed)
 
     def request(
         self, method: str, path: str, body: bytes = b"", content_type: str = ""
@@ -188,6 +189,7 @@ class HttpSession:
             connection.request(method, path, body=body or None, headers=headers)
             response = connection.getresponse()
             page = response.read().decode(errors="replace")
+            self.location = response.getheader("Location") or ""
             for header, value in response.getheaders():
                 if header.lower() == "set-cookie":
                     name, _, rest = value.partition("=")

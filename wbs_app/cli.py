@@ -26,6 +26,7 @@ from wbs_app.services import (
     installation,
     journal,
     organisation,
+    receipt_handover,
     reporter_access,
     staff_sessions,
 )
@@ -94,6 +95,7 @@ def sweep(at_start: bool, quarantine_unknown: bool) -> None:
             if not result.refused:
                 staff_sessions.purge_expired(session)
                 reporter_access.purge_expired(session)
+                receipt_handover.purge_expired(session)
     except attachment_sweep.SweepBusy:
         raise click.ClickException(
             "another sweep is running (the sweep's database lock was not free in time);"

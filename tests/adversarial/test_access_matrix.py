@@ -45,6 +45,7 @@ reporter.form                   200      200      200      200      200      200
 reporter.receive_form           400      400      400      400      400      400      400
 reporter.edit                   400      400      400      400      400      400      400
 reporter.send                   400      400      400      400      400      400      400
+reporter.receipt                200      200      200      200      200      200      200
 reporter.login                  200/400  200/400  200/400  200/400  200/400  200/400  200/400
 reporter.case                   login    200      login    login    login    login    login
 reporter.download               login    200      login    login    login    login    login
@@ -74,6 +75,7 @@ investigator.grant_access       login    login    login    400      404      400
 investigator.revoke_access      login    login    login    400      404      400      403
 investigator.assign_case        login    login    login    400      404      400      403
 investigator.create_invitation  login    login    login    302      404      302      403
+investigator.invitation_letter  login    login    login    200      404      200      403
 investigator.respondent_file    login    login    login    200      404      200      403
 investigator.decide_extension   login    login    login    400      404      400      403
 investigator.message_respondent login    login    login    302      404      302      403
@@ -147,6 +149,7 @@ def url_of(world: World, endpoint: str) -> str:
         "unit_id": world.org.units["a"],
         "category_id": world.category,
         "filename": "css/lentera.css",
+        "page": "0" * 20,  # a receipt page nobody holds the cookie of
     }
     rule = next(r for r in world.app.url_map.iter_rules() if r.endpoint == endpoint)
     with world.app.test_request_context():

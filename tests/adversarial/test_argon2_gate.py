@@ -25,7 +25,8 @@ from werkzeug.serving import make_server
 import crypto.kdf
 from crypto import generate_code
 from tests.support.http import QuietHandler, https_client
-from tests.support.reporter import Report, csrf_from, submit_report
+from tests.support.reporter import Report, csrf_from, follow, submit_report
+from tests.support.respondent import ONCE_RE
 from tests.support.staff import (
     activation_fields,
     csrf_token,
@@ -141,17 +142,22 @@ def _invite(client, case_id: int) -> str:
             "conclusion": "proceed",
         },
     )
-    letter = client.post(
+    form_page = client.get(f"/pengelola/kasus/{case_id}").get_data(
+        as_text=True
+    )  # under examination
+    created = client.post(
         f"/pengelola/kasus/{case_id}/undangan",
         data={
             "csrf_token": token,
+            "once": ONCE_RE.search(form_page).group(1),
             "name": "Pejabat",
             "allegation": "Diduga meminta biaya.",
             "role": "accused",
             "days": "14",
         },
     )
-    assert letter.status_code == 200
+    assert created.status_code == 303
+    letter = follow(client, created)
     return CODE_RE.search(letter.get_data(as_text=True)).group(1)
 
 

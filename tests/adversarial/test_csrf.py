@@ -184,7 +184,13 @@ ACTIONS = [
         "inv_a",
         lambda w, e: f"/pengelola/kasus/{w.case_a}/undangan",
         _fixed(
-            {"name": "CSRF-PEJABAT", "allegation": "CSRF-TUDUHAN", "role": "witness", "days": "9"}
+            {
+                "once": "CSRF-satu-kali-0123456789",
+                "name": "CSRF-PEJABAT",
+                "allegation": "CSRF-TUDUHAN",
+                "role": "witness",
+                "days": "9",
+            }
         ),
     ),
     Action(

@@ -20,7 +20,7 @@ import pytest
 
 from tests.respondent.test_respondent_http import _respondent
 from tests.support.http import https_client
-from tests.support.reporter import DRAFT_RE, Report, csrf_from, post_form
+from tests.support.reporter import DRAFT_RE, Report, csrf_from, post_form, send_review
 from tests.support.world import (
     A_MARKERS,
     B_MARKERS,
@@ -45,6 +45,7 @@ MISSING: dict[str, Any] = {
     "staff": 999_999,
     "unit": 999_999,
     "category": 999_999,
+    "page": "0" * 20,
 }
 
 Ids = dict[str, Any]
@@ -99,6 +100,11 @@ PROBES: list[Probe] = [
         lambda f, o: f"/pengelola/kasus/{o['case']}/undangan/{f['other_uid']}/berkas/{o['rfile']}",
         _none,
     ),
+    # The letter of a foreign case's invitation, and of its invitation through one's own case.
+    ("GET", lambda f, o: f"/pengelola/kasus/{f['case']}/undangan/{f['uid']}/surat", _none),
+    ("GET", lambda f, o: f"/pengelola/kasus/{o['case']}/undangan/{f['uid']}/surat", _none),
+    # Another browser's receipt, not shown yet: without its cookie, like no receipt at all.
+    ("GET", lambda f, o: f"/lapor/terkirim/{f['page']}", _none),
     ("GET", lambda f, o: f"/lapor/kasus/berkas/{f['file']}", _none),
     ("GET", lambda f, o: f"/lapor/kasus/berkas/{f['rfile']}", _none),
     ("GET", lambda f, o: f"/lapor/kasus/berkas/{f['own_rfile']}", _none),
@@ -209,6 +215,7 @@ def sides(world: World, role: str) -> tuple[Ids, Ids]:
         "staff": world.target.id,
         "unit": org.units["b"],
         "category": world.category,
+        "page": world.unshown_receipt_page,  # type: ignore[attr-defined]
     }
     return own, foreign
 
@@ -239,6 +246,12 @@ def world(app, org) -> World:
         "/klarifikasi/perpanjangan", data={"csrf_token": csrf_from(page), "reason": "sakit"}
     )
     assert asked.status_code == 302
+    # A third report whose sender has not opened the receipt page yet.
+    sender = https_client(app)
+    review = post_form(sender, Report(unit=org.units["b"], what="PAREPARE-RAHASIA kedua"))
+    sent = send_review(sender, review.get_data(as_text=True), follow_redirect=False)
+    assert sent.status_code == 303
+    built.unshown_receipt_page = sent.headers["Location"].rsplit("/", 1)[1]  # type: ignore[attr-defined]
     return built
 
 

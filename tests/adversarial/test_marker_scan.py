@@ -33,7 +33,8 @@ from pathlib import Path
 from sqlalchemy import text
 
 from tests.support.live_client import LiveClient
-from tests.support.reporter import Report, csrf_from, open_case, submit_report
+from tests.support.reporter import Report, csrf_from, follow, open_case, submit_report
+from tests.support.respondent import ONCE_RE
 from tests.support.staff import (
     StaffLogin,
     activation_fields,
@@ -212,10 +213,12 @@ def test_a_journey_through_all_zones_leaves_no_marker_anywhere(
             staff.post(f"{case_path}/langkah", data={"csrf_token": token, **step}).status_code
             == 302
         )
-    letter = staff.post(
+    form_page = staff.get(case_path).get_data(as_text=True)  # now under examination
+    created = staff.post(
         f"{case_path}/undangan",
         data={
             "csrf_token": token,
+            "once": ONCE_RE.search(form_page).group(1),
             "name": WRITTEN["respondent_name"],
             "position": "Pengadministrasi",
             "allegation": WRITTEN["allegation"],
@@ -225,7 +228,8 @@ def test_a_journey_through_all_zones_leaves_no_marker_anywhere(
             "days": "14",
         },
     )
-    assert letter.status_code == 200
+    assert created.status_code == 303
+    letter = follow(staff, created)
     code = CODE_RE.search(letter.get_data(as_text=True)).group(1)
 
     # The accused: signs in with the code and answers with a file.

@@ -36,7 +36,8 @@ from sqlalchemy import func, select
 
 from tests.support.browser import AppInBrowser
 from tests.support.http import https_client
-from tests.support.reporter import DRAFT_RE, RECEIPT_RE, csrf_from, open_case
+from tests.support.reporter import DRAFT_RE, RECEIPT_RE, csrf_from, follow, open_case
+from tests.support.respondent import ONCE_RE
 from tests.support.staff import (
     CSRF_RE,
     StaffLogin,
@@ -297,8 +298,9 @@ def _report(app, reporter: Any, payload: str, unit_id: int, category_id: int, in
         "/lapor/kirim",
         data={"csrf_token": csrf_from(review_page), "draft": DRAFT_RE.search(review_page).group(1)},
     )
-    assert sent.status_code == 200
-    return RECEIPT_RE.search(sent.get_data(as_text=True)).group(1)
+    assert sent.status_code == 303
+    shown = follow(reporter, sent)  # echoes nothing the reporter typed
+    return RECEIPT_RE.search(shown.get_data(as_text=True)).group(1)
 
 
 def _step(handler: Any, case_id: int, kind: str, **fields: str) -> Any:
@@ -340,10 +342,11 @@ def _build(app, admin: Admin, payload: str, inspector: Inspector) -> World:
         description=payload,
         record_number=payload,
     )
-    letter = _post(
+    created = _post(
         handler,
         f"{base}/undangan",
         page,
+        once=ONCE_RE.search(page).group(1),
         name=payload,
         position=payload,
         allegation=payload,
@@ -352,8 +355,11 @@ def _build(app, admin: Admin, payload: str, inspector: Inspector) -> World:
         role="accused",
         days="14",
     )
+    assert created.status_code == 303
+    letter = follow(handler, created)
     assert letter.status_code == 200
     echoed.append(("handler: invitation letter", letter))
+    echoed.append(("handler: case page with the letter's line", handler.get(base)))
     code = re.search(r'<p class="receipt-code">([\d ]{24})</p>', letter.get_data(as_text=True))
 
     respondent = https_client(app)

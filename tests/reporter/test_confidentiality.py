@@ -104,7 +104,9 @@ def test_full_journey_leaves_no_plaintext_or_receipt_anywhere(
     for where, haystack in haystacks.items():
         for needle in needles:
             assert needle not in haystack, f"{needle[:20]!r} found in {where}"
-    assert b"POST /lapor/kirim 200" in haystacks["server log"]
+    # The send redirected to the page that showed the receipt once (post/redirect/get).
+    assert b"POST /lapor/kirim 303" in haystacks["server log"]
+    assert b"GET /lapor/terkirim/" in haystacks["server log"]
 
 
 class ProbingStream(io.BytesIO):

@@ -5,12 +5,14 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from flask.testing import FlaskClient
 
 from tests.support.staff import CSRF_RE
 
 DRAFT_RE = re.compile(r'name="draft" value="([^"]*)"')
+NEW_DRAFT_RE = re.compile(r'name="new_draft" value="([^"]+)"')
 RECEIPT_RE = re.compile(r'<p class="receipt-code"[^>]*>([\d ]{24})</p>')
 HIDDEN_CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -37,8 +39,11 @@ def csrf_from(page: str) -> str:
 def post_form(client: FlaskClient, report: Report, draft: str = "", page: str | None = None):
     """Post the report form (multipart, draft and token first, files last)."""
     page = page if page is not None else client.get("/lapor/formulir").get_data(as_text=True)
-    data: list[tuple[str, object]] = [
-        ("draft", draft),
+    data: list[tuple[str, object]] = [("draft", draft)]
+    new_draft = NEW_DRAFT_RE.search(page)
+    if new_draft:  # as a browser sends the empty form's hidden fields
+        data.append(("new_draft", new_draft.group(1)))
+    data += [
         ("csrf_token", csrf_from(page)),
         ("unit", str(report.unit)),
         ("category", str(report.category)),
@@ -61,13 +66,25 @@ def post_form(client: FlaskClient, report: Report, draft: str = "", page: str | 
     return client.post("/lapor/formulir", data=MultiDict(data), content_type="multipart/form-data")
 
 
-def send_review(client: FlaskClient, review_page: str, exclude: list[int] = ()):
+def follow(client: FlaskClient, response):
+    """The page a redirect leads to, for the test client and ``LiveClient`` alike."""
+    location = urlsplit(response.headers["Location"])
+    return client.get(location.path + (f"?{location.query}" if location.query else ""))
+
+
+def send_review(
+    client: FlaskClient, review_page: str, exclude: list[int] = (), follow_redirect: bool = True
+):
+    """The review page's "send"; by default the receipt page its redirect leads to."""
     data = {
         "csrf_token": csrf_from(review_page),
         "draft": DRAFT_RE.search(review_page).group(1),
         "exclude": [str(staff_id) for staff_id in exclude],
     }
-    return client.post("/lapor/kirim", data=data)
+    sent = client.post("/lapor/kirim", data=data)
+    if follow_redirect and sent.status_code == 303:
+        return follow(client, sent)
+    return sent
 
 
 def submit_report(client: FlaskClient, report: Report, exclude: list[int] = ()) -> str:

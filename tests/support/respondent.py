@@ -7,7 +7,7 @@ import re
 from sqlalchemy import select
 
 from tests.support.http import https_client
-from tests.support.reporter import Report, csrf_from, submit_report
+from tests.support.reporter import Report, csrf_from, follow, submit_report
 from tests.support.staff import sign_in
 from wbs_app.db import app_database
 from wbs_app.models import Case
@@ -54,22 +54,32 @@ def invite(budi, case_id: int, name: str = "Petugas Loket 2") -> str:
     return CODE_RE.search(invitation_letter(budi, case_id, name).get_data(as_text=True)).group(1)
 
 
+ONCE_RE = re.compile(r'name="once" type="hidden" value="([^"]+)"')
+
+
+def invitation_fields(page: str, name: str = "Petugas Loket 2") -> dict[str, str]:
+    """The case page's invitation form filled in, its CSRF and one-time tokens included."""
+    once = ONCE_RE.search(page)
+    assert once, "no invitation form on the case page"
+    return {
+        "csrf_token": csrf_from(page),
+        "once": once.group(1),
+        "name": name,
+        "position": "Pengadministrasi",
+        "allegation": "Diduga meminta biaya di luar tarif resmi.",
+        "period": "Oktober 2026",
+        "rules": "PP 94/2021",
+        "role": "accused",
+        "days": "14",
+    }
+
+
 def invitation_letter(budi, case_id: int, name: str = "Petugas Loket 2"):
-    """The handler's POST that creates an invitation; its answer is the letter."""
+    """The handler's POST that creates an invitation, and the letter page it redirects to."""
     page = budi.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
-    letter = budi.post(
-        f"/pengelola/kasus/{case_id}/undangan",
-        data={
-            "csrf_token": csrf_from(page),
-            "name": name,
-            "position": "Pengadministrasi",
-            "allegation": "Diduga meminta biaya di luar tarif resmi.",
-            "period": "Oktober 2026",
-            "rules": "PP 94/2021",
-            "role": "accused",
-            "days": "14",
-        },
-    )
+    created = budi.post(f"/pengelola/kasus/{case_id}/undangan", data=invitation_fields(page, name))
+    assert created.status_code == 303, created.status_code
+    letter = follow(budi, created)
     assert letter.status_code == 200
     assert "/klarifikasi/masuk" in letter.get_data(as_text=True)
     return letter

@@ -30,7 +30,16 @@ from wbs_app.reporter.labels import NOTICES
 from wbs_app.security.downloads import download_response
 from wbs_app.security.staff_auth import signed_in
 from wbs_app.security.zones import INVESTIGATOR, zone
-from wbs_app.services import access, casefile, inbox, journal, lifecycle, organisation, respondent
+from wbs_app.services import (
+    access,
+    casefile,
+    inbox,
+    invitation_letter,
+    journal,
+    lifecycle,
+    organisation,
+    respondent,
+)
 from wbs_app.services.case_keys import NoAccess
 from wbs_app.services.catalogue import active_categories
 from wbs_app.services.errors import DomainError
@@ -134,7 +143,13 @@ def _render_case(
 
 
 def _invitation_form() -> InvitationForm:
-    form = InvitationForm(formdata=None, data={"days": str(current_deadlines().respondent_days)})
+    form = InvitationForm(
+        formdata=None,
+        data={
+            "days": str(current_deadlines().respondent_days),
+            "once": invitation_letter.new_form_token(),
+        },
+    )
     form.role.choices = [
         SelectChoice("accused", str(labels.ROLES["accused"])),
         SelectChoice("witness", str(labels.ROLES["witness"])),

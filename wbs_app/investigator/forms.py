@@ -95,6 +95,8 @@ class InvitationForm(FlaskForm):
     rules = StringField(_l("Which rules"), validators=SHORT)
     role = SelectField(_l("Invited as"), validators=[DataRequired()], validate_choice=False)
     days = StringField(_l("Days to answer"), validators=[DataRequired(), Length(max=3)])
+    # One-time token drawn with the case page: the same form sent twice makes one invitation.
+    once = HiddenField(validators=[DataRequired(), Length(max=64)])
 
 
 class ExtensionDecisionForm(FlaskForm):

@@ -1,4 +1,9 @@
-"""Handler views for the right of reply: create invitations, read answers, decide extensions."""
+"""Handler views for the right of reply: create invitations, read answers, decide extensions.
+
+Creating an invitation redirects to the letter's own page (post/redirect/get),
+so a reload prints the letter again and never makes a second invitation; the
+form's one-time token makes the same form sent twice find the first one.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
-from crypto import format_code
+from crypto import Identity, format_code
 from wbs_app.appctx import argon2_gate, argon2_params, current_deadlines, external_url
 from wbs_app.db import request_session
 from wbs_app.investigator import bp
@@ -19,21 +24,46 @@ from wbs_app.investigator.forms import (
     InvitationForm,
     RespondentMessageForm,
 )
-from wbs_app.models import Case, InvitationRole, RespondentInvitation
+from wbs_app.models import Case, InvitationRole, RespondentInvitation, StaffMember
 from wbs_app.reporter import uploads
 from wbs_app.security.downloads import download_response
 from wbs_app.security.staff_auth import signed_in
 from wbs_app.security.zones import INVESTIGATOR, zone
 from wbs_app.services import casefile, respondent
+from wbs_app.services import invitation_letter as letters
 from wbs_app.services.case_keys import NoAccess
 from wbs_app.services.respondent import RespondentError
+from wbs_app.services.transactions import begin_write
 
 ERRORS = {
     "wrong_status": _l("Invitations are made while the case is under examination."),
     "missing_field": _l("Write the official's name and what is alleged."),
     "bad_deadline": _l("The time to answer is 1 to 365 days."),
     "no_request": _l("There is no pending request for more time."),
+    "form_token": _l(
+        "This invitation form is not complete: open the case page again and fill it in there."
+    ),
+    "form_used": _l("Something went wrong while creating the invitation. Please try again."),
 }
+ALREADY_MADE = _l("This form was already sent: no second invitation was made. Here is its letter.")
+
+
+def _letter_page(invitation: RespondentInvitation, status: int = 303) -> Response:
+    return redirect(
+        url_for("investigator.invitation_letter", case_id=invitation.case_id, uid=invitation.uid),
+        status,
+    )
+
+
+def _made_before(case: Case, token_hash: bytes) -> Response | None:
+    """The letter of the invitation this form already made (in this case), if any."""
+    earlier = letters.made_by_form(request_session(), token_hash)
+    if earlier is None:
+        return None
+    if earlier.case_id != case.id:
+        abort(400)  # a token of another case's form: not a form this page drew
+    flash(str(ALREADY_MADE))
+    return _letter_page(earlier)
 
 
 @bp.post("/kasus/<int:case_id>/undangan")
@@ -44,6 +74,12 @@ def create_invitation(case_id: int) -> Any:
     form = InvitationForm()
     db = request_session()
     days = form.days.data or ""
+    token_hash = letters.form_token_hash(form.once.data)
+    if token_hash is None:
+        flash(str(ERRORS["form_token"]))
+        return redirect(url_for("investigator.case_page", case_id=case_id))
+    if made := _made_before(case, token_hash):
+        return made
     if not form.validate_on_submit() or not days.isdigit():
         flash(_("Write the official's name, what is alleged and the days to answer."))
         return redirect(url_for("investigator.case_page", case_id=case_id))
@@ -53,7 +89,7 @@ def create_invitation(case_id: int) -> Any:
     )
     salt = bytes.fromhex(current_app.config["INSTALLATION_SALT"])
     try:
-        invitation, code = respondent.create_invitation(
+        invitation, _code = respondent.create_invitation(
             db,
             case,
             context.staff,
@@ -64,23 +100,57 @@ def create_invitation(case_id: int) -> Any:
             salt,
             argon2_params(),
             gate=argon2_gate(),
+            form_token_hash=token_hash,
         )
     except NoAccess:
         abort(404)
     except RespondentError as error:
         db.rollback()
+        if error.code == "form_used" and (made := _made_before(case, token_hash)):
+            return made
         flash(str(ERRORS.get(error.code, ERRORS["missing_field"])))
         return redirect(url_for("investigator.case_page", case_id=case_id))
     db.commit()
+    return _letter_page(invitation)
+
+
+@bp.get("/kasus/<int:case_id>/undangan/<uid>/surat")
+@zone(INVESTIGATOR)
+def invitation_letter(case_id: int, uid: str) -> Any:
+    """The letter to print and hand over; shown again for a reprint while the code is kept."""
+    context = signed_in()
+    case = held_case(case_id)
+    invitation = _invitation(case, uid)
+    db = request_session()
+    try:
+        details, code = _letter_contents(case, invitation, context.staff, context.identity)
+    except NoAccess:
+        abort(404)
+    first_shown = invitation.letter_shown_on
+    if code is not None and first_shown is None:
+        begin_write(db)
+        letters.mark_shown(db, invitation)
+        db.commit()
     return render_template(
         "investigator/invitation_letter.html",
         case=case,
         invitation=invitation,
         details=details,
-        code=format_code(code),
+        code=format_code(code) if code else None,
+        first_shown=first_shown,
         address=external_url(url_for("respondent.login", lang=None)),
         deadlines=current_deadlines(),
     )
+
+
+def _letter_contents(
+    case: Case, invitation: RespondentInvitation, staff: StaffMember, identity: Identity
+) -> tuple[dict[str, str], str | None]:
+    """The summary as written for the respondent, and the code while it is kept."""
+    db = request_session()
+    key = respondent.staff_key(db, case, invitation, staff, identity)
+    details, _ = respondent.read_thread(db, case, invitation, key)
+    return details, letters.kept_code(db, case, invitation, staff, identity)
 
 
 @bp.post("/kasus/<int:case_id>/undangan/perpanjangan")

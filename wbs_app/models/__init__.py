@@ -25,6 +25,7 @@ from wbs_app.models.case import (
     SubmissionDraft,
 )
 from wbs_app.models.journal import JournalEntry, StaffIdentity
+from wbs_app.models.one_time_pages import ReceiptHandover, SentDraft
 from wbs_app.models.organisation import Category, Unit
 from wbs_app.models.respondent import InvitationRole, RespondentInvitation, RespondentSession
 from wbs_app.models.settings import Installation, SettingValue
@@ -61,10 +62,12 @@ __all__ = [
     "LoginThrottle",
     "OneTimeToken",
     "PendingFile",
+    "ReceiptHandover",
     "RecipientKind",
     "ReporterSession",
     "RespondentInvitation",
     "RespondentSession",
+    "SentDraft",
     "SettingValue",
     "StaffIdentity",
     "StaffMember",

@@ -39,6 +39,19 @@ class RespondentInvitation(Base):
     created_on: Mapped[date] = mapped_column(Date)
     answer_due: Mapped[date] = mapped_column(Date)
     extension_requested: Mapped[bool] = mapped_column(default=False)
+    # The code, sealed under the case's internal key, so that a handler can
+    # print the letter again (a printer jam must not cost the respondent their
+    # code); erased at the respondent's first sign-in, after which nobody but
+    # the respondent can act in their name. None for invitations made before.
+    sealed_code: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    # The day the letter was first shown, for the case page ("first shown on").
+    letter_shown_on: Mapped[date | None] = mapped_column(Date, default=None)
+    # The hash of the creation form's one-time token: the same form posted
+    # again (a reload, a double click) finds this invitation instead of
+    # making another.
+    form_token_hash: Mapped[bytes | None] = mapped_column(
+        LargeBinary(32), unique=True, default=None
+    )
 
 
 class RespondentSession(Base):

@@ -1,8 +1,10 @@
-"""Making a report: safety page, the form (streamed, encrypted uploads), review, receipt.
+"""Making a report: safety page, the form (streamed, encrypted uploads), review, send.
 
 Nothing typed is lost on a mistake: every post of the form is saved as an
 encrypted draft first, and the page comes back with the draft's key in a
-hidden field, the files already attached listed, and the errors marked.
+hidden field, the files already attached listed, and the errors marked. The
+send redirects to the receipt page (``receipt_views``); any of these forms
+posted again once its draft became a case goes there too, and files nothing.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from crypto import format_code
 from wbs_app.appctx import argon2_gate, argon2_params, current_deadlines
 from wbs_app.db import request_session
 from wbs_app.extensions import csrf
@@ -24,8 +25,9 @@ from wbs_app.models import Category, Unit
 from wbs_app.reporter import bp, uploads
 from wbs_app.reporter.forms import DraftForm, ReportForm
 from wbs_app.reporter.labels import INTAKE_ERRORS, NOT_SURE_LABEL, SEND_BUSY
+from wbs_app.reporter.receipt_views import if_already_sent, to_receipt_page
 from wbs_app.security.zones import PUBLIC, zone
-from wbs_app.services import delivery, intake, organisation
+from wbs_app.services import delivery, intake, organisation, receipt_handover, sessions
 from wbs_app.services.argon2_gate import Argon2Busy
 from wbs_app.services.catalogue import active_categories
 from wbs_app.services.intake import DraftPayload, IntakeError, OpenDraft
@@ -63,6 +65,7 @@ def _render_form(
             "reporter/form.html",
             form=form,
             draft_secret=draft.secret.cookie if draft else "",
+            new_draft=sessions.new_secret().cookie,
             files=files,
             notice=notice,
             max_upload_mib=current_app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024),
@@ -79,14 +82,25 @@ def form() -> Any:
     return _render_form(report_form, None)
 
 
-def _open_or_start(value: str | None) -> tuple[OpenDraft, bool, bool]:
-    """The posted draft, or a new one not yet stored (whether an old one expired, whether new)."""
+def _open_or_start(value: str | None, new_value: str | None) -> tuple[OpenDraft, bool, bool]:
+    """The posted draft, or a new one not yet stored (whether an old one expired, whether new).
+
+    The empty form is drawn with the secret its draft is to have (``new_draft``),
+    so that the same first post sent again (back, then "resubmit") finds that
+    draft, or once it was sent its marker, instead of starting a second report.
+    """
     db = request_session()
     if value:
         try:
             return intake.open_draft(db, value), False, False
         except IntakeError:
             return intake.start_draft(_draft_lifetime()), True, True
+    chosen = sessions.parse_cookie(new_value)
+    if chosen is not None:
+        try:
+            return intake.open_draft(db, chosen.cookie), False, False
+        except IntakeError:
+            return intake.start_draft(_draft_lifetime(), chosen), False, True
     return intake.start_draft(_draft_lifetime()), False, True
 
 
@@ -127,7 +141,7 @@ def receive_form() -> Any:
     def keying(streamed: Any) -> tuple[bytes, str]:
         if "draft" not in state:
             state["draft"], state["expired"], state["new"] = _open_or_start(
-                streamed.fields.get("draft")
+                streamed.fields.get("draft"), streamed.fields.get("new_draft")
             )
         return state["draft"].key, state["draft"].case_uid
 
@@ -136,16 +150,28 @@ def receive_form() -> Any:
         keying(parsed)
     checkpoint("parsed")  # every file is ciphertext in pending/; nothing is in the database
     draft: OpenDraft = state["draft"]
-    if state["new"]:
-        intake.keep_draft(db, draft)
-    else:
+    posted = parsed.fields.get("draft") or draft.secret.cookie
+    if state["new"] and (sent := if_already_sent(posted)):
+        parsed.discard_files()  # the form posted again after sending: nothing to keep
+        return sent
+    if state["new"] and not intake.keep_draft(db, draft):
+        # The same first post sent twice at once (a double click): the other one
+        # stored this draft with these fields and files; show it, add nothing twice.
+        parsed.discard_files()
+        try:
+            return _render_review(intake.open_draft(db, draft.secret.cookie))
+        except IntakeError:
+            return _render_form(_empty_form(), None, 400, INTAKE_ERRORS["draft_gone"])
+    if not state["new"]:
         # Read again now that the body is in: another tab may have sent the
         # draft, or the sweep expired it, while the file streamed.
         try:
             draft = intake.open_draft(db, draft.secret.cookie)
         except IntakeError:
             parsed.discard_files()
-            return _render_form(_empty_form(), None, 400, INTAKE_ERRORS["draft_gone"])
+            return if_already_sent(draft.secret.cookie) or _render_form(
+                _empty_form(), None, 400, INTAKE_ERRORS["draft_gone"]
+            )
     new_files = uploads.file_infos(parsed.files)
     for info in new_files:
         intake.register_pending(db, draft, info.storage_name)
@@ -217,7 +243,9 @@ def edit() -> Any:
     try:
         draft = intake.open_draft(db, form.draft.data)
     except IntakeError:
-        return _render_form(_empty_form(), None, 400, INTAKE_ERRORS["draft_gone"])
+        return if_already_sent(form.draft.data) or _render_form(
+            _empty_form(), None, 400, INTAKE_ERRORS["draft_gone"]
+        )
     intake.renew_draft(db, draft, _draft_lifetime())
     db.commit()
     payload = draft.payload
@@ -243,7 +271,10 @@ def _send_refused(draft_field: str, error: Any, status: int = 400) -> Response:
     try:
         draft = intake.open_draft(db, draft_field)
     except IntakeError:  # sent twice at once: the other request made the case
-        return make_response(_render_form(_empty_form(), None, 400, INTAKE_ERRORS["draft_gone"]))
+        return make_response(
+            if_already_sent(draft_field)
+            or _render_form(_empty_form(), None, 400, INTAKE_ERRORS["draft_gone"])
+        )
     intake.renew_draft(db, draft, _draft_lifetime())
     db.commit()
     return make_response(_render_review(draft, error, status))
@@ -258,7 +289,11 @@ def _empty_form() -> ReportForm:
 @bp.post("/kirim")
 @zone(PUBLIC)
 def send() -> Any:
-    """Create the case in one transaction; only then is the receipt shown, once."""
+    """Create the case in one transaction, then redirect to the page that shows the receipt once.
+
+    Sent again (a reload, the back button, a second click), the same draft
+    finds its marker and goes to the same page instead of filing twice.
+    """
     form = DraftForm()
     if not form.validate_on_submit():
         return _render_form(_empty_form(), None, 400, INTAKE_ERRORS["draft_gone"])
@@ -267,7 +302,9 @@ def send() -> Any:
     try:
         draft = intake.open_draft(db, form.draft.data)
     except IntakeError:
-        return _render_form(_empty_form(), None, 400, INTAKE_ERRORS["draft_gone"])
+        return if_already_sent(form.draft.data) or _render_form(
+            _empty_form(), None, 400, INTAKE_ERRORS["draft_gone"]
+        )
     excluded = {int(v) for v in request.form.getlist("exclude") if v.isdigit() and len(v) < 12}
     checkpoint = uploads.checkpoint()
     try:
@@ -289,14 +326,11 @@ def send() -> Any:
         response = _send_refused(form.draft.data, SEND_BUSY, 503)
         response.headers["Retry-After"] = str(busy.retry_after)
         return response
+    handover = receipt_handover.keep(db, draft.secret, submitted.receipt)
     checkpoint("before_commit")
     db.commit()
     checkpoint("after_commit")  # the case exists; its files still wait in pending/
     for name in submitted.storage_names:
         uploads.store().promote(name)
     checkpoint("promoted")  # everything is in place; the receipt is not sent yet
-    return render_template(
-        "reporter/receipt.html",
-        receipt=format_code(submitted.receipt),
-        deadlines=current_deadlines(),
-    )
+    return to_receipt_page(handover)

@@ -115,14 +115,16 @@ def _draft_context(case_uid: str, secret: sessions.SessionSecret) -> RecordConte
     return RecordContext(case_uid, "draft", secret.id_hash.hex())
 
 
-def start_draft(lifetime: timedelta) -> OpenDraft:
+def start_draft(lifetime: timedelta, secret: sessions.SessionSecret | None = None) -> OpenDraft:
     """A new, empty draft, not yet in the database.
 
     It is made when the form first posts, before any file is read; ``keep_draft``
     stores it once the whole body has arrived, so that a body cut off midway
     leaves nothing behind and no transaction is open while the file streams in.
+    ``secret`` is the one the empty form was drawn with, if it carried one: the
+    same form posted again then names the same draft (or its sent marker).
     """
-    secret = sessions.new_secret()
+    secret = secret or sessions.new_secret()
     row = SubmissionDraft(
         id_hash=secret.id_hash,
         case_uid=secrets.token_hex(16),
@@ -132,10 +134,14 @@ def start_draft(lifetime: timedelta) -> OpenDraft:
     return OpenDraft(row, secret, None)
 
 
-def keep_draft(session: Session, draft: OpenDraft) -> None:
-    """Store a draft made by ``start_draft``."""
-    session.add(draft.row)
-    session.flush()
+def keep_draft(session: Session, draft: OpenDraft) -> bool:
+    """Store a draft made by ``start_draft``; False if its form's other post stored it first."""
+    try:
+        with session.begin_nested():
+            session.add(draft.row)
+    except IntegrityError:
+        return False
+    return True
 
 
 def open_draft(session: Session, field_value: str | None) -> OpenDraft:

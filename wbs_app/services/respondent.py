@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from crypto import (
@@ -42,7 +43,7 @@ from wbs_app.models import (
     RespondentInvitation,
     StaffMember,
 )
-from wbs_app.services import access, case_keys, casefile, intake, journal
+from wbs_app.services import access, case_keys, casefile, intake, invitation_letter, journal
 from wbs_app.services.argon2_gate import Argon2Gate, slot_between_transactions
 from wbs_app.services.case_keys import NoAccess
 from wbs_app.services.casefile import FileView
@@ -101,9 +102,17 @@ def create_invitation(
     params: Argon2Params,
     *,
     gate: Argon2Gate | None = None,
+    form_token_hash: bytes | None = None,
 ) -> tuple[RespondentInvitation, str]:
-    """Create an invitation from a case under examination; returns it and its code."""
+    """Create an invitation from a case under examination; returns it and its code.
+
+    The code is also kept sealed to the case's handlers for printing the
+    letter again (``services.invitation_letter``); ``form_token_hash`` ties
+    the invitation to its creation form, which cannot then make another
+    (``RespondentError("form_used")`` for a second one racing this one).
+    """
     case_keys.require_holder(session, case, staff)
+    handlers_key = invitation_letter.internal_key(session, case, staff, identity)
     if case.status is not CaseStatus.INVESTIGATION:
         raise RespondentError("wrong_status")
     cleaned = clean_allegation(details)
@@ -134,9 +143,14 @@ def create_invitation(
         created_on=today(),
         answer_due=today() + timedelta(days=answer_days),
         extension_requested=False,
+        sealed_code=invitation_letter.seal_code(handlers_key, case, uid, code),
+        form_token_hash=form_token_hash,
     )
     session.add(invitation)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        raise RespondentError("form_used") from None  # the same form, sent twice at once
     intake.add_record(
         session,
         case,

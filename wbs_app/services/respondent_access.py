@@ -23,7 +23,7 @@ from crypto import (
     parse_code,
 )
 from wbs_app.models import Case, RecipientKind, RespondentInvitation, RespondentSession
-from wbs_app.services import case_keys, guessing, sessions
+from wbs_app.services import case_keys, guessing, invitation_letter, sessions
 from wbs_app.services.argon2_gate import Argon2Gate, slot_between_transactions
 from wbs_app.services.case_keys import NoAccess
 from wbs_app.services.errors import DomainError
@@ -78,6 +78,9 @@ def login(
     if invitation is None:
         guessing.record_failure(session, SCOPE)
         raise CodeRefused("refused")
+    # The respondent holds the letter now: the handlers' copy of the code
+    # (kept for reprints) goes, so that nobody else can act in their name.
+    invitation_letter.forget_code(invitation)
     cookie, row = sessions.start_row(
         RespondentSession,
         KIND,

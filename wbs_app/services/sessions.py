@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import hmac
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -41,23 +42,45 @@ def _id_hash(token: bytes) -> bytes:
     return hashlib.sha256(b"lentera/session-id/" + token).digest()
 
 
-def new_secret() -> SessionSecret:
-    raw = secrets.token_bytes(TOKEN_BYTES + KEY_BYTES)
+def _from_raw(raw: bytes) -> SessionSecret:
     cookie = base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
     return SessionSecret(cookie, _id_hash(raw[:TOKEN_BYTES]), raw[TOKEN_BYTES:])
 
 
-def parse_cookie(cookie: str | None) -> SessionSecret | None:
-    """The secret a cookie carries, or None for anything malformed."""
+def _raw(cookie: str | None) -> bytes | None:
     if not cookie or len(cookie) != COOKIE_LENGTH:
         return None
     try:
         raw = base64.urlsafe_b64decode(cookie + "=" * (-len(cookie) % 4))
     except (binascii.Error, ValueError):
         return None
-    if len(raw) != TOKEN_BYTES + KEY_BYTES:
-        return None
-    return SessionSecret(cookie, _id_hash(raw[:TOKEN_BYTES]), raw[TOKEN_BYTES:])
+    return raw if len(raw) == TOKEN_BYTES + KEY_BYTES else None
+
+
+def new_secret() -> SessionSecret:
+    return _from_raw(secrets.token_bytes(TOKEN_BYTES + KEY_BYTES))
+
+
+def parse_cookie(cookie: str | None) -> SessionSecret | None:
+    """The secret a cookie carries, or None for anything malformed."""
+    raw = _raw(cookie)
+    return _from_raw(raw) if raw is not None else None
+
+
+def derived_secret(secret: SessionSecret, purpose: str) -> SessionSecret:
+    """Another token + key that only the holder of ``secret`` can compute, one per purpose.
+
+    HMAC-SHA512 keyed by the whole secret: the database (which has only the
+    hash of the token) cannot compute it, nor can anyone who knows only the
+    key half (a draft's key becomes a case key that handlers unwrap), and the
+    derived value tells nothing about ``secret``. So a page that must find the
+    same row again when the same form is posted twice can do so from the
+    form's own secret, without storing anything new in the form.
+    """
+    raw = _raw(secret.cookie)
+    if raw is None:
+        raise ValueError("not a session secret")
+    return _from_raw(hmac.digest(raw, b"lentera/derived/" + purpose.encode("ascii"), "sha512"))
 
 
 def seal_session_seed(secret: SessionSecret, kind: str, seed: bytes) -> bytes:
