@@ -77,7 +77,9 @@ def watched(app: Flask) -> Iterator[Watch]:
         watch.errors.append(type(context.original_exception).__name__)
 
     def on_statement(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if watch.errors:
+        # Rolling back (a savepoint a service opened around the failed insert) is
+        # what must follow an error; any other statement is a query too many.
+        if watch.errors and not statement.lstrip().upper().startswith("ROLLBACK"):
             watch.after_error.append(statement)
 
     event.listen(engine, "handle_error", on_error)

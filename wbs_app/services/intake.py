@@ -135,13 +135,27 @@ def start_draft(lifetime: timedelta, secret: sessions.SessionSecret | None = Non
 
 
 def keep_draft(session: Session, draft: OpenDraft) -> bool:
-    """Store a draft made by ``start_draft``; False if its form's other post stored it first."""
+    """Store a draft made by ``start_draft``; False if its form's other post stored it first.
+
+    Any other failure of the insert is raised: only a row that is really
+    there makes the clash a double click.
+    """
     try:
         with session.begin_nested():
             session.add(draft.row)
-    except IntegrityError:
+    except IntegrityError as error:
+        if not _clash_on_draft_key(error):
+            raise
         return False
     return True
+
+
+def _clash_on_draft_key(error: IntegrityError) -> bool:
+    """Whether the insert met a draft with the same key, as the drivers name it."""
+    diag = getattr(error.orig, "diag", None)  # psycopg
+    if diag is not None:
+        return getattr(diag, "constraint_name", None) == "pk_submission_drafts"
+    return "submission_drafts.id_hash" in str(error.orig)  # sqlite3
 
 
 def open_draft(session: Session, field_value: str | None) -> OpenDraft:
