@@ -7,9 +7,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 5000
-# The server binds HOST:PORT and every command prints links to the same
-# address (config.py derives BASE_URL from them unless WBS_BASE_URL is set).
-SERVED := HOST=$(HOST) PORT=$(PORT)
+# `make run` serves plain HTTP for development (unless WBS_ENV says otherwise),
+# and every command it runs uses the same settings: the server binds
+# HOST:PORT and every command prints links to that address (config.py derives
+# BASE_URL from them unless WBS_BASE_URL is set).
+SERVED := WBS_ENV=$${WBS_ENV:-development} WBS_TLS=$${WBS_TLS:-false} HOST=$(HOST) PORT=$(PORT)
 PYTEST_ARGS ?=
 
 TRANSLATIONS := wbs_app/translations
@@ -45,15 +47,14 @@ instance: $(VENV)/.installed
 
 # gunicorn sweeps the attachment store itself on start (gunicorn.conf.py).
 migrate: instance translations
-	$(VENV)/bin/flask --app wsgi wbs db-upgrade
+	$(SERVED) $(VENV)/bin/flask --app wsgi wbs db-upgrade
 
 # Prints a one-time set-up link while no administrator exists.
 setup-link: migrate
 	$(SERVED) $(VENV)/bin/flask --app wsgi wbs setup-link
 
 run: setup-link
-	WBS_ENV=$${WBS_ENV:-development} WBS_TLS=$${WBS_TLS:-false} $(SERVED) \
-		$(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
+	$(SERVED) $(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
 
 # A demo organisation with staff whose passwords and TOTP keys are printed.
 demo: migrate
