@@ -39,9 +39,9 @@ def to_receipt_page(handover: Handover) -> Response:
     return response
 
 
-def if_already_sent(draft_field: str | None) -> Response | None:
+def if_already_sent(draft_field: str | None, first_post: bytes | None = None) -> Response | None:
     """For a form posted again after its draft became a case: the way to its receipt page."""
-    handover = receipt_handover.already_sent(request_session(), draft_field)
+    handover = receipt_handover.already_sent(request_session(), draft_field, first_post)
     return to_receipt_page(handover) if handover is not None else None
 
 

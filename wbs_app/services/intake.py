@@ -11,9 +11,11 @@ commits, then moves the files into place (``AttachmentStore.promote``).
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 
@@ -28,6 +30,7 @@ from crypto import (
     Identity,
     RecordContext,
     derive_code_secrets,
+    derive_key,
     generate_code,
     lookup_hash,
     new_key,
@@ -115,14 +118,19 @@ def _draft_context(case_uid: str, secret: sessions.SessionSecret) -> RecordConte
     return RecordContext(case_uid, "draft", secret.id_hash.hex())
 
 
-def start_draft(lifetime: timedelta, secret: sessions.SessionSecret | None = None) -> OpenDraft:
+def start_draft(
+    lifetime: timedelta,
+    secret: sessions.SessionSecret | None = None,
+    first_post: bytes | None = None,
+) -> OpenDraft:
     """A new, empty draft, not yet in the database.
 
     It is made when the form first posts, before any file is read; ``keep_draft``
     stores it once the whole body has arrived, so that a body cut off midway
     leaves nothing behind and no transaction is open while the file streams in.
-    ``secret`` is the one the empty form was drawn with, if it carried one: the
-    same form posted again then names the same draft (or its sent marker).
+    ``secret`` is the one the empty form was drawn with, if it carried one, and
+    ``first_post`` the tag of what that post answered (``first_post_tag``): the
+    same post sent again then finds the same draft (or its sent marker).
     """
     secret = secret or sessions.new_secret()
     row = SubmissionDraft(
@@ -130,8 +138,31 @@ def start_draft(lifetime: timedelta, secret: sessions.SessionSecret | None = Non
         case_uid=secrets.token_hex(16),
         sealed_payload=b"",
         expires_at=utcnow() + lifetime,
+        first_post_tag=first_post,
     )
     return OpenDraft(row, secret, None)
+
+
+FIRST_POST_FIELDS = ("unit", "category", *REPORT_FIELDS)
+
+
+def first_post_tag(secret: sessions.SessionSecret, fields: Mapping[str, str]) -> bytes:
+    """A tag of a form's first answers, keyed by its draft's secret.
+
+    An empty form carries the secret its draft will have, so that sending its
+    first post again (back, then "resubmit") finds that draft instead of
+    starting a second report. A form page reused for another report (Firefox
+    restores a hidden field on reload, a tab is duplicated) carries the same
+    secret with other answers: the tag tells the two apart. The answers that
+    come before the files in the form are enough, and are all the streaming
+    parser has when the first file arrives. Keyed by the draft's key, it
+    tells a database thief nothing about the answers.
+    """
+    canonical = json.dumps(
+        [(fields.get(name) or "").strip() for name in FIRST_POST_FIELDS], ensure_ascii=False
+    ).encode("utf-8")
+    key = derive_key(secret.key, "lentera/draft/v1/first-post")
+    return hmac.new(key, canonical, hashlib.sha256).digest()
 
 
 def keep_draft(session: Session, draft: OpenDraft) -> bool:

@@ -67,8 +67,14 @@ def _handover_of(draft: sessions.SessionSecret) -> tuple[sessions.SessionSecret,
     return secret, Handover(page_of(secret.cookie), secret.cookie)
 
 
-def keep(session: Session, draft: sessions.SessionSecret, receipt: str) -> Handover:
-    """In the submission's own transaction: the sealed receipt and the sent marker."""
+def keep(
+    session: Session, draft: sessions.SessionSecret, receipt: str, first_post: bytes | None
+) -> Handover:
+    """In the submission's own transaction: the sealed receipt and the sent marker.
+
+    ``first_post`` is the draft's first-post tag (``intake.first_post_tag``),
+    kept on the marker so that only that same first post finds it again.
+    """
     purge_expired(session)
     secret, handover = _handover_of(draft)
     session.add(
@@ -78,18 +84,32 @@ def keep(session: Session, draft: sessions.SessionSecret, receipt: str) -> Hando
             expires_at=utcnow() + HANDOVER_LIFETIME,
         )
     )
-    session.add(SentDraft(id_hash=draft.id_hash, expires_on=today() + timedelta(days=MARKER_DAYS)))
+    session.add(
+        SentDraft(
+            id_hash=draft.id_hash,
+            expires_on=today() + timedelta(days=MARKER_DAYS),
+            first_post_tag=first_post,
+        )
+    )
     session.flush()
     return handover
 
 
-def already_sent(session: Session, draft_field: str | None) -> Handover | None:
-    """The receipt page of a draft that became a case, or None if it did not (or long ago)."""
+def already_sent(
+    session: Session, draft_field: str | None, first_post: bytes | None = None
+) -> Handover | None:
+    """The receipt page of a draft that became a case, or None if it did not (or long ago).
+
+    With ``first_post`` (an empty form's first post sent again), only a marker
+    of those same answers counts: other answers are a new report.
+    """
     draft = sessions.parse_cookie(draft_field)
     if draft is None:
         return None
     marker = session.get(SentDraft, draft.id_hash)
     if marker is None or marker.expires_on < today():
+        return None
+    if first_post is not None and marker.first_post_tag != first_post:
         return None
     return _handover_of(draft)[1]
 
