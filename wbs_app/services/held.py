@@ -45,7 +45,7 @@ from crypto import (
 from wbs_app.models import HeldMessage, PendingFile
 from wbs_app.services import sessions
 from wbs_app.services.case_keys import file_context
-from wbs_app.services.clock import utcnow
+from wbs_app.services.clock import coarse_expiry, floor_to, utcnow
 from wbs_app.services.errors import DomainError
 from wbs_app.services.intake import FileInfo
 from wbs_app.services.store import AttachmentStore, PendingWrite
@@ -161,7 +161,7 @@ def start(kind: str, lifetime: timedelta) -> OpenHeld:
         kind=kind,
         uid=secrets.token_hex(16),
         sealed_payload=b"",
-        expires_at=utcnow() + lifetime,
+        expires_at=coarse_expiry(lifetime),
     )
     return OpenHeld(row, secret, HeldPayload(""))
 
@@ -182,7 +182,7 @@ def keep(
     )
     session.add(held.row)
     session.flush()
-    now = utcnow()
+    now = floor_to(utcnow())
     for info in files:
         session.add(
             PendingFile(
@@ -215,7 +215,7 @@ def claim(session: Session, kind: str, field_value: str | None, lifetime: timede
     touched it; renewed here, it cannot expire while its files are re-encrypted.
     """
     held = open_held(session, kind, field_value)
-    held.row.expires_at = utcnow() + lifetime
+    held.row.expires_at = coarse_expiry(lifetime)
     session.flush()
     return held
 

@@ -57,7 +57,7 @@ from wbs_app.models import (
 )
 from wbs_app.services import case_keys, delivery, organisation, sessions
 from wbs_app.services.argon2_gate import Argon2Gate, slot_between_transactions
-from wbs_app.services.clock import today, utcnow
+from wbs_app.services.clock import coarse_expiry, floor_to, today, utcnow
 from wbs_app.services.errors import DomainError
 from wbs_app.services.organisation import Deadlines
 
@@ -137,7 +137,7 @@ def start_draft(
         id_hash=secret.id_hash,
         case_uid=secrets.token_hex(16),
         sealed_payload=b"",
-        expires_at=utcnow() + lifetime,
+        expires_at=coarse_expiry(lifetime),
         first_post_tag=first_post,
     )
     return OpenDraft(row, secret, None)
@@ -211,7 +211,11 @@ def open_draft(session: Session, field_value: str | None) -> OpenDraft:
 
 def register_pending(session: Session, draft: OpenDraft, storage_name: str) -> None:
     session.add(
-        PendingFile(storage_name=storage_name, draft_id_hash=draft.row.id_hash, created_at=utcnow())
+        PendingFile(
+            storage_name=storage_name,
+            draft_id_hash=draft.row.id_hash,
+            created_at=floor_to(utcnow()),
+        )
     )
 
 
@@ -234,7 +238,7 @@ def save_draft(
 def renew_draft(session: Session, draft: OpenDraft, lifetime: timedelta) -> None:
     """Slide the expiry: every post of the draft (the form, back to edit, a send that
     could not happen) keeps it ``lifetime`` from now, so a writer at work never loses it."""
-    draft.row.expires_at = utcnow() + lifetime
+    draft.row.expires_at = coarse_expiry(lifetime)
     session.flush()
 
 

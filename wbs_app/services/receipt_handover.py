@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from crypto import DecryptionError, RecordContext, open_record, seal_record
 from wbs_app.models import ReceiptHandover, SentDraft
 from wbs_app.services import sessions
-from wbs_app.services.clock import today, utcnow
+from wbs_app.services.clock import coarse_expiry, today, utcnow
 
 # Long enough for a redirect over a slow Tor circuit, short enough that an
 # unshown receipt does not linger.
@@ -81,7 +81,7 @@ def keep(
         ReceiptHandover(
             id_hash=secret.id_hash,
             sealed_receipt=seal_record(secret.key, receipt.encode("ascii"), _context(secret)),
-            expires_at=utcnow() + HANDOVER_LIFETIME,
+            expires_at=coarse_expiry(HANDOVER_LIFETIME, HANDOVER_LIFETIME),
         )
     )
     session.add(
