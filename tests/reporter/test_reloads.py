@@ -220,3 +220,26 @@ def test_the_receipt_page_without_a_hand_over_says_what_happened(client) -> None
     page = client.get("/lapor/terkirim/" + "0" * 20)
     assert page.status_code == 200
     _says_sent_and_not_kept(page.get_data(as_text=True))
+
+
+def test_a_receipt_page_that_fails_to_draw_keeps_the_receipt_for_the_next_load(
+    app, org, reporter
+) -> None:
+    """The hand-over is used up only by a page drawn whole (found in review: deleted first)."""
+    from flask import template_rendered
+
+    sent = send_review(reporter, _review(reporter, org), follow_redirect=False)
+
+    def fail(_sender, template, **_extra) -> None:
+        if template.name == "reporter/receipt.html":
+            raise RuntimeError("the page could not be drawn")
+
+    template_rendered.connect(fail, app)
+    try:
+        broken = reporter.get(sent.headers["Location"])
+    finally:
+        template_rendered.disconnect(fail, app)
+    assert broken.status_code == 500
+    assert _count(app, ReceiptHandover) == 1
+    shown = reporter.get(sent.headers["Location"]).get_data(as_text=True)
+    assert RECEIPT_RE.search(shown), "the receipt was lost with the failed page"
