@@ -60,6 +60,7 @@ from wbs_app.services.argon2_gate import Argon2Gate, slot_between_transactions
 from wbs_app.services.clock import coarse_expiry, floor_to, today, utcnow
 from wbs_app.services.errors import DomainError
 from wbs_app.services.organisation import Deadlines
+from wbs_app.services.transactions import Lock, serialise
 
 REPORT_FIELDS = ("what", "who", "where", "when", "how")
 MAX_FIELD_CHARS = 20_000
@@ -267,6 +268,7 @@ def eligible_handlers(session: Session, unit_id: int) -> list[StaffMember]:
         )
         .order_by(StaffMember.display_name)
         .distinct()
+        .execution_options(populate_existing=True)  # as they are now, not as first loaded
     )
     return list(session.scalars(query))
 
@@ -322,15 +324,15 @@ def submit(
     if payload.category_id is None or not payload.report.get("what", "").strip():
         raise IntakeError("incomplete")
     unit_id = target_unit(session, payload)
-    handlers = eligible_handlers(session, unit_id)
-    problem = delivery.delivery_problem(handlers, excluded_staff_ids)
-    if problem is not None:
-        raise IntakeError(problem)  # nothing is written: the draft stays as it was
-    recipients = [staff for staff in handlers if staff.id not in excluded_staff_ids]
+    _recipients(session, unit_id, excluded_staff_ids)  # refused before the Argon2 run, if at all
 
     receipt = generate_code()
     with slot_between_transactions(session, gate, patient=True):
         code_secrets = derive_code_secrets(receipt, CodeKind.RECEIPT, installation_salt, params)
+    # Read again, under the lock every reset and deactivation takes: whoever
+    # left meanwhile must not be the case's only way in.
+    serialise(session, Lock.HOLDERS)
+    handlers, recipients = _recipients(session, unit_id, excluded_staff_ids)
     reporter = Identity.from_seed(code_secrets.identity_seed).public()
     received = today()
     case = Case(
@@ -396,6 +398,20 @@ def submit(
     session.flush()
     checkpoint("encrypted")
     return Submitted(receipt=receipt, case=case, storage_names=names)
+
+
+def _recipients(
+    session: Session, unit_id: int, excluded: set[int]
+) -> tuple[list[StaffMember], list[StaffMember]]:
+    """The unit's handlers and those of them a new case is wrapped to (the others excluded).
+
+    ``IntakeError`` unless a supervisor is among the recipients.
+    """
+    handlers = eligible_handlers(session, unit_id)
+    problem = delivery.delivery_problem(handlers, excluded)
+    if problem is not None:
+        raise IntakeError(problem)  # nothing is written: the draft stays as it was
+    return handlers, [staff for staff in handlers if staff.id not in excluded]
 
 
 def add_record(
