@@ -64,7 +64,8 @@ class _NoAddresses(logging.Filter):
 
     gunicorn writes the peer's address into some messages of its own
     ("Invalid request from ip=..."); the access log's format already leaves it
-    out. The record is formatted first, so an address in an argument goes too.
+    out. The record is formatted first, so an address in an argument goes too,
+    and so is a traceback or stack it carries (an exception's text can quote one).
     """
 
     def filter(self, record):
@@ -74,6 +75,12 @@ class _NoAddresses(logging.Filter):
         cleaned = _without_addresses(message)
         if cleaned != message:
             record.msg, record.args = cleaned, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = _without_addresses(record.exc_text)
+        if record.stack_info:
+            record.stack_info = _without_addresses(record.stack_info)
         return True
 
 

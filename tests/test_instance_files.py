@@ -126,3 +126,23 @@ def test_gunicorn_log_filter_removes_every_address_and_nothing_else(logged, writ
     record = logging.LogRecord("gunicorn.error", logging.WARNING, "-", 1, "%s", (logged,), None)
     assert conf._NoAddresses().filter(record) is True
     assert record.getMessage() == written
+
+
+def test_gunicorn_log_filter_cleans_a_traceback_too() -> None:
+    import importlib.util
+    import logging
+
+    spec = importlib.util.spec_from_file_location("gunicorn_conf", ROOT / "gunicorn.conf.py")
+    assert spec and spec.loader
+    conf = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(conf)
+    try:
+        raise ConnectionError("reset by peer 198.51.100.7:44321")
+    except ConnectionError:
+        record = logging.LogRecord(
+            "gunicorn.error", logging.ERROR, "-", 1, "Error handling request", (), sys.exc_info()
+        )
+    assert conf._NoAddresses().filter(record) is True
+    written = logging.Formatter().format(record)
+    assert "Error handling request" in written and "ConnectionError" in written
+    assert "198.51.100.7" not in written

@@ -28,6 +28,8 @@ WBS_COMMAND = re.compile(r"flask --app wsgi wbs ([a-z][a-z-]*)")
 CONFIG_COMMAND = re.compile(r"python3? config\.py ([a-z-]+)")
 MAKE_TARGET = re.compile(r"`make ([a-z][a-z-]*)`|^make ([a-z][a-z-]*)\b", re.MULTILINE)
 PROJECT_PATH = re.compile(r"`((?:docs|deploy|bench|tests|wbs_app|crypto)/[\w./-]*\w)`")
+# A document named in running text, with or without backticks: "(docs/deploy.md)".
+DOC_PATH = re.compile(r"\b((?:docs|deploy)/[\w./-]*\.(?:md|conf|service|toml))\b")
 
 
 def _texts(paths: list[Path]) -> list[tuple[Path, str]]:
@@ -59,7 +61,7 @@ def test_every_make_target_in_the_docs_exists() -> None:
 
 def test_every_project_file_in_the_docs_exists() -> None:
     for path, text in _texts(DOCS):
-        named = set(PROJECT_PATH.findall(text))
+        named = set(PROJECT_PATH.findall(text)) | set(DOC_PATH.findall(text))
         missing = sorted(name for name in named if not (ROOT / name).exists())
         assert not missing, f"{path.name} names files that do not exist: {missing}"
 

@@ -21,15 +21,7 @@ from wbs_app.db import app_database
 from wbs_app.demo import DemoRefused, seed_demo_organisation
 from wbs_app.migrate import upgrade
 from wbs_app.models import StaffRole
-from wbs_app.services import (
-    accounts,
-    installation,
-    journal,
-    organisation,
-    receipt_handover,
-    reporter_access,
-    staff_sessions,
-)
+from wbs_app.services import accounts, housekeeping, installation, journal, organisation
 from wbs_app.services import sweep as attachment_sweep
 from wbs_app.services.accounts import AccountError
 from wbs_app.services.catalogue import ensure_default_categories
@@ -76,8 +68,8 @@ def sweep(at_start: bool, quarantine_unknown: bool) -> None:
     """Finish interrupted file moves, quarantine unknown files; purge expired drafts and sessions.
 
     Never deletes a file the database does not know. Refuses (exit 1) when
-    more than SWEEP_MAX_UNKNOWN stored files are unknown: the database is
-    then probably the wrong one.
+    more than SWEEP_MAX_UNKNOWN stored files are unknown, or more than the
+    database knows: the database is then probably the wrong one.
     """
     store: AttachmentStore = current_app.extensions["lentera.store"]
     max_unknown = int(current_app.config["SWEEP_MAX_UNKNOWN"])
@@ -93,16 +85,14 @@ def sweep(at_start: bool, quarantine_unknown: bool) -> None:
                 lock_wait=wait,
             )
             if not result.refused:
-                staff_sessions.purge_expired(session)
-                reporter_access.purge_expired(session)
-                receipt_handover.purge_expired(session)
+                housekeeping.purge_expired(session)
     except attachment_sweep.SweepBusy:
         raise click.ClickException(
             "another sweep is running (the sweep's database lock was not free in time);"
             " nothing was done: run it again once that one has finished"
         ) from None
     if result.refused:
-        message = attachment_sweep.refusal(result.unknown_files, max_unknown)
+        message = attachment_sweep.refusal(result.unknown_files, result.known_files, max_unknown)
         if at_start:
             message += " The server does not start until this is resolved."
         raise click.ClickException(message)

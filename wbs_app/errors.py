@@ -60,8 +60,7 @@ CSRF_MESSAGE = (
 UNREACHABLE_MESSAGE = (
     _l("The service is briefly unavailable"),
     _l(
-        "Part of the service cannot be reached at the moment. "
-        "Please wait a minute, then try again."
+        "Part of the service cannot be reached at the moment. Please wait a minute, then try again."
     ),
 )
 # Seconds a client is asked to wait: a lock is gone in a moment, a database

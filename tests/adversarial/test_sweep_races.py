@@ -190,8 +190,10 @@ def test_the_start_up_sweep_of_another_server_leaves_uploads_in_progress_alone(
     assert "2 uploads in progress left alone" in swept.output
 
 
-def test_two_sweeps_never_act_at_once(app, other_server, make_app) -> None:
+def test_two_sweeps_never_act_at_once(app, org, reporter, other_server, make_app) -> None:
     store = app.extensions["lentera.store"]
+    # The database knows a file (one unknown among none known would be refused).
+    submit_report(reporter, Report(unit=org.units["a"], files=[("bukti.txt", b"bukti")]))
     stray = store.files / store.new_name()
     stray.write_bytes(b"ciphertext the database does not know")
     before = contents(store_digests(store.root))

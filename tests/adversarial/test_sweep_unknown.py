@@ -199,3 +199,66 @@ def test_an_operator_who_checked_may_quarantine_them_all(app, make_app, evidence
     after = store_digests(root)
     assert contents(after) == contents(before)
     assert all(key.startswith("quarantine/") for key in after)
+
+
+def test_a_small_office_on_the_wrong_database_loses_nothing_either(
+    app, make_app, org, reporter, tmp_path
+) -> None:
+    """Three evidence files, fewer than SWEEP_MAX_UNKNOWN: a database that knows none is refused."""
+    for number in range(3):
+        submit_report(reporter, Report(unit=org.units["a"], files=[(f"b{number}.bin", b"x")]))
+    root = _store_root(app)
+    before = store_digests(root)
+    wrong = _server_on(make_app, app, _other_database(tmp_path, "wrong"))
+    result = wrong.test_cli_runner().invoke(args=["wbs", "sweep", "--at-start"])
+    assert result.exit_code == 1, result.output
+    assert "3 stored files are unknown to this database, which knows 0" in result.output
+    assert store_digests(root) == before
+
+
+def test_a_sweep_that_fails_midway_keeps_every_file_of_what_it_did_not_forget(
+    app, org, reporter
+) -> None:
+    """The files of expired drafts go only after the commit that forgets the drafts.
+
+    The sweep is made to fail at its commit (a database failure, from the
+    engine): the drafts stay, so their files must stay too, and the draft is
+    still sent whole (an expired draft that exists still opens).
+    """
+    from sqlalchemy import event, update
+
+    from tests.support.reporter import RECEIPT_RE, send_review
+    from wbs_app.db import app_database
+    from wbs_app.models import SubmissionDraft
+    from wbs_app.services.clock import utcnow
+
+    review = post_form(reporter, Report(unit=org.units["a"], files=[("draf.bin", b"isi draf")]))
+    assert review.status_code == 200
+    database = app_database(app)
+    with database.session() as session:
+        session.execute(update(SubmissionDraft).values(expires_at=utcnow()))
+    store = app.extensions["lentera.store"]
+    pending_before = store.names(store_folder("pending"))
+    assert len(pending_before) == 1
+
+    def fail_commit(connection) -> None:
+        raise RuntimeError("the disk is full")
+
+    event.listen(database.engine, "commit", fail_commit)
+    try:
+        result = app.test_cli_runner().invoke(args=["wbs", "sweep"])
+    finally:
+        event.remove(database.engine, "commit", fail_commit)
+    assert result.exit_code != 0
+    assert store.names(store_folder("pending")) == pending_before
+    sent = send_review(reporter, review.get_data(as_text=True))
+    assert sent.status_code == 200
+    assert RECEIPT_RE.search(sent.get_data(as_text=True))
+    # the case's file moved into place with the send:
+    assert len(store.names(store_folder("files"))) == 1
+
+
+def store_folder(name: str):
+    from wbs_app.services.store import Folder
+
+    return Folder(name)

@@ -93,3 +93,39 @@ def test_the_overview_names_the_units_that_cannot_receive_reports(app, bare) -> 
     make_staff(app, "rahman", StaffRole.SUPERVISOR, unit_ids=(bare["kanwil"],))
     assert UNDELIVERABLE not in admin.get("/admin/").get_data(as_text=True)
     assert UNDELIVERABLE not in admin.get("/admin/unit").get_data(as_text=True)
+
+
+def test_a_supervisor_deactivated_while_the_report_is_sealed_is_not_its_only_holder(
+    app, org, reporter, monkeypatch
+) -> None:
+    """Intake reads its recipients again, under the holders' lock, after the Argon2 run.
+
+    Found in review: it read them before the run and wrapped the case to
+    whoever they were then, so a deactivation (or a reset) meanwhile could
+    leave a new case with nobody able to open it.
+    """
+    import crypto.kdf
+    from wbs_app.services import staff_admin
+
+    admin = make_staff(app, "andi", StaffRole.ADMIN)
+    page = post_form(reporter, Report(unit=org.units["a"], what="ISI-TETAP")).get_data(as_text=True)
+    real = crypto.kdf.hash_secret_raw
+    done: list[bool] = []
+
+    def deactivate_meanwhile(*args, **kwargs):
+        if not done:
+            done.append(True)
+            with app_database(app).session(immediate=True) as session:
+                from wbs_app.models import StaffMember
+
+                staff_admin.deactivate(
+                    session, session.get(StaffMember, admin.id), org.rahman.id
+                )
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(crypto.kdf, "hash_secret_raw", deactivate_meanwhile)
+    refused = send_review(reporter, page, exclude=[org.budi.id])
+    assert done, "the receipt's Argon2 run did not happen"
+    body = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "ISI-TETAP" in body
+    assert _count(app, Case) == 0 and _count(app, SubmissionDraft) == 1

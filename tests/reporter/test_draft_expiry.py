@@ -121,3 +121,23 @@ def test_a_send_the_argon2_gate_cannot_take_now_comes_back_to_the_review(
     assert sent.status_code == 200
     _, files = _downloads(impatient, RECEIPT_RE.search(sent.get_data(as_text=True)).group(1))
     assert files == [EVIDENCE]
+
+
+def test_a_draft_keeps_no_minute_of_its_saves(app, org, reporter) -> None:
+    """The sliding expiry would record when the reporter last typed: it is kept to the hour."""
+    from sqlalchemy import select
+
+    from wbs_app.db import app_database
+    from wbs_app.models import PendingFile, SubmissionDraft
+
+    review = post_form(reporter, Report(unit=org.units["a"], files=[("a.txt", b"bukti")]))
+    assert review.status_code == 200
+    with app_database(app).session() as session:
+        draft = session.scalar(select(SubmissionDraft))
+        pending = session.scalar(select(PendingFile))
+    assert (draft.expires_at.minute, draft.expires_at.second, draft.expires_at.microsecond) == (
+        0,
+        0,
+        0,
+    )
+    assert (pending.created_at.minute, pending.created_at.second) == (0, 0)

@@ -18,7 +18,7 @@ from werkzeug.datastructures import MultiDict
 
 from tests.reporter.test_confidentiality import _database_dump, _tree_bytes
 from tests.support.http import https_client
-from tests.support.reporter import Report, csrf_from, open_case, submit_report
+from tests.support.reporter import Report, bind_from, csrf_from, open_case, submit_report
 from tests.support.uploads import multipart
 from wbs_app.db import app_database
 from wbs_app.models import Attachment, CaseRecord, HeldMessage, PendingFile, ReporterSession
@@ -51,7 +51,7 @@ def _end_session(app, visitor, how: str, moved_clock) -> None:
 
 def _reply(visitor, page: str, files=((FIRST, "foto-amplop.jpg"), (SECOND, "catatan.txt"))):
     data = MultiDict(
-        [("csrf_token", csrf_from(page)), ("message", MESSAGE)]
+        [("csrf_token", csrf_from(page)), ("bind", bind_from(page)), ("message", MESSAGE)]
         + [("evidence", (io.BytesIO(content), name)) for content, name in files]
     )
     return visitor.post("/lapor/kasus/pesan", data=data, content_type="multipart/form-data")
@@ -171,6 +171,49 @@ def test_a_wrong_code_keeps_the_message_for_another_try(app, org, reporter, move
     assert _thread_files(visitor, case_page) == [FIRST, SECOND]
 
 
+def test_a_kept_reply_goes_only_to_the_report_it_was_written_to(
+    app, org, reporter, moved_clock
+) -> None:
+    """A reporter with two receipts: the reply written on one is never sent to the other.
+
+    The other report may be another unit's, whose handlers must not read a
+    message meant for the first one's (found in review: it was delivered).
+    """
+    first = submit_report(reporter, Report(unit=org.units["a"]))
+    second = submit_report(https_client(app), Report(unit=org.units["b"], what="laporan kedua"))
+    visitor, page = _signed_in(app, first)
+    _end_session(app, visitor, "idle", moved_clock)
+    body = _reply(visitor, page).get_data(as_text=True)
+    held = HELD_RE.search(body).group(1)
+
+    other = _login(visitor, body, second)
+    other_page = other.get_data(as_text=True)
+    assert other.status_code == 409, (other.status_code, other.headers.get("Location"))
+    assert "laporan lain" in other_page and HELD_RE.search(other_page).group(1) == held
+    assert COOKIE not in (other.headers.get("Set-Cookie") or "")
+    assert _waiting(app) == 1
+    with app_database(app).session() as session:
+        assert list(session.scalars(select(CaseRecord.kind))).count("message") == 0
+    opened = https_client(app)
+    assert open_case(opened, second).status_code == 302
+    assert MESSAGE not in opened.get("/lapor/kasus").get_data(as_text=True)
+
+    right = _login(visitor, other_page, first)
+    assert right.status_code == 302
+    case_page = visitor.get("/lapor/kasus").get_data(as_text=True)
+    assert MESSAGE in case_page and _thread_files(visitor, case_page) == [FIRST, SECOND]
+
+
+def test_a_post_that_names_no_report_is_not_kept(app, org, reporter, moved_clock) -> None:
+    """Only a reply form drawn in a live visit can be kept: a post without its binding is not."""
+    receipt = submit_report(reporter, Report(unit=org.units["a"]))
+    visitor, page = _signed_in(app, receipt)
+    _end_session(app, visitor, "idle", moved_clock)
+    data = MultiDict([("csrf_token", csrf_from(page)), ("message", MESSAGE)])
+    posted = visitor.post("/lapor/kasus/pesan", data=data, content_type="multipart/form-data")
+    assert posted.status_code == 302 and _waiting(app) == 0
+
+
 def test_a_kept_message_expires_like_a_draft_and_its_files_are_swept(
     app, org, reporter, moved_clock
 ) -> None:
@@ -237,7 +280,7 @@ def test_an_empty_post_after_the_session_ended_goes_to_the_code_page(
     _end_session(app, visitor, "idle", moved_clock)
     empty = visitor.post(
         "/lapor/kasus/pesan",
-        data={"csrf_token": csrf_from(page), "message": "  "},
+        data={"csrf_token": csrf_from(page), "bind": bind_from(page), "message": "  "},
         content_type="multipart/form-data",
     )
     assert empty.status_code == 302 and empty.headers["Location"].endswith("/lapor/masuk")
@@ -327,7 +370,7 @@ def test_a_large_kept_file_is_re_encrypted_in_constant_memory(app, org, reporter
     visitor.delete_cookie(COOKIE, path=COOKIE_PATH)
     large = bytes(range(256)) * (24 * 2**20 // 256)
     raw, content_type = multipart(
-        [("csrf_token", csrf_from(page)), ("message", MESSAGE)],
+        [("csrf_token", csrf_from(page)), ("bind", bind_from(page)), ("message", MESSAGE)],
         [("evidence", "rekaman.bin", large)],
     )
     kept = visitor.post("/lapor/kasus/pesan", data=raw, content_type=content_type)

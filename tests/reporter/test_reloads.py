@@ -127,6 +127,52 @@ def test_resubmitting_the_report_form_after_sending_says_it_was_sent(app, org, r
     _says_sent_and_not_kept(reporter.get(back.headers["Location"]).get_data(as_text=True))
 
 
+def test_a_form_page_reused_for_another_report_files_that_report_too(app, org, reporter) -> None:
+    """The empty form's secret repeats (Firefox restores it on reload, a tab is duplicated).
+
+    Other answers on it are a new report: found in review, the second report
+    was answered "already sent" and thrown away with its file, or, while the
+    first was unsent, written over it.
+    """
+    form_page = reporter.get("/lapor/formulir").get_data(as_text=True)
+    first = Report(unit=org.units["a"], what="Pungutan liar di loket tiga.")
+    second = Report(unit=org.units["a"], what="Gratifikasi dari rekanan.", files=[("b.txt", b"B")])
+
+    unsent = post_form(reporter, first, page=form_page)
+    assert unsent.status_code == 200
+    other = post_form(reporter, second, page=form_page)  # the first is still a draft
+    assert other.status_code == 200
+    assert "Gratifikasi dari rekanan." in other.get_data(as_text=True)
+    assert _count(app, SubmissionDraft) == 2, "the second report overwrote the first"
+    send_review(reporter, unsent.get_data(as_text=True))
+    send_review(reporter, other.get_data(as_text=True))
+    assert _count(app, Case) == 2
+
+    third = Report(unit=org.units["a"], what="Penyalahgunaan kendaraan dinas.")
+    reused = post_form(reporter, third, page=form_page)  # the secret's draft was sent long ago
+    assert reused.status_code == 200, f"answered {reused.status_code}: the report was dropped"
+    assert "Penyalahgunaan kendaraan dinas." in reused.get_data(as_text=True)
+    send_review(reporter, reused.get_data(as_text=True))
+    assert _count(app, Case) == 3
+
+
+def test_the_same_first_post_again_shows_the_draft_as_it_stands(app, org, reporter) -> None:
+    """Back to the first post and "resubmit" after editing: the edits are kept, nothing doubles."""
+    form_page = reporter.get("/lapor/formulir").get_data(as_text=True)
+    report = Report(unit=org.units["a"], files=[("a.txt", b"bukti")])
+    review = post_form(reporter, report, page=form_page).get_data(as_text=True)
+    draft = DRAFT_RE.search(review).group(1)
+    edited = Report(unit=org.units["a"], what="Diperbaiki: pungutan di loket dua.")
+    assert post_form(reporter, edited, draft=draft, page=form_page).status_code == 200
+    again = post_form(reporter, report, page=form_page)
+    assert again.status_code == 200
+    page = again.get_data(as_text=True)
+    assert "Diperbaiki: pungutan di loket dua." in page and DRAFT_RE.search(page).group(1) == draft
+    assert _count(app, SubmissionDraft) == 1
+    store = app.extensions["lentera.store"]
+    assert len(list(store.pending.iterdir())) == 1  # the file posted again was not kept twice
+
+
 def test_a_receipt_whose_answer_was_lost_is_shown_when_sent_again(app, org, reporter) -> None:
     """The send committed but its answer never arrived: sending again shows the code, once."""
     review = _review(reporter, org)
@@ -147,7 +193,9 @@ def test_a_receipt_never_shown_is_swept_after_minutes(app, org, reporter) -> Non
     assert _count(app, ReceiptHandover) == 1 and _count(app, SentDraft) == 1
     with app_database(app).session() as session:
         for row in session.scalars(select(ReceiptHandover)):
-            assert row.expires_at <= utcnow() + timedelta(minutes=10)  # minutes, not hours
+            # Minutes, not hours, and on a whole ten minutes: no second of the send.
+            assert row.expires_at <= utcnow() + timedelta(minutes=20)
+            assert row.expires_at.minute % 10 == 0 and row.expires_at.second == 0
             row.expires_at = utcnow()
     result = app.test_cli_runner().invoke(args=["wbs", "sweep"])
     assert result.exit_code == 0, result.output
@@ -160,13 +208,38 @@ def test_a_receipt_never_shown_is_swept_after_minutes(app, org, reporter) -> Non
 def test_the_sent_marker_holds_no_content_and_no_time_of_day(app, org, reporter) -> None:
     send_review(reporter, _review(reporter, org), follow_redirect=False)
     columns = {column.name: column.type.python_type for column in SentDraft.__table__.columns}
-    assert columns == {"id_hash": bytes, "expires_on": date}
+    assert columns == {"id_hash": bytes, "expires_on": date, "first_post_tag": bytes}
     with app_database(app).session() as session:
         marker = session.scalar(select(SentDraft))
         assert 1 <= (marker.expires_on - utcnow().date()).days <= 3
+        # A keyed tag (the draft's key), not the answers: 32 bytes of HMAC.
+        assert marker.first_post_tag is not None and len(marker.first_post_tag) == 32
 
 
 def test_the_receipt_page_without_a_hand_over_says_what_happened(client) -> None:
     page = client.get("/lapor/terkirim/" + "0" * 20)
     assert page.status_code == 200
     _says_sent_and_not_kept(page.get_data(as_text=True))
+
+
+def test_a_receipt_page_that_fails_to_draw_keeps_the_receipt_for_the_next_load(
+    app, org, reporter
+) -> None:
+    """The hand-over is used up only by a page drawn whole (found in review: deleted first)."""
+    from flask import template_rendered
+
+    sent = send_review(reporter, _review(reporter, org), follow_redirect=False)
+
+    def fail(_sender, template, **_extra) -> None:
+        if template.name == "reporter/receipt.html":
+            raise RuntimeError("the page could not be drawn")
+
+    template_rendered.connect(fail, app)
+    try:
+        broken = reporter.get(sent.headers["Location"])
+    finally:
+        template_rendered.disconnect(fail, app)
+    assert broken.status_code == 500
+    assert _count(app, ReceiptHandover) == 1
+    shown = reporter.get(sent.headers["Location"]).get_data(as_text=True)
+    assert RECEIPT_RE.search(shown), "the receipt was lost with the failed page"

@@ -16,7 +16,7 @@ from werkzeug.datastructures import MultiDict
 
 from crypto import generate_code
 from tests.reporter.test_confidentiality import _database_dump, _tree_bytes
-from tests.support.reporter import csrf_from
+from tests.support.reporter import bind_from, csrf_from
 from tests.support.respondent import investigating_case, invite, respondent_client
 from wbs_app.db import app_database
 from wbs_app.models import HeldMessage, JournalEntry, PendingFile, RespondentSession
@@ -31,6 +31,7 @@ def _post_statement(client, page: str):
     data = MultiDict(
         [
             ("csrf_token", csrf_from(page)),
+            ("bind", bind_from(page)),
             ("statement", STATEMENT),
             ("evidence", (io.BytesIO(EVIDENCE), "surat-tugas.pdf")),
         ]

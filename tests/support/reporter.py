@@ -15,6 +15,7 @@ DRAFT_RE = re.compile(r'name="draft" value="([^"]*)"')
 NEW_DRAFT_RE = re.compile(r'name="new_draft" value="([^"]+)"')
 RECEIPT_RE = re.compile(r'<p class="receipt-code"[^>]*>([\d ]{24})</p>')
 HIDDEN_CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+BIND_RE = re.compile(r'name="bind" value="([0-9a-f]{32})"')
 
 
 @dataclass
@@ -33,6 +34,13 @@ class Report:
 def csrf_from(page: str) -> str:
     match = HIDDEN_CSRF_RE.search(page) or CSRF_RE.search(page)
     assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def bind_from(page: str) -> str:
+    """The reply or statement form's tie to its case (services.held.binding_for)."""
+    match = BIND_RE.search(page)
+    assert match, "no binding on the page"
     return match.group(1)
 
 

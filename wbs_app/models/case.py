@@ -204,6 +204,9 @@ class SubmissionDraft(Base):
     case_uid: Mapped[str] = mapped_column(String(32), unique=True)
     sealed_payload: Mapped[bytes] = mapped_column(LargeBinary)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    # A keyed tag of the first post's answers (``intake.first_post_tag``): tells
+    # the same first post sent again from a new report written on a reused form.
+    first_post_tag: Mapped[bytes | None] = mapped_column(LargeBinary(32))
 
 
 class HeldMessage(Base):

@@ -43,3 +43,5 @@ class SentDraft(Base):
 
     id_hash: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
     expires_on: Mapped[date] = mapped_column(Date, index=True)
+    # The draft's first-post tag: only the same first post finds this marker.
+    first_post_tag: Mapped[bytes | None] = mapped_column(LargeBinary(32))

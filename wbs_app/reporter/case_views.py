@@ -22,7 +22,12 @@ from wbs_app.db import request_session
 from wbs_app.extensions import csrf
 from wbs_app.reporter import bp, kept, uploads
 from wbs_app.reporter.forms import ActionForm, ReceiptForm, WithdrawForm
-from wbs_app.reporter.labels import KEPT_REPLY_GONE, NOTICES, REPORTER_STATUS
+from wbs_app.reporter.labels import (
+    KEPT_REPLY_ELSEWHERE,
+    KEPT_REPLY_GONE,
+    NOTICES,
+    REPORTER_STATUS,
+)
 from wbs_app.security.brake import brake_response, busy_response
 from wbs_app.security.downloads import download_response
 from wbs_app.security.kept import keeps_posts_after_session
@@ -76,11 +81,16 @@ def login() -> Any:
             status = 404
         else:
             db.commit()
+            sent = _send_kept_reply(cookie, form.held.data) if form.held.data else ""
+            if sent is None:  # another report than the one the kept message was written to
+                return render_template(
+                    "reporter/login.html", form=form, error=KEPT_REPLY_ELSEWHERE
+                ), 409
             session.clear()  # a new CSRF token: none known before the sign-in works after it
             response = redirect(url_for("reporter.case"))
             set_cookie(response, cookie)
-            if form.held.data:
-                flash(_send_kept_reply(cookie, form.held.data))
+            if sent:
+                flash(sent)
             return response
     elif form.is_submitted():
         status = 400
@@ -100,8 +110,12 @@ def _keep_reply() -> Response:
     return make_response(render_template("reporter/login.html", form=form, error=None))
 
 
-def _send_kept_reply(cookie: str, field_value: str) -> str:
-    """Send the kept reply to the case the receipt just opened; what to tell the reporter."""
+def _send_kept_reply(cookie: str, field_value: str) -> str | None:
+    """Send the kept reply to the case the receipt just opened; what to tell the reporter.
+
+    None when the receipt opened another report than the one the reply was
+    written to: the visit just begun is ended again and the reply stays kept.
+    """
     db = request_session()
     context = reporter_access.resume(db, cookie, policy())
     if context is None:  # the session made a moment ago: not expected, said plainly all the same
@@ -114,6 +128,10 @@ def _send_kept_reply(cookie: str, field_value: str) -> str:
         case_.uid,
         lambda text, files: casefile.add_reporter_message(db, case_, key, text, files),
     )
+    if outcome == "elsewhere":
+        reporter_access.finish(db, context.id_hash)
+        db.commit()
+        return None
     if outcome == "sent":
         return str(_("Your message was sent to the team."))
     if outcome == "refused":
@@ -142,6 +160,7 @@ def case() -> str:
         withdraw_form=WithdrawForm(formdata=None),
         action_form=ActionForm(),
         max_upload_mib=current_app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024),
+        bind=held.binding_for(context.reporter_key),
     )
 
 

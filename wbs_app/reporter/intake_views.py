@@ -9,6 +9,7 @@ posted again once its draft became a case goes there too, and files nothing.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -82,26 +83,49 @@ def form() -> Any:
     return _render_form(report_form, None)
 
 
-def _open_or_start(value: str | None, new_value: str | None) -> tuple[OpenDraft, bool, bool]:
-    """The posted draft, or a new one not yet stored (whether an old one expired, whether new).
+@dataclass
+class _Posted:
+    """Which draft a post of the form writes to, decided when its first file arrives."""
+
+    draft: OpenDraft
+    expired: bool = False  # the posted draft was gone: this is a fresh one
+    new: bool = True  # not yet stored
+    repeat: bool = False  # the same first post again: its draft exists, change nothing
+    first_post: bytes | None = None  # the tag of a first post on its own secret
+
+
+def _open_or_start(fields: MultiDict[str, str]) -> _Posted:
+    """The posted draft, or a new one not yet stored.
 
     The empty form is drawn with the secret its draft is to have (``new_draft``),
     so that the same first post sent again (back, then "resubmit") finds that
     draft, or once it was sent its marker, instead of starting a second report.
+    Only the same answers make it the same post (``intake.first_post_tag``):
+    other answers on that secret are a new report on a reused form page, and
+    get a draft of their own rather than overwriting or losing anything.
     """
     db = request_session()
+    lifetime = _draft_lifetime()
+    value = fields.get("draft")
     if value:
         try:
-            return intake.open_draft(db, value), False, False
+            return _Posted(intake.open_draft(db, value), new=False)
         except IntakeError:
-            return intake.start_draft(_draft_lifetime()), True, True
-    chosen = sessions.parse_cookie(new_value)
-    if chosen is not None:
-        try:
-            return intake.open_draft(db, chosen.cookie), False, False
-        except IntakeError:
-            return intake.start_draft(_draft_lifetime(), chosen), False, True
-    return intake.start_draft(_draft_lifetime()), False, True
+            return _Posted(intake.start_draft(lifetime), expired=True)
+    chosen = sessions.parse_cookie(fields.get("new_draft"))
+    if chosen is None:
+        return _Posted(intake.start_draft(lifetime))
+    tag = intake.first_post_tag(chosen, fields)
+    try:
+        existing = intake.open_draft(db, chosen.cookie)
+    except IntakeError:
+        sent = receipt_handover.already_sent(db, chosen.cookie)
+        if sent is not None and receipt_handover.already_sent(db, chosen.cookie, tag) is None:
+            return _Posted(intake.start_draft(lifetime))  # sent before, with other answers
+        return _Posted(intake.start_draft(lifetime, chosen, tag), first_post=tag)
+    if existing.row.first_post_tag == tag:
+        return _Posted(existing, new=False, repeat=True)
+    return _Posted(intake.start_draft(lifetime))  # the form page reused for another report
 
 
 def _draft_lifetime() -> timedelta:
@@ -139,22 +163,29 @@ def receive_form() -> Any:
     checkpoint = uploads.checkpoint()
 
     def keying(streamed: Any) -> tuple[bytes, str]:
-        if "draft" not in state:
-            state["draft"], state["expired"], state["new"] = _open_or_start(
-                streamed.fields.get("draft"), streamed.fields.get("new_draft")
-            )
-        return state["draft"].key, state["draft"].case_uid
+        if "posted" not in state:
+            state["posted"] = _open_or_start(streamed.fields)
+        return state["posted"].draft.key, state["posted"].draft.case_uid
 
     parsed = uploads.receive(keying, checkpoint)
-    if "draft" not in state:
+    if "posted" not in state:
         keying(parsed)
     checkpoint("parsed")  # every file is ciphertext in pending/; nothing is in the database
-    draft: OpenDraft = state["draft"]
-    posted = parsed.fields.get("draft") or draft.secret.cookie
-    if state["new"] and (sent := if_already_sent(posted)):
+    posted: _Posted = state["posted"]
+    draft = posted.draft
+    if posted.repeat:
+        # The same first post again (back, then "resubmit"): its draft exists
+        # and may have been edited since; show it as it stands, add nothing.
+        parsed.discard_files()
+        return _render_review(draft)
+    if posted.first_post is not None:
+        sent = if_already_sent(draft.secret.cookie, posted.first_post)
+    else:  # a form whose draft is gone: sent from another tab, perhaps
+        sent = if_already_sent(parsed.fields.get("draft")) if posted.expired else None
+    if sent is not None:
         parsed.discard_files()  # the form posted again after sending: nothing to keep
         return sent
-    if state["new"] and not intake.keep_draft(db, draft):
+    if posted.new and not intake.keep_draft(db, draft):
         # The same first post sent twice at once (a double click): the other one
         # stored this draft with these fields and files; show it, add nothing twice.
         parsed.discard_files()
@@ -162,7 +193,7 @@ def receive_form() -> Any:
             return _render_review(intake.open_draft(db, draft.secret.cookie))
         except IntakeError:
             return _render_form(_empty_form(), None, 400, INTAKE_ERRORS["draft_gone"])
-    if not state["new"]:
+    if not posted.new:
         # Read again now that the body is in: another tab may have sent the
         # draft, or the sweep expired it, while the file streamed.
         try:
@@ -199,7 +230,7 @@ def receive_form() -> Any:
     db.commit()
     for name in dropped:
         uploads.store().discard_pending(name)
-    notice = INTAKE_ERRORS["draft_gone"] if state.get("expired") else None
+    notice = INTAKE_ERRORS["draft_gone"] if posted.expired else None
     if not valid:
         return _render_form(report_form, draft, 400, notice)
     return _render_review(draft)
@@ -326,7 +357,7 @@ def send() -> Any:
         response = _send_refused(form.draft.data, SEND_BUSY, 503)
         response.headers["Retry-After"] = str(busy.retry_after)
         return response
-    handover = receipt_handover.keep(db, draft.secret, submitted.receipt)
+    handover = receipt_handover.keep(db, draft.secret, submitted.receipt, draft.row.first_post_tag)
     checkpoint("before_commit")
     db.commit()
     checkpoint("after_commit")  # the case exists; its files still wait in pending/

@@ -17,7 +17,7 @@ from flask import current_app
 from wbs_app.db import request_session
 from wbs_app.reporter import uploads
 from wbs_app.services import held
-from wbs_app.services.held import HeldGone, NothingToKeep, OpenHeld
+from wbs_app.services.held import HeldElsewhere, HeldGone, NothingToKeep, OpenHeld
 from wbs_app.services.intake import FileInfo
 
 
@@ -39,8 +39,11 @@ def keep_post(kind: str, text_field: str) -> OpenHeld | None:
     parsed = uploads.receive(lambda _form: (started.key, started.uid))
     files = uploads.file_infos(parsed.files)
     try:
-        kept = held.keep(db, started, parsed.fields.get(text_field, ""), files)
+        kept = held.keep(
+            db, started, parsed.fields.get(text_field, ""), files, parsed.fields.get("bind", "")
+        )
     except NothingToKeep:
+        parsed.discard_files()
         return None
     db.commit()
     return kept
@@ -56,9 +59,10 @@ def send_kept(
     """Send the kept message through ``add`` once a code opened the case; files in place after.
 
     Returns what happened: ``sent``, ``refused`` (the case or invitation no
-    longer takes it: closed, past its deadline), or why nothing could be sent
-    (``HeldGone.code``). A page posted twice finds the kept message settled and
-    answers what happened the first time.
+    longer takes it: closed, past its deadline), ``elsewhere`` (the code opened
+    another case than the one it was written to: still kept, nothing sent), or
+    why nothing could be sent (``HeldGone.code``). A page posted twice finds the
+    kept message settled and answers what happened the first time.
     """
     db = request_session()
     store = uploads.store()
@@ -66,6 +70,9 @@ def send_kept(
         kept = held.claim(db, kind, field_value, lifetime())
         db.commit()
         delivery = held.deliver(db, store, kept, key, uid, add)
+    except HeldElsewhere:
+        db.rollback()
+        return "elsewhere"
     except HeldGone as gone:
         db.rollback()
         return gone.code

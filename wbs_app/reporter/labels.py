@@ -85,7 +85,19 @@ SEND_BUSY = _l(
     "Many people are signing in or sending reports at this moment, so your report was not sent yet. Everything is kept: wait a few seconds and press “Send the report” again."
 )
 
+# A kept reply (services.held) meeting the receipt of another report than its own.
+KEPT_REPLY_ELSEWHERE = _l(
+    "This code opens another report than the one your kept message was written to, so the message was not sent and nothing was opened. Enter the code of the report you were writing to. To open this report without the message, start again from the code page."
+)
+# A kept statement meeting the code of another invitation than its own.
+KEPT_STATEMENT_ELSEWHERE = _l(
+    "This code opens another invitation than the one your kept statement was written to, so the statement was not sent and nothing was opened. Enter the code of the invitation you were answering. To open this invitation without the statement, start again from the code page."
+)
 # A kept reply (services.held) that was no longer stored when the receipt came back.
 KEPT_REPLY_GONE = _l(
     "Your unsent message is no longer stored: it was deleted after some hours, for your safety. Please write it again."
+)
+# A kept statement (services.held) that was no longer stored when the code came back.
+KEPT_STATEMENT_GONE = _l(
+    "Your unsent statement is no longer stored: it was deleted after some hours, for your safety. Please write it again."
 )

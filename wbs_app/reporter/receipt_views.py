@@ -39,9 +39,9 @@ def to_receipt_page(handover: Handover) -> Response:
     return response
 
 
-def if_already_sent(draft_field: str | None) -> Response | None:
+def if_already_sent(draft_field: str | None, first_post: bytes | None = None) -> Response | None:
     """For a form posted again after its draft became a case: the way to its receipt page."""
-    handover = receipt_handover.already_sent(request_session(), draft_field)
+    handover = receipt_handover.already_sent(request_session(), draft_field, first_post)
     return to_receipt_page(handover) if handover is not None else None
 
 
@@ -52,11 +52,10 @@ def receipt(page: str) -> Response:
     # A HEAD (a link checker, a prefetch) must not use the receipt up.
     cookie = request.cookies.get(COOKIE) if request.method == "GET" else None
     shown = None
+    db = request_session()
     if cookie is not None:
-        db = request_session()
         begin_write(db)  # the read that deletes the row holds the write lock from its start
         shown = receipt_handover.take(db, page, cookie)
-        db.commit()
     response = make_response(
         render_template(
             "reporter/receipt.html",
@@ -64,6 +63,9 @@ def receipt(page: str) -> Response:
             deadlines=current_deadlines(),
         )
     )
+    # Only a page drawn whole uses the receipt up: if drawing failed, the
+    # hand-over is rolled back with the request and the next load shows it.
+    db.commit()
     if cookie is not None:
         clear_session_cookie(response, COOKIE, _cookie_path(page))
     return response

@@ -15,13 +15,13 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from wbs_app.appctx import argon2_gate, argon2_params
 from wbs_app.db import request_session
 from wbs_app.extensions import csrf
 from wbs_app.reporter import kept, uploads
+from wbs_app.reporter.labels import KEPT_STATEMENT_ELSEWHERE, KEPT_STATEMENT_GONE
 from wbs_app.respondent import bp
 from wbs_app.respondent.forms import ActionForm, CodeForm, ExtensionForm
 from wbs_app.security.brake import brake_response, busy_response
@@ -37,11 +37,6 @@ from wbs_app.services import guessing, held, respondent, respondent_access
 from wbs_app.services.argon2_gate import Argon2Busy
 from wbs_app.services.respondent import RespondentError
 from wbs_app.services.respondent_access import CodeMistyped, CodeRefused
-
-# A kept statement (services.held) that was no longer stored when the code came back.
-KEPT_STATEMENT_GONE = _l(
-    "Your unsent statement is no longer stored: it was deleted after some hours, for your safety. Please write it again."
-)
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
@@ -82,11 +77,16 @@ def login() -> Any:
             status = 404
         else:
             db.commit()
+            sent = _send_kept_statement(cookie, form.held.data) if form.held.data else ""
+            if sent is None:  # another invitation than the one the statement was written to
+                return render_template(
+                    "respondent/login.html", form=form, error=KEPT_STATEMENT_ELSEWHERE
+                ), 409
             session.clear()  # a new CSRF token: none known before the sign-in works after it
             response = redirect(url_for("respondent.home"))
             set_cookie(response, cookie)
-            if form.held.data:
-                flash(_send_kept_statement(cookie, form.held.data))
+            if sent:
+                flash(sent)
             return response
     elif form.is_submitted():
         status = 400
@@ -102,8 +102,12 @@ def _keep_statement() -> Response:
     return make_response(render_template("respondent/login.html", form=form, error=None))
 
 
-def _send_kept_statement(cookie: str, field_value: str) -> str:
-    """Submit the kept statement to the invitation the code just opened; what to tell them."""
+def _send_kept_statement(cookie: str, field_value: str) -> str | None:
+    """Submit the kept statement to the invitation the code just opened; what to tell them.
+
+    None when the code opened another invitation than the statement's own: the
+    visit just begun is ended again and the statement stays kept.
+    """
     db = request_session()
     context = respondent_access.resume(db, cookie, policy())
     if context is None:  # the session made a moment ago: not expected, said plainly all the same
@@ -115,6 +119,10 @@ def _send_kept_statement(cookie: str, field_value: str) -> str:
         context.case.uid,
         lambda text, files: respondent.submit_statement(db, context, text, files),
     )
+    if outcome == "elsewhere":
+        respondent_access.finish(db, context.id_hash)
+        db.commit()
+        return None
     if outcome == "sent":
         return str(_("Your statement was received."))
     if outcome == "refused":
@@ -138,6 +146,7 @@ def home() -> str:
         extension_form=ExtensionForm(formdata=None),
         action_form=ActionForm(),
         max_upload_mib=current_app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024),
+        bind=held.binding_for(context.key),
     )
 
 

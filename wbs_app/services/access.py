@@ -59,8 +59,16 @@ class SoleHolder(DomainError):
 
 @dataclass(frozen=True)
 class Holder:
+    """Someone with a wrap of the case, and whether they can open it now.
+
+    ``current`` is the one meaning of "can read this case" that every check
+    uses (``sole_holder_cases`` says it in SQL): an active account, a seed,
+    and a wrap to its current identity. ``state`` says why not, for the page.
+    """
+
     staff: StaffMember
-    current: bool  # False: only wraps to an identity replaced by a reset
+    current: bool
+    state: str  # "ok", "deactivated", "reset" (key erased, new one not made yet), "old_key"
 
 
 def _staff_wraps(session: Session, case: Case, staff_id: int) -> list[KeyWrap]:
@@ -86,7 +94,19 @@ def holders(session: Session, case: Case) -> list[Holder]:
         .group_by(StaffMember.id)
         .order_by(StaffMember.display_name)
     )
-    return [Holder(staff, generation == staff.identity_generation) for staff, generation in rows]
+    return [_holder(staff, generation) for staff, generation in rows]
+
+
+def _holder(staff: StaffMember, generation: int) -> Holder:
+    if staff.status is StaffStatus.DEACTIVATED:
+        state = "deactivated"
+    elif staff.sealed_seed is None:
+        state = "reset"
+    elif generation != staff.identity_generation:
+        state = "old_key"
+    else:
+        state = "ok"
+    return Holder(staff, state == "ok", state)
 
 
 def sole_holder_cases(

@@ -7,7 +7,9 @@ its text and file list are sealed under that key, and the key's only copy
 goes back to the writer in the code page (the ``held`` field: token + key,
 built like a session cookie by ``services.sessions``). The database alone
 cannot read a kept message and the page alone has nothing to read; neither
-names a case, an invitation or a code, and no code is stored.
+names a case, an invitation or a code, and no code is stored. The sealed
+message carries its form's ``binding_for`` tag, so it is sent only to the
+case (or invitation) it was written to, whatever code comes back.
 
 Once the code opened a session again, ``claim`` renews the kept message (so
 that no sweep takes it meanwhile) and ``deliver`` re-encrypts its files to the
@@ -21,6 +23,7 @@ last try, and their files with them.
 
 from __future__ import annotations
 
+import hmac
 import json
 import secrets
 from collections.abc import Callable
@@ -35,13 +38,14 @@ from crypto import (
     RecordContext,
     StreamDecryptor,
     StreamEncryptor,
+    derive_key,
     open_record,
     seal_record,
 )
 from wbs_app.models import HeldMessage, PendingFile
 from wbs_app.services import sessions
 from wbs_app.services.case_keys import file_context
-from wbs_app.services.clock import utcnow
+from wbs_app.services.clock import coarse_expiry, floor_to, utcnow
 from wbs_app.services.errors import DomainError
 from wbs_app.services.intake import FileInfo
 from wbs_app.services.store import AttachmentStore, PendingWrite
@@ -66,13 +70,37 @@ class HeldGone(DomainError):
 
 
 class NothingToKeep(DomainError):
-    """The post had neither text nor a file."""
+    """The post had neither text nor a file, or came from no page of ours (no binding)."""
+
+
+class HeldElsewhere(DomainError):
+    """The code opened another case or invitation than the one the message was written to.
+
+    Nothing is sent and the message stays kept: a reporter holding two
+    receipts (or an official two invitations) must never see text meant for
+    one delivered to the other, whose handlers may be other people.
+    """
+
+
+BINDING_LABEL = "lentera/kept/v1/binding"
+
+
+def binding_for(audience_key: bytes) -> str:
+    """What the reply or statement form carries: a tag of the key it is written under.
+
+    A kept message names no case (the database must not link it to one), so
+    the form drawn in the live session carries this tag; the message is sent
+    only where the opened key gives the same tag. Derived with HKDF, it tells
+    nothing of the key, and nobody without the key can make one that matches.
+    """
+    return derive_key(audience_key, BINDING_LABEL)[:16].hex()
 
 
 @dataclass
 class HeldPayload:
     text: str
     files: list[FileInfo] = field(default_factory=list)
+    binding: str = ""
 
     def to_bytes(self) -> bytes:
         return json.dumps(asdict(self), ensure_ascii=False).encode("utf-8")
@@ -80,7 +108,11 @@ class HeldPayload:
     @classmethod
     def from_bytes(cls, raw: bytes) -> HeldPayload:
         data = json.loads(raw)
-        return cls(text=data["text"], files=[FileInfo(**item) for item in data["files"]])
+        return cls(
+            text=data["text"],
+            files=[FileInfo(**item) for item in data["files"]],
+            binding=data.get("binding", ""),
+        )
 
 
 @dataclass(frozen=True)
@@ -129,22 +161,28 @@ def start(kind: str, lifetime: timedelta) -> OpenHeld:
         kind=kind,
         uid=secrets.token_hex(16),
         sealed_payload=b"",
-        expires_at=utcnow() + lifetime,
+        expires_at=coarse_expiry(lifetime),
     )
     return OpenHeld(row, secret, HeldPayload(""))
 
 
-def keep(session: Session, held: OpenHeld, text: str, files: list[FileInfo]) -> OpenHeld:
-    """Store a kept message made by ``start`` once the whole body has arrived."""
-    if not text.strip() and not files:
+def keep(
+    session: Session, held: OpenHeld, text: str, files: list[FileInfo], binding: str
+) -> OpenHeld:
+    """Store a kept message made by ``start`` once the whole body has arrived.
+
+    ``binding`` is the form's ``binding_for`` tag; a post without one came from
+    no form of ours and is not kept.
+    """
+    if (not text.strip() and not files) or len(binding) != 32:
         raise NothingToKeep("empty")
-    payload = HeldPayload(text, files)
+    payload = HeldPayload(text, files, binding)
     held.row.sealed_payload = seal_record(
         held.key, payload.to_bytes(), _context(held.row, held.secret)
     )
     session.add(held.row)
     session.flush()
-    now = utcnow()
+    now = floor_to(utcnow())
     for info in files:
         session.add(
             PendingFile(
@@ -177,7 +215,7 @@ def claim(session: Session, kind: str, field_value: str | None, lifetime: timede
     touched it; renewed here, it cannot expire while its files are re-encrypted.
     """
     held = open_held(session, kind, field_value)
-    held.row.expires_at = utcnow() + lifetime
+    held.row.expires_at = coarse_expiry(lifetime)
     session.flush()
     return held
 
@@ -198,6 +236,8 @@ def deliver(
     caller commits, ``add`` stores the message and the kept one is settled;
     ``HeldGone`` with the other's outcome if another request settled it meanwhile.
     """
+    if not hmac.compare_digest(held.payload.binding, binding_for(key)):
+        raise HeldElsewhere("elsewhere")
     release_snapshot(session)
     try:
         writes, files = _reencrypt(store, held, key, uid)

@@ -11,9 +11,11 @@ commits, then moves the files into place (``AttachmentStore.promote``).
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 
@@ -28,6 +30,7 @@ from crypto import (
     Identity,
     RecordContext,
     derive_code_secrets,
+    derive_key,
     generate_code,
     lookup_hash,
     new_key,
@@ -54,9 +57,10 @@ from wbs_app.models import (
 )
 from wbs_app.services import case_keys, delivery, organisation, sessions
 from wbs_app.services.argon2_gate import Argon2Gate, slot_between_transactions
-from wbs_app.services.clock import today, utcnow
+from wbs_app.services.clock import coarse_expiry, floor_to, today, utcnow
 from wbs_app.services.errors import DomainError
 from wbs_app.services.organisation import Deadlines
+from wbs_app.services.transactions import Lock, serialise
 
 REPORT_FIELDS = ("what", "who", "where", "when", "how")
 MAX_FIELD_CHARS = 20_000
@@ -115,23 +119,51 @@ def _draft_context(case_uid: str, secret: sessions.SessionSecret) -> RecordConte
     return RecordContext(case_uid, "draft", secret.id_hash.hex())
 
 
-def start_draft(lifetime: timedelta, secret: sessions.SessionSecret | None = None) -> OpenDraft:
+def start_draft(
+    lifetime: timedelta,
+    secret: sessions.SessionSecret | None = None,
+    first_post: bytes | None = None,
+) -> OpenDraft:
     """A new, empty draft, not yet in the database.
 
     It is made when the form first posts, before any file is read; ``keep_draft``
     stores it once the whole body has arrived, so that a body cut off midway
     leaves nothing behind and no transaction is open while the file streams in.
-    ``secret`` is the one the empty form was drawn with, if it carried one: the
-    same form posted again then names the same draft (or its sent marker).
+    ``secret`` is the one the empty form was drawn with, if it carried one, and
+    ``first_post`` the tag of what that post answered (``first_post_tag``): the
+    same post sent again then finds the same draft (or its sent marker).
     """
     secret = secret or sessions.new_secret()
     row = SubmissionDraft(
         id_hash=secret.id_hash,
         case_uid=secrets.token_hex(16),
         sealed_payload=b"",
-        expires_at=utcnow() + lifetime,
+        expires_at=coarse_expiry(lifetime),
+        first_post_tag=first_post,
     )
     return OpenDraft(row, secret, None)
+
+
+FIRST_POST_FIELDS = ("unit", "category", *REPORT_FIELDS)
+
+
+def first_post_tag(secret: sessions.SessionSecret, fields: Mapping[str, str]) -> bytes:
+    """A tag of a form's first answers, keyed by its draft's secret.
+
+    An empty form carries the secret its draft will have, so that sending its
+    first post again (back, then "resubmit") finds that draft instead of
+    starting a second report. A form page reused for another report (Firefox
+    restores a hidden field on reload, a tab is duplicated) carries the same
+    secret with other answers: the tag tells the two apart. The answers that
+    come before the files in the form are enough, and are all the streaming
+    parser has when the first file arrives. Keyed by the draft's key, it
+    tells a database thief nothing about the answers.
+    """
+    canonical = json.dumps(
+        [(fields.get(name) or "").strip() for name in FIRST_POST_FIELDS], ensure_ascii=False
+    ).encode("utf-8")
+    key = derive_key(secret.key, "lentera/draft/v1/first-post")
+    return hmac.new(key, canonical, hashlib.sha256).digest()
 
 
 def keep_draft(session: Session, draft: OpenDraft) -> bool:
@@ -180,7 +212,11 @@ def open_draft(session: Session, field_value: str | None) -> OpenDraft:
 
 def register_pending(session: Session, draft: OpenDraft, storage_name: str) -> None:
     session.add(
-        PendingFile(storage_name=storage_name, draft_id_hash=draft.row.id_hash, created_at=utcnow())
+        PendingFile(
+            storage_name=storage_name,
+            draft_id_hash=draft.row.id_hash,
+            created_at=floor_to(utcnow()),
+        )
     )
 
 
@@ -203,7 +239,7 @@ def save_draft(
 def renew_draft(session: Session, draft: OpenDraft, lifetime: timedelta) -> None:
     """Slide the expiry: every post of the draft (the form, back to edit, a send that
     could not happen) keeps it ``lifetime`` from now, so a writer at work never loses it."""
-    draft.row.expires_at = utcnow() + lifetime
+    draft.row.expires_at = coarse_expiry(lifetime)
     session.flush()
 
 
@@ -232,6 +268,7 @@ def eligible_handlers(session: Session, unit_id: int) -> list[StaffMember]:
         )
         .order_by(StaffMember.display_name)
         .distinct()
+        .execution_options(populate_existing=True)  # as they are now, not as first loaded
     )
     return list(session.scalars(query))
 
@@ -287,15 +324,15 @@ def submit(
     if payload.category_id is None or not payload.report.get("what", "").strip():
         raise IntakeError("incomplete")
     unit_id = target_unit(session, payload)
-    handlers = eligible_handlers(session, unit_id)
-    problem = delivery.delivery_problem(handlers, excluded_staff_ids)
-    if problem is not None:
-        raise IntakeError(problem)  # nothing is written: the draft stays as it was
-    recipients = [staff for staff in handlers if staff.id not in excluded_staff_ids]
+    _recipients(session, unit_id, excluded_staff_ids)  # refused before the Argon2 run, if at all
 
     receipt = generate_code()
     with slot_between_transactions(session, gate, patient=True):
         code_secrets = derive_code_secrets(receipt, CodeKind.RECEIPT, installation_salt, params)
+    # Read again, under the lock every reset and deactivation takes: whoever
+    # left meanwhile must not be the case's only way in.
+    serialise(session, Lock.HOLDERS)
+    handlers, recipients = _recipients(session, unit_id, excluded_staff_ids)
     reporter = Identity.from_seed(code_secrets.identity_seed).public()
     received = today()
     case = Case(
@@ -361,6 +398,20 @@ def submit(
     session.flush()
     checkpoint("encrypted")
     return Submitted(receipt=receipt, case=case, storage_names=names)
+
+
+def _recipients(
+    session: Session, unit_id: int, excluded: set[int]
+) -> tuple[list[StaffMember], list[StaffMember]]:
+    """The unit's handlers and those of them a new case is wrapped to (the others excluded).
+
+    ``IntakeError`` unless a supervisor is among the recipients.
+    """
+    handlers = eligible_handlers(session, unit_id)
+    problem = delivery.delivery_problem(handlers, excluded)
+    if problem is not None:
+        raise IntakeError(problem)  # nothing is written: the draft stays as it was
+    return handlers, [staff for staff in handlers if staff.id not in excluded]
 
 
 def add_record(

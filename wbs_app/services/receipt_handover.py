@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from crypto import DecryptionError, RecordContext, open_record, seal_record
 from wbs_app.models import ReceiptHandover, SentDraft
 from wbs_app.services import sessions
-from wbs_app.services.clock import today, utcnow
+from wbs_app.services.clock import coarse_expiry, today, utcnow
 
 # Long enough for a redirect over a slow Tor circuit, short enough that an
 # unshown receipt does not linger.
@@ -67,29 +67,49 @@ def _handover_of(draft: sessions.SessionSecret) -> tuple[sessions.SessionSecret,
     return secret, Handover(page_of(secret.cookie), secret.cookie)
 
 
-def keep(session: Session, draft: sessions.SessionSecret, receipt: str) -> Handover:
-    """In the submission's own transaction: the sealed receipt and the sent marker."""
+def keep(
+    session: Session, draft: sessions.SessionSecret, receipt: str, first_post: bytes | None
+) -> Handover:
+    """In the submission's own transaction: the sealed receipt and the sent marker.
+
+    ``first_post`` is the draft's first-post tag (``intake.first_post_tag``),
+    kept on the marker so that only that same first post finds it again.
+    """
     purge_expired(session)
     secret, handover = _handover_of(draft)
     session.add(
         ReceiptHandover(
             id_hash=secret.id_hash,
             sealed_receipt=seal_record(secret.key, receipt.encode("ascii"), _context(secret)),
-            expires_at=utcnow() + HANDOVER_LIFETIME,
+            expires_at=coarse_expiry(HANDOVER_LIFETIME, HANDOVER_LIFETIME),
         )
     )
-    session.add(SentDraft(id_hash=draft.id_hash, expires_on=today() + timedelta(days=MARKER_DAYS)))
+    session.add(
+        SentDraft(
+            id_hash=draft.id_hash,
+            expires_on=today() + timedelta(days=MARKER_DAYS),
+            first_post_tag=first_post,
+        )
+    )
     session.flush()
     return handover
 
 
-def already_sent(session: Session, draft_field: str | None) -> Handover | None:
-    """The receipt page of a draft that became a case, or None if it did not (or long ago)."""
+def already_sent(
+    session: Session, draft_field: str | None, first_post: bytes | None = None
+) -> Handover | None:
+    """The receipt page of a draft that became a case, or None if it did not (or long ago).
+
+    With ``first_post`` (an empty form's first post sent again), only a marker
+    of those same answers counts: other answers are a new report.
+    """
     draft = sessions.parse_cookie(draft_field)
     if draft is None:
         return None
     marker = session.get(SentDraft, draft.id_hash)
     if marker is None or marker.expires_on < today():
+        return None
+    if first_post is not None and marker.first_post_tag != first_post:
         return None
     return _handover_of(draft)[1]
 

@@ -26,6 +26,7 @@ from wbs_app.models import Case, RecipientKind, RespondentInvitation, Respondent
 from wbs_app.services import case_keys, guessing, invitation_letter, sessions
 from wbs_app.services.argon2_gate import Argon2Gate, slot_between_transactions
 from wbs_app.services.case_keys import NoAccess
+from wbs_app.services.clock import utcnow
 from wbs_app.services.errors import DomainError
 from wbs_app.services.reporter_access import ReporterPolicy
 from wbs_app.services.respondent import invitation_key_row
@@ -123,3 +124,7 @@ def resume(
 
 def finish(session: Session, id_hash: bytes) -> None:
     session.execute(delete(RespondentSession).where(RespondentSession.id_hash == id_hash))
+
+
+def purge_expired(session: Session) -> None:
+    session.execute(delete(RespondentSession).where(RespondentSession.expires_at <= utcnow()))

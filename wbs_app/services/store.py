@@ -195,10 +195,6 @@ class AttachmentStore:
         with self._file_path(name).open("rb") as handle:
             yield handle
 
-    def delete(self, name: str) -> None:
-        self._file_path(name).unlink(missing_ok=True)
-        self._pending_path(name).unlink(missing_ok=True)
-
 
 def is_storage_name(name: str) -> bool:
     return len(name) == 2 * STORAGE_NAME_BYTES and all(c in "0123456789abcdef" for c in name)

@@ -16,11 +16,13 @@ beside live servers, on one database shared by several of them, so:
   (``AttachmentStore.create_pending``), so an upload in progress on any
   server is left alone, whatever its age.
 - It deletes only what the database knows to be abandoned (the files of
-  expired drafts). A file the database does not know is moved to
+  expired drafts), and only after the transaction that forgets them has
+  committed: a sweep that fails midway leaves every file of every row it
+  did not get to delete. A file the database does not know is moved to
   ``quarantine/``, never deleted. When more than ``max_unknown`` files in
-  ``files/`` are unknown, the database is more likely wrong than the files
-  (a wrong ``WBS_DATABASE_URL``, an older restore): the sweep then changes
-  nothing and says so.
+  ``files/`` are unknown, or more than it knows, the database is
+  more likely wrong than the files (a wrong ``WBS_DATABASE_URL``, an older
+  restore): the sweep then changes nothing and says so.
 
 No file name is logged: counts only.
 """
@@ -40,11 +42,14 @@ from sqlalchemy.orm import Session
 from wbs_app.models import Attachment, HeldMessage, PendingFile, SubmissionDraft
 from wbs_app.services.clock import utcnow
 from wbs_app.services.store import AttachmentStore, Folder, Hold
-from wbs_app.services.transactions import Lock, begin_write, serialise
+from wbs_app.services.transactions import (
+    DatabaseFailure,
+    Lock,
+    begin_write,
+    database_failure,
+    serialise,
+)
 
-# How long a sweep waits for another to finish on PostgreSQL (on SQLite the
-# connection's busy timeout applies). A sweep takes seconds.
-LOCK_WAIT = timedelta(seconds=30)
 _CHUNK = 500  # names per IN (...) query
 
 log = logging.getLogger("wbs_app.sweep")
@@ -68,6 +73,7 @@ class SweepResult:
     discarded: int = 0
     in_progress: int = 0
     unknown_files: int = 0  # in files/, found by the survey
+    known_files: int = 0  # in files/, attached
     refused: bool = False
 
     def summary(self) -> str:
@@ -78,11 +84,24 @@ class SweepResult:
         )
 
 
-def refusal(unknown: int, max_unknown: int) -> str:
+def refuses(unknown: int, known: int, max_unknown: int) -> bool:
+    """Whether so many stored files are unknown that the database is the likelier mistake.
+
+    A file reaches ``files/`` only after its attachment row was committed, so
+    no crash leaves an unknown one there: they come from another database or
+    another backup. More than ``max_unknown`` of them, or more than the
+    database knows (a small office's wrong database knows none), and the
+    sweep changes nothing.
+    """
+    return unknown > max_unknown or unknown > known
+
+
+def refusal(unknown: int, known: int, max_unknown: int) -> str:
     """What the log and ``wbs sweep`` say when the sweep will not act (counts only)."""
     return (
-        f"{unknown} stored files are unknown to this database (more than "
-        f"SWEEP_MAX_UNKNOWN = {max_unknown}): nothing was moved or deleted. The server is most "
+        f"{unknown} stored files are unknown to this database, which knows {known} (more than "
+        f"SWEEP_MAX_UNKNOWN = {max_unknown}, or more than it knows): nothing was "
+        "moved or deleted. The server is most "
         "likely connected to the wrong database (check WBS_DATABASE_URL) or to an older "
         "restore of it than of the attachment folder. Point it at the right database, or "
         "restore the database backup that matches the files. Only if the database is right "
@@ -96,16 +115,39 @@ def sweep(
     store: AttachmentStore,
     *,
     max_unknown: int,
+    lock_wait: timedelta,
     quarantine_unknown: bool = False,
-    lock_wait: timedelta = LOCK_WAIT,
 ) -> SweepResult:
     """Promote committed files, quarantine unknown ones, drop expired drafts and their files.
 
-    Begins its own transaction (whatever the session held is committed
-    first); the caller commits, which releases the lock. Safe to call
-    repeatedly and beside live servers. Raises ``SweepBusy`` when another
-    sweep holds the lock past ``lock_wait``.
+    One unit of work of its own: whatever the session held is committed
+    first, and the sweep commits (releasing its lock) before it removes the
+    files of the drafts it forgot. Safe to call repeatedly and beside live
+    servers. Raises ``SweepBusy`` when another sweep, or a request it waits
+    for, holds a lock past ``lock_wait``; nothing is changed then.
     """
+    try:
+        result, abandoned = _reconcile(session, store, max_unknown, quarantine_unknown, lock_wait)
+        session.commit()
+    except OperationalError as error:
+        session.rollback()
+        if database_failure(error) is DatabaseFailure.BUSY:
+            raise SweepBusy from None
+        raise
+    for name in abandoned:  # forgotten for good now: a crash here leaves unknown files
+        store.discard_pending(name)
+    result.discarded = len(abandoned)
+    return result
+
+
+def _reconcile(
+    session: Session,
+    store: AttachmentStore,
+    max_unknown: int,
+    quarantine_unknown: bool,
+    lock_wait: timedelta,
+) -> tuple[SweepResult, list[str]]:
+    """Everything but removing the abandoned files, whose names it returns."""
     _take_lock(session, lock_wait)
     now = utcnow()
     listed = {where: store.names(where) for where in Folder}  # before any read of the rows
@@ -118,20 +160,21 @@ def sweep(
         for where, names in listed.items()
     }
     result = SweepResult()
-    result.unknown_files = sum(
-        1 for verdict in plan[Folder.FILES].values() if verdict is Verdict.QUARANTINE
-    )
-    if result.unknown_files > max_unknown and not quarantine_unknown:
+    verdicts = list(plan[Folder.FILES].values())
+    result.unknown_files = verdicts.count(Verdict.QUARANTINE)
+    result.known_files = len(verdicts) - result.unknown_files
+    if not quarantine_unknown and refuses(result.unknown_files, result.known_files, max_unknown):
         result.refused = True
-        log.warning("%s", refusal(result.unknown_files, max_unknown))
-        return result
+        log.warning("%s", refusal(result.unknown_files, result.known_files, max_unknown))
+        return result, []
 
     session.execute(delete(SubmissionDraft).where(SubmissionDraft.expires_at <= now))
     # Kept messages (services.held) expire like drafts; their files lose their claim.
     session.execute(delete(HeldMessage).where(HeldMessage.expires_at <= now))
+    abandoned: list[str] = []
     for name, verdict in plan[Folder.PENDING].items():
         if verdict is not Verdict.KEEP:
-            _settle_pending(session, store, name, now, result)
+            _settle_pending(session, store, name, now, result, abandoned)
     for name, verdict in plan[Folder.FILES].items():
         if verdict is Verdict.QUARANTINE and not _attached(session, [name]):
             result.quarantined += store.quarantine_file(Folder.FILES, name)
@@ -139,7 +182,7 @@ def sweep(
     session.flush()
     if result.quarantined:
         log.warning("the sweep moved %d unknown files into quarantine/", result.quarantined)
-    return result
+    return result, abandoned
 
 
 def _take_lock(session: Session, lock_wait: timedelta) -> None:
@@ -158,14 +201,9 @@ def _take_lock(session: Session, lock_wait: timedelta) -> None:
         else:
             session.execute(select(1))
     except OperationalError as error:
-        if _is_lock_wait(error):
+        if database_failure(error) is DatabaseFailure.BUSY:
             raise SweepBusy from None
         raise
-
-
-def _is_lock_wait(error: OperationalError) -> bool:
-    sqlstate = getattr(error.orig, "sqlstate", None)
-    return sqlstate == "55P03" or "database is locked" in str(error.orig)
 
 
 @dataclass(frozen=True)
@@ -188,9 +226,18 @@ def _verdict(where: Folder, attached: bool, claim: _Claim) -> Verdict:
 
 
 def _settle_pending(
-    session: Session, store: AttachmentStore, name: str, now: datetime, result: SweepResult
+    session: Session,
+    store: AttachmentStore,
+    name: str,
+    now: datetime,
+    result: SweepResult,
+    abandoned: list[str],
 ) -> None:
-    """Act on one pending file under its lock, after reading its rows again."""
+    """Act on one pending file under its lock, after reading its rows again.
+
+    An abandoned file (an expired draft's) is only noted: it is removed after
+    the commit that forgets its draft.
+    """
     with store.hold_pending(name) as hold:
         if hold is Hold.WRITING:
             result.in_progress += 1
@@ -205,8 +252,7 @@ def _settle_pending(
             store.promote(name)
             result.promoted += 1
         elif verdict is Verdict.DISCARD:
-            store.discard_pending(name)
-            result.discarded += 1
+            abandoned.append(name)
         elif verdict is Verdict.QUARANTINE:
             result.quarantined += store.quarantine_file(Folder.PENDING, name)
         if verdict is not Verdict.KEEP:

@@ -131,6 +131,8 @@ def database_failure(error: BaseException) -> DatabaseFailure:
         return DatabaseFailure.BUSY if code & 0xFF in SQLITE_BUSY_CODES else DatabaseFailure.ERROR
     busy = isinstance(error, OperationalError) and "locked" in str(orig)
     return DatabaseFailure.BUSY if busy else DatabaseFailure.ERROR
+
+
 class Lock(IntEnum):
     """The installation's PostgreSQL advisory locks, one place for every id ("LENTERA" + n).
 
