@@ -334,7 +334,7 @@ def _database_refuses_new_secrets(instance_path: Path) -> str:
         if not database_file.exists():
             return ""
         url = f"sqlite:///{database_file}"
-    from wbs_app.db import make_engine
+    from wbs_app.database import make_engine
     from wbs_app.services.installation import in_use
 
     engine = make_engine(url)

@@ -6,7 +6,7 @@ rather than a traceback: the operator reads what to do, not where it failed.
 """
 
 from config import ConfigError
-from wbs_app import create_app
+from wbs_app.factory import create_app
 
 try:
     app = create_app()

@@ -74,8 +74,9 @@ def _populate(app, count: int, staff_id: int, generation: int, unit_id: int) -> 
 def _app_and_client(instance, count: int, database_url: str):  # type: ignore[no-untyped-def]
     from tests.support.http import https_client
     from tests.support.staff import make_staff, make_units, sign_in
-    from wbs_app import create_app
-    from wbs_app.db import Base, app_database
+    from wbs_app.database import Base
+    from wbs_app.db import app_database
+    from wbs_app.factory import create_app
     from wbs_app.migrate import upgrade
     from wbs_app.models import StaffMember
     from wbs_app.services.catalogue import ensure_default_categories

@@ -24,8 +24,8 @@ def _installation(env: dict[str, str]):  # type: ignore[no-untyped-def]
     """An app with one real case made through the reporter form; returns (app, receipt)."""
     from tests.support.http import https_client
     from tests.support.reporter import Report, submit_report
-    from wbs_app import create_app
     from wbs_app.db import app_database
+    from wbs_app.factory import create_app
     from wbs_app.migrate import upgrade
     from wbs_app.services.catalogue import ensure_default_categories
 

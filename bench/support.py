@@ -42,8 +42,8 @@ def prepare_installation(env: dict[str, str]) -> int:
     A supervisor, because every report must reach one (``services.delivery``);
     one handler all the same, so each case costs the same wraps as before.
     """
-    from wbs_app import create_app
     from wbs_app.db import app_database
+    from wbs_app.factory import create_app
     from wbs_app.migrate import upgrade
     from wbs_app.models import StaffRole
     from wbs_app.services import accounts, organisation, totp

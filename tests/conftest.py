@@ -24,8 +24,9 @@ from sqlalchemy import text
 from tests.support.clock import moved_clock  # noqa: F401 - shared fixture
 from tests.support.http import https_client
 from tests.support.org import org, reporter  # noqa: F401 - shared fixtures
-from wbs_app import create_app
-from wbs_app.db import Base, Database, app_database, make_engine
+from wbs_app.database import Base, Database, make_engine
+from wbs_app.db import app_database
+from wbs_app.factory import create_app
 from wbs_app.migrate import upgrade
 from wbs_app.services.catalogue import ensure_default_categories
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from wbs_app.db import Base, app_database
+from wbs_app.database import Base
+from wbs_app.db import app_database
 
 CLIENT_ADDRESS = "127.0.0.3"  # the socket's source: the server sees only this as peer
 MARKERS = {

@@ -12,7 +12,7 @@ import pytest
 
 from config import ConfigError, Settings, load_settings, validate, write_instance_config
 from tests.conftest import test_config
-from wbs_app import create_app
+from wbs_app.factory import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 STRONG = "9f" + os.urandom(31).hex()

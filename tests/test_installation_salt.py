@@ -22,8 +22,8 @@ from config import ConfigError
 from tests.conftest import POSTGRES_URL, test_config
 from tests.support.http import https_client
 from tests.support.reporter import Report, open_case, submit_report
-from wbs_app import create_app
 from wbs_app.db import app_database
+from wbs_app.factory import create_app
 from wbs_app.models import Installation
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -19,8 +19,8 @@ import pytest
 from tests.conftest import POSTGRES_URL, test_config
 from tests.support.durability import live_settings
 from tests.support.live import LiveServer
-from wbs_app import create_app
 from wbs_app.db import app_database
+from wbs_app.factory import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENT_ADDRESS = "127.0.0.3"

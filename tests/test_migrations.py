@@ -12,7 +12,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 
 from tests.conftest import POSTGRES_URL
-from wbs_app.db import Base, make_engine
+from wbs_app.database import Base, make_engine
 from wbs_app.migrate import current_revision, downgrade, head_revision, upgrade
 
 

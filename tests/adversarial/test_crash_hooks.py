@@ -36,8 +36,8 @@ from tests.support.durability import (
 from tests.support.http import https_client
 from tests.support.live import CONNECTION_LOST, Browser, LiveServer
 from tests.support.staff import sign_in
-from wbs_app import create_app
 from wbs_app.checkpoints import CRASH_EXIT_CODE, checkpoint_for, no_checkpoint
+from wbs_app.factory import create_app
 
 FORM_POINTS = ("stream", "parsed")  # during the post of the form and its evidence
 COMMITTED_POINTS = ("after_commit", "promoted")  # the case exists; no receipt was sent

@@ -43,7 +43,8 @@ from tests.support.staff import (
     make_units,
     sign_in,
 )
-from wbs_app.db import Base, app_database
+from wbs_app.database import Base
+from wbs_app.db import app_database
 from wbs_app.models import StaffRole
 from wbs_app.services import accounts, totp
 

@@ -25,7 +25,7 @@ from tests.support.live import LiveServer
 from tests.support.reporter import Report, open_case, post_form, submit_report
 from tests.support.staff import make_staff, make_units
 from tests.support.sweeping import contents, store_digests
-from wbs_app.db import Database
+from wbs_app.database import Database
 from wbs_app.migrate import upgrade
 from wbs_app.models import StaffRole
 from wbs_app.services.catalogue import ensure_default_categories

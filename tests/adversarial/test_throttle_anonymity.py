@@ -23,7 +23,8 @@ from tests.support.live import LiveServer
 from tests.support.live_client import LiveClient
 from tests.support.reporter import csrf_from
 from tests.support.staff import StaffLogin, make_staff, make_units, sign_in
-from wbs_app.db import Base, app_database
+from wbs_app.database import Base
+from wbs_app.db import app_database
 from wbs_app.models import FailureWindow, LoginThrottle
 from wbs_app.services import throttle
 

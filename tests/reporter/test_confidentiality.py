@@ -14,7 +14,8 @@ from werkzeug.test import encode_multipart
 from tests.support.http import https_client
 from tests.support.live import Browser
 from tests.support.reporter import RECEIPT_RE, Report, csrf_from, open_case, submit_report
-from wbs_app.db import Base, app_database
+from wbs_app.database import Base
+from wbs_app.db import app_database
 
 REPORT_MARKER = "MARKERREPORT7f3a9c"
 FILE_MARKER = b"MARKERFILEc0ffee42"

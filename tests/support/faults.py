@@ -22,7 +22,8 @@ from flask import Flask
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
-from wbs_app.db import app_database, make_engine
+from wbs_app.database import make_engine
+from wbs_app.db import app_database
 
 WRITES = ("INSERT", "UPDATE", "DELETE")
 

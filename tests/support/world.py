@@ -27,7 +27,8 @@ from tests.support.http import https_client
 from tests.support.org import Org
 from tests.support.reporter import Report, csrf_from, open_case, post_form, send_review
 from tests.support.staff import StaffLogin, make_staff, sign_in
-from wbs_app.db import Base, app_database
+from wbs_app.database import Base
+from wbs_app.db import app_database
 from wbs_app.models import Attachment, Case, Category, RespondentInvitation, StaffRole
 
 RECEIPT_RE = re.compile(r'<p class="receipt-code"[^>]*>([\d ]{24})</p>')

@@ -8,7 +8,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 import wbs_app.models  # noqa: F401 - registers every table on Base.metadata
-from wbs_app.db import Base, make_engine
+from wbs_app.database import Base, make_engine
 
 config = context.config
 target_metadata = Base.metadata

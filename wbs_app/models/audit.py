@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from wbs_app.db import Base
+from wbs_app.database import Base
 from wbs_app.models.types import UTCDateTime
 
 

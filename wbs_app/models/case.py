@@ -14,7 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from wbs_app.db import Base
+from wbs_app.database import Base
 from wbs_app.models.types import UTCDateTime, enum_column
 
 

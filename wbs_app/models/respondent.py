@@ -15,7 +15,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from wbs_app.db import Base
+from wbs_app.database import Base
 from wbs_app.models.types import UTCDateTime, enum_column
 
 

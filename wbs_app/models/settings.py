@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import CheckConstraint, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from wbs_app.db import Base
+from wbs_app.database import Base
 
 
 class SettingValue(Base):

@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from wbs_app.db import Base
+from wbs_app.database import Base
 from wbs_app.models.organisation import Unit
 from wbs_app.models.types import UTCDateTime, enum_column
 
