@@ -45,16 +45,29 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="also run the suites marked slow (crash, load, timing); .ci/run passes it",
     )
+    parser.addoption(
+        "--bench",
+        action="store_true",
+        help="also run the benchmark smoke tests (marked bench); .ci/run passes it",
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Leave the slow suites to CI unless asked: ``make test`` stays quick."""
-    if config.getoption("--slow"):
-        return
-    skip = pytest.mark.skip(reason="slow suite: run with --slow (.ci/run does)")
+    """Leave the slow suites and the benchmark smoke runs to CI unless asked.
+
+    The benchmark smoke tests prove only that each benchmark still runs to its
+    machine-readable line; they took a fifth of ``make test``'s time, which is
+    better spent where a change breaks behaviour.
+    """
+    left_out = {
+        marker: pytest.mark.skip(reason=f"{marker} suite: run with --{marker} (.ci/run does)")
+        for marker in ("slow", "bench")
+        if not config.getoption(f"--{marker}")
+    }
     for item in items:
-        if "slow" in item.keywords:
-            item.add_marker(skip)
+        for marker, skip in left_out.items():
+            if marker in item.keywords:
+                item.add_marker(skip)
 
 
 def pytest_configure(config: pytest.Config) -> None:

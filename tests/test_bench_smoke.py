@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from bench import receipt_login, upload
+
+pytestmark = pytest.mark.bench
 
 
 def test_upload_benchmark_smoke(capsys) -> None:

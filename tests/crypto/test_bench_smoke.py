@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from bench.crypto import main
+
+pytestmark = pytest.mark.bench
 
 
 def test_crypto_benchmark_smoke(capsys) -> None:
