@@ -232,7 +232,7 @@ def test_the_journal_is_written_in_words(world: World) -> None:
     assert not values & codes, values & codes  # a status or choice printed as its code
     english = [part for part in english_of_the_catalogue() if part in journal]
     assert not english, english
-    assert "Detail lain" not in journal  # a field without words
+    assert "Keterangan lain" not in journal  # a field without words
     assert "WITA" in journal and "Budi" in journal and "(Pemeriksa)" in journal, journal[:2000]
     assert "Pejabat A" in journal  # the respondent by name, not by the invitation's id
     kinds = written_kinds()

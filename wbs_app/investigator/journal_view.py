@@ -125,7 +125,7 @@ def _lines(body: Mapping[str, Any], respondents: Mapping[str, str]) -> tuple[lis
 
 def _author(author: Author | None, respondent_name: str) -> str:
     if author is None or author.kind == "unknown":
-        return str(_("A former participant"))
+        return str(_("An author no longer known"))
     if author.kind == "respondent":
         role = str(labels.RESPONDENT_ROLES.get(author.role, _("Respondent")))
         return str(_("%(name)s (%(role)s)", name=respondent_name or _("Respondent"), role=role))
