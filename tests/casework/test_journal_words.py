@@ -242,6 +242,21 @@ def test_the_journal_is_written_in_words(world: World) -> None:
     assert not missing, missing
 
 
+def test_the_threads_hold_no_codes(world: World) -> None:
+    """The notices and outcomes each step sends are stored as codes: both threads word them."""
+    _every_kind_on_case_a(world)
+    page = world.clients["inv_a"].get(f"/pengelola/kasus/{world.case_a}").get_data(as_text=True)
+    reporter = world.clients["reporter"].get("/lapor/kasus").get_data(as_text=True)
+    for thread in (
+        _text(_section(page, "Pesan dengan pelapor")),
+        _text(_section(page, "Hak jawab")),
+        _text(_section(reporter, "Pesan dengan tim")),
+    ):
+        for pattern, what in RAW:
+            assert not pattern.findall(thread), (what, pattern.findall(thread)[:5], thread[:2000])
+        assert not {word.strip() for word in thread.split("\n")} & set(labels.STATUS), thread
+
+
 def test_the_journal_in_english(world: World) -> None:
     _every_kind_on_case_a(world)
     page = (
