@@ -31,6 +31,7 @@ from tests.adversarial.test_access_matrix import (
     route_methods,
     url_of,
 )
+from tests.support.reporter import csrf_from
 from tests.support.world import ROLES, World, build_world, multipart
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -156,3 +157,34 @@ def test_no_english_on_indonesian_pages_after_any_form(world: World) -> None:
             if shown:
                 found.setdefault(endpoint, set()).update(shown)
     assert found == {}, found
+
+
+def test_no_english_on_the_activation_form(world: World) -> None:
+    """The one form the walk cannot reach without a link: a new colleague's activation."""
+    from wbs_app.db import app_database
+    from wbs_app.models import StaffMember, StaffRole
+    from wbs_app.services import accounts
+
+    with app_database(world.app).session() as session:
+        admin = session.get(StaffMember, world.admin.id)
+        _staff, token = accounts.invite(
+            session,
+            admin,
+            "baru@kanwil.test",
+            "Pegawai Baru",
+            StaffRole.INVESTIGATOR,
+            [world.org.units["a"]],
+        )
+        session.commit()
+    english = english_sentences()
+    client = world.clients["anon"]
+    for fields in ({}, wrong_values()):
+        page = client.get(f"/staf/aktivasi?kode={token}").get_data(as_text=True)
+        data = {**fields, "csrf_token": csrf_from(page), "kode": token}
+        response = client.post("/staf/aktivasi", data=data)
+        assert response.status_code < 500
+        shown = " ".join(
+            html.unescape(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))).split()
+        )
+        assert [sentence for sentence in english if sentence in shown] == []
+        assert "wajib diisi" in shown or "paling banyak" in shown, shown[:2000]
