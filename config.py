@@ -15,6 +15,7 @@ import os
 import secrets
 import socket
 import types
+import zoneinfo
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, get_type_hints
@@ -87,6 +88,9 @@ class Settings:
     SWEEP_LOCK_WAIT_MS: int = 30_000
     LANGUAGES: tuple[str, ...] = ("id", "en")
     DEFAULT_LANGUAGE: str = "id"
+    # The installation's time zone (IANA name): every date and time on a page
+    # is shown in it, with its Indonesian abbreviation (WIB, WITA, WIT).
+    TIMEZONE: str = "Asia/Makassar"
     # Deadlines in days (DOMAIN.md), editable later by administrators.
     DEADLINE_ACKNOWLEDGE_DAYS: int = 7
     DEADLINE_VERIFICATION_DAYS: int = 14
@@ -222,6 +226,14 @@ def _secret_is_weak(value: str) -> bool:
     return len(raw) < MIN_SECRET_BYTES or len(set(raw)) < 8
 
 
+def _is_time_zone(name: str) -> bool:
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
 def validate(settings: Settings) -> None:
     """Refuse to run with settings that would weaken a deployment."""
     if settings.ENV not in ENVIRONMENTS:
@@ -250,6 +262,8 @@ def validate(settings: Settings) -> None:
                 "BASE_URL must be the https:// address people use to reach the site "
                 "(WBS_BASE_URL): printed links would not open"
             )
+    if not _is_time_zone(settings.TIMEZONE):
+        raise ConfigError("TIMEZONE must be an IANA time zone name such as Asia/Makassar")
     if settings.ARGON2_CONCURRENCY < 1:
         raise ConfigError("ARGON2_CONCURRENCY must be at least 1")
     if min(settings.ARGON2_QUEUE, settings.ARGON2_WAIT_MS, settings.ARGON2_SUBMIT_WAIT_MS) < 0:

@@ -58,7 +58,8 @@ def _extracted_messages() -> set[str]:
         str(ROOT), method_map=method_map, keywords=KEYWORDS
     ):
         if isinstance(message, tuple):
-            found.update(part for part in message if part)
+            # A plural pair is one catalogue entry, under its singular.
+            found.add(message[0])
         elif message:
             found.add(message)
     return found

@@ -23,6 +23,7 @@ from wbs_app.database import Database, sqlite_url
 from wbs_app.db import app_database, init_request_sessions
 from wbs_app.errors import register_error_handlers
 from wbs_app.extensions import babel, csrf
+from wbs_app.formats import init_formats
 from wbs_app.i18n import init_i18n, select_locale
 from wbs_app.security.anonymity import StripClientIdentity
 from wbs_app.security.headers import register_security_headers
@@ -83,6 +84,7 @@ def configure(app: Flask, settings: Settings, overrides: Mapping[str, Any]) -> N
         # Referrer-Policy: no-referrer means browsers send no Referer to check.
         WTF_CSRF_SSL_STRICT=False,
         BABEL_DEFAULT_LOCALE=settings.DEFAULT_LANGUAGE,
+        BABEL_DEFAULT_TIMEZONE=settings.TIMEZONE,
         BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
         MAX_COOKIE_SIZE=4093,
     )
@@ -98,6 +100,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     init_i18n(app)
+    init_formats(app)
 
 
 def register_database(app: Flask, settings: Settings, instance_path: Path) -> None:

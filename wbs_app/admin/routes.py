@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from wbs_app.admin import bp
+from wbs_app.admin import audit_view, bp
 from wbs_app.admin.forms import (
     CategoryForm,
     DeadlinesForm,
@@ -64,7 +64,7 @@ def index() -> str:
         "admin/index.html",
         unit_count=len(organisation.unit_tree(db)),
         counts=counts,
-        recent=audit.page(db, 1, 10)[0],
+        recent=audit_view.present(db, audit.page(db, 1, 10)[0]),
         undeliverable=delivery.units_without_supervisor(db),
     )
 
@@ -377,6 +377,9 @@ def change_role(staff_id: int) -> Response:
 @zone(ADMIN)
 def audit_log() -> str:
     page_number = max(request.args.get("hal", 1, type=int) or 1, 1)
-    rows, total = audit.page(request_session(), page_number, AUDIT_PAGE_SIZE)
+    db = request_session()
+    rows, total = audit.page(db, page_number, AUDIT_PAGE_SIZE)
     pages = max((total + AUDIT_PAGE_SIZE - 1) // AUDIT_PAGE_SIZE, 1)
-    return render_template("admin/audit.html", rows=rows, page=page_number, pages=pages)
+    return render_template(
+        "admin/audit.html", rows=audit_view.present(db, rows), page=page_number, pages=pages
+    )

@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wbs_app.appctx import current_deadlines
 from wbs_app.db import request_session
 from wbs_app.i18n import current_language
-from wbs_app.investigator import bp, labels
+from wbs_app.investigator import bp, journal_view, labels
 from wbs_app.investigator.cases import held_case
 from wbs_app.investigator.forms import (
     AccessForm,
@@ -121,7 +121,7 @@ def _render_case(
         case=case,
         file=file,
         notes=notes,
-        timeline=timeline,
+        timeline=journal_view.present(timeline, journal.authors(db, timeline)),
         category=inbox.category_names(db, current_language()).get(case.category_id, ""),
         message_form=MessageForm(formdata=None),
         note_form=NoteForm(formdata=None),

@@ -43,6 +43,21 @@ ROLES = {
     "accused": _l("Accused (terlapor), to answer the allegation"),
     "witness": _l("Witness, for clarification"),
 }
+# Short forms, for the journal's author and the invitation's line.
+RESPONDENT_ROLES = {
+    "accused": _l("Accused (terlapor)"),
+    "witness": _l("Witness"),
+}
+STAFF_ROLES = {
+    "admin": _l("Administrator"),
+    "investigator": _l("Investigator"),
+    "supervisor": _l("Supervisor"),
+}
+# What the team's notices in a respondent's thread say (stored as these codes).
+RESPONDENT_NOTICES = {
+    "extension_granted": _l("The request for more time was granted."),
+    "extension_refused": _l("The request for more time was refused."),
+}
 THREAD_KINDS = {
     "message": _l("message"),
     "question": _l("question"),

@@ -172,6 +172,59 @@ def read(
     return items
 
 
+@dataclass(frozen=True)
+class Author:
+    """Who signed an entry, for the journal's words: a staff member or a respondent.
+
+    ``role`` is a staff role's or a respondent role's value; ``name`` is
+    empty for a respondent, whose name only the case's keys open.
+    """
+
+    kind: str  # "staff", "respondent" or "unknown"
+    name: str
+    role: str
+
+
+def _staff_id(author: str) -> int | None:
+    """The account of a ``staff:<id>:<generation>`` label (``case_keys.staff_recipient``)."""
+    kind, _, rest = author.partition(":")
+    number = rest.split(":")[0]
+    return int(number) if kind == "staff" and number.isdigit() else None
+
+
+def _invitation_uid(author: str) -> str | None:
+    kind, _, rest = author.partition(":")
+    return rest if kind == "respondent" else None
+
+
+def authors(session: Session, items: list[JournalItem]) -> dict[str, Author]:
+    """The author of each entry, from the signing identity's label in the chain."""
+    labels = {item.author for item in items}
+    staff_ids = {number for label in labels if (number := _staff_id(label)) is not None}
+    uids = {uid for label in labels if (uid := _invitation_uid(label)) is not None}
+    staff = {
+        member.id: member
+        for member in session.scalars(select(StaffMember).where(StaffMember.id.in_(staff_ids)))
+    }
+    invitations = {
+        invitation.uid: invitation
+        for invitation in session.scalars(
+            select(RespondentInvitation).where(RespondentInvitation.uid.in_(uids))
+        )
+    }
+    found: dict[str, Author] = {}
+    for label in labels:
+        member = staff.get(_staff_id(label) or 0)
+        invitation = invitations.get(_invitation_uid(label) or "")
+        if member is not None:
+            found[label] = Author("staff", member.display_name, member.role.value)
+        elif invitation is not None:
+            found[label] = Author("respondent", "", invitation.role.value)
+        else:
+            found[label] = Author("unknown", "", "")
+    return found
+
+
 def _author_keys(session: Session) -> dict[str, PublicIdentity]:
     """Every identity that may sign: each staff generation, each respondent invitation."""
     keys = {

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from wbs_app.appctx import argon2_gate, argon2_params, staff_session_policy
 from wbs_app.db import request_session, request_session_ended
+from wbs_app.formats import local_time
 from wbs_app.models import StaffMember, StaffRole
 from wbs_app.security.staff_auth import (
     clear_cookie,
@@ -64,7 +64,7 @@ def login() -> Any:
             db.commit()
             error = _(
                 "Too many failed attempts for this account. Try again after %(time)s.",
-                time=format_datetime(locked.until, "HH:mm"),
+                time=local_time(locked.until),
             )
             status = 429
         except LoginFailed:

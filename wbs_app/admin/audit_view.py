@@ -1,0 +1,92 @@
+"""The audit log in words: local times, actions as labels, details without codes.
+
+``services.audit`` stores a short machine detail beside each action (a role's
+value, unit ids, a category's code, the deadlines that changed); this is the
+one place that says it in the administrator's language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from wbs_app.admin.labels import AUDIT_ACTIONS, ROLES
+from wbs_app.formats import local_datetime, number
+from wbs_app.i18n import current_language
+from wbs_app.models import Category, Unit
+from wbs_app.services.audit import AuditRow
+
+DEADLINES = {
+    "acknowledge_days": _l("Acknowledgement: %(days)s days"),
+    "verification_days": _l("Verification result: %(days)s days"),
+    "feedback_days": _l("Feedback to the reporter: %(days)s days"),
+    "respondent_days": _l("Time for the accused to answer: %(days)s days"),
+}
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    when: str
+    action: str
+    actor: str
+    concerning: str
+    detail: str
+
+
+def _role_and_units(detail: str, units: dict[str, str]) -> str:
+    role, _sep, ids = detail.partition(":")
+    label = str(ROLES.get(role, role))
+    names = [units.get(unit_id, _("a unit no longer known")) for unit_id in ids.split(",") if ids]
+    return f"{label}: {', '.join(names)}" if names else label
+
+
+def _deadlines(detail: str) -> str:
+    parts = []
+    for change in detail.split(","):
+        key, _sep, days = change.partition("=")
+        template = DEADLINES.get(key)
+        shown = number(int(days)) if days.isdigit() else days
+        parts.append(str(template % {"days": shown}) if template is not None else change)
+    return "; ".join(parts)
+
+
+def _detail(row: AuditRow, units: dict[str, str], categories: dict[str, str]) -> str:
+    if not row.detail:
+        return ""
+    if row.action == "staff_invited":
+        if row.detail == "reissued":
+            return str(_("A new activation link"))
+        return str(ROLES.get(row.detail, row.detail))
+    if row.action == "staff_role_changed":
+        return _role_and_units(row.detail, units)
+    if row.action in ("category_changed", "category_created"):
+        return categories.get(row.detail, row.detail)
+    if row.action == "settings_changed":
+        return _deadlines(row.detail)
+    return row.detail
+
+
+def present(session: Session, rows: list[AuditRow]) -> list[AuditLine]:
+    """The rows as the log pages show them."""
+    units = {str(unit_id): name for unit_id, name in session.execute(select(Unit.id, Unit.name))}
+    english = current_language() == "en"
+    categories = {
+        code: name_en if english else name_id
+        for code, name_id, name_en in session.execute(
+            select(Category.code, Category.name_id, Category.name_en)
+        )
+    }
+    return [
+        AuditLine(
+            when=local_datetime(row.at),
+            action=str(AUDIT_ACTIONS.get(row.action, _("Other event"))),
+            actor=row.actor or "—",
+            concerning=row.target_staff or row.target_unit or "—",
+            detail=_detail(row, units, categories),
+        )
+        for row in rows
+    ]

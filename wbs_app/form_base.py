@@ -1,0 +1,98 @@
+"""The base of every form: WTForms' own messages come from Lentera's catalogue.
+
+WTForms ships no Indonesian catalogue, so its defaults ("This field is
+required.", "Number must be between 1 and 365.") reached Indonesian pages in
+English. Every form derives from ``Form``, whose translations are the
+application's own (``wbs_app/translations``); the messages WTForms can produce
+are listed below so that ``make translations-update`` extracts them and the
+translators see them with everything else (``tests/test_form_messages.py``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import get_translations
+from flask_wtf import FlaskForm
+
+
+class CatalogueTranslations:
+    """WTForms' translations interface, answered from the request's catalogue.
+
+    Not ``flask_babel.gettext``: that one %-formats plural messages with
+    ``num`` itself, and WTForms formats them afterwards with its own values.
+    """
+
+    def gettext(self, string: str) -> str:
+        translated: str = get_translations().ugettext(string)
+        return translated
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        translated: str = get_translations().ungettext(singular, plural, n)
+        return translated
+
+
+class Form(FlaskForm):
+    class Meta:
+        def get_translations(self, form: Any) -> CatalogueTranslations:
+            return CatalogueTranslations()
+
+
+def ngettext(singular: str, plural: str, n: int) -> tuple[str, str]:
+    """A marker for the extractor only: the plural pair, untranslated."""
+    return singular, plural
+
+
+def gettext(string: str) -> str:
+    """A marker for the extractor only."""
+    return string
+
+
+# WTForms' messages (its wtforms.pot) that Lentera's fields and validators can
+# show, word for word as WTForms writes them.
+WTFORMS_MESSAGES = (
+    gettext("This field is required."),
+    gettext("Invalid input."),
+    gettext("Invalid email address."),
+    gettext("Number must be at least %(min)s."),
+    gettext("Number must be at most %(max)s."),
+    gettext("Number must be between %(min)s and %(max)s."),
+    gettext("Field must be between %(min)d and %(max)d characters long."),
+    gettext("Field must be equal to %(other_name)s."),
+    gettext("Not a valid choice."),
+    gettext("Invalid Choice: could not coerce."),
+    gettext("Choices cannot be None."),
+    gettext("Invalid choice(s): one or more data inputs could not be coerced."),
+    gettext("Not a valid integer value."),
+    gettext("Not a valid decimal value."),
+    gettext("Not a valid float value."),
+    gettext("Not a valid date value."),
+    gettext("Not a valid datetime value."),
+    gettext("Not a valid time value."),
+    gettext("Invalid CSRF Token."),
+    gettext("CSRF token missing."),
+    gettext("CSRF failed."),
+    gettext("CSRF token expired."),
+    gettext("This field cannot be edited."),
+    gettext("This field is disabled and cannot have a value."),
+    ngettext(
+        "Field must be at least %(min)d character long.",
+        "Field must be at least %(min)d characters long.",
+        1,
+    ),
+    ngettext(
+        "Field cannot be longer than %(max)d character.",
+        "Field cannot be longer than %(max)d characters.",
+        1,
+    ),
+    ngettext(
+        "Field must be exactly %(max)d character long.",
+        "Field must be exactly %(max)d characters long.",
+        1,
+    ),
+    ngettext(
+        "'%(value)s' is not a valid choice for this field.",
+        "'%(value)s' are not valid choices for this field.",
+        1,
+    ),
+)
