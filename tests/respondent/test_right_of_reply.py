@@ -130,7 +130,7 @@ def test_every_close_sends_the_same_outcome_notice(app, org) -> None:
     assert decided.status_code == 302
 
     page_a, page_b = _home(respondent_a), _home(respondent_b)
-    assert "Pemeriksaan atas hal ini telah selesai" in page_a
+    assert "Pemeriksaan perkara ini telah selesai" in page_a
     assert STATEMENT_FORM not in page_a and EXTENSION_FORM not in page_a
     assert _without_tokens(page_a) == _without_tokens(page_b)
     assert "outcome_notified" in _journal(app, case_a) and "outcome_notified" in _journal(
@@ -165,7 +165,7 @@ def test_no_finding_or_closing_while_the_answer_period_runs(app, org) -> None:
     assert ahead.status_code == 302 and _status(app, case_id) is CaseStatus.DECISION
     page = _home(respondent)
     assert "Terlapor memasuki masa pensiun pekan depan." in page
-    assert "Pemeriksaan atas hal ini telah selesai" in page and "RAHASIA" not in page
+    assert "Pemeriksaan perkara ini telah selesai" in page and "RAHASIA" not in page
     assert STATEMENT_FORM not in page and EXTENSION_FORM not in page
     assert "Kirim tanggapan" not in page and "Minta tambahan waktu" not in page
     late = _statement(respondent, "PERNYATAANSETELAHKEPUTUSAN")
