@@ -147,7 +147,7 @@ def test_no_finding_or_closing_while_the_answer_period_runs(app, org) -> None:
     _, budi, case_id, respondent = _case_with_respondent(app, org)
     refused = _step(budi, case_id, kind="finding", finding="ethics", reasoning="Terbukti.")
     assert refused.status_code == 400
-    assert "masa jawab" in refused.get_data(as_text=True)
+    assert "Waktu menanggapi bagi pihak yang diundang belum berakhir" in refused.get_data(as_text=True)
     moved = _step(budi, case_id, kind="status", to="diteruskan", reason="Ke APIP.")
     assert moved.status_code == 400
     assert _status(app, case_id) is CaseStatus.INVESTIGATION
