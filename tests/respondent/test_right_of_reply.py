@@ -93,7 +93,7 @@ def _statement(client, text: str):
 
 def test_a_withdrawal_changes_nothing_the_respondent_sees(app, org) -> None:
     receipt_a, budi, case_a, respondent_a = _case_with_respondent(app, org)
-    _, _, case_b, respondent_b = _case_with_respondent(app, org)
+    _, _, _case_b, respondent_b = _case_with_respondent(app, org)
     _withdraw(app, receipt_a)
     assert _status(app, case_a) is CaseStatus.WITHDRAWN
 
@@ -120,7 +120,7 @@ def test_every_close_sends_the_same_outcome_notice(app, org) -> None:
     page = budi.get(f"/pengelola/kasus/{case_a}").get_data(as_text=True)
     assert (
         "Pelapor mencabut laporan" in page
-        and 'action="/pengelola/kasus/%d/undangan/tutup"' % case_a in page
+        and f'action="/pengelola/kasus/{case_a}/undangan/tutup"' in page
     )
     closed = budi.post(
         f"/pengelola/kasus/{case_a}/undangan/tutup", data={"csrf_token": csrf_from(page)}
@@ -147,7 +147,9 @@ def test_no_finding_or_closing_while_the_answer_period_runs(app, org) -> None:
     _, budi, case_id, respondent = _case_with_respondent(app, org)
     refused = _step(budi, case_id, kind="finding", finding="ethics", reasoning="Terbukti.")
     assert refused.status_code == 400
-    assert "Waktu menanggapi bagi pihak yang diundang belum berakhir" in refused.get_data(as_text=True)
+    assert "Waktu menanggapi bagi pihak yang diundang belum berakhir" in refused.get_data(
+        as_text=True
+    )
     moved = _step(budi, case_id, kind="status", to="diteruskan", reason="Ke APIP.")
     assert moved.status_code == 400
     assert _status(app, case_id) is CaseStatus.INVESTIGATION
