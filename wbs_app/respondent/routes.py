@@ -214,8 +214,8 @@ EXTENSION_INCOMPLETE = _l("Say how many more days you need (1 to 90) and why.")
 def _refused(invitation: RespondentInvitation) -> str:
     """Why nothing more can be sent: the team closed the thread, or the time ran out."""
     if invitation.closed_on is not None:
-        return _("The examination has been concluded: nothing more can be sent.")
-    return _("The deadline has passed.")
+        return str(_("The examination has been concluded: nothing more can be sent."))
+    return str(_("The deadline has passed."))
 
 
 @bp.post("/selesai")
