@@ -187,6 +187,10 @@ def test_no_finding_or_closing_while_the_answer_period_runs(app, org) -> None:
         assert entry is not None
     handler_page = budi.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
     assert "Terlapor memasuki masa pensiun pekan depan." in handler_page
+    # The inbox counts a closed thread as done, not as an answer still awaited.
+    inbox = budi.get("/pengelola/kasus").get_data(as_text=True)
+    row = inbox.split(f"#{case_id}</a>")[1].split("</tr>")[0]
+    assert 'class="deadline done"' in row
     # Decided: the sanction needs no second reason, the period no longer runs.
     sanctioned = _step(
         budi,
