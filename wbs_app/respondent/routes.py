@@ -128,7 +128,7 @@ def _send_kept_statement(cookie: str, field_value: str) -> str | None:
     if outcome == "sent":
         return str(_("Your statement was received."))
     if outcome == "refused":
-        return str(_("The deadline has passed."))
+        return _refused(context.invitation)
     return str(KEPT_STATEMENT_GONE)
 
 
