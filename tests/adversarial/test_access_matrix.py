@@ -79,6 +79,7 @@ investigator.invitation_letter  login    login    login    200      404      200
 investigator.respondent_file    login    login    login    200      404      200      403
 investigator.decide_extension   login    login    login    400      404      400      403
 investigator.message_respondent login    login    login    302      404      302      403
+investigator.close_threads      login    login    login    302      404      302      403
 admin.index                     login    login    login    403      403      403      200
 admin.audit_log                 login    login    login    403      403      403      200
 admin.categories                login    login    login    403      403      403      200

@@ -135,7 +135,7 @@ ACTIONS = [
         "respondent.extension",
         "respondent",
         lambda w, e: "/klarifikasi/perpanjangan",
-        _fixed({"reason": "CSRF-ALASAN"}),
+        _fixed({"days": "7", "reason": "CSRF-ALASAN"}),
     ),
     Action(
         "investigator.grant_access",
@@ -197,7 +197,19 @@ ACTIONS = [
         "investigator.decide_extension",
         "inv_a",
         lambda w, e: f"/pengelola/kasus/{w.case_a}/undangan/perpanjangan",
-        lambda w, e: {"invitation": w.invitation_a1, "days": "7"},
+        lambda w, e: {
+            "invitation": w.invitation_a1,
+            "decision": "grant",
+            "days": "7",
+            "reason": "CSRF-ALASAN-KEPUTUSAN",
+        },
+    ),
+    Action(
+        "investigator.close_threads",
+        "inv_a",
+        lambda w, e: f"/pengelola/kasus/{w.case_a}/undangan/tutup",
+        _fixed({}),
+        harmless_status=302,  # case A is still open: its threads close with its decision
     ),
     Action(
         "investigator.message_respondent",

@@ -65,7 +65,7 @@ WRITES: dict[str, Callable[[World], tuple[str, str, dict[str, str], bool, str | 
     "respondent": lambda w: (
         "respondent",
         "/klarifikasi/perpanjangan",
-        {"reason": "saya sakit"},
+        {"days": "7", "reason": "saya sakit"},
         False,
         None,
     ),
@@ -107,9 +107,10 @@ def test_a_failed_flush_gives_the_error_page_in_every_zone(world: World) -> None
     for zone in WRITES:
         world.token(WRITES[zone](world)[0])  # fetched before the hook is armed
         before = snapshot(world.app)
-        with faults.watched(world.app) as watch, faults.refused(
-            world.app, lambda: faults.integrity_error(world.app)
-        ) as hits:
+        with (
+            faults.watched(world.app) as watch,
+            faults.refused(world.app, lambda: faults.integrity_error(world.app)) as hits,
+        ):
             response, shown = _post(world, zone)
         assert hits, f"{zone}: the request wrote"
         assert_error_page(response, 500)
@@ -153,9 +154,10 @@ def test_a_failed_read_on_a_staff_page_gives_the_error_page(world: World) -> Non
             if faults.is_sqlite(world.app)
             else _pg_error("DiskFull")
         )
-        with faults.watched(world.app) as watch, faults.refused(
-            world.app, error, reads_table
-        ) as hits:
+        with (
+            faults.watched(world.app) as watch,
+            faults.refused(world.app, error, reads_table) as hits,
+        ):
             response = world.clients[role].get(path)
         assert hits, f"{path} reads {table}"
         assert_error_page(response, 500)
@@ -185,9 +187,7 @@ def test_postgresql_failures_in_the_staff_zones(world: World) -> None:
     for failure, status in PG_FAILURES.items():
         for zone in STAFF_ZONES:
             world.token(WRITES[zone](world)[0])
-            with faults.watched(world.app) as watch, faults.refused(
-                world.app, _pg_error(failure)
-            ):
+            with faults.watched(world.app) as watch, faults.refused(world.app, _pg_error(failure)):
                 response, shown = _post(world, zone)
             assert_error_page(response, status)
             if status == 503:

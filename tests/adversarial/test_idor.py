@@ -132,10 +132,11 @@ PROBES: list[Probe] = [
         lambda f, o: {"staff_id": o["self"]},
     ),
     ("POST", lambda f, o: f"/pengelola/kasus/{f['case']}/undangan", lambda f, o: INVITATION),
+    ("POST", lambda f, o: f"/pengelola/kasus/{f['case']}/undangan/tutup", _none),
     (
         "POST",
         lambda f, o: f"/pengelola/kasus/{f['case']}/undangan/perpanjangan",
-        lambda f, o: {"invitation": f["uid"], "days": "7"},
+        lambda f, o: {"invitation": f["uid"], "decision": "grant", "days": "7", "reason": "IDOR"},
     ),
     (
         "POST",
@@ -146,7 +147,7 @@ PROBES: list[Probe] = [
     (
         "POST",
         lambda f, o: f"/pengelola/kasus/{o['case']}/undangan/perpanjangan",
-        lambda f, o: {"invitation": f["uid"], "days": "7"},
+        lambda f, o: {"invitation": f["uid"], "decision": "grant", "days": "7", "reason": "IDOR"},
     ),
     (
         "POST",

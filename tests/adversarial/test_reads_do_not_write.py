@@ -188,9 +188,9 @@ def test_a_writer_committing_between_the_case_page_read_and_its_marker(world: Wo
     assert _marker(world) == seen, "the marker is what the page showed"
     inbox = world.clients["inv_a"].get("/pengelola/kasus").get_data(as_text=True)
     assert f'#{world.case_a}</a> <strong class="unread">' in inbox, "the reply is still new"
-    assert REPLY in world.clients["inv_a"].get(
-        f"/pengelola/kasus/{world.case_a}"
-    ).get_data(as_text=True)
+    assert REPLY in world.clients["inv_a"].get(f"/pengelola/kasus/{world.case_a}").get_data(
+        as_text=True
+    )
     assert _marker(world) == _newest_record(world)
 
 

@@ -372,12 +372,19 @@ def _build(app, admin: Admin, payload: str, inspector: Inspector) -> World:
     )
     stated = respondent.post("/klarifikasi/pernyataan", data=body, content_type=content_type)
     assert stated.status_code == 302
-    _post(respondent, "/klarifikasi/perpanjangan", home, reason=payload)
+    _post(respondent, "/klarifikasi/perpanjangan", home, days="7", reason=payload)
 
     page = handler.get(base).get_data(as_text=True)
     uid = re.search(r'name="invitation" value="(\w+)"', page).group(1)
     _post(handler, f"{base}/undangan/pesan", page, invitation=uid, text=payload)
-    _post(handler, f"{base}/undangan/perpanjangan", page, invitation=uid, days="7")
+    _post(
+        handler,
+        f"{base}/undangan/perpanjangan",
+        page,
+        invitation=uid,
+        decision="refuse",
+        reason=payload,
+    )
 
     open_case(reporter, receipt)
     case_page = reporter.get("/lapor/kasus").get_data(as_text=True)
@@ -390,7 +397,14 @@ def _build(app, admin: Admin, payload: str, inspector: Inspector) -> World:
     )
 
     assert (
-        _step(handler, case_id, "finding", finding="discipline", reasoning=payload).status_code
+        _step(
+            handler,
+            case_id,
+            "finding",
+            finding="discipline",
+            reasoning=payload,
+            ahead_reason=payload,
+        ).status_code
         == 302
     )
     sanction = {

@@ -147,18 +147,22 @@ def _every_kind_on_case_a(world: World) -> None:
     for path in ("akses/beri", "akses/tugaskan", "akses/cabut"):
         assert _post(budi, f"{base}/{path}", page, staff_id=str(dewi.id)).status_code == 302, path
     respondent = world.clients["respondent"]
-    for days in ("5", "0"):
+    for decision in ("grant", "refuse"):
         home = respondent.get("/klarifikasi/").get_data(as_text=True)
-        assert (
-            _post(
-                respondent, "/klarifikasi/perpanjangan", home, reason="Sedang dinas luar"
-            ).status_code
-            == 302
+        asked = _post(
+            respondent, "/klarifikasi/perpanjangan", home, days="5", reason="Sedang dinas luar"
         )
+        assert asked.status_code == 302
         decided = _post(
-            budi, f"{base}/undangan/perpanjangan", page, invitation=world.invitation_a1, days=days
+            budi,
+            f"{base}/undangan/perpanjangan",
+            page,
+            invitation=world.invitation_a1,
+            decision=decision,
+            days="5",
+            reason="Waktunya cukup",
         )
-        assert decided.status_code == 302, days
+        assert decided.status_code == 302, decision
     steps = (
         {
             "kind": "investigation",
@@ -166,7 +170,12 @@ def _every_kind_on_case_a(world: World) -> None:
             "description": "Wawancara saksi",
             "record_number": "BAP-7",
         },
-        {"kind": "finding", "finding": "discipline", "reasoning": "Terbukti meminta uang"},
+        {
+            "kind": "finding",
+            "finding": "discipline",
+            "reasoning": "Terbukti meminta uang",
+            "ahead_reason": "Terlapor sudah menjawab secara lisan",
+        },
         {
             "kind": "sanction",
             "level": "light",

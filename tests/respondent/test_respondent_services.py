@@ -32,7 +32,14 @@ from wbs_app.models import (
     RespondentInvitation,
     StaffMember,
 )
-from wbs_app.services import case_keys, journal, lifecycle, respondent, respondent_access
+from wbs_app.services import (
+    case_keys,
+    journal,
+    lifecycle,
+    respondent,
+    respondent_access,
+    right_of_reply,
+)
 from wbs_app.services.reporter_access import ReporterPolicy
 from wbs_app.services.respondent import RespondentError
 
@@ -103,7 +110,7 @@ def test_respondent_reads_only_the_allegation_and_own_thread(app, org, invited) 
     )
     assert allegation["name"] == "Petugas Loket 2" and thread == []
     respondent.submit_statement(session, context, "Saya tidak pernah meminta uang.", [])
-    respondent.request_extension(session, context, "Perlu mengumpulkan dokumen.")
+    right_of_reply.request_extension(session, context, 10, "Perlu mengumpulkan dokumen.")
     session.commit()
     _, thread = respondent.read_thread(session, context.case, context.invitation, context.key)
     assert [entry.kind for entry in thread] == ["statement", "extension_request"]
@@ -171,20 +178,21 @@ def test_extension_decided_by_a_handler(app, org, invited) -> None:
     code, identity, invitation_id, _ = invited
     session, context = _context(app, code)
     before = context.invitation.answer_due
-    respondent.request_extension(session, context, "Sakit.")
+    right_of_reply.request_extension(session, context, 7, "Sakit.")
     session.commit()
     session.close()
     with app_database(app).session() as db:
         invitation = db.get(RespondentInvitation, invitation_id)
         case = db.get(Case, invitation.case_id)
-        respondent.decide_extension(
-            db, case, invitation, db.get(StaffMember, org.budi.id), identity, 7
-        )
+        budi = db.get(StaffMember, org.budi.id)
+        with pytest.raises(RespondentError):  # a grant says how long
+            right_of_reply.decide_extension(db, case, invitation, budi, identity, True, 0, "Ya.")
+        with pytest.raises(RespondentError):  # and why
+            right_of_reply.decide_extension(db, case, invitation, budi, identity, True, 7, " ")
+        right_of_reply.decide_extension(db, case, invitation, budi, identity, True, 7, "Wajar.")
         assert invitation.answer_due == before + timedelta(days=7)
         with pytest.raises(RespondentError):
-            respondent.decide_extension(
-                db, case, invitation, db.get(StaffMember, org.budi.id), identity, 7
-            )
+            right_of_reply.decide_extension(db, case, invitation, budi, identity, True, 7, "Ya.")
 
 
 def test_invitation_needs_a_case_under_examination(app, org, reporter) -> None:
@@ -216,9 +224,18 @@ def test_outcome_notice_reaches_every_respondent(app, org, invited) -> None:
             session.get(StaffMember, org.budi.id),
             identity,
             "finding",
-            {"finding": "not_proven", "reasoning": "RAHASIA-ALASAN"},
+            {
+                "finding": "not_proven",
+                "reasoning": "RAHASIA-ALASAN",
+                "ahead_reason": "Terlapor pindah tugas.",
+            },
         )
     session, context = _context(app, code)
     _, thread = respondent.read_thread(session, context.case, context.invitation, context.key)
-    assert [(entry.kind, entry.text) for entry in thread] == [("outcome", "keputusan")]
+    assert [(item.entry.kind, item.reason) for item in right_of_reply.worded(thread)] == [
+        ("outcome", "Terlapor pindah tugas.")
+    ]
+    assert "RAHASIA" not in thread[0].text and not respondent.can_submit(
+        context.invitation, context.case
+    )
     session.close()

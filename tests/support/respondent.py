@@ -25,6 +25,11 @@ def investigating_case(
             unit=org.units[unit], what=what, who="RAHASIASIAPA", identity=("RAHASIANAMA", "0812")
         ),
     )
+    return to_examination(app, org, unit)
+
+
+def to_examination(app, org, unit: str = "a") -> tuple[object, int]:
+    """The newest case acknowledged and verified into examination by its unit's handler."""
     budi = https_client(app)
     sign_in(app, budi, org.budi if unit == "a" else org.sitti)
     with app_database(app).session() as session:

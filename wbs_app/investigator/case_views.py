@@ -16,6 +16,7 @@ from wbs_app.investigator import bp, journal_view, labels
 from wbs_app.investigator.cases import held_case
 from wbs_app.investigator.forms import (
     AccessForm,
+    CloseThreadsForm,
     ExtensionDecisionForm,
     InvitationForm,
     MessageForm,
@@ -39,6 +40,7 @@ from wbs_app.services import (
     lifecycle,
     organisation,
     respondent,
+    right_of_reply,
 )
 from wbs_app.services.case_keys import NoAccess
 from wbs_app.services.catalogue import active_categories
@@ -131,8 +133,18 @@ def _render_case(
         labels=labels,
         holders=access.holders(db, case),
         invitations=[
-            (invitation, allegation, thread) for invitation, _, allegation, thread in invitations
+            (invitation, allegation, right_of_reply.worded(thread))
+            for invitation, _, allegation, thread in invitations
         ],
+        # The right of reply: decisions wait for these, or say why they do not.
+        answer_running=[
+            invitation
+            for invitation, *_ in invitations
+            if right_of_reply.answer_running(invitation)
+        ],
+        open_threads=[invitation for invitation, *_ in invitations if not invitation.closed_on],
+        close_form=CloseThreadsForm(formdata=None),
+        requested_days=right_of_reply.requested_days,
         notices=NOTICES,
         invitation_form=_invitation_form(),
         extension_form=ExtensionDecisionForm(formdata=None),

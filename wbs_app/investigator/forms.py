@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 
 from wbs_app.form_base import Form
@@ -50,6 +56,11 @@ class StepForm(Form):
     carried_out_on = StringField(_l("Date carried out (YYYY-MM-DD)"), validators=SHORT)
     to = SelectField(_l("New status"), validators=[Optional()], validate_choice=False)
     reason = TextAreaField(_l("Reason"), validators=TEXT)
+    # Only while a respondent's answer period runs (services.right_of_reply).
+    ahead_reason = TextAreaField(
+        _l("Reason to decide before the time to answer has ended (shown to the respondent)"),
+        validators=TEXT,
+    )
 
     FIELDS = (
         "note",
@@ -69,6 +80,7 @@ class StepForm(Form):
         "carried_out_on",
         "to",
         "reason",
+        "ahead_reason",
     )
 
     def values(self) -> dict[str, str]:
@@ -101,12 +113,28 @@ class InvitationForm(Form):
 
 
 class ExtensionDecisionForm(Form):
+    """Grant (so many days) or refuse a request for more time, with a reason either way."""
+
     invitation = HiddenField(validators=[DataRequired(), Length(max=40)])
-    days = StringField(_l("Extra days (0 refuses)"), validators=[DataRequired(), Length(max=2)])
+    # "grant" or "refuse": two radio buttons drawn per invitation on the case page.
+    decision = StringField(_l("Decision"), validators=[Optional(), Length(max=10)])
+    days = StringField(_l("Extra days, if granted"), validators=[Optional(), Length(max=3)])
+    reason = TextAreaField(
+        _l("Reason (the respondent reads it)"), validators=[Optional(), Length(max=5000)]
+    )
 
 
 class RespondentMessageForm(Form):
     invitation = HiddenField(validators=[DataRequired(), Length(max=40)])
     text = TextAreaField(
         _l("Message to this respondent"), validators=[DataRequired(), Length(max=20_000)]
+    )
+
+
+class CloseThreadsForm(Form):
+    """Closing the respondents' threads of a case the reporter withdrew."""
+
+    ahead_reason = TextAreaField(
+        _l("Reason to close before the time to answer has ended (shown to the respondent)"),
+        validators=TEXT,
     )

@@ -20,6 +20,7 @@ from wbs_app.db import request_session
 from wbs_app.investigator import bp
 from wbs_app.investigator.cases import held_case
 from wbs_app.investigator.forms import (
+    CloseThreadsForm,
     ExtensionDecisionForm,
     InvitationForm,
     RespondentMessageForm,
@@ -29,7 +30,7 @@ from wbs_app.reporter import uploads
 from wbs_app.security.downloads import download_response
 from wbs_app.security.staff_auth import signed_in
 from wbs_app.security.zones import INVESTIGATOR, zone
-from wbs_app.services import casefile, respondent
+from wbs_app.services import casefile, respondent, right_of_reply
 from wbs_app.services import invitation_letter as letters
 from wbs_app.services.case_keys import NoAccess
 from wbs_app.services.respondent import RespondentError
@@ -44,6 +45,17 @@ ERRORS = {
         "This invitation form is not complete: open the case page again and fill it in there."
     ),
     "form_used": _l("Something went wrong while creating the invitation. Please try again."),
+    "no_decision": _l("Choose whether to grant or refuse the request."),
+    "bad_days": _l("Give the extra days, from 1 to 90."),
+    "no_reason": _l("Write the reason for the decision: the respondent reads it."),
+    "nothing_open": _l("No respondent's thread is open."),
+    "close_wrong_status": _l(
+        "The threads close with the step that decides or ends the case; this case is still open."
+    ),
+    "answer_period_running": _l(
+        "A respondent's time to answer has not ended (or their request for more time waits for"
+        " a decision). Wait for it, or write the reason to close now: the respondent reads it."
+    ),
 }
 ALREADY_MADE = _l("This form was already sent: no second invitation was made. Here is its letter.")
 
@@ -160,15 +172,24 @@ def decide_extension(case_id: int) -> Response:
     case = held_case(case_id)
     form = ExtensionDecisionForm()
     db = request_session()
-    days = form.days.data or ""
     invitation = next(
         (i for i in respondent.invitations(db, case) if i.uid == form.invitation.data), None
     )
-    if not form.validate_on_submit() or not days.isdigit() or invitation is None:
+    if not form.validate_on_submit() or invitation is None:
         abort(400)
+    if form.decision.data not in ("grant", "refuse"):
+        flash(str(ERRORS["no_decision"]))
+        return redirect(url_for("investigator.case_page", case_id=case_id))
     try:
-        respondent.decide_extension(
-            db, case, invitation, context.staff, context.identity, int(days)
+        right_of_reply.decide_extension(
+            db,
+            case,
+            invitation,
+            context.staff,
+            context.identity,
+            form.decision.data == "grant",
+            form.days.data or "",
+            form.reason.data or "",
         )
     except NoAccess:
         abort(404)
@@ -178,6 +199,42 @@ def decide_extension(case_id: int) -> Response:
         return redirect(url_for("investigator.case_page", case_id=case_id))
     db.commit()
     flash(_("Decision recorded; the respondent is told at their next visit."))
+    return redirect(url_for("investigator.case_page", case_id=case_id))
+
+
+@bp.post("/kasus/<int:case_id>/undangan/tutup")
+@zone(INVESTIGATOR)
+def close_threads(case_id: int) -> Response:
+    """Close the respondents' threads of a withdrawn case, with the same notice as any close.
+
+    A withdrawal by the reporter changes nothing a respondent sees
+    (``services.right_of_reply``): a handler closes their threads here.
+    """
+    context = signed_in()
+    case = held_case(case_id)
+    form = CloseThreadsForm()
+    if not form.validate_on_submit():
+        abort(400)
+    db = request_session()
+    try:
+        right_of_reply.close_after_end(
+            db, case, context.staff, context.identity, form.ahead_reason.data or ""
+        )
+    except NoAccess:
+        abort(404)
+    except right_of_reply.AnswerPeriodRunning:
+        db.rollback()
+        flash(str(ERRORS["answer_period_running"]))
+        return redirect(url_for("investigator.case_page", case_id=case_id))
+    except RespondentError as error:
+        db.rollback()
+        code = "close_wrong_status" if error.code == "wrong_status" else "nothing_open"
+        flash(str(ERRORS[code]))
+        return redirect(url_for("investigator.case_page", case_id=case_id))
+    db.commit()
+    flash(
+        _("The respondents' threads are closed; they read the outcome notice at their next visit.")
+    )
     return redirect(url_for("investigator.case_page", case_id=case_id))
 
 

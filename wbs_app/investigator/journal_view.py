@@ -56,6 +56,7 @@ TEXT_FIELDS = {
     "reason": _l("Reason"),
     "name": _l("Name of the official"),
     "staff": _l("Colleague"),
+    "ahead_reason": _l("Reason to decide before the time to answer ended"),
 }
 # Codes, each shown as its label.
 CHOICE_FIELDS: dict[str, tuple[Any, Mapping[str, Any]]] = {
@@ -74,7 +75,8 @@ DATE_FIELDS = {
 # Identifiers a reader cannot use: the account behind a name, the key's
 # fingerprint, a record's id. The invitation's id becomes the respondent's
 # name, "from" and "to" one status line.
-LEFT_OUT = frozenset({"staff_id", "key", "record", "invitation", "from", "to"})
+# "decision" repeats the entry's title (more time granted or refused).
+LEFT_OUT = frozenset({"staff_id", "key", "record", "invitation", "from", "to", "decision"})
 
 
 def _choice(value: Any, choices: Mapping[str, Any], unknown: list[str], name: str) -> str:
@@ -114,6 +116,8 @@ def _lines(body: Mapping[str, Any], respondents: Mapping[str, str]) -> tuple[lis
             lines.append(Line(str(label), _choice(value, choices, unknown, name)))
         elif name in DATE_FIELDS:
             lines.append(Line(str(DATE_FIELDS[name]), local_date(str(value))))
+        elif name == "days":
+            lines.append(Line(_("Days"), number(int(value))))
         elif name == "files":
             if value:
                 lines.append(Line(_("Files attached"), number(int(value))))

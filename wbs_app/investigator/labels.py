@@ -105,6 +105,10 @@ STEP_ERRORS = {
     "bad_date": _l("Write the date as YYYY-MM-DD."),
     "too_long": _l("A field is too long."),
     "unknown_step": _l("Unknown step."),
+    "answer_period_running": _l(
+        "A respondent's time to answer has not ended (or their request for more time waits for"
+        " a decision). Wait for it, or write the reason to decide now: the respondent reads it."
+    ),
 }
 ACCESS_ERRORS = {
     "excluded": _l(

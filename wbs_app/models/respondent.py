@@ -39,6 +39,11 @@ class RespondentInvitation(Base):
     created_on: Mapped[date] = mapped_column(Date)
     answer_due: Mapped[date] = mapped_column(Date)
     extension_requested: Mapped[bool] = mapped_column(default=False)
+    # The day the team closed this thread (the outcome notice sent): from then
+    # on the respondent reads and no longer writes. Only a handler closes it,
+    # never the case's status alone, so nothing the reporter does (a
+    # withdrawal) shows on the respondent's page (services.right_of_reply).
+    closed_on: Mapped[date | None] = mapped_column(Date, default=None)
     # The code, sealed under the case's internal key, so that a handler can
     # print the letter again (a printer jam must not cost the respondent their
     # code); erased at the respondent's first sign-in, after which nobody but

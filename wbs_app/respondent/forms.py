@@ -23,8 +23,15 @@ class CodeForm(Form):
 
 
 class ExtensionForm(Form):
+    """How many more days, and why (services.right_of_reply checks both)."""
+
+    days = StringField(
+        _l("How many more days do you need?"),
+        validators=[Optional(), Length(max=3)],
+        description=_l("1 to 90 days."),
+    )
     reason = TextAreaField(
-        _l("Why do you need more time?"), validators=[DataRequired(), Length(max=5000)]
+        _l("Why do you need more time?"), validators=[Optional(), Length(max=5000)]
     )
 
 

@@ -15,11 +15,13 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from wbs_app.appctx import argon2_gate, argon2_params
 from wbs_app.db import request_session
 from wbs_app.extensions import csrf
+from wbs_app.models import RespondentInvitation
 from wbs_app.reporter import kept, uploads
 from wbs_app.reporter.labels import KEPT_STATEMENT_ELSEWHERE, KEPT_STATEMENT_GONE
 from wbs_app.respondent import bp
@@ -33,7 +35,7 @@ from wbs_app.security.respondent_auth import (
     signed_in_respondent,
 )
 from wbs_app.security.zones import PUBLIC, RESPONDENT, zone
-from wbs_app.services import guessing, held, respondent, respondent_access
+from wbs_app.services import guessing, held, respondent, respondent_access, right_of_reply
 from wbs_app.services.argon2_gate import Argon2Busy
 from wbs_app.services.respondent import RespondentError
 from wbs_app.services.respondent_access import CodeMistyped, CodeRefused
@@ -126,7 +128,7 @@ def _send_kept_statement(cookie: str, field_value: str) -> str | None:
     if outcome == "sent":
         return str(_("Your statement was received."))
     if outcome == "refused":
-        return str(_("The deadline has passed."))
+        return _refused(context.invitation)
     return str(KEPT_STATEMENT_GONE)
 
 
@@ -141,7 +143,7 @@ def home() -> str:
         "respondent/home.html",
         invitation=context.invitation,
         allegation=allegation,
-        thread=thread,
+        thread=right_of_reply.worded(thread),
         can_submit=respondent.can_submit(context.invitation, context.case),
         extension_form=ExtensionForm(formdata=None),
         action_form=ActionForm(),
@@ -169,7 +171,7 @@ def statement() -> Response:
         db.rollback()
         parsed.discard_files()
         flash(
-            _("The deadline has passed.")
+            _refused(context.invitation)
             if error.code == "deadline_passed"
             else _("Write your statement or attach a file.")
         )
@@ -187,18 +189,33 @@ def extension() -> Response:
     context = signed_in_respondent()
     form = ExtensionForm()
     if not form.validate_on_submit():
-        flash(_("Give a reason for the request."))
+        flash(str(EXTENSION_INCOMPLETE))
         return redirect(url_for("respondent.home"))
     db = request_session()
     try:
-        respondent.request_extension(db, context, form.reason.data)
-    except RespondentError:
+        right_of_reply.request_extension(db, context, form.days.data or "", form.reason.data or "")
+    except RespondentError as error:
         db.rollback()
-        flash(_("The deadline has passed."))
+        if error.code == "deadline_passed":
+            flash(_refused(context.invitation))
+        elif error.code == "already_requested":
+            flash(_("Your request for more time waits for the team's decision."))
+        else:
+            flash(str(EXTENSION_INCOMPLETE))
         return redirect(url_for("respondent.home"))
     db.commit()
     flash(_("Your request for more time was sent; the team will decide."))
     return redirect(url_for("respondent.home"))
+
+
+EXTENSION_INCOMPLETE = _l("Say how many more days you need (1 to 90) and why.")
+
+
+def _refused(invitation: RespondentInvitation) -> str:
+    """Why nothing more can be sent: the team closed the thread, or the time ran out."""
+    if invitation.closed_on is not None:
+        return str(_("The examination has been concluded: nothing more can be sent."))
+    return str(_("The deadline has passed."))
 
 
 @bp.post("/selesai")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import case as when
 from sqlalchemy.orm import Session
 
 from wbs_app.models import (
@@ -162,8 +163,8 @@ def page(
                 verification_due=case.verification_due,
                 feedback_due=case.feedback_due,
                 unread=case.id in unread,
-                answer=deadline_state(answers[case.id], False, now) if case.id in answers else None,
-                answer_due=answers.get(case.id),
+                answer=deadline_state(*answers[case.id], now) if case.id in answers else None,
+                answer_due=answers[case.id][0] if case.id in answers else None,
             )
         )
     return result, len(rows) > per_page
@@ -190,16 +191,30 @@ def _unread(session: Session, staff: StaffMember, case_ids: list[int]) -> set[in
     return {case_id for (case_id,) in rows}
 
 
-def _answers_due(session: Session, case_ids: list[int]) -> dict[int, date]:
-    """The earliest respondent deadline of each case on the page (one query)."""
+def _answers_due(session: Session, case_ids: list[int]) -> dict[int, tuple[date, bool]]:
+    """Each case's earliest open respondent deadline, and whether every thread is closed.
+
+    A closed thread (the outcome sent, ``services.right_of_reply``) is done,
+    not overdue; when all are closed the earliest deadline is shown as done.
+    One query for the page.
+    """
     if not case_ids:
         return {}
+    invitation = RespondentInvitation
+    open_due = when((invitation.closed_on.is_(None), invitation.answer_due))
     rows = session.execute(
-        select(RespondentInvitation.case_id, func.min(RespondentInvitation.answer_due))
-        .where(RespondentInvitation.case_id.in_(case_ids))
-        .group_by(RespondentInvitation.case_id)
+        select(
+            invitation.case_id,
+            func.min(open_due),
+            func.min(invitation.answer_due),
+        )
+        .where(invitation.case_id.in_(case_ids))
+        .group_by(invitation.case_id)
     )
-    return {case_id: due for case_id, due in rows}
+    return {
+        case_id: (earliest_open, False) if earliest_open is not None else (earliest, True)
+        for case_id, earliest_open, earliest in rows
+    }
 
 
 def newest_record(session: Session, case: Case) -> int:

@@ -2,7 +2,9 @@
 
 Every step is a journal entry; a step may move the case to another status,
 and some tell the reporter in plain words (a notice in their thread, never
-the internal detail). Impossible transitions and missing fields are refused
+the internal detail). A step that decides (a finding, a sanction, an end)
+waits for the respondents' answer periods unless a reason to go ahead is
+given, and closes their threads (``services.right_of_reply``). Impossible transitions and missing fields are refused
 before anything is written.
 """
 
@@ -16,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from crypto import Identity
 from wbs_app.models import CLOSED_STATUSES, Case, CaseStatus, StaffMember
-from wbs_app.services import case_keys, casefile, journal, respondent
+from wbs_app.services import case_keys, casefile, journal, right_of_reply
 from wbs_app.services.clock import today
 from wbs_app.services.errors import DomainError
 
@@ -171,7 +173,17 @@ def record_step(
     case_keys.require_holder(session, case, staff)  # a foreign case's status is nobody's business
     body, target, notice = plan(case, kind, fields)
     case_before = case.status
+    deciding = right_of_reply.decides(kind, case_before, target)
+    ahead = ""
+    if deciding:  # the right of reply: not while a respondent's time to answer runs
+        try:
+            ahead = right_of_reply.reason_to_go_ahead(session, case, fields)
+        except right_of_reply.AnswerPeriodRunning:
+            raise StepRefused("answer_period_running", "ahead_reason") from None
+    body = {k: v for k, v in body.items() if k != "ahead_reason"}
     body = {**body, "from": case.status.value, "to": target.value}
+    if ahead:
+        body["ahead_reason"] = ahead
     journal.append(session, case, staff, identity, kind, body)
     if kind == "acknowledge":
         case.acknowledged_on = today()
@@ -180,8 +192,8 @@ def record_step(
         case.status_changed_on = today()
     if notice is not None:
         casefile.add_staff_message(session, case, staff, identity, notice, kind="notice")
-    if kind == "finding" or (target is not case_before and target in CLOSED_STATES):
-        # The accused and witnesses learn the outcome, never the reasoning.
-        respondent.notify_outcome(session, case, staff, identity, target.value)
+    if deciding:
+        # The accused and witnesses learn that it was decided, never the reasoning.
+        right_of_reply.close_threads(session, case, staff, identity, target.value, ahead)
     session.flush()
     return StepResult(target, notice)

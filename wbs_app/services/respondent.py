@@ -6,6 +6,8 @@ the invitation code and to the case's current handlers. The allegation
 summary is written fresh for the respondent and sealed under that key; the
 respondent never holds the reporter key or the internal key. Statements and
 extension requests are journal entries signed by the respondent identity.
+When the team may decide and how more time is asked and given:
+``services.right_of_reply``.
 """
 
 from __future__ import annotations
@@ -31,7 +33,6 @@ from crypto import (
     open_record,
 )
 from wbs_app.models import (
-    CLOSED_STATUSES,
     Audience,
     AudienceKey,
     AuthorKind,
@@ -45,7 +46,6 @@ from wbs_app.models import (
 )
 from wbs_app.services import access, case_keys, casefile, intake, invitation_letter, journal
 from wbs_app.services.argon2_gate import Argon2Gate, slot_between_transactions
-from wbs_app.services.case_keys import NoAccess
 from wbs_app.services.casefile import FileView
 from wbs_app.services.clock import today
 from wbs_app.services.errors import DomainError
@@ -213,8 +213,12 @@ def read_thread(
 
 
 def can_submit(invitation: RespondentInvitation, case: Case) -> bool:
-    """Statements and requests until the deadline, and only while the case is open."""
-    return today() <= invitation.answer_due and case.status not in CLOSED_STATUSES
+    """Statements and requests until the deadline, while the team has not closed the thread.
+
+    Never the case's status: a reporter's withdrawal must not show here
+    (``services.right_of_reply``).
+    """
+    return today() <= invitation.answer_due and invitation.closed_on is None
 
 
 def submit_statement(
@@ -249,33 +253,6 @@ def submit_statement(
     return names
 
 
-def request_extension(session: Session, context: RespondentContext, reason: str) -> None:
-    if not can_submit(context.invitation, context.case):
-        raise RespondentError("deadline_passed")
-    if not reason.strip():
-        raise RespondentError("empty")
-    key_row = invitation_key_row(session, context.case, context.invitation)
-    intake.add_record(
-        session,
-        context.case,
-        key_row,
-        context.key,
-        "extension_request",
-        AuthorKind.RESPONDENT,
-        reason.strip()[:5000].encode("utf-8"),
-    )
-    context.invitation.extension_requested = True
-    journal.append_by_respondent(
-        session,
-        context.case,
-        context.invitation,
-        context.identity,
-        context.key,
-        "extension_requested",
-        {"reason": reason.strip()[:5000]},
-    )
-
-
 def add_staff_message(
     session: Session,
     case: Case,
@@ -301,46 +278,6 @@ def add_staff_message(
     )
 
 
-def decide_extension(
-    session: Session,
-    case: Case,
-    invitation: RespondentInvitation,
-    staff: StaffMember,
-    identity: Identity,
-    extra_days: int,
-) -> None:
-    """Grant (extra_days > 0) or refuse (0) a pending request; the respondent is told."""
-    # The key first: to a handler without it, the invitation does not exist.
-    key_row = invitation_key_row(session, case, invitation)
-    key = case_keys.unwrap_for_staff(session, case, key_row, staff, identity)
-    if not invitation.extension_requested:
-        raise RespondentError("no_request")
-    if not 0 <= extra_days <= 90:
-        raise RespondentError("bad_deadline")
-    invitation.extension_requested = False
-    if extra_days:
-        invitation.answer_due = max(invitation.answer_due, today()) + timedelta(days=extra_days)
-    notice = "extension_granted" if extra_days else "extension_refused"
-    intake.add_record(
-        session,
-        case,
-        key_row,
-        key,
-        "notice",
-        AuthorKind.STAFF,
-        notice.encode(),
-        author_staff_id=staff.id,
-    )
-    journal.append(
-        session,
-        case,
-        staff,
-        identity,
-        notice,
-        {"invitation": invitation.uid, "answer_due": invitation.answer_due.isoformat()},
-    )
-
-
 def invitations(session: Session, case: Case) -> list[RespondentInvitation]:
     return list(
         session.scalars(
@@ -361,36 +298,6 @@ def staff_key(
     return case_keys.unwrap_for_staff(
         session, case, invitation_key_row(session, case, invitation), staff, identity
     )
-
-
-def notify_outcome(
-    session: Session, case: Case, staff: StaffMember, identity: Identity, code: str
-) -> None:
-    """Tell every respondent of the case that it was decided (a notice code, worded on reading)."""
-    for invitation in invitations(session, case):
-        try:
-            key = staff_key(session, case, invitation, staff, identity)
-        except NoAccess:
-            continue
-        key_row = invitation_key_row(session, case, invitation)
-        intake.add_record(
-            session,
-            case,
-            key_row,
-            key,
-            "outcome",
-            AuthorKind.STAFF,
-            code.encode(),
-            author_staff_id=staff.id,
-        )
-        journal.append(
-            session,
-            case,
-            staff,
-            identity,
-            "outcome_notified",
-            {"invitation": invitation.uid, "outcome": code},
-        )
 
 
 if TYPE_CHECKING:
