@@ -93,8 +93,15 @@ admin.deactivate                login    login    login    403      403      403
 admin.reactivate                login    login    login    403      403      403      302
 admin.reset_password            login    login    login    403      403      403      200
 admin.invite                    login    login    login    403      403      403      200/400
-admin.units                     login    login    login    403      403      403      200/400
-admin.rename_unit               login    login    login    403      403      403      302
+admin.units                     login    login    login    403      403      403      200
+admin.create_unit               login    login    login    403      403      403      400
+admin.create_top_unit           login    login    login    403      403      403      400
+admin.rename_unit               login    login    login    403      403      403      400
+admin.move_unit                 login    login    login    403      403      403      400
+admin.deactivate_unit           login    login    login    403      403      403      400
+admin.reactivate_unit           login    login    login    403      403      403      302
+admin.delete_unit               login    login    login    403      403      403      400
+admin.set_intake_unit           login    login    login    403      403      403      400
 """
 
 # Requested after every other route: each ends the session of the role that sends it.

@@ -74,7 +74,7 @@ WRITES: dict[str, Callable[[World], tuple[str, str, dict[str, str], bool, str | 
     "admin": lambda w: (
         "admin",
         "/admin/unit",
-        {"name": "UPT Baru", "parent_id": "0"},
+        {"name": "UPT Baru", "parent_id": str(w.org.units["kanwil"])},
         False,
         "Admin",
     ),

@@ -44,7 +44,9 @@ def test_the_default_parent_never_makes_a_new_top(app, client, org) -> None:
     token = _admin(app, client)
     form = client.get("/admin/unit").get_data(as_text=True)
     assert "(top of the tree)" not in form and "(puncak pohon)" not in form
-    refused = client.post("/admin/unit", data={"csrf_token": token, "name": "UPT Bone", "parent_id": 0})
+    refused = client.post(
+        "/admin/unit", data={"csrf_token": token, "name": "UPT Bone", "parent_id": 0}
+    )
     assert refused.status_code == 400
     assert _by_name(app, "UPT Bone") == []
     assert _unit(app, org.units["kanwil"]).parent_id is None
@@ -59,22 +61,30 @@ def test_the_default_parent_never_makes_a_new_top(app, client, org) -> None:
     assert ministry.parent_id is None and _unit(app, org.units["kanwil"]).parent_id == ministry.id
 
 
-def test_not_sure_reports_still_reach_the_kanwil_after_a_new_top(app, client, org, reporter) -> None:
+def test_not_sure_reports_still_reach_the_kanwil_after_a_new_top(
+    app, client, org, reporter
+) -> None:
     token = _admin(app, client)
     # The default parent of the old form, then the explicit action.
     client.post("/admin/unit", data={"csrf_token": token, "name": "Kementerian", "parent_id": 0})
-    client.post("/admin/unit/puncak", data={"csrf_token": token, "name": "Kementerian", "confirm": "y"})
+    client.post(
+        "/admin/unit/puncak", data={"csrf_token": token, "name": "Kementerian", "confirm": "y"}
+    )
     submit_report(reporter, Report(unit=0))  # "not sure"
     with app_database(app).session() as session:
         case = session.scalar(select(Case))
         assert case is not None and case.unit_id == org.units["kanwil"]
 
 
-def test_the_intake_unit_is_a_setting_that_must_be_able_to_receive(app, client, org, reporter) -> None:
+def test_the_intake_unit_is_a_setting_that_must_be_able_to_receive(
+    app, client, org, reporter
+) -> None:
     token = _admin(app, client)
     page = client.get("/admin/unit").get_data(as_text=True)
     assert 'name="intake_unit_id"' in page
-    client.post("/admin/unit/puncak", data={"csrf_token": token, "name": "Kementerian", "confirm": "y"})
+    client.post(
+        "/admin/unit/puncak", data={"csrf_token": token, "name": "Kementerian", "confirm": "y"}
+    )
     (ministry,) = _by_name(app, "Kementerian")
     refused = client.post(
         "/admin/unit/penerimaan", data={"csrf_token": token, "intake_unit_id": ministry.id}
@@ -98,17 +108,21 @@ def test_names_are_unique_among_siblings(app, client, org) -> None:
     token = _admin(app, client)
     for name in ("UPT Makassar", "  upt   MAKASSAR "):
         again = client.post(
-            "/admin/unit", data={"csrf_token": token, "name": name, "parent_id": org.units["kanwil"]}
+            "/admin/unit",
+            data={"csrf_token": token, "name": name, "parent_id": org.units["kanwil"]},
         )
         assert again.status_code == 400, name
     with app_database(app).session() as session:
         assert session.scalar(select(func.count()).select_from(Unit)) == 3
     # The same name under another parent is another unit.
     other = client.post(
-        "/admin/unit", data={"csrf_token": token, "name": "UPT Makassar", "parent_id": org.units["a"]}
+        "/admin/unit",
+        data={"csrf_token": token, "name": "UPT Makassar", "parent_id": org.units["a"]},
     )
     assert other.status_code == 302
-    client.post(f"/admin/unit/{org.units['b']}/nama", data={"csrf_token": token, "name": "UPT Makassar"})
+    client.post(
+        f"/admin/unit/{org.units['b']}/nama", data={"csrf_token": token, "name": "UPT Makassar"}
+    )
     assert _unit(app, org.units["b"]).name == "UPT Parepare"
 
 
@@ -137,8 +151,10 @@ def test_a_unit_moves_but_never_under_itself(app, client, org) -> None:
 
 def test_an_inactive_unit_is_not_offered_and_receives_no_report(app, client, org, reporter) -> None:
     token = _admin(app, client)
-    unconfirmed = client.post(f"/admin/unit/{org.units['b']}/nonaktifkan", data={"csrf_token": token})
-    assert unconfirmed.status_code == 302 and _unit(app, org.units["b"]).active
+    unconfirmed = client.post(
+        f"/admin/unit/{org.units['b']}/nonaktifkan", data={"csrf_token": token}
+    )
+    assert unconfirmed.status_code == 400 and _unit(app, org.units["b"]).active
     done = client.post(
         f"/admin/unit/{org.units['b']}/nonaktifkan", data={"csrf_token": token, "confirm": "y"}
     )
@@ -151,12 +167,17 @@ def test_an_inactive_unit_is_not_offered_and_receives_no_report(app, client, org
     with app_database(app).session() as session:
         assert session.scalar(select(func.count()).select_from(Case)) == 0
 
-    # The intake unit and a unit with active units below it stay.
-    for unit in ("kanwil",):
+    # The intake unit (the top, here) stays; so does a unit with active units below it.
+    client.post(
+        "/admin/unit/puncak", data={"csrf_token": token, "name": "Kementerian", "confirm": "y"}
+    )
+    (ministry,) = _by_name(app, "Kementerian")
+    org.units["ministry"] = ministry.id
+    for unit in ("kanwil", "ministry"):
         kept = client.post(
             f"/admin/unit/{org.units[unit]}/nonaktifkan", data={"csrf_token": token, "confirm": "y"}
         )
-        assert kept.status_code == 302 and _unit(app, org.units[unit]).active
+        assert kept.status_code == 400 and _unit(app, org.units[unit]).active
     back = client.post(f"/admin/unit/{org.units['b']}/aktifkan", data={"csrf_token": token})
     assert back.status_code == 302 and _unit(app, org.units["b"]).active
 
@@ -164,9 +185,16 @@ def test_an_inactive_unit_is_not_offered_and_receives_no_report(app, client, org
 def test_a_unit_with_cases_is_never_deleted(app, client, org, reporter) -> None:
     token = _admin(app, client)
     submit_report(reporter, Report(unit=org.units["a"]))
-    kept = client.post(f"/admin/unit/{org.units['a']}/hapus", data={"csrf_token": token, "confirm": "y"})
-    assert kept.status_code == 302 and _by_name(app, "UPT Makassar")
-    client.post("/admin/unit", data={"csrf_token": token, "name": "UPT Salah", "parent_id": org.units["kanwil"]})
+    kept = client.post(
+        f"/admin/unit/{org.units['a']}/hapus", data={"csrf_token": token, "confirm": "y"}
+    )
+    assert kept.status_code == 400 and _by_name(app, "UPT Makassar")
+    client.post(
+        "/admin/unit",
+        data={"csrf_token": token, "name": "UPT Salah", "parent_id": org.units["kanwil"]},
+    )
     (mistake,) = _by_name(app, "UPT Salah")
-    gone = client.post(f"/admin/unit/{mistake.id}/hapus", data={"csrf_token": token, "confirm": "y"})
+    gone = client.post(
+        f"/admin/unit/{mistake.id}/hapus", data={"csrf_token": token, "confirm": "y"}
+    )
     assert gone.status_code == 302 and _by_name(app, "UPT Salah") == []
