@@ -74,6 +74,8 @@ investigator.add_note           login    login    login    302      404      302
 investigator.grant_access       login    login    login    400      404      400      403
 investigator.revoke_access      login    login    login    400      404      400      403
 investigator.assign_case        login    login    login    400      404      400      403
+investigator.change_category    login    login    login    400      404      400      403
+investigator.move_case          login    login    login    400      404      400      403
 investigator.create_invitation  login    login    login    302      404      302      403
 investigator.invitation_letter  login    login    login    200      404      200      403
 investigator.respondent_file    login    login    login    200      404      200      403
