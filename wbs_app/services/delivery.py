@@ -78,7 +78,7 @@ def units_without_supervisor(session: Session) -> list[Unit]:
             .where(StaffMember.role == StaffRole.SUPERVISOR, can_receive())
         )
     )
-    tree = unit_tree(session)
+    tree = unit_tree(session, active_only=True)  # a retired unit receives nothing anyway
     parents = {node.unit.id: node.unit.parent_id for node in tree}
     found = []
     for node in tree:
