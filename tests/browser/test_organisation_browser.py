@@ -65,7 +65,7 @@ def test_new_top_unsure_report_and_a_moved_case(app, org, live_server, browser, 
     reporter.get_by_role("button", name="Lanjut ke pemeriksaan").click()
     assert "Kanwil Sulawesi Selatan" in reporter.content()  # "not sure": still the Kanwil
     reporter.get_by_role("button", name="Kirim laporan").click()
-    assert reporter.locator(".receipt-code").count() == 1
+    receipt = reporter.locator(".receipt-code").inner_text().strip()
 
     with app_database(app).session() as session:
         case = session.scalar(select(Case))
@@ -83,3 +83,9 @@ def test_new_top_unsure_report_and_a_moved_case(app, org, live_server, browser, 
     _shoot(supervisor, shots, "case-moved")
     with app_database(app).session() as session:
         assert session.get(Case, case.id).unit_id == org.units["b"]
+
+    reporter.goto(live_server.url + "/lapor/masuk")
+    reporter.get_by_label("Kode laporan Anda").fill(receipt)
+    reporter.get_by_role("button", name="Buka laporan saya").click()
+    assert "Batas hasil verifikasi" in reporter.content()
+    _shoot(reporter, shots, "reporter-case")
