@@ -145,11 +145,14 @@ def setup_link() -> None:
 @wbs.command("create-unit")
 @click.argument("name")
 @click.option("--parent", "parent_id", type=int, default=None, help="id of the parent unit")
-def create_unit(name: str, parent_id: int | None) -> None:
-    """Create a unit (without --parent: the new top of the tree)."""
+@click.option(
+    "--new-top", is_flag=True, help="without --parent: put it above the present top unit"
+)
+def create_unit(name: str, parent_id: int | None, new_top: bool) -> None:
+    """Create a unit under --parent; without one, the first unit, or with --new-top a new top."""
     try:
         with app_database(current_app).session() as session:
-            unit = organisation.create_unit(session, None, name, parent_id)
+            unit = organisation.create_unit(session, None, name, parent_id, new_top=new_top)
             click.echo(f"unit {unit.id}: {unit.name}")
     except OrganisationError as error:
         raise click.ClickException(error.code) from None

@@ -74,6 +74,8 @@ investigator.add_note           login    login    login    302      404      302
 investigator.grant_access       login    login    login    400      404      400      403
 investigator.revoke_access      login    login    login    400      404      400      403
 investigator.assign_case        login    login    login    400      404      400      403
+investigator.change_category    login    login    login    400      404      400      403
+investigator.move_case          login    login    login    400      404      400      403
 investigator.create_invitation  login    login    login    302      404      302      403
 investigator.invitation_letter  login    login    login    200      404      200      403
 investigator.respondent_file    login    login    login    200      404      200      403
@@ -94,8 +96,15 @@ admin.deactivate                login    login    login    403      403      403
 admin.reactivate                login    login    login    403      403      403      302
 admin.reset_password            login    login    login    403      403      403      200
 admin.invite                    login    login    login    403      403      403      200/400
-admin.units                     login    login    login    403      403      403      200/400
-admin.rename_unit               login    login    login    403      403      403      302
+admin.units                     login    login    login    403      403      403      200
+admin.create_unit               login    login    login    403      403      403      400
+admin.create_top_unit           login    login    login    403      403      403      400
+admin.rename_unit               login    login    login    403      403      403      400
+admin.move_unit                 login    login    login    403      403      403      400
+admin.deactivate_unit           login    login    login    403      403      403      400
+admin.reactivate_unit           login    login    login    403      403      403      302
+admin.delete_unit               login    login    login    403      403      403      400
+admin.set_intake_unit           login    login    login    403      403      403      400
 """
 
 # Requested after every other route: each ends the session of the role that sends it.

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from tests.support.http import https_client
@@ -27,7 +28,7 @@ from tests.support.staff import activation_fields, enrolment_fields, next_code
 from tests.support.world import World, build_world, changed_tables, snapshot, stored_files
 from tests.test_headers import assert_baseline
 from wbs_app.db import app_database
-from wbs_app.models import StaffRole
+from wbs_app.models import Category, StaffRole, Unit
 from wbs_app.services import accounts
 
 EXPIRED = "Formulir sudah kedaluwarsa"
@@ -276,7 +277,7 @@ ACTIONS = [
         },
     ),
     Action(
-        "admin.units",
+        "admin.create_unit",
         "admin",
         lambda w, e: "/admin/unit",
         lambda w, e: {"name": "UPT CSRF", "parent_id": str(w.org.units["kanwil"])},
@@ -286,6 +287,54 @@ ACTIONS = [
         "admin",
         lambda w, e: f"/admin/unit/{w.org.units['b']}/nama",
         _fixed({"name": "UPT Parepare CSRF"}),
+    ),
+    Action(
+        "admin.create_top_unit",
+        "admin",
+        lambda w, e: "/admin/unit/puncak",
+        _fixed({"name": "Kementerian CSRF", "confirm": "y"}),
+    ),
+    Action(
+        "admin.move_unit",
+        "admin",
+        lambda w, e: f"/admin/unit/{w.org.units['b']}/pindah",
+        lambda w, e: {"parent_id": str(w.org.units["a"])},
+    ),
+    Action(
+        "admin.deactivate_unit",
+        "admin",
+        lambda w, e: f"/admin/unit/{w.org.units['b']}/nonaktifkan",
+        _fixed({"confirm": "y"}),
+    ),
+    Action(
+        "admin.reactivate_unit",
+        "admin",
+        lambda w, e: f"/admin/unit/{w.org.units['b']}/aktifkan",
+        _fixed({}),
+    ),
+    Action(
+        "admin.set_intake_unit",
+        "admin",
+        lambda w, e: "/admin/unit/penerimaan",
+        lambda w, e: {"intake_unit_id": str(w.org.units["a"])},
+    ),
+    Action(
+        "admin.delete_unit",
+        "admin",
+        lambda w, e: f"/admin/unit/{_unit_named(w, 'UPT CSRF')}/hapus",
+        _fixed({"confirm": "y"}),
+    ),
+    Action(
+        "investigator.change_category",
+        "inv_a",
+        lambda w, e: f"/pengelola/kasus/{w.case_a}/kategori",
+        lambda w, e: {"category_id": str(_category_coded(w, "gratifikasi")), "reason": "CSRF"},
+    ),
+    Action(
+        "investigator.move_case",
+        "supervisor",
+        lambda w, e: f"/pengelola/kasus/{w.case_a}/unit",
+        lambda w, e: {"unit_id": str(w.org.units["b"]), "reason": "CSRF"},
     ),
     Action(
         "staff.change_password",
@@ -312,6 +361,16 @@ ACTIONS = [
 @pytest.fixture
 def world(app, org) -> World:
     return build_world(app, org)
+
+
+def _unit_named(world: World, name: str) -> int:
+    with app_database(world.app).session() as session:
+        return session.scalar(select(Unit.id).where(Unit.name == name))
+
+
+def _category_coded(world: World, code: str) -> int:
+    with app_database(world.app).session() as session:
+        return session.scalar(select(Category.id).where(Category.code == code))
 
 
 def _extras(world: World) -> dict[str, Any]:

@@ -74,7 +74,7 @@ WRITES: dict[str, Callable[[World], tuple[str, str, dict[str, str], bool, str | 
     "admin": lambda w: (
         "admin",
         "/admin/unit",
-        {"name": "UPT Baru", "parent_id": "0"},
+        {"name": "UPT Baru", "parent_id": str(w.org.units["kanwil"])},
         False,
         "Admin",
     ),
@@ -241,7 +241,7 @@ def test_a_staff_page_through_gunicorn(app: Flask, org: Any, instance_path: Any)
         client = LiveClient(server.host, server.port)
         assert sign_in(app, client, admin).status_code == 302
         form = {"csrf_token": csrf_token(client, "/admin/unit"), "name": "UPT Baru"}
-        form["parent_id"] = "0"
+        form["parent_id"] = str(org.units["kanwil"])
         with faults.inserts_refused(app, "units"):
             refused = client.post("/admin/unit", data=form)
         _with_every_security_header(refused, 500)

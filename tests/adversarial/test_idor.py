@@ -66,6 +66,10 @@ INVITATION = {
     "days": "14",
 }
 
+def _confirmed(f: Ids, o: Ids) -> dict[str, Any]:
+    return {"confirm": "y"}
+
+
 # (method, path, payload) with f = the foreign (or missing) ids, o = the role's own.
 PROBES: list[Probe] = [
     ("GET", lambda f, o: f"/pengelola/kasus/{f['case']}", _none),
@@ -166,6 +170,22 @@ PROBES: list[Probe] = [
         lambda f, o: {"role": "supervisor", "units": str(o["unit"])},
     ),
     ("POST", lambda f, o: f"/admin/unit/{f['unit']}/nama", lambda f, o: {"name": "IDOR unit"}),
+    ("POST", lambda f, o: f"/admin/unit/{f['unit']}/pindah", lambda f, o: {"parent_id": o["unit"]}),
+    *[
+        ("POST", lambda f, o, action=action: f"/admin/unit/{f['unit']}/{action}", _confirmed)
+        for action in ("nonaktifkan", "aktifkan", "hapus")
+    ],
+    # Correcting another unit's case: its category, its unit.
+    (
+        "POST",
+        lambda f, o: f"/pengelola/kasus/{f['case']}/kategori",
+        lambda f, o: {"category_id": str(f["category"]), "reason": "IDOR"},
+    ),
+    (
+        "POST",
+        lambda f, o: f"/pengelola/kasus/{f['case']}/unit",
+        lambda f, o: {"unit_id": str(o["unit"]), "reason": "IDOR"},
+    ),
     (
         "POST",
         lambda f, o: f"/admin/kategori/{f['category']}",

@@ -54,7 +54,10 @@ def test_names_made_through_the_pages_lose_the_tricks(app, org, reporter) -> Non
     admin = _admin(app, org)
     page = admin.get("/admin/unit").get_data(as_text=True)
     token = CSRF_RE.search(page).group(1)
-    admin.post("/admin/unit", data={"csrf_token": token, "name": TRICKS, "parent_id": "0"})
+    admin.post(
+        "/admin/unit",
+        data={"csrf_token": token, "name": TRICKS, "parent_id": str(org.units["kanwil"])},
+    )
     admin.post("/admin/kategori", data={"csrf_token": token, "name_id": TRICKS, "name_en": TRICKS})
     admin.post(
         "/admin/staf/undang",

@@ -43,6 +43,7 @@ def test_send_reload_back_and_resubmit_file_the_report_once(
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(live_server.url + "/lapor/formulir")
     page.get_by_label("Laporan ini mengenai unit mana?").select_option(label="\u2014 UPT Makassar")
+    page.get_by_label("Jenis pelanggaran apa?").select_option(label="Pungutan liar / percaloan")
     page.get_by_label("Apa yang terjadi?").fill("Petugas meminta uang pelicin di loket.")
     evidence = tmp_path / "kwitansi.txt"
     evidence.write_bytes(b"kwitansi pembayaran tidak resmi")

@@ -23,6 +23,7 @@ def test_report_with_file_keep_receipt_return_read_reply_answer(
     page.get_by_role("link", name="Buat laporan").click()
     page.get_by_role("link", name="Saya mengerti, lanjut ke formulir").click()
     page.get_by_label("Laporan ini mengenai unit mana?").select_option(label="\u2014 UPT Makassar")
+    page.get_by_label("Jenis pelanggaran apa?").select_option(label="Pungutan liar / percaloan")
     page.get_by_label("Apa yang terjadi?").fill("Petugas meminta uang pelicin di loket.")
     page.get_by_label("Siapa yang terlibat?").fill("Petugas loket 2")
     evidence = tmp_path / "kwitansi.txt"

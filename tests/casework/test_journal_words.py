@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from babel.messages.pofile import read_po
+from sqlalchemy import select
 
 from tests.support.http import https_client
 from tests.support.reporter import csrf_from
@@ -25,7 +26,7 @@ from tests.support.staff import make_staff
 from tests.support.world import World, build_world
 from wbs_app.db import app_database
 from wbs_app.investigator import labels
-from wbs_app.models import StaffMember, StaffRole
+from wbs_app.models import Case, Category, StaffMember, StaffRole
 from wbs_app.services import staff_admin
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -190,6 +191,24 @@ def _every_kind_on_case_a(world: World) -> None:
         assert _post(budi, f"{base}/langkah", page, **step).status_code == 302, step
     # A password reset makes Dewi's key new: granting her again is its own kind.
     _regrant(world, dewi, base, page)
+    _reclassify(world, base, page)
+
+
+def _reclassify(world: World, base: str, page: str) -> None:
+    """Budi files case A under another category; the supervisor moves it to unit b and back."""
+    with app_database(world.app).session() as session:
+        current = session.get(Case, world.case_a)
+        other = session.scalar(select(Category.id).where(Category.id != current.category_id))
+    budi = world.clients["inv_a"]
+    changed = _post(budi, f"{base}/kategori", page, category_id=str(other), reason="Salah pilih")
+    assert changed.status_code == 302
+    rahman = world.clients["supervisor"]
+    overview = rahman.get(base).get_data(as_text=True)
+    for unit in ("b", "a"):
+        moved = _post(
+            rahman, f"{base}/unit", overview, unit_id=str(world.org.units[unit]), reason="Lokasi"
+        )
+        assert moved.status_code == 302, unit
 
 
 def _regrant(world: World, dewi: Any, base: str, page: str) -> None:

@@ -73,7 +73,8 @@ def test_units_tree_create_and_rename(app, client, org) -> None:
     )
     assert response.status_code == 302
     client.post(
-        "/admin/unit", data={"csrf_token": token, "name": "Kementerian Hukum", "parent_id": 0}
+        "/admin/unit/puncak",
+        data={"csrf_token": token, "name": "Kementerian Hukum", "confirm": "y"},
     )
     client.post(
         f"/admin/unit/{units['a']}/nama", data={"csrf_token": token, "name": "UPT Makassar Baru"}
@@ -90,7 +91,9 @@ def test_units_tree_create_and_rename(app, client, org) -> None:
         < page.index("UPT Bone")
     )
     assert _actions(app).count("unit_created") >= 5 and "unit_renamed" in _actions(app)
-    bad = client.post("/admin/unit", data={"csrf_token": token, "name": "x", "parent_id": 0})
+    bad = client.post(
+        "/admin/unit", data={"csrf_token": token, "name": "x", "parent_id": units["kanwil"]}
+    )
     assert bad.status_code == 400
 
 

@@ -21,6 +21,13 @@ def test_create_unit_and_invite_staff(app, client) -> None:
     child_id = int(re.search(r"unit (\d+)", child.output).group(1))
     bad = runner.invoke(args=["wbs", "create-unit", "UPT X", "--parent", "9999"])
     assert bad.exit_code != 0 and "no_parent" in bad.output
+    # A second unit without a parent is not a new top by accident (issue 15, item 10).
+    second = runner.invoke(args=["wbs", "create-unit", "Kementerian"])
+    assert second.exit_code != 0 and "parent_required" in second.output
+    above = runner.invoke(args=["wbs", "create-unit", "Kementerian", "--new-top"])
+    assert above.exit_code == 0, above.output
+    with app_database(app).session() as session:
+        assert session.get(Unit, top_id).parent_id is not None
 
     invited = runner.invoke(
         args=["wbs", "invite-staff", "sitti@kanwil.example", "Sitti", "--unit", str(child_id)]

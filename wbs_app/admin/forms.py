@@ -38,6 +38,39 @@ class UnitForm(Form):
     parent_id = SelectField(_l("Part of"), coerce=int, validators=[InputRequired()])
 
 
+class TopUnitForm(Form):
+    """A new top unit: its own form, and a box that says what it does to the tree."""
+
+    name = StringField(
+        _l("Name of the new top unit"),
+        id="top-name",
+        validators=[DataRequired(), Length(min=2, max=200)],
+    )
+    confirm = BooleanField(
+        _l("Yes: put this unit above the present top unit, which goes under it"),
+        validators=[DataRequired(message=_l("Tick the box to confirm."))],
+        id="top-confirm",
+    )
+
+
+class MoveUnitForm(Form):
+    parent_id = SelectField(_l("Move under"), coerce=int, validators=[InputRequired()])
+
+
+class ConfirmUnitForm(Form):
+    """Deactivating or deleting a unit: posted with its box ticked, or nothing happens."""
+
+    confirm = BooleanField(_l("Confirm"))
+
+
+class IntakeUnitForm(Form):
+    intake_unit_id = SelectField(
+        _l("Unit that receives the reports of reporters who are not sure"),
+        coerce=int,
+        validators=[InputRequired()],
+    )
+
+
 class RenameUnitForm(Form):
     name = StringField(_l("New name"), validators=[DataRequired(), Length(min=2, max=200)])
 

@@ -7,7 +7,6 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
-from wtforms.fields.choices import SelectChoice
 
 from wbs_app.admin import audit_view, bp
 from wbs_app.admin.forms import (
@@ -15,10 +14,9 @@ from wbs_app.admin.forms import (
     DeadlinesForm,
     InviteForm,
     NewCategoryForm,
-    RenameUnitForm,
     RoleForm,
-    UnitForm,
 )
+from wbs_app.admin.unit_views import unit_choices
 from wbs_app.appctx import current_deadlines, external_url
 from wbs_app.db import request_session
 from wbs_app.models import StaffMember, StaffRole, StaffStatus
@@ -45,15 +43,6 @@ def _actor() -> StaffMember:
     return signed_in().staff
 
 
-def _unit_choices(with_top: bool) -> list[SelectChoice]:
-    """The unit tree as options, indented by depth."""
-    choices = [SelectChoice(0, _("(top of the tree)"))] if with_top else []
-    for node in organisation.unit_tree(request_session()):
-        label = "— " * node.depth + node.unit.name
-        choices.append(SelectChoice(node.unit.id, label))
-    return choices
-
-
 @bp.get("/")
 @zone(ADMIN)
 def index() -> str:
@@ -67,56 +56,6 @@ def index() -> str:
         recent=audit_view.present(db, audit.page(db, 1, 10)[0]),
         undeliverable=delivery.units_without_supervisor(db),
     )
-
-
-@bp.route("/unit", methods=["GET", "POST"])
-@zone(ADMIN)
-def units() -> Any:
-    db = request_session()
-    form = UnitForm()
-    form.parent_id.choices = _unit_choices(with_top=True)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            organisation.create_unit(db, _actor(), form.name.data, form.parent_id.data or None)
-        except OrganisationError as error:
-            db.rollback()
-            form.name.errors = [error_message(error.code)]
-            status = 400
-        else:
-            db.commit()
-            flash(_("Unit created."))
-            return redirect(url_for("admin.units"))
-    elif request.method == "POST":
-        status = 400
-    return render_template(
-        "admin/units.html",
-        form=form,
-        rename_form=RenameUnitForm(formdata=None),
-        tree=organisation.unit_tree(db),
-        undeliverable={unit.id for unit in delivery.units_without_supervisor(db)},
-    ), status
-
-
-@bp.post("/unit/<int:unit_id>/nama")
-@zone(ADMIN)
-def rename_unit(unit_id: int) -> Response:
-    form = RenameUnitForm()
-    if not form.validate_on_submit():
-        flash(_("A name has 2 to 200 characters."))
-        return redirect(url_for("admin.units"))
-    db = request_session()
-    try:
-        organisation.rename_unit(db, _actor(), unit_id, form.name.data)
-    except OrganisationError as error:
-        if error.code == "not_found":
-            abort(404)
-        db.rollback()
-        flash(error_message(error.code))
-    else:
-        db.commit()
-        flash(_("Unit renamed."))
-    return redirect(url_for("admin.units"))
 
 
 @bp.get("/kategori")
@@ -223,7 +162,7 @@ def staff_list() -> str:
 @zone(ADMIN)
 def invite() -> Any:
     form = InviteForm()
-    form.units.choices = _unit_choices(with_top=False)
+    form.units.choices = unit_choices()
     status = 200
     if form.validate_on_submit():
         db = request_session()
@@ -270,7 +209,7 @@ def _staff_page(staff: StaffMember, refusal: SoleHolder | None = None, action: s
         formdata=None,
         data={"role": staff.role.value, "units": [unit.id for unit in staff.units]},
     )
-    role_form.units.choices = _unit_choices(with_top=False)
+    role_form.units.choices = unit_choices()
     return render_template(
         "admin/staff_detail.html",
         staff=staff,
@@ -355,7 +294,7 @@ def reissue_link(staff_id: int) -> Any:
 def change_role(staff_id: int) -> Response:
     _staff_or_404(staff_id)
     form = RoleForm()
-    form.units.choices = _unit_choices(with_top=False)
+    form.units.choices = unit_choices()
     db = request_session()
     if not form.validate_on_submit():
         flash(_("Choose a role and at least one unit."))

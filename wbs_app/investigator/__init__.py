@@ -7,6 +7,7 @@ bp = Blueprint("investigator", __name__, url_prefix="/pengelola", template_folde
 from wbs_app.investigator import (  # noqa: E402,F401 - registers the views
     access_views,
     case_views,
+    classification_views,
     invitation_views,
     routes,
 )

@@ -14,6 +14,8 @@ from wbs_app.db import request_session
 from wbs_app.i18n import current_language
 from wbs_app.investigator import bp, journal_view, labels
 from wbs_app.investigator.cases import held_case
+from wbs_app.investigator.classification import Classification
+from wbs_app.investigator.classification import classification as classification_for
 from wbs_app.investigator.forms import (
     AccessForm,
     CloseThreadsForm,
@@ -92,8 +94,13 @@ def _step_form() -> StepForm:
     return form
 
 
-def _render_case(
-    case: Case, *, reveal: bool = False, step_form: StepForm | None = None, status: int = 200
+def render_case(
+    case: Case,
+    *,
+    reveal: bool = False,
+    step_form: StepForm | None = None,
+    classification: Classification | None = None,
+    status: int = 200,
 ) -> Any:
     context = signed_in()
     db = request_session()
@@ -151,6 +158,7 @@ def _render_case(
         respondent_message_form=RespondentMessageForm(formdata=None),
         grant_form=grant_form,
         access_form=AccessForm(formdata=None),
+        classification=classification or classification_for(case),
     ), status
 
 
@@ -189,7 +197,7 @@ def _invitations(
 @bp.get("/kasus/<int:case_id>")
 @zone(INVESTIGATOR)
 def case_page(case_id: int) -> Any:
-    return _render_case(held_case(case_id))
+    return render_case(held_case(case_id))
 
 
 @bp.post("/kasus/<int:case_id>/identitas")
@@ -197,7 +205,7 @@ def case_page(case_id: int) -> Any:
 def reveal_identity(case_id: int) -> Any:
     if not RevealForm().validate_on_submit():
         abort(400)
-    return _render_case(held_case(case_id), reveal=True)
+    return render_case(held_case(case_id), reveal=True)
 
 
 @bp.post("/kasus/<int:case_id>/pesan")
@@ -250,7 +258,7 @@ def record_step(case_id: int) -> Any:
     form = _step_form()
     db = request_session()
     if not form.validate_on_submit():
-        return _render_case(case, step_form=form, status=400)
+        return render_case(case, step_form=form, status=400)
     try:
         lifecycle.record_step(
             db, case, context.staff, context.identity, form.kind.data, form.values()
@@ -265,7 +273,7 @@ def record_step(case_id: int) -> Any:
             target.errors = [*target.errors, message]
         else:
             form.form_errors.append(message)
-        return _render_case(held_case(case_id), step_form=form, status=400)
+        return render_case(held_case(case_id), step_form=form, status=400)
     db.commit()
     flash(_("Step recorded in the journal."))
     return redirect(url_for("investigator.case_page", case_id=case_id))

@@ -95,6 +95,28 @@ class AccessForm(Form):
     )
 
 
+class CategoryChangeForm(Form):
+    """Filing the case under another category: the reason goes into the journal."""
+
+    category_id = SelectField(_l("New category"), coerce=int, validators=[DataRequired()])
+    reason = TextAreaField(
+        _l("Why the category changes"),
+        validators=[DataRequired(message=_l("Say why.")), Length(max=2_000)],
+        id="category-reason",
+    )
+
+
+class MoveCaseForm(Form):
+    """Handing the case to another unit: its keys follow, the reason goes into the journal."""
+
+    unit_id = SelectField(_l("Move to the unit"), coerce=int, validators=[DataRequired()])
+    reason = TextAreaField(
+        _l("Why the case moves"),
+        validators=[DataRequired(message=_l("Say why.")), Length(max=2_000)],
+        id="move-reason",
+    )
+
+
 class InvitationForm(Form):
     """An invitation for the accused or a witness; the summary is written fresh, not copied."""
 

@@ -76,7 +76,10 @@ DATE_FIELDS = {
 # fingerprint, a record's id. The invitation's id becomes the respondent's
 # name, "from" and "to" one status line.
 # "decision" repeats the entry's title (more time granted or refused).
-LEFT_OUT = frozenset({"staff_id", "key", "record", "invitation", "from", "to", "decision"})
+LEFT_OUT = frozenset(
+    {"staff_id", "key", "record", "invitation", "from", "to", "decision"}
+    | {"from_category", "to_category", "from_unit", "to_unit"}
+)
 
 
 def _choice(value: Any, choices: Mapping[str, Any], unknown: list[str], name: str) -> str:
@@ -97,11 +100,24 @@ def _status_line(body: Mapping[str, Any], unknown: list[str]) -> list[Line]:
     return [Line(_("Status"), _("%(before)s → %(after)s", before=origin, after=target))]
 
 
+def _moved_lines(body: Mapping[str, Any]) -> list[Line]:
+    """A case filed under another category or moved to another unit: before and after, by name."""
+    lines = []
+    for label, before, after in (
+        (_("Category"), "from_category", "to_category"),
+        (_("Unit"), "from_unit", "to_unit"),
+    ):
+        if body.get(after):
+            origin = str(body.get(before) or "-")
+            lines.append(Line(label, _("%(before)s → %(after)s", before=origin, after=body[after])))
+    return lines
+
+
 def _lines(body: Mapping[str, Any], respondents: Mapping[str, str]) -> tuple[list[Line], list[str]]:
     unknown: list[str] = []
     if body.get("unreadable"):
         return [Line(_("Content"), _("This entry cannot be opened with your key."))], unknown
-    lines = _status_line(body, unknown)
+    lines = _status_line(body, unknown) + _moved_lines(body)
     if body.get("invitation") and not body.get("name"):  # the creation names them itself
         lines.append(
             Line(_("Respondent"), respondents.get(str(body["invitation"]), _("Respondent")))

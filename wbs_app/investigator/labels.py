@@ -38,6 +38,8 @@ STEPS = {
     "extension_refused": _l("More time refused"),
     "outcome_notified": _l("Outcome sent to the respondent"),
     "note": _l("Note"),
+    "category_changed": _l("Category changed"),
+    "unit_changed": _l("Case moved to another unit"),
 }
 ROLES = {
     "accused": _l("Accused (terlapor), to answer the allegation"),
@@ -120,6 +122,18 @@ ACCESS_ERRORS = {
     "already_granted": _l("This colleague already has access."),
     "not_a_holder": _l("This colleague has no access to revoke."),
     "refused": _l("This change is not possible."),
+}
+ROUTING_ERRORS = {
+    "bad_category": _l("Choose one of the categories offered."),
+    "unchanged": _l("The case is already filed there."),
+    "reason_required": _l("Say why."),
+    "outside_remit": _l("You can move a case only to an active unit you handle."),
+    "no_supervisor": _l(
+        "That unit cannot receive the case: no supervisor sits at or above it. Ask the administrator to appoint one."
+    ),
+    "excluded_supervisors": _l(
+        "That unit cannot receive the case: the reporter excluded every supervisor who would receive it."
+    ),
 }
 
 

@@ -7,10 +7,9 @@ from flask import render_template
 from wbs_app.appctx import current_deadlines
 from wbs_app.db import request_session
 from wbs_app.investigator import bp
-from wbs_app.models import StaffRole
 from wbs_app.security.staff_auth import signed_in
 from wbs_app.security.zones import INVESTIGATOR, zone
-from wbs_app.services import organisation
+from wbs_app.services import case_routing, organisation
 
 
 @bp.get("/")
@@ -19,12 +18,7 @@ def index() -> str:
     """The handler's start page: the units they cover and the deadlines in force."""
     context = signed_in()
     staff = context.staff
-    covered: set[int] = set()
-    for unit in staff.units:
-        if staff.role is StaffRole.SUPERVISOR:
-            covered |= organisation.subtree_ids(request_session(), unit.id)
-        else:
-            covered.add(unit.id)
+    covered = case_routing.covered_units(request_session(), staff)
     tree = [node for node in organisation.unit_tree(request_session()) if node.unit.id in covered]
     return render_template(
         "investigator/index.html",

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NoneOf, Optional
 
 from wbs_app.form_base import Form
 from wbs_app.services.intake import MAX_FIELD_CHARS
 
 LONG = [Optional(), Length(max=MAX_FIELD_CHARS)]
+NO_CATEGORY = 0  # the list's first entry, "choose": never a category
 
 
 class ReportForm(Form):
@@ -22,7 +23,19 @@ class ReportForm(Form):
     unit = SelectField(
         _l("Which unit is the report about?"), coerce=int, validators=[InputRequired()]
     )
-    category = SelectField(_l("What kind of violation?"), coerce=int, validators=[InputRequired()])
+    category = SelectField(
+        _l("What kind of violation?"),
+        coerce=int,
+        validators=[
+            InputRequired(),
+            NoneOf(
+                [NO_CATEGORY],
+                message=_l(
+                    "Choose the kind of violation. If you do not know, choose “Other / not sure”."
+                ),
+            ),
+        ],
+    )
     what = TextAreaField(
         _l("What happened?"),
         validators=[

@@ -24,8 +24,13 @@ from wbs_app.extensions import csrf
 from wbs_app.i18n import current_language
 from wbs_app.models import Category, Unit
 from wbs_app.reporter import bp, uploads
-from wbs_app.reporter.forms import DraftForm, ReportForm
-from wbs_app.reporter.labels import INTAKE_ERRORS, NOT_SURE_LABEL, SEND_BUSY
+from wbs_app.reporter.forms import NO_CATEGORY, DraftForm, ReportForm
+from wbs_app.reporter.labels import (
+    CHOOSE_CATEGORY_LABEL,
+    INTAKE_ERRORS,
+    NOT_SURE_LABEL,
+    SEND_BUSY,
+)
 from wbs_app.reporter.receipt_views import if_already_sent, to_receipt_page
 from wbs_app.security.zones import PUBLIC, zone
 from wbs_app.services import delivery, intake, organisation, receipt_handover, sessions
@@ -46,12 +51,13 @@ def start() -> str:
 
 def _choices(form: ReportForm) -> list[TreeNode]:
     db = request_session()
-    tree = organisation.unit_tree(db)
+    tree = organisation.unit_tree(db, active_only=True)
     form.unit.choices = [SelectChoice(NOT_SURE, str(NOT_SURE_LABEL))] + [
         SelectChoice(node.unit.id, "— " * node.depth + node.unit.name) for node in tree
     ]
     language = current_language()
-    form.category.choices = [
+    # Nothing chosen for the reporter: an untouched list would file every report as its first entry.
+    form.category.choices = [SelectChoice(NO_CATEGORY, str(CHOOSE_CATEGORY_LABEL))] + [
         SelectChoice(category.id, category.name(language)) for category in active_categories(db)
     ]
     return tree
@@ -144,7 +150,11 @@ def _payload(
     unit = (
         form.unit.data if isinstance(form.unit.data, int) and form.unit.data != NOT_SURE else None
     )
-    category = form.category.data if isinstance(form.category.data, int) else None
+    category = (
+        form.category.data
+        if isinstance(form.category.data, int) and form.category.data != NO_CATEGORY
+        else None
+    )
     report = {
         name: (fields.get(name) or "")[: intake.MAX_FIELD_CHARS] for name in intake.REPORT_FIELDS
     }

@@ -42,6 +42,8 @@ REPORTER_STATUS = {
     CaseStatus.WITHDRAWN: (_l("Withdrawn"), _l("You withdrew this report.")),
 }
 
+CHOOSE_CATEGORY_LABEL = _l("— Choose one —")
+
 # What the team's status steps tell the reporter (stored as these codes).
 NOTICES = {
     "acknowledged": _l(

@@ -31,7 +31,7 @@ DEFAULT_CATEGORIES: tuple[tuple[str, str, str], ...] = (
     ),
     ("narkoba", "Narkoba", "Narcotics"),
     ("pelayanan-publik", "Pelayanan publik", "Public service"),
-    ("lainnya", "Lainnya", "Other"),
+    ("lainnya", "Lainnya / tidak tahu", "Other / not sure"),
 )
 
 

@@ -1,7 +1,7 @@
 """Whether a report can be delivered: every new case reaches a supervisor.
 
 A case can be opened only by the people its keys are wrapped to at intake
-(``intake.eligible_handlers``: the unit's investigators and the supervisors of
+(``eligible_handlers``: the unit's investigators and the supervisors of
 the unit or of any unit above it). If that were one person, a password reset
 or a departure would leave it readable by nobody. So a case is made only when
 at least one supervisor receives it besides the investigators; where the
@@ -27,6 +27,28 @@ EXCLUDED_SUPERVISORS = "excluded_supervisors"
 def can_receive() -> ColumnElement[bool]:
     """Staff who can be wrapped a new case: active, with an identity."""
     return and_(StaffMember.status == StaffStatus.ACTIVE, StaffMember.identity_public.is_not(None))
+
+
+def eligible_handlers(session: Session, unit_id: int) -> list[StaffMember]:
+    """Active investigators of the unit and supervisors of it or any unit above it."""
+    chain: list[int] = []
+    current: int | None = unit_id
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = session.scalar(select(Unit.parent_id).where(Unit.id == current))
+    query = (
+        select(StaffMember)
+        .join(StaffUnit, StaffUnit.staff_id == StaffMember.id)
+        .where(can_receive())
+        .where(
+            ((StaffMember.role == StaffRole.INVESTIGATOR) & (StaffUnit.unit_id == unit_id))
+            | ((StaffMember.role == StaffRole.SUPERVISOR) & (StaffUnit.unit_id.in_(chain)))
+        )
+        .order_by(StaffMember.display_name)
+        .distinct()
+        .execution_options(populate_existing=True)  # as they are now, not as first loaded
+    )
+    return list(session.scalars(query))
 
 
 def delivery_problem(handlers: Iterable[StaffMember], excluded: Collection[int] = ()) -> str | None:
@@ -56,7 +78,7 @@ def units_without_supervisor(session: Session) -> list[Unit]:
             .where(StaffMember.role == StaffRole.SUPERVISOR, can_receive())
         )
     )
-    tree = unit_tree(session)
+    tree = unit_tree(session, active_only=True)  # a retired unit receives nothing anyway
     parents = {node.unit.id: node.unit.parent_id for node in tree}
     found = []
     for node in tree:

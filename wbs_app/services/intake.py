@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -50,14 +50,13 @@ from wbs_app.models import (
     PendingFile,
     RecipientKind,
     StaffMember,
-    StaffRole,
-    StaffUnit,
     SubmissionDraft,
     Unit,
 )
-from wbs_app.services import case_keys, delivery, organisation, sessions
+from wbs_app.services import case_keys, delivery, sessions, unit_admin
 from wbs_app.services.argon2_gate import Argon2Gate, slot_between_transactions
 from wbs_app.services.clock import coarse_expiry, floor_to, today, utcnow
+from wbs_app.services.delivery import eligible_handlers as eligible_handlers
 from wbs_app.services.errors import DomainError
 from wbs_app.services.organisation import Deadlines
 from wbs_app.services.transactions import Lock, serialise
@@ -244,42 +243,23 @@ def renew_draft(session: Session, draft: OpenDraft, lifetime: timedelta) -> None
 
 
 def validate_choice(session: Session, unit_id: int | None, category_id: int | None) -> None:
-    if unit_id is not None and session.get(Unit, unit_id) is None:
+    """Refuse a unit that does not exist or was retired, and a category not offered."""
+    unit = session.get(Unit, unit_id) if unit_id is not None else None
+    if unit_id is not None and (unit is None or not unit.active):
         raise IntakeError("bad_unit")
     category = session.get(Category, category_id) if category_id is not None else None
     if category is None or not category.active:
         raise IntakeError("bad_category")
 
 
-def eligible_handlers(session: Session, unit_id: int) -> list[StaffMember]:
-    """Active investigators of the unit and supervisors of it or any unit above it."""
-    chain: list[int] = []
-    current: int | None = unit_id
-    while current is not None and current not in chain:
-        chain.append(current)
-        current = session.scalar(select(Unit.parent_id).where(Unit.id == current))
-    query = (
-        select(StaffMember)
-        .join(StaffUnit, StaffUnit.staff_id == StaffMember.id)
-        .where(delivery.can_receive())
-        .where(
-            ((StaffMember.role == StaffRole.INVESTIGATOR) & (StaffUnit.unit_id == unit_id))
-            | ((StaffMember.role == StaffRole.SUPERVISOR) & (StaffUnit.unit_id.in_(chain)))
-        )
-        .order_by(StaffMember.display_name)
-        .distinct()
-        .execution_options(populate_existing=True)  # as they are now, not as first loaded
-    )
-    return list(session.scalars(query))
-
-
 def target_unit(session: Session, payload: DraftPayload) -> int:
+    """The unit chosen, or for "not sure" the intake unit the administrators set."""
     if payload.unit_id is not None:
         return payload.unit_id
-    top = organisation.top_unit(session)
-    if top is None:
+    intake = unit_admin.intake_unit(session)
+    if intake is None:
         raise IntakeError("not_ready")
-    return top.id
+    return intake.id
 
 
 def rounded_size(size: int) -> int:
@@ -407,7 +387,7 @@ def _recipients(
 
     ``IntakeError`` unless a supervisor is among the recipients.
     """
-    handlers = eligible_handlers(session, unit_id)
+    handlers = delivery.eligible_handlers(session, unit_id)
     problem = delivery.delivery_problem(handlers, excluded)
     if problem is not None:
         raise IntakeError(problem)  # nothing is written: the draft stays as it was

@@ -2,8 +2,9 @@
 
 A report goes to a unit; the people who may read it follow from the tree
 (investigators of the unit, supervisors of the unit or any unit above it).
-So the tree is edited carefully: units are created and renamed, never
-deleted or moved under their own descendants.
+So the tree is edited carefully: a new top unit only by its own action,
+names unique among siblings (a reporter picks a unit by its name), and moves,
+retirements and deletions in ``services.unit_admin``.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ DEADLINE_KEYS = (
     "DEADLINE_RESPONDENT_DAYS",
 )
 MAX_DEADLINE_DAYS = 365
+# The unit "not sure" reports go to (``unit_admin.intake_unit``); absent: the top unit.
+INTAKE_UNIT_KEY = "INTAKE_UNIT_ID"
 
 
 class OrganisationError(DomainError):
@@ -40,9 +43,17 @@ class TreeNode:
     depth: int
 
 
-def unit_tree(session: Session) -> list[TreeNode]:
-    """Every unit in tree order (parents before children, siblings by name)."""
-    units = list(session.scalars(select(Unit).order_by(Unit.name)))
+def unit_tree(session: Session, *, active_only: bool = False) -> list[TreeNode]:
+    """Every unit in tree order (parents before children, siblings by name).
+
+    ``active_only`` leaves out retired units (and so whatever hangs below
+    one, though ``unit_admin`` retires no unit with active units below it):
+    the choices of a reporter or of a handler moving a case.
+    """
+    query = select(Unit).order_by(Unit.name)
+    if active_only:
+        query = query.where(Unit.active.is_(True))
+    units = list(session.scalars(query))
     children: dict[int | None, list[Unit]] = {}
     for unit in units:
         children.setdefault(unit.parent_id, []).append(unit)
@@ -85,24 +96,56 @@ def _clean_name(name: str) -> str:
     return cleaned
 
 
-def create_unit(
-    session: Session, actor: StaffMember | None, name: str, parent_id: int | None
-) -> Unit:
-    """Add a unit under ``parent_id``; with no parent it becomes the new top of the tree.
+def check_sibling_name(
+    session: Session, name: str, parent_id: int | None, unit_id: int | None = None
+) -> None:
+    """Refuse (``duplicate_name``) a name another unit under the same parent has.
 
-    The tree keeps one top unit (where unsure reporters' reports go): a unit
-    created without a parent, say the ministry above a Kanwil, takes the old
-    top unit under it.
+    Compared without case or extra spaces: "UPT Makassar" and "upt  makassar"
+    side by side on the reporter's list would be the same choice twice.
+    """
+    wanted = one_line_name(name).casefold()
+    siblings = select(Unit.id, Unit.name).where(
+        Unit.parent_id.is_(None) if parent_id is None else Unit.parent_id == parent_id
+    )
+    for sibling_id, sibling_name in session.execute(siblings):
+        if sibling_id != unit_id and one_line_name(sibling_name).casefold() == wanted:
+            raise OrganisationError("duplicate_name")
+
+
+def create_unit(
+    session: Session,
+    actor: StaffMember | None,
+    name: str,
+    parent_id: int | None,
+    *,
+    new_top: bool = False,
+) -> Unit:
+    """Add a unit under ``parent_id``, or, as its own action, a new top above the tree.
+
+    Without a parent a unit is the first of an empty tree, or, only when
+    ``new_top`` says so, the new top that takes the present one under it (the
+    ministry above a Kanwil). Until then "not sure" reports went to the top
+    unit; so that they keep going where they went, the old top becomes the
+    intake unit if none was chosen.
     """
     cleaned = _clean_name(name)
-    if parent_id is not None and session.get(Unit, parent_id) is None:
+    parent = session.get(Unit, parent_id) if parent_id is not None else None
+    if parent_id is not None and parent is None:
         raise OrganisationError("no_parent")
+    if parent is not None and not parent.active:
+        raise OrganisationError("parent_inactive")
     old_top = top_unit(session) if parent_id is None else None
-    unit = Unit(name=cleaned, parent_id=parent_id)
+    if old_top is not None and not new_top:
+        raise OrganisationError("parent_required")
+    check_sibling_name(session, cleaned, parent_id)
+    unit = Unit(name=cleaned, parent_id=parent_id, active=True)
     session.add(unit)
     session.flush()
     if old_top is not None:
         old_top.parent_id = unit.id
+        if session.get(SettingValue, INTAKE_UNIT_KEY) is None:
+            session.add(SettingValue(key=INTAKE_UNIT_KEY, value=old_top.id))
         session.flush()
     audit.record(
         session, "unit_created", actor_id=actor.id if actor else None, target_unit_id=unit.id
@@ -114,7 +157,9 @@ def rename_unit(session: Session, actor: StaffMember, unit_id: int, name: str) -
     unit = session.get(Unit, unit_id)
     if unit is None:
         raise OrganisationError("not_found")
-    unit.name = _clean_name(name)
+    cleaned = _clean_name(name)
+    check_sibling_name(session, cleaned, unit.parent_id, unit.id)
+    unit.name = cleaned
     audit.record(session, "unit_renamed", actor_id=actor.id, target_unit_id=unit.id)
     session.flush()
     return unit

@@ -36,6 +36,23 @@ ERRORS = {
     "bad_name": _l("A name has 2 to 200 characters."),
     "no_parent": _l("Choose an existing parent unit."),
     "duplicate": _l("That entry already exists."),
+    "duplicate_name": _l("A unit with that name already exists at that place in the tree."),
+    "parent_required": _l(
+        "Choose the unit the new unit belongs to. A new top unit is made with its own form below."
+    ),
+    "parent_inactive": _l("That unit is deactivated; reactivate it first."),
+    "bad_parent": _l("A unit cannot be moved under itself or under one of its own units."),
+    "intake_unreachable": _l(
+        "That unit cannot receive reports: it is deactivated, or no supervisor sits at or above it. Appoint a supervisor first."
+    ),
+    "intake_unit": _l(
+        "This unit receives the reports of reporters who are not sure. Choose another intake unit first."
+    ),
+    "has_active_units": _l("Active units sit below this unit. Move or deactivate them first."),
+    "in_use": _l(
+        "This unit has cases, handlers or units below it, or is the intake unit: it can only be deactivated."
+    ),
+    "confirm_required": _l("Tick the box to confirm."),
     "bad_deadline": _l("A deadline is a number of days from 1 to 365."),
 }
 
