@@ -34,6 +34,7 @@ ACTIONS = (
     "category_changed",
     "category_created",
     "settings_changed",
+    "letterhead_changed",
 )
 
 
