@@ -12,6 +12,7 @@ to use the code; the deadlines page cites the Indonesian rules first.
 from __future__ import annotations
 
 import re
+import threading
 from datetime import date
 
 import pytest
@@ -28,9 +29,10 @@ from tests.support.respondent import (
 )
 from tests.support.staff import make_staff, sign_in
 from wbs_app.db import app_database
-from wbs_app.models import AuditEvent, Letterhead, RespondentInvitation, StaffRole
+from wbs_app.models import AuditEvent, LetterCounter, Letterhead, RespondentInvitation, StaffRole
 from wbs_app.services import letter_numbers
 from wbs_app.services.letter_numbers import ROMAN_MONTHS
+from wbs_app.services.transactions import begin_write
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 LETTERHEAD = {
@@ -202,3 +204,53 @@ def test_the_letter_without_a_letterhead_says_what_is_missing(app, org, reporter
     page = invitation_letter(budi, case_id).get_data(as_text=True)
     assert _number(date.today(), 1) in page
     assert "Kop surat belum lengkap" in page
+
+
+def _invitations_without_letters(app, org, reporter, count: int) -> list[int]:
+    """Invitations made through the case page whose letters were never drawn."""
+    budi, case_id = investigating_case(app, org, reporter)
+    for number in range(count):
+        page = budi.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
+        made = budi.post(
+            f"/pengelola/kasus/{case_id}/undangan",
+            data=invitation_fields(page, f"Petugas Loket {number}"),
+        )
+        assert made.status_code == 303
+    with app_database(app).session() as session:
+        return list(session.scalars(select(RespondentInvitation.id)))
+
+
+def _issue_at_once(app, invitation_ids: list[int]) -> list[str]:
+    """Each invitation's letter numbered in its own transaction, all started together."""
+    start = threading.Barrier(len(invitation_ids))
+    numbers: dict[int, str] = {}
+
+    def draw(invitation_id: int) -> None:
+        with app_database(app).session() as session:
+            invitation = session.get(RespondentInvitation, invitation_id)
+            start.wait()
+            begin_write(session)  # as the letter page does
+            numbers[invitation_id] = letter_numbers.issue(
+                session, invitation, "WBS", date(2026, 12, 1)
+            ).number
+            session.commit()
+
+    threads = [threading.Thread(target=draw, args=(i,)) for i in invitation_ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return [numbers[i] for i in invitation_ids]
+
+
+def test_letters_drawn_at_once_get_distinct_numbers_and_one_letter_keeps_one(
+    app, org, reporter
+) -> None:
+    ids = _invitations_without_letters(app, org, reporter, 3)
+    numbers = _issue_at_once(app, ids)
+    assert sorted(numbers) == [f"00{n}/WBS/XII/2026" for n in (1, 2, 3)]
+    # The same letter drawn twice at once keeps the number it has.
+    again = _issue_at_once(app, [ids[0], ids[0]])
+    assert again == [numbers[0], numbers[0]]
+    with app_database(app).session() as session:
+        assert session.get(LetterCounter, 2026).last == 3
