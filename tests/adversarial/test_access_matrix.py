@@ -63,6 +63,7 @@ staff.activate                  404      404      404      404      404      404
 staff.home                      login    login    login    302      302      302      302
 staff.change_password           login    login    login    200/400  200/400  200/400  200/400
 staff.logout                    login    login    login    login    login    login    login
+staff.letterhead_logo           login    login    login    404      404      404      404
 investigator.index              login    login    login    200      200      200      403
 investigator.inbox_page         login    login    login    200      200      200      403
 investigator.case_page          login    login    login    200      404      200      403
@@ -88,6 +89,7 @@ admin.categories                login    login    login    403      403      403
 admin.create_category           login    login    login    403      403      403      302
 admin.update_category           login    login    login    403      403      403      302
 admin.settings                  login    login    login    403      403      403      200/400
+admin.letterhead_settings       login    login    login    403      403      403      200/400
 admin.staff_list                login    login    login    403      403      403      200
 admin.staff_detail              login    login    login    403      403      403      200
 admin.change_role               login    login    login    403      403      403      302

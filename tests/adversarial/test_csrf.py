@@ -242,6 +242,20 @@ ACTIONS = [
         _fixed({"acknowledge": "5", "verification": "10", "feedback": "60", "respondent": "9"}),
     ),
     Action(
+        "admin.letterhead_settings",
+        "admin",
+        lambda w, e: "/admin/kop-surat",
+        _fixed(
+            {
+                "office_name": "Kantor Wilayah CSRF",
+                "address": "Jl. CSRF 1, Makassar",
+                "signatory_name": "Pejabat CSRF",
+                "signatory_position": "Kepala Divisi",
+                "number_prefix": "WBS",
+            }
+        ),
+    ),
+    Action(
         "admin.change_role",
         "admin",
         lambda w, e: f"/admin/staf/{w.target.id}/peran",

@@ -185,7 +185,7 @@ class Crawl:
 
 
 @pytest.fixture
-def world(app, org, reporter) -> dict[str, Any]:
+def world(app, org, reporter, instance_path) -> dict[str, Any]:
     """Each role signed in, with a case that has a file, a note, a journal and an invitation."""
     submit = post_form(reporter, Report(unit=org.units["a"], files=[("bukti.txt", b"bukti")]))
     receipt_page = send_review(reporter, submit.get_data(as_text=True))
@@ -228,6 +228,23 @@ def world(app, org, reporter) -> dict[str, Any]:
         },
     )
     activation = re.search(r"(/staf/aktivasi\?kode=[\w-]+)", link_page.get_data(as_text=True))
+    # A letterhead with a logo, so that the logo's page and its <img> are crawled too.
+    (instance_path / "kop").mkdir()
+    (instance_path / "kop" / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(32))
+    letterhead = admin.get("/admin/kop-surat").get_data(as_text=True)
+    saved = admin.post(
+        "/admin/kop-surat",
+        data={
+            "csrf_token": CSRF_RE.search(letterhead).group(1),
+            "office_name": "Kantor Wilayah Sulawesi Selatan",
+            "address": "Jl. Jenderal Sudirman No. 1, Makassar",
+            "logo_path": "kop/logo.png",
+            "signatory_name": "Andi Rahmawati",
+            "signatory_position": "Kepala Divisi Pelayanan Hukum",
+            "number_prefix": "WBS",
+        },
+    )
+    assert saved.status_code == 302
     anonymous = https_client(app)
     form_again = post_form(anonymous, Report(unit=org.units["a"], what=""))
     return {
@@ -247,7 +264,7 @@ def world(app, org, reporter) -> dict[str, Any]:
             "respondent": (respondent, ["/klarifikasi/"]),
             "investigator": (budi, ["/pengelola/", "/staf/", f"/pengelola/kasus/{case_id}"]),
             "supervisor": (rahman, ["/pengelola/"]),
-            "administrator": (admin, ["/admin/", "/staf/kata-sandi"]),
+            "administrator": (admin, ["/admin/", "/staf/kata-sandi", "/staf/kop-surat/logo"]),
         },
         "answers": {
             "review page": submit,

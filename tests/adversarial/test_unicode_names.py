@@ -84,6 +84,6 @@ def test_names_made_through_the_pages_lose_the_tricks(app, org, reporter) -> Non
 
     budi, case_id = investigating_case(app, org, reporter)
     letter = invitation_letter(budi, case_id, name=TRICKS).get_data(as_text=True)
-    assert f"Kepada: {SHOWN}" in letter or f"To: {SHOWN}" in letter
+    assert f"Yth. {SHOWN}" in letter or f"To: {SHOWN}" in letter
     case_page = budi.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
     assert f"<strong>{SHOWN}</strong>" in case_page

@@ -47,7 +47,7 @@ def test_a_reply_after_the_session_idled_out_is_kept_and_sent_after_the_code(
     note = tmp_path / "catatan.txt"
     note.write_bytes(b"plat nomor DD 1234 XY")
     page.get_by_label("Pesan atau jawaban Anda").fill(MESSAGE)
-    page.get_by_label("Tambahkan bukti (pilihan, hingga 100 MiB per berkas)").set_input_files(
+    page.get_by_label("Tambahkan bukti (tidak wajib, hingga 100 MiB per berkas)").set_input_files(
         [str(photo), str(note)]
     )
     _idle_out(app)  # the reporter wrote for longer than the idle limit

@@ -48,8 +48,8 @@ def test_send_reload_back_and_resubmit_file_the_report_once(
     evidence = tmp_path / "kwitansi.txt"
     evidence.write_bytes(b"kwitansi pembayaran tidak resmi")
     page.get_by_label("Tambahkan berkas").set_input_files(str(evidence))
-    page.get_by_role("button", name="Lanjut ke pemeriksaan").click()
-    assert page.locator("h1").inner_text() == "Periksa sebelum mengirim"
+    page.get_by_role("button", name="Lanjut: tinjau laporan").click()
+    assert page.locator("h1").inner_text() == "Tinjau sebelum mengirim"
 
     page.get_by_role("button", name="Kirim laporan").click()
     assert "/lapor/terkirim/" in page.url

@@ -29,9 +29,9 @@ def test_report_with_file_keep_receipt_return_read_reply_answer(
     evidence = tmp_path / "kwitansi.txt"
     evidence.write_bytes(b"kwitansi pembayaran tidak resmi")
     page.get_by_label("Tambahkan berkas").set_input_files(str(evidence))
-    page.get_by_role("button", name="Lanjut ke pemeriksaan").click()
+    page.get_by_role("button", name="Lanjut: tinjau laporan").click()
 
-    assert page.locator("h1").inner_text() == "Periksa sebelum mengirim"
+    assert page.locator("h1").inner_text() == "Tinjau sebelum mengirim"
     assert "kwitansi.txt" in page.content()
     page.get_by_role("button", name="Kirim laporan").click()
     receipt = page.locator(".receipt-code").inner_text().strip()

@@ -50,7 +50,7 @@ def test_invite_answer_with_file_and_read_it(app, org, live_server, browser, tmp
     evidence = tmp_path / "surat-tugas.txt"
     evidence.write_text("Surat tugas tanggal 3 November")
     accused.get_by_label("Tanggapan Anda").fill("Saya sedang bertugas di luar kantor hari itu.")
-    accused.get_by_label("Bukti (pilihan, hingga 100 MiB per berkas)").set_input_files(
+    accused.get_by_label("Bukti (tidak wajib, hingga 100 MiB per berkas)").set_input_files(
         str(evidence)
     )
     accused.get_by_role("button", name="Kirim tanggapan").click()

@@ -62,10 +62,10 @@ def test_more_time_refused_then_decided_ahead_with_a_reason(
     accused.get_by_label("Kode undangan Anda").fill(code)
     accused.get_by_role("button", name="Buka").click()
     accused.get_by_label("Berapa hari tambahan yang Anda perlukan?").fill("10")
-    accused.get_by_label("Mengapa Anda memerlukan tambahan waktu?").fill("Dokumen di kantor lama.")
-    accused.get_by_role("button", name="Minta tambahan waktu").click()
+    accused.get_by_label("Mengapa Anda memerlukan perpanjangan waktu?").fill("Dokumen di kantor lama.")
+    accused.get_by_role("button", name="Minta perpanjangan waktu").click()
     content = accused.content()
-    assert "Permintaan tambahan waktu 10 hari." in content
+    assert "Permintaan perpanjangan waktu 10 hari." in content
     assert "sedang menunggu keputusan tim" in content
     _shoot(accused, shots, "respondent-asked")
 
@@ -75,7 +75,7 @@ def test_more_time_refused_then_decided_ahead_with_a_reason(
     assert handler.locator("input[name=days][id^=days-]").input_value() == "10"
     handler.get_by_label("Tolak", exact=True).check()
     handler.get_by_label("Alasan (dibaca oleh pihak yang diundang)").fill("Waktu sudah cukup.")
-    handler.get_by_role("button", name="Catat keputusan atas permintaan tambahan waktu").click()
+    handler.get_by_role("button", name="Catat keputusan atas permintaan perpanjangan waktu").click()
     handler.locator("summary", has_text="Catat hasil pemeriksaan").click()
     handler.get_by_label("Hasil pemeriksaan", exact=True).select_option("not_proven")
     handler.get_by_label("Pertimbangan").fill("Tidak cukup bukti.")
@@ -89,11 +89,11 @@ def test_more_time_refused_then_decided_ahead_with_a_reason(
 
     accused.reload()
     content = accused.content()
-    assert "Permintaan tambahan waktu tidak dikabulkan." in content
+    assert "Permintaan perpanjangan waktu tidak dikabulkan." in content
     assert "Waktu sudah cukup." in content and "Terlapor pensiun pekan depan." in content
     assert "Pemeriksaan perkara ini telah selesai" in content
     assert accused.get_by_role("button", name="Kirim tanggapan").count() == 0
-    assert accused.get_by_role("button", name="Minta tambahan waktu").count() == 0
+    assert accused.get_by_role("button", name="Minta perpanjangan waktu").count() == 0
     _shoot(accused, shots, "respondent-concluded")
     handler.context.close()
     accused.context.close()

@@ -113,7 +113,7 @@ def test_a_send_the_argon2_gate_cannot_take_now_comes_back_to_the_review(
     body = refused.get_data(as_text=True)
     assert refused.status_code == 503, body[:600]
     assert refused.headers["Retry-After"]
-    assert "Periksa sebelum mengirim" in body and "bukti.jpg" in body
+    assert "Tinjau sebelum mengirim" in body and "bukti.jpg" in body
     assert DRAFT_RE.search(body).group(1) == DRAFT_RE.search(page).group(1)
     with app_database(impatient).session() as session:
         assert session.scalar(select(func.count()).select_from(Case)) == 0

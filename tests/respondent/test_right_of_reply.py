@@ -169,7 +169,7 @@ def test_no_finding_or_closing_while_the_answer_period_runs(app, org) -> None:
     assert "Terlapor memasuki masa pensiun pekan depan." in page
     assert "Pemeriksaan perkara ini telah selesai" in page and "RAHASIA" not in page
     assert STATEMENT_FORM not in page and EXTENSION_FORM not in page
-    assert "Kirim tanggapan" not in page and "Minta tambahan waktu" not in page
+    assert "Kirim tanggapan" not in page and "Minta perpanjangan waktu" not in page
     late = _statement(respondent, "PERNYATAANSETELAHKEPUTUSAN")
     assert late.status_code == 302
     assert "PERNYATAANSETELAHKEPUTUSAN" not in _home(respondent)
@@ -268,9 +268,9 @@ def test_a_request_for_more_time_says_how_long_and_why_and_is_answered_in_words(
         data={"csrf_token": csrf_from(page), "days": "10", "reason": "Dokumen di kantor lama."},
     )
     page = _home(respondent)
-    assert "tambahan waktu 10 hari" in page and "Dokumen di kantor lama." in page
+    assert "perpanjangan waktu 10 hari" in page and "Dokumen di kantor lama." in page
     handler_page = budi.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
-    assert "tambahan waktu 10 hari" in handler_page and "0 menolak" not in handler_page
+    assert "perpanjangan waktu 10 hari" in handler_page and "0 menolak" not in handler_page
 
     before = _invitation(app, case_id).answer_due
     assert _decide(budi, case_id, decision="refuse").status_code == 302  # no reason: refused

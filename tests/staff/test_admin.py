@@ -186,7 +186,7 @@ def test_last_admin_cannot_be_deactivated_and_audit_shows_no_secrets(app, client
     _, admin, handler = org
     sign_in(app, client, admin)
     page = client.get("/admin/audit").get_data(as_text=True)
-    assert "Masuk" in page or "Signed in" in page
+    assert "Berhasil masuk" in page or "Signed in" in page
     for secret in (admin.password, handler.password):
         assert secret not in page
     with app_database(app).session() as session:

@@ -1,4 +1,4 @@
-"""The administrator zone: units, categories, deadlines, staff accounts, audit log.
+"""The administrator zone: units, categories, deadlines, letterhead, staff accounts, audit log.
 
 Administrators hold no case keys and no page here shows report content.
 """
@@ -15,4 +15,4 @@ def _labels() -> dict[str, object]:
     return {"audit_actions": AUDIT_ACTIONS, "role_labels": ROLES, "status_labels": STATUSES}
 
 
-from wbs_app.admin import routes, unit_views  # noqa: E402,F401 - registers the views on bp
+from wbs_app.admin import letterhead_views, routes, unit_views  # noqa: E402,F401 - registers the views on bp

@@ -10,6 +10,7 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
+    TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
@@ -112,3 +113,49 @@ class InviteForm(Form):
 class RoleForm(Form):
     role = SelectField(_l("Role"), choices=HANDLER_ROLE_CHOICES, validators=[DataRequired()])
     units = MultiCheckboxField(_l("Units"), coerce=int)
+
+
+FILL_IN = _l("Fill in this field.")
+TOO_LONG = _l("This is too long.")
+
+
+class LetterheadForm(Form):
+    """What invitation letters print at the top and bottom (``services.letterhead`` checks it)."""
+
+    office_name = StringField(
+        _l("Office name"),
+        validators=[DataRequired(message=FILL_IN), Length(max=200, message=TOO_LONG)],
+    )
+    address = TextAreaField(
+        _l("Office address"),
+        validators=[DataRequired(message=FILL_IN), Length(max=500, message=TOO_LONG)],
+    )
+    contact = TextAreaField(
+        _l("Contact (telephone, e-mail)"),
+        validators=[Optional(), Length(max=300, message=TOO_LONG)],
+    )
+    logo_path = StringField(
+        _l("Logo file (optional)"),
+        description=_l(
+            "A PNG or JPEG file of at most 512 KiB that the server operator has placed in the "
+            "instance folder, written as a path inside it, for example kop/logo.png. "
+            "Never a web address."
+        ),
+        validators=[Optional(), Length(max=200, message=TOO_LONG)],
+    )
+    signatory_name = StringField(
+        _l("Name of the signing official"),
+        validators=[DataRequired(message=FILL_IN), Length(max=120, message=TOO_LONG)],
+    )
+    signatory_position = StringField(
+        _l("Position of the signing official"),
+        validators=[DataRequired(message=FILL_IN), Length(max=200, message=TOO_LONG)],
+    )
+    number_prefix = StringField(
+        _l("Code in the letter number"),
+        description=_l(
+            "The part between the sequence and the month: with WBS a letter is numbered "
+            "001/WBS/XII/2026. Capital letters, digits, dots and dashes."
+        ),
+        validators=[DataRequired(message=FILL_IN), Length(max=40, message=TOO_LONG)],
+    )

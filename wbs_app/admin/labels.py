@@ -27,6 +27,7 @@ AUDIT_ACTIONS = {
     "category_changed": _l("Category changed"),
     "category_created": _l("Category added"),
     "settings_changed": _l("Deadlines changed"),
+    "letterhead_changed": _l("Letterhead changed"),
 }
 
 ROLES = {

@@ -30,9 +30,10 @@ from wbs_app.reporter import uploads
 from wbs_app.security.downloads import download_response
 from wbs_app.security.staff_auth import signed_in
 from wbs_app.security.zones import INVESTIGATOR, zone
-from wbs_app.services import casefile, respondent, right_of_reply
+from wbs_app.services import casefile, letter_numbers, letterhead, respondent, right_of_reply
 from wbs_app.services import invitation_letter as letters
 from wbs_app.services.case_keys import NoAccess
+from wbs_app.services.clock import today
 from wbs_app.services.respondent import RespondentError
 from wbs_app.services.transactions import begin_write
 
@@ -139,9 +140,13 @@ def invitation_letter(case_id: int, uid: str) -> Any:
     except NoAccess:
         abort(404)
     first_shown = invitation.letter_shown_on
-    if code is not None and first_shown is None:
+    head = letterhead.current(db)
+    number = letter_numbers.issued(db, invitation)
+    if code is not None and (first_shown is None or number is None):
+        # The first showing numbers the letter; every reprint keeps that number.
         begin_write(db)
         letters.mark_shown(db, invitation)
+        number = letter_numbers.issue(db, invitation, head.number_prefix, today())
         db.commit()
     return render_template(
         "investigator/invitation_letter.html",
@@ -150,6 +155,8 @@ def invitation_letter(case_id: int, uid: str) -> Any:
         details=details,
         code=format_code(code) if code else None,
         first_shown=first_shown,
+        letterhead=head,
+        number=number,
         address=external_url(url_for("respondent.login", lang=None)),
         deadlines=current_deadlines(),
     )

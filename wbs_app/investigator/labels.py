@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 STATUS = {
     "diterima": _l("Received"),
     "verifikasi": _l("Verification"),
-    "investigasi": _l("Investigation"),
+    "investigasi": _l("Examination"),
     "keputusan": _l("Decision"),
     "sanksi": _l("Sanction"),
     "selesai": _l("Completed"),

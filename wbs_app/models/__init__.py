@@ -25,6 +25,7 @@ from wbs_app.models.case import (
     SubmissionDraft,
 )
 from wbs_app.models.journal import JournalEntry, StaffIdentity
+from wbs_app.models.letters import InvitationLetter, LetterCounter, Letterhead
 from wbs_app.models.one_time_pages import ReceiptHandover, SentDraft
 from wbs_app.models.organisation import Category, Unit
 from wbs_app.models.respondent import InvitationRole, RespondentInvitation, RespondentSession
@@ -56,9 +57,12 @@ __all__ = [
     "HandlerExclusion",
     "HeldMessage",
     "Installation",
+    "InvitationLetter",
     "InvitationRole",
     "JournalEntry",
     "KeyWrap",
+    "LetterCounter",
+    "Letterhead",
     "LoginThrottle",
     "OneTimeToken",
     "PendingFile",

@@ -16,12 +16,12 @@ from flask import make_response, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from crypto import format_code
-from wbs_app.appctx import current_deadlines
+from wbs_app.appctx import current_deadlines, external_url
 from wbs_app.db import request_session
 from wbs_app.reporter import bp
 from wbs_app.security.cookies import clear_session_cookie, set_session_cookie
 from wbs_app.security.zones import PUBLIC, zone
-from wbs_app.services import receipt_handover
+from wbs_app.services import letterhead, receipt_handover
 from wbs_app.services.receipt_handover import Handover
 from wbs_app.services.transactions import begin_write
 
@@ -61,6 +61,9 @@ def receipt(page: str) -> Response:
             "reporter/receipt.html",
             receipt=format_code(shown) if shown else None,
             deadlines=current_deadlines(),
+            # A printed code must say where it is used and whose service it is.
+            office=letterhead.current(db).office_name,
+            site=external_url(url_for("reporter.login", lang=None)),
         )
     )
     # Only a page drawn whole uses the receipt up: if drawing failed, the

@@ -39,6 +39,7 @@ ACTIONS = (
     "category_changed",
     "category_created",
     "settings_changed",
+    "letterhead_changed",
 )
 
 
