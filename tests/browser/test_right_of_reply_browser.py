@@ -62,7 +62,9 @@ def test_more_time_refused_then_decided_ahead_with_a_reason(
     accused.get_by_label("Kode undangan Anda").fill(code)
     accused.get_by_role("button", name="Buka").click()
     accused.get_by_label("Berapa hari tambahan yang Anda perlukan?").fill("10")
-    accused.get_by_label("Mengapa Anda memerlukan perpanjangan waktu?").fill("Dokumen di kantor lama.")
+    accused.get_by_label("Mengapa Anda memerlukan perpanjangan waktu?").fill(
+        "Dokumen di kantor lama."
+    )
     accused.get_by_role("button", name="Minta perpanjangan waktu").click()
     content = accused.content()
     assert "Permintaan perpanjangan waktu 10 hari." in content
