@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -16,6 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from wbs_app.forms import Form
 from wbs_app.staff.forms import EMAIL
 
 ROLE_CHOICES = [
@@ -33,16 +33,16 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class UnitForm(FlaskForm):
+class UnitForm(Form):
     name = StringField(_l("Unit name"), validators=[DataRequired(), Length(min=2, max=200)])
     parent_id = SelectField(_l("Part of"), coerce=int, validators=[InputRequired()])
 
 
-class RenameUnitForm(FlaskForm):
+class RenameUnitForm(Form):
     name = StringField(_l("New name"), validators=[DataRequired(), Length(min=2, max=200)])
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(Form):
     name_id = StringField(
         _l("Name (Bahasa Indonesia)"), validators=[DataRequired(), Length(max=200)]
     )
@@ -51,7 +51,7 @@ class CategoryForm(FlaskForm):
     active = BooleanField(_l("Offered to reporters"))
 
 
-class NewCategoryForm(FlaskForm):
+class NewCategoryForm(Form):
     name_id = StringField(
         _l("Name (Bahasa Indonesia)"), validators=[DataRequired(), Length(max=200)]
     )
@@ -62,20 +62,20 @@ def _days(label: object) -> IntegerField:
     return IntegerField(label, validators=[InputRequired(), NumberRange(min=1, max=365)])
 
 
-class DeadlinesForm(FlaskForm):
+class DeadlinesForm(Form):
     acknowledge = _days(_l("Acknowledge a report within (days)"))
     verification = _days(_l("Report the verification result within (days)"))
     feedback = _days(_l("Give feedback to the reporter within (days)"))
     respondent = _days(_l("Time for the accused to answer (days)"))
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     display_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
     email = EmailField(_l("E-mail address"), validators=EMAIL)
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, validators=[DataRequired()])
     units = MultiCheckboxField(_l("Units"), coerce=int)
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     role = SelectField(_l("Role"), choices=HANDLER_ROLE_CHOICES, validators=[DataRequired()])
     units = MultiCheckboxField(_l("Units"), coerce=int)

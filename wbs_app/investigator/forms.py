@@ -3,30 +3,37 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
+
+from wbs_app.forms import Form
 
 TEXT = [Optional(), Length(max=20_000)]
 SHORT = [Optional(), Length(max=200)]
 
 
-class MessageForm(FlaskForm):
+class MessageForm(Form):
+    # Explicit ids: the case page holds this form, the note's and the step forms
+    # together, and a shared id="text" once sent a click on the note's label here.
     text = TextAreaField(
-        _l("Message to the reporter"), validators=[DataRequired(), Length(max=20_000)]
+        _l("Message to the reporter"),
+        validators=[DataRequired(), Length(max=20_000)],
+        id="message-text",
     )
     question = BooleanField(_l("This is a question the reporter should answer"))
 
 
-class NoteForm(FlaskForm):
-    text = TextAreaField(_l("Internal note"), validators=[DataRequired(), Length(max=20_000)])
+class NoteForm(Form):
+    text = TextAreaField(
+        _l("Internal note"), validators=[DataRequired(), Length(max=20_000)], id="note-text"
+    )
 
 
-class RevealForm(FlaskForm):
+class RevealForm(Form):
     """Showing the reporter's identity is a deliberate, journaled act."""
 
 
-class StepForm(FlaskForm):
+class StepForm(Form):
     """Every lifecycle step; ``services.lifecycle`` decides which fields each kind needs."""
 
     kind = HiddenField(validators=[DataRequired(), Length(max=30)])
@@ -74,7 +81,7 @@ class StepForm(FlaskForm):
         return {name: str(getattr(self, name).data or "") for name in self.FIELDS}
 
 
-class AccessForm(FlaskForm):
+class AccessForm(Form):
     """Grant, assign or revoke: the colleague concerned."""
 
     staff_id = SelectField(
@@ -82,7 +89,7 @@ class AccessForm(FlaskForm):
     )
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(Form):
     """An invitation for the accused or a witness; the summary is written fresh, not copied."""
 
     name = StringField(_l("Name of the official"), validators=[DataRequired(), Length(max=200)])
@@ -99,12 +106,12 @@ class InvitationForm(FlaskForm):
     once = HiddenField(validators=[DataRequired(), Length(max=64)])
 
 
-class ExtensionDecisionForm(FlaskForm):
+class ExtensionDecisionForm(Form):
     invitation = HiddenField(validators=[DataRequired(), Length(max=40)])
     days = StringField(_l("Extra days (0 refuses)"), validators=[DataRequired(), Length(max=2)])
 
 
-class RespondentMessageForm(FlaskForm):
+class RespondentMessageForm(Form):
     invitation = HiddenField(validators=[DataRequired(), Length(max=40)])
     text = TextAreaField(
         _l("Message to this respondent"), validators=[DataRequired(), Length(max=20_000)]

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from wbs_app.forms import Form
 from wbs_app.services.intake import MAX_FIELD_CHARS
 
 LONG = [Optional(), Length(max=MAX_FIELD_CHARS)]
 
 
-class ReportForm(FlaskForm):
+class ReportForm(Form):
     """The 4W1H questions of DOMAIN.md, the unit, the category and optional identity."""
 
     class Meta:
@@ -52,13 +52,13 @@ class ReportForm(FlaskForm):
     )
 
 
-class DraftForm(FlaskForm):
+class DraftForm(Form):
     """The review page's buttons carry only the draft (and the exclusions)."""
 
     draft = HiddenField(validators=[DataRequired(), Length(max=200)])
 
 
-class ReceiptForm(FlaskForm):
+class ReceiptForm(Form):
     receipt = StringField(
         _l("Your report code"),
         validators=[DataRequired(), Length(max=64, message=_l("A report code has 20 digits."))],
@@ -68,12 +68,12 @@ class ReceiptForm(FlaskForm):
     held = HiddenField(validators=[Optional(), Length(max=200)])
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(Form):
     reason = TextAreaField(
         _l("Why do you withdraw the report?"),
         validators=[DataRequired(), Length(max=2000)],
     )
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """Only a CSRF token: for the finish button."""

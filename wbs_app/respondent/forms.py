@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from wbs_app.forms import Form
 
-class CodeForm(FlaskForm):
+
+class CodeForm(Form):
     code = StringField(
         _l("Your invitation code"),
         validators=[
@@ -21,11 +22,11 @@ class CodeForm(FlaskForm):
     held = HiddenField(validators=[Optional(), Length(max=200)])
 
 
-class ExtensionForm(FlaskForm):
+class ExtensionForm(Form):
     reason = TextAreaField(
         _l("Why do you need more time?"), validators=[DataRequired(), Length(max=5000)]
     )
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """Only a CSRF token: for the finish button."""

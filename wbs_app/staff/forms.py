@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
+from wbs_app.forms import Form
 from wbs_app.services.password_policy import MAX_LENGTH
 
 # The address only has to reach a person through the office's own channels;
@@ -19,13 +19,13 @@ EMAIL = [
 CODE = [DataRequired(), Regexp(r"^\s*\d{3}\s?\d{3}\s*$", message=_l("Enter the 6 digits."))]
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     login = StringField(_l("Username or e-mail"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
     code = StringField(_l("Authenticator code"), validators=[DataRequired(), Length(max=8)])
 
 
-class CredentialsForm(FlaskForm):
+class CredentialsForm(Form):
     """Choose a username and password and enrol an authenticator app."""
 
     username = StringField(
@@ -48,7 +48,7 @@ class SetupForm(CredentialsForm):
     display_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     current = PasswordField(
         _l("Current password"), validators=[DataRequired(), Length(max=MAX_LENGTH)]
     )
@@ -60,5 +60,5 @@ class PasswordChangeForm(FlaskForm):
     )
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(Form):
     """A form with only the CSRF token, for buttons that change state (logout)."""

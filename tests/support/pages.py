@@ -1,0 +1,77 @@
+"""Every page of every zone, as each role sees it in the populated world.
+
+The ids-and-labels crawl (``tests/test_page_ids.py``) and the screenshot walk
+(``tests/browser/test_pages_browser.py``) both need the same list: every GET
+route of ``app.url_map`` requested as every role with case A's objects, plus
+what the world holds only on one side (case B as Sitti, who holds it) and the
+pages a browser only sees as a POST's answer (the report's review page, a
+sign-in refused). Only HTML answers that the role may read (200) are pages;
+the static files, downloads and the 403s and redirects are not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tests.adversarial.test_access_matrix import SESSION_ENDERS, route_methods, url_of
+from tests.support.reporter import Report, csrf_from, post_form
+from tests.support.world import ROLES, World
+
+
+@dataclass
+class Page:
+    role: str
+    name: str  # the endpoint, or what the shown answer is
+    path: str  # where a browser goes for it ("" for a POST's answer)
+    html: str
+    response: Any = None  # a POST's answer, to be shown as it was received
+
+
+def _is_page(response: Any) -> bool:
+    return response.status_code == 200 and response.mimetype == "text/html"
+
+
+def page_paths(world: World) -> list[tuple[str, str, str]]:
+    """(role, endpoint, path) of every GET page, with the role's own case B for Sitti."""
+    found = []
+    for endpoint, methods in route_methods(world.app).items():
+        if "GET" not in methods or endpoint in SESSION_ENDERS or endpoint == "public.static":
+            continue
+        path = url_of(world, endpoint)
+        for role in ROLES:
+            found.append((role, endpoint, path))
+            if role == "inv_b" and f"/{world.case_a}" in path and "kasus" in path:
+                found.append((role, endpoint, path.replace(f"/{world.case_a}", f"/{world.case_b}")))
+    return found
+
+
+def _answer(name: str, response: Any) -> Page:
+    return Page("anon", name, "", response.get_data(as_text=True), response)
+
+
+def posted_pages(world: World) -> list[Page]:
+    """Pages a browser reaches only as the answer to a form: the review page, refusals."""
+    pages = []
+    reporter = world.clients["anon"]
+    review = post_form(reporter, Report(unit=world.org.units["a"], identity=("Nama", "0811")))
+    pages.append(_answer("reporter.receive_form (review)", review))
+    empty = post_form(reporter, Report(unit=world.org.units["a"], what=""))
+    pages.append(_answer("reporter.receive_form (errors)", empty))
+    login_page = reporter.get("/staf/masuk").get_data(as_text=True)
+    refused = reporter.post(
+        "/staf/masuk",
+        data={"csrf_token": csrf_from(login_page), "login": "x", "password": "y", "code": "1"},
+    )
+    pages.append(_answer("staff.login (refused)", refused))
+    return pages
+
+
+def every_page(world: World) -> list[Page]:
+    """Every page each role can read, fetched through the test client."""
+    pages = []
+    for role, endpoint, path in page_paths(world):
+        with world.clients[role].get(path) as response:
+            if _is_page(response):
+                pages.append(Page(role, endpoint, path, response.get_data(as_text=True)))
+    return pages + posted_pages(world)
