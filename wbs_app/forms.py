@@ -22,11 +22,11 @@ class _TokenField(CSRFTokenField):
         return super().__call__(*args, **kwargs)
 
 
-class _CSRF(_FlaskFormCSRF):  # type: ignore[misc]
+class _CSRF(_FlaskFormCSRF):
     field_class = _TokenField
 
 
-class Form(FlaskForm):  # type: ignore[misc]
+class Form(FlaskForm):
     """What every form of the application derives from (``tests/test_page_ids.py``)."""
 
     class Meta:

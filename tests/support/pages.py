@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask import url_for
+
 from tests.adversarial.test_access_matrix import SESSION_ENDERS, route_methods, url_of
 from tests.support.reporter import Report, csrf_from, post_form
 from tests.support.world import ROLES, World
@@ -43,6 +45,14 @@ def page_paths(world: World) -> list[tuple[str, str, str]]:
             found.append((role, endpoint, path))
             if role == "inv_b" and f"/{world.case_a}" in path and "kasus" in path:
                 found.append((role, endpoint, path.replace(f"/{world.case_a}", f"/{world.case_b}")))
+    # Revoking a holder of case A (url_of names the target, who holds nothing): Budi
+    # giving up his own access, and Rahman revoking Budi's.
+    with world.app.test_request_context():
+        revoke = url_for(
+            "investigator.confirm_revoke", case_id=world.case_a, staff_id=world.org.budi.id
+        )
+    found += [("inv_a", "investigator.confirm_revoke", revoke)]
+    found += [("supervisor", "investigator.confirm_revoke", revoke)]
     return found
 
 

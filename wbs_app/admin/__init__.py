@@ -15,4 +15,4 @@ def _labels() -> dict[str, object]:
     return {"audit_actions": AUDIT_ACTIONS, "role_labels": ROLES, "status_labels": STATUSES}
 
 
-from wbs_app.admin import routes  # noqa: E402,F401 - registers the views on bp
+from wbs_app.admin import confirm_views, routes  # noqa: E402,F401 - registers the views on bp

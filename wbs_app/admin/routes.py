@@ -22,6 +22,7 @@ from wbs_app.admin.forms import (
 from wbs_app.appctx import current_deadlines, external_url
 from wbs_app.db import request_session
 from wbs_app.models import StaffMember, StaffRole, StaffStatus
+from wbs_app.notices import refused
 from wbs_app.security.staff_auth import signed_in
 from wbs_app.security.zones import ADMIN, zone
 from wbs_app.services import (
@@ -103,7 +104,7 @@ def units() -> Any:
 def rename_unit(unit_id: int) -> Response:
     form = RenameUnitForm()
     if not form.validate_on_submit():
-        flash(_("A name has 2 to 200 characters."))
+        refused(_("A name has 2 to 200 characters."))
         return redirect(url_for("admin.units"))
     db = request_session()
     try:
@@ -112,7 +113,7 @@ def rename_unit(unit_id: int) -> Response:
         if error.code == "not_found":
             abort(404)
         db.rollback()
-        flash(error_message(error.code))
+        refused(error_message(error.code))
     else:
         db.commit()
         flash(_("Unit renamed."))
@@ -138,7 +139,7 @@ def update_category(category_id: int) -> Response:
     form = CategoryForm(prefix=f"c{category_id}")
     db = request_session()
     if not form.validate_on_submit():
-        flash(_("Check the category's names and order."))
+        refused(_("Check the category's names and order."))
         return redirect(url_for("admin.categories"))
     try:
         organisation.update_category(
@@ -154,7 +155,7 @@ def update_category(category_id: int) -> Response:
         if error.code == "not_found":
             abort(404)
         db.rollback()
-        flash(error_message(error.code))
+        refused(error_message(error.code))
     else:
         db.commit()
         flash(_("Category saved."))
@@ -171,12 +172,12 @@ def create_category() -> Response:
             organisation.create_category(db, _actor(), form.name_id.data, form.name_en.data)
         except OrganisationError as error:
             db.rollback()
-            flash(error_message(error.code))
+            refused(error_message(error.code))
         else:
             db.commit()
             flash(_("Category added."))
     else:
-        flash(_("Check the category's names and order."))
+        refused(_("Check the category's names and order."))
     return redirect(url_for("admin.categories"))
 
 
@@ -319,7 +320,7 @@ def _account_action(staff_id: int, action: str) -> Any:
         return _staff_page(staff_admin.get_staff(db, staff_id), refusal, action), 409
     except AccountError as error:
         db.rollback()
-        flash(error_message(error.code))
+        refused(error_message(error.code))
     else:
         db.commit()
         flash(message)
@@ -358,7 +359,7 @@ def change_role(staff_id: int) -> Response:
     form.units.choices = _unit_choices(with_top=False)
     db = request_session()
     if not form.validate_on_submit():
-        flash(_("Choose a role and at least one unit."))
+        refused(_("Choose a role and at least one unit."))
     else:
         try:
             staff_admin.change_role(
@@ -366,7 +367,7 @@ def change_role(staff_id: int) -> Response:
             )
         except AccountError as error:
             db.rollback()
-            flash(error_message(error.code))
+            refused(error_message(error.code))
         else:
             db.commit()
             flash(_("Role and units saved."))
