@@ -3,7 +3,8 @@
 The screenshots are part of this test's output: one PNG per page and width,
 under ``$LENTERA_SHOTS`` when it is set (else the test's temporary folder),
 whose path the test prints. At 390 px (a phone) the document must not scroll
-sideways: a wide table scrolls inside its own panel. At both widths every
+sideways: a wide table scrolls inside its own panel; at 1280 px every table
+fits its panel. At both widths every
 label of a text field or a list sits above its own control (the inbox's
 filter labels sat above the neighbouring select at 1280 px). JavaScript is
 off, as for a reporter on Tor Browser "Safest".
@@ -27,35 +28,7 @@ pytestmark = pytest.mark.browser
 WIDTHS = (1280, 390)
 
 # Run in the page: sideways overflow, and each label against the control it names.
-MEASURE = """() => {
-  const root = document.documentElement;
-  const fields = "select, textarea, input:not([type=checkbox]):not([type=radio]):not([type=hidden])";
-  const shown = [...document.querySelectorAll(fields)].filter(c => c.getBoundingClientRect().width);
-  const misplaced = [];
-  for (const label of document.querySelectorAll("label[for]")) {
-    const own = document.getElementById(label.htmlFor);
-    const a = label.getBoundingClientRect();
-    // Not shown (a closed <details>), or read to screen readers only (.visually-hidden).
-    if (!own || !own.matches(fields) || a.width <= 1 || !own.getBoundingClientRect().width) continue;
-    // The first field below the label, in the label's column, must be its own.
-    let nearest = null, top = Infinity;
-    for (const control of shown) {
-      const b = control.getBoundingClientRect();
-      const overlap = Math.min(a.right, b.right) - Math.max(a.left, b.left) > 0;
-      if (overlap && b.top >= a.bottom - 2 && b.top < top) { nearest = control; top = b.top; }
-    }
-    if (nearest !== own) misplaced.push(label.htmlFor);
-  }
-  // What sticks out on the right (the innermost elements), to say where in the report.
-  const beyond = [...document.body.querySelectorAll("*")]
-    .filter(e => {
-      const box = e.getBoundingClientRect();  // the box, or the text that overflows it
-      return box.width && Math.max(box.right, box.left + e.scrollWidth) > root.clientWidth + 1;
-    });
-  const wide = beyond.filter(e => !beyond.some(o => o !== e && e.contains(o))).slice(0, 3)
-    .map(e => e.tagName.toLowerCase() + (e.className ? "." + e.className : "") + " " + e.textContent.trim().slice(0, 30));
-  return {scroll: root.scrollWidth, client: root.clientWidth, misplaced, wide};
-}"""
+MEASURE = (Path(__file__).parent / "measure_page.js").read_text(encoding="utf-8").strip()
 
 
 def _shots_folder(tmp_path: Path) -> Path:
@@ -96,6 +69,8 @@ def test_every_page_at_both_widths(world: World, no_js_page: Any, tmp_path: Path
                 problems.append(
                     f"{where}: {found['scroll']} px wide in {found['client']}: {found['wide']}"
                 )
+            if width == 1280 and found["scrolling"]:
+                problems.append(f"{where}: tables wider than their panel {found['scrolling']}")
             if found["misplaced"]:
                 problems.append(f"{where}: labels not above their control {found['misplaced']}")
     print(f"{shot} screenshots of {len(pages)} pages in {folder}")

@@ -63,7 +63,7 @@ def _other(staff_id: int) -> StaffMember:
 
 def _sessions(staff: StaffMember) -> str:
     count = staff_sessions.active_count(request_session(), staff.id)
-    return str(_("Their open sessions (%(count)s now) end at once.", count=count))
+    return str(_("Every session they have open ends at once (open now: %(count)s).", count=count))
 
 
 @bp.get("/staf/<int:staff_id>/nonaktifkan")

@@ -69,7 +69,9 @@ def confirm_revoke(case_id: int, staff_id: int) -> str:
                 " or its journal."
             ),
             _("Only a colleague who still holds the case can grant it to you again."),
+            _("You are then taken to your list of cases."),
         ]
+        button = _("Yes, give up my access")
     else:
         heading = _("Revoke %(name)s's access to case #%(id)s?", name=name, id=case_id)
         consequences = [
@@ -80,6 +82,7 @@ def confirm_revoke(case_id: int, staff_id: int) -> str:
             ),
             _("A handler who holds the case can grant it to them again."),
         ]
+        button = _("Yes, revoke the access")
     if case.assignee_id == staff_id:
         consequences.append(_("The case is no longer assigned to anyone."))
     consequences.append(_("The revocation is recorded in the case's journal."))
@@ -92,7 +95,7 @@ def confirm_revoke(case_id: int, staff_id: int) -> str:
         form=AccessForm(formdata=None),
         hidden={"staff_id": staff_id},
         action=url_for("investigator.revoke_access", case_id=case_id),
-        button=_("Yes, revoke the access"),
+        button=button,
         cancel=url_for("investigator.case_page", case_id=case_id),
         nav="investigator/_nav.html",
     )
