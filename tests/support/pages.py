@@ -5,7 +5,7 @@ The ids-and-labels crawl (``tests/test_page_ids.py``) and the screenshot walk
 route of ``app.url_map`` requested as every role with case A's objects, plus
 what the world holds only on one side (case B as Sitti, who holds it) and the
 pages a browser only sees as a POST's answer (the report's review page, a
-sign-in refused). Only HTML answers that the role may read (200) are pages;
+sign-in refused, a refusal's notice). Only HTML answers that the role may read (200) are pages;
 the static files, downloads and the 403s and redirects are not.
 """
 
@@ -56,8 +56,8 @@ def page_paths(world: World) -> list[tuple[str, str, str]]:
     return found
 
 
-def _answer(name: str, response: Any) -> Page:
-    return Page("anon", name, "", response.get_data(as_text=True), response)
+def _answer(name: str, response: Any, role: str = "anon") -> Page:
+    return Page(role, name, "", response.get_data(as_text=True), response)
 
 
 def posted_pages(world: World) -> list[Page]:
@@ -74,6 +74,15 @@ def posted_pages(world: World) -> list[Page]:
         data={"csrf_token": csrf_from(login_page), "login": "x", "password": "y", "code": "1"},
     )
     pages.append(_answer("staff.login (refused)", refused))
+    # A refusal after a redirect, as the page it leads to shows it (notice error, role=alert).
+    budi, case_path = world.clients["inv_a"], f"/pengelola/kasus/{world.case_a}"
+    budi.post(f"{case_path}/catatan", data={"csrf_token": world.token("inv_a"), "text": ""})
+    pages.append(_answer("investigator.case_page (note refused)", budi.get(case_path), "inv_a"))
+    reporter = world.clients["reporter"]
+    empty_reason = reporter.post(
+        "/lapor/kasus/cabut", data={"csrf_token": world.token("reporter"), "reason": ""}
+    )
+    pages.append(_answer("reporter.withdraw (no reason)", empty_reason, "reporter"))
     return pages
 
 
