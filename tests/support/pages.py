@@ -11,12 +11,15 @@ the static files, downloads and the 403s and redirects are not.
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from flask import url_for
 
 from tests.adversarial.test_access_matrix import SESSION_ENDERS, route_methods, url_of
+from tests.support.http import https_client
 from tests.support.reporter import Report, csrf_from, post_form
 from tests.support.world import ROLES, World
 
@@ -83,6 +86,22 @@ def posted_pages(world: World) -> list[Page]:
         "/lapor/kasus/cabut", data={"csrf_token": world.token("reporter"), "reason": ""}
     )
     pages.append(_answer("reporter.withdraw (no reason)", empty_reason, "reporter"))
+    # The activation link an invitation shows once, and the page it opens.
+    invited = world.clients["admin"].post(
+        "/admin/staf/undang",
+        data={
+            "csrf_token": world.token("admin"),
+            "email": "baru@kanwil.example",
+            "display_name": "Petugas Baru",
+            "role": "investigator",
+            "units": str(world.org.units["a"]),
+        },
+    )
+    pages.append(_answer("admin.invite (link)", invited, "admin"))
+    link = re.search(r'<p class="link-box">https?://[^/]+(/[^<]+)</p>', pages[-1].html)
+    assert link is not None, "the invitation shows its activation link"
+    newcomer = https_client(world.app)
+    pages.append(_answer("staff.activate", newcomer.get(html.unescape(link.group(1)))))
     return pages
 
 
