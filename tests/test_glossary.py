@@ -29,8 +29,8 @@ SHARED_ON_PURPOSE = {
     frozenset({"csrf failed", "csrf token missing", "invalid csrf token"}),
     frozenset({"a new activation link", "new activation link"}),
     frozenset({"request for more time", "the request for more time"}),
-    frozenset({"delete", "remove"}),
-    frozenset({"acknowledge receipt", "acknowledgement"}),  # a journal step and its deadline  # a unit, a file from a draft: both gone for good
+    frozenset({"delete", "remove"}),  # a unit, a file from a draft: both gone for good
+    frozenset({"acknowledge receipt", "acknowledgement"}),  # a journal step and its deadline
     frozenset(
         {
             "how did it happen, and how do you know about it?",

@@ -1,4 +1,4 @@
-"""The base of every form: WTForms' own messages come from Lentera's catalogue.
+"""The base of every form: WTForms' messages from Lentera's catalogue, a CSRF token without an id.
 
 WTForms ships no Indonesian catalogue, so its defaults ("This field is
 required.", "Number must be between 1 and 365.") reached Indonesian pages in
@@ -6,6 +6,13 @@ English. Every form derives from ``Form``, whose translations are the
 application's own (``wbs_app/translations``); the messages WTForms can produce
 are listed below so that ``make translations-update`` extracts them and the
 translators see them with everything else (``tests/test_form_messages.py``).
+
+Every form also carries a hidden ``csrf_token`` field, to which WTForms gives
+``id="csrf_token"``: a page with several forms (the case page has fifteen,
+and every staff page has the sign-out form in its header) then held the same
+id many times, which breaks ``<label for>`` and what assistive technology
+makes of the page (``tests/test_page_ids.py``). Nothing refers to the token by
+id, so it has none.
 """
 
 from __future__ import annotations
@@ -14,6 +21,8 @@ from typing import Any
 
 from flask_babel import get_translations
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import _FlaskFormCSRF
+from wtforms.csrf.core import CSRFTokenField
 
 
 class CatalogueTranslations:
@@ -32,8 +41,22 @@ class CatalogueTranslations:
         return translated
 
 
+class _TokenField(CSRFTokenField):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("id", False)  # WTForms leaves out an attribute whose value is False
+        return super().__call__(*args, **kwargs)
+
+
+class _CSRF(_FlaskFormCSRF):
+    field_class = _TokenField
+
+
 class Form(FlaskForm):
+    """What every form of the application derives from."""
+
     class Meta:
+        csrf_class = _CSRF
+
         def get_translations(self, form: Any) -> CatalogueTranslations:
             return CatalogueTranslations()
 

@@ -50,7 +50,8 @@ reporter.login                  200/400  200/400  200/400  200/400  200/400  200
 reporter.case                   login    200      login    login    login    login    login
 reporter.download               login    200      login    login    login    login    login
 reporter.reply                  login    302      login    login    login    login    login
-reporter.withdraw               login    302      login    login    login    login    login
+reporter.withdraw               login    400      login    login    login    login    login
+reporter.confirm_withdraw       login    200      login    login    login    login    login
 reporter.finish                 login    302      login    login    login    login    login
 respondent.login                200/400  200/400  200/400  200/400  200/400  200/400  200/400
 respondent.home                 login    login    200      login    login    login    login
@@ -74,6 +75,7 @@ investigator.send_message       login    login    login    302      404      302
 investigator.add_note           login    login    login    302      404      302      403
 investigator.grant_access       login    login    login    400      404      400      403
 investigator.revoke_access      login    login    login    400      404      400      403
+investigator.confirm_revoke     login    login    login    404      404      404      403
 investigator.assign_case        login    login    login    400      404      400      403
 investigator.change_category    login    login    login    400      404      400      403
 investigator.move_case          login    login    login    400      404      400      403
@@ -92,6 +94,8 @@ admin.settings                  login    login    login    403      403      403
 admin.letterhead_settings       login    login    login    403      403      403      200/400
 admin.staff_list                login    login    login    403      403      403      200
 admin.staff_detail              login    login    login    403      403      403      200
+admin.confirm_reset             login    login    login    403      403      403      200
+admin.confirm_deactivate        login    login    login    403      403      403      200
 admin.change_role               login    login    login    403      403      403      302
 admin.reissue_link              login    login    login    403      403      403      302
 admin.deactivate                login    login    login    403      403      403      302

@@ -130,6 +130,10 @@ PROBES: list[Probe] = [
         lambda f, o: f"/pengelola/kasus/{f['case']}/akses/cabut",
         lambda f, o: {"staff_id": f["holder"]},
     ),
+    # The revocation's confirmation page: of another case, and of one's own case for
+    # someone who holds only another case.
+    ("GET", lambda f, o: f"/pengelola/kasus/{f['case']}/akses/cabut/{f['holder']}", _none),
+    ("GET", lambda f, o: f"/pengelola/kasus/{o['case']}/akses/cabut/{f['holder']}", _none),
     (
         "POST",
         lambda f, o: f"/pengelola/kasus/{f['case']}/akses/tugaskan",
@@ -160,6 +164,8 @@ PROBES: list[Probe] = [
     ),
     # The administrator's objects, for everyone who is not an administrator.
     ("GET", lambda f, o: f"/admin/staf/{f['staff']}", _none),
+    ("GET", lambda f, o: f"/admin/staf/{f['staff']}/nonaktifkan", _none),
+    ("GET", lambda f, o: f"/admin/staf/{f['staff']}/reset", _none),
     *[
         ("POST", lambda f, o, action=action: f"/admin/staf/{f['staff']}/{action}", _none)
         for action in ("nonaktifkan", "aktifkan", "reset", "tautan")

@@ -15,4 +15,9 @@ def _labels() -> dict[str, object]:
     return {"audit_actions": AUDIT_ACTIONS, "role_labels": ROLES, "status_labels": STATUSES}
 
 
-from wbs_app.admin import letterhead_views, routes, unit_views  # noqa: E402,F401 - registers the views on bp
+from wbs_app.admin import (  # noqa: E402,F401 - registers the views on bp
+    confirm_views,
+    letterhead_views,
+    routes,
+    unit_views,
+)

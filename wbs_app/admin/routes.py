@@ -20,6 +20,7 @@ from wbs_app.admin.unit_views import unit_choices
 from wbs_app.appctx import current_deadlines, external_url
 from wbs_app.db import request_session
 from wbs_app.models import StaffMember, StaffRole, StaffStatus
+from wbs_app.notices import refused
 from wbs_app.security.staff_auth import signed_in
 from wbs_app.security.zones import ADMIN, zone
 from wbs_app.services import (
@@ -77,7 +78,7 @@ def update_category(category_id: int) -> Response:
     form = CategoryForm(prefix=f"c{category_id}")
     db = request_session()
     if not form.validate_on_submit():
-        flash(_("Check the category's names and order."))
+        refused(_("Check the category's names and order."))
         return redirect(url_for("admin.categories"))
     try:
         organisation.update_category(
@@ -93,7 +94,7 @@ def update_category(category_id: int) -> Response:
         if error.code == "not_found":
             abort(404)
         db.rollback()
-        flash(error_message(error.code))
+        refused(error_message(error.code))
     else:
         db.commit()
         flash(_("Category saved."))
@@ -110,12 +111,12 @@ def create_category() -> Response:
             organisation.create_category(db, _actor(), form.name_id.data, form.name_en.data)
         except OrganisationError as error:
             db.rollback()
-            flash(error_message(error.code))
+            refused(error_message(error.code))
         else:
             db.commit()
             flash(_("Category added."))
     else:
-        flash(_("Check the category's names and order."))
+        refused(_("Check the category's names and order."))
     return redirect(url_for("admin.categories"))
 
 
@@ -258,7 +259,7 @@ def _account_action(staff_id: int, action: str) -> Any:
         return _staff_page(staff_admin.get_staff(db, staff_id), refusal, action), 409
     except AccountError as error:
         db.rollback()
-        flash(error_message(error.code))
+        refused(error_message(error.code))
     else:
         db.commit()
         flash(message)
@@ -297,7 +298,7 @@ def change_role(staff_id: int) -> Response:
     form.units.choices = unit_choices()
     db = request_session()
     if not form.validate_on_submit():
-        flash(_("Choose a role and at least one unit."))
+        refused(_("Choose a role and at least one unit."))
     else:
         try:
             staff_admin.change_role(
@@ -305,7 +306,7 @@ def change_role(staff_id: int) -> Response:
             )
         except AccountError as error:
             db.rollback()
-            flash(error_message(error.code))
+            refused(error_message(error.code))
         else:
             db.commit()
             flash(_("Role and units saved."))

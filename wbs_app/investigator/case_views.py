@@ -28,6 +28,7 @@ from wbs_app.investigator.forms import (
     StepForm,
 )
 from wbs_app.models import Case, CaseStatus, RespondentInvitation
+from wbs_app.notices import refused
 from wbs_app.reporter import uploads
 from wbs_app.reporter.labels import NOTICES
 from wbs_app.security.downloads import download_response
@@ -226,7 +227,7 @@ def send_message(case_id: int) -> Response:
         db.commit()
         flash(_("Message sent; the reporter reads it at their next visit."))
     else:
-        flash(_("Write a message first."))
+        refused(_("Write a message first."))
     return redirect(url_for("investigator.case_page", case_id=case_id))
 
 
@@ -243,10 +244,12 @@ def add_note(case_id: int) -> Response:
         except NoAccess:
             abort(404)
         except DomainError:
-            flash(_("Write a note first."))
+            refused(_("Write a note first."))
             return redirect(url_for("investigator.case_page", case_id=case_id))
         db.commit()
         flash(_("Note saved."))
+    else:  # an empty note said nothing at all before
+        refused(_("Write a note first."))
     return redirect(url_for("investigator.case_page", case_id=case_id))
 
 

@@ -19,14 +19,20 @@ SHORT = [Optional(), Length(max=200)]
 
 
 class MessageForm(Form):
+    # Explicit ids: the case page holds this form, the note's and the step forms
+    # together, and a shared id="text" once sent a click on the note's label here.
     text = TextAreaField(
-        _l("Message to the reporter"), validators=[DataRequired(), Length(max=20_000)]
+        _l("Message to the reporter"),
+        validators=[DataRequired(), Length(max=20_000)],
+        id="message-text",
     )
     question = BooleanField(_l("This is a question the reporter should answer"))
 
 
 class NoteForm(Form):
-    text = TextAreaField(_l("Internal note"), validators=[DataRequired(), Length(max=20_000)])
+    text = TextAreaField(
+        _l("Internal note"), validators=[DataRequired(), Length(max=20_000)], id="note-text"
+    )
 
 
 class RevealForm(Form):

@@ -26,6 +26,7 @@ from wbs_app.investigator.forms import (
     RespondentMessageForm,
 )
 from wbs_app.models import Case, InvitationRole, RespondentInvitation, StaffMember
+from wbs_app.notices import refused
 from wbs_app.reporter import uploads
 from wbs_app.security.downloads import download_response
 from wbs_app.security.staff_auth import signed_in
@@ -89,12 +90,12 @@ def create_invitation(case_id: int) -> Any:
     days = form.days.data or ""
     token_hash = letters.form_token_hash(form.once.data)
     if token_hash is None:
-        flash(str(ERRORS["form_token"]))
+        refused(str(ERRORS["form_token"]))
         return redirect(url_for("investigator.case_page", case_id=case_id))
     if made := _made_before(case, token_hash):
         return made
     if not form.validate_on_submit() or not days.isdigit():
-        flash(_("Write the official's name, what is alleged and the days to answer."))
+        refused(_("Write the official's name, what is alleged and the days to answer."))
         return redirect(url_for("investigator.case_page", case_id=case_id))
     role = InvitationRole.WITNESS if form.role.data == "witness" else InvitationRole.ACCUSED
     details = respondent.clean_allegation(
@@ -121,7 +122,7 @@ def create_invitation(case_id: int) -> Any:
         db.rollback()
         if error.code == "form_used" and (made := _made_before(case, token_hash)):
             return made
-        flash(str(ERRORS.get(error.code, ERRORS["missing_field"])))
+        refused(str(ERRORS.get(error.code, ERRORS["missing_field"])))
         return redirect(url_for("investigator.case_page", case_id=case_id))
     db.commit()
     return _letter_page(invitation)
@@ -185,7 +186,7 @@ def decide_extension(case_id: int) -> Response:
     if not form.validate_on_submit() or invitation is None:
         abort(400)
     if form.decision.data not in ("grant", "refuse"):
-        flash(str(ERRORS["no_decision"]))
+        refused(str(ERRORS["no_decision"]))
         return redirect(url_for("investigator.case_page", case_id=case_id))
     try:
         right_of_reply.decide_extension(
@@ -202,7 +203,7 @@ def decide_extension(case_id: int) -> Response:
         abort(404)
     except RespondentError as error:
         db.rollback()
-        flash(str(ERRORS.get(error.code, ERRORS["no_request"])))
+        refused(str(ERRORS.get(error.code, ERRORS["no_request"])))
         return redirect(url_for("investigator.case_page", case_id=case_id))
     db.commit()
     flash(_("Decision recorded; the respondent is told at their next visit."))
@@ -231,12 +232,12 @@ def close_threads(case_id: int) -> Response:
         abort(404)
     except right_of_reply.AnswerPeriodRunning:
         db.rollback()
-        flash(str(ERRORS["answer_period_running"]))
+        refused(str(ERRORS["answer_period_running"]))
         return redirect(url_for("investigator.case_page", case_id=case_id))
     except RespondentError as error:
         db.rollback()
         code = "close_wrong_status" if error.code == "wrong_status" else "nothing_open"
-        flash(str(ERRORS[code]))
+        refused(str(ERRORS[code]))
         return redirect(url_for("investigator.case_page", case_id=case_id))
     db.commit()
     flash(
@@ -259,7 +260,7 @@ def message_respondent(case_id: int) -> Response:
     case = held_case(case_id)
     form = RespondentMessageForm()
     if not form.validate_on_submit():
-        flash(_("Write a message first."))
+        refused(_("Write a message first."))
         return redirect(url_for("investigator.case_page", case_id=case_id))
     invitation = _invitation(case, form.invitation.data)
     db = request_session()

@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response
 from wbs_app.appctx import argon2_gate, argon2_params
 from wbs_app.db import request_session
 from wbs_app.extensions import csrf
+from wbs_app.notices import DONE, ERROR, refused
 from wbs_app.reporter import bp, kept, uploads
 from wbs_app.reporter.forms import ActionForm, ReceiptForm, WithdrawForm
 from wbs_app.reporter.labels import (
@@ -81,7 +82,7 @@ def login() -> Any:
             status = 404
         else:
             db.commit()
-            sent = _send_kept_reply(cookie, form.held.data) if form.held.data else ""
+            sent = _send_kept_reply(cookie, form.held.data) if form.held.data else ("", DONE)
             if sent is None:  # another report than the one the kept message was written to
                 return render_template(
                     "reporter/login.html", form=form, error=KEPT_REPLY_ELSEWHERE
@@ -89,8 +90,8 @@ def login() -> Any:
             session.clear()  # a new CSRF token: none known before the sign-in works after it
             response = redirect(url_for("reporter.case"))
             set_cookie(response, cookie)
-            if sent:
-                flash(sent)
+            if sent[0]:
+                flash(*sent)
             return response
     elif form.is_submitted():
         status = 400
@@ -110,7 +111,7 @@ def _keep_reply() -> Response:
     return make_response(render_template("reporter/login.html", form=form, error=None))
 
 
-def _send_kept_reply(cookie: str, field_value: str) -> str | None:
+def _send_kept_reply(cookie: str, field_value: str) -> tuple[str, str] | None:
     """Send the kept reply to the case the receipt just opened; what to tell the reporter.
 
     None when the receipt opened another report than the one the reply was
@@ -119,7 +120,7 @@ def _send_kept_reply(cookie: str, field_value: str) -> str | None:
     db = request_session()
     context = reporter_access.resume(db, cookie, policy())
     if context is None:  # the session made a moment ago: not expected, said plainly all the same
-        return str(KEPT_REPLY_GONE)
+        return str(KEPT_REPLY_GONE), ERROR
     key, case_ = context.reporter_key, context.case
     outcome = kept.send_kept(
         held.REPORTER,
@@ -133,10 +134,10 @@ def _send_kept_reply(cookie: str, field_value: str) -> str | None:
         db.commit()
         return None
     if outcome == "sent":
-        return str(_("Your message was sent to the team."))
+        return str(_("Your message was sent to the team.")), DONE
     if outcome == "refused":
-        return str(_("This report is closed; it no longer takes messages."))
-    return str(KEPT_REPLY_GONE)
+        return str(_("This report is closed; it no longer takes messages.")), ERROR
+    return str(KEPT_REPLY_GONE), ERROR
 
 
 @bp.get("/kasus")
@@ -157,7 +158,6 @@ def case() -> str:
         status_explanation=explanation,
         notices=NOTICES,
         is_open=context.case.status in casefile.OPEN_STATUSES,
-        withdraw_form=WithdrawForm(formdata=None),
         action_form=ActionForm(),
         max_upload_mib=current_app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024),
         bind=held.binding_for(context.reporter_key),
@@ -184,12 +184,12 @@ def reply() -> Response:
     except CaseClosed:
         db.rollback()
         parsed.discard_files()
-        flash(_("This report is closed; it no longer takes messages."))
+        refused(_("This report is closed; it no longer takes messages."))
         return redirect(url_for("reporter.case"))
     except DomainError:
         db.rollback()
         parsed.discard_files()
-        flash(_("Write a message or attach a file."))
+        refused(_("Write a message or attach a file."))
         return redirect(url_for("reporter.case"))
     db.commit()
     for name in names:
@@ -211,20 +211,53 @@ def download(file_id: int) -> Response:
     return download_response(found.file.filename, found.file.size, found.chunks)
 
 
+def _withdraw_page(form: WithdrawForm, status: int = 200) -> tuple[str, int]:
+    """What a withdrawal does, said before it is done; the reason and the button below."""
+    return render_template(
+        "reporter/withdraw.html",
+        heading=_("Withdraw your report?"),
+        consequences=[
+            _(
+                "Withdrawing tells the complaint team that you no longer want this report"
+                " handled. It is closed with the status \"withdrawn\"."
+            ),
+            _(
+                "You cannot undo this yourself: only the team can reopen the report. With your"
+                " report code you can still open this page and read the report and its messages."
+            ),
+        ],
+        form=form,
+        action=url_for("reporter.withdraw"),
+        button=_("Yes, withdraw the report"),
+        cancel=url_for("reporter.case"),
+        nav=None,
+        refusal=None,
+    ), status
+
+
+@bp.get("/kasus/cabut")
+@zone(REPORTER)
+def confirm_withdraw() -> Any:
+    """The withdrawal's own page: one click on the case page no longer closes a report."""
+    if signed_in_reporter().case.status not in casefile.OPEN_STATUSES:
+        return redirect(url_for("reporter.case"))
+    return _withdraw_page(WithdrawForm(formdata=None))
+
+
 @bp.post("/kasus/cabut")
 @zone(REPORTER)
 def withdraw() -> Any:
     context = signed_in_reporter()
     form = WithdrawForm()
     if not form.validate_on_submit():
-        flash(_("Give a reason to withdraw the report."))
-        return redirect(url_for("reporter.case"))
+        form.reason.errors = [_("Give a reason to withdraw the report.")]
+        return _withdraw_page(form, 400)  # what was typed is shown again
     db = request_session()
     try:
         casefile.withdraw(db, context.case, context.reporter_key, form.reason.data)
     except CaseClosed:
         db.rollback()
-        flash(_("This report is closed already."))
+        refused(_("This report is closed already."))
         return redirect(url_for("reporter.case"))
     db.commit()
     flash(_("Your report was withdrawn."))

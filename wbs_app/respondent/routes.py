@@ -22,6 +22,7 @@ from wbs_app.appctx import argon2_gate, argon2_params
 from wbs_app.db import request_session
 from wbs_app.extensions import csrf
 from wbs_app.models import RespondentInvitation
+from wbs_app.notices import DONE, ERROR, refused
 from wbs_app.reporter import kept, uploads
 from wbs_app.reporter.labels import KEPT_STATEMENT_ELSEWHERE, KEPT_STATEMENT_GONE
 from wbs_app.respondent import bp
@@ -79,7 +80,7 @@ def login() -> Any:
             status = 404
         else:
             db.commit()
-            sent = _send_kept_statement(cookie, form.held.data) if form.held.data else ""
+            sent = _send_kept_statement(cookie, form.held.data) if form.held.data else ("", DONE)
             if sent is None:  # another invitation than the one the statement was written to
                 return render_template(
                     "respondent/login.html", form=form, error=KEPT_STATEMENT_ELSEWHERE
@@ -87,8 +88,8 @@ def login() -> Any:
             session.clear()  # a new CSRF token: none known before the sign-in works after it
             response = redirect(url_for("respondent.home"))
             set_cookie(response, cookie)
-            if sent:
-                flash(sent)
+            if sent[0]:
+                flash(*sent)
             return response
     elif form.is_submitted():
         status = 400
@@ -104,7 +105,7 @@ def _keep_statement() -> Response:
     return make_response(render_template("respondent/login.html", form=form, error=None))
 
 
-def _send_kept_statement(cookie: str, field_value: str) -> str | None:
+def _send_kept_statement(cookie: str, field_value: str) -> tuple[str, str] | None:
     """Submit the kept statement to the invitation the code just opened; what to tell them.
 
     None when the code opened another invitation than the statement's own: the
@@ -113,7 +114,7 @@ def _send_kept_statement(cookie: str, field_value: str) -> str | None:
     db = request_session()
     context = respondent_access.resume(db, cookie, policy())
     if context is None:  # the session made a moment ago: not expected, said plainly all the same
-        return str(KEPT_STATEMENT_GONE)
+        return str(KEPT_STATEMENT_GONE), ERROR
     outcome = kept.send_kept(
         held.RESPONDENT,
         field_value,
@@ -126,10 +127,10 @@ def _send_kept_statement(cookie: str, field_value: str) -> str | None:
         db.commit()
         return None
     if outcome == "sent":
-        return str(_("Your statement was received."))
+        return str(_("Your statement was received.")), DONE
     if outcome == "refused":
-        return _refused(context.invitation)
-    return str(KEPT_STATEMENT_GONE)
+        return _refused(context.invitation), ERROR
+    return str(KEPT_STATEMENT_GONE), ERROR
 
 
 @bp.get("/")
@@ -170,7 +171,7 @@ def statement() -> Response:
     except RespondentError as error:
         db.rollback()
         parsed.discard_files()
-        flash(
+        refused(
             _refused(context.invitation)
             if error.code == "deadline_passed"
             else _("Write your statement or attach a file.")
@@ -189,7 +190,7 @@ def extension() -> Response:
     context = signed_in_respondent()
     form = ExtensionForm()
     if not form.validate_on_submit():
-        flash(str(EXTENSION_INCOMPLETE))
+        refused(str(EXTENSION_INCOMPLETE))
         return redirect(url_for("respondent.home"))
     db = request_session()
     try:
@@ -197,11 +198,11 @@ def extension() -> Response:
     except RespondentError as error:
         db.rollback()
         if error.code == "deadline_passed":
-            flash(_refused(context.invitation))
+            refused(_refused(context.invitation))
         elif error.code == "already_requested":
-            flash(_("Your request for more time waits for the team's decision."))
+            refused(_("Your request for more time waits for the team's decision."))
         else:
-            flash(str(EXTENSION_INCOMPLETE))
+            refused(str(EXTENSION_INCOMPLETE))
         return redirect(url_for("respondent.home"))
     db.commit()
     flash(_("Your request for more time was sent; the team will decide."))
