@@ -22,6 +22,16 @@ class NoteForm(FlaskForm):
     text = TextAreaField(_l("Internal note"), validators=[DataRequired(), Length(max=20_000)])
 
 
+class RetaliationAckForm(FlaskForm):
+    """Taking up a reporter's report of retaliation: journaled, the case's marker cleared."""
+
+    retaliation_note = TextAreaField(
+        _l("What the team does about it"),
+        validators=[DataRequired(), Length(max=20_000)],
+        description=_l("Recorded in the journal; the reporter does not see it."),
+    )
+
+
 class RevealForm(FlaskForm):
     """Showing the reporter's identity is a deliberate, journaled act."""
 

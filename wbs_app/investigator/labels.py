@@ -38,6 +38,8 @@ STEPS = {
     "extension_refused": _l("More time refused"),
     "outcome_notified": _l("Outcome sent to the respondent"),
     "note": _l("Note"),
+    "retaliation_reported": _l("Reporter reported retaliation"),
+    "retaliation_acknowledged": _l("Report of retaliation taken up"),
 }
 ROLES = {
     "accused": _l("Accused (terlapor), to answer the allegation"),
@@ -51,6 +53,7 @@ THREAD_KINDS = {
     "statement": _l("statement"),
     "extension_request": _l("request for more time"),
     "outcome": _l("outcome"),
+    "retaliation": _l("report of retaliation"),
 }
 CONCLUSIONS = {
     "complete": _l("Complete"),

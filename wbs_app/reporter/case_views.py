@@ -21,7 +21,7 @@ from wbs_app.appctx import argon2_gate, argon2_params
 from wbs_app.db import request_session
 from wbs_app.extensions import csrf
 from wbs_app.reporter import bp, kept, uploads
-from wbs_app.reporter.forms import ActionForm, ReceiptForm, WithdrawForm
+from wbs_app.reporter.forms import ActionForm, ReceiptForm, RetaliationForm, WithdrawForm
 from wbs_app.reporter.labels import (
     KEPT_REPLY_ELSEWHERE,
     KEPT_REPLY_GONE,
@@ -33,7 +33,7 @@ from wbs_app.security.downloads import download_response
 from wbs_app.security.kept import keeps_posts_after_session
 from wbs_app.security.reporter_auth import clear_cookie, policy, set_cookie, signed_in_reporter
 from wbs_app.security.zones import PUBLIC, REPORTER, zone
-from wbs_app.services import casefile, held, reporter_access
+from wbs_app.services import casefile, held, reporter_access, reporter_channel
 from wbs_app.services.argon2_gate import Argon2Busy
 from wbs_app.services.case_keys import NoAccess
 from wbs_app.services.casefile import CaseClosed
@@ -126,7 +126,9 @@ def _send_kept_reply(cookie: str, field_value: str) -> str | None:
         field_value,
         key,
         case_.uid,
-        lambda text, files: casefile.add_reporter_message(db, case_, key, text, files),
+        lambda text, files: casefile.add_reporter_message(
+            db, case_, key, text, files, days_after_close=_channel_days()
+        ),
     )
     if outcome == "elsewhere":
         reporter_access.finish(db, context.id_hash)
@@ -139,9 +141,11 @@ def _send_kept_reply(cookie: str, field_value: str) -> str | None:
     return str(KEPT_REPLY_GONE)
 
 
-@bp.get("/kasus")
-@zone(REPORTER)
-def case() -> str:
+def _channel_days() -> int:
+    return int(current_app.config["REPORTER_CHANNEL_DAYS_AFTER_CLOSE"])
+
+
+def _render_case(retaliation_form: RetaliationForm | None = None, status: int = 200) -> Any:
     context = signed_in_reporter()
     db = request_session()
     try:
@@ -156,12 +160,51 @@ def case() -> str:
         status_label=label,
         status_explanation=explanation,
         notices=NOTICES,
-        is_open=context.case.status in casefile.OPEN_STATUSES,
+        can_withdraw=context.case.status in casefile.OPEN_STATUSES,
+        channel=reporter_channel.channel(context.case, _channel_days()),
         withdraw_form=WithdrawForm(formdata=None),
+        retaliation_form=retaliation_form or RetaliationForm(formdata=None),
         action_form=ActionForm(),
         max_upload_mib=current_app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024),
         bind=held.binding_for(context.reporter_key),
+    ), status
+
+
+@bp.get("/kasus")
+@zone(REPORTER)
+def case() -> Any:
+    return _render_case()
+
+
+@bp.post("/kasus/tindakan-balasan")
+@zone(REPORTER)
+def report_retaliation() -> Any:
+    """Laporkan tindakan balasan: the team is told, and the case is marked until they act."""
+    context = signed_in_reporter()
+    form = RetaliationForm()
+    if not form.validate_on_submit():
+        return _render_case(form, 400)  # what was typed comes back in the field
+    db = request_session()
+    try:
+        reporter_channel.report_retaliation(
+            db,
+            context.case,
+            context.reporter_key,
+            context.identity,
+            form.account.data,
+            _channel_days(),
+        )
+    except reporter_channel.ChannelClosed:
+        db.rollback()
+        flash(_("This report is closed; it no longer takes messages."))
+        return redirect(url_for("reporter.case"))
+    db.commit()
+    flash(
+        _(
+            "Your report of retaliation was sent. The team handling your report is alerted and must take it up."
+        )
     )
+    return redirect(url_for("reporter.case"))
 
 
 @bp.post("/kasus/pesan")
@@ -179,7 +222,12 @@ def reply() -> Response:
     files = uploads.file_infos(parsed.files)
     try:
         names = casefile.add_reporter_message(
-            db, context.case, context.reporter_key, parsed.fields.get("message", ""), files
+            db,
+            context.case,
+            context.reporter_key,
+            parsed.fields.get("message", ""),
+            files,
+            days_after_close=_channel_days(),
         )
     except CaseClosed:
         db.rollback()

@@ -75,5 +75,18 @@ class WithdrawForm(FlaskForm):
     )
 
 
+class RetaliationForm(FlaskForm):
+    """A report of retaliation (tindakan balasan): encrypted like a reply, flagged for the team."""
+
+    account = TextAreaField(
+        _l("What happened to you, when, and who did it?"),
+        validators=[DataRequired(), Length(max=20000)],
+        description=_l(
+            "For example: a transfer, a threat, a worse assessment, being shut out. "
+            "Only the team handling your report reads this."
+        ),
+    )
+
+
 class ActionForm(FlaskForm):
     """Only a CSRF token: for the finish button."""

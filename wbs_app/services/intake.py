@@ -348,6 +348,7 @@ def submit(
         feedback_due=received
         + timedelta(days=deadlines.acknowledge_days + deadlines.feedback_days),
         acknowledged_on=None,
+        reporter_public=reporter.to_bytes(),
     )
     session.add(case)
     try:
