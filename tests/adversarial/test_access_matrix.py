@@ -51,6 +51,7 @@ reporter.case                   login    200      login    login    login    log
 reporter.download               login    200      login    login    login    login    login
 reporter.reply                  login    302      login    login    login    login    login
 reporter.withdraw               login    302      login    login    login    login    login
+reporter.report_retaliation     login    400      login    login    login    login    login
 reporter.finish                 login    302      login    login    login    login    login
 respondent.login                200/400  200/400  200/400  200/400  200/400  200/400  200/400
 respondent.home                 login    login    200      login    login    login    login
@@ -71,6 +72,7 @@ investigator.reveal_identity    login    login    login    200      404      200
 investigator.record_step        login    login    login    400      404      400      403
 investigator.send_message       login    login    login    302      404      302      403
 investigator.add_note           login    login    login    302      404      302      403
+investigator.acknowledge_retaliation login login login 400    404      400      403
 investigator.grant_access       login    login    login    400      404      400      403
 investigator.revoke_access      login    login    login    400      404      400      403
 investigator.assign_case        login    login    login    400      404      400      403

@@ -27,7 +27,10 @@ class RetaliationAckForm(FlaskForm):
 
     retaliation_note = TextAreaField(
         _l("What the team does about it"),
-        validators=[DataRequired(), Length(max=20_000)],
+        validators=[
+            DataRequired(message=_l("Write what the team does about it.")),
+            Length(max=20_000, message=_l("This text is too long.")),
+        ],
         description=_l("Recorded in the journal; the reporter does not see it."),
     )
 

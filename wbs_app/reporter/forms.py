@@ -80,7 +80,10 @@ class RetaliationForm(FlaskForm):
 
     account = TextAreaField(
         _l("What happened to you, when, and who did it?"),
-        validators=[DataRequired(), Length(max=20000)],
+        validators=[
+            DataRequired(message=_l("Describe what happened to you.")),
+            Length(max=20000, message=_l("This text is too long.")),
+        ],
         description=_l(
             "For example: a transfer, a threat, a worse assessment, being shut out. "
             "Only the team handling your report reads this."
