@@ -89,7 +89,8 @@ def test_retaliation_marks_the_case_until_a_handler_takes_it_up(app, org, report
     assert RETALIATION_FORM in page and "Laporkan tindakan balasan" in page
 
     empty = visitor.post("/lapor/kasus/tindakan-balasan", data={"csrf_token": csrf_from(page)})
-    assert empty.status_code == 400 and "Ceritakan apa yang Anda alami." in empty.get_data(as_text=True)
+    assert empty.status_code == 400
+    assert "Ceritakan apa yang Anda alami." in empty.get_data(as_text=True)
     with app_database(app).session() as session:
         assert session.get(Case, case_id).retaliation_reported_on is None
 
@@ -104,9 +105,7 @@ def test_retaliation_marks_the_case_until_a_handler_takes_it_up(app, org, report
     with app_database(app).session() as session:
         case = session.get(Case, case_id)
         assert case.retaliation_reported_on is not None
-        record = session.scalars(
-            select(CaseRecord).where(CaseRecord.kind == "retaliation")
-        ).one()
+        record = session.scalars(select(CaseRecord).where(CaseRecord.kind == "retaliation")).one()
         assert b"MUTASI" not in record.ciphertext  # encrypted like a reply
         entry = session.scalars(
             select(JournalEntry).where(JournalEntry.kind == "retaliation_reported")

@@ -124,9 +124,7 @@ def resume(session: Session, cookie: str | None, policy: ReporterPolicy) -> Repo
     key_row = case_keys.audience_key(session, case, Audience.REPORTER)
     identity = Identity.from_seed(seed)
     try:
-        key = case_keys.unwrap_for_holder(
-            session, case, key_row, identity, RecipientKind.REPORTER
-        )
+        key = case_keys.unwrap_for_holder(session, case, key_row, identity, RecipientKind.REPORTER)
     except NoAccess:
         return None
     return ReporterContext(case=case, reporter_key=key, id_hash=row.id_hash, identity=identity)
