@@ -112,7 +112,12 @@ ZONE_LOGIN = {
 }
 
 # The routes that read their own multipart body and check the CSRF token in it.
-STREAMING = {"reporter.receive_form", "reporter.reply", "respondent.statement"}
+STREAMING = {
+    "reporter.receive_form",
+    "reporter.reply",
+    "reporter.report_retaliation",
+    "respondent.statement",
+}
 
 
 def parse_matrix() -> dict[str, dict[str, str]]:

@@ -68,6 +68,15 @@ def _reply(visitor, page: str, text: str, files=(), bind: str | None = None):
     )
 
 
+def _retaliate(visitor, page: str, text: str, files=(), bind: str | None = None):
+    """The "report retaliation" form: streamed like a reply (token first, files last)."""
+    data = [("csrf_token", csrf_from(page)), ("bind", bind or bind_from(page)), ("account", text)]
+    data += [("evidence", (io.BytesIO(content), name)) for name, content in files]
+    return visitor.post(
+        "/lapor/kasus/tindakan-balasan", data=MultiDict(data), content_type="multipart/form-data"
+    )
+
+
 def test_reporter_answers_and_adds_evidence_while_the_case_is_decided(app, org, reporter) -> None:
     receipt, case_id, budi = _to_decision(app, org, reporter)
     visitor = https_client(app)
@@ -88,15 +97,14 @@ def test_retaliation_marks_the_case_until_a_handler_takes_it_up(app, org, report
     page = visitor.get("/lapor/kasus").get_data(as_text=True)
     assert RETALIATION_FORM in page and "Laporkan tindakan balasan" in page
 
-    empty = visitor.post("/lapor/kasus/tindakan-balasan", data={"csrf_token": csrf_from(page)})
+    empty = _retaliate(visitor, page, "  ")
     assert empty.status_code == 400
     assert "Ceritakan apa yang Anda alami." in empty.get_data(as_text=True)
     with app_database(app).session() as session:
         assert session.get(Case, case_id).retaliation_reported_on is None
 
-    sent = visitor.post(
-        "/lapor/kasus/tindakan-balasan",
-        data={"csrf_token": csrf_from(page), "account": "MUTASI-MENDADAK ke pulau terpencil"},
+    sent = _retaliate(
+        visitor, page, "MUTASI-MENDADAK ke pulau terpencil", [("sk-mutasi.txt", b"SK mutasi")]
     )
     assert sent.status_code == 302
     after = visitor.get("/lapor/kasus").get_data(as_text=True)
@@ -120,6 +128,7 @@ def test_retaliation_marks_the_case_until_a_handler_takes_it_up(app, org, report
     assert INBOX_FLAG in supervisor.get("/pengelola/kasus").get_data(as_text=True)
     case_page = budi.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
     assert "Tindakan balasan dilaporkan" in case_page and "MUTASI-MENDADAK" in case_page
+    assert "sk-mutasi.txt" in case_page  # its evidence, too
     assert "Pelapor melaporkan tindakan balasan" in case_page  # the journal entry, read
 
     no_note = budi.post(
@@ -179,12 +188,40 @@ def test_the_thread_stays_open_after_closing_then_says_since_when_it_closed(
     refused = _reply(later, page, "TERLAMBAT", bind=bind_from(closed))  # a form kept open
     assert refused.status_code == 302
     assert CLOSED_WORDS in later.get("/lapor/kasus").get_data(as_text=True)
-    late = later.post(
-        "/lapor/kasus/tindakan-balasan", data={"csrf_token": csrf_from(page), "account": "x"}
-    )
+    late = _retaliate(later, page, "x", bind=bind_from(closed))
     assert late.status_code == 302
     with app_database(app).session() as session:
         assert session.scalars(select(Case.retaliation_reported_on)).one() is None
         kinds = set(session.scalars(select(CaseRecord.kind)))
     assert "retaliation" not in kinds
     assert re.search(r"ditutup sejak \d+ \w+ \d{4}", page)
+
+
+HELD_RE = re.compile(r'name="held" value="([^"]+)"')
+
+
+def test_a_report_of_retaliation_posted_after_the_visit_ended_is_kept_and_sent(
+    app, org, reporter, moved_clock
+) -> None:
+    """Nothing typed is lost: the idle session ended while the reporter wrote."""
+    receipt = submit_report(reporter, Report(unit=org.units["a"], what="Pungli di loket"))
+    visitor = https_client(app)
+    open_case(visitor, receipt)
+    page = visitor.get("/lapor/kasus").get_data(as_text=True)
+    moved_clock.advance(minutes=int(app.config["REPORTER_SESSION_IDLE_MINUTES"]) + 1)
+    kept = _retaliate(visitor, page, "ANCAMAN-SETELAH-SESI", [("pesan.txt", b"ancaman")])
+    body = kept.get_data(as_text=True)
+    assert kept.status_code == 200 and "ANCAMAN" not in body
+    held = HELD_RE.search(body).group(1)
+    with app_database(app).session() as session:
+        assert session.scalars(select(Case.retaliation_reported_on)).one() is None
+    signed_in = visitor.post(
+        "/lapor/masuk", data={"csrf_token": csrf_from(body), "receipt": receipt, "held": held}
+    )
+    assert signed_in.status_code == 302
+    after = visitor.get("/lapor/kasus").get_data(as_text=True)
+    assert "Laporan tindakan balasan Anda telah dikirim" in after
+    assert "ANCAMAN-SETELAH-SESI" in after and "pesan.txt" in after
+    with app_database(app).session() as session:
+        assert session.scalars(select(Case.retaliation_reported_on)).one() is not None
+        assert journal.verify_all(session) == (1, [])

@@ -27,6 +27,7 @@ from wbs_app.reporter.labels import (
     KEPT_REPLY_GONE,
     NOTICES,
     REPORTER_STATUS,
+    RETALIATION_SENT,
 )
 from wbs_app.security.brake import brake_response, busy_response
 from wbs_app.security.downloads import download_response
@@ -38,6 +39,7 @@ from wbs_app.services.argon2_gate import Argon2Busy
 from wbs_app.services.case_keys import NoAccess
 from wbs_app.services.casefile import CaseClosed
 from wbs_app.services.errors import DomainError
+from wbs_app.services.intake import FileInfo
 from wbs_app.services.reporter_access import ReceiptMistyped, ReceiptRefused
 
 
@@ -110,32 +112,47 @@ def _keep_reply() -> Response:
     return make_response(render_template("reporter/login.html", form=form, error=None))
 
 
-def _send_kept_reply(cookie: str, field_value: str) -> str | None:
-    """Send the kept reply to the case the receipt just opened; what to tell the reporter.
+def _keep_retaliation() -> Response:
+    """A report of retaliation posted after the session ended: kept like a reply."""
+    kept_report = kept.keep_post(held.RETALIATION, "account")
+    if kept_report is None:
+        return redirect(url_for("reporter.login"))
+    form = ReceiptForm(formdata=None, held=kept_report.secret.cookie)
+    return make_response(render_template("reporter/login.html", form=form, error=None))
 
-    None when the receipt opened another report than the one the reply was
-    written to: the visit just begun is ended again and the reply stays kept.
+
+def _send_kept_reply(cookie: str, field_value: str) -> str | None:
+    """Send the kept reply (or report of retaliation) to the case the receipt just opened.
+
+    Returns what to tell the reporter; None when the receipt opened another
+    report than the one the message was written to: the visit just begun is
+    ended again and the message stays kept.
     """
     db = request_session()
     context = reporter_access.resume(db, cookie, policy())
     if context is None:  # the session made a moment ago: not expected, said plainly all the same
         return str(KEPT_REPLY_GONE)
-    key, case_ = context.reporter_key, context.case
-    outcome = kept.send_kept(
-        held.REPORTER,
-        field_value,
-        key,
-        case_.uid,
-        lambda text, files: casefile.add_reporter_message(
+    key, case_, identity = context.reporter_key, context.case, context.identity
+    retaliation = held.kind_of(db, field_value) == held.RETALIATION
+
+    def add(text: str, files: list[FileInfo]) -> list[str]:
+        if retaliation:
+            return reporter_channel.report_retaliation(
+                db, case_, key, identity, text, _channel_days(), files
+            )
+        return casefile.add_reporter_message(
             db, case_, key, text, files, days_after_close=_channel_days()
-        ),
+        )
+
+    outcome = kept.send_kept(
+        held.RETALIATION if retaliation else held.REPORTER, field_value, key, case_.uid, add
     )
     if outcome == "elsewhere":
         reporter_access.finish(db, context.id_hash)
         db.commit()
         return None
     if outcome == "sent":
-        return str(_("Your message was sent to the team."))
+        return str(RETALIATION_SENT if retaliation else _("Your message was sent to the team."))
     if outcome == "refused":
         return str(_("This report is closed; it no longer takes messages."))
     return str(KEPT_REPLY_GONE)
@@ -178,32 +195,43 @@ def case() -> Any:
 
 @bp.post("/kasus/tindakan-balasan")
 @zone(REPORTER)
+@keeps_posts_after_session(_keep_retaliation)
+@csrf.exempt
 def report_retaliation() -> Any:
-    """Laporkan tindakan balasan: the team is told, and the case is marked until they act."""
+    """Laporkan tindakan balasan: the team is told, and the case is marked until they act.
+
+    Streamed like a reply (evidence encrypted as it arrives) and, like a
+    reply, kept after the session ended (``_keep_retaliation``).
+    """
     context = signed_in_reporter()
-    form = RetaliationForm()
-    if not form.validate_on_submit():
-        return _render_case(form, 400)  # what was typed comes back in the field
     db = request_session()
+    parsed = uploads.receive(lambda _form: (context.reporter_key, context.case.uid))
+    files = uploads.file_infos(parsed.files)
+    # The token was checked from the stream (``uploads.receive``); the form checks the text.
+    form = RetaliationForm(formdata=parsed.fields, meta={"csrf": False})
+    if not form.validate():
+        parsed.discard_files()
+        return _render_case(form, 400)  # what was typed comes back in the field
+    account = form.account.data or ""
     try:
-        reporter_channel.report_retaliation(
+        names = reporter_channel.report_retaliation(
             db,
             context.case,
             context.reporter_key,
             context.identity,
-            form.account.data,
+            account,
             _channel_days(),
+            files,
         )
     except reporter_channel.ChannelClosed:
         db.rollback()
+        parsed.discard_files()
         flash(_("This report is closed; it no longer takes messages."))
         return redirect(url_for("reporter.case"))
     db.commit()
-    flash(
-        _(
-            "Your report of retaliation was sent. The team handling your report is alerted and must take it up."
-        )
-    )
+    for name in names:
+        uploads.store().promote(name)
+    flash(RETALIATION_SENT)
     return redirect(url_for("reporter.case"))
 
 

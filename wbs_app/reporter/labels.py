@@ -110,3 +110,8 @@ KEPT_REPLY_GONE = _l(
 KEPT_STATEMENT_GONE = _l(
     "Your unsent statement is no longer stored: it was deleted after some hours, for your safety. Please write it again."
 )
+
+# A report of retaliation (services.reporter_channel) that reached the team.
+RETALIATION_SENT = _l(
+    "Your report of retaliation was sent. The team handling your report is alerted and must take it up."
+)

@@ -30,6 +30,7 @@ from wbs_app.models import CLOSED_STATUSES, Audience, AuthorKind, Case, StaffMem
 from wbs_app.services import case_keys, intake, journal
 from wbs_app.services.clock import today
 from wbs_app.services.errors import DomainError
+from wbs_app.services.intake import FileInfo
 
 MAX_TEXT_CHARS = 20_000
 REPORTED = "retaliation_reported"
@@ -77,8 +78,13 @@ def report_retaliation(
     identity: Identity,
     text: str,
     days_after_close: int,
-) -> None:
-    """The reporter tells the team of retaliation: thread record, signed journal entry, marker."""
+    files: list[FileInfo] | None = None,
+) -> list[str]:
+    """The reporter tells the team of retaliation: thread record, signed journal entry, marker.
+
+    ``files`` are evidence already encrypted under the reporter key; returns
+    their storage names for the caller to promote after its commit.
+    """
     require_open(case, days_after_close)
     text = text.strip()
     if not text:
@@ -99,7 +105,9 @@ def report_retaliation(
         session, case, identity, reporter_key, REPORTED, {"record": record.uid}
     )
     case.retaliation_reported_on = today()
+    names = intake.attach_files(session, case, key_row, reporter_key, record, files or [])
     session.flush()
+    return names
 
 
 def acknowledge(
