@@ -270,7 +270,9 @@ def _render_review(
             draft=draft,
             handlers=handlers,
             # Said before the reporter presses send, unless sending just said it.
-            warning=INTAKE_ERRORS[undeliverable] if undeliverable and error is None else None,
+            warning=ROUTE_UP_OFFER
+            if offer is not None
+            else (INTAKE_ERRORS[undeliverable] if undeliverable and error is None else None),
             excluded=excluded,
             offer=offer,
             can_route_up=routing.has_unit_above(db, unit_id),
@@ -342,7 +344,7 @@ def _send_refused(
     if code == delivery.EXCLUDED_SUPERVISORS and draft.payload is not None:
         offer = routing.unit_above(db, intake.target_unit(db, draft.payload), excluded)
         if offer is not None:
-            error = ROUTE_UP_OFFER
+            error = None  # not an error: a choice, said as a warning with the offer
     return make_response(_render_review(draft, error, status, excluded, offer))
 
 
