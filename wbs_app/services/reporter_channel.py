@@ -11,10 +11,10 @@ says since when it is closed.
 
 A report of retaliation is a thread record like a reply (ciphertext under the
 reporter key), a journal entry signed by the reporter's identity (its body,
-the record's uid, sealed under the same key, which every handler of the case
-holds), and a marker on the case in clear (``Case.retaliation_reported_on``,
-the day only) that the inbox and the case page show until a handler
-acknowledges it, itself a journal entry.
+the account again, since the journal is the official record, sealed under the
+same key, which every handler of the case holds), and a marker on the case in
+clear (``Case.retaliation_reported_on``, the day only) that the inbox and the
+case page show until a handler acknowledges it, itself a journal entry.
 """
 
 from __future__ import annotations
@@ -101,8 +101,9 @@ def report_retaliation(
     )
     if case.reporter_public is None:  # a case made before the identity was kept
         case.reporter_public = identity.public().to_bytes()
+    # The account itself, so that the journal (the official record) says what was reported.
     journal.append_by_reporter(
-        session, case, identity, reporter_key, REPORTED, {"record": record.uid}
+        session, case, identity, reporter_key, REPORTED, {"account": text[:MAX_TEXT_CHARS]}
     )
     case.retaliation_reported_on = today()
     names = intake.attach_files(session, case, key_row, reporter_key, record, files or [])
@@ -117,10 +118,7 @@ def acknowledge(
     case_keys.require_holder(session, case, staff)
     if case.retaliation_reported_on is None:
         raise NothingToAcknowledge("none")
-    body: dict[str, Any] = {
-        "reported_on": case.retaliation_reported_on.isoformat(),
-        "note": note.strip()[:MAX_TEXT_CHARS],
-    }
+    body: dict[str, Any] = {"note": note.strip()[:MAX_TEXT_CHARS]}
     journal.append(session, case, staff, identity, ACKNOWLEDGED, body)
     case.retaliation_reported_on = None
     session.flush()
