@@ -1,7 +1,7 @@
 """Whether a report can be delivered: every new case reaches a supervisor.
 
 A case can be opened only by the people its keys are wrapped to at intake
-(``intake.eligible_handlers``: the unit's investigators and the supervisors of
+(``routing.eligible_handlers``: the unit's investigators and the supervisors of
 the unit or of any unit above it). If that were one person, a password reset
 or a departure would leave it readable by nobody. So a case is made only when
 at least one supervisor receives it besides the investigators; where the
