@@ -6,8 +6,9 @@ right token it changes the database), first without any token and then with
 a valid token of another session (an attacker's own). Both must be refused
 with the "form expired" page and leave the database and the attachment store
 as they were. The streaming routes (report form, reporter reply and report
-of retaliation, respondent statement) are exempt from the global hook and check the token themselves:
-they are held to the same proof, with a file in the body.
+of retaliation, respondent statement) are exempt from the global hook and
+check the token themselves: they are held to the same proof, with a file in
+the body.
 """
 
 from __future__ import annotations
