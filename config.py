@@ -96,6 +96,11 @@ class Settings:
     DEADLINE_VERIFICATION_DAYS: int = 14
     DEADLINE_FEEDBACK_DAYS: int = 90
     DEADLINE_RESPONDENT_DAYS: int = 14
+    # How long the reporter's secure mailbox stays open after a case is closed
+    # (withdrawn, referred, concluded): answers, evidence and reports of
+    # retaliation keep reaching the team (ISO 37002: monitoring for
+    # retaliation continues after closure). Two years by default.
+    REPORTER_CHANNEL_DAYS_AFTER_CLOSE: int = 730
     # Staff sessions: idle and absolute expiry.
     STAFF_SESSION_IDLE_MINUTES: int = 30
     STAFF_SESSION_MAX_HOURS: int = 12
@@ -277,6 +282,8 @@ def validate(settings: Settings) -> None:
             raise ConfigError("CRASH_POINT is a test hook and is refused in production")
         if settings.CRASH_POINT not in CRASH_POINTS:
             raise ConfigError("CRASH_POINT must be one of " + ", ".join(CRASH_POINTS))
+    if settings.REPORTER_CHANNEL_DAYS_AFTER_CLOSE < 0:
+        raise ConfigError("REPORTER_CHANNEL_DAYS_AFTER_CLOSE must not be negative")
     if settings.DEFAULT_LANGUAGE not in settings.LANGUAGES:
         raise ConfigError("DEFAULT_LANGUAGE must be one of LANGUAGES")
 

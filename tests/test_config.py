@@ -24,6 +24,26 @@ def test_production_argon2_parameters_are_rfc9106_second_profile() -> None:
     assert settings.argon2 == (3, 65_536, 4)
 
 
+def test_reporter_channel_stays_open_two_years_after_closing_by_default(tmp_path: Path) -> None:
+    """Issue 15, item 3: answers, evidence and retaliation reports after the case closed."""
+    assert Settings().REPORTER_CHANNEL_DAYS_AFTER_CLOSE == 730
+    settings = load_settings(
+        tmp_path, environ={"WBS_REPORTER_CHANNEL_DAYS_AFTER_CLOSE": "365", "WBS_TLS": "no"}
+    )
+    assert settings.REPORTER_CHANNEL_DAYS_AFTER_CLOSE == 365
+    negative = load_settings(
+        tmp_path,
+        {
+            "REPORTER_CHANNEL_DAYS_AFTER_CLOSE": -1,
+            "ENV": "test",
+            "SECRET_KEY": STRONG,
+            "INSTALLATION_SALT": STRONG,
+        },
+    )
+    with pytest.raises(ConfigError, match="REPORTER_CHANNEL_DAYS_AFTER_CLOSE"):
+        validate(negative)
+
+
 def test_factory_applies_test_config(app) -> None:
     assert app.config["ENV"] == "test"
     assert app.config["TESTING"] is True

@@ -52,6 +52,7 @@ reporter.download               login    200      login    login    login    log
 reporter.reply                  login    302      login    login    login    login    login
 reporter.withdraw               login    400      login    login    login    login    login
 reporter.confirm_withdraw       login    200      login    login    login    login    login
+reporter.report_retaliation     login    400      login    login    login    login    login
 reporter.finish                 login    302      login    login    login    login    login
 respondent.login                200/400  200/400  200/400  200/400  200/400  200/400  200/400
 respondent.home                 login    login    200      login    login    login    login
@@ -73,6 +74,7 @@ investigator.reveal_identity    login    login    login    200      404      200
 investigator.record_step        login    login    login    400      404      400      403
 investigator.send_message       login    login    login    302      404      302      403
 investigator.add_note           login    login    login    302      404      302      403
+investigator.acknowledge_retaliation login login login 400    404      400      403
 investigator.grant_access       login    login    login    400      404      400      403
 investigator.revoke_access      login    login    login    400      404      400      403
 investigator.confirm_revoke     login    login    login    404      404      404      403
@@ -126,7 +128,12 @@ ZONE_LOGIN = {
 }
 
 # The routes that read their own multipart body and check the CSRF token in it.
-STREAMING = {"reporter.receive_form", "reporter.reply", "respondent.statement"}
+STREAMING = {
+    "reporter.receive_form",
+    "reporter.reply",
+    "reporter.report_retaliation",
+    "respondent.statement",
+}
 
 
 def parse_matrix() -> dict[str, dict[str, str]]:

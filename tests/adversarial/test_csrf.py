@@ -5,9 +5,10 @@ the route needs, a payload that works (the third request proves it: with the
 right token it changes the database), first without any token and then with
 a valid token of another session (an attacker's own). Both must be refused
 with the "form expired" page and leave the database and the attachment store
-as they were. The streaming routes (report form, reporter reply, respondent
-statement) are exempt from the global hook and check the token themselves:
-they are held to the same proof, with a file in the body.
+as they were. The streaming routes (report form, reporter reply and report
+of retaliation, respondent statement) are exempt from the global hook and
+check the token themselves: they are held to the same proof, with a file in
+the body.
 """
 
 from __future__ import annotations
@@ -126,6 +127,13 @@ ACTIONS = [
         True,
     ),
     Action(
+        "reporter.report_retaliation",
+        "reporter",
+        lambda w, e: "/lapor/kasus/tindakan-balasan",
+        lambda w, e: {"account": "CSRF-BALASAN-TINDAKAN", "evidence": _file("CSRF-MUTASI")},
+        True,
+    ),
+    Action(
         "respondent.statement",
         "respondent",
         lambda w, e: "/klarifikasi/pernyataan",
@@ -161,6 +169,12 @@ ACTIONS = [
         "inv_a",
         lambda w, e: f"/pengelola/kasus/{w.case_a}/catatan",
         _fixed({"text": "CSRF-CATATAN"}),
+    ),
+    Action(  # after the reporter's report of retaliation above: its marker is taken up
+        "investigator.acknowledge_retaliation",
+        "inv_a",
+        lambda w, e: f"/pengelola/kasus/{w.case_a}/tindakan-balasan",
+        _fixed({"retaliation_note": "CSRF-TINDAK-LANJUT"}),
     ),
     Action(
         "investigator.reveal_identity",

@@ -117,6 +117,11 @@ PROBES: list[Probe] = [
     ("POST", lambda f, o: f"/pengelola/kasus/{f['case']}/identitas", _none),
     (
         "POST",
+        lambda f, o: f"/pengelola/kasus/{f['case']}/tindakan-balasan",
+        lambda f, o: {"retaliation_note": "IDOR"},
+    ),
+    (
+        "POST",
         lambda f, o: f"/pengelola/kasus/{f['case']}/langkah",
         lambda f, o: {"kind": "investigation", "activity": "interview", "description": "IDOR"},
     ),

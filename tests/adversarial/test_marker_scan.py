@@ -77,6 +77,10 @@ WRITTEN = {
     "reply": "MKREPLYg3Fd balasan pelapor",
     "reply_file_name": "MKREPLYFILEh7Jk.txt",
     "reply_file_body": "MKREPLYBODYc5Xv",
+    "retaliation": "MKRETALIATEn4Wq dimutasi",
+    "retaliation_file_name": "MKRETFILEk2Lp-sk.pdf",
+    "retaliation_file_body": "MKRETBODYz8Qm",
+    "retaliation_note": "MKRETNOTEs3Dv tindak lanjut",
     "staff_message": "MKSTAFFMSGb2Nm",
     "note": "MKNOTEy6Ul catatan internal",
     "step_checked": "MKSTEPCHECKt4Ew",
@@ -182,6 +186,19 @@ def test_a_journey_through_all_zones_leaves_no_marker_anywhere(
         content_type="multipart/form-data",
     )
     assert replied.status_code == 302
+    retaliated = reporter.post(
+        "/lapor/kasus/tindakan-balasan",
+        data={
+            "csrf_token": csrf_from(page),
+            "account": WRITTEN["retaliation"],
+            "evidence": (
+                WRITTEN["retaliation_file_body"].encode(),
+                WRITTEN["retaliation_file_name"],
+            ),
+        },
+        content_type="multipart/form-data",
+    )
+    assert retaliated.status_code == 302
 
     # The investigator: reads, reveals the identity, messages, notes, journals, invites.
     staff = client()
@@ -203,6 +220,13 @@ def test_a_journey_through_all_zones_leaves_no_marker_anywhere(
     assert (
         staff.post(
             f"{case_path}/catatan", data={"csrf_token": token, "text": WRITTEN["note"]}
+        ).status_code
+        == 302
+    )
+    assert (
+        staff.post(
+            f"{case_path}/tindakan-balasan",
+            data={"csrf_token": token, "retaliation_note": WRITTEN["retaliation_note"]},
         ).status_code
         == 302
     )

@@ -19,9 +19,10 @@ from typing import Any
 import pytest
 from babel.messages.pofile import read_po
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from tests.support.http import https_client
-from tests.support.reporter import csrf_from
+from tests.support.reporter import bind_from, csrf_from
 from tests.support.staff import make_staff
 from tests.support.world import World, build_world
 from wbs_app.db import app_database
@@ -31,7 +32,7 @@ from wbs_app.services import staff_admin
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ROOT / "wbs_app" / "services"
-APPENDERS = {"append": 4, "append_by_respondent": 5}  # the kind's position
+APPENDERS = {"append": 4, "append_by_respondent": 5, "append_by_reporter": 4}  # the kind's position
 
 
 def _constants(node: ast.AST) -> set[str]:
@@ -41,9 +42,10 @@ def _constants(node: ast.AST) -> set[str]:
 
 
 def _kinds_of(tree: ast.Module, function: ast.AST, name: str) -> set[str]:
-    """What a variable passed as the kind can hold: its assignments, or what it is compared with."""
+    """What a variable passed as the kind can hold: its assignments (in the function or the
+    module), or what it is compared with."""
     found: set[str] = set()
-    for node in ast.walk(function):
+    for node in [*ast.walk(function), *tree.body]:
         if isinstance(node, ast.Assign) and any(
             isinstance(t, ast.Name) and t.id == name for t in node.targets
         ):
@@ -192,6 +194,22 @@ def _every_kind_on_case_a(world: World) -> None:
     # A password reset makes Dewi's key new: granting her again is its own kind.
     _regrant(world, dewi, base, page)
     _reclassify(world, base, page)
+    _retaliation(world, base)
+
+
+def _retaliation(world: World, base: str) -> None:
+    """The reporter reports retaliation; Budi takes it up."""
+    reporter = world.clients["reporter"]
+    own = reporter.get("/lapor/kasus").get_data(as_text=True)
+    fields = [("csrf_token", csrf_from(own)), ("bind", bind_from(own)), ("account", "Dimutasi")]
+    reported = reporter.post(
+        "/lapor/kasus/tindakan-balasan", data=MultiDict(fields), content_type="multipart/form-data"
+    )
+    assert reported.status_code == 302
+    budi = world.clients["inv_a"]
+    page = budi.get(base).get_data(as_text=True)
+    taken = _post(budi, f"{base}/tindakan-balasan", page, retaliation_note="Koordinasi")
+    assert taken.status_code == 302
 
 
 def _reclassify(world: World, base: str, page: str) -> None:

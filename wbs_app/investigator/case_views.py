@@ -24,6 +24,7 @@ from wbs_app.investigator.forms import (
     MessageForm,
     NoteForm,
     RespondentMessageForm,
+    RetaliationAckForm,
     RevealForm,
     StepForm,
 )
@@ -42,6 +43,7 @@ from wbs_app.services import (
     journal,
     lifecycle,
     organisation,
+    reporter_channel,
     respondent,
     right_of_reply,
 )
@@ -101,6 +103,7 @@ def render_case(
     reveal: bool = False,
     step_form: StepForm | None = None,
     classification: Classification | None = None,
+    retaliation_form: RetaliationAckForm | None = None,
     status: int = 200,
 ) -> Any:
     context = signed_in()
@@ -116,6 +119,8 @@ def render_case(
             journal.respondent_author(invitation): key for invitation, key, _, _ in invitations
         }
         internal = casefile.internal_key(db, case, context.staff, context.identity)
+        reporter_key = casefile.reporter_key_for_staff(db, case, context.staff, context.identity)
+        respondent_keys.update(reporter_channel.reporter_keys(case, reporter_key))
         timeline = journal.read(db, case, internal, respondent_keys)
     except NoAccess:
         abort(404)
@@ -136,6 +141,7 @@ def render_case(
         message_form=MessageForm(formdata=None),
         note_form=NoteForm(formdata=None),
         reveal_form=RevealForm(),
+        retaliation_form=retaliation_form or RetaliationAckForm(formdata=None),
         step_form=step_form or _step_form(),
         moves=moves,
         labels=labels,
@@ -250,6 +256,31 @@ def add_note(case_id: int) -> Response:
         flash(_("Note saved."))
     else:  # an empty note said nothing at all before
         refused(_("Write a note first."))
+    return redirect(url_for("investigator.case_page", case_id=case_id))
+
+
+@bp.post("/kasus/<int:case_id>/tindakan-balasan")
+@zone(INVESTIGATOR)
+def acknowledge_retaliation(case_id: int) -> Any:
+    """A handler takes up the reporter's report of retaliation (journaled, marker cleared)."""
+    context = signed_in()
+    case = held_case(case_id)
+    form = RetaliationAckForm()
+    if not form.validate_on_submit():
+        return render_case(case, retaliation_form=form, status=400)
+    db = request_session()
+    try:
+        reporter_channel.acknowledge(
+            db, case, context.staff, context.identity, form.retaliation_note.data
+        )
+    except NoAccess:
+        abort(404)
+    except reporter_channel.NothingToAcknowledge:
+        db.rollback()
+        flash(_("A colleague has already taken up this report of retaliation."))
+        return redirect(url_for("investigator.case_page", case_id=case_id))
+    db.commit()
+    flash(_("Recorded in the journal: the report of retaliation is taken up."))
     return redirect(url_for("investigator.case_page", case_id=case_id))
 
 

@@ -35,6 +35,19 @@ class NoteForm(Form):
     )
 
 
+class RetaliationAckForm(Form):
+    """Taking up a reporter's report of retaliation: journaled, the case's marker cleared."""
+
+    retaliation_note = TextAreaField(
+        _l("What the team does about it"),
+        validators=[
+            DataRequired(message=_l("Write what the team does about it.")),
+            Length(max=20_000, message=_l("This text is too long.")),
+        ],
+        description=_l("Recorded in the journal; the reporter does not see it."),
+    )
+
+
 class RevealForm(Form):
     """Showing the reporter's identity is a deliberate, journaled act."""
 

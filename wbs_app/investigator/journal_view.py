@@ -57,6 +57,7 @@ TEXT_FIELDS = {
     "name": _l("Name of the official"),
     "staff": _l("Colleague"),
     "ahead_reason": _l("Reason to decide before the time to answer ended"),
+    "account": _l("What the reporter says happened"),
 }
 # Codes, each shown as its label.
 CHOICE_FIELDS: dict[str, tuple[Any, Mapping[str, Any]]] = {
@@ -146,6 +147,8 @@ def _lines(body: Mapping[str, Any], respondents: Mapping[str, str]) -> tuple[lis
 def _author(author: Author | None, respondent_name: str) -> str:
     if author is None or author.kind == "unknown":
         return str(_("An author no longer known"))
+    if author.kind == "reporter":
+        return str(_("Reporter"))
     if author.kind == "respondent":
         role = str(labels.RESPONDENT_ROLES.get(author.role, _("Respondent")))
         return str(_("%(name)s (%(role)s)", name=respondent_name or _("Respondent"), role=role))

@@ -40,6 +40,8 @@ STEPS = {
     "note": _l("Note"),
     "category_changed": _l("Category changed"),
     "unit_changed": _l("Case moved to another unit"),
+    "retaliation_reported": _l("Reporter reported retaliation"),
+    "retaliation_acknowledged": _l("Report of retaliation taken up"),
 }
 ROLES = {
     "accused": _l("Accused (terlapor), to answer the allegation"),
@@ -68,6 +70,7 @@ THREAD_KINDS = {
     "statement": _l("statement"),
     "extension_request": _l("request for more time"),
     "outcome": _l("outcome"),
+    "retaliation": _l("report of retaliation"),
 }
 CONCLUSIONS = {
     "complete": _l("Complete"),

@@ -87,6 +87,14 @@ class Case(Base):
     assignee_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_members.id", ondelete="SET NULL"), index=True
     )
+    # The day the reporter last reported retaliation (tindakan balasan) that no
+    # handler has acknowledged yet: a workflow fact, shown in the inbox; the
+    # account itself is ciphertext in the reporter thread.
+    retaliation_reported_on: Mapped[date | None] = mapped_column(Date)
+    # The reporter's public identity (derived from the receipt), so that the
+    # journal entries the reporter signs can be verified like any other. It
+    # tests a receipt guess no faster than ``lookup_hash`` (one Argon2id run).
+    reporter_public: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class AudienceKey(Base):

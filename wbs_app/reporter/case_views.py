@@ -22,23 +22,25 @@ from wbs_app.db import request_session
 from wbs_app.extensions import csrf
 from wbs_app.notices import DONE, ERROR, refused
 from wbs_app.reporter import bp, kept, uploads
-from wbs_app.reporter.forms import ActionForm, ReceiptForm, WithdrawForm
+from wbs_app.reporter.forms import ActionForm, ReceiptForm, RetaliationForm, WithdrawForm
 from wbs_app.reporter.labels import (
     KEPT_REPLY_ELSEWHERE,
     KEPT_REPLY_GONE,
     NOTICES,
     REPORTER_STATUS,
+    RETALIATION_SENT,
 )
 from wbs_app.security.brake import brake_response, busy_response
 from wbs_app.security.downloads import download_response
 from wbs_app.security.kept import keeps_posts_after_session
 from wbs_app.security.reporter_auth import clear_cookie, policy, set_cookie, signed_in_reporter
 from wbs_app.security.zones import PUBLIC, REPORTER, zone
-from wbs_app.services import casefile, held, reporter_access
+from wbs_app.services import casefile, held, reporter_access, reporter_channel
 from wbs_app.services.argon2_gate import Argon2Busy
 from wbs_app.services.case_keys import NoAccess
 from wbs_app.services.casefile import CaseClosed
 from wbs_app.services.errors import DomainError
+from wbs_app.services.intake import FileInfo
 from wbs_app.services.reporter_access import ReceiptMistyped, ReceiptRefused
 
 
@@ -111,38 +113,57 @@ def _keep_reply() -> Response:
     return make_response(render_template("reporter/login.html", form=form, error=None))
 
 
-def _send_kept_reply(cookie: str, field_value: str) -> tuple[str, str] | None:
-    """Send the kept reply to the case the receipt just opened; what to tell the reporter.
+def _keep_retaliation() -> Response:
+    """A report of retaliation posted after the session ended: kept like a reply."""
+    kept_report = kept.keep_post(held.RETALIATION, "account")
+    if kept_report is None:
+        return redirect(url_for("reporter.login"))
+    form = ReceiptForm(formdata=None, held=kept_report.secret.cookie)
+    return make_response(render_template("reporter/login.html", form=form, error=None))
 
-    None when the receipt opened another report than the one the reply was
-    written to: the visit just begun is ended again and the reply stays kept.
+
+def _send_kept_reply(cookie: str, field_value: str) -> tuple[str, str] | None:
+    """Send the kept reply (or report of retaliation) to the case the receipt just opened.
+
+    Returns what to tell the reporter; None when the receipt opened another
+    report than the one the message was written to: the visit just begun is
+    ended again and the message stays kept.
     """
     db = request_session()
     context = reporter_access.resume(db, cookie, policy())
     if context is None:  # the session made a moment ago: not expected, said plainly all the same
         return str(KEPT_REPLY_GONE), ERROR
-    key, case_ = context.reporter_key, context.case
+    key, case_, identity = context.reporter_key, context.case, context.identity
+    retaliation = held.kind_of(db, field_value) == held.RETALIATION
+
+    def add(text: str, files: list[FileInfo]) -> list[str]:
+        if retaliation:
+            return reporter_channel.report_retaliation(
+                db, case_, key, identity, text, _channel_days(), files
+            )
+        return casefile.add_reporter_message(
+            db, case_, key, text, files, days_after_close=_channel_days()
+        )
+
     outcome = kept.send_kept(
-        held.REPORTER,
-        field_value,
-        key,
-        case_.uid,
-        lambda text, files: casefile.add_reporter_message(db, case_, key, text, files),
+        held.RETALIATION if retaliation else held.REPORTER, field_value, key, case_.uid, add
     )
     if outcome == "elsewhere":
         reporter_access.finish(db, context.id_hash)
         db.commit()
         return None
     if outcome == "sent":
-        return str(_("Your message was sent to the team.")), DONE
+        return str(RETALIATION_SENT if retaliation else _("Your message was sent to the team.")), DONE
     if outcome == "refused":
         return str(_("This report is closed; it no longer takes messages.")), ERROR
     return str(KEPT_REPLY_GONE), ERROR
 
 
-@bp.get("/kasus")
-@zone(REPORTER)
-def case() -> str:
+def _channel_days() -> int:
+    return int(current_app.config["REPORTER_CHANNEL_DAYS_AFTER_CLOSE"])
+
+
+def _render_case(retaliation_form: RetaliationForm | None = None, status: int = 200) -> Any:
     context = signed_in_reporter()
     db = request_session()
     try:
@@ -157,11 +178,61 @@ def case() -> str:
         status_label=label,
         status_explanation=explanation,
         notices=NOTICES,
-        is_open=context.case.status in casefile.OPEN_STATUSES,
+        can_withdraw=context.case.status in casefile.OPEN_STATUSES,
+        channel=reporter_channel.channel(context.case, _channel_days()),
+        retaliation_form=retaliation_form or RetaliationForm(formdata=None),
         action_form=ActionForm(),
         max_upload_mib=current_app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024),
         bind=held.binding_for(context.reporter_key),
-    )
+    ), status
+
+
+@bp.get("/kasus")
+@zone(REPORTER)
+def case() -> Any:
+    return _render_case()
+
+
+@bp.post("/kasus/tindakan-balasan")
+@zone(REPORTER)
+@keeps_posts_after_session(_keep_retaliation)
+@csrf.exempt
+def report_retaliation() -> Any:
+    """Laporkan tindakan balasan: the team is told, and the case is marked until they act.
+
+    Streamed like a reply (evidence encrypted as it arrives) and, like a
+    reply, kept after the session ended (``_keep_retaliation``).
+    """
+    context = signed_in_reporter()
+    db = request_session()
+    parsed = uploads.receive(lambda _form: (context.reporter_key, context.case.uid))
+    files = uploads.file_infos(parsed.files)
+    # The token was checked from the stream (``uploads.receive``); the form checks the text.
+    form = RetaliationForm(formdata=parsed.fields, meta={"csrf": False})
+    if not form.validate():
+        parsed.discard_files()
+        return _render_case(form, 400)  # what was typed comes back in the field
+    account = form.account.data or ""
+    try:
+        names = reporter_channel.report_retaliation(
+            db,
+            context.case,
+            context.reporter_key,
+            context.identity,
+            account,
+            _channel_days(),
+            files,
+        )
+    except reporter_channel.ChannelClosed:
+        db.rollback()
+        parsed.discard_files()
+        refused(_("This report is closed; it no longer takes messages."))
+        return redirect(url_for("reporter.case"))
+    db.commit()
+    for name in names:
+        uploads.store().promote(name)
+    flash(RETALIATION_SENT)
+    return redirect(url_for("reporter.case"))
 
 
 @bp.post("/kasus/pesan")
@@ -179,7 +250,12 @@ def reply() -> Response:
     files = uploads.file_infos(parsed.files)
     try:
         names = casefile.add_reporter_message(
-            db, context.case, context.reporter_key, parsed.fields.get("message", ""), files
+            db,
+            context.case,
+            context.reporter_key,
+            parsed.fields.get("message", ""),
+            files,
+            days_after_close=_channel_days(),
         )
     except CaseClosed:
         db.rollback()

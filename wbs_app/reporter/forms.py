@@ -88,5 +88,21 @@ class WithdrawForm(Form):
     )
 
 
+class RetaliationForm(Form):
+    """A report of retaliation (tindakan balasan): encrypted like a reply, flagged for the team."""
+
+    account = TextAreaField(
+        _l("What happened to you, when, and who did it?"),
+        validators=[
+            DataRequired(message=_l("Describe what happened to you.")),
+            Length(max=20000, message=_l("This text is too long.")),
+        ],
+        description=_l(
+            "For example: a transfer, a threat, a worse assessment, being shut out. "
+            "Only the team handling your report reads this."
+        ),
+    )
+
+
 class ActionForm(Form):
     """Only a CSRF token: for the finish button."""

@@ -29,11 +29,19 @@ from wbs_app.reporter.labels import (
     CHOOSE_CATEGORY_LABEL,
     INTAKE_ERRORS,
     NOT_SURE_LABEL,
+    ROUTE_UP_OFFER,
     SEND_BUSY,
 )
 from wbs_app.reporter.receipt_views import if_already_sent, to_receipt_page
 from wbs_app.security.zones import PUBLIC, zone
-from wbs_app.services import delivery, intake, organisation, receipt_handover, sessions
+from wbs_app.services import (
+    delivery,
+    intake,
+    organisation,
+    receipt_handover,
+    routing,
+    sessions,
+)
 from wbs_app.services.argon2_gate import Argon2Busy
 from wbs_app.services.catalogue import active_categories
 from wbs_app.services.intake import DraftPayload, IntakeError, OpenDraft
@@ -246,7 +254,17 @@ def receive_form() -> Any:
     return _render_review(draft)
 
 
-def _render_review(draft: OpenDraft, error: Any = None, status: int = 200) -> Any:
+def _render_review(
+    draft: OpenDraft,
+    error: Any = None,
+    status: int = 200,
+    excluded: frozenset[int] = frozenset(),
+    offer: Unit | None = None,
+) -> Any:
+    """The review page; ``offer`` is the unit above to send to instead (``services.routing``).
+
+    ``excluded`` are the people the reporter ticked, shown ticked again.
+    """
     db = request_session()
     payload = draft.payload
     if payload is None:
@@ -255,7 +273,7 @@ def _render_review(draft: OpenDraft, error: Any = None, status: int = 200) -> An
         unit_id = intake.target_unit(db, payload)
     except IntakeError as problem:
         return _render_form(_empty_form(), draft, 503, INTAKE_ERRORS[problem.code])
-    handlers = intake.eligible_handlers(db, unit_id)
+    handlers = delivery.eligible_handlers(db, unit_id)
     undeliverable = delivery.delivery_problem(handlers)
     return (
         render_template(
@@ -263,7 +281,12 @@ def _render_review(draft: OpenDraft, error: Any = None, status: int = 200) -> An
             draft=draft,
             handlers=handlers,
             # Said before the reporter presses send, unless sending just said it.
-            warning=INTAKE_ERRORS[undeliverable] if undeliverable and error is None else None,
+            warning=ROUTE_UP_OFFER
+            if offer is not None
+            else (INTAKE_ERRORS[undeliverable] if undeliverable and error is None else None),
+            excluded=excluded,
+            offer=offer,
+            can_route_up=routing.has_unit_above(db, unit_id),
             unit=db.get(Unit, unit_id),
             category=db.get(Category, payload.category_id) if payload.category_id else None,
             error=error,
@@ -305,8 +328,18 @@ def edit() -> Any:
     return _render_form(report_form, draft)
 
 
-def _send_refused(draft_field: str, error: Any, status: int = 400) -> Response:
-    """The review page again, with everything kept and what to do; the draft is renewed."""
+def _send_refused(
+    draft_field: str,
+    error: Any,
+    status: int = 400,
+    excluded: frozenset[int] = frozenset(),
+    code: str = "",
+) -> Response:
+    """The review page again, with everything kept and what to do; the draft is renewed.
+
+    Where the reporter's exclusions left no supervisor, the page offers the
+    unit above instead, if one can take the report (``services.routing``).
+    """
     db = request_session()
     db.rollback()
     try:
@@ -318,7 +351,12 @@ def _send_refused(draft_field: str, error: Any, status: int = 400) -> Response:
         )
     intake.renew_draft(db, draft, _draft_lifetime())
     db.commit()
-    return make_response(_render_review(draft, error, status))
+    offer = None
+    if code == delivery.EXCLUDED_SUPERVISORS and draft.payload is not None:
+        offer = routing.unit_above(db, intake.target_unit(db, draft.payload), excluded)
+        if offer is not None:
+            error = None  # not an error: a choice, said as a warning with the offer
+    return make_response(_render_review(draft, error, status, excluded, offer))
 
 
 def _empty_form() -> ReportForm:
@@ -347,6 +385,8 @@ def send() -> Any:
             _empty_form(), None, 400, INTAKE_ERRORS["draft_gone"]
         )
     excluded = {int(v) for v in request.form.getlist("exclude") if v.isdigit() and len(v) < 12}
+    above = request.form.get("route_up", "")
+    route_up = int(above) if above.isdigit() and len(above) < 12 else None
     checkpoint = uploads.checkpoint()
     try:
         submitted = intake.submit(
@@ -358,9 +398,15 @@ def send() -> Any:
             argon2_params(),
             gate=argon2_gate(),
             checkpoint=checkpoint,
+            route_up=route_up,
         )
     except IntakeError as error:
-        return _send_refused(form.draft.data, INTAKE_ERRORS.get(error.code, INTAKE_ERRORS["retry"]))
+        return _send_refused(
+            form.draft.data,
+            INTAKE_ERRORS.get(error.code, INTAKE_ERRORS["retry"]),
+            excluded=frozenset(excluded),
+            code=error.code,
+        )
     except Argon2Busy as busy:
         # Other people's sign-ins hold every Argon2 slot: nothing the reporter
         # can mend, so the review comes back to be sent again in a moment.

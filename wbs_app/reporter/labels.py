@@ -78,9 +78,18 @@ INTAKE_ERRORS = {
     "excluded_supervisors": _l(
         "At least one supervisor must receive the report, so that it never rests with one person alone. Untick at least one supervisor and send again; nothing you wrote is lost."
     ),
+    "bad_route": _l(
+        "The unit above can no longer receive your report as it is. Nothing you wrote is lost: check who will receive it and send again."
+    ),
     "retry": _l("Something went wrong while sending. Nothing was stored; please send again."),
     "too_many_files": _l("Too many files attached."),
 }
+
+# Every supervisor excluded, and a unit above whose own team can take the report
+# (services.routing): shown with its name on the review page, before anything is sent.
+ROUTE_UP_OFFER = _l(
+    "Your report was not sent yet: the people you excluded include every supervisor who receives reports about this unit. You can send it instead to the complaint team of the unit above, named below. The people you excluded will not receive it there either. Nothing you wrote is lost."
+)
 
 # A send the Argon2 gate could not take in time (other people's sign-ins).
 SEND_BUSY = _l(
@@ -102,4 +111,9 @@ KEPT_REPLY_GONE = _l(
 # A kept statement (services.held) that was no longer stored when the code came back.
 KEPT_STATEMENT_GONE = _l(
     "Your unsent statement is no longer stored: it was deleted after some hours, for your safety. Please write it again."
+)
+
+# A report of retaliation (services.reporter_channel) that reached the team.
+RETALIATION_SENT = _l(
+    "Your report of retaliation was sent. The team handling your report is alerted and must take it up."
 )

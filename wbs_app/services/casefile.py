@@ -26,14 +26,15 @@ from wbs_app.models import (
     CaseStatus,
     StaffMember,
 )
-from wbs_app.services import case_keys, intake, journal
+from wbs_app.services import case_keys, intake, journal, reporter_channel
 from wbs_app.services.case_keys import NoAccess
 from wbs_app.services.clock import today
 from wbs_app.services.errors import DomainError
 from wbs_app.services.intake import FileInfo
 from wbs_app.services.store import AttachmentStore
 
-THREAD_KINDS = ("message", "question", "notice", "withdrawal")
+THREAD_KINDS = ("message", "question", "notice", "withdrawal", "retaliation")
+# Where the reporter may still withdraw; their thread stays open longer (``reporter_channel``).
 OPEN_STATUSES = frozenset(
     {CaseStatus.RECEIVED, CaseStatus.VERIFICATION, CaseStatus.INVESTIGATION, CaseStatus.ON_HOLD}
 )
@@ -192,10 +193,21 @@ def staff_file(
 
 
 def add_reporter_message(
-    session: Session, case: Case, reporter_key: bytes, text: str, files: list[FileInfo]
+    session: Session,
+    case: Case,
+    reporter_key: bytes,
+    text: str,
+    files: list[FileInfo],
+    *,
+    days_after_close: int,
 ) -> list[str]:
-    """A reply from the reporter, with evidence already encrypted under the reporter key."""
-    if case.status not in OPEN_STATUSES:
+    """A reply from the reporter, with evidence already encrypted under the reporter key.
+
+    Taken in every status, and for ``days_after_close`` days after the case
+    closed (``reporter_channel``): an answer to a question, new evidence or
+    news of retaliation matter through the decision and after it.
+    """
+    if not reporter_channel.channel(case, days_after_close).open:
         raise CaseClosed("closed")
     text = text.strip()
     if not text and not files:

@@ -29,20 +29,26 @@ def can_receive() -> ColumnElement[bool]:
     return and_(StaffMember.status == StaffStatus.ACTIVE, StaffMember.identity_public.is_not(None))
 
 
+def chain(session: Session, unit_id: int) -> list[int]:
+    """The unit and every unit above it, nearest first (a cycle ends the walk)."""
+    found: list[int] = []
+    current: int | None = unit_id
+    while current is not None and current not in found:
+        found.append(current)
+        current = session.scalar(select(Unit.parent_id).where(Unit.id == current))
+    return found
+
+
 def eligible_handlers(session: Session, unit_id: int) -> list[StaffMember]:
     """Active investigators of the unit and supervisors of it or any unit above it."""
-    chain: list[int] = []
-    current: int | None = unit_id
-    while current is not None and current not in chain:
-        chain.append(current)
-        current = session.scalar(select(Unit.parent_id).where(Unit.id == current))
+    above = chain(session, unit_id)
     query = (
         select(StaffMember)
         .join(StaffUnit, StaffUnit.staff_id == StaffMember.id)
         .where(can_receive())
         .where(
             ((StaffMember.role == StaffRole.INVESTIGATOR) & (StaffUnit.unit_id == unit_id))
-            | ((StaffMember.role == StaffRole.SUPERVISOR) & (StaffUnit.unit_id.in_(chain)))
+            | ((StaffMember.role == StaffRole.SUPERVISOR) & (StaffUnit.unit_id.in_(above)))
         )
         .order_by(StaffMember.display_name)
         .distinct()

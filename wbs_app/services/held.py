@@ -53,7 +53,8 @@ from wbs_app.services.transactions import begin_write, release_snapshot
 
 REPORTER = "reporter"  # a reply to the reporter thread, sent by a receipt
 RESPONDENT = "respondent"  # a defence statement, sent by an invitation code
-KINDS = (REPORTER, RESPONDENT)
+RETALIATION = "retaliation"  # a reporter's report of retaliation, sent by a receipt
+KINDS = (REPORTER, RESPONDENT, RETALIATION)
 
 
 class HeldGone(DomainError):
@@ -191,6 +192,17 @@ def keep(
         )
     session.flush()
     return OpenHeld(held.row, held.secret, payload)
+
+
+def kind_of(session: Session, field_value: str | None) -> str | None:
+    """Which kind of kept message a code page's ``held`` field names (None: none kept).
+
+    One receipt login sends a reply or a report of retaliation; the kind
+    says which service takes it. It opens nothing: ``open_held`` checks the key.
+    """
+    secret = sessions.parse_cookie(field_value)
+    row = session.get(HeldMessage, secret.id_hash) if secret else None
+    return None if row is None else row.kind
 
 
 def open_held(session: Session, kind: str, field_value: str | None) -> OpenHeld:

@@ -81,6 +81,8 @@ class InboxRow:
     # The earliest answer still awaited from an invited respondent, if any.
     answer: DeadlineState | None = None
     answer_due: date | None = None
+    # A report of retaliation no handler has taken up yet (``reporter_channel``).
+    retaliation_reported_on: date | None = None
 
 
 def _accessible(staff: StaffMember) -> ColumnElement[bool]:
@@ -165,6 +167,7 @@ def page(
                 unread=case.id in unread,
                 answer=deadline_state(*answers[case.id], now) if case.id in answers else None,
                 answer_due=answers[case.id][0] if case.id in answers else None,
+                retaliation_reported_on=case.retaliation_reported_on,
             )
         )
     return result, len(rows) > per_page

@@ -49,11 +49,10 @@ from wbs_app.models import (
     HandlerExclusion,
     PendingFile,
     RecipientKind,
-    StaffMember,
     SubmissionDraft,
     Unit,
 )
-from wbs_app.services import case_keys, delivery, sessions, unit_admin
+from wbs_app.services import case_keys, routing, sessions, unit_admin
 from wbs_app.services.argon2_gate import Argon2Gate, slot_between_transactions
 from wbs_app.services.clock import coarse_expiry, floor_to, today, utcnow
 from wbs_app.services.delivery import eligible_handlers as eligible_handlers
@@ -287,11 +286,14 @@ def submit(
     *,
     gate: Argon2Gate | None = None,
     checkpoint: Callable[[str], None] = lambda _step: None,
+    route_up: int | None = None,
 ) -> Submitted:
     """Create the case from a draft; the caller commits and then promotes the files.
 
     Refused with ``no_supervisor`` or ``excluded_supervisors`` before anything
-    is written unless a supervisor receives it (``services.delivery``).
+    is written unless a supervisor receives it (``services.delivery``);
+    ``route_up`` files it to the unit above that the reporter accepted
+    instead (``services.routing``), ``bad_route`` if it can no longer take it.
 
     ``checkpoint("encrypted")`` runs once every key is wrapped and every
     record sealed and flushed, before anything is committed (the crash tests
@@ -304,7 +306,7 @@ def submit(
     if payload.category_id is None or not payload.report.get("what", "").strip():
         raise IntakeError("incomplete")
     unit_id = target_unit(session, payload)
-    _recipients(session, unit_id, excluded_staff_ids)  # refused before the Argon2 run, if at all
+    _route(session, unit_id, excluded_staff_ids, route_up)  # refused before the Argon2 run
 
     receipt = generate_code()
     with slot_between_transactions(session, gate, patient=True):
@@ -312,13 +314,14 @@ def submit(
     # Read again, under the lock every reset and deactivation takes: whoever
     # left meanwhile must not be the case's only way in.
     serialise(session, Lock.HOLDERS)
-    handlers, recipients = _recipients(session, unit_id, excluded_staff_ids)
+    route = _route(session, unit_id, excluded_staff_ids, route_up)
+    handlers, recipients = route.handlers, route.recipients
     reporter = Identity.from_seed(code_secrets.identity_seed).public()
     received = today()
     case = Case(
         uid=draft.case_uid,
         lookup_hash=lookup_hash(code_secrets.lookup_id),
-        unit_id=unit_id,
+        unit_id=route.unit_id,
         category_id=payload.category_id,
         status=CaseStatus.RECEIVED,
         status_changed_on=received,
@@ -328,6 +331,7 @@ def submit(
         feedback_due=received
         + timedelta(days=deadlines.acknowledge_days + deadlines.feedback_days),
         acknowledged_on=None,
+        reporter_public=reporter.to_bytes(),
     )
     session.add(case)
     try:
@@ -380,18 +384,13 @@ def submit(
     return Submitted(receipt=receipt, case=case, storage_names=names)
 
 
-def _recipients(
-    session: Session, unit_id: int, excluded: set[int]
-) -> tuple[list[StaffMember], list[StaffMember]]:
-    """The unit's handlers and those of them a new case is wrapped to (the others excluded).
-
-    ``IntakeError`` unless a supervisor is among the recipients.
-    """
-    handlers = delivery.eligible_handlers(session, unit_id)
-    problem = delivery.delivery_problem(handlers, excluded)
-    if problem is not None:
-        raise IntakeError(problem)  # nothing is written: the draft stays as it was
-    return handlers, [staff for staff in handlers if staff.id not in excluded]
+def _route(
+    session: Session, unit_id: int, excluded: set[int], route_up: int | None
+) -> routing.Route:
+    try:
+        return routing.plan(session, unit_id, excluded, route_up)
+    except routing.RouteRefused as refused:
+        raise IntakeError(refused.code) from None  # nothing is written: the draft stays
 
 
 def add_record(

@@ -107,6 +107,27 @@ def respondent_author(invitation: RespondentInvitation) -> str:
     return f"respondent:{invitation.uid}"
 
 
+def append_by_reporter(
+    session: Session,
+    case: Case,
+    identity: Identity,
+    key: bytes,
+    kind: str,
+    body: dict[str, Any],
+) -> JournalEntry:
+    """An entry by the reporter (a report of retaliation): sealed to the reporter key.
+
+    The reporter holds no internal key; every handler of the case holds the
+    reporter key. Its time is kept to the day, like everything a reporter
+    does (DESIGN.md section 5); the chain's order is all the journal needs.
+    """
+    return _append(session, case, reporter_author(case), identity, key, kind, body, day_only=True)
+
+
+def reporter_author(case: Case) -> str:
+    return f"reporter:{case.uid}"
+
+
 def _append(
     session: Session,
     case: Case,
@@ -115,6 +136,8 @@ def _append(
     key: bytes,
     kind: str,
     body: dict[str, Any],
+    *,
+    day_only: bool = False,
 ) -> JournalEntry:
     last = session.scalar(
         select(JournalEntry)
@@ -131,7 +154,7 @@ def _append(
         seq=seq,
         kind=kind,
         author=author,
-        created_at=utcnow().isoformat(timespec="seconds"),
+        created_at=_stamp(day_only),
         content=content,
         prev_hash=prev,
     )
@@ -151,13 +174,21 @@ def _append(
     return row
 
 
+def _stamp(day_only: bool) -> str:
+    now = utcnow()
+    if day_only:
+        now = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    return now.isoformat(timespec="seconds")
+
+
 def read(
     session: Session, case: Case, key: bytes, author_keys: dict[str, bytes] | None = None
 ) -> list[JournalItem]:
     """The decrypted timeline, oldest first.
 
     ``key`` is the internal key; ``author_keys`` maps respondent authors to
-    their invitation's key, for the entries respondents wrote.
+    their invitation's key, and the reporter to the reporter key, for the
+    entries they wrote.
     """
     items = []
     for row in session.scalars(
@@ -220,6 +251,8 @@ def authors(session: Session, items: list[JournalItem]) -> dict[str, Author]:
             found[label] = Author("staff", member.display_name, member.role.value)
         elif invitation is not None:
             found[label] = Author("respondent", "", invitation.role.value)
+        elif label.startswith("reporter:"):
+            found[label] = Author("reporter", "", "")
         else:
             found[label] = Author("unknown", "", "")
     return found
@@ -237,6 +270,11 @@ def _author_keys(session: Session) -> dict[str, PublicIdentity]:
         select(RespondentInvitation.uid, RespondentInvitation.identity_public)
     ):
         keys[f"respondent:{uid}"] = PublicIdentity.from_bytes(public)
+    for uid, reporter_public in session.execute(
+        select(Case.uid, Case.reporter_public).where(Case.reporter_public.is_not(None))
+    ):
+        if reporter_public is not None:
+            keys[f"reporter:{uid}"] = PublicIdentity.from_bytes(reporter_public)
     return keys
 
 

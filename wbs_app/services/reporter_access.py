@@ -56,6 +56,8 @@ class ReporterContext:
     case: Case
     reporter_key: bytes
     id_hash: bytes
+    # The reporter's identity, for what they sign (a report of retaliation).
+    identity: Identity
 
 
 def login_delay(session: Session, allowed_per_minute: int) -> float:
@@ -120,13 +122,12 @@ def resume(session: Session, cookie: str | None, policy: ReporterPolicy) -> Repo
     if seed is None or case is None:
         return None
     key_row = case_keys.audience_key(session, case, Audience.REPORTER)
+    identity = Identity.from_seed(seed)
     try:
-        key = case_keys.unwrap_for_holder(
-            session, case, key_row, Identity.from_seed(seed), RecipientKind.REPORTER
-        )
+        key = case_keys.unwrap_for_holder(session, case, key_row, identity, RecipientKind.REPORTER)
     except NoAccess:
         return None
-    return ReporterContext(case=case, reporter_key=key, id_hash=row.id_hash)
+    return ReporterContext(case=case, reporter_key=key, id_hash=row.id_hash, identity=identity)
 
 
 def finish(session: Session, id_hash: bytes) -> None:
