@@ -39,6 +39,7 @@ from wbs_app.services import (
     lifecycle,
     organisation,
     respondent,
+    respondent_signatures,
 )
 from wbs_app.services.case_keys import NoAccess
 from wbs_app.services.catalogue import active_categories
@@ -103,7 +104,9 @@ def _render_case(
         notes = casefile.read_notes(db, case, context.staff, context.identity)
         invitations = _invitations(case)
         respondent_keys = {
-            journal.respondent_author(invitation): key for invitation, key, _, _ in invitations
+            author: key
+            for invitation, key, _, _, _ in invitations
+            for author in journal.respondent_authors(invitation)
         }
         internal = casefile.internal_key(db, case, context.staff, context.identity)
         timeline = journal.read(db, case, internal, respondent_keys)
@@ -131,7 +134,8 @@ def _render_case(
         labels=labels,
         holders=access.holders(db, case),
         invitations=[
-            (invitation, allegation, thread) for invitation, _, allegation, thread in invitations
+            (invitation, allegation, thread, signatures)
+            for invitation, _, allegation, thread, signatures in invitations
         ],
         notices=NOTICES,
         invitation_form=_invitation_form(),
@@ -159,8 +163,8 @@ def _invitation_form() -> InvitationForm:
 
 def _invitations(
     case: Case,
-) -> list[tuple[RespondentInvitation, bytes, dict[str, str], list[Any]]]:
-    """Each invitation with its summary and thread, decrypted with the handler's wrap of its key."""
+) -> list[tuple[RespondentInvitation, bytes, dict[str, str], list[Any], dict[str, str]]]:
+    """Each invitation with its summary, thread and statements' signatures, with its key."""
     context = signed_in()
     db = request_session()
     found = []
@@ -170,7 +174,8 @@ def _invitations(
         except NoAccess:
             continue
         allegation, thread = respondent.read_thread(db, case, invitation, key)
-        found.append((invitation, key, allegation, thread))
+        signatures = respondent_signatures.verdicts(db, case, invitation, key, thread)
+        found.append((invitation, key, allegation, thread, signatures))
     return found
 
 

@@ -29,3 +29,12 @@ class ExtensionForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """Only a CSRF token: for the finish button."""
+
+
+class NewCodeForm(FlaskForm):
+    """The new code typed back: proof that it was written down before it is forgotten here."""
+
+    code = StringField(
+        _l("Type your new code to confirm that you wrote it down"),
+        validators=[DataRequired(), Length(max=64, message=_l("An invitation code has 20 digits."))],
+    )

@@ -104,7 +104,28 @@ def append_by_respondent(
 
 
 def respondent_author(invitation: RespondentInvitation) -> str:
+    """Who signs the respondent's next entry.
+
+    Before the take-over (``services.respondent_takeover``) that is whoever
+    holds the printed code; after it, the addressee's own identity, under an
+    author name of its own so that earlier entries still verify.
+    """
+    if invitation.addressee_public is not None:
+        return addressee_author(invitation)
+    return printed_code_author(invitation)
+
+
+def printed_code_author(invitation: RespondentInvitation) -> str:
     return f"respondent:{invitation.uid}"
+
+
+def addressee_author(invitation: RespondentInvitation) -> str:
+    return f"addressee:{invitation.uid}"
+
+
+def respondent_authors(invitation: RespondentInvitation) -> tuple[str, ...]:
+    """Every author name an invitation's entries may carry (their bodies are under its key)."""
+    return (printed_code_author(invitation), addressee_author(invitation))
 
 
 def _append(
@@ -180,10 +201,14 @@ def _author_keys(session: Session) -> dict[str, PublicIdentity]:
             select(StaffIdentity.staff_id, StaffIdentity.generation, StaffIdentity.public)
         )
     }
-    for uid, public in session.execute(
-        select(RespondentInvitation.uid, RespondentInvitation.identity_public)
-    ):
-        keys[f"respondent:{uid}"] = PublicIdentity.from_bytes(public)
+    for invitation in session.scalars(select(RespondentInvitation)):
+        keys[printed_code_author(invitation)] = PublicIdentity.from_bytes(
+            invitation.identity_public
+        )
+        if invitation.addressee_public is not None:
+            keys[addressee_author(invitation)] = PublicIdentity.from_bytes(
+                invitation.addressee_public
+            )
     return keys
 
 

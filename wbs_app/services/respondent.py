@@ -50,6 +50,7 @@ from wbs_app.services.casefile import FileView
 from wbs_app.services.clock import today
 from wbs_app.services.errors import DomainError
 from wbs_app.services.intake import FileInfo
+from wbs_app.services.respondent_signatures import digest as statement_digest
 from wbs_app.services.text import one_line_name
 
 ALLEGATION_FIELDS = ("name", "position", "allegation", "period", "rules")
@@ -70,6 +71,7 @@ class RespondentEntry:
     created_on: date
     text: str
     files: list[FileView]
+    uid: str = ""  # the record's, for its signature (services.respondent_signatures)
 
 
 def invitation_key_row(
@@ -207,6 +209,7 @@ def read_thread(
                     record.created_on,
                     text,
                     files.get(record.id, []),
+                    record.uid,
                 )
             )
     return allegation, entries
@@ -223,7 +226,7 @@ def submit_statement(
     """A defence statement (or an addition to it) with evidence, until the deadline."""
     if not can_submit(context.invitation, context.case):
         raise RespondentError("deadline_passed")
-    text = text.strip()
+    text = text.strip()[:20_000]
     if not text and not files:
         raise RespondentError("empty")
     key_row = invitation_key_row(session, context.case, context.invitation)
@@ -234,7 +237,7 @@ def submit_statement(
         context.key,
         "statement",
         AuthorKind.RESPONDENT,
-        text[:20_000].encode("utf-8"),
+        text.encode("utf-8"),
     )
     names = intake.attach_files(session, context.case, key_row, context.key, record, files)
     journal.append_by_respondent(
@@ -244,7 +247,18 @@ def submit_statement(
         context.identity,
         context.key,
         "statement_received",
-        {"record": record.uid, "files": len(files)},
+        {
+            "record": record.uid,
+            "files": len(files),
+            # What was sent, under the signature of the code that sent it.
+            "digest": statement_digest(
+                context.case.uid,
+                context.invitation.uid,
+                record.uid,
+                text,
+                [(info.filename, info.size) for info in files],
+            ),
+        },
     )
     return names
 
