@@ -9,4 +9,5 @@ from wbs_app.investigator import (  # noqa: E402,F401 - registers the views
     case_views,
     invitation_views,
     routes,
+    takeover_views,
 )

@@ -22,6 +22,10 @@ class NoteForm(FlaskForm):
     text = TextAreaField(_l("Internal note"), validators=[DataRequired(), Length(max=20_000)])
 
 
+class ConfirmForm(FlaskForm):
+    """Only a CSRF token: the button of a confirmation page that said what will happen."""
+
+
 class RevealForm(FlaskForm):
     """Showing the reporter's identity is a deliberate, journaled act."""
 
