@@ -57,6 +57,8 @@ respondent.home                 login    login    200      login    login    log
 respondent.statement            login    login    302      login    login    login    login
 respondent.extension            login    login    302      login    login    login    login
 respondent.finish               login    login    302      login    login    login    login
+respondent.new_code             login    login    200      login    login    login    login
+respondent.confirm_new_code     login    login    302      login    login    login    login
 staff.login                     200/400  200/400  200/400  200/400  200/400  200/400  200/400
 staff.setup                     404      404      404      404      404      404      404
 staff.activate                  404      404      404      404      404      404      404
@@ -79,6 +81,8 @@ investigator.invitation_letter  login    login    login    200      404      200
 investigator.respondent_file    login    login    login    200      404      200      403
 investigator.decide_extension   login    login    login    400      404      400      403
 investigator.message_respondent login    login    login    302      404      302      403
+investigator.reissue_page       login    login    login    200      404      200      403
+investigator.reissue            login    login    login    303      404      303      403
 admin.index                     login    login    login    403      403      403      200
 admin.audit_log                 login    login    login    403      403      403      200
 admin.categories                login    login    login    403      403      403      200
@@ -97,8 +101,9 @@ admin.units                     login    login    login    403      403      403
 admin.rename_unit               login    login    login    403      403      403      302
 """
 
-# Requested after every other route: each ends the session of the role that sends it.
-SESSION_ENDERS = ("reporter.finish", "respondent.finish", "staff.logout")
+# Requested after every other route: each ends the session of the role that sends it
+# (issuing a new invitation ends the respondent's: their invitation is closed).
+SESSION_ENDERS = ("reporter.finish", "respondent.finish", "investigator.reissue", "staff.logout")
 
 # The login page each guarded zone redirects to.
 ZONE_LOGIN = {

@@ -55,7 +55,7 @@ def _taken_over(app, org, reporter):
     """A case, an invitation, the respondent's first sign-in and their confirmed new code."""
     budi, case_id = investigating_case(app, org, reporter)
     printed = invite(budi, case_id)
-    client, response = respondent_client(app, printed)
+    client, response = respondent_client(app, printed, confirm_new_code=False)
     assert response.status_code == 302, response.status_code
     new = _new_code(client)
     assert _confirm(client, new).status_code == 302
@@ -79,12 +79,12 @@ def _send_statement(client, text: str) -> None:
 def test_the_printed_code_stops_working_at_the_first_sign_in(app, org, reporter) -> None:
     budi, case_id = investigating_case(app, org, reporter)
     printed = invite(budi, case_id)
-    first, response = respondent_client(app, printed)
+    first, response = respondent_client(app, printed, confirm_new_code=False)
     assert response.status_code == 302
     new = _new_code(first)
     assert new.replace(" ", "") != printed.replace(" ", "")
 
-    again, refused = respondent_client(app, printed)
+    again, refused = respondent_client(app, printed, confirm_new_code=False)
     assert refused.status_code == 403, f"the printed code still opens: {refused.status_code}"
     page = refused.get_data(as_text=True)
     assert "sudah diganti" in page, page[:3000]
@@ -110,7 +110,7 @@ def test_the_new_code_opens_the_invitation(app, org, reporter) -> None:
 def test_reloading_the_hand_over_page_loses_nothing(app, org, reporter) -> None:
     budi, case_id = investigating_case(app, org, reporter)
     printed = invite(budi, case_id)
-    client, response = respondent_client(app, printed)
+    client, response = respondent_client(app, printed, confirm_new_code=False)
     # The sign-in's answer is a redirect; the code is in no URL.
     landing = follow(client, response)
     assert landing.status_code in (200, 302)
@@ -255,7 +255,7 @@ def test_a_lost_new_code_means_a_new_invitation_and_the_old_one_closes(
     for code in (lost, printed):
         _, refused = respondent_client(app, code)
         assert refused.status_code == 403, refused.status_code
-    client, response = respondent_client(app, fresh)
+    client, response = respondent_client(app, fresh, confirm_new_code=False)
     assert response.status_code == 302
     assert CODE_RE.search(client.get(HANDOVER).get_data(as_text=True)) is not None
     case_page = budi.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
