@@ -90,9 +90,7 @@ def test_the_printed_code_stops_working_at_the_first_sign_in(app, org, reporter)
     assert "sudah diganti" in page, page[:3000]
     assert again.get("/klarifikasi/").status_code == 302  # no session was made
     # The handlers' copy of the code is gone too: no reprint of a dead code.
-    assert "Cetak ulang surat" not in budi.get(f"/pengelola/kasus/{case_id}").get_data(
-        as_text=True
-    )
+    assert "Cetak ulang surat" not in budi.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
 
 
 def test_the_new_code_opens_the_invitation(app, org, reporter) -> None:
@@ -142,7 +140,7 @@ def test_reloading_the_hand_over_page_loses_nothing(app, org, reporter) -> None:
     assert CODE_RE.search(client.get(HANDOVER).get_data(as_text=True)) is None
 
 
-def Base_table(name: str):  # noqa: N802 - reads like a table name in the loop above
+def Base_table(name: str):
     from wbs_app.database import Base
 
     return Base.metadata.tables[name]
@@ -192,9 +190,7 @@ def test_a_statement_changed_afterwards_fails_verification(app, org, reporter) -
     budi, case_id, _, client, new = _taken_over(app, org, reporter)
     _send_statement(client, "Saya menolak tuduhan ini.")
     key, record, case = _statement_key(app, case_id, new)
-    forged = seal_record(
-        key, "Saya mengakui semuanya.".encode(), case_keys.record_context(case, record)
-    )
+    forged = seal_record(key, b"Saya mengakui semuanya.", case_keys.record_context(case, record))
     with app_database(app).session() as session:
         session.get(CaseRecord, record.id).ciphertext = forged
         session.commit()
@@ -220,9 +216,7 @@ def test_a_forged_signature_fails_with_the_same_error(app, org, reporter) -> Non
     assert BROKEN in text and SIGNED not in text
 
 
-def test_a_lost_new_code_means_a_new_invitation_and_the_old_one_closes(
-    app, org, reporter
-) -> None:
+def test_a_lost_new_code_means_a_new_invitation_and_the_old_one_closes(app, org, reporter) -> None:
     budi, case_id, printed, _, lost = _taken_over(app, org, reporter)
     page = budi.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
     uid = re.search(r'/undangan/(\w{32})/ganti"', page).group(1)

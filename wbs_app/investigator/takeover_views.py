@@ -94,6 +94,4 @@ def reissue(case_id: int, uid: str) -> Response:
     db.commit()
     if not made:
         flash(_("This invitation was already replaced: no other invitation was made."))
-    return redirect(
-        url_for("investigator.invitation_letter", case_id=case_id, uid=new.uid), 303
-    )
+    return redirect(url_for("investigator.invitation_letter", case_id=case_id, uid=new.uid), 303)

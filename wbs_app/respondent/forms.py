@@ -36,5 +36,8 @@ class NewCodeForm(FlaskForm):
 
     code = StringField(
         _l("Type your new code to confirm that you wrote it down"),
-        validators=[DataRequired(), Length(max=64, message=_l("An invitation code has 20 digits."))],
+        validators=[
+            DataRequired(),
+            Length(max=64, message=_l("An invitation code has 20 digits.")),
+        ],
     )

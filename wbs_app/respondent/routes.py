@@ -110,12 +110,14 @@ def login() -> Any:
 
 def _replaced_message(replaced: CodeReplaced) -> str:
     """What whoever types a printed code again is told: it was replaced, and when."""
-    return _(
-        "This code was already used: at the first sign-in on %(date)s it was replaced by a new "
-        "code, shown only to whoever signed in then. Sign in with that new code. If it was not "
-        "you, someone else used your letter: tell the complaint team at once and ask for a new "
-        "invitation.",
-        date=format_date(replaced.taken_over_on) if replaced.taken_over_on else "-",
+    return str(
+        _(
+            "This code was already used: at the first sign-in on %(date)s it was replaced by a new "
+            "code, shown only to whoever signed in then. Sign in with that new code. If it was not "
+            "you, someone else used your letter: tell the complaint team at once and ask for a new "
+            "invitation.",
+            date=format_date(replaced.taken_over_on) if replaced.taken_over_on else "-",
+        )
     )
 
 

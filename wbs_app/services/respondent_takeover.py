@@ -286,4 +286,3 @@ def _replacement(session: Session, case: Case, old: RespondentInvitation) -> Res
     if found is None:
         raise NoAccess("no replacement")
     return found
-
