@@ -23,6 +23,7 @@ from crypto import (
     PublicIdentity,
     RecordContext,
     entry_hash,
+    entry_verifies,
     genesis_hash,
     open_record,
     seal_record,
@@ -191,6 +192,23 @@ def read(
             body = {"unreadable": True}
         items.append(JournalItem(row.seq, row.kind, row.author, row.created_at, body))
     return items
+
+
+def signed_body(
+    case: Case, row: JournalEntry, signer: PublicIdentity, key: bytes
+) -> dict[str, Any] | None:
+    """One entry's body, if the entry is intact and signed by ``signer``; None otherwise.
+
+    For a step shown on its own (a respondent's statement): whether it holds,
+    never which part failed.
+    """
+    if not entry_verifies(_record(row, case.uid), row.signature, row.entry_hash, signer):
+        return None
+    try:
+        body = json.loads(open_record(key, row.content, _context(case, row.seq)))
+    except (DecryptionError, ValueError):
+        return None
+    return body if isinstance(body, dict) else None
 
 
 def _author_keys(session: Session) -> dict[str, PublicIdentity]:

@@ -19,21 +19,13 @@ from __future__ import annotations
 
 import enum
 import hashlib
-import json
 from collections.abc import Sequence
 from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crypto import (
-    DecryptionError,
-    JournalRecord,
-    PublicIdentity,
-    RecordContext,
-    entry_verifies,
-    open_record,
-)
+from crypto import PublicIdentity
 from crypto.encoding import encode_fields
 from wbs_app.models import Case, JournalEntry, RespondentInvitation
 from wbs_app.services import journal
@@ -82,18 +74,6 @@ def digest(
     return hashlib.sha256(encode_fields(*fields)).hexdigest()
 
 
-def _record(row: JournalEntry, case_uid: str) -> JournalRecord:
-    return JournalRecord(
-        case_id=case_uid,
-        seq=row.seq,
-        kind=row.kind,
-        author=row.author,
-        created_at=row.created_at,
-        content=row.content,
-        prev_hash=row.prev_hash,
-    )
-
-
 def _signed_digests(
     session: Session, case: Case, invitation: RespondentInvitation, key: bytes
 ) -> dict[str, tuple[Signature, str | None]]:
@@ -110,17 +90,9 @@ def _signed_digests(
         )
     )
     for row in rows:
-        public = PublicIdentity.from_bytes(signers[row.author])
-        if not entry_verifies(_record(row, case.uid), row.signature, row.entry_hash, public):
-            continue
-        try:
-            body = json.loads(
-                open_record(key, row.content, RecordContext(case.uid, "journal", str(row.seq)))
-            )
-        except (DecryptionError, ValueError):
-            continue
-        record_uid = body.get("record") if isinstance(body, dict) else None
-        if not isinstance(record_uid, str):
+        body = journal.signed_body(case, row, PublicIdentity.from_bytes(signers[row.author]), key)
+        record_uid = body.get("record") if body is not None else None
+        if body is None or not isinstance(record_uid, str):
             continue
         signer = (
             Signature.ADDRESSEE
