@@ -254,3 +254,34 @@ def test_a_lost_new_code_means_a_new_invitation_and_the_old_one_closes(app, org,
     assert CODE_RE.search(client.get(HANDOVER).get_data(as_text=True)) is not None
     case_page = budi.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
     assert "Undangan ini ditutup" in case_page
+
+
+def test_two_first_sign_ins_at_once_take_the_invitation_over_once(
+    make_app, org, reporter, monkeypatch
+) -> None:
+    """The respondent and a handler who got the printed code, at the same moment: one wins."""
+    from tests.adversarial.test_races import SLOW_ENOUGH, _at_once, _runs_meet
+    from tests.support.http import https_client
+
+    app = make_app(**SLOW_ENOUGH)
+    budi, case_id = investigating_case(app, org, reporter)
+    printed = invite(budi, case_id)
+    visitors = [https_client(app), https_client(app)]
+    forms = [
+        (v, {"csrf_token": csrf_from(v.get("/klarifikasi/masuk").get_data(as_text=True))})
+        for v in visitors
+    ]
+    for _, form in forms:
+        form["code"] = printed
+    _runs_meet(monkeypatch, 2)  # both derive the printed code, then both their new codes
+    answers = _at_once("/klarifikasi/masuk", forms)
+    assert [status for status, _ in answers] == [302, 403], answers
+    assert "sudah diganti" in answers[1][1]
+    monkeypatch.undo()
+    codes = [CODE_RE.search(v.get(HANDOVER).get_data(as_text=True)) for v in visitors]
+    assert len([found for found in codes if found]) == 1, "exactly one visitor got a new code"
+    with app_database(app).session() as session:
+        kinds = list(
+            session.scalars(select(JournalEntry.kind).where(JournalEntry.case_id == case_id))
+        )
+    assert kinds.count("invitation_taken_over") == 1
