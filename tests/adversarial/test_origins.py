@@ -244,7 +244,7 @@ def world(app, org, reporter) -> dict[str, Any]:
                 ],
             ),
             "reporter": (reporter, ["/lapor/kasus"]),
-            "respondent": (respondent, ["/klarifikasi/"]),
+            "respondent": (respondent, ["/klarifikasi/", "/klarifikasi/kode-baru"]),
             "investigator": (budi, ["/pengelola/", "/staf/", f"/pengelola/kasus/{case_id}"]),
             "supervisor": (rahman, ["/pengelola/"]),
             "administrator": (admin, ["/admin/", "/staf/kata-sandi"]),

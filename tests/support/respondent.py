@@ -100,12 +100,18 @@ def respondent_client(app, code: str, *, confirm_new_code: bool = True):
     response = client.post("/klarifikasi/masuk", data={"csrf_token": csrf_from(page), "code": code})
     client.new_code = None
     if confirm_new_code and response.status_code == 302:
-        handover = client.get(NEW_CODE_PAGE).get_data(as_text=True)
-        found = CODE_RE.search(handover)
-        if found:
-            confirmed = client.post(
-                NEW_CODE_PAGE, data={"csrf_token": csrf_from(handover), "code": found.group(1)}
-            )
-            assert confirmed.status_code == 302, confirmed.status_code
-            client.new_code = found.group(1)
+        client.new_code = confirm_new_code_of(client)
     return client, response
+
+
+def confirm_new_code_of(client) -> str | None:
+    """Type back the new code the first sign-in handed over, as the respondent does; returns it."""
+    handover = client.get(NEW_CODE_PAGE).get_data(as_text=True)
+    found = CODE_RE.search(handover)
+    if not found:
+        return None
+    confirmed = client.post(
+        NEW_CODE_PAGE, data={"csrf_token": csrf_from(handover), "code": found.group(1)}
+    )
+    assert confirmed.status_code == 302, confirmed.status_code
+    return found.group(1)

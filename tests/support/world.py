@@ -166,7 +166,7 @@ def build_world(app: Flask, org: Org) -> World:
     clients["respondent"] = _answer(app, code_a1, "JAWABAN-A-ISI saya menolak")
     # The first sign-in replaced the printed code (issue 15, item 5): the one they hold now.
     code_a1 = clients["respondent"].new_code
-    _answer(app, code_b1, "JAWABAN-B-ISI saya menolak")
+    code_b1 = _answer(app, code_b1, "JAWABAN-B-ISI saya menolak").new_code
     reporter = https_client(app)
     assert open_case(reporter, receipt_a).status_code == 302
     clients["reporter"] = reporter
