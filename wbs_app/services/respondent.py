@@ -50,7 +50,7 @@ from wbs_app.services.casefile import FileView
 from wbs_app.services.clock import today
 from wbs_app.services.errors import DomainError
 from wbs_app.services.intake import FileInfo
-from wbs_app.services.respondent_signatures import digest as statement_digest
+from wbs_app.services.respondent_signatures import statement_entry
 from wbs_app.services.text import one_line_name
 
 ALLEGATION_FIELDS = ("name", "position", "allegation", "period", "rules")
@@ -247,18 +247,7 @@ def submit_statement(
         context.identity,
         context.key,
         "statement_received",
-        {
-            "record": record.uid,
-            "files": len(files),
-            # What was sent, under the signature of the code that sent it.
-            "digest": statement_digest(
-                context.case.uid,
-                context.invitation.uid,
-                record.uid,
-                text,
-                [(info.filename, info.size) for info in files],
-            ),
-        },
+        statement_entry(context.case.uid, context.invitation.uid, record.uid, text, files),
     )
     return names
 

@@ -74,6 +74,23 @@ def digest(
     return hashlib.sha256(encode_fields(*fields)).hexdigest()
 
 
+def statement_entry(
+    case_uid: str, invitation_uid: str, record_uid: str, text: str, files: Sequence[AttachedFile]
+) -> dict[str, str | int]:
+    """The body of a statement's journal entry: the record, and the digest its author signs."""
+    return {
+        "record": record_uid,
+        "files": len(files),
+        "digest": digest(
+            case_uid,
+            invitation_uid,
+            record_uid,
+            text,
+            [(attached.filename, attached.size) for attached in files],
+        ),
+    }
+
+
 def _signed_digests(
     session: Session, case: Case, invitation: RespondentInvitation, key: bytes
 ) -> dict[str, tuple[Signature, str | None]]:
