@@ -66,6 +66,24 @@ def sign_entry(record: JournalRecord, identity: Identity) -> bytes:
     return identity.sign(SIGNATURE_LABEL + entry_hash(record))
 
 
+def entry_verifies(
+    record: JournalRecord, signature: bytes, stored_hash: bytes, author: PublicIdentity
+) -> bool:
+    """Whether one entry is intact and signed by ``author`` (its place in the chain aside).
+
+    For a single step shown on its own, such as a respondent's statement: a
+    yes or a no, never which part failed.
+    """
+    computed = entry_hash(record)
+    if not hmac.compare_digest(computed, stored_hash):
+        return False
+    try:
+        author.verify(signature, SIGNATURE_LABEL + computed)
+    except DecryptionError:
+        return False
+    return True
+
+
 def verify_chain(
     entries: Sequence[tuple[JournalRecord, bytes, bytes]],
     author_keys: Mapping[str, PublicIdentity],

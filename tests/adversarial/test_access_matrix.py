@@ -59,6 +59,8 @@ respondent.home                 login    login    200      login    login    log
 respondent.statement            login    login    302      login    login    login    login
 respondent.extension            login    login    302      login    login    login    login
 respondent.finish               login    login    302      login    login    login    login
+respondent.new_code             login    login    200      login    login    login    login
+respondent.confirm_new_code     login    login    302      login    login    login    login
 staff.login                     200/400  200/400  200/400  200/400  200/400  200/400  200/400
 staff.setup                     404      404      404      404      404      404      404
 staff.activate                  404      404      404      404      404      404      404
@@ -87,6 +89,8 @@ investigator.respondent_file    login    login    login    200      404      200
 investigator.decide_extension   login    login    login    400      404      400      403
 investigator.message_respondent login    login    login    302      404      302      403
 investigator.close_threads      login    login    login    302      404      302      403
+investigator.reissue_page       login    login    login    200      404      200      403
+investigator.reissue            login    login    login    303      404      303      403
 admin.index                     login    login    login    403      403      403      200
 admin.audit_log                 login    login    login    403      403      403      200
 admin.categories                login    login    login    403      403      403      200
@@ -115,8 +119,9 @@ admin.delete_unit               login    login    login    403      403      403
 admin.set_intake_unit           login    login    login    403      403      403      400
 """
 
-# Requested after every other route: each ends the session of the role that sends it.
-SESSION_ENDERS = ("reporter.finish", "respondent.finish", "staff.logout")
+# Requested after every other route: each ends the session of the role that sends it
+# (issuing a new invitation ends the respondent's: their invitation is closed).
+SESSION_ENDERS = ("reporter.finish", "respondent.finish", "investigator.reissue", "staff.logout")
 
 # The login page each guarded zone redirects to.
 ZONE_LOGIN = {

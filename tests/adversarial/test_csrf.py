@@ -147,6 +147,13 @@ ACTIONS = [
         _fixed({"days": "7", "reason": "CSRF-ALASAN"}),
     ),
     Action(
+        "respondent.confirm_new_code",
+        "respondent",
+        lambda w, e: "/klarifikasi/kode-baru",
+        _fixed({"code": "CSRF"}),
+        harmless_status=302,  # the world's respondent confirmed their new code already
+    ),
+    Action(
         "investigator.grant_access",
         "inv_a",
         lambda w, e: f"/pengelola/kasus/{w.case_a}/akses/beri",
@@ -231,6 +238,13 @@ ACTIONS = [
         "inv_a",
         lambda w, e: f"/pengelola/kasus/{w.case_a}/undangan/pesan",
         lambda w, e: {"invitation": w.invitation_a1, "text": "CSRF-PESAN-TERLAPOR"},
+    ),
+    Action(
+        "investigator.reissue",
+        "inv_a",
+        # The second invitation (nobody signed in with it): the first one's respondent stays.
+        lambda w, e: f"/pengelola/kasus/{w.case_a}/undangan/{w.invitation_a2}/ganti",
+        _fixed({}),
     ),
     Action(
         "admin.create_category",

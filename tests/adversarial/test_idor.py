@@ -107,6 +107,11 @@ PROBES: list[Probe] = [
     # The letter of a foreign case's invitation, and of its invitation through one's own case.
     ("GET", lambda f, o: f"/pengelola/kasus/{f['case']}/undangan/{f['uid']}/surat", _none),
     ("GET", lambda f, o: f"/pengelola/kasus/{o['case']}/undangan/{f['uid']}/surat", _none),
+    # A new invitation in place of a foreign one (issue 15, item 5): the page and its POST.
+    ("GET", lambda f, o: f"/pengelola/kasus/{f['case']}/undangan/{f['uid']}/ganti", _none),
+    ("GET", lambda f, o: f"/pengelola/kasus/{o['case']}/undangan/{f['uid']}/ganti", _none),
+    ("POST", lambda f, o: f"/pengelola/kasus/{f['case']}/undangan/{f['uid']}/ganti", _none),
+    ("POST", lambda f, o: f"/pengelola/kasus/{o['case']}/undangan/{f['uid']}/ganti", _none),
     # Another browser's receipt, not shown yet: without its cookie, like no receipt at all.
     ("GET", lambda f, o: f"/lapor/terkirim/{f['page']}", _none),
     ("GET", lambda f, o: f"/lapor/kasus/berkas/{f['file']}", _none),

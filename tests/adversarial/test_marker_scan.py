@@ -34,7 +34,7 @@ from sqlalchemy import text
 
 from tests.support.live_client import LiveClient
 from tests.support.reporter import Report, csrf_from, follow, open_case, submit_report
-from tests.support.respondent import ONCE_RE
+from tests.support.respondent import ONCE_RE, confirm_new_code_of
 from tests.support.staff import (
     StaffLogin,
     activation_fields,
@@ -266,6 +266,7 @@ def test_a_journey_through_all_zones_leaves_no_marker_anywhere(
         ).status_code
         == 302
     )
+    assert confirm_new_code_of(accused)  # the first sign-in's new code, typed back
     page = accused.get("/klarifikasi/").get_data(as_text=True)
     assert WRITTEN["allegation"] in page and WRITTEN["what"] not in page
     answered = accused.post(

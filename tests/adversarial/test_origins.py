@@ -261,7 +261,7 @@ def world(app, org, reporter, instance_path) -> dict[str, Any]:
                 ],
             ),
             "reporter": (reporter, ["/lapor/kasus"]),
-            "respondent": (respondent, ["/klarifikasi/"]),
+            "respondent": (respondent, ["/klarifikasi/", "/klarifikasi/kode-baru"]),
             "investigator": (budi, ["/pengelola/", "/staf/", f"/pengelola/kasus/{case_id}"]),
             "supervisor": (rahman, ["/pengelola/"]),
             "administrator": (admin, ["/admin/", "/staf/kata-sandi", "/staf/kop-surat/logo"]),

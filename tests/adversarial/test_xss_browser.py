@@ -37,7 +37,7 @@ from sqlalchemy import func, select
 from tests.support.browser import AppInBrowser
 from tests.support.http import https_client
 from tests.support.reporter import DRAFT_RE, RECEIPT_RE, csrf_from, follow, open_case
-from tests.support.respondent import ONCE_RE
+from tests.support.respondent import ONCE_RE, confirm_new_code_of
 from tests.support.staff import (
     CSRF_RE,
     StaffLogin,
@@ -365,6 +365,7 @@ def _build(app, admin: Admin, payload: str, inspector: Inspector) -> World:
     respondent = https_client(app)
     login = respondent.get("/klarifikasi/masuk").get_data(as_text=True)
     _post(respondent, "/klarifikasi/masuk", login, code=code.group(1))
+    assert confirm_new_code_of(respondent)  # the first sign-in's new code, typed back
     home = respondent.get("/klarifikasi/").get_data(as_text=True)
     body, content_type = multipart(
         [("csrf_token", csrf_from(home)), ("statement", payload)],

@@ -45,6 +45,17 @@ def test_invite_answer_with_file_and_read_it(app, org, live_server, browser, tmp
     accused.goto(live_server.url + "/klarifikasi/masuk")
     accused.get_by_label("Kode undangan Anda").fill(code)
     accused.get_by_role("button", name="Buka").click()
+    # The first sign-in hands over a new code (issue 15, item 5): shown again on a
+    # reload, and gone once typed back.
+    new_code = accused.locator(".receipt-code").inner_text().strip()
+    assert new_code != code
+    accused.screenshot(path=str(tmp_path / "new-code.png"), full_page=True)
+    accused.reload()
+    assert accused.locator(".receipt-code").inner_text().strip() == new_code
+    accused.get_by_label("Ketik kode baru Anda untuk memastikan bahwa Anda sudah mencatatnya").fill(
+        new_code
+    )
+    accused.get_by_role("button", name="Saya sudah mencatatnya").click()
     assert "Diduga meminta biaya di luar tarif resmi." in accused.content()
     assert "Petugas meminta uang" not in accused.content()  # nothing of the report
     evidence = tmp_path / "surat-tugas.txt"
@@ -58,6 +69,7 @@ def test_invite_answer_with_file_and_read_it(app, org, live_server, browser, tmp
 
     handler.goto(handler.url.split("/undangan")[0])
     assert "Saya sedang bertugas di luar kantor hari itu." in handler.content()
+    assert "Ditandatangani oleh penerima undangan" in handler.content()
     handler.screenshot(path=str(tmp_path / "case.png"), full_page=True)
     timeline = handler.locator("ol.timeline").inner_text()
     # The entry the respondent signed opens with the invitation key.

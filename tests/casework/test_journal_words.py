@@ -166,6 +166,10 @@ def _every_kind_on_case_a(world: World) -> None:
             reason="Waktunya cukup",
         )
         assert decided.status_code == 302, decision
+    # The respondent lost the new code: a new invitation, the old one closed.
+    reissue = f"{base}/undangan/{world.invitation_a1}/ganti"
+    confirm = budi.get(reissue).get_data(as_text=True)
+    assert _post(budi, reissue, confirm).status_code == 303
     steps = (
         {
             "kind": "investigation",

@@ -138,9 +138,11 @@ def test_the_letter_can_be_shown_again_until_the_respondent_signs_in(app, org, r
     with app_database(app).session() as session:
         invitation = session.scalar(select(RespondentInvitation))
         assert invitation.sealed_code is None
-    # The respondent's own code keeps working.
+    # The first sign-in took the invitation over (issue 15, item 5): the printed
+    # code is refused from then on, and says so.
     _, response = respondent_client(app, code)
-    assert response.status_code == 302
+    assert response.status_code == 403
+    assert "sudah diganti" in response.get_data(as_text=True)
 
 
 def test_the_kept_code_opens_only_with_the_internal_key(app, org, reporter) -> None:

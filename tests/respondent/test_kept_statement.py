@@ -77,7 +77,7 @@ def test_a_statement_after_idle_expiry_is_kept_then_submitted_after_a_wrong_and_
     assert wrong.status_code == 404 and KEPT_NOTICE in wrong_page
     assert HELD_RE.search(wrong_page).group(1) == HELD_RE.search(body).group(1)
 
-    right = _login(client, wrong_page, code)
+    right = _login(client, wrong_page, client.new_code)  # the code the first sign-in gave
     assert right.status_code == 302 and right.headers["Location"].endswith("/klarifikasi/")
     home = client.get("/klarifikasi/").get_data(as_text=True)
     assert "Tanggapan Anda telah diterima." in home and STATEMENT in home
@@ -111,7 +111,7 @@ def test_a_statement_after_absolute_expiry_is_kept_too(app, org, reporter) -> No
             row.expires_at = row.last_seen_at
     kept = _post_statement(client, page)
     assert kept.status_code == 200 and KEPT_NOTICE in kept.get_data(as_text=True)
-    assert _login(client, kept.get_data(as_text=True), code).status_code == 302
+    assert _login(client, kept.get_data(as_text=True), client.new_code).status_code == 302
     assert STATEMENT in client.get("/klarifikasi/").get_data(as_text=True)
 
 
@@ -126,7 +126,7 @@ def test_a_kept_statement_past_the_deadline_is_refused_plainly(
     moved_clock.advance(days=int(app.config["DEADLINE_RESPONDENT_DAYS"]) + 1)
     kept = _post_statement(client, page)
     assert kept.status_code == 200 and KEPT_NOTICE in kept.get_data(as_text=True)
-    assert _login(client, kept.get_data(as_text=True), code).status_code == 302
+    assert _login(client, kept.get_data(as_text=True), client.new_code).status_code == 302
     home = client.get("/klarifikasi/").get_data(as_text=True)
     assert "Batas waktu telah lewat." in home and STATEMENT not in home
     assert _count(app, PendingFile) == 0

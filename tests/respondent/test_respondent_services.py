@@ -116,9 +116,10 @@ def test_respondent_reads_only_the_allegation_and_own_thread(app, org, invited) 
     assert [entry.kind for entry in thread] == ["statement", "extension_request"]
     assert journal.verify_case(session, context.case) is None
     kinds = list(session.scalars(select(JournalEntry.kind).order_by(JournalEntry.seq)))
-    assert kinds[-4:] == [
+    assert kinds[-5:] == [
         "invitation_created",
         "invitation_created",
+        "invitation_taken_over",  # the first sign-in with the printed code (issue 15, item 5)
         "statement_received",
         "extension_requested",
     ]

@@ -90,8 +90,33 @@ def invitation_letter(budi, case_id: int, name: str = "Petugas Loket 2"):
     return letter
 
 
-def respondent_client(app, code: str):
+NEW_CODE_PAGE = "/klarifikasi/kode-baru"
+
+
+def respondent_client(app, code: str, *, confirm_new_code: bool = True):
+    """A respondent's sign-in; the answer is the sign-in's own (a redirect when it worked).
+
+    The first sign-in with a printed code takes the invitation over (issue 15,
+    item 5) and hands over a new code; by default it is confirmed here, as the
+    respondent does, and kept as ``client.new_code`` for signing in again.
+    """
     client = https_client(app)
     page = client.get("/klarifikasi/masuk").get_data(as_text=True)
     response = client.post("/klarifikasi/masuk", data={"csrf_token": csrf_from(page), "code": code})
+    client.new_code = None
+    if confirm_new_code and response.status_code == 302:
+        client.new_code = confirm_new_code_of(client)
     return client, response
+
+
+def confirm_new_code_of(client) -> str | None:
+    """Type back the new code the first sign-in handed over, as the respondent does; returns it."""
+    handover = client.get(NEW_CODE_PAGE).get_data(as_text=True)
+    found = CODE_RE.search(handover)
+    if not found:
+        return None
+    confirmed = client.post(
+        NEW_CODE_PAGE, data={"csrf_token": csrf_from(handover), "code": found.group(1)}
+    )
+    assert confirmed.status_code == 302, confirmed.status_code
+    return found.group(1)

@@ -164,7 +164,9 @@ def build_world(app: Flask, org: Org) -> World:
     _invite(clients["inv_a"], case_a, "Pejabat A kedua")
     code_b1 = _invite(clients["inv_b"], case_b, "TUDUHAN-B-RINGKAS Pejabat B")
     clients["respondent"] = _answer(app, code_a1, "JAWABAN-A-ISI saya menolak")
-    _answer(app, code_b1, "JAWABAN-B-ISI saya menolak")
+    # The first sign-in replaced the printed code (issue 15, item 5): the one they hold now.
+    code_a1 = clients["respondent"].new_code
+    code_b1 = _answer(app, code_b1, "JAWABAN-B-ISI saya menolak").new_code
     reporter = https_client(app)
     assert open_case(reporter, receipt_a).status_code == 302
     clients["reporter"] = reporter

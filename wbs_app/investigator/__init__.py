@@ -10,4 +10,5 @@ from wbs_app.investigator import (  # noqa: E402,F401 - registers the views
     classification_views,
     invitation_views,
     routes,
+    takeover_views,
 )

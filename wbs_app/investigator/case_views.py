@@ -45,6 +45,7 @@ from wbs_app.services import (
     organisation,
     reporter_channel,
     respondent,
+    respondent_signatures,
     right_of_reply,
 )
 from wbs_app.services.case_keys import NoAccess
@@ -116,7 +117,9 @@ def render_case(
         notes = casefile.read_notes(db, case, context.staff, context.identity)
         invitations = _invitations(case)
         respondent_keys = {
-            journal.respondent_author(invitation): key for invitation, key, _, _ in invitations
+            author: key
+            for invitation, key, _, _, _ in invitations
+            for author in journal.respondent_authors(invitation)
         }
         internal = casefile.internal_key(db, case, context.staff, context.identity)
         reporter_key = casefile.reporter_key_for_staff(db, case, context.staff, context.identity)
@@ -147,8 +150,8 @@ def render_case(
         labels=labels,
         holders=access.holders(db, case),
         invitations=[
-            (invitation, allegation, right_of_reply.worded(thread))
-            for invitation, _, allegation, thread in invitations
+            (invitation, allegation, right_of_reply.worded(thread), signatures)
+            for invitation, _, allegation, thread, signatures in invitations
         ],
         # The right of reply: decisions wait for these, or say why they do not.
         answer_running=[
@@ -186,8 +189,8 @@ def _invitation_form() -> InvitationForm:
 
 def _invitations(
     case: Case,
-) -> list[tuple[RespondentInvitation, bytes, dict[str, str], list[Any]]]:
-    """Each invitation with its summary and thread, decrypted with the handler's wrap of its key."""
+) -> list[tuple[RespondentInvitation, bytes, dict[str, str], list[Any], dict[str, str]]]:
+    """Each invitation with its summary, thread and statements' signatures, with its key."""
     context = signed_in()
     db = request_session()
     found = []
@@ -197,7 +200,8 @@ def _invitations(
         except NoAccess:
             continue
         allegation, thread = respondent.read_thread(db, case, invitation, key)
-        found.append((invitation, key, allegation, thread))
+        signatures = respondent_signatures.verdicts(db, case, invitation, key, thread)
+        found.append((invitation, key, allegation, thread, signatures))
     return found
 
 

@@ -48,6 +48,10 @@ class RetaliationAckForm(Form):
     )
 
 
+class ConfirmForm(Form):
+    """Only a CSRF token: the button of a confirmation page that said what will happen."""
+
+
 class RevealForm(Form):
     """Showing the reporter's identity is a deliberate, journaled act."""
 

@@ -80,6 +80,9 @@ DATE_FIELDS = {
 LEFT_OUT = frozenset(
     {"staff_id", "key", "record", "invitation", "from", "to", "decision"}
     | {"from_category", "to_category", "from_unit", "to_unit"}
+    # A statement's signed digest (the case page checks it) and a reissued
+    # invitation's successor: identifiers, no words for a reader.
+    | {"digest", "replacement"}
 )
 
 

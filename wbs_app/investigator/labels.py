@@ -37,6 +37,8 @@ STEPS = {
     "extension_granted": _l("More time granted"),
     "extension_refused": _l("More time refused"),
     "outcome_notified": _l("Outcome sent to the respondent"),
+    "invitation_taken_over": _l("Invitation taken over by its addressee"),
+    "invitation_reissued": _l("New invitation issued; the old one closed"),
     "note": _l("Note"),
     "category_changed": _l("Category changed"),
     "unit_changed": _l("Case moved to another unit"),
@@ -147,3 +149,15 @@ def resolved(labels: dict[str, Any]) -> dict[str, str]:
     inbox printed four per row, and the profile of its page showed them.
     """
     return {key: str(label) for key, label in labels.items()}
+
+# A respondent's statement and what its signature shows (services.respondent_signatures).
+SIGNATURES = {
+    "addressee": _l("Signed by the invitation's addressee"),
+    "printed": _l(
+        "Sent with the printed code, before the invitation was taken over: "
+        "this does not show who wrote it"
+    ),
+    "broken": _l(
+        "This statement's signature does not match: it is not shown to be the addressee's"
+    ),
+}

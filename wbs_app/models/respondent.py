@@ -57,6 +57,19 @@ class RespondentInvitation(Base):
     form_token_hash: Mapped[bytes | None] = mapped_column(
         LargeBinary(32), unique=True, default=None
     )
+    # The take-over by the addressee (services.respondent_takeover): at the
+    # first sign-in the printed code is replaced by one only the respondent
+    # saw. ``lookup_hash`` then finds the new code; the printed code's lookup
+    # hash is kept only to tell whoever types it again that it was replaced.
+    printed_lookup_hash: Mapped[bytes | None] = mapped_column(
+        LargeBinary(32), unique=True, default=None
+    )
+    # The new code's public identity: it signs the addressee's journal entries.
+    addressee_public: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    taken_over_on: Mapped[date | None] = mapped_column(Date, default=None)
+    # Closed when a new invitation replaced it (the respondent lost the new code).
+    replaced_on: Mapped[date | None] = mapped_column(Date, default=None)
+    replaced_by_uid: Mapped[str | None] = mapped_column(String(32), default=None)
 
 
 class RespondentSession(Base):

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("respondent", __name__, url_prefix="/klarifikasi", template_folder="templates")
 
-from wbs_app.respondent import routes  # noqa: E402,F401 - registers the views on bp
+from wbs_app.respondent import routes, takeover_views  # noqa: E402,F401 - registers the views

@@ -37,3 +37,15 @@ class ExtensionForm(Form):
 
 class ActionForm(Form):
     """Only a CSRF token: for the finish button."""
+
+
+class NewCodeForm(Form):
+    """The new code typed back: proof that it was written down before it is forgotten here."""
+
+    code = StringField(
+        _l("Type your new code to confirm that you wrote it down"),
+        validators=[
+            DataRequired(),
+            Length(max=64, message=_l("An invitation code has 20 digits.")),
+        ],
+    )

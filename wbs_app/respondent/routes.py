@@ -11,9 +11,11 @@ from flask import (
     make_response,
     redirect,
     render_template,
+    request,
     session,
     url_for,
 )
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
@@ -31,15 +33,24 @@ from wbs_app.security.brake import brake_response, busy_response
 from wbs_app.security.kept import keeps_posts_after_session
 from wbs_app.security.reporter_auth import policy
 from wbs_app.security.respondent_auth import (
+    COOKIE,
     clear_cookie,
     set_cookie,
     signed_in_respondent,
 )
 from wbs_app.security.zones import PUBLIC, RESPONDENT, zone
-from wbs_app.services import guessing, held, respondent, respondent_access, right_of_reply
+from wbs_app.services import (
+    guessing,
+    held,
+    respondent,
+    respondent_access,
+    respondent_takeover,
+    right_of_reply,
+)
 from wbs_app.services.argon2_gate import Argon2Busy
 from wbs_app.services.respondent import RespondentError
 from wbs_app.services.respondent_access import CodeMistyped, CodeRefused
+from wbs_app.services.respondent_takeover import CodeReplaced, InvitationClosed
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
@@ -78,6 +89,17 @@ def login() -> Any:
             db.commit()
             error = _("No invitation can be opened with this code. Check it and try again.")
             status = 404
+        except CodeReplaced as replaced:
+            db.rollback()
+            error = _replaced_message(replaced)
+            status = 403
+        except InvitationClosed:
+            db.rollback()
+            error = _(
+                "This invitation was closed and replaced by a new one. Sign in with the code "
+                "of the new invitation letter."
+            )
+            status = 403
         else:
             db.commit()
             sent = _send_kept_statement(cookie, form.held.data) if form.held.data else ("", DONE)
@@ -94,6 +116,19 @@ def login() -> Any:
     elif form.is_submitted():
         status = 400
     return render_template("respondent/login.html", form=form, error=error), status
+
+
+def _replaced_message(replaced: CodeReplaced) -> str:
+    """What whoever types a printed code again is told: it was replaced, and when."""
+    return str(
+        _(
+            "This code was already used: at the first sign-in on %(date)s it was replaced by a new "
+            "code, shown only to whoever signed in then. Sign in with that new code. If it was not "
+            "you, someone else used your letter: tell the complaint team at once and ask for a new "
+            "invitation.",
+            date=format_date(replaced.taken_over_on) if replaced.taken_over_on else "-",
+        )
+    )
 
 
 def _keep_statement() -> Response:
@@ -135,8 +170,10 @@ def _send_kept_statement(cookie: str, field_value: str) -> tuple[str, str] | Non
 
 @bp.get("/")
 @zone(RESPONDENT)
-def home() -> str:
+def home() -> Any:
     context = signed_in_respondent()
+    if respondent_takeover.pending_code(request_session(), request.cookies.get(COOKIE)):
+        return redirect(url_for("respondent.new_code"))  # not confirmed yet: first things first
     allegation, thread = respondent.read_thread(
         request_session(), context.case, context.invitation, context.key
     )
@@ -225,6 +262,7 @@ def finish() -> Response:
     if not ActionForm().validate_on_submit():
         abort(400)
     context = signed_in_respondent()
+    respondent_takeover.forget_code(request_session(), request.cookies.get(COOKIE))
     respondent_access.finish(request_session(), context.id_hash)
     request_session().commit()
     session.clear()

@@ -23,6 +23,7 @@ from crypto import (
     PublicIdentity,
     RecordContext,
     entry_hash,
+    entry_verifies,
     genesis_hash,
     open_record,
     seal_record,
@@ -104,6 +105,18 @@ def append_by_respondent(
 
 
 def respondent_author(invitation: RespondentInvitation) -> str:
+    """Who signs the respondent's next entry.
+
+    Before the take-over (``services.respondent_takeover``) that is whoever
+    holds the printed code; after it, the addressee's own identity, under an
+    author name of its own so that earlier entries still verify.
+    """
+    if invitation.addressee_public is not None:
+        return addressee_author(invitation)
+    return printed_code_author(invitation)
+
+
+def printed_code_author(invitation: RespondentInvitation) -> str:
     return f"respondent:{invitation.uid}"
 
 
@@ -126,6 +139,15 @@ def append_by_reporter(
 
 def reporter_author(case: Case) -> str:
     return f"reporter:{case.uid}"
+
+
+def addressee_author(invitation: RespondentInvitation) -> str:
+    return f"addressee:{invitation.uid}"
+
+
+def respondent_authors(invitation: RespondentInvitation) -> tuple[str, ...]:
+    """Every author name an invitation's entries may carry (their bodies are under its key)."""
+    return (printed_code_author(invitation), addressee_author(invitation))
 
 
 def _append(
@@ -224,8 +246,9 @@ def _staff_id(author: str) -> int | None:
 
 
 def _invitation_uid(author: str) -> str | None:
+    """The invitation of an entry signed with its printed code or, after take-over, its own."""
     kind, _, rest = author.partition(":")
-    return rest if kind == "respondent" else None
+    return rest if kind in ("respondent", "addressee") else None
 
 
 def authors(session: Session, items: list[JournalItem]) -> dict[str, Author]:
@@ -258,6 +281,23 @@ def authors(session: Session, items: list[JournalItem]) -> dict[str, Author]:
     return found
 
 
+def signed_body(
+    case: Case, row: JournalEntry, signer: PublicIdentity, key: bytes
+) -> dict[str, Any] | None:
+    """One entry's body, if the entry is intact and signed by ``signer``; None otherwise.
+
+    For a step shown on its own (a respondent's statement): whether it holds,
+    never which part failed.
+    """
+    if not entry_verifies(_record(row, case.uid), row.signature, row.entry_hash, signer):
+        return None
+    try:
+        body = json.loads(open_record(key, row.content, _context(case, row.seq)))
+    except (DecryptionError, ValueError):
+        return None
+    return body if isinstance(body, dict) else None
+
+
 def _author_keys(session: Session) -> dict[str, PublicIdentity]:
     """Every identity that may sign: each staff generation, each respondent invitation."""
     keys = {
@@ -266,10 +306,14 @@ def _author_keys(session: Session) -> dict[str, PublicIdentity]:
             select(StaffIdentity.staff_id, StaffIdentity.generation, StaffIdentity.public)
         )
     }
-    for uid, public in session.execute(
-        select(RespondentInvitation.uid, RespondentInvitation.identity_public)
-    ):
-        keys[f"respondent:{uid}"] = PublicIdentity.from_bytes(public)
+    for invitation in session.scalars(select(RespondentInvitation)):
+        keys[printed_code_author(invitation)] = PublicIdentity.from_bytes(
+            invitation.identity_public
+        )
+        if invitation.addressee_public is not None:
+            keys[addressee_author(invitation)] = PublicIdentity.from_bytes(
+                invitation.addressee_public
+            )
     for uid, reporter_public in session.execute(
         select(Case.uid, Case.reporter_public).where(Case.reporter_public.is_not(None))
     ):

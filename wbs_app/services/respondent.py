@@ -50,6 +50,7 @@ from wbs_app.services.casefile import FileView
 from wbs_app.services.clock import today
 from wbs_app.services.errors import DomainError
 from wbs_app.services.intake import FileInfo
+from wbs_app.services.respondent_signatures import statement_entry
 from wbs_app.services.text import one_line_name
 
 ALLEGATION_FIELDS = ("name", "position", "allegation", "period", "rules")
@@ -70,6 +71,7 @@ class RespondentEntry:
     created_on: date
     text: str
     files: list[FileView]
+    uid: str = ""  # the record's, for its signature (services.respondent_signatures)
 
 
 def invitation_key_row(
@@ -207,6 +209,7 @@ def read_thread(
                     record.created_on,
                     text,
                     files.get(record.id, []),
+                    record.uid,
                 )
             )
     return allegation, entries
@@ -218,7 +221,11 @@ def can_submit(invitation: RespondentInvitation, case: Case) -> bool:
     Never the case's status: a reporter's withdrawal must not show here
     (``services.right_of_reply``).
     """
-    return today() <= invitation.answer_due and invitation.closed_on is None
+    return (
+        today() <= invitation.answer_due
+        and invitation.closed_on is None
+        and invitation.replaced_on is None
+    )
 
 
 def submit_statement(
@@ -227,7 +234,7 @@ def submit_statement(
     """A defence statement (or an addition to it) with evidence, until the deadline."""
     if not can_submit(context.invitation, context.case):
         raise RespondentError("deadline_passed")
-    text = text.strip()
+    text = text.strip()[:20_000]
     if not text and not files:
         raise RespondentError("empty")
     key_row = invitation_key_row(session, context.case, context.invitation)
@@ -238,7 +245,7 @@ def submit_statement(
         context.key,
         "statement",
         AuthorKind.RESPONDENT,
-        text[:20_000].encode("utf-8"),
+        text.encode("utf-8"),
     )
     names = intake.attach_files(session, context.case, key_row, context.key, record, files)
     journal.append_by_respondent(
@@ -248,7 +255,7 @@ def submit_statement(
         context.identity,
         context.key,
         "statement_received",
-        {"record": record.uid, "files": len(files)},
+        statement_entry(context.case.uid, context.invitation.uid, record.uid, text, files),
     )
     return names
 

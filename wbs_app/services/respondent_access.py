@@ -23,7 +23,13 @@ from crypto import (
     parse_code,
 )
 from wbs_app.models import Case, RecipientKind, RespondentInvitation, RespondentSession
-from wbs_app.services import case_keys, guessing, invitation_letter, sessions
+from wbs_app.services import (
+    case_keys,
+    guessing,
+    invitation_letter,
+    respondent_takeover,
+    sessions,
+)
 from wbs_app.services.argon2_gate import Argon2Gate, slot_between_transactions
 from wbs_app.services.case_keys import NoAccess
 from wbs_app.services.clock import utcnow
@@ -63,7 +69,11 @@ def login(
 ) -> str:
     """One Argon2id run for every well-formed code, known or not; returns the cookie.
 
-    The run holds a slot of ``gate``, as in ``reporter_access.login``.
+    The run holds a slot of ``gate``, as in ``reporter_access.login``. The
+    first sign-in with the printed code takes the invitation over (one more
+    run, for the new code: ``services.respondent_takeover``) and leaves the
+    new code for the hand-over page; a printed code used again raises
+    ``CodeReplaced``, a code of a replaced invitation ``InvitationClosed``.
     """
     try:
         digits = parse_code(text)
@@ -77,20 +87,26 @@ def login(
         )
     )
     if invitation is None:
+        respondent_takeover.refuse_used_code(session, lookup_hash(code_secrets.lookup_id))
         guessing.record_failure(session, SCOPE)
         raise CodeRefused("refused")
+    if invitation.replaced_on is not None:
+        raise respondent_takeover.InvitationClosed("closed")
+    seed, new_code = code_secrets.identity_seed, None
+    if invitation.taken_over_on is None:  # the printed code: the first sign-in takes it over
+        new_code, seed = respondent_takeover.take_over(
+            session, invitation, code_secrets, salt, params, gate
+        )
     # The respondent holds the letter now: the handlers' copy of the code
     # (kept for reprints) goes, so that nobody else can act in their name.
     invitation_letter.forget_code(invitation)
     cookie, row = sessions.start_row(
-        RespondentSession,
-        KIND,
-        code_secrets.identity_seed,
-        policy.absolute,
-        invitation_id=invitation.id,
+        RespondentSession, KIND, seed, policy.absolute, invitation_id=invitation.id
     )
     session.add(row)
     session.flush()
+    if new_code is not None:
+        respondent_takeover.keep_code(session, cookie, new_code, row.expires_at)
     return cookie
 
 

@@ -56,8 +56,12 @@ class AnswerPeriodRunning(DomainError):
 
 
 def answer_running(invitation: RespondentInvitation) -> bool:
-    """Whether the respondent may still be heard: the period or a pending request for more time."""
-    if invitation.closed_on is not None:
+    """Whether the respondent may still be heard: the period or a pending request for more time.
+
+    An invitation replaced by a new one (``replaced_on``, its codes open
+    nothing) is heard through its successor.
+    """
+    if invitation.closed_on is not None or invitation.replaced_on is not None:
         return False
     return today() <= invitation.answer_due or invitation.extension_requested
 
@@ -101,7 +105,7 @@ def close_threads(
     """
     closed = 0
     for invitation in respondent.invitations(session, case):
-        if invitation.closed_on is not None:
+        if invitation.closed_on is not None or invitation.replaced_on is not None:
             continue
         try:
             key = respondent.staff_key(session, case, invitation, staff, identity)
