@@ -39,7 +39,8 @@ from wbs_app.services import totp
 ROOT = Path(__file__).resolve().parent.parent
 CODE = r"\d{4}(?: \d{4}){4}"
 STAFF_LINE = re.compile(
-    r"^  (admin|supervisor|investigator) +(\w+) +(demo-\S+) +((?:[A-Z2-7]{4} ){7}[A-Z2-7]{4}) +(.+)$",
+    r"^  (admin|supervisor|investigator) +(\w+) +(demo-\S+) +"
+    r"((?:[A-Z2-7]{4} ){7}[A-Z2-7]{4}) +(.+)$",
     re.M,
 )
 CASE_LINE = re.compile(rf"^  #(\d+) +(.+?) +({CODE}) +(.+)$", re.M)
@@ -78,7 +79,9 @@ def _login(app: Flask, printed: Printed, username: str) -> StaffLogin:
 
 def _statuses(app: Flask) -> dict[int, CaseStatus]:
     with app_database(app).session() as session:
-        return {case_id: status for case_id, status in session.execute(select(Case.id, Case.status))}
+        return {
+            case_id: status for case_id, status in session.execute(select(Case.id, Case.status))
+        }
 
 
 def test_the_demo_has_a_case_at_every_stage_across_units_and_categories(
@@ -139,6 +142,7 @@ def test_every_printed_staff_account_signs_in_and_the_supervisor_sees_the_work(
 
     client = https_client(app)
     assert sign_in(app, client, _login(app, demo, "rahman")).status_code == 302
+    assert "UPT Layanan Hukum Palopo" in client.get("/pengelola/").get_data(as_text=True)
     inbox = client.get("/pengelola/kasus").get_data(as_text=True)
     for case_id in demo.receipts:
         assert f">#{case_id}</a>" in inbox
