@@ -60,7 +60,8 @@ def _printout(accounts: list[Account], stories: list[Story], base: str) -> list[
         f"{len(stories)} reports.",
         "",
         f"Staff sign in at {base}/staf/masuk with the user name, the password and the",
-        "6-digit code of an authenticator app given the TOTP key:",
+        "6-digit code of an authenticator app given the TOTP key (setting up the account",
+        "used the code of the moment it was made: if one is refused, wait for the next):",
         f"  {'role':<13}{'user':<8}{'password':<23}{'TOTP key':<41}units",
     ]
     for account in accounts:

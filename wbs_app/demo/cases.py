@@ -275,7 +275,7 @@ def _under_examination(desk: Desk, cast: Cast, units: list[Unit]) -> Story:
 def _overdue(desk: Desk, units: list[Unit]) -> Story:
     with days_ago(12):
         filed = desk.report(
-            None,  # "not sure which unit": the report goes to the top unit
+            units[0],
             "benturan-kepentingan",
             {
                 "what": "Pengadaan alat tulis kantor selalu dimenangkan perusahaan milik "
