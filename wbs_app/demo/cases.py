@@ -268,6 +268,7 @@ def _under_examination(desk: Desk, cast: Cast, units: list[Unit]) -> Story:
             "rules": "Peraturan tentang pengendalian gratifikasi",
         },
         InvitationRole.WITNESS,
+        printed=False,  # the newcomer opens its letter from the case page
     )
     return Story("under examination (investigasi)", "UPT Parepare", filed, witness)
 

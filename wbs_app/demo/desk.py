@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta, timezone
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,7 +25,14 @@ from sqlalchemy.orm import Session
 from crypto import Argon2Params, StreamEncryptor, format_code
 from wbs_app.demo.people import Handler
 from wbs_app.models import Case, Category, InvitationRole, Unit
-from wbs_app.services import casefile, intake, lifecycle, respondent, respondent_access
+from wbs_app.services import (
+    casefile,
+    intake,
+    invitation_letter,
+    lifecycle,
+    respondent,
+    respondent_access,
+)
 from wbs_app.services.case_keys import file_context
 from wbs_app.services.clock import as_of
 from wbs_app.services.intake import DraftPayload, FileInfo
@@ -37,10 +44,22 @@ DRAFT_LIFETIME = timedelta(hours=1)
 Evidence = tuple[str, str, bytes]  # (file name, content type, content)
 
 
+WITA = timezone(timedelta(hours=8), "WITA")
+
+
 @contextmanager
 def days_ago(days: int) -> Iterator[None]:
-    """Run what follows as if it were ``days`` days ago (a few hours past that moment)."""
-    with as_of(timedelta(days=days)):
+    """Run what follows as if it were ``days`` days ago, during office hours (WITA).
+
+    The hour and minute vary with the day, so the journal does not show every
+    step at the same time of day as the command's run.
+    """
+    if days < 1:
+        raise ValueError("today's actions run on the real clock")
+    now = datetime.now(UTC)
+    day = now.astimezone(WITA).date() - timedelta(days=days)
+    moment = datetime.combine(day, time(8 + days * 5 % 7, days * 17 % 60), WITA)
+    with as_of(now - moment):
         yield
 
 
@@ -148,10 +167,15 @@ class Desk:
         self.settle()
 
     def invite(
-        self, filed: Filed, who: Handler, details: dict[str, str], role: InvitationRole
+        self,
+        filed: Filed,
+        who: Handler,
+        details: dict[str, str],
+        role: InvitationRole,
+        printed: bool = True,
     ) -> str:
         """An invitation with the office's answer period; returns the printed code."""
-        _, code = respondent.create_invitation(
+        invitation, code = respondent.create_invitation(
             self.session,
             filed.case,
             who.staff,
@@ -162,6 +186,8 @@ class Desk:
             self.salt,
             self.params,
         )
+        if printed:  # the letter page shown that day, printed and handed over
+            invitation_letter.mark_shown(self.session, invitation)
         self.settle()
         return code
 
