@@ -20,6 +20,13 @@ from wbs_app.models import CaseStatus
 pytestmark = pytest.mark.browser
 
 
+def _submit(page: Any, button: Any) -> None:
+    """Send a form and wait for the answer's page: a click only starts the navigation."""
+    with page.expect_navigation():
+        button.click()
+    page.wait_for_load_state()
+
+
 def _shots(page: Any, folder: Path, name: str) -> None:
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 900})
@@ -41,12 +48,12 @@ def test_a_newcomer_signs_in_with_what_the_demo_printed(
     staff.locator("input[name=login]").fill(rahman.username)
     staff.locator("input[name=password]").fill(rahman.password)
     staff.locator("input[name=code]").fill(next_code(app, rahman))
-    staff.locator("form button[type=submit]").click()
+    _submit(staff, staff.locator("form button[type=submit]"))
     staff.goto(live_server.url + "/pengelola/kasus")
     assert staff.locator("td a").count() == len(printed.receipts)
     _shots(staff, tmp_path, "inbox")
     staff.locator("input[name=overdue]").check()
-    staff.locator("form[method=get] button[type=submit]").first.click()
+    _submit(staff, staff.locator("form[method=get] button[type=submit]").first)
     assert staff.locator("td a").count() == 1
     _shots(staff, tmp_path, "inbox-overdue")
     staff.goto(f"{live_server.url}/pengelola/kasus/{examined}")
@@ -57,13 +64,13 @@ def test_a_newcomer_signs_in_with_what_the_demo_printed(
     reporter = browser.new_context(java_script_enabled=False, locale="id-ID").new_page()
     reporter.goto(live_server.url + "/lapor/masuk")
     reporter.locator("input[name=receipt]").fill(printed.receipts[verifying])
-    reporter.locator("form button[type=submit]").click()
+    _submit(reporter, reporter.locator("form button[type=submit]"))
     assert "Pada tanggal berapa saja Anda datang?" in reporter.content()
     _shots(reporter, tmp_path, "reporter-case")
 
     witness = browser.new_context(java_script_enabled=False, locale="id-ID").new_page()
     witness.goto(live_server.url + "/klarifikasi/masuk")
     witness.locator("input[name=code]").fill(printed.respondent_code)
-    witness.locator("form button[type=submit]").click()
+    _submit(witness, witness.locator("form button[type=submit]"))
     assert "Unit Pengendalian Gratifikasi" in witness.content()
     _shots(witness, tmp_path, "respondent")
