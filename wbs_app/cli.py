@@ -21,6 +21,7 @@ from wbs_app.db import app_database
 from wbs_app.demo import DemoRefused, seed_demo_organisation
 from wbs_app.migrate import upgrade
 from wbs_app.models import StaffRole
+from wbs_app.security.reporter_auth import policy as reporter_policy
 from wbs_app.services import accounts, housekeeping, installation, journal, organisation
 from wbs_app.services import sweep as attachment_sweep
 from wbs_app.services.accounts import AccountError
@@ -180,11 +181,21 @@ def invite_staff(email: str, display_name: str, role: str, unit_ids: tuple[int, 
 
 @wbs.command("seed-demo")
 def seed_demo() -> None:
-    """Create a demo organisation with staff; prints their passwords and TOTP keys."""
+    """Create a demo office with cases at every stage; prints every way to sign in."""
+    store: AttachmentStore = current_app.extensions["lentera.store"]
+    salt = bytes.fromhex(current_app.config["INSTALLATION_SALT"])
     try:
         with app_database(current_app).session() as session:
-            salt = bytes.fromhex(current_app.config["INSTALLATION_SALT"])
-            lines = seed_demo_organisation(session, argon2_params(), salt, deadlines_from(session))
+            lines = seed_demo_organisation(
+                session,
+                store,
+                argon2_params(),
+                salt,
+                deadlines_from(session),
+                reporter_policy(),
+                external_url(""),
+                channel_days=int(current_app.config["REPORTER_CHANNEL_DAYS_AFTER_CLOSE"]),
+            )
     except DemoRefused as refused:
         raise click.ClickException(str(refused)) from None
     for line in lines:

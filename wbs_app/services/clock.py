@@ -1,12 +1,36 @@
-"""The one place services read the time, so that expiry rules compare like with like."""
+"""The one place services read the time, so that expiry rules compare like with like.
+
+``as_of`` runs services as if it were earlier: the demo (``wbs seed-demo``)
+uses it to give its cases a history (a report received six weeks ago, its
+deadline passed) made by the same calls as today's work, instead of writing
+dates into rows. The shift is a context variable, zero unless a caller set
+it, so it reaches only the code run inside the ``with`` on that thread.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, date, datetime, timedelta
+
+_SHIFT: ContextVar[timedelta] = ContextVar("lentera_clock_shift", default=timedelta(0))
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    return datetime.now(UTC) - _SHIFT.get()
+
+
+@contextmanager
+def as_of(ago: timedelta) -> Iterator[None]:
+    """The services' clock reads ``ago`` earlier than the real one until the block ends."""
+    if ago < timedelta(0):
+        raise ValueError("as_of moves the clock back, never ahead")
+    token = _SHIFT.set(ago)
+    try:
+        yield
+    finally:
+        _SHIFT.reset(token)
 
 
 def today() -> date:
