@@ -3,13 +3,17 @@
   // against the control it names.
   const root = document.documentElement;
   const fields = "select, textarea, input:not([type=checkbox]):not([type=radio]):not([type=hidden])";
-  const shown = [...document.querySelectorAll(fields)].filter(c => c.getBoundingClientRect().width);
+  // A closed <details> draws nothing of its content, whatever sizes Chromium reports for it.
+  const hidden = e => e.closest("details:not([open])") && !e.closest("summary");
+  const shown = [...document.querySelectorAll(fields)]
+    .filter(c => c.getBoundingClientRect().width && !hidden(c));
   const misplaced = [];
   for (const label of document.querySelectorAll("label[for]")) {
     const own = document.getElementById(label.htmlFor);
     const a = label.getBoundingClientRect();
     // Not shown (a closed <details>), or read to screen readers only (.visually-hidden).
     if (!own || !own.matches(fields) || a.width <= 1 || !own.getBoundingClientRect().width) continue;
+    if (hidden(label)) continue;
     // The first field below the label, in the label's column, must be its own.
     let nearest = null, top = Infinity;
     for (const control of shown) {

@@ -72,5 +72,11 @@ def test_a_newcomer_signs_in_with_what_the_demo_printed(
     witness.goto(live_server.url + "/klarifikasi/masuk")
     witness.locator("input[name=code]").fill(printed.respondent_code)
     _submit(witness, witness.locator("form button[type=submit]"))
+    # The first sign-in hands over the witness's own code (issue 15, item 5).
+    new_code = witness.locator(".receipt-code").inner_text().strip()
+    witness.get_by_label("Ketik kode baru Anda untuk memastikan bahwa Anda sudah mencatatnya").fill(
+        new_code
+    )
+    _submit(witness, witness.get_by_role("button", name="Saya sudah mencatatnya"))
     assert "Unit Pengendalian Gratifikasi" in witness.content()
     _shots(witness, tmp_path, "respondent")

@@ -58,11 +58,11 @@ def test_new_top_unsure_report_and_a_moved_case(app, org, live_server, browser, 
     reporter = browser.new_context(java_script_enabled=False).new_page()
     reporter.goto(live_server.url + "/lapor/formulir")
     reporter.get_by_label("Apa yang terjadi?").fill("Petugas meminta uang pelicin di loket.")
-    reporter.get_by_role("button", name="Lanjut ke pemeriksaan").click()
+    reporter.get_by_role("button", name="Lanjut: tinjau laporan").click()
     assert "Pilih jenis pelanggaran" in reporter.content()
     _shoot(reporter, shots, "reporter-form-error")
     reporter.get_by_label("Jenis pelanggaran apa?").select_option(label="Lainnya / tidak tahu")
-    reporter.get_by_role("button", name="Lanjut ke pemeriksaan").click()
+    reporter.get_by_role("button", name="Lanjut: tinjau laporan").click()
     assert "Kanwil Sulawesi Selatan" in reporter.content()  # "not sure": still the Kanwil
     reporter.get_by_role("button", name="Kirim laporan").click()
     receipt = reporter.locator(".receipt-code").inner_text().strip()

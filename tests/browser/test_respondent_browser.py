@@ -56,6 +56,7 @@ def test_invite_answer_with_file_and_read_it(app, org, live_server, browser, tmp
         new_code
     )
     accused.get_by_role("button", name="Saya sudah mencatatnya").click()
+    accused.get_by_text("Diduga meminta biaya di luar tarif resmi.").wait_for()
     assert "Diduga meminta biaya di luar tarif resmi." in accused.content()
     assert "Petugas meminta uang" not in accused.content()  # nothing of the report
     evidence = tmp_path / "surat-tugas.txt"

@@ -199,6 +199,10 @@ def _every_kind_on_case_a(world: World) -> None:
     _regrant(world, dewi, base, page)
     _reclassify(world, base, page)
     _retaliation(world, base)
+    reporter = world.clients["reporter"]
+    confirm = reporter.get("/lapor/kasus/cabut").get_data(as_text=True)
+    withdrawn = _post(reporter, "/lapor/kasus/cabut", confirm, reason="Sudah selesai")
+    assert withdrawn.status_code == 302
 
 
 def _retaliation(world: World, base: str) -> None:

@@ -49,7 +49,7 @@ def _deadlines(detail: str) -> str:
     for change in detail.split(","):
         key, _sep, days = change.partition("=")
         template = DEADLINES.get(key)
-        shown = number(int(days)) if days.isdigit() else days
+        shown = number(int(days)) if days.isascii() and days.isdigit() else days
         parts.append(str(template % {"days": shown}) if template is not None else change)
     return "; ".join(parts)
 

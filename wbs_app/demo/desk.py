@@ -30,6 +30,7 @@ from wbs_app.services import (
     intake,
     invitation_letter,
     lifecycle,
+    reporter_access,
     respondent,
     respondent_access,
 )
@@ -151,7 +152,15 @@ class Desk:
         self.settle()
 
     def reporter_withdraws(self, filed: Filed, reason: str) -> None:
-        casefile.withdraw(self.session, filed.case, filed.reporter_key, reason)
+        """The reporter comes back with the receipt and withdraws (the journal has it signed)."""
+        cookie = reporter_access.login(
+            self.session, filed.receipt, self.salt, self.params, self.policy
+        )
+        context = reporter_access.resume(self.session, cookie, self.policy)
+        if context is None:
+            raise RuntimeError("the reporter's session did not open")
+        casefile.withdraw(self.session, filed.case, filed.reporter_key, context.identity, reason)
+        reporter_access.finish(self.session, context.id_hash)
         self.settle()
 
     # -- the handlers -------------------------------------------------------

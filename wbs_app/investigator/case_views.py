@@ -281,7 +281,7 @@ def acknowledge_retaliation(case_id: int) -> Any:
         abort(404)
     except reporter_channel.NothingToAcknowledge:
         db.rollback()
-        flash(_("A colleague has already taken up this report of retaliation."))
+        refused(_("A colleague has already taken up this report of retaliation."))
         return redirect(url_for("investigator.case_page", case_id=case_id))
     db.commit()
     flash(_("Recorded in the journal: the report of retaliation is taken up."))

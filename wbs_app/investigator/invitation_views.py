@@ -39,6 +39,7 @@ from wbs_app.services.respondent import RespondentError
 from wbs_app.services.transactions import begin_write
 
 ERRORS = {
+    "replaced": _l("This invitation was replaced by a new one: write in the new one's thread."),
     "wrong_status": _l("Invitations are made while the case is under examination."),
     "missing_field": _l("Write the official's name and what is alleged."),
     "bad_deadline": _l("The time to answer is 1 to 365 days."),
@@ -94,7 +95,7 @@ def create_invitation(case_id: int) -> Any:
         return redirect(url_for("investigator.case_page", case_id=case_id))
     if made := _made_before(case, token_hash):
         return made
-    if not form.validate_on_submit() or not days.isdigit():
+    if not form.validate_on_submit() or not (days.isascii() and days.isdigit()):
         refused(_("Write the official's name, what is alleged and the days to answer."))
         return redirect(url_for("investigator.case_page", case_id=case_id))
     role = InvitationRole.WITNESS if form.role.data == "witness" else InvitationRole.ACCUSED
@@ -270,6 +271,10 @@ def message_respondent(case_id: int) -> Response:
         )
     except NoAccess:
         abort(404)
+    except RespondentError:
+        db.rollback()
+        refused(str(ERRORS["replaced"]))
+        return redirect(url_for("investigator.case_page", case_id=case_id))
     db.commit()
     flash(_("Message sent; the respondent reads it at their next visit."))
     return redirect(url_for("investigator.case_page", case_id=case_id))

@@ -183,7 +183,10 @@ def present(items: list[JournalItem], authors: Mapping[str, Author]) -> list[Ent
             Entry(
                 seq=item.seq,
                 title=str(title) if title is not None else _("Journal entry"),
-                when=local_datetime(item.created_at),
+                # A reporter's entries are kept to the day (DESIGN.md section 5): no hour.
+                when=local_date(item.created_at)
+                if author and author.kind == "reporter"
+                else local_datetime(item.created_at),
                 author=_author(author, respondents.get(uid, "")),
                 lines=lines,
                 unknown=unknown,

@@ -43,6 +43,7 @@ STEPS = {
     "category_changed": _l("Category changed"),
     "unit_changed": _l("Case moved to another unit"),
     "retaliation_reported": _l("Reporter reported retaliation"),
+    "withdrawn": _l("Report withdrawn by the reporter"),
     "retaliation_acknowledged": _l("Report of retaliation taken up"),
 }
 ROLES = {

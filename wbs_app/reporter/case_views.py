@@ -153,7 +153,9 @@ def _send_kept_reply(cookie: str, field_value: str) -> tuple[str, str] | None:
         db.commit()
         return None
     if outcome == "sent":
-        return str(RETALIATION_SENT if retaliation else _("Your message was sent to the team.")), DONE
+        return str(
+            RETALIATION_SENT if retaliation else _("Your message was sent to the team.")
+        ), DONE
     if outcome == "refused":
         return str(_("This report is closed; it no longer takes messages.")), ERROR
     return str(KEPT_REPLY_GONE), ERROR
@@ -295,7 +297,7 @@ def _withdraw_page(form: WithdrawForm, status: int = 200) -> tuple[str, int]:
         consequences=[
             _(
                 "Withdrawing tells the complaint team that you no longer want this report"
-                " handled. It is closed with the status \"withdrawn\"."
+                ' handled. It is closed with the status "withdrawn".'
             ),
             _(
                 "You cannot undo this yourself: only the team can reopen the report. With your"
@@ -330,7 +332,9 @@ def withdraw() -> Any:
         return _withdraw_page(form, 400)  # what was typed is shown again
     db = request_session()
     try:
-        casefile.withdraw(db, context.case, context.reporter_key, form.reason.data)
+        casefile.withdraw(
+            db, context.case, context.reporter_key, context.identity, form.reason.data
+        )
     except CaseClosed:
         db.rollback()
         refused(_("This report is closed already."))

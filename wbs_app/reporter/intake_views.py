@@ -384,9 +384,13 @@ def send() -> Any:
         return if_already_sent(form.draft.data) or _render_form(
             _empty_form(), None, 400, INTAKE_ERRORS["draft_gone"]
         )
-    excluded = {int(v) for v in request.form.getlist("exclude") if v.isdigit() and len(v) < 12}
+    excluded = {
+        int(v)
+        for v in request.form.getlist("exclude")
+        if v.isascii() and v.isdigit() and len(v) < 12
+    }
     above = request.form.get("route_up", "")
-    route_up = int(above) if above.isdigit() and len(above) < 12 else None
+    route_up = int(above) if above.isascii() and above.isdigit() and len(above) < 12 else None
     checkpoint = uploads.checkpoint()
     try:
         submitted = intake.submit(

@@ -225,10 +225,17 @@ def add_reporter_message(
     return intake.attach_files(session, case, key_row, reporter_key, record, files)
 
 
-def withdraw(session: Session, case: Case, reporter_key: bytes, reason: str) -> None:
-    """Pencabutan laporan: the case ends as withdrawn; the reason joins the thread."""
+def withdraw(
+    session: Session, case: Case, reporter_key: bytes, identity: Identity, reason: str
+) -> None:
+    """Pencabutan laporan: the case ends as withdrawn; the reason joins the thread.
+
+    The journal, the official record, gets the step too, signed by the
+    reporter's identity (kept to the day, as everything a reporter does).
+    """
     if case.status not in OPEN_STATUSES:
         raise CaseClosed("closed")
+    before = case.status
     key_row = case_keys.audience_key(session, case, Audience.REPORTER)
     intake.add_record(
         session,
@@ -241,6 +248,16 @@ def withdraw(session: Session, case: Case, reporter_key: bytes, reason: str) -> 
     )
     case.status = CaseStatus.WITHDRAWN
     case.status_changed_on = today()
+    if case.reporter_public is None:  # a case made before the identity was kept
+        case.reporter_public = identity.public().to_bytes()
+    journal.append_by_reporter(
+        session,
+        case,
+        identity,
+        reporter_key,
+        "withdrawn",
+        {"from": before.value, "to": CaseStatus.WITHDRAWN.value},
+    )
     session.flush()
 
 

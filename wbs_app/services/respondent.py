@@ -105,8 +105,13 @@ def create_invitation(
     *,
     gate: Argon2Gate | None = None,
     form_token_hash: bytes | None = None,
+    replacing: bool = False,
 ) -> tuple[RespondentInvitation, str]:
     """Create an invitation from a case under examination; returns it and its code.
+
+    ``replacing`` is a new letter for an open invitation whose code was lost
+    (``services.respondent_takeover.reissue``): allowed in any status, since
+    whatever the reporter did (a withdrawal) must not show to the respondent.
 
     The code is also kept sealed to the case's handlers for printing the
     letter again (``services.invitation_letter``); ``form_token_hash`` ties
@@ -115,7 +120,7 @@ def create_invitation(
     """
     case_keys.require_holder(session, case, staff)
     handlers_key = invitation_letter.internal_key(session, case, staff, identity)
-    if case.status is not CaseStatus.INVESTIGATION:
+    if case.status is not CaseStatus.INVESTIGATION and not replacing:
         raise RespondentError("wrong_status")
     cleaned = clean_allegation(details)
     if not cleaned["name"] or not cleaned["allegation"]:
@@ -270,6 +275,8 @@ def add_staff_message(
 ) -> None:
     """A handler's message in one respondent's thread (never seen by the reporter or others)."""
     key = staff_key(session, case, invitation, staff, identity)
+    if invitation.replaced_on is not None:  # its codes open nothing: nobody would read it
+        raise RespondentError("replaced")
     text = text.strip()
     if not text:
         raise RespondentError("empty")

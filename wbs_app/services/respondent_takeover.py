@@ -253,16 +253,36 @@ def reissue(
     key = respondent.staff_key(session, case, old, staff, identity)  # NoAccess first
     if old.replaced_on is not None:
         return _replacement(session, case, old), False
+    if old.closed_on is not None:  # the team closed the thread: no new period to answer
+        raise respondent.RespondentError("closed")
     allegation, _ = respondent.read_thread(session, case, old, key)
     old_id, old_uid, role = old.id, old.uid, old.role
     days = max(1, (old.answer_due - today()).days)
     new, _code = respondent.create_invitation(
-        session, case, staff, identity, allegation, role, days, salt, params, gate=gate
+        session,
+        case,
+        staff,
+        identity,
+        allegation,
+        role,
+        days,
+        salt,
+        params,
+        gate=gate,
+        replacing=True,
     )
     closed = session.execute(
         update(RespondentInvitation)
         .where(RespondentInvitation.id == old_id, RespondentInvitation.replaced_on.is_(None))
-        .values(replaced_on=today(), replaced_by_uid=new.uid, sealed_code=None)
+        # Replaced is closed too: nothing more is sent, heard or awaited on the old
+        # thread (a request for more time waiting there is asked again on the new).
+        .values(
+            replaced_on=today(),
+            closed_on=today(),
+            extension_requested=False,
+            replaced_by_uid=new.uid,
+            sealed_code=None,
+        )
         .execution_options(synchronize_session=False)
     )
     if getattr(closed, "rowcount", 0) != 1:  # closed by a colleague meanwhile

@@ -156,7 +156,7 @@ def close_after_end(
 
 def _days(value: str | int) -> int:
     text = str(value).strip()
-    if not text.isdigit() or not 1 <= int(text) <= MAX_EXTENSION_DAYS:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_EXTENSION_DAYS:
         raise RespondentError("bad_days")
     return int(text)
 
@@ -222,10 +222,11 @@ def decide_extension(
     kind = "extension_granted" if grant else "extension_refused"
     detail: dict[str, Any] = {
         "decision": decision,
-        "days": extra,
         "answer_due": invitation.answer_due.isoformat(),
         "reason": reason,
     }
+    if grant:  # a refusal grants no days: "0 days" would say something else
+        detail["days"] = extra
     intake.add_record(
         session,
         case,
@@ -284,7 +285,7 @@ def worded(entries: list[RespondentEntry]) -> list[ReplyEntry]:
             result.append(
                 ReplyEntry(
                     entry,
-                    days=int(fields["days"]),
+                    days=int(fields["days"]) if "days" in fields else None,
                     decision=str(fields["decision"]),
                     answer_due=date.fromisoformat(str(fields["answer_due"])),
                     reason=str(fields["reason"]),
