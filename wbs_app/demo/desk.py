@@ -33,6 +33,7 @@ from wbs_app.services import (
     reporter_access,
     respondent,
     respondent_access,
+    respondent_takeover,
 )
 from wbs_app.services.case_keys import file_context
 from wbs_app.services.clock import as_of
@@ -75,6 +76,9 @@ class Filed:
     @property
     def receipt_text(self) -> str:
         return format_code(self.receipt)
+
+
+DEMO_ANSWER_DAYS = 14
 
 
 @dataclass
@@ -189,7 +193,11 @@ class Desk:
         role: InvitationRole,
         printed: bool = True,
     ) -> str:
-        """An invitation with the office's answer period; returns the printed code."""
+        """An invitation of DEMO_ANSWER_DAYS; returns the printed code.
+
+        Not the office's configured period: the stories are dated for this one
+        (a finding after the period ended, a statement within it).
+        """
         invitation, code = respondent.create_invitation(
             self.session,
             filed.case,
@@ -197,7 +205,7 @@ class Desk:
             who.identity,
             details,
             role,
-            self.deadlines.respondent_days,
+            DEMO_ANSWER_DAYS,
             self.salt,
             self.params,
         )
@@ -218,5 +226,6 @@ class Desk:
             raise RuntimeError("the respondent's session did not open")
         infos = [self._encrypt(context.key, context.case.uid, item) for item in files]
         self._names += respondent.submit_statement(self.session, context, text, infos)
+        respondent_takeover.forget_code(self.session, cookie)  # the new code nobody will type
         respondent_access.finish(self.session, context.id_hash)
         self.settle()
