@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from tests.support.respondent import type_new_code_back
 from tests.support.staff import next_code
 from tests.test_demo import Printed, _login, _run, _statuses
 from wbs_app.models import CaseStatus
@@ -73,10 +74,6 @@ def test_a_newcomer_signs_in_with_what_the_demo_printed(
     witness.locator("input[name=code]").fill(printed.respondent_code)
     _submit(witness, witness.locator("form button[type=submit]"))
     # The first sign-in hands over the witness's own code (issue 15, item 5).
-    new_code = witness.locator(".receipt-code").inner_text().strip()
-    witness.get_by_label("Ketik kode baru Anda untuk memastikan bahwa Anda sudah mencatatnya").fill(
-        new_code
-    )
-    _submit(witness, witness.get_by_role("button", name="Saya sudah mencatatnya"))
+    type_new_code_back(witness, lambda button: _submit(witness, button))
     assert "Unit Pengendalian Gratifikasi" in witness.content()
     _shots(witness, tmp_path, "respondent")

@@ -6,6 +6,7 @@ import pytest
 
 from tests.support.http import https_client
 from tests.support.reporter import Report, submit_report
+from tests.support.respondent import NEW_CODE_DONE, NEW_CODE_LABEL
 from tests.support.staff import next_code
 
 pytestmark = pytest.mark.browser
@@ -52,10 +53,8 @@ def test_invite_answer_with_file_and_read_it(app, org, live_server, browser, tmp
     accused.screenshot(path=str(tmp_path / "new-code.png"), full_page=True)
     accused.reload()
     assert accused.locator(".receipt-code").inner_text().strip() == new_code
-    accused.get_by_label("Ketik kode baru Anda untuk memastikan bahwa Anda sudah mencatatnya").fill(
-        new_code
-    )
-    accused.get_by_role("button", name="Saya sudah mencatatnya").click()
+    accused.get_by_label(NEW_CODE_LABEL).fill(new_code)
+    accused.get_by_role("button", name=NEW_CODE_DONE).click()
     accused.get_by_text("Diduga meminta biaya di luar tarif resmi.").wait_for()
     assert "Diduga meminta biaya di luar tarif resmi." in accused.content()
     assert "Petugas meminta uang" not in accused.content()  # nothing of the report

@@ -16,7 +16,7 @@ import pytest
 
 from tests.support.http import https_client
 from tests.support.reporter import Report, submit_report
-from tests.support.respondent import invite, to_examination
+from tests.support.respondent import invite, to_examination, type_new_code_back
 from tests.support.staff import next_code
 
 pytestmark = pytest.mark.browser
@@ -62,11 +62,7 @@ def test_more_time_refused_then_decided_ahead_with_a_reason(
     accused.get_by_label("Kode undangan Anda").fill(code)
     accused.get_by_role("button", name="Buka").click()
     # The first sign-in hands over the official's own code (issue 15, item 5).
-    new_code = accused.locator(".receipt-code").inner_text().strip()
-    accused.get_by_label("Ketik kode baru Anda untuk memastikan bahwa Anda sudah mencatatnya").fill(
-        new_code
-    )
-    accused.get_by_role("button", name="Saya sudah mencatatnya").click()
+    type_new_code_back(accused)
     accused.get_by_label("Berapa hari tambahan yang Anda perlukan?").fill("10")
     accused.get_by_label("Mengapa Anda memerlukan perpanjangan waktu?").fill(
         "Dokumen di kantor lama."

@@ -120,3 +120,20 @@ def confirm_new_code_of(client) -> str | None:
     )
     assert confirmed.status_code == 302, confirmed.status_code
     return found.group(1)
+
+
+NEW_CODE_LABEL = "Ketik kode baru Anda untuk memastikan bahwa Anda sudah mencatatnya"
+NEW_CODE_DONE = "Saya sudah mencatatnya"
+
+
+def type_new_code_back(page, click=None) -> str:
+    """In a browser on the new-code page (the first sign-in): type the code back; returns it.
+
+    ``click`` presses the button (a test's own helper that waits for the next
+    page); a plain click by default.
+    """
+    new_code = page.locator(".receipt-code").inner_text().strip()
+    page.get_by_label(NEW_CODE_LABEL).fill(new_code)
+    button = page.get_by_role("button", name=NEW_CODE_DONE)
+    (click or (lambda b: b.click()))(button)
+    return new_code
