@@ -122,29 +122,6 @@ def test_regrant_after_password_reset(app, org, reporter) -> None:
     assert "Akses diberikan kembali (kunci baru)" in timeline
 
 
-def test_transfer_when_staff_leave(app, org, reporter) -> None:
-    from crypto import Identity, open_seed
-    from wbs_app.services import access
-
-    submit_report(reporter, Report(unit=org.units["a"]))
-    case_id = _case_id(app)
-    with app_database(app).session() as session:
-        rahman = session.get(StaffMember, org.rahman.id)
-        identity = Identity.from_seed(open_seed(rahman.sealed_seed, org.rahman.password))
-        case = session.get(Case, case_id)
-        access.transfer(
-            session,
-            case,
-            rahman,
-            identity,
-            session.get(StaffMember, org.budi.id),
-            session.get(StaffMember, org.sitti.id),
-        )
-    assert _client(app, org.sitti).get(f"/pengelola/kasus/{case_id}").status_code == 200
-    assert _client(app, org.budi).get(f"/pengelola/kasus/{case_id}").status_code == 404
-    assert _kinds(app, case_id) == ["access_granted", "assigned", "access_revoked"]
-
-
 def test_a_non_holder_can_neither_grant_nor_revoke(app, org, reporter) -> None:
     submit_report(reporter, Report(unit=org.units["a"]))
     case_id = _case_id(app)

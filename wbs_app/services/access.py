@@ -1,4 +1,4 @@
-"""Who may read a case: granting, revoking, assigning, transferring, re-granting.
+"""Who may read a case: granting, revoking, assigning, re-granting.
 
 Access is cryptographic: to grant, a handler who holds the case's keys
 unwraps them with their own unlocked identity and wraps them to the
@@ -297,16 +297,3 @@ def assign(
     )
     session.flush()
 
-
-def transfer(
-    session: Session,
-    case: Case,
-    actor: StaffMember,
-    identity: Identity,
-    source: StaffMember,
-    target: StaffMember,
-) -> None:
-    """Hand a case over when someone leaves: the target gets it, the source loses it."""
-    assign(session, case, actor, identity, target)
-    if source.id != target.id and _staff_wraps(session, case, source.id):
-        revoke(session, case, actor, identity, source)

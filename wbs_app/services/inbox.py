@@ -17,6 +17,7 @@ from sqlalchemy import case as when
 from sqlalchemy.orm import Session
 
 from wbs_app.models import (
+    CLOSED_STATUSES,
     Case,
     CaseRead,
     CaseRecord,
@@ -28,13 +29,12 @@ from wbs_app.models import (
     Unit,
 )
 from wbs_app.services.clock import today
-from wbs_app.services.lifecycle import CLOSED_STATES
 from wbs_app.services.transactions import write_apart
 
 DUE_SOON = timedelta(days=3)
 PER_PAGE = 25
 AFTER_VERIFICATION = frozenset(
-    {CaseStatus.INVESTIGATION, CaseStatus.DECISION, CaseStatus.SANCTION} | CLOSED_STATES
+    {CaseStatus.INVESTIGATION, CaseStatus.DECISION, CaseStatus.SANCTION} | CLOSED_STATUSES
 )
 
 
@@ -100,7 +100,7 @@ def _accessible(staff: StaffMember) -> ColumnElement[bool]:
 
 
 def _overdue(now: date) -> ColumnElement[bool]:
-    open_case = Case.status.not_in(list(CLOSED_STATES))
+    open_case = Case.status.not_in(list(CLOSED_STATUSES))
     return and_(
         open_case,
         or_(
@@ -145,7 +145,7 @@ def page(
     answers = _answers_due(session, [case.id for case, _ in shown])
     result = []
     for case, unit_name in shown:
-        closed = case.status in CLOSED_STATES
+        closed = case.status in CLOSED_STATUSES
         result.append(
             InboxRow(
                 case_id=case.id,

@@ -23,8 +23,6 @@ from wbs_app.services.clock import today
 from wbs_app.services.errors import DomainError
 
 S = CaseStatus
-CLOSED_STATES = CLOSED_STATUSES
-OPEN_STATES = frozenset(set(S) - CLOSED_STATES)
 
 VERIFICATION_OUTCOMES = {
     "complete": S.VERIFICATION,
@@ -150,7 +148,7 @@ def plan(
         }.get(target, "resumed")
         return body, target, notice
     if kind == "reopen":
-        if status not in CLOSED_STATES:
+        if status not in CLOSED_STATUSES:
             raise StepRefused("wrong_status")
         body = _required(fields, "reason")
         return body, S.VERIFICATION, "reopened"
