@@ -20,6 +20,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, get_type_hints
 
+from crypto import PRODUCTION_ARGON2, Argon2Params
+
 ENV_PREFIX = "WBS_"
 ENVIRONMENTS = ("production", "development", "test")
 MIN_SECRET_BYTES = 32
@@ -51,10 +53,11 @@ class Settings:
     DATABASE_URL: str = ""
     SQLITE_BUSY_TIMEOUT_MS: int = 10_000
     # Argon2id cost for staff passwords, receipts and invitation codes:
-    # RFC 9106 second recommended profile (t=3, m=64 MiB, p=4).
-    ARGON2_TIME_COST: int = 3
-    ARGON2_MEMORY_KIB: int = 65_536
-    ARGON2_PARALLELISM: int = 4
+    # crypto.PRODUCTION_ARGON2, RFC 9106's second recommended profile, which
+    # production may raise but never lower (``validate``).
+    ARGON2_TIME_COST: int = PRODUCTION_ARGON2.time_cost
+    ARGON2_MEMORY_KIB: int = PRODUCTION_ARGON2.memory_kib
+    ARGON2_PARALLELISM: int = PRODUCTION_ARGON2.parallelism
     # How much of that work one server process does at once (per gunicorn
     # worker): ARGON2_CONCURRENCY runs at a time (each holds 64 MiB and keeps
     # four cores busy, so workers x CONCURRENCY x 4 should not exceed the
@@ -129,6 +132,15 @@ class Settings:
     @property
     def argon2(self) -> tuple[int, int, int]:
         return (self.ARGON2_TIME_COST, self.ARGON2_MEMORY_KIB, self.ARGON2_PARALLELISM)
+
+
+def argon2_settings(params: Argon2Params) -> dict[str, int]:
+    """The settings that choose ``params``: how tests pick ``crypto.TEST_ARGON2`` by name."""
+    return {
+        "ARGON2_TIME_COST": params.time_cost,
+        "ARGON2_MEMORY_KIB": params.memory_kib,
+        "ARGON2_PARALLELISM": params.parallelism,
+    }
 
 
 _WEAK_SECRETS = {"", "changeme", "secret", "dev", "development", "test", "password"}
@@ -257,8 +269,15 @@ def validate(settings: Settings) -> None:
         raise ConfigError(
             "INSTALLATION_SALT must be hexadecimal, as `python config.py init` writes it"
         ) from None
+    try:
+        argon2 = Argon2Params(*settings.argon2)
+    except ValueError:
+        raise ConfigError(
+            "ARGON2_TIME_COST, ARGON2_MEMORY_KIB and ARGON2_PARALLELISM are out of the range "
+            "Argon2id accepts (memory at least 8 KiB per lane)"
+        ) from None
     if settings.ENV == "production":
-        if not _argon2_at_least_rfc9106(settings):
+        if not argon2.at_least(PRODUCTION_ARGON2):
             raise ConfigError("Argon2 parameters are below RFC 9106's second recommended profile")
         if not settings.TLS:
             raise ConfigError("TLS may be switched off only with ENV=development")
@@ -286,14 +305,6 @@ def validate(settings: Settings) -> None:
         raise ConfigError("REPORTER_CHANNEL_DAYS_AFTER_CLOSE must not be negative")
     if settings.DEFAULT_LANGUAGE not in settings.LANGUAGES:
         raise ConfigError("DEFAULT_LANGUAGE must be one of LANGUAGES")
-
-
-def _argon2_at_least_rfc9106(settings: Settings) -> bool:
-    return (
-        settings.ARGON2_TIME_COST >= 3
-        and settings.ARGON2_MEMORY_KIB >= 65_536
-        and settings.ARGON2_PARALLELISM >= 4
-    )
 
 
 def secure_instance_folder(instance_path: Path) -> None:

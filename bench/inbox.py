@@ -22,6 +22,7 @@ from sqlalchemy import insert, select, text
 
 from bench import profiling
 from bench.support import instance_settings, scratch_dir
+from config import argon2_settings
 from crypto import TEST_ARGON2
 
 
@@ -83,8 +84,7 @@ def _app_and_client(instance, count: int, database_url: str):  # type: ignore[no
 
     env = instance_settings(instance, WBS_DATABASE_URL=database_url)
     config: dict[str, object] = {key.removeprefix("WBS_"): value for key, value in env.items()}
-    config.update(ARGON2_TIME_COST=TEST_ARGON2.time_cost, ARGON2_MEMORY_KIB=TEST_ARGON2.memory_kib,
-                  ARGON2_PARALLELISM=TEST_ARGON2.parallelism, ENV="test")
+    config.update(argon2_settings(TEST_ARGON2), ENV="test")
     app = create_app(config)
     database = app_database(app)
     if database.engine.dialect.name == "postgresql":

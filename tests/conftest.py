@@ -21,6 +21,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
+from config import argon2_settings
+from crypto import TEST_ARGON2
 from tests.support.clock import moved_clock  # noqa: F401 - shared fixture
 from tests.support.http import https_client
 from tests.support.org import org, reporter  # noqa: F401 - shared fixtures
@@ -33,7 +35,7 @@ from wbs_app.services.catalogue import ensure_default_categories
 POSTGRES_URL = os.environ.get("WBS_TEST_DATABASE_URL", "")
 
 # Cheap Argon2 for speed; tests/test_config.py pins the production values.
-FAST_ARGON2 = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_KIB": 8, "ARGON2_PARALLELISM": 1}
+FAST_ARGON2 = argon2_settings(TEST_ARGON2)
 
 
 RUN_TMP = pytest.StashKey[Path]()

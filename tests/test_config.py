@@ -10,7 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from config import ConfigError, Settings, load_settings, validate, write_instance_config
+from config import (
+    ConfigError,
+    Settings,
+    argon2_settings,
+    load_settings,
+    validate,
+    write_instance_config,
+)
+from crypto import PRODUCTION_ARGON2
 from tests.conftest import test_config
 from wbs_app.factory import create_app
 
@@ -59,8 +67,8 @@ def test_factory_applies_test_config(app) -> None:
     ["", "changeme", "secret", "a" * 64, "0123456789abcdef", "00" * 32, "short-but-mixed-Xy7!"],
 )
 def test_production_refuses_missing_or_weak_secret(tmp_path: Path, secret: str) -> None:
-    config = test_config(tmp_path, ENV="production", SECRET_KEY=secret, ARGON2_TIME_COST=3)
-    config.update(ARGON2_MEMORY_KIB=65_536, ARGON2_PARALLELISM=4)
+    config = test_config(tmp_path, ENV="production", SECRET_KEY=secret)
+    config.update(argon2_settings(PRODUCTION_ARGON2))
     with pytest.raises(ConfigError) as excinfo:
         create_app(config)
     assert "SECRET_KEY" in str(excinfo.value)

@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import select
 
 from config import ConfigError
-from tests.conftest import POSTGRES_URL, test_config
+from tests.conftest import FAST_ARGON2, POSTGRES_URL, test_config
 from tests.support.http import https_client
 from tests.support.reporter import Report, open_case, submit_report
 from wbs_app.db import app_database
@@ -81,10 +81,8 @@ def _cli_env(instance_path: Path, app, salt: str) -> dict[str, str]:
         WBS_SECRET_KEY=app.config["SECRET_KEY"],
         WBS_INSTALLATION_SALT=salt,
         WBS_DATABASE_URL=app.config["DATABASE_URL"],
-        WBS_ARGON2_TIME_COST="1",
-        WBS_ARGON2_MEMORY_KIB="8",
-        WBS_ARGON2_PARALLELISM="1",
     )
+    env.update({f"WBS_{key}": str(value) for key, value in FAST_ARGON2.items()})
     return env
 
 

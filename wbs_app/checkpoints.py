@@ -14,8 +14,7 @@ cut or an OOM kill would: no ``finally``, no rollback, no flush of buffers.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable
 
 from config import CRASH_POINTS
 
@@ -28,10 +27,9 @@ def no_checkpoint(_step: str) -> None:
     """What every submission runs outside the crash tests."""
 
 
-def checkpoint_for(config: Mapping[str, Any]) -> Checkpoint:
-    """The checkpoint of this app: a no-op unless a test environment names a crash point."""
-    point = str(config.get("CRASH_POINT") or "")
-    if not point or config.get("ENV") not in ("test", "development"):
+def checkpoint_for(env: str, point: str) -> Checkpoint:
+    """The checkpoint of an app: a no-op unless a test environment names a crash point."""
+    if not point or env not in ("test", "development"):
         return no_checkpoint
     if point not in CRASH_POINTS:
         raise ValueError("unknown crash point")

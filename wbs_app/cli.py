@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
 
 import click
 from flask import current_app, url_for
@@ -26,14 +25,15 @@ from wbs_app.services import accounts, housekeeping, installation, journal, orga
 from wbs_app.services import sweep as attachment_sweep
 from wbs_app.services.accounts import AccountError
 from wbs_app.services.catalogue import ensure_default_categories
-from wbs_app.services.organisation import DEADLINE_KEYS, Deadlines, OrganisationError
+from wbs_app.services.organisation import Deadlines, OrganisationError
 from wbs_app.services.store import AttachmentStore
+from wbs_app.settings import settings
 
 wbs = AppGroup("wbs", help="Lentera administration commands.")
 
 
 def deadlines_from(session: Session) -> Deadlines:
-    return organisation.deadlines(session, {key: current_app.config[key] for key in DEADLINE_KEYS})
+    return organisation.deadlines(session, settings().deadline_defaults)
 
 
 @wbs.command("db-upgrade")
@@ -45,9 +45,8 @@ def db_upgrade() -> None:
     """
     database = app_database(current_app)
     upgrade(database.engine)
-    salt = bytes.fromhex(current_app.config["INSTALLATION_SALT"])
     with database.session(immediate=True) as session:
-        recorded = installation.record_salt(session, salt)
+        recorded = installation.record_salt(session, settings().installation_salt)
         added = ensure_default_categories(session)
     click.echo(f"database at head; {added} default categories added")
     if recorded:
@@ -73,8 +72,8 @@ def sweep(at_start: bool, quarantine_unknown: bool) -> None:
     database knows: the database is then probably the wrong one.
     """
     store: AttachmentStore = current_app.extensions["lentera.store"]
-    max_unknown = int(current_app.config["SWEEP_MAX_UNKNOWN"])
-    wait = timedelta(milliseconds=int(current_app.config["SWEEP_LOCK_WAIT_MS"]))
+    max_unknown = settings().sweep_max_unknown
+    wait = settings().sweep_lock_wait
     database = app_database(current_app)
     try:
         with _one_copy_on_stderr(attachment_sweep.log), database.session() as session:
@@ -183,18 +182,17 @@ def invite_staff(email: str, display_name: str, role: str, unit_ids: tuple[int, 
 def seed_demo() -> None:
     """Create a demo office with cases at every stage; prints every way to sign in."""
     store: AttachmentStore = current_app.extensions["lentera.store"]
-    salt = bytes.fromhex(current_app.config["INSTALLATION_SALT"])
     try:
         with app_database(current_app).session() as session:
             lines = seed_demo_organisation(
                 session,
                 store,
                 argon2_params(),
-                salt,
+                settings().installation_salt,
                 deadlines_from(session),
                 reporter_policy(),
                 external_url(""),
-                channel_days=int(current_app.config["REPORTER_CHANNEL_DAYS_AFTER_CLOSE"]),
+                channel_days=settings().reporter_channel_days_after_close,
             )
     except DemoRefused as refused:
         raise click.ClickException(str(refused)) from None

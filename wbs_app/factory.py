@@ -33,6 +33,8 @@ from wbs_app.security.staff_auth import register_staff_guards
 from wbs_app.services import installation
 from wbs_app.services.argon2_gate import Argon2Gate
 from wbs_app.services.store import AttachmentStore
+from wbs_app.settings import from_config
+from wbs_app.settings import install as install_settings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE_PATH = PROJECT_ROOT / "instance"
@@ -49,12 +51,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     instance_path = instance_path_from(config)
     settings = load_settings(instance_path, config)
     validate(settings)
+    built = from_config(settings)
 
     app = Flask(__name__, instance_path=str(instance_path), static_folder=None)
     configure(app, settings, config or {})
+    install_settings(app, built)
     register_extensions(app)
     register_database(app, settings, instance_path)
-    check_installation_salt(app, settings)
+    check_installation_salt(app, built.installation_salt)
     register_argon2_gate(app, settings)
     register_security(app)
     register_blueprints(app)
@@ -121,7 +125,7 @@ SALT_MISMATCH = (
 )
 
 
-def check_installation_salt(app: Flask, settings: Settings) -> None:
+def check_installation_salt(app: Flask, salt: bytes) -> None:
     """Refuse to start on a database made with another salt (``services.installation``).
 
     Every entry point builds the app here (gunicorn's workers, its start-up
@@ -129,7 +133,6 @@ def check_installation_salt(app: Flask, settings: Settings) -> None:
     mismatched pair, and the message names the mend instead of reporters
     finding out one by one.
     """
-    salt = bytes.fromhex(settings.INSTALLATION_SALT)
     database = app_database(app)
     try:
         with database.session() as session:

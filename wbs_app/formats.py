@@ -15,9 +15,11 @@ from typing import Any
 
 from babel.dates import format_date, format_datetime, format_time, get_timezone
 from babel.numbers import format_decimal
-from flask import Flask, current_app
+from flask import Flask
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+
+from wbs_app.settings import settings
 
 # Indonesia's zones by the names everyone uses (Babel's English has only "+0800").
 ZONE_ABBREVIATIONS = {
@@ -32,12 +34,11 @@ BYTES = _l("%(num)s bytes")
 
 
 def _locale() -> Any:
-    return get_locale() or current_app.config["DEFAULT_LANGUAGE"]
+    return get_locale() or settings().default_language
 
 
 def _zone_name() -> str:
-    name: str = current_app.config["TIMEZONE"]
-    return name
+    return settings().timezone
 
 
 def _moment(value: datetime | str) -> datetime:

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, g, has_request_context, request, url_for
+from flask import Flask, g, has_request_context, request, url_for
+
+from wbs_app.settings import settings
 
 LANG_ARG = "lang"
 
 
 def select_locale() -> str:
-    languages: tuple[str, ...] = current_app.config["LANGUAGES"]
-    default: str = current_app.config["DEFAULT_LANGUAGE"]
+    current = settings()
+    default = current.default_language
     chosen = request.args.get(LANG_ARG, default) if has_request_context() else default
-    return chosen if chosen in languages else default
+    return chosen if chosen in current.languages else default
 
 
 def current_language() -> str:
@@ -31,7 +33,7 @@ def current_language() -> str:
 
 def language_switch_url(language: str) -> str:
     """The current page in another language (the landing page after a POST)."""
-    default = current_app.config["DEFAULT_LANGUAGE"]
+    default = settings().default_language
     endpoint = request.endpoint if request.method == "GET" and request.endpoint else None
     values: dict[str, Any] = dict(request.view_args or {}) if endpoint else {}
     values[LANG_ARG] = None if language == default else language
@@ -48,7 +50,7 @@ def init_i18n(app: Flask) -> None:
         if not has_request_context():
             return
         language = current_language()
-        if language != current_app.config["DEFAULT_LANGUAGE"] and endpoint != "static":
+        if language != settings().default_language and endpoint != "static":
             values[LANG_ARG] = language
 
     @app.context_processor

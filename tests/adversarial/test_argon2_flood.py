@@ -15,13 +15,15 @@ import time
 import pytest
 from werkzeug.serving import make_server
 
+import crypto
+from config import argon2_settings
 from crypto import generate_code
 from tests.support.http import QuietHandler
 from tests.support.reporter import csrf_from
 from wbs_app.appctx import ARGON2_GATE
 from wbs_app.services.argon2_gate import Argon2Busy, Argon2Gate
 
-PRODUCTION_ARGON2 = {"ARGON2_TIME_COST": 3, "ARGON2_MEMORY_KIB": 65_536, "ARGON2_PARALLELISM": 4}
+PRODUCTION_ARGON2 = argon2_settings(crypto.PRODUCTION_ARGON2)
 FLOOD_TARGETS = (
     ("/lapor/masuk", "receipt"),
     ("/klarifikasi/masuk", "code"),

@@ -169,10 +169,10 @@ def test_an_unknown_crash_point_is_refused_everywhere(tmp_path) -> None:
 
 
 def test_the_hook_is_inert_unless_a_test_environment_names_a_point() -> None:
-    assert checkpoint_for({"ENV": "test", "CRASH_POINT": ""}) is no_checkpoint
+    assert checkpoint_for("test", "") is no_checkpoint
     # Even settings changed after validation cannot arm it in production.
-    assert checkpoint_for({"ENV": "production", "CRASH_POINT": "encrypted"}) is no_checkpoint
-    armed = checkpoint_for({"ENV": "test", "CRASH_POINT": "promoted"})
+    assert checkpoint_for("production", "encrypted") is no_checkpoint
+    armed = checkpoint_for("test", "promoted")
     armed("encrypted")  # another step: nothing happens
     with pytest.raises(ValueError, match="unknown"):
         armed("later")

@@ -19,6 +19,7 @@ import pytest
 from flask import Flask
 from werkzeug.datastructures import MultiDict
 
+from tests.support.settings import replace_settings
 from tests.support.world import World, build_world, multipart, stored_files
 from tests.test_headers import assert_baseline
 from wbs_app.security.zones import ADMIN, INVESTIGATOR, PUBLIC, REPORTER, RESPONDENT, STAFF, zone
@@ -80,7 +81,7 @@ def _big_file(size: int) -> tuple[io.BytesIO, str]:
 
 def test_413_in_every_zone_that_takes_a_body(world: World, instance_path: Path) -> None:
     app = world.app
-    app.config["MAX_UPLOAD_BYTES"] = 1024
+    replace_settings(app, max_upload_bytes=1024)
     files = stored_files(instance_path)
     uploads = (
         ("anon", "/lapor/formulir", {"draft": "", "what": "x"}),

@@ -28,6 +28,8 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import delete
 
+import crypto
+from config import argon2_settings
 from crypto import generate_code
 from tests.support.http import https_client
 from tests.support.reporter import Report, csrf_from, submit_report
@@ -35,7 +37,7 @@ from tests.support.staff import csrf_token, make_staff, make_units
 from wbs_app.db import app_database
 from wbs_app.models import LoginThrottle, StaffRole
 
-PRODUCTION_ARGON2 = {"ARGON2_TIME_COST": 3, "ARGON2_MEMORY_KIB": 65_536, "ARGON2_PARALLELISM": 4}
+PRODUCTION_ARGON2 = argon2_settings(crypto.PRODUCTION_ARGON2)
 TRIALS = 200
 TOLERANCE = (0.9, 1.1)
 

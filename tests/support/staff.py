@@ -16,6 +16,7 @@ from wbs_app.db import app_database
 from wbs_app.models import StaffMember, StaffRole, Unit
 from wbs_app.services import accounts, organisation, totp
 from wbs_app.services.accounts import Credentials
+from wbs_app.settings import settings
 
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 SECRET_RE = re.compile(r'name="totp_secret" type="hidden" value="([^"]+)"')
@@ -51,10 +52,7 @@ class StaffLogin:
 
 
 def params(app: Flask) -> Argon2Params:
-    config = app.config
-    return Argon2Params(
-        config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_KIB"], config["ARGON2_PARALLELISM"]
-    )
+    return settings(app).argon2
 
 
 def make_units(app: Flask) -> dict[str, int]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
@@ -37,6 +37,7 @@ from wbs_app.services.case_keys import NoAccess
 from wbs_app.services.clock import today
 from wbs_app.services.respondent import RespondentError
 from wbs_app.services.transactions import begin_write
+from wbs_app.settings import settings
 
 ERRORS = {
     "replaced": _l("This invitation was replaced by a new one: write in the new one's thread."),
@@ -102,7 +103,7 @@ def create_invitation(case_id: int) -> Any:
     details = respondent.clean_allegation(
         {name: getattr(form, name).data or "" for name in respondent.ALLEGATION_FIELDS}
     )
-    salt = bytes.fromhex(current_app.config["INSTALLATION_SALT"])
+    salt = settings().installation_salt
     try:
         invitation, _code = respondent.create_invitation(
             db,

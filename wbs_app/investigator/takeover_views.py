@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
@@ -28,6 +28,7 @@ from wbs_app.security.zones import INVESTIGATOR, zone
 from wbs_app.services import respondent, respondent_takeover
 from wbs_app.services.case_keys import NoAccess
 from wbs_app.services.respondent import RespondentError
+from wbs_app.settings import settings
 
 REISSUE_ERRORS = {
     "wrong_status": _l("A new invitation can be made only while the case is under examination."),
@@ -74,7 +75,7 @@ def reissue(case_id: int, uid: str) -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     db = request_session()
-    salt = bytes.fromhex(current_app.config["INSTALLATION_SALT"])
+    salt = settings().installation_salt
     try:
         new, made = respondent_takeover.reissue(
             db,

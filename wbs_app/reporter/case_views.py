@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import (
     abort,
-    current_app,
     flash,
     make_response,
     redirect,
@@ -42,6 +41,7 @@ from wbs_app.services.casefile import CaseClosed
 from wbs_app.services.errors import DomainError
 from wbs_app.services.intake import FileInfo
 from wbs_app.services.reporter_access import ReceiptMistyped, ReceiptRefused
+from wbs_app.settings import settings
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
@@ -53,13 +53,11 @@ def login() -> Any:
     status = 200
     if form.validate_on_submit():
         db = request_session()
-        delay = reporter_access.login_delay(
-            db, int(current_app.config["RECEIPT_FAILURES_PER_MINUTE"])
-        )
+        delay = reporter_access.login_delay(db, settings().receipt_failures_per_minute)
         if delay:
             db.commit()
             return brake_response("reporter/login.html", form, delay)
-        salt = bytes.fromhex(current_app.config["INSTALLATION_SALT"])
+        salt = settings().installation_salt
         try:
             cookie = reporter_access.login(
                 db,
@@ -162,7 +160,7 @@ def _send_kept_reply(cookie: str, field_value: str) -> tuple[str, str] | None:
 
 
 def _channel_days() -> int:
-    return int(current_app.config["REPORTER_CHANNEL_DAYS_AFTER_CLOSE"])
+    return settings().reporter_channel_days_after_close
 
 
 def _render_case(retaliation_form: RetaliationForm | None = None, status: int = 200) -> Any:
@@ -184,7 +182,7 @@ def _render_case(retaliation_form: RetaliationForm | None = None, status: int = 
         channel=reporter_channel.channel(context.case, _channel_days()),
         retaliation_form=retaliation_form or RetaliationForm(formdata=None),
         action_form=ActionForm(),
-        max_upload_mib=current_app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024),
+        max_upload_mib=settings().max_upload_mib,
         bind=held.binding_for(context.reporter_key),
     ), status
 

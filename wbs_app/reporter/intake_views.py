@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from flask import current_app, make_response, render_template, request
+from flask import make_response, render_template, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
@@ -46,6 +46,7 @@ from wbs_app.services.argon2_gate import Argon2Busy
 from wbs_app.services.catalogue import active_categories
 from wbs_app.services.intake import DraftPayload, IntakeError, OpenDraft
 from wbs_app.services.organisation import TreeNode
+from wbs_app.settings import settings
 
 NOT_SURE = 0
 
@@ -83,7 +84,7 @@ def _render_form(
             new_draft=sessions.new_secret().cookie,
             files=files,
             notice=notice,
-            max_upload_mib=current_app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024),
+            max_upload_mib=settings().max_upload_mib,
         ),
         status,
     )
@@ -143,7 +144,7 @@ def _open_or_start(fields: MultiDict[str, str]) -> _Posted:
 
 
 def _draft_lifetime() -> timedelta:
-    return timedelta(hours=int(current_app.config["DRAFT_HOURS"]))
+    return settings().draft_lifetime
 
 
 def _payload(
@@ -234,7 +235,7 @@ def receive_form() -> Any:
     _choices(report_form)
     valid = report_form.validate()
     payload = _payload(report_form, parsed.fields, kept + new_files)
-    if len(payload.files) > int(current_app.config["MAX_FILES_PER_SUBMISSION"]):
+    if len(payload.files) > settings().max_files_per_submission:
         valid = False
         report_form.form_errors.append(INTAKE_ERRORS["too_many_files"])
     if valid:
@@ -376,7 +377,7 @@ def send() -> Any:
     form = DraftForm()
     if not form.validate_on_submit():
         return _render_form(_empty_form(), None, 400, INTAKE_ERRORS["draft_gone"])
-    salt = bytes.fromhex(current_app.config["INSTALLATION_SALT"])
+    salt = settings().installation_salt
     db = request_session()
     try:
         draft = intake.open_draft(db, form.draft.data)

@@ -12,18 +12,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from flask import current_app
-
 from wbs_app.db import request_session
 from wbs_app.reporter import uploads
 from wbs_app.services import held
 from wbs_app.services.held import HeldElsewhere, HeldGone, NothingToKeep, OpenHeld
 from wbs_app.services.intake import FileInfo
+from wbs_app.settings import settings
 
 
 def lifetime() -> timedelta:
     """A kept message lives as long as a draft after its last try."""
-    return timedelta(hours=int(current_app.config["DRAFT_HOURS"]))
+    return settings().draft_lifetime
 
 
 def keep_post(kind: str, text_field: str) -> OpenHeld | None:

@@ -22,6 +22,7 @@ from wbs_app.db import request_session
 from wbs_app.services.case_keys import file_context
 from wbs_app.services.intake import FileInfo
 from wbs_app.services.store import AttachmentStore, PendingWrite
+from wbs_app.settings import settings
 from wbs_app.streaming_form import FormLimits, ReceivedFile, StreamedForm, parse
 
 SINKS = "lentera.pending_uploads"  # this request's sinks, in its WSGI environ
@@ -75,16 +76,16 @@ def store() -> AttachmentStore:
 
 
 def limits() -> FormLimits:
-    config = current_app.config
+    current = settings()
     return FormLimits(
-        max_file_bytes=int(config["MAX_UPLOAD_BYTES"]),
-        max_files=int(config["MAX_FILES_PER_SUBMISSION"]),
+        max_file_bytes=current.max_upload_bytes, max_files=current.max_files_per_submission
     )
 
 
 def checkpoint() -> Checkpoint:
     """The app's crash hook (a no-op outside the crash tests)."""
-    return checkpoint_for(current_app.config)
+    current = settings()
+    return checkpoint_for(current.env, current.crash_point)
 
 
 def receive(

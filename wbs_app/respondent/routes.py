@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import (
     abort,
-    current_app,
     flash,
     make_response,
     redirect,
@@ -51,6 +50,7 @@ from wbs_app.services.argon2_gate import Argon2Busy
 from wbs_app.services.respondent import RespondentError
 from wbs_app.services.respondent_access import CodeMistyped, CodeRefused
 from wbs_app.services.respondent_takeover import CodeReplaced, InvitationClosed
+from wbs_app.settings import settings
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
@@ -61,12 +61,12 @@ def login() -> Any:
     status = 200
     if form.validate_on_submit():
         db = request_session()
-        allowed = int(current_app.config["RECEIPT_FAILURES_PER_MINUTE"])
+        allowed = settings().receipt_failures_per_minute
         delay = guessing.delay_seconds(db, respondent_access.SCOPE, allowed)
         if delay:
             db.commit()
             return brake_response("respondent/login.html", form, delay)
-        salt = bytes.fromhex(current_app.config["INSTALLATION_SALT"])
+        salt = settings().installation_salt
         try:
             cookie = respondent_access.login(
                 db,
@@ -185,7 +185,7 @@ def home() -> Any:
         can_submit=respondent.can_submit(context.invitation, context.case),
         extension_form=ExtensionForm(formdata=None),
         action_form=ActionForm(),
-        max_upload_mib=current_app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024),
+        max_upload_mib=settings().max_upload_mib,
         bind=held.binding_for(context.key),
     )
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import current_app
 from werkzeug.wrappers import Response
+
+from wbs_app.settings import settings
 
 
 def set_session_cookie(response: Response, name: str, value: str, path: str) -> None:
@@ -12,13 +13,11 @@ def set_session_cookie(response: Response, name: str, value: str, path: str) -> 
         name,
         value,
         httponly=True,
-        secure=bool(current_app.config["TLS"]),
+        secure=settings().tls,
         samesite="Strict",
         path=path,
     )
 
 
 def clear_session_cookie(response: Response, name: str, path: str) -> None:
-    response.delete_cookie(
-        name, path=path, httponly=True, secure=bool(current_app.config["TLS"]), samesite="Strict"
-    )
+    response.delete_cookie(name, path=path, httponly=True, secure=settings().tls, samesite="Strict")

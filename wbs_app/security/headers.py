@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from flask import Flask, Response
 
+from wbs_app.settings import settings
+
 CONTENT_SECURITY_POLICY = "; ".join(
     (
         "default-src 'none'",
@@ -38,7 +40,7 @@ REMOVED_HEADERS = ("Server", "ETag", "Last-Modified", "X-Powered-By")
 
 
 def register_security_headers(app: Flask) -> None:
-    tls = bool(app.config.get("TLS", True))
+    tls = settings(app).tls
 
     @app.after_request
     def _apply(response: Response) -> Response:

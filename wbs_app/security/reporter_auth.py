@@ -9,9 +9,7 @@ view keeps (``security.kept``: a reply written while the session ran out).
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from flask import Flask, abort, current_app, g, redirect, request, url_for
+from flask import Flask, abort, g, redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from wbs_app.db import request_session
@@ -20,17 +18,15 @@ from wbs_app.security.kept import keeper_for_request
 from wbs_app.security.zones import REPORTER, register_guard
 from wbs_app.services import reporter_access
 from wbs_app.services.reporter_access import ReporterContext, ReporterPolicy
+from wbs_app.settings import settings
 
 COOKIE = "lentera_reporter"
 COOKIE_PATH = "/lapor"
 
 
 def policy() -> ReporterPolicy:
-    config = current_app.config
-    return ReporterPolicy(
-        idle=timedelta(minutes=int(config["REPORTER_SESSION_IDLE_MINUTES"])),
-        absolute=timedelta(minutes=int(config["REPORTER_SESSION_MAX_MINUTES"])),
-    )
+    current = settings()
+    return ReporterPolicy(idle=current.reporter_session_idle, absolute=current.reporter_session_max)
 
 
 def current_reporter() -> ReporterContext | None:
