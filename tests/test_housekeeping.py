@@ -1,4 +1,4 @@
-"""The purge the app runs (``wbs sweep``, at every gunicorn start) removes every zone's dead sessions.
+"""The purge the app runs (``wbs sweep``, at each gunicorn start) removes all dead sessions.
 
 Replaying an expired cookie deletes its row on sight
 (``tests/adversarial/test_session_replay.py``), but a visitor who never comes
