@@ -20,7 +20,7 @@ from wbs_app.db import app_database
 from wbs_app.demo import DemoRefused, seed_demo_organisation
 from wbs_app.migrate import upgrade
 from wbs_app.models import StaffRole
-from wbs_app.security.reporter_auth import policy as reporter_policy
+from wbs_app.security.reporter_auth import ZONE as REPORTER_ZONE
 from wbs_app.services import accounts, housekeeping, installation, journal, organisation
 from wbs_app.services import sweep as attachment_sweep
 from wbs_app.services.accounts import AccountError
@@ -190,7 +190,7 @@ def seed_demo() -> None:
                 argon2_params(),
                 settings().installation_salt,
                 deadlines_from(session),
-                reporter_policy(),
+                REPORTER_ZONE.policy(),
                 external_url(""),
                 channel_days=settings().reporter_channel_days_after_close,
             )

@@ -40,10 +40,10 @@ from wbs_app.services import (
     respondent_access,
     right_of_reply,
 )
-from wbs_app.services.reporter_access import ReporterPolicy
 from wbs_app.services.respondent import RespondentError
+from wbs_app.services.sessions import SessionPolicy
 
-POLICY = ReporterPolicy(idle=timedelta(minutes=15), absolute=timedelta(hours=2))
+POLICY = SessionPolicy(idle=timedelta(minutes=15), absolute=timedelta(hours=2))
 DETAILS = {
     "name": "Petugas Loket 2",
     "position": "Pengadministrasi",

@@ -24,7 +24,7 @@ from wbs_app.demo.desk import Desk
 from wbs_app.demo.people import KANWIL, UPTS, Account, DemoRefused, make_organisation
 from wbs_app.models import StaffMember, Unit
 from wbs_app.services.organisation import Deadlines
-from wbs_app.services.reporter_access import ReporterPolicy
+from wbs_app.services.sessions import SessionPolicy
 from wbs_app.services.store import AttachmentStore
 
 __all__ = ["DemoRefused", "seed_demo_organisation"]
@@ -36,7 +36,7 @@ def seed_demo_organisation(
     params: Argon2Params,
     installation_salt: bytes,
     deadlines: Deadlines,
-    policy: ReporterPolicy,
+    policy: SessionPolicy,
     base_url: str,
     *,
     channel_days: int,

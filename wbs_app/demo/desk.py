@@ -27,6 +27,7 @@ from wbs_app.demo.people import Handler
 from wbs_app.models import Case, Category, InvitationRole, Unit
 from wbs_app.services import (
     casefile,
+    code_holders,
     intake,
     invitation_letter,
     lifecycle,
@@ -39,7 +40,7 @@ from wbs_app.services.case_keys import file_context
 from wbs_app.services.clock import as_of
 from wbs_app.services.intake import DraftPayload, FileInfo
 from wbs_app.services.organisation import Deadlines
-from wbs_app.services.reporter_access import ReporterPolicy
+from wbs_app.services.sessions import SessionPolicy
 from wbs_app.services.store import AttachmentStore, PendingWrite
 
 DRAFT_LIFETIME = timedelta(hours=1)
@@ -88,7 +89,7 @@ class Desk:
     params: Argon2Params
     salt: bytes
     deadlines: Deadlines
-    policy: ReporterPolicy
+    policy: SessionPolicy
     channel_days: int  # how long after closing the reporter may still write
     _writes: list[PendingWrite] = field(default_factory=list)
     _names: list[str] = field(default_factory=list)
@@ -164,7 +165,7 @@ class Desk:
         if context is None:
             raise RuntimeError("the reporter's session did not open")
         casefile.withdraw(self.session, filed.case, filed.reporter_key, context.identity, reason)
-        reporter_access.finish(self.session, context.id_hash)
+        code_holders.finish(self.session, reporter_access.KIND, context.id_hash)
         self.settle()
 
     # -- the handlers -------------------------------------------------------
@@ -227,5 +228,5 @@ class Desk:
         infos = [self._encrypt(context.key, context.case.uid, item) for item in files]
         self._names += respondent.submit_statement(self.session, context, text, infos)
         respondent_takeover.forget_code(self.session, cookie)  # the new code nobody will type
-        respondent_access.finish(self.session, context.id_hash)
+        code_holders.finish(self.session, respondent_access.KIND, context.id_hash)
         self.settle()

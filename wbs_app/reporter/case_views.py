@@ -10,13 +10,13 @@ from flask import (
     make_response,
     redirect,
     render_template,
-    session,
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
-from wbs_app.appctx import argon2_gate, argon2_params
+from wbs_app.code_sign_in import CodeSignInPage, sign_in
 from wbs_app.db import request_session
 from wbs_app.extensions import csrf
 from wbs_app.notices import DONE, ERROR, refused
@@ -29,73 +29,35 @@ from wbs_app.reporter.labels import (
     REPORTER_STATUS,
     RETALIATION_SENT,
 )
-from wbs_app.security.brake import brake_response, busy_response
 from wbs_app.security.downloads import download_response
 from wbs_app.security.kept import keeps_posts_after_session
-from wbs_app.security.reporter_auth import clear_cookie, policy, set_cookie, signed_in_reporter
+from wbs_app.security.reporter_auth import ZONE, signed_in_reporter
 from wbs_app.security.zones import PUBLIC, REPORTER, zone
-from wbs_app.services import casefile, held, reporter_access, reporter_channel
-from wbs_app.services.argon2_gate import Argon2Busy
+from wbs_app.services import casefile, code_holders, held, reporter_access, reporter_channel
 from wbs_app.services.case_keys import NoAccess
 from wbs_app.services.casefile import CaseClosed
 from wbs_app.services.errors import DomainError
 from wbs_app.services.intake import FileInfo
-from wbs_app.services.reporter_access import ReceiptMistyped, ReceiptRefused
 from wbs_app.settings import settings
+
+PAGE = CodeSignInPage(
+    zone=ZONE,
+    template="reporter/login.html",
+    home_endpoint="reporter.case",
+    login=reporter_access.login,
+    mistyped=_l(
+        "This is not a valid report code. Check each digit: the code has 20 digits in five groups of four."
+    ),
+    refused=_l("No report can be opened with this code. Check it and try again."),
+    elsewhere=KEPT_REPLY_ELSEWHERE,
+)
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
 @zone(PUBLIC)
 def login() -> Any:
-    """The receipt goes in a POST body only, never in a URL."""
-    form = ReceiptForm()
-    error = None
-    status = 200
-    if form.validate_on_submit():
-        db = request_session()
-        delay = reporter_access.login_delay(db, settings().receipt_failures_per_minute)
-        if delay:
-            db.commit()
-            return brake_response("reporter/login.html", form, delay)
-        salt = settings().installation_salt
-        try:
-            cookie = reporter_access.login(
-                db,
-                form.receipt.data,
-                salt,
-                argon2_params(),
-                policy(),
-                gate=argon2_gate(),
-            )
-        except Argon2Busy as busy:
-            if not form.held.data:
-                raise  # the app's busy page
-            return busy_response("reporter/login.html", form, busy.retry_after)
-        except ReceiptMistyped:
-            error = _(
-                "This is not a valid report code. Check each digit: the code has 20 digits in five groups of four."
-            )
-            status = 400
-        except ReceiptRefused:
-            db.commit()  # the anonymous failure count
-            error = _("No report can be opened with this code. Check it and try again.")
-            status = 404
-        else:
-            db.commit()
-            sent = _send_kept_reply(cookie, form.held.data) if form.held.data else ("", DONE)
-            if sent is None:  # another report than the one the kept message was written to
-                return render_template(
-                    "reporter/login.html", form=form, error=KEPT_REPLY_ELSEWHERE
-                ), 409
-            session.clear()  # a new CSRF token: none known before the sign-in works after it
-            response = redirect(url_for("reporter.case"))
-            set_cookie(response, cookie)
-            if sent[0]:
-                flash(*sent)
-            return response
-    elif form.is_submitted():
-        status = 400
-    return render_template("reporter/login.html", form=form, error=error), status
+    """The receipt goes in a POST body only, never in a URL (``code_sign_in``)."""
+    return sign_in(PAGE, ReceiptForm(), _send_kept_reply)
 
 
 def _keep_reply() -> Response:
@@ -128,7 +90,7 @@ def _send_kept_reply(cookie: str, field_value: str) -> tuple[str, str] | None:
     ended again and the message stays kept.
     """
     db = request_session()
-    context = reporter_access.resume(db, cookie, policy())
+    context = ZONE.visit_of(cookie)
     if context is None:  # the session made a moment ago: not expected, said plainly all the same
         return str(KEPT_REPLY_GONE), ERROR
     key, case_, identity = context.reporter_key, context.case, context.identity
@@ -147,7 +109,7 @@ def _send_kept_reply(cookie: str, field_value: str) -> tuple[str, str] | None:
         held.RETALIATION if retaliation else held.REPORTER, field_value, key, case_.uid, add
     )
     if outcome == "elsewhere":
-        reporter_access.finish(db, context.id_hash)
+        code_holders.finish(db, ZONE.kind, context.id_hash)
         db.commit()
         return None
     if outcome == "sent":
@@ -348,11 +310,4 @@ def finish() -> Response:
     """End the visit: delete the session and ask the browser to forget this site's data."""
     if not ActionForm().validate_on_submit():
         abort(400)
-    context = signed_in_reporter()
-    reporter_access.finish(request_session(), context.id_hash)
-    request_session().commit()
-    session.clear()
-    response = redirect(url_for("public.index"))
-    clear_cookie(response)
-    response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
-    return response
+    return ZONE.finish(signed_in_reporter().id_hash)

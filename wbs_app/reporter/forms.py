@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NoneOf, Optional
 
+from wbs_app.code_sign_in import CodeEntryForm, code_field
 from wbs_app.form_base import Form
 from wbs_app.services.intake import MAX_FIELD_CHARS
 
@@ -71,14 +72,15 @@ class DraftForm(Form):
     draft = HiddenField(validators=[DataRequired(), Length(max=200)])
 
 
-class ReceiptForm(Form):
-    receipt = StringField(
+class ReceiptForm(CodeEntryForm):
+    """The receipt typed back; a reply kept after the session ended goes in ``held``."""
+
+    code_name = "receipt"
+    receipt = code_field(
         _l("Your report code"),
-        validators=[DataRequired(), Length(max=64, message=_l("A report code has 20 digits."))],
+        _l("A report code has 20 digits."),
         description=_l("20 digits, as written down when you sent the report."),
     )
-    # A reply kept after the session ended (services.held): sent once the code opens the case.
-    held = HiddenField(validators=[Optional(), Length(max=200)])
 
 
 class WithdrawForm(Form):

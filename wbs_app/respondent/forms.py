@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import StringField, TextAreaField
+from wtforms.validators import Length, Optional
 
+from wbs_app.code_sign_in import CodeEntryForm, code_field
 from wbs_app.form_base import Form
 
 
-class CodeForm(Form):
-    code = StringField(
+class CodeForm(CodeEntryForm):
+    """The invitation code; a statement kept after the session ended goes in ``held``."""
+
+    code_name = "code"
+    code = code_field(
         _l("Your invitation code"),
-        validators=[
-            DataRequired(),
-            Length(max=64, message=_l("An invitation code has 20 digits.")),
-        ],
+        _l("An invitation code has 20 digits."),
         description=_l("20 digits, from the invitation letter."),
     )
-    # A statement kept after the session ended (services.held): sent once the code opens it.
-    held = HiddenField(validators=[Optional(), Length(max=200)])
 
 
 class ExtensionForm(Form):
@@ -42,10 +41,7 @@ class ActionForm(Form):
 class NewCodeForm(Form):
     """The new code typed back: proof that it was written down before it is forgotten here."""
 
-    code = StringField(
+    code = code_field(
         _l("Type your new code to confirm that you wrote it down"),
-        validators=[
-            DataRequired(),
-            Length(max=64, message=_l("An invitation code has 20 digits.")),
-        ],
+        _l("An invitation code has 20 digits."),
     )

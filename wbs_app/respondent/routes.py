@@ -11,7 +11,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import format_date
@@ -19,7 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
-from wbs_app.appctx import argon2_gate, argon2_params
+from wbs_app.code_sign_in import CodeSignInPage, sign_in
 from wbs_app.db import request_session
 from wbs_app.extensions import csrf
 from wbs_app.models import RespondentInvitation
@@ -28,94 +27,51 @@ from wbs_app.reporter import kept, uploads
 from wbs_app.reporter.labels import KEPT_STATEMENT_ELSEWHERE, KEPT_STATEMENT_GONE
 from wbs_app.respondent import bp
 from wbs_app.respondent.forms import ActionForm, CodeForm, ExtensionForm
-from wbs_app.security.brake import brake_response, busy_response
 from wbs_app.security.kept import keeps_posts_after_session
-from wbs_app.security.reporter_auth import policy
-from wbs_app.security.respondent_auth import (
-    COOKIE,
-    clear_cookie,
-    set_cookie,
-    signed_in_respondent,
-)
+from wbs_app.security.respondent_auth import COOKIE, ZONE, signed_in_respondent
 from wbs_app.security.zones import PUBLIC, RESPONDENT, zone
 from wbs_app.services import (
-    guessing,
+    code_holders,
     held,
     respondent,
     respondent_access,
     respondent_takeover,
     right_of_reply,
 )
-from wbs_app.services.argon2_gate import Argon2Busy
 from wbs_app.services.respondent import RespondentError
-from wbs_app.services.respondent_access import CodeMistyped, CodeRefused
 from wbs_app.services.respondent_takeover import CodeReplaced, InvitationClosed
 from wbs_app.settings import settings
+
+
+def _refusal(error: Exception) -> str:
+    """A real code that opens nothing any more: replaced at the first sign-in, or closed."""
+    if isinstance(error, CodeReplaced):
+        return _replaced_message(error)
+    return str(
+        _(
+            "This invitation was closed and replaced by a new one. Sign in with the code "
+            "of the new invitation letter."
+        )
+    )
+
+
+PAGE = CodeSignInPage(
+    zone=ZONE,
+    template="respondent/login.html",
+    home_endpoint="respondent.home",
+    login=respondent_access.login,
+    mistyped=_l("This is not a valid invitation code. Check each digit: the code has 20 digits."),
+    refused=_l("No invitation can be opened with this code. Check it and try again."),
+    elsewhere=KEPT_STATEMENT_ELSEWHERE,
+    refusals=(CodeReplaced, InvitationClosed),
+    refusal_message=_refusal,
+)
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
 @zone(PUBLIC)
 def login() -> Any:
-    form = CodeForm()
-    error = None
-    status = 200
-    if form.validate_on_submit():
-        db = request_session()
-        allowed = settings().receipt_failures_per_minute
-        delay = guessing.delay_seconds(db, respondent_access.SCOPE, allowed)
-        if delay:
-            db.commit()
-            return brake_response("respondent/login.html", form, delay)
-        salt = settings().installation_salt
-        try:
-            cookie = respondent_access.login(
-                db,
-                form.code.data,
-                salt,
-                argon2_params(),
-                policy(),
-                gate=argon2_gate(),
-            )
-        except Argon2Busy as busy:
-            if not form.held.data:
-                raise  # the app's busy page
-            return busy_response("respondent/login.html", form, busy.retry_after)
-        except CodeMistyped:
-            error = _(
-                "This is not a valid invitation code. Check each digit: the code has 20 digits."
-            )
-            status = 400
-        except CodeRefused:
-            db.commit()
-            error = _("No invitation can be opened with this code. Check it and try again.")
-            status = 404
-        except CodeReplaced as replaced:
-            db.rollback()
-            error = _replaced_message(replaced)
-            status = 403
-        except InvitationClosed:
-            db.rollback()
-            error = _(
-                "This invitation was closed and replaced by a new one. Sign in with the code "
-                "of the new invitation letter."
-            )
-            status = 403
-        else:
-            db.commit()
-            sent = _send_kept_statement(cookie, form.held.data) if form.held.data else ("", DONE)
-            if sent is None:  # another invitation than the one the statement was written to
-                return render_template(
-                    "respondent/login.html", form=form, error=KEPT_STATEMENT_ELSEWHERE
-                ), 409
-            session.clear()  # a new CSRF token: none known before the sign-in works after it
-            response = redirect(url_for("respondent.home"))
-            set_cookie(response, cookie)
-            if sent[0]:
-                flash(*sent)
-            return response
-    elif form.is_submitted():
-        status = 400
-    return render_template("respondent/login.html", form=form, error=error), status
+    return sign_in(PAGE, CodeForm(), _send_kept_statement)
 
 
 def _replaced_message(replaced: CodeReplaced) -> str:
@@ -147,7 +103,7 @@ def _send_kept_statement(cookie: str, field_value: str) -> tuple[str, str] | Non
     visit just begun is ended again and the statement stays kept.
     """
     db = request_session()
-    context = respondent_access.resume(db, cookie, policy())
+    context = ZONE.visit_of(cookie)
     if context is None:  # the session made a moment ago: not expected, said plainly all the same
         return str(KEPT_STATEMENT_GONE), ERROR
     outcome = kept.send_kept(
@@ -158,7 +114,7 @@ def _send_kept_statement(cookie: str, field_value: str) -> tuple[str, str] | Non
         lambda text, files: respondent.submit_statement(db, context, text, files),
     )
     if outcome == "elsewhere":
-        respondent_access.finish(db, context.id_hash)
+        code_holders.finish(db, ZONE.kind, context.id_hash)
         db.commit()
         return None
     if outcome == "sent":
@@ -263,10 +219,4 @@ def finish() -> Response:
         abort(400)
     context = signed_in_respondent()
     respondent_takeover.forget_code(request_session(), request.cookies.get(COOKIE))
-    respondent_access.finish(request_session(), context.id_hash)
-    request_session().commit()
-    session.clear()
-    response = redirect(url_for("public.index"))
-    clear_cookie(response)
-    response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
-    return response
+    return ZONE.finish(context.id_hash)

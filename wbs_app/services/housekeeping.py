@@ -1,6 +1,7 @@
 """What expires on its own, purged in one place (``wbs sweep``, later the worker).
 
-Sessions of every zone and the receipt hand-overs nobody collected. Drafts
+Sessions of every zone (staff, and every kind of code holder in
+``code_holders.KINDS``) and the receipt hand-overs nobody collected. Drafts
 and kept messages are not here: their files go with them, so the attachment
 sweep (``services.sweep``) forgets them and removes the files after its commit.
 """
@@ -9,11 +10,10 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from wbs_app.services import receipt_handover, reporter_access, respondent_access, staff_sessions
+from wbs_app.services import code_holders, receipt_handover, staff_sessions
 
 
 def purge_expired(session: Session) -> None:
     staff_sessions.purge_expired(session)
-    reporter_access.purge_expired(session)
-    respondent_access.purge_expired(session)
+    code_holders.purge_expired(session)  # reporters' and respondents' alike
     receipt_handover.purge_expired(session)

@@ -1,52 +1,27 @@
-"""A reporter returning with the receipt: one Argon2id run, then a short server-side session.
+"""A reporter returning with the receipt: what the receipt opens, and the reporter's visit.
 
-The receipt is parsed strictly first (the check digit catches a typo before
-any expensive work). Then exactly one Argon2id run derives the lookup id and
-the reporter's identity seed, whether or not a case exists for it, so a
-known and an unknown receipt cost the same. The session row holds the seed
-sealed under a key only the cookie carries (``services.sessions``).
+The sign-in, the visit's session, its end and its purge are every code
+holder's (``services.code_holders``); what is the reporter's own is here: a
+receipt opens the case whose lookup hash it derives, if the identity it
+derives unwraps the reporter thread's key, and the visit carries that key.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crypto import (
-    Argon2Params,
-    CodeFormatError,
-    CodeKind,
-    Identity,
-    derive_code_secrets,
-    lookup_hash,
-    parse_code,
-)
-from wbs_app.models import Audience, Case, RecipientKind, ReporterSession
-from wbs_app.services import case_keys, guessing, sessions
-from wbs_app.services.argon2_gate import Argon2Gate, slot_between_transactions
+from crypto import Argon2Params, CodeSecrets, Identity, lookup_hash
+from wbs_app.models import Audience, Case, RecipientKind
+from wbs_app.services import case_keys, code_holders
+from wbs_app.services.argon2_gate import Argon2Gate
 from wbs_app.services.case_keys import NoAccess
-from wbs_app.services.clock import utcnow
-from wbs_app.services.errors import DomainError
+from wbs_app.services.code_holders import Admission
+from wbs_app.services.sessions import SessionPolicy
 
-KIND = "reporter"
-SCOPE = "receipt"
-
-
-class ReceiptMistyped(DomainError):
-    """The code fails its check digit or has the wrong shape: a typo, caught for free."""
-
-
-class ReceiptRefused(DomainError):
-    """No case opens with this receipt (the same answer whatever the reason)."""
-
-
-@dataclass(frozen=True)
-class ReporterPolicy:
-    idle: timedelta
-    absolute: timedelta
+KIND = code_holders.REPORTER
 
 
 @dataclass(frozen=True)
@@ -60,79 +35,51 @@ class ReporterContext:
     identity: Identity
 
 
-def login_delay(session: Session, allowed_per_minute: int) -> float:
-    """The anonymous guessing brake: while it is on, the view answers 429 before any work.
-
-    Refusing (with Retry-After) rather than sleeping keeps a guessing flood from
-    holding threads or Argon2 slots that staff sign-ins and new reports need.
-    """
-    return guessing.delay_seconds(session, SCOPE, allowed_per_minute)
-
-
 def login(
     session: Session,
     receipt_text: str,
     installation_salt: bytes,
     params: Argon2Params,
-    policy: ReporterPolicy,
+    policy: SessionPolicy,
     *,
     gate: Argon2Gate | None = None,
 ) -> str:
-    """Check a receipt and start a session; returns the cookie value.
+    """Check a receipt and start a session; returns the cookie value (``code_holders.login``)."""
 
-    A well-formed receipt runs Argon2id while holding a slot of ``gate``, so a
-    flood cannot tie up more threads than the gate admits; ``Argon2Busy`` when
-    no slot is free in time. The guessing brake (``login_delay``) is the
-    caller's, checked first.
-    """
-    try:
-        digits = parse_code(receipt_text)
-    except CodeFormatError:
-        raise ReceiptMistyped("mistyped") from None
-    with slot_between_transactions(session, gate):
-        code_secrets = derive_code_secrets(digits, CodeKind.RECEIPT, installation_salt, params)
-    case = session.scalar(
-        select(Case).where(Case.lookup_hash == lookup_hash(code_secrets.lookup_id))
+    def admit(code_secrets: CodeSecrets) -> Admission | None:
+        case = session.scalar(
+            select(Case).where(Case.lookup_hash == lookup_hash(code_secrets.lookup_id))
+        )
+        if case is None:
+            return None
+        identity = Identity.from_seed(code_secrets.identity_seed)
+        try:
+            _thread_key(session, case, identity)
+        except NoAccess:
+            return None
+        return Admission(case.id, code_secrets.identity_seed)
+
+    return code_holders.login(
+        session, KIND, receipt_text, installation_salt, params, policy, admit, gate=gate
     )
+
+
+def resume(session: Session, cookie: str | None, policy: SessionPolicy) -> ReporterContext | None:
+    visit = code_holders.resume(session, KIND, cookie, policy)
+    if visit is None:
+        return None
+    case = session.get(Case, visit.owner_id)
     if case is None:
-        guessing.record_failure(session, SCOPE)
-        raise ReceiptRefused("refused")
-    identity = Identity.from_seed(code_secrets.identity_seed)
-    key_row = case_keys.audience_key(session, case, Audience.REPORTER)
+        return None
     try:
-        case_keys.unwrap_for_holder(session, case, key_row, identity, RecipientKind.REPORTER)
+        key = _thread_key(session, case, visit.identity)
     except NoAccess:
-        guessing.record_failure(session, SCOPE)
-        raise ReceiptRefused("refused") from None
-    cookie, row = sessions.start_row(
-        ReporterSession, KIND, code_secrets.identity_seed, policy.absolute, case_id=case.id
+        return None
+    return ReporterContext(
+        case=case, reporter_key=key, id_hash=visit.id_hash, identity=visit.identity
     )
-    session.add(row)
-    session.flush()
-    return cookie
 
 
-def resume(session: Session, cookie: str | None, policy: ReporterPolicy) -> ReporterContext | None:
-    found = sessions.live_row(session, ReporterSession, cookie, policy.idle)
-    if found is None:
-        return None
-    secret, row = found
-    seed = sessions.open_session_seed(secret, KIND, row.sealed_seed)
-    case = session.get(Case, row.case_id)
-    if seed is None or case is None:
-        return None
+def _thread_key(session: Session, case: Case, identity: Identity) -> bytes:
     key_row = case_keys.audience_key(session, case, Audience.REPORTER)
-    identity = Identity.from_seed(seed)
-    try:
-        key = case_keys.unwrap_for_holder(session, case, key_row, identity, RecipientKind.REPORTER)
-    except NoAccess:
-        return None
-    return ReporterContext(case=case, reporter_key=key, id_hash=row.id_hash, identity=identity)
-
-
-def finish(session: Session, id_hash: bytes) -> None:
-    session.execute(delete(ReporterSession).where(ReporterSession.id_hash == id_hash))
-
-
-def purge_expired(session: Session) -> None:
-    session.execute(delete(ReporterSession).where(ReporterSession.expires_at <= utcnow()))
+    return case_keys.unwrap_for_holder(session, case, key_row, identity, RecipientKind.REPORTER)

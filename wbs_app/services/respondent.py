@@ -16,7 +16,6 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -72,6 +71,22 @@ class RespondentEntry:
     text: str
     files: list[FileView]
     uid: str = ""  # the record's, for its signature (services.respondent_signatures)
+
+
+@dataclass(frozen=True)
+class RespondentContext:
+    """A respondent's visit, for one request: what their statements are written and signed with.
+
+    Made by the sign-in (``services.respondent_access``), which depends on
+    this module; defined here so that the right of reply needs nothing of how
+    a respondent signs in.
+    """
+
+    invitation: RespondentInvitation
+    case: Case
+    key: bytes
+    identity: Identity
+    id_hash: bytes
 
 
 def invitation_key_row(
@@ -312,7 +327,3 @@ def staff_key(
     return case_keys.unwrap_for_staff(
         session, case, invitation_key_row(session, case, invitation), staff, identity
     )
-
-
-if TYPE_CHECKING:
-    from wbs_app.services.respondent_access import RespondentContext

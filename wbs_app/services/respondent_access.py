@@ -1,61 +1,31 @@
-"""A respondent arriving with the invitation code: one Argon2id run, then a short session.
+"""A respondent arriving with the invitation code: what the code opens, and the respondent's visit.
 
-Built like the reporter's access (``reporter_access``): the check digit
-catches typos for free, every well-formed code costs one Argon2id run whether
-or not it is known, failures are counted anonymously, and the session row
-holds the respondent's seed sealed under a key only the cookie carries.
+The sign-in, the visit's session, its end and its purge are every code
+holder's (``services.code_holders``), as for the reporter
+(``reporter_access``); what is the respondent's own is here: the code opens
+an open invitation, the first sign-in with the printed code takes it over
+(``services.respondent_takeover``), and the visit carries the invitation's
+key. This module depends on ``services.respondent`` (the invitation's key
+row, the ``RespondentContext`` its statements take), never the other way.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crypto import (
-    Argon2Params,
-    CodeFormatError,
-    CodeKind,
-    Identity,
-    derive_code_secrets,
-    lookup_hash,
-    parse_code,
-)
-from wbs_app.models import Case, RecipientKind, RespondentInvitation, RespondentSession
-from wbs_app.services import (
-    case_keys,
-    guessing,
-    invitation_letter,
-    respondent_takeover,
-    sessions,
-)
-from wbs_app.services.argon2_gate import Argon2Gate, slot_between_transactions
+from crypto import Argon2Params, CodeSecrets, lookup_hash
+from wbs_app.models import Case, RecipientKind, RespondentInvitation
+from wbs_app.services import case_keys, code_holders, invitation_letter, respondent_takeover
+from wbs_app.services.argon2_gate import Argon2Gate
 from wbs_app.services.case_keys import NoAccess
-from wbs_app.services.clock import utcnow
-from wbs_app.services.errors import DomainError
-from wbs_app.services.reporter_access import ReporterPolicy
-from wbs_app.services.respondent import invitation_key_row
+from wbs_app.services.code_holders import Admission
+from wbs_app.services.respondent import RespondentContext, invitation_key_row
+from wbs_app.services.sessions import SessionPolicy
 
-KIND = "respondent"
-SCOPE = "invitation"
-
-
-class CodeMistyped(DomainError):
-    """The invitation code fails its check digit: a typo, caught before any work."""
-
-
-class CodeRefused(DomainError):
-    """No invitation opens with this code."""
-
-
-@dataclass(frozen=True)
-class RespondentContext:
-    invitation: RespondentInvitation
-    case: Case
-    key: bytes
-    identity: Identity
-    id_hash: bytes
+KIND = code_holders.RESPONDENT
 
 
 def login(
@@ -63,84 +33,69 @@ def login(
     text: str,
     salt: bytes,
     params: Argon2Params,
-    policy: ReporterPolicy,
+    policy: SessionPolicy,
     *,
     gate: Argon2Gate | None = None,
 ) -> str:
     """One Argon2id run for every well-formed code, known or not; returns the cookie.
 
-    The run holds a slot of ``gate``, as in ``reporter_access.login``. The
-    first sign-in with the printed code takes the invitation over (one more
-    run, for the new code: ``services.respondent_takeover``) and leaves the
-    new code for the hand-over page; a printed code used again raises
-    ``CodeReplaced``, a code of a replaced invitation ``InvitationClosed``.
+    As ``code_holders.login``; besides, the first sign-in with the printed
+    code takes the invitation over (one more run, for the new code:
+    ``services.respondent_takeover``) and leaves the new code for the
+    hand-over page; a printed code used again raises ``CodeReplaced``, a code
+    of a replaced invitation ``InvitationClosed``.
     """
-    try:
-        digits = parse_code(text)
-    except CodeFormatError:
-        raise CodeMistyped("mistyped") from None
-    with slot_between_transactions(session, gate):
-        code_secrets = derive_code_secrets(digits, CodeKind.INVITATION, salt, params)
-    invitation = session.scalar(
-        select(RespondentInvitation).where(
-            RespondentInvitation.lookup_hash == lookup_hash(code_secrets.lookup_id)
+
+    def admit(code_secrets: CodeSecrets) -> Admission | None:
+        lookup = lookup_hash(code_secrets.lookup_id)
+        invitation = session.scalar(
+            select(RespondentInvitation).where(RespondentInvitation.lookup_hash == lookup)
         )
-    )
-    if invitation is None:
-        respondent_takeover.refuse_used_code(session, lookup_hash(code_secrets.lookup_id))
-        guessing.record_failure(session, SCOPE)
-        raise CodeRefused("refused")
-    if invitation.replaced_on is not None:
-        raise respondent_takeover.InvitationClosed("closed")
-    seed, new_code = code_secrets.identity_seed, None
-    if invitation.taken_over_on is None:  # the printed code: the first sign-in takes it over
-        new_code, seed = respondent_takeover.take_over(
-            session, invitation, code_secrets, salt, params, gate
-        )
-    # The respondent holds the letter now: the handlers' copy of the code
-    # (kept for reprints) goes, so that nobody else can act in their name.
-    invitation_letter.forget_code(invitation)
-    cookie, row = sessions.start_row(
-        RespondentSession, KIND, seed, policy.absolute, invitation_id=invitation.id
-    )
-    session.add(row)
-    session.flush()
-    if new_code is not None:
-        respondent_takeover.keep_code(session, cookie, new_code, row.expires_at)
-    return cookie
+        if invitation is None:
+            respondent_takeover.refuse_used_code(session, lookup)
+            return None
+        if invitation.replaced_on is not None:
+            raise respondent_takeover.InvitationClosed("closed")
+        seed, new_code = code_secrets.identity_seed, None
+        if invitation.taken_over_on is None:  # the printed code: the first sign-in takes it over
+            new_code, seed = respondent_takeover.take_over(
+                session, invitation, code_secrets, salt, params, gate
+            )
+        # The respondent holds the letter now: the handlers' copy of the code
+        # (kept for reprints) goes, so that nobody else can act in their name.
+        invitation_letter.forget_code(invitation)
+        if new_code is None:
+            return Admission(invitation.id, seed)
+        code = new_code
+
+        def keep(cookie: str, expires_at: datetime) -> None:
+            respondent_takeover.keep_code(session, cookie, code, expires_at)
+
+        return Admission(invitation.id, seed, keep)
+
+    return code_holders.login(session, KIND, text, salt, params, policy, admit, gate=gate)
 
 
 def resume(
-    session: Session, cookie: str | None, policy: ReporterPolicy
+    session: Session, cookie: str | None, policy: SessionPolicy
 ) -> RespondentContext | None:
-    found = sessions.live_row(session, RespondentSession, cookie, policy.idle)
-    if found is None:
+    visit = code_holders.resume(session, KIND, cookie, policy)
+    if visit is None:
         return None
-    secret, row = found
-    seed = sessions.open_session_seed(secret, KIND, row.sealed_seed)
-    invitation = session.get(RespondentInvitation, row.invitation_id)
-    if seed is None or invitation is None:
+    invitation = session.get(RespondentInvitation, visit.owner_id)
+    if invitation is None:
         return None
     case = session.get(Case, invitation.case_id)
     if case is None:
         return None
-    identity = Identity.from_seed(seed)
     try:
         key = case_keys.unwrap_for_holder(
             session,
             case,
             invitation_key_row(session, case, invitation),
-            identity,
+            visit.identity,
             RecipientKind.RESPONDENT,
         )
     except NoAccess:
         return None
-    return RespondentContext(invitation, case, key, identity, row.id_hash)
-
-
-def finish(session: Session, id_hash: bytes) -> None:
-    session.execute(delete(RespondentSession).where(RespondentSession.id_hash == id_hash))
-
-
-def purge_expired(session: Session) -> None:
-    session.execute(delete(RespondentSession).where(RespondentSession.expires_at <= utcnow()))
+    return RespondentContext(invitation, case, key, visit.identity, visit.id_hash)

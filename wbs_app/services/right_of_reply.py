@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -39,7 +39,7 @@ from wbs_app.services import case_keys, intake, journal, respondent
 from wbs_app.services.case_keys import NoAccess
 from wbs_app.services.clock import today
 from wbs_app.services.errors import DomainError
-from wbs_app.services.respondent import RespondentEntry, RespondentError
+from wbs_app.services.respondent import RespondentContext, RespondentEntry, RespondentError
 
 MAX_EXTENSION_DAYS = 90
 MAX_REASON_CHARS = 5000
@@ -304,7 +304,3 @@ def requested_days(entries: list[ReplyEntry]) -> int | None:
         if item.entry.kind == "extension_request":
             return item.days
     return None
-
-
-if TYPE_CHECKING:
-    from wbs_app.services.respondent_access import RespondentContext

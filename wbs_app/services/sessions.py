@@ -3,7 +3,9 @@
 A cookie carries two random 256-bit values: a token, whose hash is the row's
 key, and a key that encrypts the unlocked identity seed kept in the row. The
 database alone cannot read the seed and the cookie alone has nothing to read.
-Staff sessions use this module now; reporter and respondent sessions reuse it.
+Staff sessions (``services.staff_sessions``) and the code holders' sessions
+(``services.code_holders``: reporters and respondents) are all built on it,
+under one ``SessionPolicy``.
 """
 
 from __future__ import annotations
@@ -27,6 +29,18 @@ from wbs_app.services.transactions import write_apart
 TOKEN_BYTES = 32
 KEY_BYTES = 32
 COOKIE_LENGTH = len(base64.urlsafe_b64encode(bytes(TOKEN_BYTES + KEY_BYTES)).rstrip(b"="))
+
+
+@dataclass(frozen=True)
+class SessionPolicy:
+    """How long a session lives: ``idle`` since the last request, ``absolute`` since the start.
+
+    One class for every zone: the zones differ only in the numbers they read
+    from the settings.
+    """
+
+    idle: timedelta
+    absolute: timedelta
 
 
 @dataclass(frozen=True)

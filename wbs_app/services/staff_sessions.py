@@ -8,7 +8,6 @@ deactivation and reset delete rows; nothing is merely flagged.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -17,14 +16,9 @@ from crypto import Identity
 from wbs_app.models import StaffMember, StaffSession, StaffStatus
 from wbs_app.services import audit, sessions
 from wbs_app.services.clock import utcnow
+from wbs_app.services.sessions import SessionPolicy as SessionPolicy  # appctx builds the staff one
 
 KIND = "staff"
-
-
-@dataclass(frozen=True)
-class SessionPolicy:
-    idle: timedelta
-    absolute: timedelta
 
 
 @dataclass(frozen=True)

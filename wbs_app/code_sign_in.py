@@ -1,0 +1,135 @@
+"""The "enter your code" page of every code holder: its form and its sign-in, once.
+
+A reporter types the receipt on ``/lapor/masuk``, a respondent the invitation
+code on ``/klarifikasi/masuk``; the two pages do the same things in the same
+order, so they are written here once and each zone describes its page
+(``CodeSignInPage``): the guessing brake first (429 before any work), one
+Argon2id run through the zone's service, a typo told apart from a refused
+code, a kept message or statement (``services.held``) sent once the code
+opens the visit it was written in, a new CSRF token, the zone's cookie. The
+code goes in a POST body only, never in a URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar, Protocol
+
+from flask import flash, redirect, render_template, session, url_for
+from flask_babel.speaklater import LazyString
+from sqlalchemy.orm import Session
+from wtforms import HiddenField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+from crypto import Argon2Params
+from wbs_app.appctx import argon2_gate, argon2_params
+from wbs_app.db import request_session
+from wbs_app.form_base import Form
+from wbs_app.notices import DONE
+from wbs_app.security.brake import brake_response, busy_response
+from wbs_app.security.code_holder_auth import CodeHolderZone
+from wbs_app.services import code_holders
+from wbs_app.services.argon2_gate import Argon2Busy, Argon2Gate
+from wbs_app.services.code_holders import CodeMistyped, CodeRefused
+from wbs_app.services.sessions import SessionPolicy
+from wbs_app.settings import settings
+
+
+def code_field(label: LazyString, wrong_length: LazyString, **kwargs: Any) -> StringField:
+    """A field for a 20-digit code: required, and never longer than a code with spaces could be."""
+    return StringField(
+        label, validators=[DataRequired(), Length(max=64, message=wrong_length)], **kwargs
+    )
+
+
+class CodeEntryForm(Form):
+    """The code page's form: the code (in the field ``code_name``) and a kept post's key."""
+
+    code_name: ClassVar[str]
+    # A post kept after the session ended (services.held): sent once the code opens it.
+    held = HiddenField(validators=[Optional(), Length(max=200)])
+
+    def typed_code(self) -> str:
+        return str(self[self.code_name].data)
+
+
+class CodeLogin(Protocol):
+    """A zone's sign-in (``reporter_access.login``, ``respondent_access.login``)."""
+
+    def __call__(
+        self,
+        session: Session,
+        text: str,
+        salt: bytes,
+        params: Argon2Params,
+        policy: SessionPolicy,
+        /,
+        *,
+        gate: Argon2Gate | None = None,
+    ) -> str: ...
+
+
+# What to tell the visitor once the kept post was sent (text, notice kind), or
+# None when the code opened another visit than the one it was written in.
+SendKept = Callable[[str, str], tuple[str, str] | None]
+
+
+@dataclass(frozen=True)
+class CodeSignInPage:
+    """What one zone's code page says and where it leads; the rest is ``sign_in``."""
+
+    zone: CodeHolderZone[Any]
+    template: str
+    home_endpoint: str
+    login: CodeLogin
+    mistyped: LazyString
+    refused: LazyString
+    elsewhere: LazyString  # a kept post, and a code of another visit than its own
+    # A zone's own refusals (403) and what each says: the respondent's replaced code.
+    refusals: tuple[type[Exception], ...] = ()
+    refusal_message: Callable[[Exception], str] = str
+
+
+def sign_in(page: CodeSignInPage, form: CodeEntryForm, send_kept: SendKept) -> Any:
+    """The code page's answer to a GET or a POST."""
+    error: str | LazyString | None = None
+    status = 200
+    if form.validate_on_submit():
+        db = request_session()
+        allowed = settings().receipt_failures_per_minute
+        delay = code_holders.login_delay(db, page.zone.kind, allowed)
+        if delay:
+            db.commit()
+            return brake_response(page.template, form, delay)
+        salt = settings().installation_salt
+        try:
+            cookie = page.login(
+                db, form.typed_code(), salt, argon2_params(), page.zone.policy(), gate=argon2_gate()
+            )
+        except Argon2Busy as busy:
+            if not form.held.data:
+                raise  # the app's busy page
+            return busy_response(page.template, form, busy.retry_after)
+        except CodeMistyped:
+            error, status = page.mistyped, 400
+        except CodeRefused:
+            db.commit()  # the anonymous failure count
+            error, status = page.refused, 404
+        except page.refusals as refusal:
+            db.rollback()
+            error, status = page.refusal_message(refusal), 403
+        else:
+            db.commit()
+            sent = send_kept(cookie, form.held.data) if form.held.data else ("", DONE)
+            if sent is None:
+                return render_template(page.template, form=form, error=page.elsewhere), 409
+            session.clear()  # a new CSRF token: none known before the sign-in works after it
+            response = redirect(url_for(page.home_endpoint))
+            page.zone.set_cookie(response, cookie)
+            if sent[0]:
+                flash(*sent)
+            return response
+    elif form.is_submitted():
+        status = 400
+    return render_template(page.template, form=form, error=error), status
