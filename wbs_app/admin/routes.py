@@ -240,14 +240,12 @@ def _account_action(staff_id: int, action: str) -> Any:
     try:
         if action == "deactivate":
             staff_admin.deactivate(db, actor, staff_id)
-            staff_sessions.end_all(db, staff_id)
             message = _("Account deactivated; its sessions have ended.")
         elif action == "reactivate":
             staff_admin.reactivate(db, actor, staff_id)
             message = _("Account reactivated.")
         elif action == "reset":
             token = staff_admin.reset_password(db, actor, staff_id)
-            staff_sessions.end_all(db, staff_id)
             db.commit()
             return _show_link(staff_admin.get_staff(db, staff_id), token, reset=True)
         else:

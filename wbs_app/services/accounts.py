@@ -31,7 +31,7 @@ from wbs_app.models import (
     TokenPurpose,
     Unit,
 )
-from wbs_app.services import audit, password_policy, tokens, totp
+from wbs_app.services import audit, password_policy, staff_sessions, tokens, totp
 from wbs_app.services.argon2_gate import Argon2Gate, slot, slot_between_transactions
 from wbs_app.services.clock import utcnow
 from wbs_app.services.errors import DomainError
@@ -324,6 +324,14 @@ def activate(
     return staff
 
 
+@dataclass(frozen=True)
+class PasswordChanged:
+    """The seed for the live session, and how many other sessions were ended."""
+
+    seed: bytes
+    sessions_ended: int
+
+
 def change_password(
     session: Session,
     staff: StaffMember,
@@ -332,9 +340,15 @@ def change_password(
     confirm: str,
     params: Argon2Params,
     *,
+    keep_session: bytes | None,
     gate: Argon2Gate | None = None,
-) -> bytes:
-    """Re-seal the same seed under a new password; returns the seed for the live session.
+) -> PasswordChanged:
+    """Re-seal the same seed under a new password and end every other session.
+
+    A password is changed because it may be known to someone else, who may be
+    signed in with it: every session but ``keep_session`` (the id hash of the
+    one making the change, ``None`` to keep none) ends in the same
+    transaction, here rather than in the view, so no caller can forget it.
 
     Both Argon2id runs (open with the current password, seal with the new)
     are made outside any transaction; the new seal is stored only over the
@@ -361,5 +375,6 @@ def change_password(
         raise AccountError("changed_meanwhile")
     staff.sealed_seed = sealed
     audit.record(session, "password_changed", actor_id=staff.id, target_staff_id=staff.id)
+    ended = staff_sessions.end_all(session, staff.id, keep=keep_session)
     session.flush()
-    return seed
+    return PasswordChanged(seed, ended)

@@ -245,22 +245,23 @@ def change_password() -> Any:
     if form.validate_on_submit():
         db = request_session()
         try:
-            seed = accounts.change_password(
+            changed = accounts.change_password(
                 db,
                 context.staff,
                 form.current.data,
                 form.password.data,
                 form.password_confirm.data,
                 argon2_params(),
+                keep_session=context.id_hash,
                 gate=argon2_gate(),
             )
         except AccountError as error:
             db.rollback()
             _account_error(form, error)
         else:
-            ended = staff_sessions.end_all(db, context.staff.id, keep=context.id_hash)
             db.commit()
-            del seed  # the session keeps the same seed; only its password seal changed
+            ended = changed.sessions_ended  # the session keeps the same seed: only its seal changed
+            del changed
             flash(_("Password changed. %(count)s other session(s) were signed out.", count=ended))
             return redirect(url_for("staff.home"))
     status = 400 if request.method == "POST" else 200
