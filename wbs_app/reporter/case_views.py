@@ -21,6 +21,7 @@ from wbs_app.appctx import argon2_gate, argon2_params
 from wbs_app.db import request_session
 from wbs_app.extensions import csrf
 from wbs_app.notices import DONE, ERROR, refused
+from wbs_app.refusals import refusal_message
 from wbs_app.reporter import bp, kept, uploads
 from wbs_app.reporter.forms import ActionForm, ReceiptForm, RetaliationForm, WithdrawForm
 from wbs_app.reporter.labels import (
@@ -73,14 +74,12 @@ def login() -> Any:
             if not form.held.data:
                 raise  # the app's busy page
             return busy_response("reporter/login.html", form, busy.retry_after)
-        except ReceiptMistyped:
-            error = _(
-                "This is not a valid report code. Check each digit: the code has 20 digits in five groups of four."
-            )
+        except ReceiptMistyped as mistyped:
+            error = refusal_message(mistyped)
             status = 400
-        except ReceiptRefused:
+        except ReceiptRefused as unknown:
             db.commit()  # the anonymous failure count
-            error = _("No report can be opened with this code. Check it and try again.")
+            error = refusal_message(unknown)
             status = 404
         else:
             db.commit()
@@ -225,10 +224,10 @@ def report_retaliation() -> Any:
             _channel_days(),
             files,
         )
-    except reporter_channel.ChannelClosed:
+    except reporter_channel.ChannelClosed as closed:
         db.rollback()
         parsed.discard_files()
-        refused(_("This report is closed; it no longer takes messages."))
+        refused(refusal_message(closed))
         return redirect(url_for("reporter.case"))
     db.commit()
     for name in names:
@@ -259,15 +258,16 @@ def reply() -> Response:
             files,
             days_after_close=_channel_days(),
         )
-    except CaseClosed:
+    except NoAccess:
+        # The key does not open: the case does not exist for this visit, as on
+        # every other reporter page; never "write something", which it was.
         db.rollback()
         parsed.discard_files()
-        refused(_("This report is closed; it no longer takes messages."))
-        return redirect(url_for("reporter.case"))
-    except DomainError:
+        abort(404)
+    except DomainError as error:  # closed to messages, or nothing written
         db.rollback()
         parsed.discard_files()
-        refused(_("Write a message or attach a file."))
+        refused(refusal_message(error))
         return redirect(url_for("reporter.case"))
     db.commit()
     for name in names:
@@ -335,9 +335,9 @@ def withdraw() -> Any:
         casefile.withdraw(
             db, context.case, context.reporter_key, context.identity, form.reason.data
         )
-    except CaseClosed:
+    except CaseClosed as closed:
         db.rollback()
-        refused(_("This report is closed already."))
+        refused(refusal_message(closed))
         return redirect(url_for("reporter.case"))
     db.commit()
     flash(_("Your report was withdrawn."))

@@ -17,7 +17,6 @@ from flask import (
 )
 from flask_babel import format_date
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from wbs_app.appctx import argon2_gate, argon2_params
@@ -25,6 +24,7 @@ from wbs_app.db import request_session
 from wbs_app.extensions import csrf
 from wbs_app.models import RespondentInvitation
 from wbs_app.notices import DONE, ERROR, refused
+from wbs_app.refusals import MESSAGES, refusal_message
 from wbs_app.reporter import kept, uploads
 from wbs_app.reporter.labels import KEPT_STATEMENT_ELSEWHERE, KEPT_STATEMENT_GONE
 from wbs_app.respondent import bp
@@ -80,25 +80,20 @@ def login() -> Any:
             if not form.held.data:
                 raise  # the app's busy page
             return busy_response("respondent/login.html", form, busy.retry_after)
-        except CodeMistyped:
-            error = _(
-                "This is not a valid invitation code. Check each digit: the code has 20 digits."
-            )
+        except CodeMistyped as mistyped:
+            error = refusal_message(mistyped)
             status = 400
-        except CodeRefused:
+        except CodeRefused as unknown:
             db.commit()
-            error = _("No invitation can be opened with this code. Check it and try again.")
+            error = refusal_message(unknown)
             status = 404
         except CodeReplaced as replaced:
             db.rollback()
             error = _replaced_message(replaced)
             status = 403
-        except InvitationClosed:
+        except InvitationClosed as closed:
             db.rollback()
-            error = _(
-                "This invitation was closed and replaced by a new one. Sign in with the code "
-                "of the new invitation letter."
-            )
+            error = refusal_message(closed)
             status = 403
         else:
             db.commit()
@@ -211,7 +206,7 @@ def statement() -> Response:
         refused(
             _refused(context.invitation)
             if error.code == "deadline_passed"
-            else _("Write your statement or attach a file.")
+            else refusal_message(error)
         )
         return redirect(url_for("respondent.home"))
     db.commit()
@@ -236,17 +231,15 @@ def extension() -> Response:
         db.rollback()
         if error.code == "deadline_passed":
             refused(_refused(context.invitation))
-        elif error.code == "already_requested":
-            refused(_("Your request for more time waits for the team's decision."))
         else:
-            refused(str(EXTENSION_INCOMPLETE))
+            refused(refusal_message(error))
         return redirect(url_for("respondent.home"))
     db.commit()
     flash(_("Your request for more time was sent; the team will decide."))
     return redirect(url_for("respondent.home"))
 
 
-EXTENSION_INCOMPLETE = _l("Say how many more days you need (1 to 90) and why.")
+EXTENSION_INCOMPLETE = MESSAGES["extension_incomplete"]
 
 
 def _refused(invitation: RespondentInvitation) -> str:

@@ -48,7 +48,6 @@ class AccountError(DomainError):
 
     def __init__(self, code: str, problems: tuple[str, ...] = ()) -> None:
         super().__init__(code)
-        self.code = code
         self.problems = problems
 
 
@@ -89,7 +88,7 @@ def check_setup_token(session: Session, token: str) -> None:
     """Raise ``InvalidToken`` unless the set-up link is live and no administrator exists."""
     tokens.find(session, token, (TokenPurpose.SETUP,))
     if has_admin(session):
-        raise tokens.InvalidToken("invalid link")
+        raise tokens.InvalidToken()
 
 
 def _check_new_password(password: str, confirm: str, personal: tuple[str, ...]) -> None:
@@ -264,7 +263,7 @@ def complete_setup(
         sealed = seal_seed(enrolment.identity.seed, credentials.password, params)
     tokens.consume(session, token, (TokenPurpose.SETUP,))
     if has_admin(session):
-        raise tokens.InvalidToken("invalid link")
+        raise tokens.InvalidToken()
     staff = _new_member(session, _check_member(session, email, display_name, StaffRole.ADMIN, []))
     _enrol(session, staff, enrolment, sealed, credentials.totp_secret)
     audit.record(session, "setup", actor_id=staff.id, target_staff_id=staff.id)
@@ -297,7 +296,7 @@ def pending_account(session: Session, token: str) -> StaffMember:
     row = tokens.find(session, token, (TokenPurpose.ACTIVATION, TokenPurpose.RESET))
     staff = session.get(StaffMember, row.staff_id) if row.staff_id is not None else None
     if staff is None or staff.status not in (StaffStatus.INVITED, StaffStatus.RESET):
-        raise tokens.InvalidToken("invalid link")
+        raise tokens.InvalidToken()
     return staff
 
 
@@ -318,7 +317,7 @@ def activate(
     tokens.consume(session, token, (TokenPurpose.ACTIVATION, TokenPurpose.RESET))
     session.refresh(staff, with_for_update=True)
     if staff.status not in (StaffStatus.INVITED, StaffStatus.RESET):
-        raise tokens.InvalidToken("invalid link")
+        raise tokens.InvalidToken()
     _enrol(session, staff, enrolment, sealed, credentials.totp_secret)
     audit.record(session, "staff_activated", actor_id=staff.id, target_staff_id=staff.id)
     return staff

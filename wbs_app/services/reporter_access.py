@@ -38,9 +38,13 @@ SCOPE = "receipt"
 class ReceiptMistyped(DomainError):
     """The code fails its check digit or has the wrong shape: a typo, caught for free."""
 
+    code = "receipt_mistyped"
+
 
 class ReceiptRefused(DomainError):
     """No case opens with this receipt (the same answer whatever the reason)."""
+
+    code = "receipt_refused"
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,7 @@ def login(
     try:
         digits = parse_code(receipt_text)
     except CodeFormatError:
-        raise ReceiptMistyped("mistyped") from None
+        raise ReceiptMistyped() from None
     with slot_between_transactions(session, gate):
         code_secrets = derive_code_secrets(digits, CodeKind.RECEIPT, installation_salt, params)
     case = session.scalar(
@@ -96,14 +100,14 @@ def login(
     )
     if case is None:
         guessing.record_failure(session, SCOPE)
-        raise ReceiptRefused("refused")
+        raise ReceiptRefused()
     identity = Identity.from_seed(code_secrets.identity_seed)
     key_row = case_keys.audience_key(session, case, Audience.REPORTER)
     try:
         case_keys.unwrap_for_holder(session, case, key_row, identity, RecipientKind.REPORTER)
     except NoAccess:
         guessing.record_failure(session, SCOPE)
-        raise ReceiptRefused("refused") from None
+        raise ReceiptRefused() from None
     cookie, row = sessions.start_row(
         ReporterSession, KIND, code_secrets.identity_seed, policy.absolute, case_id=case.id
     )

@@ -44,9 +44,13 @@ SCOPE = "invitation"
 class CodeMistyped(DomainError):
     """The invitation code fails its check digit: a typo, caught before any work."""
 
+    code = "code_mistyped"
+
 
 class CodeRefused(DomainError):
     """No invitation opens with this code."""
+
+    code = "code_refused"
 
 
 @dataclass(frozen=True)
@@ -78,7 +82,7 @@ def login(
     try:
         digits = parse_code(text)
     except CodeFormatError:
-        raise CodeMistyped("mistyped") from None
+        raise CodeMistyped() from None
     with slot_between_transactions(session, gate):
         code_secrets = derive_code_secrets(digits, CodeKind.INVITATION, salt, params)
     invitation = session.scalar(
@@ -89,9 +93,9 @@ def login(
     if invitation is None:
         respondent_takeover.refuse_used_code(session, lookup_hash(code_secrets.lookup_id))
         guessing.record_failure(session, SCOPE)
-        raise CodeRefused("refused")
+        raise CodeRefused()
     if invitation.replaced_on is not None:
-        raise respondent_takeover.InvitationClosed("closed")
+        raise respondent_takeover.InvitationClosed()
     seed, new_code = code_secrets.identity_seed, None
     if invitation.taken_over_on is None:  # the printed code: the first sign-in takes it over
         new_code, seed = respondent_takeover.take_over(
