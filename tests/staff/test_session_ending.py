@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from crypto import open_seed
 from tests.support.staff import make_staff, make_units, params
 from wbs_app.db import app_database
@@ -61,26 +63,16 @@ def test_a_password_change_ends_every_other_session_of_the_person(app) -> None:
     assert _live(app, colleague) == [True, True, True]
 
 
-def test_a_deactivation_ends_every_session_of_the_account(app) -> None:
-    units = make_units(app)
-    admin = make_staff(app, "admin", StaffRole.ADMIN)
-    budi = make_staff(app, "budi", unit_ids=(units["a"],))
-    cookies = _three_sessions(app, budi)
-    with app_database(app).session() as session:
-        staff_admin.deactivate(session, session.get(StaffMember, admin.id), budi.id)
-        session.commit()
-        assert staff_sessions.active_count(session, budi.id) == 0
-    assert _live(app, cookies) == [False, False, False]
-
-
-def test_an_administrators_reset_ends_every_session_of_the_account(app) -> None:
+@pytest.mark.parametrize("action", ["deactivate", "reset_password"])
+def test_a_deactivation_or_a_reset_ends_every_session_of_the_account(app, action) -> None:
+    """An account switched off, or its key erased by an administrator: none of its sessions live."""
     units = make_units(app)
     admin = make_staff(app, "admin", StaffRole.ADMIN)
     budi = make_staff(app, "budi", unit_ids=(units["a"],))
     cookies = _three_sessions(app, budi)
     admin_cookies = _three_sessions(app, admin)
     with app_database(app).session() as session:
-        staff_admin.reset_password(session, session.get(StaffMember, admin.id), budi.id)
+        getattr(staff_admin, action)(session, session.get(StaffMember, admin.id), budi.id)
         session.commit()
         assert staff_sessions.active_count(session, budi.id) == 0
     assert _live(app, cookies) == [False, False, False]
