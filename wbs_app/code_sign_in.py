@@ -27,11 +27,13 @@ from wbs_app.appctx import argon2_gate, argon2_params
 from wbs_app.db import request_session
 from wbs_app.form_base import Form
 from wbs_app.notices import DONE
+from wbs_app.refusals import refusal_message
 from wbs_app.security.brake import brake_response, busy_response
 from wbs_app.security.code_holder_auth import CodeHolderZone
 from wbs_app.services import code_holders
 from wbs_app.services.argon2_gate import Argon2Busy, Argon2Gate
 from wbs_app.services.code_holders import CodeMistyped, CodeRefused
+from wbs_app.services.errors import DomainError
 from wbs_app.services.sessions import SessionPolicy
 from wbs_app.settings import settings
 
@@ -83,12 +85,10 @@ class CodeSignInPage:
     template: str
     home_endpoint: str
     login: CodeLogin
-    mistyped: LazyString
-    refused: LazyString
     elsewhere: LazyString  # a kept post, and a code of another visit than its own
     # A zone's own refusals (403) and what each says: the respondent's replaced code.
-    refusals: tuple[type[Exception], ...] = ()
-    refusal_message: Callable[[Exception], str] = str
+    refusals: tuple[type[DomainError], ...] = ()
+    refusal_message: Callable[[DomainError], str] = refusal_message
 
 
 def sign_in(page: CodeSignInPage, form: CodeEntryForm, send_kept: SendKept) -> Any:
@@ -111,11 +111,11 @@ def sign_in(page: CodeSignInPage, form: CodeEntryForm, send_kept: SendKept) -> A
             if not form.held.data:
                 raise  # the app's busy page
             return busy_response(page.template, form, busy.retry_after)
-        except CodeMistyped:
-            error, status = page.mistyped, 400
-        except CodeRefused:
+        except CodeMistyped as mistyped:
+            error, status = refusal_message(mistyped), 400
+        except CodeRefused as refused:
             db.commit()  # the anonymous failure count
-            error, status = page.refused, 404
+            error, status = refusal_message(refused), 404
         except page.refusals as refusal:
             db.rollback()
             error, status = page.refusal_message(refusal), 403

@@ -8,29 +8,15 @@ from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from wbs_app.admin import bp
 from wbs_app.admin.forms import LetterheadForm
 from wbs_app.db import request_session
+from wbs_app.refusals import refusal_message
 from wbs_app.security.staff_auth import signed_in
 from wbs_app.security.zones import ADMIN, zone
 from wbs_app.services import letterhead
 from wbs_app.services.letterhead import LetterheadError, LetterheadFields
-
-ERRORS = {
-    "required": _l("Fill in this field."),
-    "too_long": _l("This is too long."),
-    "prefix": _l("Use capital letters, digits, dots and dashes, for example WBS or W21-ULP."),
-    "logo_path": _l(
-        "Write a path inside the instance folder, such as kop/logo.png: no web address, "
-        "no leading slash and no '..'."
-    ),
-    "logo_type": _l("The logo must be a PNG or JPEG file."),
-    "logo_missing": _l("There is no such file in the instance folder."),
-    "logo_size": _l("The logo file is larger than 512 KiB."),
-}
-
 
 FIELDS = tuple(field.name for field in fields(LetterheadFields))
 
@@ -52,7 +38,7 @@ def letterhead_settings() -> Any:
             letterhead.save(db, signed_in().staff, values, instance_dir())
         except LetterheadError as error:
             db.rollback()
-            getattr(form, error.field).errors = [str(ERRORS[error.code])]
+            getattr(form, error.field).errors = [refusal_message(error)]
             status = 400
         else:
             db.commit()

@@ -21,6 +21,7 @@ from wbs_app.appctx import current_deadlines, external_url
 from wbs_app.db import request_session
 from wbs_app.models import StaffMember, StaffRole, StaffStatus
 from wbs_app.notices import refused
+from wbs_app.refusals import refusal_message
 from wbs_app.security.staff_auth import signed_in
 from wbs_app.security.zones import ADMIN, zone
 from wbs_app.services import (
@@ -35,7 +36,6 @@ from wbs_app.services.access import SoleHolder
 from wbs_app.services.accounts import AccountError
 from wbs_app.services.organisation import OrganisationError
 from wbs_app.staff.forms import EmptyForm
-from wbs_app.staff.messages import error_message
 
 AUDIT_PAGE_SIZE = 50
 
@@ -94,7 +94,7 @@ def update_category(category_id: int) -> Response:
         if error.code == "not_found":
             abort(404)
         db.rollback()
-        refused(error_message(error.code))
+        refused(refusal_message(error))
     else:
         db.commit()
         flash(_("Category saved."))
@@ -111,7 +111,7 @@ def create_category() -> Response:
             organisation.create_category(db, _actor(), form.name_id.data, form.name_en.data)
         except OrganisationError as error:
             db.rollback()
-            refused(error_message(error.code))
+            refused(refusal_message(error))
         else:
             db.commit()
             flash(_("Category added."))
@@ -181,7 +181,7 @@ def invite() -> Any:
             target = (
                 form.units if error.code in {"units_required", "admin_has_no_units"} else form.email
             )
-            target.errors = [error_message(error.code)]
+            target.errors = [refusal_message(error)]
             status = 400
         else:
             db.commit()
@@ -240,14 +240,12 @@ def _account_action(staff_id: int, action: str) -> Any:
     try:
         if action == "deactivate":
             staff_admin.deactivate(db, actor, staff_id)
-            staff_sessions.end_all(db, staff_id)
             message = _("Account deactivated; its sessions have ended.")
         elif action == "reactivate":
             staff_admin.reactivate(db, actor, staff_id)
             message = _("Account reactivated.")
         elif action == "reset":
             token = staff_admin.reset_password(db, actor, staff_id)
-            staff_sessions.end_all(db, staff_id)
             db.commit()
             return _show_link(staff_admin.get_staff(db, staff_id), token, reset=True)
         else:
@@ -259,7 +257,7 @@ def _account_action(staff_id: int, action: str) -> Any:
         return _staff_page(staff_admin.get_staff(db, staff_id), refusal, action), 409
     except AccountError as error:
         db.rollback()
-        refused(error_message(error.code))
+        refused(refusal_message(error))
     else:
         db.commit()
         flash(message)
@@ -306,7 +304,7 @@ def change_role(staff_id: int) -> Response:
             )
         except AccountError as error:
             db.rollback()
-            refused(error_message(error.code))
+            refused(refusal_message(error))
         else:
             db.commit()
             flash(_("Role and units saved."))

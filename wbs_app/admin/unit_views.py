@@ -24,11 +24,12 @@ from wbs_app.admin.forms import (
 )
 from wbs_app.db import request_session
 from wbs_app.models import StaffMember
+from wbs_app.refusals import MESSAGES, refusal_message
 from wbs_app.security.staff_auth import signed_in
 from wbs_app.security.zones import ADMIN, zone
 from wbs_app.services import delivery, organisation, unit_admin
 from wbs_app.services.organisation import OrganisationError
-from wbs_app.staff.messages import error_message
+from wbs_app.staff.messages import CONFIRM_REQUIRED
 
 
 def _actor() -> StaffMember:
@@ -95,7 +96,7 @@ def create_unit() -> Any:
         organisation.create_unit(db, _actor(), form.name.data, form.parent_id.data or None)
     except OrganisationError as error:
         db.rollback()
-        form.name.errors = [error_message(error.code)]
+        form.name.errors = [refusal_message(error)]
         return _page(400, form=form)
     db.commit()
     flash(_("Unit created."))
@@ -114,7 +115,7 @@ def create_top_unit() -> Any:
         organisation.create_unit(db, _actor(), form.name.data, None, new_top=True)
     except OrganisationError as error:
         db.rollback()
-        form.name.errors = [error_message(error.code)]
+        form.name.errors = [refusal_message(error)]
         return _page(400, top_form=form)
     db.commit()
     flash(_("Top unit created; the former top unit is now below it."))
@@ -125,7 +126,7 @@ def _refused(error: OrganisationError) -> Any:
     if error.code == "not_found":
         abort(404)
     request_session().rollback()
-    return _page(400, error=error_message(error.code))
+    return _page(400, error=refusal_message(error))
 
 
 @bp.post("/unit/<int:unit_id>/nama")
@@ -170,7 +171,7 @@ def _confirmed() -> bool:
 @zone(ADMIN)
 def deactivate_unit(unit_id: int) -> Any:
     if not _confirmed():
-        return _page(400, error=error_message("confirm_required"))
+        return _page(400, error=str(CONFIRM_REQUIRED))
     db = request_session()
     try:
         unit_admin.deactivate_unit(db, _actor(), unit_id)
@@ -200,7 +201,7 @@ def reactivate_unit(unit_id: int) -> Any:
 @zone(ADMIN)
 def delete_unit(unit_id: int) -> Any:
     if not _confirmed():
-        return _page(400, error=error_message("confirm_required"))
+        return _page(400, error=str(CONFIRM_REQUIRED))
     db = request_session()
     try:
         unit_admin.delete_unit(db, _actor(), unit_id)
@@ -217,7 +218,7 @@ def set_intake_unit() -> Any:
     form = IntakeUnitForm()
     form.intake_unit_id.choices = unit_choices(active_only=True)
     if not form.validate_on_submit():
-        return _page(400, error=error_message("intake_unreachable"))
+        return _page(400, error=str(MESSAGES["intake_unreachable"]))
     db = request_session()
     try:
         unit_admin.set_intake_unit(db, _actor(), form.intake_unit_id.data)

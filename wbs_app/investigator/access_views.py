@@ -11,11 +11,12 @@ from werkzeug.wrappers import Response
 
 from crypto import Identity
 from wbs_app.db import request_session
-from wbs_app.investigator import bp, labels
+from wbs_app.investigator import bp
 from wbs_app.investigator.cases import held_case
 from wbs_app.investigator.forms import AccessForm
 from wbs_app.models import Case, StaffMember
 from wbs_app.notices import refused
+from wbs_app.refusals import MESSAGES, refusal_message
 from wbs_app.security.staff_auth import signed_in
 from wbs_app.security.zones import INVESTIGATOR, zone
 from wbs_app.services import access
@@ -39,7 +40,7 @@ def _change(case_id: int, action: Change, done: str) -> Response:
         abort(404)
     except AccessRefused as refusal:
         db.rollback()
-        refused(str(labels.ACCESS_ERRORS.get(refusal.code, labels.ACCESS_ERRORS["refused"])))
+        refused(refusal_message(refusal))
         return redirect(url_for("investigator.case_page", case_id=case_id))
     db.commit()
     if action is access.revoke and target.id == context.staff.id:
@@ -91,7 +92,7 @@ def confirm_revoke(case_id: int, staff_id: int) -> str:
         "confirm.html",
         heading=heading,
         consequences=consequences,
-        refusal=[str(labels.ACCESS_ERRORS["last_holder"])] if last else None,
+        refusal=[str(MESSAGES["last_holder"])] if last else None,
         form=AccessForm(formdata=None),
         hidden={"staff_id": staff_id},
         action=url_for("investigator.revoke_access", case_id=case_id),

@@ -30,6 +30,7 @@ from wbs_app.investigator.forms import (
 )
 from wbs_app.models import Case, CaseStatus, RespondentInvitation
 from wbs_app.notices import refused
+from wbs_app.refusals import refusal_message
 from wbs_app.reporter import uploads
 from wbs_app.reporter.labels import NOTICES
 from wbs_app.security.downloads import download_response
@@ -253,8 +254,8 @@ def add_note(case_id: int) -> Response:
             casefile.add_note(db, case, context.staff, context.identity, form.text.data)
         except NoAccess:
             abort(404)
-        except DomainError:
-            refused(_("Write a note first."))
+        except DomainError as error:
+            refused(refusal_message(error))
             return redirect(url_for("investigator.case_page", case_id=case_id))
         db.commit()
         flash(_("Note saved."))
@@ -305,7 +306,7 @@ def record_step(case_id: int) -> Any:
         abort(404)
     except StepRefused as refused:
         db.rollback()
-        message = str(labels.STEP_ERRORS.get(refused.code, labels.STEP_ERRORS["unknown_step"]))
+        message = refusal_message(refused)
         target = getattr(form, refused.field, None) if refused.field else None
         if target is not None:
             target.errors = [*target.errors, message]

@@ -8,20 +8,17 @@ from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
 
 from wbs_app.db import request_session
-from wbs_app.investigator import bp, labels
+from wbs_app.investigator import bp
 from wbs_app.investigator.case_views import render_case
 from wbs_app.investigator.cases import held_case
 from wbs_app.investigator.classification import category_form, classification, move_form
 from wbs_app.investigator.forms import CategoryChangeForm, MoveCaseForm
+from wbs_app.refusals import refusal_message
 from wbs_app.security.staff_auth import signed_in
 from wbs_app.security.zones import INVESTIGATOR, zone
 from wbs_app.services import case_routing
 from wbs_app.services.case_keys import NoAccess
 from wbs_app.services.case_routing import RoutingRefused
-
-
-def _message(refused: RoutingRefused) -> str:
-    return str(labels.ROUTING_ERRORS.get(refused.code, labels.ACCESS_ERRORS["refused"]))
 
 
 @bp.post("/kasus/<int:case_id>/kategori")
@@ -41,7 +38,7 @@ def change_category(case_id: int) -> Any:
         abort(404)
     except RoutingRefused as refused:
         db.rollback()
-        form.category_id.errors = [_message(refused)]
+        form.category_id.errors = [refusal_message(refused)]
         case = held_case(case_id)
         return render_case(case, classification=classification(case, category=form), status=400)
     db.commit()
@@ -66,7 +63,7 @@ def move_case(case_id: int) -> Any:
         abort(404)
     except RoutingRefused as refused:
         db.rollback()
-        form.unit_id.errors = [_message(refused)]
+        form.unit_id.errors = [refusal_message(refused)]
         case = held_case(case_id)
         return render_case(case, classification=classification(case, move=form), status=400)
     db.commit()

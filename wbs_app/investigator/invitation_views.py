@@ -27,6 +27,7 @@ from wbs_app.investigator.forms import (
 )
 from wbs_app.models import Case, InvitationRole, RespondentInvitation, StaffMember
 from wbs_app.notices import refused
+from wbs_app.refusals import refusal_message
 from wbs_app.reporter import uploads
 from wbs_app.security.downloads import download_response
 from wbs_app.security.staff_auth import signed_in
@@ -39,28 +40,11 @@ from wbs_app.services.respondent import RespondentError
 from wbs_app.services.transactions import begin_write
 from wbs_app.settings import settings
 
-ERRORS = {
-    "replaced": _l("This invitation was replaced by a new one: write in the new one's thread."),
-    "wrong_status": _l("Invitations are made while the case is under examination."),
-    "missing_field": _l("Write the official's name and what is alleged."),
-    "bad_deadline": _l("The time to answer is 1 to 365 days."),
-    "no_request": _l("There is no pending request for more time."),
-    "form_token": _l(
-        "This invitation form is not complete: open the case page again and fill it in there."
-    ),
-    "form_used": _l("Something went wrong while creating the invitation. Please try again."),
-    "no_decision": _l("Choose whether to grant or refuse the request."),
-    "bad_days": _l("Give the extra days, from 1 to 90."),
-    "no_reason": _l("Write the reason for the decision: the respondent reads it."),
-    "nothing_open": _l("No respondent's thread is open."),
-    "close_wrong_status": _l(
-        "The threads close with the step that decides or ends the case; this case is still open."
-    ),
-    "answer_period_running": _l(
-        "A respondent's time to answer has not ended (or their request for more time waits for"
-        " a decision). Wait for it, or write the reason to close now: the respondent reads it."
-    ),
-}
+# What this page checks itself, before any service is asked.
+FORM_TOKEN_MISSING = _l(
+    "This invitation form is not complete: open the case page again and fill it in there."
+)
+NO_DECISION = _l("Choose whether to grant or refuse the request.")
 ALREADY_MADE = _l("This form was already sent: no second invitation was made. Here is its letter.")
 
 
@@ -92,7 +76,7 @@ def create_invitation(case_id: int) -> Any:
     days = form.days.data or ""
     token_hash = letters.form_token_hash(form.once.data)
     if token_hash is None:
-        refused(str(ERRORS["form_token"]))
+        refused(str(FORM_TOKEN_MISSING))
         return redirect(url_for("investigator.case_page", case_id=case_id))
     if made := _made_before(case, token_hash):
         return made
@@ -124,7 +108,7 @@ def create_invitation(case_id: int) -> Any:
         db.rollback()
         if error.code == "form_used" and (made := _made_before(case, token_hash)):
             return made
-        refused(str(ERRORS.get(error.code, ERRORS["missing_field"])))
+        refused(refusal_message(error))
         return redirect(url_for("investigator.case_page", case_id=case_id))
     db.commit()
     return _letter_page(invitation)
@@ -188,7 +172,7 @@ def decide_extension(case_id: int) -> Response:
     if not form.validate_on_submit() or invitation is None:
         abort(400)
     if form.decision.data not in ("grant", "refuse"):
-        refused(str(ERRORS["no_decision"]))
+        refused(str(NO_DECISION))
         return redirect(url_for("investigator.case_page", case_id=case_id))
     try:
         right_of_reply.decide_extension(
@@ -205,7 +189,7 @@ def decide_extension(case_id: int) -> Response:
         abort(404)
     except RespondentError as error:
         db.rollback()
-        refused(str(ERRORS.get(error.code, ERRORS["no_request"])))
+        refused(refusal_message(error))
         return redirect(url_for("investigator.case_page", case_id=case_id))
     db.commit()
     flash(_("Decision recorded; the respondent is told at their next visit."))
@@ -232,14 +216,13 @@ def close_threads(case_id: int) -> Response:
         )
     except NoAccess:
         abort(404)
-    except right_of_reply.AnswerPeriodRunning:
+    except right_of_reply.AnswerPeriodRunning as running:
         db.rollback()
-        refused(str(ERRORS["answer_period_running"]))
+        refused(refusal_message(running))
         return redirect(url_for("investigator.case_page", case_id=case_id))
     except RespondentError as error:
         db.rollback()
-        code = "close_wrong_status" if error.code == "wrong_status" else "nothing_open"
-        refused(str(ERRORS[code]))
+        refused(refusal_message(error))
         return redirect(url_for("investigator.case_page", case_id=case_id))
     db.commit()
     flash(
@@ -272,9 +255,9 @@ def message_respondent(case_id: int) -> Response:
         )
     except NoAccess:
         abort(404)
-    except RespondentError:
+    except RespondentError as error:
         db.rollback()
-        refused(str(ERRORS["replaced"]))
+        refused(refusal_message(error))
         return redirect(url_for("investigator.case_page", case_id=case_id))
     db.commit()
     flash(_("Message sent; the respondent reads it at their next visit."))

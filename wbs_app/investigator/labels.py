@@ -106,41 +106,6 @@ DEADLINES = {
     "due_soon": _l("due soon"),
     "overdue": _l("overdue"),
 }
-STEP_ERRORS = {
-    "wrong_status": _l("This step is not possible in the case's current status."),
-    "missing_field": _l("A required field is empty."),
-    "bad_choice": _l("Choose one of the options."),
-    "bad_date": _l("Write the date as YYYY-MM-DD."),
-    "too_long": _l("A field is too long."),
-    "unknown_step": _l("Unknown step."),
-    "answer_period_running": _l(
-        "A respondent's time to answer has not ended (or their request for more time waits for"
-        " a decision). Wait for it, or write the reason to decide now: the respondent reads it."
-    ),
-}
-ACCESS_ERRORS = {
-    "excluded": _l(
-        "The reporter excluded this colleague for a conflict of interest: they can never be given this case."
-    ),
-    "last_holder": _l("At least one handler must keep access to the case."),
-    "not_a_handler": _l("Only investigators and supervisors can be given cases."),
-    "inactive": _l("This colleague's account is not active."),
-    "already_granted": _l("This colleague already has access."),
-    "not_a_holder": _l("This colleague has no access to revoke."),
-    "refused": _l("This change is not possible."),
-}
-ROUTING_ERRORS = {
-    "bad_category": _l("Choose one of the categories offered."),
-    "unchanged": _l("The case is already filed there."),
-    "reason_required": _l("Say why."),
-    "outside_remit": _l("You can move a case only to an active unit you handle."),
-    "no_supervisor": _l(
-        "That unit cannot receive the case: no supervisor sits at or above it. Ask the administrator to appoint one."
-    ),
-    "excluded_supervisors": _l(
-        "That unit cannot receive the case: the reporter excluded every supervisor who would receive it."
-    ),
-}
 
 
 def resolved(labels: dict[str, Any]) -> dict[str, str]:
@@ -150,6 +115,7 @@ def resolved(labels: dict[str, Any]) -> dict[str, str]:
     inbox printed four per row, and the profile of its page showed them.
     """
     return {key: str(label) for key, label in labels.items()}
+
 
 # A respondent's statement and what its signature shows (services.respondent_signatures).
 SIGNATURES = {

@@ -13,7 +13,6 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from wbs_app.appctx import argon2_gate, argon2_params
@@ -23,17 +22,13 @@ from wbs_app.investigator.cases import held_case
 from wbs_app.investigator.forms import ConfirmForm
 from wbs_app.models import Case, RespondentInvitation
 from wbs_app.notices import refused
+from wbs_app.refusals import refusal_message
 from wbs_app.security.staff_auth import signed_in
 from wbs_app.security.zones import INVESTIGATOR, zone
 from wbs_app.services import respondent, respondent_takeover
 from wbs_app.services.case_keys import NoAccess
 from wbs_app.services.respondent import RespondentError
 from wbs_app.settings import settings
-
-REISSUE_ERRORS = {
-    "wrong_status": _l("A new invitation can be made only while the case is under examination."),
-    "closed": _l("A colleague closed this invitation a moment ago; see the case page."),
-}
 
 
 def _invitation(case: Case, uid: str) -> tuple[RespondentInvitation, dict[str, str]]:
@@ -91,7 +86,7 @@ def reissue(case_id: int, uid: str) -> Response:
         abort(404)
     except RespondentError as error:
         db.rollback()
-        refused(str(REISSUE_ERRORS.get(error.code, REISSUE_ERRORS["closed"])))
+        refused(refusal_message(error))
         return redirect(url_for("investigator.case_page", case_id=case_id))
     db.commit()
     if not made:

@@ -13,13 +13,13 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from wbs_app.code_sign_in import CodeSignInPage, sign_in
 from wbs_app.db import request_session
 from wbs_app.extensions import csrf
 from wbs_app.notices import DONE, ERROR, refused
+from wbs_app.refusals import refusal_message
 from wbs_app.reporter import bp, kept, uploads
 from wbs_app.reporter.forms import ActionForm, ReceiptForm, RetaliationForm, WithdrawForm
 from wbs_app.reporter.labels import (
@@ -45,10 +45,6 @@ PAGE = CodeSignInPage(
     template="reporter/login.html",
     home_endpoint="reporter.case",
     login=reporter_access.login,
-    mistyped=_l(
-        "This is not a valid report code. Check each digit: the code has 20 digits in five groups of four."
-    ),
-    refused=_l("No report can be opened with this code. Check it and try again."),
     elsewhere=KEPT_REPLY_ELSEWHERE,
 )
 
@@ -185,10 +181,10 @@ def report_retaliation() -> Any:
             _channel_days(),
             files,
         )
-    except reporter_channel.ChannelClosed:
+    except reporter_channel.ChannelClosed as closed:
         db.rollback()
         parsed.discard_files()
-        refused(_("This report is closed; it no longer takes messages."))
+        refused(refusal_message(closed))
         return redirect(url_for("reporter.case"))
     db.commit()
     for name in names:
@@ -219,15 +215,16 @@ def reply() -> Response:
             files,
             days_after_close=_channel_days(),
         )
-    except CaseClosed:
+    except NoAccess:
+        # The key does not open: the case does not exist for this visit, as on
+        # every other reporter page; never "write something", which it was.
         db.rollback()
         parsed.discard_files()
-        refused(_("This report is closed; it no longer takes messages."))
-        return redirect(url_for("reporter.case"))
-    except DomainError:
+        abort(404)
+    except DomainError as error:  # closed to messages, or nothing written
         db.rollback()
         parsed.discard_files()
-        refused(_("Write a message or attach a file."))
+        refused(refusal_message(error))
         return redirect(url_for("reporter.case"))
     db.commit()
     for name in names:
@@ -295,9 +292,9 @@ def withdraw() -> Any:
         casefile.withdraw(
             db, context.case, context.reporter_key, context.identity, form.reason.data
         )
-    except CaseClosed:
+    except CaseClosed as closed:
         db.rollback()
-        refused(_("This report is closed already."))
+        refused(refusal_message(closed))
         return redirect(url_for("reporter.case"))
     db.commit()
     flash(_("Your report was withdrawn."))

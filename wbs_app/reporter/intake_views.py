@@ -23,14 +23,15 @@ from wbs_app.db import request_session
 from wbs_app.extensions import csrf
 from wbs_app.i18n import current_language
 from wbs_app.models import Category, Unit
+from wbs_app.refusals import MESSAGES, refusal_message
 from wbs_app.reporter import bp, uploads
 from wbs_app.reporter.forms import NO_CATEGORY, DraftForm, ReportForm
 from wbs_app.reporter.labels import (
     CHOOSE_CATEGORY_LABEL,
-    INTAKE_ERRORS,
     NOT_SURE_LABEL,
     ROUTE_UP_OFFER,
     SEND_BUSY,
+    TOO_MANY_FILES,
 )
 from wbs_app.reporter.receipt_views import if_already_sent, to_receipt_page
 from wbs_app.security.zones import PUBLIC, zone
@@ -49,6 +50,8 @@ from wbs_app.services.organisation import TreeNode
 from wbs_app.settings import settings
 
 NOT_SURE = 0
+# Said wherever the draft a page names is no longer stored.
+DRAFT_GONE = MESSAGES["draft_gone"]
 
 
 @bp.get("/")
@@ -211,7 +214,7 @@ def receive_form() -> Any:
         try:
             return _render_review(intake.open_draft(db, draft.secret.cookie))
         except IntakeError:
-            return _render_form(_empty_form(), None, 400, INTAKE_ERRORS["draft_gone"])
+            return _render_form(_empty_form(), None, 400, DRAFT_GONE)
     if not posted.new:
         # Read again now that the body is in: another tab may have sent the
         # draft, or the sweep expired it, while the file streamed.
@@ -220,7 +223,7 @@ def receive_form() -> Any:
         except IntakeError:
             parsed.discard_files()
             return if_already_sent(draft.secret.cookie) or _render_form(
-                _empty_form(), None, 400, INTAKE_ERRORS["draft_gone"]
+                _empty_form(), None, 400, DRAFT_GONE
             )
     new_files = uploads.file_infos(parsed.files)
     for info in new_files:
@@ -237,19 +240,19 @@ def receive_form() -> Any:
     payload = _payload(report_form, parsed.fields, kept + new_files)
     if len(payload.files) > settings().max_files_per_submission:
         valid = False
-        report_form.form_errors.append(INTAKE_ERRORS["too_many_files"])
+        report_form.form_errors.append(TOO_MANY_FILES)
     if valid:
         try:
             intake.validate_choice(db, payload.unit_id, payload.category_id)
         except IntakeError as error:
             valid = False
-            report_form.form_errors.append(INTAKE_ERRORS[error.code])
+            report_form.form_errors.append(refusal_message(error))
     intake.save_draft(db, draft, payload, _draft_lifetime())
     draft = OpenDraft(draft.row, draft.secret, payload)
     db.commit()
     for name in dropped:
         uploads.store().discard_pending(name)
-    notice = INTAKE_ERRORS["draft_gone"] if posted.expired else None
+    notice = DRAFT_GONE if posted.expired else None
     if not valid:
         return _render_form(report_form, draft, 400, notice)
     return _render_review(draft)
@@ -269,11 +272,11 @@ def _render_review(
     db = request_session()
     payload = draft.payload
     if payload is None:
-        return _render_form(_empty_form(), None, 400, INTAKE_ERRORS["draft_gone"])
+        return _render_form(_empty_form(), None, 400, DRAFT_GONE)
     try:
         unit_id = intake.target_unit(db, payload)
     except IntakeError as problem:
-        return _render_form(_empty_form(), draft, 503, INTAKE_ERRORS[problem.code])
+        return _render_form(_empty_form(), draft, 503, refusal_message(problem))
     handlers = delivery.eligible_handlers(db, unit_id)
     undeliverable = delivery.delivery_problem(handlers)
     return (
@@ -284,7 +287,7 @@ def _render_review(
             # Said before the reporter presses send, unless sending just said it.
             warning=ROUTE_UP_OFFER
             if offer is not None
-            else (INTAKE_ERRORS[undeliverable] if undeliverable and error is None else None),
+            else (MESSAGES[undeliverable] if undeliverable and error is None else None),
             excluded=excluded,
             offer=offer,
             can_route_up=routing.has_unit_above(db, unit_id),
@@ -303,13 +306,13 @@ def edit() -> Any:
     """Back from the review page to the form, with everything as it was."""
     form = DraftForm()
     if not form.validate_on_submit():
-        return _render_form(_empty_form(), None, 400, INTAKE_ERRORS["draft_gone"])
+        return _render_form(_empty_form(), None, 400, DRAFT_GONE)
     db = request_session()
     try:
         draft = intake.open_draft(db, form.draft.data)
     except IntakeError:
         return if_already_sent(form.draft.data) or _render_form(
-            _empty_form(), None, 400, INTAKE_ERRORS["draft_gone"]
+            _empty_form(), None, 400, DRAFT_GONE
         )
     intake.renew_draft(db, draft, _draft_lifetime())
     db.commit()
@@ -347,8 +350,7 @@ def _send_refused(
         draft = intake.open_draft(db, draft_field)
     except IntakeError:  # sent twice at once: the other request made the case
         return make_response(
-            if_already_sent(draft_field)
-            or _render_form(_empty_form(), None, 400, INTAKE_ERRORS["draft_gone"])
+            if_already_sent(draft_field) or _render_form(_empty_form(), None, 400, DRAFT_GONE)
         )
     intake.renew_draft(db, draft, _draft_lifetime())
     db.commit()
@@ -376,14 +378,14 @@ def send() -> Any:
     """
     form = DraftForm()
     if not form.validate_on_submit():
-        return _render_form(_empty_form(), None, 400, INTAKE_ERRORS["draft_gone"])
+        return _render_form(_empty_form(), None, 400, DRAFT_GONE)
     salt = settings().installation_salt
     db = request_session()
     try:
         draft = intake.open_draft(db, form.draft.data)
     except IntakeError:
         return if_already_sent(form.draft.data) or _render_form(
-            _empty_form(), None, 400, INTAKE_ERRORS["draft_gone"]
+            _empty_form(), None, 400, DRAFT_GONE
         )
     excluded = {
         int(v)
@@ -408,7 +410,7 @@ def send() -> Any:
     except IntakeError as error:
         return _send_refused(
             form.draft.data,
-            INTAKE_ERRORS.get(error.code, INTAKE_ERRORS["retry"]),
+            refusal_message(error),
             excluded=frozenset(excluded),
             code=error.code,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from wbs_app.models import CaseStatus
+from wbs_app.refusals import MESSAGES
 
 REPORTER_STATUS = {
     CaseStatus.RECEIVED: (
@@ -64,26 +65,8 @@ NOTICES = {
 
 NOT_SURE_LABEL = _l("Not sure (the regional office decides)")
 
-INTAKE_ERRORS = {
-    "draft_gone": _l("Your unsent report expired for your safety. Please fill in the form again."),
-    "bad_unit": _l("Choose a unit from the list."),
-    "bad_category": _l("Choose a category from the list."),
-    "incomplete": _l("Please describe what happened."),
-    "not_ready": _l(
-        "Reports cannot be received right now because no handler is set up. Please try again later."
-    ),
-    "no_supervisor": _l(
-        "Your report cannot be sent yet: no supervisor has been appointed for the unit it goes to or for any unit above it, and a report must never rest with one person alone. Nothing you wrote is lost. Press “Back to edit” and choose another unit or “Not sure (the regional office decides)”; or keep this page open and send it later."
-    ),
-    "excluded_supervisors": _l(
-        "At least one supervisor must receive the report, so that it never rests with one person alone. Untick at least one supervisor and send again; nothing you wrote is lost."
-    ),
-    "bad_route": _l(
-        "The unit above can no longer receive your report as it is. Nothing you wrote is lost: check who will receive it and send again."
-    ),
-    "retry": _l("Something went wrong while sending. Nothing was stored; please send again."),
-    "too_many_files": _l("Too many files attached."),
-}
+# More files than a report may carry (the view counts them; no service is asked).
+TOO_MANY_FILES = _l("Too many files attached.")
 
 # Every supervisor excluded, and a unit above whose own team can take the report
 # (services.routing): shown with its name on the review page, before anything is sent.
@@ -97,17 +80,13 @@ SEND_BUSY = _l(
 )
 
 # A kept reply (services.held) meeting the receipt of another report than its own.
-KEPT_REPLY_ELSEWHERE = _l(
-    "This code opens another report than the one your kept message was written to, so the message was not sent and nothing was opened. Enter the code of the report you were writing to. To open this report without the message, start again from the code page."
-)
+KEPT_REPLY_ELSEWHERE = MESSAGES["held_elsewhere"]
 # A kept statement meeting the code of another invitation than its own.
 KEPT_STATEMENT_ELSEWHERE = _l(
     "This code opens another invitation than the one your kept statement was written to, so the statement was not sent and nothing was opened. Enter the code of the invitation you were answering. To open this invitation without the statement, start again from the code page."
 )
 # A kept reply (services.held) that was no longer stored when the receipt came back.
-KEPT_REPLY_GONE = _l(
-    "Your unsent message is no longer stored: it was deleted after some hours, for your safety. Please write it again."
-)
+KEPT_REPLY_GONE = MESSAGES["gone"]
 # A kept statement (services.held) that was no longer stored when the code came back.
 KEPT_STATEMENT_GONE = _l(
     "Your unsent statement is no longer stored: it was deleted after some hours, for your safety. Please write it again."

@@ -15,7 +15,6 @@ from flask import (
 )
 from flask_babel import format_date
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from wbs_app.code_sign_in import CodeSignInPage, sign_in
@@ -23,6 +22,7 @@ from wbs_app.db import request_session
 from wbs_app.extensions import csrf
 from wbs_app.models import RespondentInvitation
 from wbs_app.notices import DONE, ERROR, refused
+from wbs_app.refusals import MESSAGES, refusal_message
 from wbs_app.reporter import kept, uploads
 from wbs_app.reporter.labels import KEPT_STATEMENT_ELSEWHERE, KEPT_STATEMENT_GONE
 from wbs_app.respondent import bp
@@ -38,21 +38,17 @@ from wbs_app.services import (
     respondent_takeover,
     right_of_reply,
 )
+from wbs_app.services.errors import DomainError
 from wbs_app.services.respondent import RespondentError
 from wbs_app.services.respondent_takeover import CodeReplaced, InvitationClosed
 from wbs_app.settings import settings
 
 
-def _refusal(error: Exception) -> str:
+def _refusal(error: DomainError) -> str:
     """A real code that opens nothing any more: replaced at the first sign-in, or closed."""
     if isinstance(error, CodeReplaced):
         return _replaced_message(error)
-    return str(
-        _(
-            "This invitation was closed and replaced by a new one. Sign in with the code "
-            "of the new invitation letter."
-        )
-    )
+    return str(refusal_message(error))
 
 
 PAGE = CodeSignInPage(
@@ -60,8 +56,6 @@ PAGE = CodeSignInPage(
     template="respondent/login.html",
     home_endpoint="respondent.home",
     login=respondent_access.login,
-    mistyped=_l("This is not a valid invitation code. Check each digit: the code has 20 digits."),
-    refused=_l("No invitation can be opened with this code. Check it and try again."),
     elsewhere=KEPT_STATEMENT_ELSEWHERE,
     refusals=(CodeReplaced, InvitationClosed),
     refusal_message=_refusal,
@@ -167,7 +161,7 @@ def statement() -> Response:
         refused(
             _refused(context.invitation)
             if error.code == "deadline_passed"
-            else _("Write your statement or attach a file.")
+            else refusal_message(error)
         )
         return redirect(url_for("respondent.home"))
     db.commit()
@@ -192,17 +186,15 @@ def extension() -> Response:
         db.rollback()
         if error.code == "deadline_passed":
             refused(_refused(context.invitation))
-        elif error.code == "already_requested":
-            refused(_("Your request for more time waits for the team's decision."))
         else:
-            refused(str(EXTENSION_INCOMPLETE))
+            refused(refusal_message(error))
         return redirect(url_for("respondent.home"))
     db.commit()
     flash(_("Your request for more time was sent; the team will decide."))
     return redirect(url_for("respondent.home"))
 
 
-EXTENSION_INCOMPLETE = _l("Say how many more days you need (1 to 90) and why.")
+EXTENSION_INCOMPLETE = MESSAGES["extension_incomplete"]
 
 
 def _refused(invitation: RespondentInvitation) -> str:

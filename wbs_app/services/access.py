@@ -35,9 +35,7 @@ HANDLER_ROLES = (StaffRole.INVESTIGATOR, StaffRole.SUPERVISOR)
 
 
 class AccessRefused(DomainError):
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
+    """A grant or revocation refused; the raise site's ``code`` says why."""
 
 
 @dataclass(frozen=True)
@@ -51,9 +49,10 @@ class HeldCase:
 class SoleHolder(DomainError):
     """Refused: the person is the only one who can still open these cases."""
 
+    code = "sole_holder"
+
     def __init__(self, cases: list[HeldCase]) -> None:
-        super().__init__("sole_holder")
-        self.code = "sole_holder"
+        super().__init__()
         self.cases = cases
 
 
@@ -237,7 +236,7 @@ def grant(
             case_keys.wrap_to_staff(session, case, key_row, key, target)
             granted += 1
     if held == 0:
-        raise case_keys.NoAccess("the actor holds no key of this case")
+        raise case_keys.NoAccess()  # the actor holds no key of this case
     if granted == 0 and not stale:
         raise AccessRefused("already_granted")
     fingerprint = PublicIdentity.from_bytes(target.identity_public).fingerprint()

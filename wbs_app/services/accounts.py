@@ -31,7 +31,7 @@ from wbs_app.models import (
     TokenPurpose,
     Unit,
 )
-from wbs_app.services import audit, password_policy, tokens, totp
+from wbs_app.services import audit, password_policy, staff_sessions, tokens, totp
 from wbs_app.services.argon2_gate import Argon2Gate, slot, slot_between_transactions
 from wbs_app.services.clock import utcnow
 from wbs_app.services.errors import DomainError
@@ -48,7 +48,6 @@ class AccountError(DomainError):
 
     def __init__(self, code: str, problems: tuple[str, ...] = ()) -> None:
         super().__init__(code)
-        self.code = code
         self.problems = problems
 
 
@@ -89,7 +88,7 @@ def check_setup_token(session: Session, token: str) -> None:
     """Raise ``InvalidToken`` unless the set-up link is live and no administrator exists."""
     tokens.find(session, token, (TokenPurpose.SETUP,))
     if has_admin(session):
-        raise tokens.InvalidToken("invalid link")
+        raise tokens.InvalidToken()
 
 
 def _check_new_password(password: str, confirm: str, personal: tuple[str, ...]) -> None:
@@ -264,7 +263,7 @@ def complete_setup(
         sealed = seal_seed(enrolment.identity.seed, credentials.password, params)
     tokens.consume(session, token, (TokenPurpose.SETUP,))
     if has_admin(session):
-        raise tokens.InvalidToken("invalid link")
+        raise tokens.InvalidToken()
     staff = _new_member(session, _check_member(session, email, display_name, StaffRole.ADMIN, []))
     _enrol(session, staff, enrolment, sealed, credentials.totp_secret)
     audit.record(session, "setup", actor_id=staff.id, target_staff_id=staff.id)
@@ -297,7 +296,7 @@ def pending_account(session: Session, token: str) -> StaffMember:
     row = tokens.find(session, token, (TokenPurpose.ACTIVATION, TokenPurpose.RESET))
     staff = session.get(StaffMember, row.staff_id) if row.staff_id is not None else None
     if staff is None or staff.status not in (StaffStatus.INVITED, StaffStatus.RESET):
-        raise tokens.InvalidToken("invalid link")
+        raise tokens.InvalidToken()
     return staff
 
 
@@ -318,10 +317,18 @@ def activate(
     tokens.consume(session, token, (TokenPurpose.ACTIVATION, TokenPurpose.RESET))
     session.refresh(staff, with_for_update=True)
     if staff.status not in (StaffStatus.INVITED, StaffStatus.RESET):
-        raise tokens.InvalidToken("invalid link")
+        raise tokens.InvalidToken()
     _enrol(session, staff, enrolment, sealed, credentials.totp_secret)
     audit.record(session, "staff_activated", actor_id=staff.id, target_staff_id=staff.id)
     return staff
+
+
+@dataclass(frozen=True)
+class PasswordChanged:
+    """The seed for the live session, and how many other sessions were ended."""
+
+    seed: bytes
+    sessions_ended: int
 
 
 def change_password(
@@ -332,9 +339,15 @@ def change_password(
     confirm: str,
     params: Argon2Params,
     *,
+    keep_session: bytes | None,
     gate: Argon2Gate | None = None,
-) -> bytes:
-    """Re-seal the same seed under a new password; returns the seed for the live session.
+) -> PasswordChanged:
+    """Re-seal the same seed under a new password and end every other session.
+
+    A password is changed because it may be known to someone else, who may be
+    signed in with it: every session but ``keep_session`` (the id hash of the
+    one making the change, ``None`` to keep none) ends in the same
+    transaction, here rather than in the view, so no caller can forget it.
 
     Both Argon2id runs (open with the current password, seal with the new)
     are made outside any transaction; the new seal is stored only over the
@@ -361,5 +374,6 @@ def change_password(
         raise AccountError("changed_meanwhile")
     staff.sealed_seed = sealed
     audit.record(session, "password_changed", actor_id=staff.id, target_staff_id=staff.id)
+    ended = staff_sessions.end_all(session, staff.id, keep=keep_session)
     session.flush()
-    return seed
+    return PasswordChanged(seed, ended)

@@ -37,6 +37,8 @@ PURPOSE = "audience-key"
 class NoAccess(NotFound):
     """The caller holds no (working) wrap of this key: to them the case does not exist."""
 
+    code = "no_access"
+
 
 def audience_name(key: AudienceKey) -> str:
     return f"{key.audience.value}:{key.label}"
@@ -123,7 +125,7 @@ def is_holder(session: Session, case: Case, staff: StaffMember) -> bool:
 
 def require_holder(session: Session, case: Case, staff: StaffMember) -> None:
     if not is_holder(session, case, staff):
-        raise NoAccess("the actor holds no key of this case")
+        raise NoAccess()  # the actor holds no key of this case
 
 
 def audience_key(session: Session, case: Case, audience: Audience, label: str = "") -> AudienceKey:
@@ -135,7 +137,7 @@ def audience_key(session: Session, case: Case, audience: Audience, label: str = 
         )
     )
     if found is None:
-        raise NoAccess("no such key")
+        raise NoAccess()  # no such key
     return found
 
 
@@ -151,11 +153,11 @@ def unwrap_for_staff(
         )
     )
     if wrap is None:
-        raise NoAccess("no wrap")
+        raise NoAccess()  # no wrap
     try:
         return unwrap_key(wrap.wrapped, identity, _context(case, key_row, staff_recipient(staff)))
     except DecryptionError:
-        raise NoAccess("wrap does not open") from None
+        raise NoAccess() from None  # the wrap does not open
 
 
 def unwrap_for_holder(
@@ -165,8 +167,8 @@ def unwrap_for_holder(
         select(KeyWrap).where(KeyWrap.audience_key_id == key_row.id, KeyWrap.recipient_kind == kind)
     )
     if wrap is None:
-        raise NoAccess("no wrap")
+        raise NoAccess()  # no wrap
     try:
         return unwrap_key(wrap.wrapped, identity, _context(case, key_row, kind.value))
     except DecryptionError:
-        raise NoAccess("wrap does not open") from None
+        raise NoAccess() from None  # the wrap does not open

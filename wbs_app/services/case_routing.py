@@ -30,9 +30,7 @@ MAX_REASON_CHARS = 2_000
 
 
 class RoutingRefused(DomainError):
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
+    """A new category or unit refused; the raise site's ``code`` says why."""
 
 
 @dataclass
@@ -83,7 +81,7 @@ def recategorise(
     case_keys.require_holder(session, case, actor)
     category = session.get(Category, category_id)
     if category is None or not category.active:
-        raise RoutingRefused("bad_category")
+        raise RoutingRefused("category_not_offered")
     if category.id == case.category_id:
         raise RoutingRefused("unchanged")
     written = _reason(reason)
@@ -124,9 +122,12 @@ def move(
     serialise(session, Lock.HOLDERS)
     excluded = access.excluded_ids(session, case)
     arriving = delivery.eligible_handlers(session, target.id)
+    # The new unit must be able to receive it as a new report.
     problem = delivery.delivery_problem(arriving, excluded)
+    if problem == delivery.NO_SUPERVISOR:
+        raise RoutingRefused("target_without_supervisor")
     if problem is not None:
-        raise RoutingRefused(problem)  # the new unit could not receive it as a new report
+        raise RoutingRefused("target_supervisors_excluded")
     leaving = delivery.eligible_handlers(session, case.unit_id)
     before = session.get(Unit, case.unit_id)
     journal.append(

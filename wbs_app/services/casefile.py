@@ -134,7 +134,7 @@ def read_reporter_thread(
                 reporter_key, record.ciphertext, case_keys.record_context(case, record)
             )
         except DecryptionError:
-            raise NoAccess("record does not open") from None
+            raise NoAccess() from None  # the record does not open
         if record.kind == "report":
             report = json.loads(plaintext)
             report_files = files.get(record.id, [])
@@ -208,10 +208,10 @@ def add_reporter_message(
     news of retaliation matter through the decision and after it.
     """
     if not reporter_channel.channel(case, days_after_close).open:
-        raise CaseClosed("closed")
+        raise CaseClosed("report_closed")
     text = text.strip()
     if not text and not files:
-        raise DomainError("empty")
+        raise DomainError("reply_empty")
     key_row = case_keys.audience_key(session, case, Audience.REPORTER)
     record = intake.add_record(
         session,
@@ -234,7 +234,7 @@ def withdraw(
     reporter's identity (kept to the day, as everything a reporter does).
     """
     if case.status not in OPEN_STATUSES:
-        raise CaseClosed("closed")
+        raise CaseClosed("already_closed")
     before = case.status
     key_row = case_keys.audience_key(session, case, Audience.REPORTER)
     intake.add_record(
@@ -273,7 +273,7 @@ def open_file(
     """A file of the case's reporter thread, decrypted as a stream (constant memory)."""
     row = session.get(Attachment, attachment_id)
     if row is None or row.case_id != case.id:
-        raise NoAccess("no such file")
+        raise NoAccess()  # no such file
     try:
         meta = json.loads(
             open_record(
@@ -281,7 +281,7 @@ def open_file(
             )
         )
     except DecryptionError:
-        raise NoAccess("file does not open") from None
+        raise NoAccess() from None  # the file does not open
     view = FileView(row.id, meta["filename"], meta["content_type"], meta["size"], row.size_rounded)
 
     # Plain values only: the generator runs while the response streams, after
@@ -311,7 +311,7 @@ def add_staff_message(
     key = case_keys.unwrap_for_staff(session, case, key_row, staff, identity)
     text = text.strip()
     if not text:
-        raise DomainError("empty")
+        raise DomainError("message_empty")
     return intake.add_record(
         session,
         case,
@@ -332,7 +332,7 @@ def add_note(
     key = case_keys.unwrap_for_staff(session, case, key_row, staff, identity)
     text = text.strip()
     if not text:
-        raise DomainError("empty")
+        raise DomainError("note_empty")
     return intake.add_record(
         session,
         case,

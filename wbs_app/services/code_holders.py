@@ -51,9 +51,13 @@ SessionModel = type[ReporterSession] | type[RespondentSession]
 class CodeMistyped(DomainError):
     """The code fails its check digit or has the wrong shape: a typo, caught for free."""
 
+    codes = ("receipt_mistyped", "code_mistyped")  # CodeHolderKind.mistyped
+
 
 class CodeRefused(DomainError):
     """Nothing opens with this code (the same answer whatever the reason)."""
+
+    codes = ("receipt_refused", "code_refused")  # CodeHolderKind.refused
 
 
 @dataclass(frozen=True)
@@ -65,11 +69,27 @@ class CodeHolderKind:
     scope: str  # the guessing brake's count
     model: SessionModel
     owner: str  # the session column naming what the code opened
+    mistyped: str  # the refusals' codes, worded per kind (a receipt, an invitation code)
+    refused: str
 
 
-REPORTER = CodeHolderKind("reporter", CodeKind.RECEIPT, "receipt", ReporterSession, "case_id")
+REPORTER = CodeHolderKind(
+    "reporter",
+    CodeKind.RECEIPT,
+    "receipt",
+    ReporterSession,
+    "case_id",
+    mistyped="receipt_mistyped",
+    refused="receipt_refused",
+)
 RESPONDENT = CodeHolderKind(
-    "respondent", CodeKind.INVITATION, "invitation", RespondentSession, "invitation_id"
+    "respondent",
+    CodeKind.INVITATION,
+    "invitation",
+    RespondentSession,
+    "invitation_id",
+    mistyped="code_mistyped",
+    refused="code_refused",
 )
 KINDS = (REPORTER, RESPONDENT)
 
@@ -131,13 +151,13 @@ def login(
     try:
         digits = parse_code(text)
     except CodeFormatError:
-        raise CodeMistyped("mistyped") from None
+        raise CodeMistyped(kind.mistyped) from None
     with slot_between_transactions(session, gate):
         code_secrets = derive_code_secrets(digits, kind.code, salt, params)
     admission = admit(code_secrets)
     if admission is None:
         guessing.record_failure(session, kind.scope)
-        raise CodeRefused("refused")
+        raise CodeRefused(kind.refused)
     cookie, row = sessions.start_row(
         kind.model, kind.name, admission.seed, policy.absolute, **{kind.owner: admission.owner_id}
     )

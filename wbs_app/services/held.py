@@ -65,13 +65,13 @@ class HeldGone(DomainError):
     case took it or refused it; ``damaged``: one of its files is unreadable.
     """
 
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
+    codes = ("sent", "refused")  # outcomes stored with the kept message
 
 
 class NothingToKeep(DomainError):
     """The post had neither text nor a file, or came from no page of ours (no binding)."""
+
+    code = "nothing_to_keep"
 
 
 class HeldElsewhere(DomainError):
@@ -81,6 +81,8 @@ class HeldElsewhere(DomainError):
     receipts (or an official two invitations) must never see text meant for
     one delivered to the other, whose handlers may be other people.
     """
+
+    code = "held_elsewhere"
 
 
 BINDING_LABEL = "lentera/kept/v1/binding"
@@ -176,7 +178,7 @@ def keep(
     no form of ours and is not kept.
     """
     if (not text.strip() and not files) or len(binding) != 32:
-        raise NothingToKeep("empty")
+        raise NothingToKeep()
     payload = HeldPayload(text, files, binding)
     held.row.sealed_payload = seal_record(
         held.key, payload.to_bytes(), _context(held.row, held.secret)
@@ -249,7 +251,7 @@ def deliver(
     ``HeldGone`` with the other's outcome if another request settled it meanwhile.
     """
     if not hmac.compare_digest(held.payload.binding, binding_for(key)):
-        raise HeldElsewhere("elsewhere")
+        raise HeldElsewhere()
     release_snapshot(session)
     try:
         writes, files = _reencrypt(store, held, key, uid)

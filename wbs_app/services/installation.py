@@ -26,6 +26,8 @@ ROW_ID = 1
 class SaltMismatch(DomainError):
     """The database was made with another installation salt than the configured one."""
 
+    code = "salt_mismatch"
+
 
 def check_salt(session: Session, installation_salt: bytes) -> bool:
     """Raise ``SaltMismatch`` unless the stored fingerprint (if any) is this salt's.
@@ -40,7 +42,7 @@ def check_salt(session: Session, installation_salt: bytes) -> bool:
     if stored is None:
         return False
     if stored != salt_fingerprint(installation_salt):
-        raise SaltMismatch("salt_mismatch")
+        raise SaltMismatch()
     return True
 
 

@@ -65,9 +65,9 @@ MAX_FIELD_CHARS = 20_000
 
 
 class IntakeError(DomainError):
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
+    """A report refused before it is a case; a refused route passes its code on."""
+
+    codes = routing.RouteRefused.codes
 
 
 @dataclass

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from wbs_app.models import Letterhead, StaffMember
 from wbs_app.services import audit
+from wbs_app.services.errors import DomainError
 from wbs_app.services.text import one_line_name
 
 LIMITS = {
@@ -48,12 +49,11 @@ LOGO_TYPES = {
 MAX_LOGO_BYTES = 512 * 1024
 
 
-class LetterheadError(Exception):
+class LetterheadError(DomainError):
     """A setting refused; ``code`` names the problem and ``field`` the setting."""
 
     def __init__(self, code: str, field: str) -> None:
         super().__init__(code)
-        self.code = code
         self.field = field
 
 
@@ -99,21 +99,21 @@ def logo_file(instance_dir: Path, logo_path: str) -> LogoFile:
     """The logo ``logo_path`` names under ``instance_dir``, checked (else ``LetterheadError``)."""
     parts = logo_path.split("/")
     if not all(PATH_PART_RE.fullmatch(part) for part in parts):
-        raise LetterheadError("logo_path", "logo_path")
+        raise LetterheadError("bad_logo_path", "logo_path")
     suffix = Path(parts[-1]).suffix.lower()
     if suffix not in LOGO_TYPES:
-        raise LetterheadError("logo_type", "logo_path")
+        raise LetterheadError("bad_logo_type", "logo_path")
     root = instance_dir.resolve()
     path = root.joinpath(*parts).resolve()
     if not path.is_relative_to(root) or not path.is_file():
         raise LetterheadError("logo_missing", "logo_path")
     if path.stat().st_size > MAX_LOGO_BYTES:
-        raise LetterheadError("logo_size", "logo_path")
+        raise LetterheadError("logo_too_large", "logo_path")
     mimetype, magics = LOGO_TYPES[suffix]
     with path.open("rb") as handle:
         start = handle.read(8)
     if not any(start.startswith(magic) for magic in magics):
-        raise LetterheadError("logo_type", "logo_path")
+        raise LetterheadError("bad_logo_type", "logo_path")
     return LogoFile(path, mimetype)
 
 
@@ -125,12 +125,12 @@ def save(
     cleaned["number_prefix"] = cleaned["number_prefix"].upper()
     for name, limit in LIMITS.items():
         if len(cleaned[name]) > limit:
-            raise LetterheadError("too_long", name)
+            raise LetterheadError("letterhead_too_long", name)
     for name in REQUIRED:
         if not cleaned[name]:
-            raise LetterheadError("required", name)
+            raise LetterheadError("letterhead_required", name)
     if not PREFIX_RE.fullmatch(cleaned["number_prefix"]):
-        raise LetterheadError("prefix", "number_prefix")
+        raise LetterheadError("bad_number_prefix", "number_prefix")
     if cleaned["logo_path"]:
         logo_file(instance_dir, cleaned["logo_path"])
     row = session.get(Letterhead, 1)

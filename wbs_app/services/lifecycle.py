@@ -48,7 +48,6 @@ STATUS_MOVES: dict[CaseStatus, frozenset[CaseStatus]] = {
 class StepRefused(DomainError):
     def __init__(self, code: str, field: str | None = None) -> None:
         super().__init__(code)
-        self.code = code
         self.field = field
 
 

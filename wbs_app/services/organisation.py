@@ -32,9 +32,7 @@ INTAKE_UNIT_KEY = "INTAKE_UNIT_ID"
 
 
 class OrganisationError(DomainError):
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
+    """A change to units, categories or deadlines refused; ``code`` says why."""
 
 
 @dataclass(frozen=True)

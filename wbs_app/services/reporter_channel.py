@@ -40,9 +40,13 @@ ACKNOWLEDGED = "retaliation_acknowledged"
 class ChannelClosed(DomainError):
     """The reporter's thread closed: the case ended longer ago than the configured period."""
 
+    code = "report_closed"
+
 
 class NothingToAcknowledge(DomainError):
     """No report of retaliation waits for a handler on this case."""
+
+    code = "already_acknowledged"
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,7 @@ def channel(case: Case, days_after_close: int, on: date | None = None) -> Channe
 
 def require_open(case: Case, days_after_close: int) -> None:
     if not channel(case, days_after_close).open:
-        raise ChannelClosed("closed")
+        raise ChannelClosed()
 
 
 def report_retaliation(
@@ -88,7 +92,7 @@ def report_retaliation(
     require_open(case, days_after_close)
     text = text.strip()
     if not text:
-        raise DomainError("empty")
+        raise DomainError("retaliation_empty")
     key_row = case_keys.audience_key(session, case, Audience.REPORTER)
     record = intake.add_record(
         session,
@@ -117,7 +121,7 @@ def acknowledge(
     """A handler has taken up the report of retaliation: journaled, the marker cleared."""
     case_keys.require_holder(session, case, staff)
     if case.retaliation_reported_on is None:
-        raise NothingToAcknowledge("none")
+        raise NothingToAcknowledge()
     body: dict[str, Any] = {"note": note.strip()[:MAX_TEXT_CHARS]}
     journal.append(session, case, staff, identity, ACKNOWLEDGED, body)
     case.retaliation_reported_on = None

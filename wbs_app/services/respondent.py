@@ -58,9 +58,7 @@ THREAD_KINDS = ("message", "statement", "extension_request", "notice", "outcome"
 
 
 class RespondentError(DomainError):
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
+    """A step of the right of reply refused; the raise site's ``code`` says why."""
 
 
 @dataclass(frozen=True)
@@ -136,12 +134,12 @@ def create_invitation(
     case_keys.require_holder(session, case, staff)
     handlers_key = invitation_letter.internal_key(session, case, staff, identity)
     if case.status is not CaseStatus.INVESTIGATION and not replacing:
-        raise RespondentError("wrong_status")
+        raise RespondentError("invitation_wrong_status")
     cleaned = clean_allegation(details)
     if not cleaned["name"] or not cleaned["allegation"]:
-        raise RespondentError("missing_field")
+        raise RespondentError("invitation_incomplete")
     if not 1 <= answer_days <= 365:
-        raise RespondentError("bad_deadline")
+        raise RespondentError("bad_answer_days")
     code = generate_code()
     with slot_between_transactions(session, gate, patient=True):
         code_secrets = derive_code_secrets(code, CodeKind.INVITATION, installation_salt, params)
@@ -256,7 +254,7 @@ def submit_statement(
         raise RespondentError("deadline_passed")
     text = text.strip()[:20_000]
     if not text and not files:
-        raise RespondentError("empty")
+        raise RespondentError("statement_empty")
     key_row = invitation_key_row(session, context.case, context.invitation)
     record = intake.add_record(
         session,
@@ -294,7 +292,7 @@ def add_staff_message(
         raise RespondentError("replaced")
     text = text.strip()
     if not text:
-        raise RespondentError("empty")
+        raise RespondentError("message_empty")
     intake.add_record(
         session,
         case,

@@ -55,7 +55,7 @@ def login(
             respondent_takeover.refuse_used_code(session, lookup)
             return None
         if invitation.replaced_on is not None:
-            raise respondent_takeover.InvitationClosed("closed")
+            raise respondent_takeover.InvitationClosed()
         seed, new_code = code_secrets.identity_seed, None
         if invitation.taken_over_on is None:  # the printed code: the first sign-in takes it over
             new_code, seed = respondent_takeover.take_over(

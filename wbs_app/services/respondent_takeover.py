@@ -74,13 +74,17 @@ REISSUED = "invitation_reissued"
 class CodeReplaced(DomainError):
     """The printed code of an invitation already taken over: it opens nothing any more."""
 
+    code = "code_replaced"
+
     def __init__(self, taken_over_on: date | None) -> None:
-        super().__init__("replaced")
+        super().__init__()
         self.taken_over_on = taken_over_on
 
 
 class InvitationClosed(DomainError):
     """An invitation replaced by a new one: neither of its codes opens it."""
+
+    code = "invitation_closed"
 
 
 def refuse_used_code(session: Session, lookup: bytes) -> None:
@@ -95,7 +99,7 @@ def refuse_used_code(session: Session, lookup: bytes) -> None:
     if replaced is None:
         return
     if replaced.replaced_on is not None:
-        raise InvitationClosed("closed")
+        raise InvitationClosed()
     raise CodeReplaced(replaced.taken_over_on)
 
 
@@ -116,7 +120,7 @@ def take_over(
     """
     case = session.get(Case, invitation.case_id)
     if case is None:
-        raise InvitationClosed("gone")
+        raise InvitationClosed()
     invitation_id, printed_lookup = invitation.id, lookup_hash(printed.lookup_id)
     new_code = generate_code()
     with slot_between_transactions(session, gate, patient=True):
@@ -142,7 +146,7 @@ def take_over(
     session.expire_all()
     if getattr(switched, "rowcount", 0) != 1:
         refuse_used_code(session, printed_lookup)
-        raise InvitationClosed("gone")
+        raise InvitationClosed()
     invitation = session.get_one(RespondentInvitation, invitation_id)
     key_row = respondent.invitation_key_row(session, case, invitation)
     key = case_keys.unwrap_for_holder(
@@ -254,7 +258,7 @@ def reissue(
     if old.replaced_on is not None:
         return _replacement(session, case, old), False
     if old.closed_on is not None:  # the team closed the thread: no new period to answer
-        raise respondent.RespondentError("closed")
+        raise respondent.RespondentError("closed_meanwhile")
     allegation, _ = respondent.read_thread(session, case, old, key)
     old_id, old_uid, role = old.id, old.uid, old.role
     days = max(1, (old.answer_due - today()).days)
@@ -286,7 +290,7 @@ def reissue(
         .execution_options(synchronize_session=False)
     )
     if getattr(closed, "rowcount", 0) != 1:  # closed by a colleague meanwhile
-        raise respondent.RespondentError("closed")
+        raise respondent.RespondentError("closed_meanwhile")
     _drop_respondent_wrap(session, old.audience_key_id)
     session.execute(delete(RespondentSession).where(RespondentSession.invitation_id == old_id))
     journal.append(
@@ -304,5 +308,5 @@ def _replacement(session: Session, case: Case, old: RespondentInvitation) -> Res
         )
     )
     if found is None:
-        raise NoAccess("no replacement")
+        raise NoAccess()  # no replacement
     return found

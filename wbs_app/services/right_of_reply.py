@@ -50,8 +50,10 @@ DECIDING_STEPS = frozenset({"finding", "sanction"})
 class AnswerPeriodRunning(DomainError):
     """A decision while an answer period runs, without a reason to go ahead."""
 
+    code = "close_during_answer_period"
+
     def __init__(self, running: list[RespondentInvitation]) -> None:
-        super().__init__("answer_period_running")
+        super().__init__()
         self.running = running
 
 
@@ -146,7 +148,7 @@ def close_after_end(
     """
     case_keys.require_holder(session, case, staff)
     if case.status not in CLOSED_STATUSES:
-        raise RespondentError("wrong_status")
+        raise RespondentError("case_not_ended")
     reason = reason_to_go_ahead(session, case, {"ahead_reason": ahead_reason})
     closed = close_threads(session, case, staff, identity, case.status.value, reason)
     if not closed:
@@ -154,10 +156,15 @@ def close_after_end(
     return closed
 
 
-def _days(value: str | int) -> int:
+def _days(value: str | int) -> int | None:
+    """The extra days asked or granted, or None when they are not 1 to ``MAX_EXTENSION_DAYS``.
+
+    The caller refuses in its reader's words: a respondent is told how to ask,
+    a handler how to grant.
+    """
     text = str(value).strip()
     if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_EXTENSION_DAYS:
-        raise RespondentError("bad_days")
+        return None
     return int(text)
 
 
@@ -170,9 +177,11 @@ def request_extension(
     if context.invitation.extension_requested:
         raise RespondentError("already_requested")
     wanted = _days(days)
+    if wanted is None:
+        raise RespondentError("extension_incomplete")
     reason = reason.strip()[:MAX_REASON_CHARS]
     if not reason:
-        raise RespondentError("empty")
+        raise RespondentError("extension_incomplete")
     key_row = respondent.invitation_key_row(session, context.case, context.invitation)
     intake.add_record(
         session,
@@ -212,6 +221,8 @@ def decide_extension(
     if not invitation.extension_requested or invitation.closed_on is not None:
         raise RespondentError("no_request")
     extra = _days(days) if grant else 0
+    if extra is None:
+        raise RespondentError("bad_days")
     reason = reason.strip()[:MAX_REASON_CHARS]
     if not reason:
         raise RespondentError("no_reason")

@@ -33,9 +33,7 @@ MIN_TEAM_ABOVE = 2
 class RouteRefused(DomainError):
     """Nobody can receive the report as asked (``code``: a ``delivery`` problem, ``bad_route``)."""
 
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
+    codes = (delivery.NO_SUPERVISOR, delivery.EXCLUDED_SUPERVISORS)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from wbs_app.models import StaffMember, StaffRole, StaffStatus, TokenPurpose
-from wbs_app.services import access, audit, tokens
+from wbs_app.services import access, audit, staff_sessions, tokens
 from wbs_app.services.accounts import ACTIVATION_TTL, AccountError, units_for_role
 from wbs_app.services.transactions import Lock, serialise
 
@@ -40,9 +40,11 @@ def _other_active_admins(session: Session, staff_id: int) -> int:
 
 
 def deactivate(session: Session, actor: StaffMember, staff_id: int) -> None:
-    """Switch an account off and end its sessions at once (the caller ends them).
+    """Switch an account off and end its sessions at once.
 
-    Raises ``access.SoleHolder`` while the person is the only active holder of a case.
+    The sessions end here, in the same transaction, so that no caller can
+    switch an account off and leave it signed in. Raises ``access.SoleHolder``
+    while the person is the only active holder of a case.
     """
     serialise(session, Lock.HOLDERS)  # two administrators deactivating each other take turns
     staff = get_staff(session, staff_id)
@@ -50,6 +52,7 @@ def deactivate(session: Session, actor: StaffMember, staff_id: int) -> None:
         raise AccountError("last_admin")
     access.keep_cases_readable(session, staff.id)
     staff.status = StaffStatus.DEACTIVATED
+    staff_sessions.end_all(session, staff.id)
     audit.record(session, "staff_deactivated", actor_id=actor.id, target_staff_id=staff.id)
     session.flush()
 
@@ -66,7 +69,8 @@ def reactivate(session: Session, actor: StaffMember, staff_id: int) -> None:
 def reset_password(session: Session, actor: StaffMember, staff_id: int) -> str:
     """Start over for a person who forgot the password: the old key is gone for good.
 
-    The sealed seed and TOTP secret are erased now; the reset link makes a new
+    The sealed seed and TOTP secret are erased now and every session of the
+    person ends (a session holds the old seed: it must not outlive it); the reset link makes a new
     identity, so cases wrapped to the old one must be re-granted by colleagues;
     while a case has no other active holder, ``access.SoleHolder`` is raised
     instead and nothing changes.
@@ -81,6 +85,7 @@ def reset_password(session: Session, actor: StaffMember, staff_id: int) -> str:
     staff.sealed_seed = None
     staff.sealed_totp_secret = None
     staff.totp_last_step = 0
+    staff_sessions.end_all(session, staff.id)
     token = tokens.issue(session, TokenPurpose.RESET, ACTIVATION_TTL, staff_id=staff.id)
     audit.record(session, "staff_password_reset", actor_id=actor.id, target_staff_id=staff.id)
     session.flush()

@@ -37,10 +37,16 @@ MAX_LOGIN_NAME = 254
 class LoginFailed(DomainError):
     """Wrong name, password or code, or an inactive account: deliberately one error."""
 
+    code = "login_failed"
+
 
 class LoginThrottled(DomainError):
+    """Too many failures for the account: refused until ``until``."""
+
+    code = "login_throttled"
+
     def __init__(self, until: datetime) -> None:
-        super().__init__("throttled")
+        super().__init__()
         self.until = until
 
 
@@ -69,7 +75,7 @@ def authenticate(
     if until is not None:
         raise LoginThrottled(until)
     if len(password) > password_policy.MAX_LENGTH:
-        raise LoginFailed("login failed")
+        raise LoginFailed()
     lowered = unicodedata.normalize("NFC", name).lower()
     staff = session.scalar(
         select(StaffMember).where(
@@ -99,7 +105,7 @@ def authenticate(
     audit.record(session, "login_failed", target_staff_id=target)
     if locked is not None:
         audit.record(session, "login_throttled", target_staff_id=target)
-    raise LoginFailed("login failed")
+    raise LoginFailed()
 
 
 def _renew_seal(

@@ -24,6 +24,8 @@ MAX_TOKEN_LENGTH = 128
 class InvalidToken(DomainError):
     """The link is unknown, used or expired (deliberately not saying which)."""
 
+    code = "invalid_link"
+
 
 def _hash(token: str) -> bytes:
     return hashlib.sha256(b"lentera/one-time-token/" + token.encode("utf-8")).digest()
@@ -58,12 +60,12 @@ def issue(
 def find(session: Session, token: str, purposes: tuple[TokenPurpose, ...]) -> OneTimeToken:
     """The live token row, without using it up (to show the form it unlocks)."""
     if not token or len(token) > MAX_TOKEN_LENGTH:
-        raise InvalidToken("invalid link")
+        raise InvalidToken()
     row = session.scalar(select(OneTimeToken).where(OneTimeToken.token_hash == _hash(token)))
     if row is None or row.purpose not in purposes or row.used_at is not None:
-        raise InvalidToken("invalid link")
+        raise InvalidToken()
     if row.expires_at <= utcnow():
-        raise InvalidToken("invalid link")
+        raise InvalidToken()
     return row
 
 
@@ -78,5 +80,5 @@ def consume(session: Session, token: str, purposes: tuple[TokenPurpose, ...]) ->
         .execution_options(synchronize_session="fetch")
     )
     if getattr(used, "rowcount", 0) != 1:
-        raise InvalidToken("invalid link")
+        raise InvalidToken()
     return row

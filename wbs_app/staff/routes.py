@@ -12,6 +12,7 @@ from wbs_app.appctx import argon2_gate, argon2_params, staff_session_policy
 from wbs_app.db import request_session, request_session_ended
 from wbs_app.formats import local_time
 from wbs_app.models import StaffMember, StaffRole
+from wbs_app.refusals import refusal_message
 from wbs_app.security.staff_auth import (
     clear_cookie,
     current_staff,
@@ -26,7 +27,7 @@ from wbs_app.services.staff_login import LoginFailed, LoginThrottled
 from wbs_app.services.tokens import InvalidToken
 from wbs_app.staff import bp
 from wbs_app.staff.forms import CredentialsForm, EmptyForm, LoginForm, PasswordChangeForm, SetupForm
-from wbs_app.staff.messages import PASSWORD_PROBLEMS, error_message
+from wbs_app.staff.messages import PASSWORD_PROBLEMS
 
 
 def _home_for(staff: StaffMember) -> str:
@@ -67,9 +68,9 @@ def login() -> Any:
                 time=local_time(locked.until),
             )
             status = 429
-        except LoginFailed:
+        except LoginFailed as failed:
             db.commit()
-            error = _("The username, password or authenticator code is not right.")
+            error = refusal_message(failed)
             status = 401
         else:
             return _signed_in(staff, seed)
@@ -133,7 +134,7 @@ def _account_error(form: CredentialsForm | PasswordChangeForm, error: AccountErr
         "email_taken": getattr(form, "email", None),
         "bad_invitation": getattr(form, "email", None),
     }.get(error.code)
-    messages = [error_message(error.code)]
+    messages = [refusal_message(error)]
     messages += [PASSWORD_PROBLEMS[p] for p in error.problems if p in PASSWORD_PROBLEMS]
     if field is not None:
         field.errors = list(field.errors) + messages
@@ -245,22 +246,23 @@ def change_password() -> Any:
     if form.validate_on_submit():
         db = request_session()
         try:
-            seed = accounts.change_password(
+            changed = accounts.change_password(
                 db,
                 context.staff,
                 form.current.data,
                 form.password.data,
                 form.password_confirm.data,
                 argon2_params(),
+                keep_session=context.id_hash,
                 gate=argon2_gate(),
             )
         except AccountError as error:
             db.rollback()
             _account_error(form, error)
         else:
-            ended = staff_sessions.end_all(db, context.staff.id, keep=context.id_hash)
             db.commit()
-            del seed  # the session keeps the same seed; only its password seal changed
+            ended = changed.sessions_ended  # the session keeps the same seed: only its seal changed
+            del changed
             flash(_("Password changed. %(count)s other session(s) were signed out.", count=ended))
             return redirect(url_for("staff.home"))
     status = 400 if request.method == "POST" else 200
