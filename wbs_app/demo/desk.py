@@ -36,8 +36,9 @@ from wbs_app.services import (
     respondent_takeover,
 )
 from wbs_app.services.case_keys import file_context
+from wbs_app.services.case_records import FileInfo
 from wbs_app.services.clock import as_of
-from wbs_app.services.intake import DraftPayload, FileInfo
+from wbs_app.services.intake import DraftPayload
 from wbs_app.services.organisation import Deadlines
 from wbs_app.services.reporter_access import ReporterPolicy
 from wbs_app.services.store import AttachmentStore, PendingWrite

@@ -38,9 +38,9 @@ from wbs_app.security.zones import PUBLIC, REPORTER, zone
 from wbs_app.services import casefile, held, reporter_access, reporter_channel
 from wbs_app.services.argon2_gate import Argon2Busy
 from wbs_app.services.case_keys import NoAccess
+from wbs_app.services.case_records import FileInfo
 from wbs_app.services.casefile import CaseClosed
 from wbs_app.services.errors import DomainError
-from wbs_app.services.intake import FileInfo
 from wbs_app.services.reporter_access import ReceiptMistyped, ReceiptRefused
 
 

@@ -43,6 +43,7 @@ from wbs_app.services import (
     sessions,
 )
 from wbs_app.services.argon2_gate import Argon2Busy
+from wbs_app.services.case_records import FileInfo
 from wbs_app.services.catalogue import active_categories
 from wbs_app.services.intake import DraftPayload, IntakeError, OpenDraft
 from wbs_app.services.organisation import TreeNode
@@ -147,7 +148,7 @@ def _draft_lifetime() -> timedelta:
 
 
 def _payload(
-    form: ReportForm, fields: MultiDict[str, str], files: list[intake.FileInfo]
+    form: ReportForm, fields: MultiDict[str, str], files: list[FileInfo]
 ) -> DraftPayload:
     identity = None
     if form.give_identity.data and (form.identity_name.data or form.identity_contact.data):

@@ -17,8 +17,8 @@ from flask import current_app
 from wbs_app.db import request_session
 from wbs_app.reporter import uploads
 from wbs_app.services import held
+from wbs_app.services.case_records import FileInfo
 from wbs_app.services.held import HeldElsewhere, HeldGone, NothingToKeep, OpenHeld
-from wbs_app.services.intake import FileInfo
 
 
 def lifetime() -> timedelta:

@@ -20,7 +20,7 @@ from crypto import StreamEncryptor
 from wbs_app.checkpoints import Checkpoint, checkpoint_for, no_checkpoint
 from wbs_app.db import request_session
 from wbs_app.services.case_keys import file_context
-from wbs_app.services.intake import FileInfo
+from wbs_app.services.case_records import FileInfo
 from wbs_app.services.store import AttachmentStore, PendingWrite
 from wbs_app.streaming_form import FormLimits, ReceivedFile, StreamedForm, parse
 
