@@ -27,7 +27,6 @@ from wbs_app.investigator.forms import (
 )
 from wbs_app.models import Case, InvitationRole, RespondentInvitation, StaffMember
 from wbs_app.notices import refused
-from wbs_app.reporter import uploads
 from wbs_app.security.downloads import download_response
 from wbs_app.security.staff_auth import signed_in
 from wbs_app.security.zones import INVESTIGATOR, zone
@@ -37,6 +36,7 @@ from wbs_app.services.case_keys import NoAccess
 from wbs_app.services.clock import today
 from wbs_app.services.respondent import RespondentError
 from wbs_app.services.transactions import begin_write
+from wbs_app.web import uploads
 
 ERRORS = {
     "replaced": _l("This invitation was replaced by a new one: write in the new one's thread."),

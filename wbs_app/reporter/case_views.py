@@ -21,7 +21,7 @@ from wbs_app.appctx import argon2_gate, argon2_params
 from wbs_app.db import request_session
 from wbs_app.extensions import csrf
 from wbs_app.notices import DONE, ERROR, refused
-from wbs_app.reporter import bp, kept, uploads
+from wbs_app.reporter import bp
 from wbs_app.reporter.forms import ActionForm, ReceiptForm, RetaliationForm, WithdrawForm
 from wbs_app.reporter.labels import (
     KEPT_REPLY_ELSEWHERE,
@@ -42,6 +42,7 @@ from wbs_app.services.case_records import FileInfo
 from wbs_app.services.casefile import CaseClosed
 from wbs_app.services.errors import DomainError
 from wbs_app.services.reporter_access import ReceiptMistyped, ReceiptRefused
+from wbs_app.web import kept, uploads
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
@@ -230,9 +231,7 @@ def report_retaliation() -> Any:
         parsed.discard_files()
         refused(_("This report is closed; it no longer takes messages."))
         return redirect(url_for("reporter.case"))
-    db.commit()
-    for name in names:
-        uploads.store().promote(name)
+    uploads.commit_and_promote(names)
     flash(RETALIATION_SENT)
     return redirect(url_for("reporter.case"))
 
@@ -269,9 +268,7 @@ def reply() -> Response:
         parsed.discard_files()
         refused(_("Write a message or attach a file."))
         return redirect(url_for("reporter.case"))
-    db.commit()
-    for name in names:
-        uploads.store().promote(name)
+    uploads.commit_and_promote(names)
     flash(_("Your message was sent to the team."))
     return redirect(url_for("reporter.case"))
 

@@ -23,7 +23,7 @@ from wbs_app.db import request_session
 from wbs_app.extensions import csrf
 from wbs_app.i18n import current_language
 from wbs_app.models import Category, Unit
-from wbs_app.reporter import bp, uploads
+from wbs_app.reporter import bp
 from wbs_app.reporter.forms import NO_CATEGORY, DraftForm, ReportForm
 from wbs_app.reporter.labels import (
     CHOOSE_CATEGORY_LABEL,
@@ -47,6 +47,7 @@ from wbs_app.services.case_records import FileInfo
 from wbs_app.services.catalogue import active_categories
 from wbs_app.services.intake import DraftPayload, IntakeError, OpenDraft
 from wbs_app.services.organisation import TreeNode
+from wbs_app.web import uploads
 
 NOT_SURE = 0
 
@@ -246,9 +247,7 @@ def receive_form() -> Any:
             report_form.form_errors.append(INTAKE_ERRORS[error.code])
     intake.save_draft(db, draft, payload, _draft_lifetime())
     draft = OpenDraft(draft.row, draft.secret, payload)
-    db.commit()
-    for name in dropped:
-        uploads.store().discard_pending(name)
+    uploads.commit_and_promote((), discard=dropped)
     notice = INTAKE_ERRORS["draft_gone"] if posted.expired else None
     if not valid:
         return _render_form(report_form, draft, 400, notice)
@@ -419,10 +418,6 @@ def send() -> Any:
         response.headers["Retry-After"] = str(busy.retry_after)
         return response
     handover = receipt_handover.keep(db, draft.secret, submitted.receipt, draft.row.first_post_tag)
-    checkpoint("before_commit")
-    db.commit()
-    checkpoint("after_commit")  # the case exists; its files still wait in pending/
-    for name in submitted.storage_names:
-        uploads.store().promote(name)
-    checkpoint("promoted")  # everything is in place; the receipt is not sent yet
+    # The receipt is not sent until the case and its files are all in place.
+    uploads.commit_and_promote(submitted.storage_names, checkpoint=checkpoint)
     return to_receipt_page(handover)

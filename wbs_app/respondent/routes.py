@@ -25,7 +25,6 @@ from wbs_app.db import request_session
 from wbs_app.extensions import csrf
 from wbs_app.models import RespondentInvitation
 from wbs_app.notices import DONE, ERROR, refused
-from wbs_app.reporter import kept, uploads
 from wbs_app.reporter.labels import KEPT_STATEMENT_ELSEWHERE, KEPT_STATEMENT_GONE
 from wbs_app.respondent import bp
 from wbs_app.respondent.forms import ActionForm, CodeForm, ExtensionForm
@@ -51,6 +50,7 @@ from wbs_app.services.argon2_gate import Argon2Busy
 from wbs_app.services.respondent import RespondentError
 from wbs_app.services.respondent_access import CodeMistyped, CodeRefused
 from wbs_app.services.respondent_takeover import CodeReplaced, InvitationClosed
+from wbs_app.web import kept, uploads
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
@@ -214,9 +214,7 @@ def statement() -> Response:
             else _("Write your statement or attach a file.")
         )
         return redirect(url_for("respondent.home"))
-    db.commit()
-    for name in names:
-        uploads.store().promote(name)
+    uploads.commit_and_promote(names)
     flash(_("Your statement was received."))
     return redirect(url_for("respondent.home"))
 
