@@ -171,9 +171,9 @@ def register_blueprints(app: Flask) -> None:
     from wbs_app.investigator import bp as investigator_bp
     from wbs_app.public import bp as public_bp
     from wbs_app.reporter import bp as reporter_bp
-    from wbs_app.reporter.uploads import release_pending_locks
     from wbs_app.respondent import bp as respondent_bp
     from wbs_app.staff import bp as staff_bp
+    from wbs_app.web.uploads import release_pending_locks
 
     for blueprint in (public_bp, reporter_bp, respondent_bp, staff_bp, admin_bp, investigator_bp):
         app.register_blueprint(blueprint)

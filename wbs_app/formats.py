@@ -19,6 +19,7 @@ from flask import Flask
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from crypto import format_code
 from wbs_app.settings import settings
 
 # Indonesia's zones by the names everyone uses (Babel's English has only "+0800").
@@ -102,12 +103,21 @@ def file_size(size: int | None) -> str:
     return f"{format_decimal(amount, '#,##0.#', locale=_locale())} {unit}"
 
 
+def grouped_code(digits: str | None) -> str:
+    """A receipt or invitation code as it is printed and read aloud: "1234 5678 ...".
+
+    Views hand templates the code's bare digits; how it is shown is the
+    page's business, the same on every page that shows one.
+    """
+    return format_code(digits) if digits else ""
+
+
 def init_formats(app: Flask) -> None:
     """The filters every template uses; they replace Flask-Babel's and Jinja's own.
 
     ``dateformat`` and ``datetimeformat`` replace Flask-Babel's (medium dates,
     UTC unless told), ``filesizeformat`` replaces Jinja's (English "Bytes"
-    and a decimal point whatever the language).
+    and a decimal point whatever the language); ``grouped_code`` prints codes.
     """
     app.jinja_env.filters.update(
         dateformat=local_date,
@@ -115,4 +125,5 @@ def init_formats(app: Flask) -> None:
         timeformat=local_time,
         filesizeformat=file_size,
         number=number,
+        grouped_code=grouped_code,
     )

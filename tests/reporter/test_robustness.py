@@ -13,7 +13,7 @@ from tests.support.http import https_client
 from tests.support.reporter import DRAFT_RE, Report, csrf_from, open_case, post_form, send_review
 from wbs_app.db import app_database
 from wbs_app.models import Attachment, Case, CaseRecord, KeyWrap, PendingFile, SubmissionDraft
-from wbs_app.services import intake
+from wbs_app.services import case_records, intake
 
 
 def _counts(app) -> dict[str, int]:
@@ -113,7 +113,7 @@ def test_failure_inside_the_submission_leaves_no_case_and_keeps_the_draft(
     def fail(*_args, **_kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(intake, "attach_files", fail)  # the last step before commit fails
+    monkeypatch.setattr(case_records, "attach_files", fail)  # the last step before commit fails
     failed = send_review(reporter, page)
     assert failed.status_code == 500
     counts = _counts(app)

@@ -22,12 +22,13 @@ from datetime import UTC, datetime, time, timedelta, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crypto import Argon2Params, StreamEncryptor, format_code
+from crypto import Argon2Params, format_code
 from wbs_app.demo.people import Handler
 from wbs_app.models import Case, Category, InvitationRole, Unit
 from wbs_app.services import (
     casefile,
     code_holders,
+    file_encryption,
     intake,
     invitation_letter,
     lifecycle,
@@ -36,9 +37,9 @@ from wbs_app.services import (
     respondent_access,
     respondent_takeover,
 )
-from wbs_app.services.case_keys import file_context
+from wbs_app.services.case_records import FileInfo
 from wbs_app.services.clock import as_of
-from wbs_app.services.intake import DraftPayload, FileInfo
+from wbs_app.services.intake import DraftPayload
 from wbs_app.services.organisation import Deadlines
 from wbs_app.services.sessions import SessionPolicy
 from wbs_app.services.store import AttachmentStore, PendingWrite
@@ -98,22 +99,15 @@ class Desk:
 
     def _encrypt(self, key: bytes, case_uid: str, evidence: Evidence) -> FileInfo:
         """One evidence file encrypted into ``pending/`` as the upload sink writes it."""
-        filename, content_type, content = evidence
-        pending = self.store.create_pending()
+        info, pending = file_encryption.encrypt_whole(self.store, key, case_uid, *evidence)
         self._writes.append(pending)
-        with pending.handle as handle:
-            encryptor = StreamEncryptor(key, handle, file_context(case_uid, pending.name))
-            encryptor.write(content)
-            encryptor.close()
-        return FileInfo(pending.name, filename, content_type, len(content))
+        return info
 
     def settle(self) -> None:
         """Commit, then move the committed files to ``files/`` and let the sweep see them."""
-        self.session.commit()
-        for name in self._names:
-            self.store.promote(name)
-        for pending in self._writes:
-            pending.release()
+        file_encryption.commit_and_promote(
+            self.session, self.store, self._names, locks=self._writes
+        )
         self._names.clear()
         self._writes.clear()
 

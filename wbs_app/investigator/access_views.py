@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from crypto import Identity
 from wbs_app.db import request_session
 from wbs_app.investigator import bp
 from wbs_app.investigator.cases import held_case
 from wbs_app.investigator.forms import AccessForm
-from wbs_app.models import Case, StaffMember
+from wbs_app.models import StaffMember
 from wbs_app.notices import refused
 from wbs_app.refusals import MESSAGES, refusal_message
 from wbs_app.security.staff_auth import signed_in
@@ -23,10 +19,8 @@ from wbs_app.services import access
 from wbs_app.services.access import AccessRefused
 from wbs_app.services.case_keys import NoAccess
 
-Change = Callable[[Session, Case, StaffMember, Identity, StaffMember], None]
 
-
-def _change(case_id: int, action: Change, done: str) -> Response:
+def _change(case_id: int, action: access.HolderChange, done: str) -> Response:
     context = signed_in()
     db = request_session()
     case = held_case(case_id)

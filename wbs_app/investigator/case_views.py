@@ -31,7 +31,6 @@ from wbs_app.investigator.forms import (
 from wbs_app.models import Case, CaseStatus, RespondentInvitation
 from wbs_app.notices import refused
 from wbs_app.refusals import refusal_message
-from wbs_app.reporter import uploads
 from wbs_app.reporter.labels import NOTICES
 from wbs_app.security.downloads import download_response
 from wbs_app.security.staff_auth import signed_in
@@ -53,6 +52,7 @@ from wbs_app.services.case_keys import NoAccess
 from wbs_app.services.catalogue import active_categories
 from wbs_app.services.errors import DomainError
 from wbs_app.services.lifecycle import StepRefused
+from wbs_app.web import uploads
 
 
 def _filters() -> inbox.InboxFilter:

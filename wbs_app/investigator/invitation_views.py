@@ -14,7 +14,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
-from crypto import Identity, format_code
 from wbs_app.appctx import argon2_gate, argon2_params, current_deadlines, external_url
 from wbs_app.db import request_session
 from wbs_app.investigator import bp
@@ -25,10 +24,9 @@ from wbs_app.investigator.forms import (
     InvitationForm,
     RespondentMessageForm,
 )
-from wbs_app.models import Case, InvitationRole, RespondentInvitation, StaffMember
+from wbs_app.models import Case, InvitationRole, RespondentInvitation
 from wbs_app.notices import refused
 from wbs_app.refusals import refusal_message
-from wbs_app.reporter import uploads
 from wbs_app.security.downloads import download_response
 from wbs_app.security.staff_auth import signed_in
 from wbs_app.security.zones import INVESTIGATOR, zone
@@ -37,8 +35,10 @@ from wbs_app.services import invitation_letter as letters
 from wbs_app.services.case_keys import NoAccess
 from wbs_app.services.clock import today
 from wbs_app.services.respondent import RespondentError
+from wbs_app.services.staff_sessions import StaffContext
 from wbs_app.services.transactions import begin_write
 from wbs_app.settings import settings
+from wbs_app.web import uploads
 
 # What this page checks itself, before any service is asked.
 FORM_TOKEN_MISSING = _l(
@@ -123,7 +123,7 @@ def invitation_letter(case_id: int, uid: str) -> Any:
     invitation = _invitation(case, uid)
     db = request_session()
     try:
-        details, code = _letter_contents(case, invitation, context.staff, context.identity)
+        details, code = _letter_contents(case, invitation, context)
     except NoAccess:
         abort(404)
     first_shown = invitation.letter_shown_on
@@ -140,7 +140,7 @@ def invitation_letter(case_id: int, uid: str) -> Any:
         case=case,
         invitation=invitation,
         details=details,
-        code=format_code(code) if code else None,
+        code=code,
         first_shown=first_shown,
         letterhead=head,
         number=number,
@@ -150,10 +150,11 @@ def invitation_letter(case_id: int, uid: str) -> Any:
 
 
 def _letter_contents(
-    case: Case, invitation: RespondentInvitation, staff: StaffMember, identity: Identity
+    case: Case, invitation: RespondentInvitation, context: StaffContext
 ) -> tuple[dict[str, str], str | None]:
     """The summary as written for the respondent, and the code while it is kept."""
     db = request_session()
+    staff, identity = context.staff, context.identity
     key = respondent.staff_key(db, case, invitation, staff, identity)
     details, _ = respondent.read_thread(db, case, invitation, key)
     return details, letters.kept_code(db, case, invitation, staff, identity)

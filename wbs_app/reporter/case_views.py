@@ -20,7 +20,7 @@ from wbs_app.db import request_session
 from wbs_app.extensions import csrf
 from wbs_app.notices import DONE, ERROR, refused
 from wbs_app.refusals import refusal_message
-from wbs_app.reporter import bp, kept, uploads
+from wbs_app.reporter import bp
 from wbs_app.reporter.forms import ActionForm, ReceiptForm, RetaliationForm, WithdrawForm
 from wbs_app.reporter.labels import (
     KEPT_REPLY_ELSEWHERE,
@@ -35,10 +35,11 @@ from wbs_app.security.reporter_auth import ZONE, signed_in_reporter
 from wbs_app.security.zones import PUBLIC, REPORTER, zone
 from wbs_app.services import casefile, code_holders, held, reporter_access, reporter_channel
 from wbs_app.services.case_keys import NoAccess
+from wbs_app.services.case_records import FileInfo
 from wbs_app.services.casefile import CaseClosed
 from wbs_app.services.errors import DomainError
-from wbs_app.services.intake import FileInfo
 from wbs_app.settings import settings
+from wbs_app.web import kept, uploads
 
 PAGE = CodeSignInPage(
     zone=ZONE,
@@ -186,9 +187,7 @@ def report_retaliation() -> Any:
         parsed.discard_files()
         refused(refusal_message(closed))
         return redirect(url_for("reporter.case"))
-    db.commit()
-    for name in names:
-        uploads.store().promote(name)
+    uploads.commit_and_promote(names)
     flash(RETALIATION_SENT)
     return redirect(url_for("reporter.case"))
 
@@ -226,9 +225,7 @@ def reply() -> Response:
         parsed.discard_files()
         refused(refusal_message(error))
         return redirect(url_for("reporter.case"))
-    db.commit()
-    for name in names:
-        uploads.store().promote(name)
+    uploads.commit_and_promote(names)
     flash(_("Your message was sent to the team."))
     return redirect(url_for("reporter.case"))
 

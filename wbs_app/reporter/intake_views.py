@@ -24,7 +24,7 @@ from wbs_app.extensions import csrf
 from wbs_app.i18n import current_language
 from wbs_app.models import Category, Unit
 from wbs_app.refusals import MESSAGES, refusal_message
-from wbs_app.reporter import bp, uploads
+from wbs_app.reporter import bp
 from wbs_app.reporter.forms import NO_CATEGORY, DraftForm, ReportForm
 from wbs_app.reporter.labels import (
     CHOOSE_CATEGORY_LABEL,
@@ -44,10 +44,12 @@ from wbs_app.services import (
     sessions,
 )
 from wbs_app.services.argon2_gate import Argon2Busy
+from wbs_app.services.case_records import FileInfo
 from wbs_app.services.catalogue import active_categories
 from wbs_app.services.intake import DraftPayload, IntakeError, OpenDraft
 from wbs_app.services.organisation import TreeNode
 from wbs_app.settings import settings
+from wbs_app.web import uploads
 
 NOT_SURE = 0
 # Said wherever the draft a page names is no longer stored.
@@ -151,7 +153,7 @@ def _draft_lifetime() -> timedelta:
 
 
 def _payload(
-    form: ReportForm, fields: MultiDict[str, str], files: list[intake.FileInfo]
+    form: ReportForm, fields: MultiDict[str, str], files: list[FileInfo]
 ) -> DraftPayload:
     identity = None
     if form.give_identity.data and (form.identity_name.data or form.identity_contact.data):
@@ -249,9 +251,7 @@ def receive_form() -> Any:
             report_form.form_errors.append(refusal_message(error))
     intake.save_draft(db, draft, payload, _draft_lifetime())
     draft = OpenDraft(draft.row, draft.secret, payload)
-    db.commit()
-    for name in dropped:
-        uploads.store().discard_pending(name)
+    uploads.commit_and_promote((), discard=dropped)
     notice = DRAFT_GONE if posted.expired else None
     if not valid:
         return _render_form(report_form, draft, 400, notice)
@@ -421,10 +421,6 @@ def send() -> Any:
         response.headers["Retry-After"] = str(busy.retry_after)
         return response
     handover = receipt_handover.keep(db, draft.secret, submitted.receipt, draft.row.first_post_tag)
-    checkpoint("before_commit")
-    db.commit()
-    checkpoint("after_commit")  # the case exists; its files still wait in pending/
-    for name in submitted.storage_names:
-        uploads.store().promote(name)
-    checkpoint("promoted")  # everything is in place; the receipt is not sent yet
+    # The receipt is not sent until the case and its files are all in place.
+    uploads.commit_and_promote(submitted.storage_names, checkpoint=checkpoint)
     return to_receipt_page(handover)

@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 from flask import make_response, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from crypto import format_code
 from wbs_app.appctx import current_deadlines, external_url
 from wbs_app.db import request_session
 from wbs_app.reporter import bp
@@ -59,7 +58,7 @@ def receipt(page: str) -> Response:
     response = make_response(
         render_template(
             "reporter/receipt.html",
-            receipt=format_code(shown) if shown else None,
+            receipt=shown,
             deadlines=current_deadlines(),
             # A printed code must say where it is used and whose service it is.
             office=letterhead.current(db).office_name,

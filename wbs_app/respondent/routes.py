@@ -23,7 +23,6 @@ from wbs_app.extensions import csrf
 from wbs_app.models import RespondentInvitation
 from wbs_app.notices import DONE, ERROR, refused
 from wbs_app.refusals import MESSAGES, refusal_message
-from wbs_app.reporter import kept, uploads
 from wbs_app.reporter.labels import KEPT_STATEMENT_ELSEWHERE, KEPT_STATEMENT_GONE
 from wbs_app.respondent import bp
 from wbs_app.respondent.forms import ActionForm, CodeForm, ExtensionForm
@@ -42,6 +41,7 @@ from wbs_app.services.errors import DomainError
 from wbs_app.services.respondent import RespondentError
 from wbs_app.services.respondent_takeover import CodeReplaced, InvitationClosed
 from wbs_app.settings import settings
+from wbs_app.web import kept, uploads
 
 
 def _refusal(error: DomainError) -> str:
@@ -164,9 +164,7 @@ def statement() -> Response:
             else refusal_message(error)
         )
         return redirect(url_for("respondent.home"))
-    db.commit()
-    for name in names:
-        uploads.store().promote(name)
+    uploads.commit_and_promote(names)
     flash(_("Your statement was received."))
     return redirect(url_for("respondent.home"))
 

@@ -13,7 +13,6 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from crypto import format_code
 from wbs_app.db import request_session
 from wbs_app.respondent import bp
 from wbs_app.respondent.forms import NewCodeForm
@@ -25,7 +24,7 @@ from wbs_app.services import respondent_takeover
 def _page(code: str | None, form: NewCodeForm, error: str | None = None) -> str:
     return render_template(
         "respondent/new_code.html",
-        code=format_code(code) if code else None,
+        code=code,
         form=form,
         error=error,
     )

@@ -4,7 +4,7 @@ A guarded view marked ``@keeps_posts_after_session(keeper)`` still answers a
 POST whose session has ended (idle or absolute expiry, or a lost cookie):
 instead of redirecting to the code page, which would throw the body away
 unread, the guard calls ``keeper()``. The keeper receives the body, keeps it
-encrypted (``wbs_app.reporter.kept``) and answers the code page itself. The
+encrypted (``wbs_app.web.kept``) and answers the code page itself. The
 view itself still runs only for a live session.
 """
 

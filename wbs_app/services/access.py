@@ -10,6 +10,7 @@ Every change is a journal entry.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import delete, exists, func, select
@@ -195,6 +196,11 @@ def grantable(session: Session, case: Case) -> list[StaffMember]:
         )
         if staff.id not in current and staff.id not in excluded
     ]
+
+
+# ``grant``, ``revoke`` and ``assign``: (session, case, actor, actor's identity, target).
+# Named here so that a view choosing one of them needs no crypto type.
+HolderChange = Callable[[Session, Case, StaffMember, Identity, StaffMember], None]
 
 
 def grant(

@@ -26,11 +26,11 @@ from wbs_app.models import (
     CaseStatus,
     StaffMember,
 )
-from wbs_app.services import case_keys, intake, journal, reporter_channel
+from wbs_app.services import case_keys, case_records, journal, reporter_channel
 from wbs_app.services.case_keys import NoAccess
+from wbs_app.services.case_records import FileInfo
 from wbs_app.services.clock import today
 from wbs_app.services.errors import DomainError
-from wbs_app.services.intake import FileInfo
 from wbs_app.services.store import AttachmentStore
 
 THREAD_KINDS = ("message", "question", "notice", "withdrawal", "retaliation")
@@ -213,7 +213,7 @@ def add_reporter_message(
     if not text and not files:
         raise DomainError("reply_empty")
     key_row = case_keys.audience_key(session, case, Audience.REPORTER)
-    record = intake.add_record(
+    record = case_records.add_record(
         session,
         case,
         key_row,
@@ -222,7 +222,7 @@ def add_reporter_message(
         AuthorKind.REPORTER,
         text[:MAX_MESSAGE_CHARS].encode("utf-8"),
     )
-    return intake.attach_files(session, case, key_row, reporter_key, record, files)
+    return case_records.attach_files(session, case, key_row, reporter_key, record, files)
 
 
 def withdraw(
@@ -237,7 +237,7 @@ def withdraw(
         raise CaseClosed("already_closed")
     before = case.status
     key_row = case_keys.audience_key(session, case, Audience.REPORTER)
-    intake.add_record(
+    case_records.add_record(
         session,
         case,
         key_row,
@@ -312,7 +312,7 @@ def add_staff_message(
     text = text.strip()
     if not text:
         raise DomainError("message_empty")
-    return intake.add_record(
+    return case_records.add_record(
         session,
         case,
         key_row,
@@ -333,7 +333,7 @@ def add_note(
     text = text.strip()
     if not text:
         raise DomainError("note_empty")
-    return intake.add_record(
+    return case_records.add_record(
         session,
         case,
         key_row,

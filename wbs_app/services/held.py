@@ -45,9 +45,9 @@ from crypto import (
 from wbs_app.models import HeldMessage, PendingFile
 from wbs_app.services import sessions
 from wbs_app.services.case_keys import file_context
+from wbs_app.services.case_records import FileInfo
 from wbs_app.services.clock import coarse_expiry, floor_to, utcnow
 from wbs_app.services.errors import DomainError
-from wbs_app.services.intake import FileInfo
 from wbs_app.services.store import AttachmentStore, PendingWrite
 from wbs_app.services.transactions import begin_write, release_snapshot
 

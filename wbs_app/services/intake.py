@@ -38,12 +38,10 @@ from crypto import (
     seal_record,
 )
 from wbs_app.models import (
-    Attachment,
     Audience,
     AudienceKey,
     AuthorKind,
     Case,
-    CaseRecord,
     CaseStatus,
     Category,
     HandlerExclusion,
@@ -52,8 +50,9 @@ from wbs_app.models import (
     SubmissionDraft,
     Unit,
 )
-from wbs_app.services import case_keys, routing, sessions, unit_admin
+from wbs_app.services import case_keys, case_records, routing, sessions, unit_admin
 from wbs_app.services.argon2_gate import Argon2Gate, slot_between_transactions
+from wbs_app.services.case_records import FileInfo
 from wbs_app.services.clock import coarse_expiry, floor_to, today, utcnow
 from wbs_app.services.delivery import eligible_handlers as eligible_handlers
 from wbs_app.services.errors import DomainError
@@ -68,16 +67,6 @@ class IntakeError(DomainError):
     """A report refused before it is a case; a refused route passes its code on."""
 
     codes = routing.RouteRefused.codes
-
-
-@dataclass
-class FileInfo:
-    """An uploaded file as the reporter named it; stored only inside sealed payloads."""
-
-    storage_name: str
-    filename: str
-    content_type: str
-    size: int
 
 
 @dataclass
@@ -261,14 +250,6 @@ def target_unit(session: Session, payload: DraftPayload) -> int:
     return intake.id
 
 
-def rounded_size(size: int) -> int:
-    """Sizes shown to staff: up to 64 KiB steps below 1 MiB, then powers of two."""
-    step = 64 * 1024
-    if size <= 1024 * 1024:
-        return max(step, -(-size // step) * step)
-    return 1 << (size - 1).bit_length()
-
-
 @dataclass(frozen=True)
 class Submitted:
     receipt: str
@@ -353,7 +334,7 @@ def submit(
     for staff_id in excluded_staff_ids & {staff.id for staff in handlers}:
         session.add(HandlerExclusion(case_id=case.id, staff_id=staff_id))
 
-    report = add_record(
+    report = case_records.add_record(
         session,
         case,
         reporter_row,
@@ -363,7 +344,7 @@ def submit(
         json.dumps(payload.report, ensure_ascii=False).encode("utf-8"),
     )
     if payload.identity:
-        add_record(
+        case_records.add_record(
             session,
             case,
             internal_row,
@@ -372,7 +353,9 @@ def submit(
             AuthorKind.REPORTER,
             json.dumps(payload.identity, ensure_ascii=False).encode("utf-8"),
         )
-    names = attach_files(session, case, reporter_row, reporter_key, report, payload.files)
+    names = case_records.attach_files(
+        session, case, reporter_row, reporter_key, report, payload.files
+    )
     deleted = session.execute(
         delete(SubmissionDraft).where(SubmissionDraft.id_hash == draft.row.id_hash)
     )
@@ -391,64 +374,3 @@ def _route(
         return routing.plan(session, unit_id, excluded, route_up)
     except routing.RouteRefused as refused:
         raise IntakeError(refused.code) from None  # nothing is written: the draft stays
-
-
-def add_record(
-    session: Session,
-    case: Case,
-    key_row: AudienceKey,
-    key: bytes,
-    kind: str,
-    author: AuthorKind,
-    plaintext: bytes,
-    author_staff_id: int | None = None,
-) -> CaseRecord:
-    record = CaseRecord(
-        uid=secrets.token_hex(16),
-        case_id=case.id,
-        audience_key_id=key_row.id,
-        kind=kind,
-        author_kind=author,
-        author_staff_id=author_staff_id,
-        created_on=today(),
-        ciphertext=b"",
-    )
-    record.ciphertext = seal_record(key, plaintext, case_keys.record_context(case, record))
-    session.add(record)
-    session.flush()
-    return record
-
-
-def attach_files(
-    session: Session,
-    case: Case,
-    key_row: AudienceKey,
-    key: bytes,
-    record: CaseRecord,
-    files: list[FileInfo],
-) -> list[str]:
-    """Attachment rows for files already encrypted under ``key``; returns their storage names."""
-    names = []
-    for info in files:
-        meta = json.dumps(
-            {"filename": info.filename, "content_type": info.content_type, "size": info.size},
-            ensure_ascii=False,
-        ).encode("utf-8")
-        session.add(
-            Attachment(
-                case_id=case.id,
-                record_id=record.id,
-                audience_key_id=key_row.id,
-                storage_name=info.storage_name,
-                sealed_meta=seal_record(
-                    key, meta, case_keys.file_meta_context(case.uid, info.storage_name)
-                ),
-                size_rounded=rounded_size(info.size),
-                created_on=today(),
-            )
-        )
-        names.append(info.storage_name)
-    if names:
-        session.execute(delete(PendingFile).where(PendingFile.storage_name.in_(names)))
-    session.flush()
-    return names

@@ -27,10 +27,10 @@ from sqlalchemy.orm import Session
 
 from crypto import Identity
 from wbs_app.models import CLOSED_STATUSES, Audience, AuthorKind, Case, StaffMember
-from wbs_app.services import case_keys, intake, journal
+from wbs_app.services import case_keys, case_records, journal
+from wbs_app.services.case_records import FileInfo
 from wbs_app.services.clock import today
 from wbs_app.services.errors import DomainError
-from wbs_app.services.intake import FileInfo
 
 MAX_TEXT_CHARS = 20_000
 REPORTED = "retaliation_reported"
@@ -94,7 +94,7 @@ def report_retaliation(
     if not text:
         raise DomainError("retaliation_empty")
     key_row = case_keys.audience_key(session, case, Audience.REPORTER)
-    record = intake.add_record(
+    record = case_records.add_record(
         session,
         case,
         key_row,
@@ -110,7 +110,7 @@ def report_retaliation(
         session, case, identity, reporter_key, REPORTED, {"account": text[:MAX_TEXT_CHARS]}
     )
     case.retaliation_reported_on = today()
-    names = intake.attach_files(session, case, key_row, reporter_key, record, files or [])
+    names = case_records.attach_files(session, case, key_row, reporter_key, record, files or [])
     session.flush()
     return names
 

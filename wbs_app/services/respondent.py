@@ -43,12 +43,12 @@ from wbs_app.models import (
     RespondentInvitation,
     StaffMember,
 )
-from wbs_app.services import access, case_keys, casefile, intake, invitation_letter, journal
+from wbs_app.services import access, case_keys, case_records, casefile, invitation_letter, journal
 from wbs_app.services.argon2_gate import Argon2Gate, slot_between_transactions
+from wbs_app.services.case_records import FileInfo
 from wbs_app.services.casefile import FileView
 from wbs_app.services.clock import today
 from wbs_app.services.errors import DomainError
-from wbs_app.services.intake import FileInfo
 from wbs_app.services.respondent_signatures import statement_entry
 from wbs_app.services.text import one_line_name
 
@@ -171,7 +171,7 @@ def create_invitation(
         session.flush()
     except IntegrityError:
         raise RespondentError("form_used") from None  # the same form, sent twice at once
-    intake.add_record(
+    case_records.add_record(
         session,
         case,
         key_row,
@@ -256,7 +256,7 @@ def submit_statement(
     if not text and not files:
         raise RespondentError("statement_empty")
     key_row = invitation_key_row(session, context.case, context.invitation)
-    record = intake.add_record(
+    record = case_records.add_record(
         session,
         context.case,
         key_row,
@@ -265,7 +265,7 @@ def submit_statement(
         AuthorKind.RESPONDENT,
         text.encode("utf-8"),
     )
-    names = intake.attach_files(session, context.case, key_row, context.key, record, files)
+    names = case_records.attach_files(session, context.case, key_row, context.key, record, files)
     journal.append_by_respondent(
         session,
         context.case,
@@ -293,7 +293,7 @@ def add_staff_message(
     text = text.strip()
     if not text:
         raise RespondentError("message_empty")
-    intake.add_record(
+    case_records.add_record(
         session,
         case,
         invitation_key_row(session, case, invitation),

@@ -35,7 +35,7 @@ from wbs_app.models import (
     RespondentInvitation,
     StaffMember,
 )
-from wbs_app.services import case_keys, intake, journal, respondent
+from wbs_app.services import case_keys, case_records, journal, respondent
 from wbs_app.services.case_keys import NoAccess
 from wbs_app.services.clock import today
 from wbs_app.services.errors import DomainError
@@ -114,7 +114,7 @@ def close_threads(
         except NoAccess:
             continue  # a thread this handler cannot write to stays open for one who can
         shown_reason = ahead_reason if answer_running(invitation) else ""
-        intake.add_record(
+        case_records.add_record(
             session,
             case,
             respondent.invitation_key_row(session, case, invitation),
@@ -183,7 +183,7 @@ def request_extension(
     if not reason:
         raise RespondentError("extension_incomplete")
     key_row = respondent.invitation_key_row(session, context.case, context.invitation)
-    intake.add_record(
+    case_records.add_record(
         session,
         context.case,
         key_row,
@@ -238,7 +238,7 @@ def decide_extension(
     }
     if grant:  # a refusal grants no days: "0 days" would say something else
         detail["days"] = extra
-    intake.add_record(
+    case_records.add_record(
         session,
         case,
         key_row,

@@ -13,11 +13,11 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from wbs_app.db import request_session
-from wbs_app.reporter import uploads
 from wbs_app.services import held
+from wbs_app.services.case_records import FileInfo
 from wbs_app.services.held import HeldElsewhere, HeldGone, NothingToKeep, OpenHeld
-from wbs_app.services.intake import FileInfo
 from wbs_app.settings import settings
+from wbs_app.web import uploads
 
 
 def lifetime() -> timedelta:
@@ -64,21 +64,15 @@ def send_kept(
     kept message settled and answers what happened the first time.
     """
     db = request_session()
-    store = uploads.store()
     try:
         kept = held.claim(db, kind, field_value, lifetime())
         db.commit()
-        delivery = held.deliver(db, store, kept, key, uid, add)
+        delivery = held.deliver(db, uploads.store(), kept, key, uid, add)
     except HeldElsewhere:
         db.rollback()
         return "elsewhere"
     except HeldGone as gone:
         db.rollback()
         return gone.code
-    uploads.release_at_request_end(delivery.writes)
-    db.commit()
-    for name in delivery.promote:
-        store.promote(name)
-    for name in delivery.discard:
-        store.discard_pending(name)
+    uploads.commit_and_promote(delivery.promote, discard=delivery.discard, writes=delivery.writes)
     return "sent" if delivery.refusal is None else "refused"

@@ -1,73 +1,34 @@
-"""Evidence uploads: the streaming parser with a sink that encrypts into the store.
+"""Evidence uploads over HTTP: the streaming parser with a sink that encrypts into the store.
 
-Plaintext file bytes exist only in the request's memory, one chunk at a time:
-``EncryptingSink`` feeds them to ``crypto.StreamEncryptor`` writing a pending
-ciphertext file. Used for the report form, for replies and for statements.
-Each pending file stays locked against the attachment sweep until the
-request ends (``release_pending_locks``), after the view has committed and
-promoted it: a sweep on any server never moves an upload in progress.
+Shared by the three zones that take or serve files: the report form, a
+reporter's replies and the respondent's statements receive them here, and
+every zone's downloads open the same store (``store``). Plaintext file bytes
+exist only in the request's memory, one chunk at a time: the sink
+(``services.file_encryption.EncryptingSink``) encrypts them as they stream
+in. Each pending file stays locked against the attachment sweep until the
+view has committed and promoted it (``commit_and_promote``), or at the
+latest until the request ends (``release_pending_locks``): a sweep on any
+server never moves an upload in progress.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from flask import current_app, request
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
 
-from crypto import StreamEncryptor
 from wbs_app.checkpoints import Checkpoint, checkpoint_for, no_checkpoint
 from wbs_app.db import request_session
-from wbs_app.services.case_keys import file_context
-from wbs_app.services.intake import FileInfo
+from wbs_app.services import file_encryption
+from wbs_app.services.case_records import FileInfo
+from wbs_app.services.file_encryption import EncryptingSink
 from wbs_app.services.store import AttachmentStore, PendingWrite
 from wbs_app.settings import settings
 from wbs_app.streaming_form import FormLimits, ReceivedFile, StreamedForm, parse
 
 SINKS = "lentera.pending_uploads"  # this request's sinks, in its WSGI environ
-
-
-class EncryptingSink:
-    """Encrypts one file into a new pending file of the store; ``discard`` removes it."""
-
-    def __init__(
-        self,
-        store: AttachmentStore,
-        key: bytes,
-        case_uid: str,
-        checkpoint: Checkpoint = no_checkpoint,
-    ) -> None:
-        self.store = store
-        self._checkpoint = checkpoint
-        self._pending: PendingWrite = store.create_pending()
-        self.storage_name = self._pending.name
-        self._handle = self._pending.handle
-        self._encryptor = StreamEncryptor(
-            key, self._handle, file_context(case_uid, self.storage_name)
-        )
-
-    def write(self, data: bytes) -> int:
-        written = self._encryptor.write(data)
-        self._checkpoint("stream")  # mid-file: some ciphertext is in pending/, not all
-        return written
-
-    def close(self) -> None:
-        if not self._handle.closed:
-            self._encryptor.close()
-            self._handle.close()
-
-    def discard(self) -> None:
-        if not self._handle.closed:
-            self._handle.close()
-        self.store.discard_pending(self.storage_name)
-        self.release()
-
-    def release(self) -> None:
-        """Let the sweep see the file: it is committed, claimed by a draft, or given up."""
-        if not self._handle.closed:
-            self._handle.close()
-        self._pending.release()
 
 
 def store() -> AttachmentStore:
@@ -119,9 +80,29 @@ def receive(
     return parsed
 
 
-def release_at_request_end(writes: list[PendingWrite]) -> None:
-    """Keep pending files written outside an upload (re-encrypted ones) locked to the end."""
-    request.environ.setdefault(SINKS, []).extend(writes)
+def commit_and_promote(
+    promote: Iterable[str],
+    *,
+    discard: Iterable[str] = (),
+    writes: Iterable[PendingWrite] = (),
+    checkpoint: Checkpoint = no_checkpoint,
+) -> None:
+    """Commit the request's transaction, then put its files in place and unlock them.
+
+    The one order every view that stores files follows
+    (``services.file_encryption.commit_and_promote``): ``promote`` are the
+    files the committed rows name, ``discard`` pending files no row names any
+    more, ``writes`` files written outside an upload (re-encrypted ones).
+    Every file this request wrote is unlocked after, for the sweep.
+    """
+    file_encryption.commit_and_promote(
+        request_session(),
+        store(),
+        promote,
+        discard=discard,
+        locks=[*request.environ.pop(SINKS, []), *writes],
+        checkpoint=checkpoint,
+    )
 
 
 def release_pending_locks(_exc: BaseException | None = None) -> None:
@@ -142,9 +123,7 @@ def file_infos(received: list[ReceivedFile]) -> list[FileInfo]:
         sink = item.sink
         if not isinstance(sink, EncryptingSink):
             raise TypeError("uploads are always received through an EncryptingSink")
-        infos.append(
-            FileInfo(sink.storage_name, _clean_name(item.filename), item.content_type, item.size)
-        )
+        infos.append(sink.file_info(_clean_name(item.filename), item.content_type, item.size))
     return infos
 
 
