@@ -73,14 +73,14 @@ WRITES: dict[str, Callable[[World], tuple[str, str, dict[str, str], bool, str | 
     "staff": lambda w: ("supervisor", "/staf/keluar", {}, False, "Rahman"),
     "admin": lambda w: (
         "admin",
-        "/admin/unit",
+        "/staf/admin/unit",
         {"name": "UPT Baru", "parent_id": str(w.org.units["kanwil"])},
         False,
         "Admin",
     ),
     "investigator": lambda w: (
         "inv_a",
-        f"/pengelola/kasus/{w.case_a}/catatan",
+        f"/staf/pengelola/kasus/{w.case_a}/catatan",
         {"text": "catatan baru"},
         False,
         "Budi",
@@ -137,8 +137,8 @@ def test_a_write_lock_held_elsewhere_gives_503_in_every_zone(world: World) -> No
 
 # Staff pages that only read, and the table whose read the hook fails on each.
 STAFF_READS = (
-    ("admin", "/admin/unit", "units"),
-    ("inv_a", "/pengelola/kasus", "cases"),
+    ("admin", "/staf/admin/unit", "units"),
+    ("inv_a", "/staf/pengelola/kasus", "cases"),
     ("supervisor", "/staf/kata-sandi", "staff_members"),  # the guard's own read
 )
 
@@ -209,7 +209,7 @@ def test_postgresql_connection_lost_under_a_request(world: World) -> None:
         assert "Layanan sedang tidak tersedia" in response.get_data(as_text=True), zone
         assert watch.errors and watch.after_error == [], zone
         _nav_shows(response, shown)
-        assert world.clients["admin"].get("/admin/").status_code == 200, "the pool recovers"
+        assert world.clients["admin"].get("/staf/admin/").status_code == 200, "the pool recovers"
 
 
 def _with_every_security_header(response: Any, status: int) -> None:
@@ -240,18 +240,18 @@ def test_a_staff_page_through_gunicorn(app: Flask, org: Any, instance_path: Any)
     try:
         client = LiveClient(server.host, server.port)
         assert sign_in(app, client, admin).status_code == 302
-        form = {"csrf_token": csrf_token(client, "/admin/unit"), "name": "UPT Baru"}
+        form = {"csrf_token": csrf_token(client, "/staf/admin/unit"), "name": "UPT Baru"}
         form["parent_id"] = str(org.units["kanwil"])
         with faults.inserts_refused(app, "units"):
-            refused = client.post("/admin/unit", data=form)
+            refused = client.post("/staf/admin/unit", data=form)
         _with_every_security_header(refused, 500)
         assert SOMETHING_WENT_WRONG in refused.get_data(as_text=True)
         if faults.is_sqlite(app):
             with faults.write_lock_held(app):
-                busy = client.post("/admin/unit", data=form)
+                busy = client.post("/staf/admin/unit", data=form)
             _with_every_security_header(busy, 503)
             assert busy.headers["Retry-After"] == "1"
-        assert client.post("/admin/unit", data=form).status_code == 302, "and then it works"
+        assert client.post("/staf/admin/unit", data=form).status_code == 302, "and then it works"
     finally:
         server.stop()
     assert "Traceback" not in server.log() and "Exception on" not in server.log()

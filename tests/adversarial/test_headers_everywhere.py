@@ -30,8 +30,8 @@ CRASHING = {
     PUBLIC: ("/rusak", "anon"),
     REPORTER: ("/lapor/rusak", "reporter"),
     RESPONDENT: ("/klarifikasi/rusak", "respondent"),
-    INVESTIGATOR: ("/pengelola/rusak", "inv_a"),
-    ADMIN: ("/admin/rusak", "admin"),
+    INVESTIGATOR: ("/staf/pengelola/rusak", "inv_a"),
+    ADMIN: ("/staf/admin/rusak", "admin"),
     STAFF: ("/staf/rusak", "supervisor"),
 }
 
@@ -95,8 +95,8 @@ def test_413_in_every_zone_that_takes_a_body(world: World, instance_path: Path) 
     app.config["MAX_CONTENT_LENGTH"] = 8 * 1024
     bodies = (
         ("anon", "/staf/masuk"),
-        ("inv_a", f"/pengelola/kasus/{world.case_a}/catatan"),
-        ("admin", "/admin/unit"),
+        ("inv_a", f"/staf/pengelola/kasus/{world.case_a}/catatan"),
+        ("admin", "/staf/admin/unit"),
         ("reporter", "/lapor/kasus/cabut"),
         ("respondent", "/klarifikasi/perpanjangan"),
     )

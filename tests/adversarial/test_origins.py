@@ -216,9 +216,9 @@ def world(app, org, reporter, instance_path) -> dict[str, Any]:
     admin_login = make_staff(app, "admin", StaffRole.ADMIN)
     admin = https_client(app)
     sign_in(app, admin, admin_login)
-    page = admin.get("/admin/staf/undang").get_data(as_text=True)
+    page = admin.get("/staf/admin/staf/undang").get_data(as_text=True)
     link_page = admin.post(
-        "/admin/staf/undang",
+        "/staf/admin/staf/undang",
         data={
             "csrf_token": CSRF_RE.search(page).group(1),
             "display_name": "Pegawai Baru",
@@ -231,9 +231,9 @@ def world(app, org, reporter, instance_path) -> dict[str, Any]:
     # A letterhead with a logo, so that the logo's page and its <img> are crawled too.
     (instance_path / "kop").mkdir()
     (instance_path / "kop" / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(32))
-    letterhead = admin.get("/admin/kop-surat").get_data(as_text=True)
+    letterhead = admin.get("/staf/admin/kop-surat").get_data(as_text=True)
     saved = admin.post(
-        "/admin/kop-surat",
+        "/staf/admin/kop-surat",
         data={
             "csrf_token": CSRF_RE.search(letterhead).group(1),
             "office_name": "Kantor Wilayah Sulawesi Selatan",
@@ -262,9 +262,12 @@ def world(app, org, reporter, instance_path) -> dict[str, Any]:
             ),
             "reporter": (reporter, ["/lapor/kasus"]),
             "respondent": (respondent, ["/klarifikasi/", "/klarifikasi/kode-baru"]),
-            "investigator": (budi, ["/pengelola/", "/staf/", f"/pengelola/kasus/{case_id}"]),
-            "supervisor": (rahman, ["/pengelola/"]),
-            "administrator": (admin, ["/admin/", "/staf/kata-sandi", "/staf/kop-surat/logo"]),
+            "investigator": (
+                budi,
+                ["/staf/pengelola/", "/staf/", f"/staf/pengelola/kasus/{case_id}"],
+            ),
+            "supervisor": (rahman, ["/staf/pengelola/"]),
+            "administrator": (admin, ["/staf/admin/", "/staf/kata-sandi", "/staf/kop-surat/logo"]),
         },
         "answers": {
             "review page": submit,

@@ -91,14 +91,14 @@ def _submit(app: Flask, report: Report, exclude: list[int]) -> str:
 
 def _examine(client: FlaskClient, case_id: int) -> None:
     """Acknowledge and verify: the case is under examination, invitations can be made."""
-    token = csrf_from(client.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True))
+    token = csrf_from(client.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True))
     steps = (
         {"kind": "acknowledge"},
         {"kind": "verification", "checked": "dokumen", "conclusion": "proceed"},
     )
     for step in steps:
         response = client.post(
-            f"/pengelola/kasus/{case_id}/langkah", data={"csrf_token": token, **step}
+            f"/staf/pengelola/kasus/{case_id}/langkah", data={"csrf_token": token, **step}
         )
         assert response.status_code == 302, step
 
