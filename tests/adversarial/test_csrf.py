@@ -480,7 +480,7 @@ def test_post_without_token_or_with_another_sessions_token_is_refused(
         # The same request with the session's own token works: the refusal was the token's.
         world.tokens.pop(action.role, None)  # a staff sign-in starts a new CSRF session
         before = snapshot(app)
-        response = _post(world, action, extra, world.token(action.role))
+        response = _post(world, action, extra, world.token(action.role, action.path(world, extra)))
         assert response.status_code < 400 or response.status_code == action.harmless_status, (
             action.endpoint,
             response.status_code,

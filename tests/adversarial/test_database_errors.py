@@ -90,7 +90,7 @@ WRITES: dict[str, Callable[[World], tuple[str, str, dict[str, str], bool, str | 
 
 def _post(world: World, zone: str) -> tuple[Any, str | None]:
     role, path, fields, streamed, shown = WRITES[zone](world)
-    data = {"csrf_token": world.token(role), **fields}
+    data = {"csrf_token": world.token(role, path), **fields}
     client = world.clients[role]
     response = client.post(path, **multipart(data)) if streamed else client.post(path, data=data)
     return response, shown
@@ -105,7 +105,7 @@ def _nav_shows(response: Any, name: str | None) -> None:
 
 def test_a_failed_flush_gives_the_error_page_in_every_zone(world: World) -> None:
     for zone in WRITES:
-        world.token(WRITES[zone](world)[0])  # fetched before the hook is armed
+        world.token(*WRITES[zone](world)[:2])  # fetched before the hook is armed
         before = snapshot(world.app)
         with (
             faults.watched(world.app) as watch,
@@ -124,7 +124,7 @@ def test_a_write_lock_held_elsewhere_gives_503_in_every_zone(world: World) -> No
     if not faults.is_sqlite(world.app):
         pytest.skip("SQLite's single writer; PostgreSQL's failures are below")
     for zone in WRITES:
-        world.token(WRITES[zone](world)[0])
+        world.token(*WRITES[zone](world)[:2])
         before = snapshot(world.app)
         with faults.watched(world.app) as watch, faults.write_lock_held(world.app):
             response, _ = _post(world, zone)
@@ -186,7 +186,7 @@ def test_postgresql_failures_in_the_staff_zones(world: World) -> None:
         pytest.skip("PostgreSQL's errors")
     for failure, status in PG_FAILURES.items():
         for zone in STAFF_ZONES:
-            world.token(WRITES[zone](world)[0])
+            world.token(*WRITES[zone](world)[:2])
             with faults.watched(world.app) as watch, faults.refused(world.app, _pg_error(failure)):
                 response, shown = _post(world, zone)
             assert_error_page(response, status)
@@ -200,7 +200,7 @@ def test_postgresql_connection_lost_under_a_request(world: World) -> None:
     if faults.is_sqlite(world.app):
         pytest.skip("PostgreSQL's server connection")
     for zone in ("public", *STAFF_ZONES):
-        world.token(WRITES[zone](world)[0])
+        world.token(*WRITES[zone](world)[:2])
         with faults.watched(world.app) as watch, faults.backend_terminated(world.app) as hits:
             response, shown = _post(world, zone)
         assert hits, zone

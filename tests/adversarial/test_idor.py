@@ -286,7 +286,7 @@ def send(world: World, role: str, method: str, path: str, data: dict[str, Any]) 
         with client.get(path) as response:
             response.get_data()
             return response
-    return client.post(path, data={"csrf_token": world.token(role), **data})
+    return client.post(path, data={"csrf_token": world.token(role, path), **data})
 
 
 @pytest.fixture
@@ -312,7 +312,8 @@ def test_the_probes_reach_every_route_that_takes_an_id(app) -> None:
     with_ids = {
         rule.endpoint
         for rule in app.url_map.iter_rules()
-        if rule.arguments and rule.endpoint != "public.static"
+        # An old staff address's redirect takes a path, not an id (public.moved).
+        if rule.arguments and rule.endpoint != "public.static" and "rest" not in rule.arguments
     } | FORM_IDS
     adapter = app.url_map.bind("localhost")
     own, foreign = {**MISSING, "self": 1}, {**MISSING}

@@ -32,7 +32,7 @@ from wbs_app.services import sessions
 from wbs_app.services.clock import utcnow
 
 # Cookie name, cookie path, login page, and the zones whose pages the cookie opens.
-STAFF = (staff_auth.COOKIE, "/", "/staf/masuk")
+STAFF = (staff_auth.COOKIE, staff_auth.COOKIE_PATH, "/staf/masuk")
 REPORTER = (reporter_auth.COOKIE, reporter_auth.COOKIE_PATH, "/lapor/masuk")
 RESPONDENT = (respondent_auth.COOKIE, respondent_auth.COOKIE_PATH, "/klarifikasi/masuk")
 HANDLER_ZONES = ("investigator", "staff")
@@ -207,7 +207,7 @@ def test_a_cookie_of_one_zone_opens_no_other(world: World) -> None:
             response = thief.get(page)
             assert response.status_code == 302 and response.headers["Location"].endswith(kind[2])
     thief = https_client(world.app)
-    thief.set_cookie(STAFF[0], reporter, path="/")
+    thief.set_cookie(STAFF[0], reporter, path=STAFF[1])
     for page in guarded_pages(world, HANDLER_ZONES):
         assert thief.get(page).status_code == 302, page
 

@@ -10,12 +10,12 @@ from crypto import DecryptionError, open_seed
 from tests.support.staff import CSRF_RE, csrf_token, make_staff, make_units, sign_in
 from wbs_app.db import app_database
 from wbs_app.models import StaffMember, StaffRole, StaffSession
-from wbs_app.security.staff_auth import COOKIE
+from wbs_app.security.staff_auth import COOKIE, COOKIE_PATH
 from wbs_app.services.clock import utcnow
 
 
 def _cookie(client) -> str | None:
-    cookie = client.get_cookie(COOKIE)
+    cookie = client.get_cookie(COOKIE, path=COOKIE_PATH)
     return cookie.value if cookie else None
 
 
@@ -43,7 +43,7 @@ def test_cookie_is_session_only_httponly_strict_secure(app, client) -> None:
 def test_session_fixation_a_planted_cookie_is_replaced(app, client) -> None:
     units = make_units(app)
     staff = make_staff(app, "budi", unit_ids=(units["a"],))
-    client.set_cookie(COOKIE, "A" * 86)
+    client.set_cookie(COOKIE, "A" * 86, path=COOKIE_PATH)
     sign_in(app, client, staff)
     assert _cookie(client) not in (None, "A" * 86)
     with app_database(app).session() as session:
@@ -64,7 +64,7 @@ def test_logout_deletes_the_row_and_the_cookie_cannot_be_replayed(app, client) -
     assert response.status_code == 302
     assert '"cookies"' in response.headers["Clear-Site-Data"]
     thief = _new_client(app)
-    thief.set_cookie(COOKIE, stolen)
+    thief.set_cookie(COOKIE, stolen, path=COOKIE_PATH)
     replay = thief.get("/staf/pengelola/")
     assert replay.status_code == 302 and replay.headers["Location"].endswith("/staf/masuk")
     with app_database(app).session() as session:
@@ -85,7 +85,7 @@ def test_cookie_key_half_is_needed(app, client) -> None:
     cookie = _cookie(client)
     forged = cookie[:43] + ("B" if cookie[43] != "B" else "C") + cookie[44:]
     thief = _new_client(app)
-    thief.set_cookie(COOKIE, forged)
+    thief.set_cookie(COOKIE, forged, path=COOKIE_PATH)
     assert thief.get("/staf/pengelola/").status_code == 302
 
 

@@ -28,11 +28,13 @@ STAFF_PATH = "/staf"
 REPORTER_PATH = "/lapor"
 RESPONDENT_PATH = "/klarifikasi"
 
-# The Flask session (CSRF token, flashed messages) of each side: path -> cookie name.
+# The Flask session (the CSRF token of the side's forms, flashed messages) of
+# each side: path -> cookie name. Named apart from the "lentera_*" cookies,
+# which open a signed-in session: this one opens nothing.
 SESSION_COOKIES = {
-    STAFF_PATH: "lentera_staf_state",
-    REPORTER_PATH: "lentera_lapor_state",
-    RESPONDENT_PATH: "lentera_klarifikasi_state",
+    STAFF_PATH: "staf_form",
+    REPORTER_PATH: "lapor_form",
+    RESPONDENT_PATH: "klarifikasi_form",
 }
 
 # What versions before the staff side moved under /staf set on "/": the
