@@ -34,8 +34,10 @@ def moved(rest: str = "") -> Response:
     return redirect(new_address(request.path, request.query_string), 301)
 
 
+# Redirects, not pages: nothing links to them (tests that crawl pages leave them out).
+MOVED_ENDPOINTS: list[str] = []
 for _prefix in OLD_PREFIXES:
-    bp.add_url_rule(f"{_prefix}/", f"moved{_prefix.replace('/', '_')}", moved, methods=["GET"])
-    bp.add_url_rule(
-        f"{_prefix}/<path:rest>", f"moved{_prefix.replace('/', '_')}_page", moved, methods=["GET"]
-    )
+    _name = f"moved{_prefix.replace('/', '_')}"
+    bp.add_url_rule(f"{_prefix}/", _name, moved, methods=["GET"])
+    bp.add_url_rule(f"{_prefix}/<path:rest>", f"{_name}_page", moved, methods=["GET"])
+    MOVED_ENDPOINTS += [f"public.{_name}", f"public.{_name}_page"]
