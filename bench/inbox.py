@@ -110,7 +110,9 @@ def _app_and_client(instance, count: int, database_url: str):  # type: ignore[no
 def _time_pages(client, rounds: int) -> float:  # type: ignore[no-untyped-def]
     times = []
     for index in range(rounds):
-        path = "/pengelola/kasus" if index % 2 == 0 else "/pengelola/kasus?overdue=1&hal=3"
+        path = (
+            "/staf/pengelola/kasus" if index % 2 == 0 else "/staf/pengelola/kasus?overdue=1&hal=3"
+        )
         start = time.perf_counter()
         response = client.get(path)
         times.append(time.perf_counter() - start)

@@ -53,7 +53,7 @@ def _staff_status(world: World, staff_id: int) -> StaffStatus:
 
 def test_giving_up_ones_own_access_is_confirmed_and_ends_in_the_inbox(world: World) -> None:
     budi = world.clients["inv_a"]
-    case_path = f"/pengelola/kasus/{world.case_a}"
+    case_path = f"/staf/pengelola/kasus/{world.case_a}"
     revoke = f"{case_path}/akses/cabut"
     confirm = f"{revoke}/{world.org.budi.id}"
     case_page = budi.get(case_path).get_data(as_text=True)
@@ -71,7 +71,7 @@ def test_giving_up_ones_own_access_is_confirmed_and_ends_in_the_inbox(world: Wor
 
     done = budi.post(revoke, data={"csrf_token": csrf_from(text), "staff_id": world.org.budi.id})
     assert done.status_code == 302
-    assert done.headers["Location"].split("?")[0].endswith("/pengelola/kasus")
+    assert done.headers["Location"].split("?")[0].endswith("/staf/pengelola/kasus")
     inbox = budi.get(done.headers["Location"]).get_data(as_text=True)
     assert ("ok", "status", f"Anda telah melepaskan akses Anda ke kasus #{world.case_a}.") in (
         _notices(inbox)
@@ -81,7 +81,7 @@ def test_giving_up_ones_own_access_is_confirmed_and_ends_in_the_inbox(world: Wor
 
 def test_revoking_a_colleague_is_confirmed_and_returns_to_the_case(world: World) -> None:
     rahman = world.clients["supervisor"]
-    case_path = f"/pengelola/kasus/{world.case_a}"
+    case_path = f"/staf/pengelola/kasus/{world.case_a}"
     page = rahman.get(f"{case_path}/akses/cabut/{world.org.budi.id}").get_data(as_text=True)
     assert "Cabut akses" in page and "Budi" in page
     assert rahman.get(f"{case_path}/akses/cabut/{world.target.id}").status_code == 404  # no key
@@ -104,7 +104,7 @@ def test_an_administrators_account_actions_are_confirmed(
     world: World, action: str, path: str, words: str, after: StaffStatus
 ) -> None:
     admin = world.clients["admin"]
-    detail = f"/admin/staf/{world.target.id}"
+    detail = f"/staf/admin/staf/{world.target.id}"
     action_path = f"{detail}/{path}"
     account = admin.get(detail).get_data(as_text=True)
     assert not _posts_to(account, action_path), f"{action} is one click on the account page"
@@ -131,7 +131,7 @@ def test_the_administrator_is_told_before_that_a_sole_holder_cannot_be_reset(
         wahyu = session.scalars(select(StaffMember).where(StaffMember.username == "wahyu")).one()
         wahyu.status = StaffStatus.DEACTIVATED
         session.commit()
-    text = admin.get(f"/admin/staf/{world.org.sitti.id}/reset").get_data(as_text=True)
+    text = admin.get(f"/staf/admin/staf/{world.org.sitti.id}/reset").get_data(as_text=True)
     assert ("error", "alert") in [(kind, role) for kind, role, _ in _notices(text)]
     assert f"Kasus #{world.case_b}" in text
 
@@ -139,7 +139,7 @@ def test_the_administrator_is_told_before_that_a_sole_holder_cannot_be_reset(
 def test_own_account_has_no_confirmation_pages(world: World) -> None:
     admin = world.clients["admin"]
     for path in ("nonaktifkan", "reset"):
-        assert admin.get(f"/admin/staf/{world.admin.id}/{path}").status_code == 404
+        assert admin.get(f"/staf/admin/staf/{world.admin.id}/{path}").status_code == 404
 
 
 def test_the_reporters_withdrawal_is_confirmed(world: World) -> None:
@@ -169,7 +169,7 @@ def test_the_reporters_withdrawal_is_confirmed(world: World) -> None:
 
 def test_a_refusal_looks_like_an_error_and_a_success_like_a_success(world: World) -> None:
     budi = world.clients["inv_a"]
-    case_path = f"/pengelola/kasus/{world.case_a}"
+    case_path = f"/staf/pengelola/kasus/{world.case_a}"
     token = csrf_from(budi.get(case_path).get_data(as_text=True))
     budi.post(f"{case_path}/catatan", data={"csrf_token": token, "text": "   "})
     page = budi.get(case_path).get_data(as_text=True)

@@ -142,11 +142,11 @@ def test_every_printed_staff_account_signs_in_and_the_supervisor_sees_the_work(
 
     client = https_client(app)
     assert sign_in(app, client, _login(app, demo, "rahman")).status_code == 302
-    assert "UPT Layanan Hukum Palopo" in client.get("/pengelola/").get_data(as_text=True)
-    inbox = client.get("/pengelola/kasus").get_data(as_text=True)
+    assert "UPT Layanan Hukum Palopo" in client.get("/staf/pengelola/").get_data(as_text=True)
+    inbox = client.get("/staf/pengelola/kasus").get_data(as_text=True)
     for case_id in demo.receipts:
         assert f">#{case_id}</a>" in inbox
-    overdue = client.get("/pengelola/kasus?overdue=1").get_data(as_text=True)
+    overdue = client.get("/staf/pengelola/kasus?overdue=1").get_data(as_text=True)
     listed = re.findall(r">#(\d+)</a>", overdue)
     statuses = _statuses(app)
     assert len(listed) == 1 and statuses[int(listed[0])] is CaseStatus.RECEIVED
@@ -154,7 +154,7 @@ def test_every_printed_staff_account_signs_in_and_the_supervisor_sees_the_work(
     examined = next(i for i, status in statuses.items() if status is CaseStatus.INVESTIGATION)
     dewi = https_client(app)
     assert sign_in(app, dewi, _login(app, demo, "dewi")).status_code == 302
-    page = dewi.get(f"/pengelola/kasus/{examined}").get_data(as_text=True)
+    page = dewi.get(f"/staf/pengelola/kasus/{examined}").get_data(as_text=True)
     assert "amplop" in page  # the report and the reporter's later message, decrypted
     assert "laporan-upg.txt" in page or "UPG" in page  # the accused's statement
 

@@ -127,7 +127,7 @@ def _post_routes(world: World) -> list[tuple[str, str]]:
 def _send(world: World, role: str, endpoint: str, fields: dict[str, str]) -> str:
     client = world.clients[role]
     path = url_of(world, endpoint)
-    data = {"csrf_token": world.token(role), **fields}
+    data = {"csrf_token": world.token(role, path), **fields}
     if endpoint in STREAMING:
         response = client.post(path, **multipart(data))
     else:

@@ -49,16 +49,16 @@ def test_journal_times_are_in_the_installation_zone(
     submit_report(reporter, Report(unit=org.units["a"]))
     budi = https_client(app)
     assert sign_in(app, budi, org.budi).status_code == 302
-    page = budi.get("/pengelola/kasus/1").get_data(as_text=True)
+    page = budi.get("/staf/pengelola/kasus/1").get_data(as_text=True)
     token = csrf_from(page)
     assert (
         budi.post(
-            "/pengelola/kasus/1/langkah", data={"csrf_token": token, "kind": "acknowledge"}
+            "/staf/pengelola/kasus/1/langkah", data={"csrf_token": token, "kind": "acknowledge"}
         ).status_code
         == 302
     )
     after = datetime.now(UTC)
-    journal = budi.get("/pengelola/kasus/1").get_data(as_text=True).split("<h2>Jurnal</h2>")[1]
+    journal = budi.get("/staf/pengelola/kasus/1").get_data(as_text=True).split("<h2>Jurnal</h2>")[1]
     shown = {_indonesian(moment, hours, abbreviation) for moment in (before, after)}
     assert any(text in journal for text in shown), (shown, journal[:400])
     assert "+00:00" not in journal and "UTC" not in journal
@@ -78,19 +78,19 @@ def test_the_audit_log_in_words(app, org) -> None:
     admin = make_staff(app, "admin", StaffRole.ADMIN)
     client = https_client(app)
     assert sign_in(app, client, admin).status_code == 302
-    settings = client.get("/admin/pengaturan").get_data(as_text=True)
+    settings = client.get("/staf/admin/pengaturan").get_data(as_text=True)
     values = {"acknowledge": "5", "verification": "14", "feedback": "90", "respondent": "14"}
     assert client.post(
-        "/admin/pengaturan", data={"csrf_token": csrf_from(settings), **values}
+        "/staf/admin/pengaturan", data={"csrf_token": csrf_from(settings), **values}
     ).status_code in (200, 302)
-    detail = client.get(f"/admin/staf/{org.budi.id}").get_data(as_text=True)
+    detail = client.get(f"/staf/admin/staf/{org.budi.id}").get_data(as_text=True)
     role = {
         "csrf_token": csrf_from(detail),
         "role": "investigator",
         "units": [str(org.units["a"]), str(org.units["b"])],
     }
-    assert client.post(f"/admin/staf/{org.budi.id}/peran", data=role).status_code == 302
-    log = client.get("/admin/audit").get_data(as_text=True)
+    assert client.post(f"/staf/admin/staf/{org.budi.id}/peran", data=role).status_code == 302
+    log = client.get("/staf/admin/audit").get_data(as_text=True)
     assert "Konfirmasi penerimaan: 5 hari" in log, log
     assert (
         "Pemeriksa: UPT Makassar, UPT Parepare" in log

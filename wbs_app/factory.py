@@ -29,6 +29,7 @@ from wbs_app.security.anonymity import StripClientIdentity
 from wbs_app.security.headers import register_security_headers
 from wbs_app.security.reporter_auth import register_reporter_guard
 from wbs_app.security.respondent_auth import register_respondent_guard
+from wbs_app.security.sides import init_sides
 from wbs_app.security.staff_auth import register_staff_guards
 from wbs_app.services import installation
 from wbs_app.services.argon2_gate import Argon2Gate
@@ -77,7 +78,7 @@ def configure(app: Flask, settings: Settings, overrides: Mapping[str, Any]) -> N
         PROPAGATE_EXCEPTIONS=False,
         TRAP_HTTP_EXCEPTIONS=False,
         PROVIDE_AUTOMATIC_OPTIONS=False,
-        SESSION_COOKIE_NAME="lentera",
+        # The session cookie's name and path are chosen per side (security.sides).
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
         SESSION_COOKIE_SECURE=secure_cookies,
@@ -160,6 +161,7 @@ def register_argon2_gate(app: Flask, settings: Settings) -> None:
 
 def register_security(app: Flask) -> None:
     register_security_headers(app)
+    init_sides(app)
     register_staff_guards(app)
     register_reporter_guard(app)
     register_respondent_guard(app)

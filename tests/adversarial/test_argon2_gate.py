@@ -129,9 +129,9 @@ def _change_password(client, current: str, new: str):
 
 
 def _invite(client, case_id: int) -> str:
-    page = client.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
+    page = client.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
     token = csrf_from(page)
-    step = f"/pengelola/kasus/{case_id}/langkah"
+    step = f"/staf/pengelola/kasus/{case_id}/langkah"
     client.post(step, data={"csrf_token": token, "kind": "acknowledge"})
     client.post(
         step,
@@ -142,11 +142,11 @@ def _invite(client, case_id: int) -> str:
             "conclusion": "proceed",
         },
     )
-    form_page = client.get(f"/pengelola/kasus/{case_id}").get_data(
+    form_page = client.get(f"/staf/pengelola/kasus/{case_id}").get_data(
         as_text=True
     )  # under examination
     created = client.post(
-        f"/pengelola/kasus/{case_id}/undangan",
+        f"/staf/pengelola/kasus/{case_id}/undangan",
         data={
             "csrf_token": token,
             "once": ONCE_RE.search(form_page).group(1),

@@ -91,18 +91,18 @@ def test_crash_at_each_step_leaves_the_whole_case_or_no_trace(
         assert not any(store_root.joinpath("quarantine", "files").iterdir())  # no stored file
         handler = https_client(app)
         assert sign_in(app, handler, org.budi).status_code == 302
-        inbox = handler.get("/pengelola/kasus").get_data(as_text=True)
-        case_links = sorted(set(re.findall(r"/pengelola/kasus/(\d+)\"", inbox)))
+        inbox = handler.get("/staf/pengelola/kasus").get_data(as_text=True)
+        case_links = sorted(set(re.findall(r"/staf/pengelola/kasus/(\d+)\"", inbox)))
 
         if point in COMMITTED_POINTS:
             # Committed before the crash: whole for the handlers, files in place.
             assert (after.cases, after.drafts, after.pending_files) == (1, 0, 0)
             assert len(case_links) == 1
-            case_page = handler.get(f"/pengelola/kasus/{case_links[0]}").get_data(as_text=True)
+            case_page = handler.get(f"/staf/pengelola/kasus/{case_links[0]}").get_data(as_text=True)
             assert what in case_page
-            files = re.findall(rf"/pengelola/kasus/{case_links[0]}/berkas/(\d+)", case_page)
+            files = re.findall(rf"/staf/pengelola/kasus/{case_links[0]}/berkas/(\d+)", case_page)
             assert len(set(files)) == 1
-            download = handler.get(f"/pengelola/kasus/{case_links[0]}/berkas/{files[0]}")
+            download = handler.get(f"/staf/pengelola/kasus/{case_links[0]}/berkas/{files[0]}")
             assert sha256(download.get_data()) == sha256(evidence)
             # The reporter, who saw no receipt, sends again: no second case, and the
             # receipt committed with the case is handed over now (nothing issued is lost).

@@ -156,55 +156,55 @@ ACTIONS = [
     Action(
         "investigator.grant_access",
         "inv_a",
-        lambda w, e: f"/pengelola/kasus/{w.case_a}/akses/beri",
+        lambda w, e: f"/staf/pengelola/kasus/{w.case_a}/akses/beri",
         lambda w, e: {"staff_id": str(w.org.sitti.id)},
     ),
     Action(
         "investigator.revoke_access",
         "inv_a",
-        lambda w, e: f"/pengelola/kasus/{w.case_a}/akses/cabut",
+        lambda w, e: f"/staf/pengelola/kasus/{w.case_a}/akses/cabut",
         lambda w, e: {"staff_id": str(w.org.sitti.id)},
     ),
     Action(
         "investigator.assign_case",
         "inv_a",
-        lambda w, e: f"/pengelola/kasus/{w.case_a}/akses/tugaskan",
+        lambda w, e: f"/staf/pengelola/kasus/{w.case_a}/akses/tugaskan",
         lambda w, e: {"staff_id": str(w.org.budi.id)},
     ),
     Action(
         "investigator.add_note",
         "inv_a",
-        lambda w, e: f"/pengelola/kasus/{w.case_a}/catatan",
+        lambda w, e: f"/staf/pengelola/kasus/{w.case_a}/catatan",
         _fixed({"text": "CSRF-CATATAN"}),
     ),
     Action(  # after the reporter's report of retaliation above: its marker is taken up
         "investigator.acknowledge_retaliation",
         "inv_a",
-        lambda w, e: f"/pengelola/kasus/{w.case_a}/tindakan-balasan",
+        lambda w, e: f"/staf/pengelola/kasus/{w.case_a}/tindakan-balasan",
         _fixed({"retaliation_note": "CSRF-TINDAK-LANJUT"}),
     ),
     Action(
         "investigator.reveal_identity",
         "inv_a",
-        lambda w, e: f"/pengelola/kasus/{w.case_a}/identitas",
+        lambda w, e: f"/staf/pengelola/kasus/{w.case_a}/identitas",
         _fixed({}),
     ),
     Action(
         "investigator.record_step",
         "inv_a",
-        lambda w, e: f"/pengelola/kasus/{w.case_a}/langkah",
+        lambda w, e: f"/staf/pengelola/kasus/{w.case_a}/langkah",
         _fixed({"kind": "investigation", "activity": "interview", "description": "CSRF"}),
     ),
     Action(
         "investigator.send_message",
         "inv_a",
-        lambda w, e: f"/pengelola/kasus/{w.case_a}/pesan",
+        lambda w, e: f"/staf/pengelola/kasus/{w.case_a}/pesan",
         _fixed({"text": "CSRF-PESAN"}),
     ),
     Action(
         "investigator.create_invitation",
         "inv_a",
-        lambda w, e: f"/pengelola/kasus/{w.case_a}/undangan",
+        lambda w, e: f"/staf/pengelola/kasus/{w.case_a}/undangan",
         _fixed(
             {
                 "once": "CSRF-satu-kali-0123456789",
@@ -218,7 +218,7 @@ ACTIONS = [
     Action(
         "investigator.decide_extension",
         "inv_a",
-        lambda w, e: f"/pengelola/kasus/{w.case_a}/undangan/perpanjangan",
+        lambda w, e: f"/staf/pengelola/kasus/{w.case_a}/undangan/perpanjangan",
         lambda w, e: {
             "invitation": w.invitation_a1,
             "decision": "grant",
@@ -229,33 +229,33 @@ ACTIONS = [
     Action(
         "investigator.close_threads",
         "inv_a",
-        lambda w, e: f"/pengelola/kasus/{w.case_a}/undangan/tutup",
+        lambda w, e: f"/staf/pengelola/kasus/{w.case_a}/undangan/tutup",
         _fixed({}),
         harmless_status=302,  # case A is still open: its threads close with its decision
     ),
     Action(
         "investigator.message_respondent",
         "inv_a",
-        lambda w, e: f"/pengelola/kasus/{w.case_a}/undangan/pesan",
+        lambda w, e: f"/staf/pengelola/kasus/{w.case_a}/undangan/pesan",
         lambda w, e: {"invitation": w.invitation_a1, "text": "CSRF-PESAN-TERLAPOR"},
     ),
     Action(
         "investigator.reissue",
         "inv_a",
         # The second invitation (nobody signed in with it): the first one's respondent stays.
-        lambda w, e: f"/pengelola/kasus/{w.case_a}/undangan/{w.invitation_a2}/ganti",
+        lambda w, e: f"/staf/pengelola/kasus/{w.case_a}/undangan/{w.invitation_a2}/ganti",
         _fixed({}),
     ),
     Action(
         "admin.create_category",
         "admin",
-        lambda w, e: "/admin/kategori",
+        lambda w, e: "/staf/admin/kategori",
         _fixed({"name_id": "CSRF kategori", "name_en": "CSRF category"}),
     ),
     Action(
         "admin.update_category",
         "admin",
-        lambda w, e: f"/admin/kategori/{w.category}",
+        lambda w, e: f"/staf/admin/kategori/{w.category}",
         lambda w, e: {
             f"c{w.category}-name_id": "Kategori CSRF",
             f"c{w.category}-name_en": "Category CSRF",
@@ -266,13 +266,13 @@ ACTIONS = [
     Action(
         "admin.settings",
         "admin",
-        lambda w, e: "/admin/pengaturan",
+        lambda w, e: "/staf/admin/pengaturan",
         _fixed({"acknowledge": "5", "verification": "10", "feedback": "60", "respondent": "9"}),
     ),
     Action(
         "admin.letterhead_settings",
         "admin",
-        lambda w, e: "/admin/kop-surat",
+        lambda w, e: "/staf/admin/kop-surat",
         _fixed(
             {
                 "office_name": "Kantor Wilayah CSRF",
@@ -286,31 +286,37 @@ ACTIONS = [
     Action(
         "admin.change_role",
         "admin",
-        lambda w, e: f"/admin/staf/{w.target.id}/peran",
+        lambda w, e: f"/staf/admin/staf/{w.target.id}/peran",
         lambda w, e: {"role": "supervisor", "units": str(w.org.units["b"])},
     ),
     Action(
         "admin.deactivate",
         "admin",
-        lambda w, e: f"/admin/staf/{w.target.id}/nonaktifkan",
+        lambda w, e: f"/staf/admin/staf/{w.target.id}/nonaktifkan",
         _fixed({}),
     ),
     Action(
-        "admin.reactivate", "admin", lambda w, e: f"/admin/staf/{w.target.id}/aktifkan", _fixed({})
+        "admin.reactivate",
+        "admin",
+        lambda w, e: f"/staf/admin/staf/{w.target.id}/aktifkan",
+        _fixed({}),
     ),
     Action(
-        "admin.reset_password", "admin", lambda w, e: f"/admin/staf/{w.target.id}/reset", _fixed({})
+        "admin.reset_password",
+        "admin",
+        lambda w, e: f"/staf/admin/staf/{w.target.id}/reset",
+        _fixed({}),
     ),
     Action(
         "admin.reissue_link",
         "admin",
-        lambda w, e: f"/admin/staf/{e['pending_id']}/tautan",
+        lambda w, e: f"/staf/admin/staf/{e['pending_id']}/tautan",
         _fixed({}),
     ),
     Action(
         "admin.invite",
         "admin",
-        lambda w, e: "/admin/staf/undang",
+        lambda w, e: "/staf/admin/staf/undang",
         lambda w, e: {
             "display_name": "Fajar",
             "email": "fajar@kanwil.example",
@@ -321,61 +327,61 @@ ACTIONS = [
     Action(
         "admin.create_unit",
         "admin",
-        lambda w, e: "/admin/unit",
+        lambda w, e: "/staf/admin/unit",
         lambda w, e: {"name": "UPT CSRF", "parent_id": str(w.org.units["kanwil"])},
     ),
     Action(
         "admin.rename_unit",
         "admin",
-        lambda w, e: f"/admin/unit/{w.org.units['b']}/nama",
+        lambda w, e: f"/staf/admin/unit/{w.org.units['b']}/nama",
         _fixed({"name": "UPT Parepare CSRF"}),
     ),
     Action(
         "admin.create_top_unit",
         "admin",
-        lambda w, e: "/admin/unit/puncak",
+        lambda w, e: "/staf/admin/unit/puncak",
         _fixed({"name": "Kementerian CSRF", "confirm": "y"}),
     ),
     Action(
         "admin.move_unit",
         "admin",
-        lambda w, e: f"/admin/unit/{w.org.units['b']}/pindah",
+        lambda w, e: f"/staf/admin/unit/{w.org.units['b']}/pindah",
         lambda w, e: {"parent_id": str(w.org.units["a"])},
     ),
     Action(
         "admin.deactivate_unit",
         "admin",
-        lambda w, e: f"/admin/unit/{w.org.units['b']}/nonaktifkan",
+        lambda w, e: f"/staf/admin/unit/{w.org.units['b']}/nonaktifkan",
         _fixed({"confirm": "y"}),
     ),
     Action(
         "admin.reactivate_unit",
         "admin",
-        lambda w, e: f"/admin/unit/{w.org.units['b']}/aktifkan",
+        lambda w, e: f"/staf/admin/unit/{w.org.units['b']}/aktifkan",
         _fixed({}),
     ),
     Action(
         "admin.set_intake_unit",
         "admin",
-        lambda w, e: "/admin/unit/penerimaan",
+        lambda w, e: "/staf/admin/unit/penerimaan",
         lambda w, e: {"intake_unit_id": str(w.org.units["a"])},
     ),
     Action(
         "admin.delete_unit",
         "admin",
-        lambda w, e: f"/admin/unit/{_unit_named(w, 'UPT CSRF')}/hapus",
+        lambda w, e: f"/staf/admin/unit/{_unit_named(w, 'UPT CSRF')}/hapus",
         _fixed({"confirm": "y"}),
     ),
     Action(
         "investigator.change_category",
         "inv_a",
-        lambda w, e: f"/pengelola/kasus/{w.case_a}/kategori",
+        lambda w, e: f"/staf/pengelola/kasus/{w.case_a}/kategori",
         lambda w, e: {"category_id": str(_category_coded(w, "gratifikasi")), "reason": "CSRF"},
     ),
     Action(
         "investigator.move_case",
         "supervisor",
-        lambda w, e: f"/pengelola/kasus/{w.case_a}/unit",
+        lambda w, e: f"/staf/pengelola/kasus/{w.case_a}/unit",
         lambda w, e: {"unit_id": str(w.org.units["b"]), "reason": "CSRF"},
     ),
     Action(
@@ -474,7 +480,7 @@ def test_post_without_token_or_with_another_sessions_token_is_refused(
         # The same request with the session's own token works: the refusal was the token's.
         world.tokens.pop(action.role, None)  # a staff sign-in starts a new CSRF session
         before = snapshot(app)
-        response = _post(world, action, extra, world.token(action.role))
+        response = _post(world, action, extra, world.token(action.role, action.path(world, extra)))
         assert response.status_code < 400 or response.status_code == action.harmless_status, (
             action.endpoint,
             response.status_code,
@@ -486,8 +492,8 @@ def test_post_without_token_or_with_another_sessions_token_is_refused(
 
 
 ENDERS = (
-    ("inv_a", "/staf/keluar", "/pengelola/"),
-    ("admin", "/staf/keluar", "/admin/"),
+    ("inv_a", "/staf/keluar", "/staf/pengelola/"),
+    ("admin", "/staf/keluar", "/staf/admin/"),
     ("reporter", "/lapor/selesai", "/lapor/kasus"),
     ("respondent", "/klarifikasi/selesai", "/klarifikasi/"),
 )

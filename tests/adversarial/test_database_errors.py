@@ -73,14 +73,14 @@ WRITES: dict[str, Callable[[World], tuple[str, str, dict[str, str], bool, str | 
     "staff": lambda w: ("supervisor", "/staf/keluar", {}, False, "Rahman"),
     "admin": lambda w: (
         "admin",
-        "/admin/unit",
+        "/staf/admin/unit",
         {"name": "UPT Baru", "parent_id": str(w.org.units["kanwil"])},
         False,
         "Admin",
     ),
     "investigator": lambda w: (
         "inv_a",
-        f"/pengelola/kasus/{w.case_a}/catatan",
+        f"/staf/pengelola/kasus/{w.case_a}/catatan",
         {"text": "catatan baru"},
         False,
         "Budi",
@@ -90,7 +90,7 @@ WRITES: dict[str, Callable[[World], tuple[str, str, dict[str, str], bool, str | 
 
 def _post(world: World, zone: str) -> tuple[Any, str | None]:
     role, path, fields, streamed, shown = WRITES[zone](world)
-    data = {"csrf_token": world.token(role), **fields}
+    data = {"csrf_token": world.token(role, path), **fields}
     client = world.clients[role]
     response = client.post(path, **multipart(data)) if streamed else client.post(path, data=data)
     return response, shown
@@ -105,7 +105,7 @@ def _nav_shows(response: Any, name: str | None) -> None:
 
 def test_a_failed_flush_gives_the_error_page_in_every_zone(world: World) -> None:
     for zone in WRITES:
-        world.token(WRITES[zone](world)[0])  # fetched before the hook is armed
+        world.token(*WRITES[zone](world)[:2])  # fetched before the hook is armed
         before = snapshot(world.app)
         with (
             faults.watched(world.app) as watch,
@@ -124,7 +124,7 @@ def test_a_write_lock_held_elsewhere_gives_503_in_every_zone(world: World) -> No
     if not faults.is_sqlite(world.app):
         pytest.skip("SQLite's single writer; PostgreSQL's failures are below")
     for zone in WRITES:
-        world.token(WRITES[zone](world)[0])
+        world.token(*WRITES[zone](world)[:2])
         before = snapshot(world.app)
         with faults.watched(world.app) as watch, faults.write_lock_held(world.app):
             response, _ = _post(world, zone)
@@ -137,8 +137,8 @@ def test_a_write_lock_held_elsewhere_gives_503_in_every_zone(world: World) -> No
 
 # Staff pages that only read, and the table whose read the hook fails on each.
 STAFF_READS = (
-    ("admin", "/admin/unit", "units"),
-    ("inv_a", "/pengelola/kasus", "cases"),
+    ("admin", "/staf/admin/unit", "units"),
+    ("inv_a", "/staf/pengelola/kasus", "cases"),
     ("supervisor", "/staf/kata-sandi", "staff_members"),  # the guard's own read
 )
 
@@ -186,7 +186,7 @@ def test_postgresql_failures_in_the_staff_zones(world: World) -> None:
         pytest.skip("PostgreSQL's errors")
     for failure, status in PG_FAILURES.items():
         for zone in STAFF_ZONES:
-            world.token(WRITES[zone](world)[0])
+            world.token(*WRITES[zone](world)[:2])
             with faults.watched(world.app) as watch, faults.refused(world.app, _pg_error(failure)):
                 response, shown = _post(world, zone)
             assert_error_page(response, status)
@@ -200,7 +200,7 @@ def test_postgresql_connection_lost_under_a_request(world: World) -> None:
     if faults.is_sqlite(world.app):
         pytest.skip("PostgreSQL's server connection")
     for zone in ("public", *STAFF_ZONES):
-        world.token(WRITES[zone](world)[0])
+        world.token(*WRITES[zone](world)[:2])
         with faults.watched(world.app) as watch, faults.backend_terminated(world.app) as hits:
             response, shown = _post(world, zone)
         assert hits, zone
@@ -209,7 +209,7 @@ def test_postgresql_connection_lost_under_a_request(world: World) -> None:
         assert "Layanan sedang tidak tersedia" in response.get_data(as_text=True), zone
         assert watch.errors and watch.after_error == [], zone
         _nav_shows(response, shown)
-        assert world.clients["admin"].get("/admin/").status_code == 200, "the pool recovers"
+        assert world.clients["admin"].get("/staf/admin/").status_code == 200, "the pool recovers"
 
 
 def _with_every_security_header(response: Any, status: int) -> None:
@@ -240,18 +240,18 @@ def test_a_staff_page_through_gunicorn(app: Flask, org: Any, instance_path: Any)
     try:
         client = LiveClient(server.host, server.port)
         assert sign_in(app, client, admin).status_code == 302
-        form = {"csrf_token": csrf_token(client, "/admin/unit"), "name": "UPT Baru"}
+        form = {"csrf_token": csrf_token(client, "/staf/admin/unit"), "name": "UPT Baru"}
         form["parent_id"] = str(org.units["kanwil"])
         with faults.inserts_refused(app, "units"):
-            refused = client.post("/admin/unit", data=form)
+            refused = client.post("/staf/admin/unit", data=form)
         _with_every_security_header(refused, 500)
         assert SOMETHING_WENT_WRONG in refused.get_data(as_text=True)
         if faults.is_sqlite(app):
             with faults.write_lock_held(app):
-                busy = client.post("/admin/unit", data=form)
+                busy = client.post("/staf/admin/unit", data=form)
             _with_every_security_header(busy, 503)
             assert busy.headers["Retry-After"] == "1"
-        assert client.post("/admin/unit", data=form).status_code == 302, "and then it works"
+        assert client.post("/staf/admin/unit", data=form).status_code == 302, "and then it works"
     finally:
         server.stop()
     assert "Traceback" not in server.log() and "Exception on" not in server.log()

@@ -232,13 +232,13 @@ def test_hostile_names_are_stored_and_served_safely(app, org) -> None:
     links = re.findall(r'href="(/lapor/kasus/berkas/(\d+))">([^<]*)</a>', page)
     assert len(links) == len(files)
     budi, case_id = _handler(app, org)
-    handler_page = budi.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
+    handler_page = budi.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
     expected = dict(zip([content for _, content in files], HOSTILE_NAMES.values(), strict=True))
     for link, file_id, _shown in links:
         with reporter.get(link) as mine:
             content = mine.get_data()
             _check_disposition(mine, expected[content])
-        with budi.get(f"/pengelola/kasus/{case_id}/berkas/{file_id}") as theirs:
+        with budi.get(f"/staf/pengelola/kasus/{case_id}/berkas/{file_id}") as theirs:
             assert theirs.get_data() == content
             _check_disposition(theirs, expected[content])
     for stored in HOSTILE_NAMES.values():
@@ -266,15 +266,15 @@ def test_polyglots_are_only_ever_downloads(app, org, reporter, js_page) -> None:
     page = client.get("/lapor/kasus").get_data(as_text=True)
     own = re.findall(r'href="(/lapor/kasus/berkas/\d+)"', page)
     budi, case_id = _handler(app, org)
-    handler_page = budi.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
-    staff_links = re.findall(rf'href="(/pengelola/kasus/{case_id}/berkas/\d+)"', handler_page)
+    handler_page = budi.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
+    staff_links = re.findall(rf'href="(/staf/pengelola/kasus/{case_id}/berkas/\d+)"', handler_page)
     page_token = csrf_from(handler_page)
     for kind, extra in (
         ("acknowledge", {}),
         ("verification", {"checked": "x", "conclusion": "proceed"}),
     ):
         budi.post(
-            f"/pengelola/kasus/{case_id}/langkah",
+            f"/staf/pengelola/kasus/{case_id}/langkah",
             data={"csrf_token": page_token, "kind": kind, **extra},
         )
     respondent, _ = respondent_client(app, invite(budi, case_id))
@@ -287,9 +287,9 @@ def test_polyglots_are_only_ever_downloads(app, org, reporter, js_page) -> None:
         respondent.post("/klarifikasi/pernyataan", data=body, content_type=content_type).status_code
         == 302
     )
-    handler_page = budi.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
+    handler_page = budi.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
     respondent_links = re.findall(
-        r'href="(/pengelola/kasus/\d+/undangan/\w+/berkas/\d+)"', handler_page
+        r'href="(/staf/pengelola/kasus/\d+/undangan/\w+/berkas/\d+)"', handler_page
     )
     contents = set(POLYGLOTS.values())
     for who, links in ((client, own), (budi, staff_links), (budi, respondent_links)):

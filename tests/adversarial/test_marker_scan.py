@@ -205,7 +205,7 @@ def test_a_journey_through_all_zones_leaves_no_marker_anywhere(
     assert sign_in(app, staff, wulan).status_code == 302
     with app_database(app).engine.connect() as connection:
         case_id = connection.execute(text("SELECT max(id) FROM cases")).scalar_one()
-    case_path = f"/pengelola/kasus/{case_id}"
+    case_path = f"/staf/pengelola/kasus/{case_id}"
     page = staff.get(case_path).get_data(as_text=True)
     assert WRITTEN["what"] in page and WRITTEN["reply"] in page
     token = csrf_from(page)

@@ -120,11 +120,11 @@ def test_pages_are_read_while_another_writer_holds_the_lock(world: World) -> Non
     pages = (
         ("reporter", "/lapor/kasus", "MAKASSAR-RAHASIA"),
         ("respondent", "/klarifikasi/", "TUDUHAN-A-RINGKAS"),
-        ("inv_a", f"/pengelola/kasus/{world.case_a}", REPLY),
-        ("inv_a", "/pengelola/kasus", f"#{world.case_a}"),
-        ("inv_b", "/pengelola/kasus", f"#{world.case_b}"),
+        ("inv_a", f"/staf/pengelola/kasus/{world.case_a}", REPLY),
+        ("inv_a", "/staf/pengelola/kasus", f"#{world.case_a}"),
+        ("inv_b", "/staf/pengelola/kasus", f"#{world.case_b}"),
         ("supervisor", "/staf/kata-sandi", "Rahman"),
-        ("admin", "/admin/", "Admin"),
+        ("admin", "/staf/admin/", "Admin"),
     )
     with faults.write_lock_held(world.app):
         for role, path, shown in pages:
@@ -178,7 +178,7 @@ def test_a_writer_committing_between_the_case_page_read_and_its_marker(world: Wo
     engine = faults.engine_of(world.app)
     event.listen(engine, "before_cursor_execute", between)
     try:
-        page = world.clients["inv_a"].get(f"/pengelola/kasus/{world.case_a}")
+        page = world.clients["inv_a"].get(f"/staf/pengelola/kasus/{world.case_a}")
     finally:
         event.remove(engine, "before_cursor_execute", between)
     assert replies == [302], "the reporter's reply went through while the page was drawn"
@@ -186,9 +186,9 @@ def test_a_writer_committing_between_the_case_page_read_and_its_marker(world: Wo
     body = page.get_data(as_text=True)
     assert "MAKASSAR-RAHASIA" in body and REPLY not in body
     assert _marker(world) == seen, "the marker is what the page showed"
-    inbox = world.clients["inv_a"].get("/pengelola/kasus").get_data(as_text=True)
+    inbox = world.clients["inv_a"].get("/staf/pengelola/kasus").get_data(as_text=True)
     assert f'#{world.case_a}</a> <strong class="unread">' in inbox, "the reply is still new"
-    assert REPLY in world.clients["inv_a"].get(f"/pengelola/kasus/{world.case_a}").get_data(
+    assert REPLY in world.clients["inv_a"].get(f"/staf/pengelola/kasus/{world.case_a}").get_data(
         as_text=True
     )
     assert _marker(world) == _newest_record(world)
@@ -203,7 +203,7 @@ def test_an_idle_session_is_deleted_beside_the_read(app: Flask, org: Any) -> Non
     with app_database(app).session() as session:
         session.execute(update(StaffSession).values(last_seen_at=utcnow() - timedelta(hours=2)))
     with _writes_outside_a_write_transaction(app) as found:
-        response = client.get("/pengelola/kasus")
+        response = client.get("/staf/pengelola/kasus")
     assert response.status_code == 302 and response.headers["Location"].endswith("/staf/masuk")
     assert found == [], found
     with app_database(app).session() as session:

@@ -32,7 +32,7 @@ from wbs_app.services import sessions
 from wbs_app.services.clock import utcnow
 
 # Cookie name, cookie path, login page, and the zones whose pages the cookie opens.
-STAFF = (staff_auth.COOKIE, "/", "/staf/masuk")
+STAFF = (staff_auth.COOKIE, staff_auth.COOKIE_PATH, "/staf/masuk")
 REPORTER = (reporter_auth.COOKIE, reporter_auth.COOKIE_PATH, "/lapor/masuk")
 RESPONDENT = (respondent_auth.COOKIE, respondent_auth.COOKIE_PATH, "/klarifikasi/masuk")
 HANDLER_ZONES = ("investigator", "staff")
@@ -100,7 +100,7 @@ def test_staff_cookie_after_logout(world: World) -> None:
     client = world.clients["inv_a"]
     stolen = cookie_of(client, STAFF)
     pages = guarded_pages(world, HANDLER_ZONES)
-    assert client.get(f"/pengelola/kasus/{world.case_a}").status_code == 200
+    assert client.get(f"/staf/pengelola/kasus/{world.case_a}").status_code == 200
     assert client.post("/staf/keluar", data={"csrf_token": world.token("inv_a")}).status_code == 302
     assert_replay_refused(world, STAFF, stolen, pages)
 
@@ -121,24 +121,24 @@ def test_staff_cookie_after_a_password_change_in_another_session(world: World) -
     )
     assert changed.status_code == 302
     assert_replay_refused(world, STAFF, stolen, guarded_pages(world, HANDLER_ZONES))
-    assert other.get(f"/pengelola/kasus/{world.case_b}").status_code == 200
+    assert other.get(f"/staf/pengelola/kasus/{world.case_b}").status_code == 200
 
 
 def test_staff_cookie_after_deactivation_and_reactivation(world: World) -> None:
     stolen = cookie_of(world.clients["supervisor"], STAFF)
     rahman = world.org.rahman.id
-    assert _admin_post(world, f"/admin/staf/{rahman}/nonaktifkan").status_code == 302
+    assert _admin_post(world, f"/staf/admin/staf/{rahman}/nonaktifkan").status_code == 302
     pages = guarded_pages(world, HANDLER_ZONES)
     assert_replay_refused(world, STAFF, stolen, pages)
-    assert _admin_post(world, f"/admin/staf/{rahman}/aktifkan").status_code == 302
+    assert _admin_post(world, f"/staf/admin/staf/{rahman}/aktifkan").status_code == 302
     assert_replay_refused(world, STAFF, stolen, pages)
 
 
 def test_staff_cookie_after_a_password_reset(world: World) -> None:
     target = _staff_session(world, world.target)
     stolen = cookie_of(target, STAFF)
-    assert target.get("/pengelola/").status_code == 200
-    assert _admin_post(world, f"/admin/staf/{world.target.id}/reset").status_code == 200
+    assert target.get("/staf/pengelola/").status_code == 200
+    assert _admin_post(world, f"/staf/admin/staf/{world.target.id}/reset").status_code == 200
     assert_replay_refused(world, STAFF, stolen, guarded_pages(world, HANDLER_ZONES))
 
 
@@ -207,7 +207,7 @@ def test_a_cookie_of_one_zone_opens_no_other(world: World) -> None:
             response = thief.get(page)
             assert response.status_code == 302 and response.headers["Location"].endswith(kind[2])
     thief = https_client(world.app)
-    thief.set_cookie(STAFF[0], reporter, path="/")
+    thief.set_cookie(STAFF[0], reporter, path=STAFF[1])
     for page in guarded_pages(world, HANDLER_ZONES):
         assert thief.get(page).status_code == 302, page
 
@@ -218,9 +218,9 @@ def test_csrf_tokens_do_not_cross_a_sign_in_or_a_sign_out(world: World) -> None:
     staff = https_client(app)
     planted = csrf_from(staff.get("/staf/masuk").get_data(as_text=True))
     assert sign_in(app, staff, world.org.rahman).status_code == 302
-    path = f"/pengelola/kasus/{world.case_a}/catatan"
+    path = f"/staf/pengelola/kasus/{world.case_a}/catatan"
     assert staff.post(path, data={"csrf_token": planted, "text": "x"}).status_code == 400
-    during = csrf_from(staff.get("/pengelola/").get_data(as_text=True))
+    during = csrf_from(staff.get("/staf/pengelola/").get_data(as_text=True))
     assert staff.post("/staf/keluar", data={"csrf_token": during}).status_code == 302
     assert staff.post("/staf/masuk", data={"csrf_token": during}).status_code == 400
     for login, field, code, target in (

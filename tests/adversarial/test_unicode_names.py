@@ -52,15 +52,17 @@ def _admin(app, org):
 
 def test_names_made_through_the_pages_lose_the_tricks(app, org, reporter) -> None:
     admin = _admin(app, org)
-    page = admin.get("/admin/unit").get_data(as_text=True)
+    page = admin.get("/staf/admin/unit").get_data(as_text=True)
     token = CSRF_RE.search(page).group(1)
     admin.post(
-        "/admin/unit",
+        "/staf/admin/unit",
         data={"csrf_token": token, "name": TRICKS, "parent_id": str(org.units["kanwil"])},
     )
-    admin.post("/admin/kategori", data={"csrf_token": token, "name_id": TRICKS, "name_en": TRICKS})
     admin.post(
-        "/admin/staf/undang",
+        "/staf/admin/kategori", data={"csrf_token": token, "name_id": TRICKS, "name_en": TRICKS}
+    )
+    admin.post(
+        "/staf/admin/staf/undang",
         data={
             "csrf_token": token,
             "display_name": TRICKS,
@@ -78,12 +80,12 @@ def test_names_made_through_the_pages_lose_the_tricks(app, org, reporter) -> Non
             )
             == SHOWN
         )
-    for path in ("/admin/unit", "/admin/kategori", "/admin/staf"):
+    for path in ("/staf/admin/unit", "/staf/admin/kategori", "/staf/admin/staf"):
         shown = admin.get(path).get_data(as_text=True)
         assert SHOWN in shown and not re.search(f"[{RLO}{LRE}{ZWSP}{RLI}]", shown), path
 
     budi, case_id = investigating_case(app, org, reporter)
     letter = invitation_letter(budi, case_id, name=TRICKS).get_data(as_text=True)
     assert f"Yth. {SHOWN}" in letter or f"To: {SHOWN}" in letter
-    case_page = budi.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
+    case_page = budi.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
     assert f"<strong>{SHOWN}</strong>" in case_page

@@ -205,21 +205,21 @@ def _post(client: Any, path: str, form_page: str, **data: Any) -> Any:
 def _new_handler(app, admin: Admin, payload: str, inspector: Inspector) -> tuple:
     """Unit, category and an investigator named with the payload, made by the administrator."""
     client = admin.client
-    page = client.get("/admin/unit").get_data(as_text=True)
-    made = _post(client, "/admin/unit", page, name=payload, parent_id=str(admin.kanwil))
+    page = client.get("/staf/admin/unit").get_data(as_text=True)
+    made = _post(client, "/staf/admin/unit", page, name=payload, parent_id=str(admin.kanwil))
     assert made.status_code == 302, made.get_data(as_text=True)[:500]
-    page = client.get("/admin/kategori").get_data(as_text=True)
+    page = client.get("/staf/admin/kategori").get_data(as_text=True)
     token = CSRF_RE.search(page).group(1)
     client.post(
-        "/admin/kategori", data={"csrf_token": token, "name_id": payload, "name_en": payload}
+        "/staf/admin/kategori", data={"csrf_token": token, "name_id": payload, "name_en": payload}
     )
     with app_database(app).session() as session:
         unit_id = session.scalar(select(func.max(Unit.id)))
         category_id = session.scalar(select(func.max(Category.id)))
     assert unit_id and category_id
-    page = client.get("/admin/staf/undang").get_data(as_text=True)
+    page = client.get("/staf/admin/staf/undang").get_data(as_text=True)
     invited = client.post(
-        "/admin/staf/undang",
+        "/staf/admin/staf/undang",
         data={
             "csrf_token": CSRF_RE.search(page).group(1),
             "display_name": payload,
@@ -306,7 +306,7 @@ def _report(app, reporter: Any, payload: str, unit_id: int, category_id: int, in
 def _step(handler: Any, case_id: int, kind: str, **fields: str) -> Any:
     """A journal step; the CSRF token of the session is the one any form of it carries."""
     data = {"csrf_token": handler.csrf, "kind": kind, **fields}
-    return handler.post(f"/pengelola/kasus/{case_id}/langkah", data=data)
+    return handler.post(f"/staf/pengelola/kasus/{case_id}/langkah", data=data)
 
 
 def _build(app, admin: Admin, payload: str, inspector: Inspector) -> World:
@@ -316,7 +316,7 @@ def _build(app, admin: Admin, payload: str, inspector: Inspector) -> World:
     with app_database(app).session() as session:
         case_id = session.scalar(select(Case.id).where(Case.unit_id == unit_id))
     echoed: list[tuple[str, Any]] = []
-    base = f"/pengelola/kasus/{case_id}"
+    base = f"/staf/pengelola/kasus/{case_id}"
     handler.csrf = csrf_from(handler.get(base).get_data(as_text=True))
     assert _step(handler, case_id, "acknowledge", note=payload).status_code == 302
     verified = _step(
@@ -433,16 +433,21 @@ def _inspect(world: World, admin: Admin, inspector: Inspector) -> None:
     payload = world.payload
     for label, response in world.echoed:
         inspector.show(label, response, payload)
-    inspector.open("handler: start page", world.handler, "/pengelola/", payload)
-    inspector.open("handler: inbox", world.handler, "/pengelola/kasus", payload)
+    inspector.open("handler: start page", world.handler, "/staf/pengelola/", payload)
+    inspector.open("handler: inbox", world.handler, "/staf/pengelola/kasus", payload)
     inspector.open(
-        "handler: case page", world.handler, f"/pengelola/kasus/{world.case_id}", payload
+        "handler: case page", world.handler, f"/staf/pengelola/kasus/{world.case_id}", payload
     )
     inspector.open("reporter: case page", world.reporter, "/lapor/kasus", payload)
     inspector.open("respondent: page", world.respondent, "/klarifikasi/", payload)
-    for path in ("/admin/staf", f"/admin/staf/{world.staff_id}", "/admin/unit", "/admin/kategori"):
+    for path in (
+        "/staf/admin/staf",
+        f"/staf/admin/staf/{world.staff_id}",
+        "/staf/admin/unit",
+        "/staf/admin/kategori",
+    ):
         inspector.open(f"admin: {path}", admin.client, path, payload)
-    for path in ("/admin/", "/admin/audit"):
+    for path in ("/staf/admin/", "/staf/admin/audit"):
         inspector.open(f"admin: {path}", admin.client, path, payload, must_show=False)
 
 

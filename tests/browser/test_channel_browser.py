@@ -65,19 +65,19 @@ def test_retaliation_without_javascript(
         assert session.get(Case, case_id).retaliation_reported_on is not None
 
     viewer = AppInBrowser(page, budi)  # the handler's pages, from the test client's session
-    viewer.open(budi, "/pengelola/kasus")
+    viewer.open(budi, "/staf/pengelola/kasus")
     assert page.locator(".flag.retaliation").count() == 1
     _shots(page, folder, "inbox-retaliation", fits=False)
-    viewer.open(budi, f"/pengelola/kasus/{case_id}")
+    viewer.open(budi, f"/staf/pengelola/kasus/{case_id}")
     assert page.get_by_label("Tindakan yang diambil tim").count() == 1
     _shots(page, folder, "case-retaliation", fits=False)
     token = csrf_from(page.content())
     taken = budi.post(
-        f"/pengelola/kasus/{case_id}/tindakan-balasan",
+        f"/staf/pengelola/kasus/{case_id}/tindakan-balasan",
         data={"csrf_token": token, "retaliation_note": "Dikoordinasikan dengan Kanwil."},
     )
     assert taken.status_code == 302
-    viewer.open(budi, f"/pengelola/kasus/{case_id}")
+    viewer.open(budi, f"/staf/pengelola/kasus/{case_id}")
     assert page.locator(".flag.retaliation").count() == 0
     assert viewer.foreign == []
 

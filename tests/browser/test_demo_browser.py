@@ -50,14 +50,14 @@ def test_a_newcomer_signs_in_with_what_the_demo_printed(
     staff.locator("input[name=password]").fill(rahman.password)
     staff.locator("input[name=code]").fill(next_code(app, rahman))
     _submit(staff, staff.locator("form button[type=submit]"))
-    staff.goto(live_server.url + "/pengelola/kasus")
+    staff.goto(live_server.url + "/staf/pengelola/kasus")
     assert staff.locator("td a").count() == len(printed.receipts)
     _shots(staff, tmp_path, "inbox")
     staff.locator("input[name=overdue]").check()
     _submit(staff, staff.locator("form[method=get] button[type=submit]").first)
     assert staff.locator("td a").count() == 1
     _shots(staff, tmp_path, "inbox-overdue")
-    staff.goto(f"{live_server.url}/pengelola/kasus/{examined}")
+    staff.goto(f"{live_server.url}/staf/pengelola/kasus/{examined}")
     content = staff.content()
     assert "amplop" in content and "Petugas UPG Kanwil" in content
     _shots(staff, tmp_path, "case-under-examination")

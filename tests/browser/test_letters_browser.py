@@ -52,9 +52,9 @@ def test_the_letter_and_the_receipt_print_as_an_office_sends_them(
     (instance_path / "kop" / "logo.png").write_bytes(PNG_1PX)
     admin = https_client(app)
     sign_in(app, admin, make_staff(app, "admin", StaffRole.ADMIN))
-    page = admin.get("/admin/kop-surat").get_data(as_text=True)
+    page = admin.get("/staf/admin/kop-surat").get_data(as_text=True)
     saved = admin.post(
-        "/admin/kop-surat",
+        "/staf/admin/kop-surat",
         data={
             "csrf_token": csrf_from(page),
             "office_name": "Kantor Wilayah Kementerian Hukum Sulawesi Selatan",
@@ -69,10 +69,10 @@ def test_the_letter_and_the_receipt_print_as_an_office_sends_them(
     assert saved.status_code == 302
     context = browser.new_context(java_script_enabled=True, locale="id-ID")
     view = AppInBrowser(context.new_page(), admin)
-    view.open(admin, "/admin/kop-surat")
+    view.open(admin, "/staf/admin/kop-surat")
     assert view.page.locator("img.letter-logo").evaluate("img => img.naturalWidth") == 1
     _look(view, folder, "admin-letterhead")
-    view.open(admin, "/admin/pengaturan")
+    view.open(admin, "/staf/admin/pengaturan")
     _look(view, folder, "admin-deadlines")
 
     budi, case_id = investigating_case(app, org, reporter)

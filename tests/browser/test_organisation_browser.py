@@ -42,7 +42,7 @@ def test_new_top_unsure_report_and_a_moved_case(app, org, live_server, browser, 
     admin_login = make_staff(app, "admin", StaffRole.ADMIN)
     admin = browser.new_context(java_script_enabled=False).new_page()
     _sign_in(admin, live_server, app, admin_login)
-    admin.goto(live_server.url + "/admin/unit")
+    admin.goto(live_server.url + "/staf/admin/unit")
     assert admin.get_by_label("Bagian dari").locator("option").first.inner_text() == (
         "Kanwil Sulawesi Selatan"
     )
@@ -74,7 +74,7 @@ def test_new_top_unsure_report_and_a_moved_case(app, org, live_server, browser, 
         assert ministry.parent_id is None
     supervisor = browser.new_context(java_script_enabled=False).new_page()
     _sign_in(supervisor, live_server, app, org.rahman)
-    supervisor.goto(live_server.url + f"/pengelola/kasus/{case.id}")
+    supervisor.goto(live_server.url + f"/staf/pengelola/kasus/{case.id}")
     supervisor.locator("summary", has_text="Pindahkan kasus ke unit lain").click()
     supervisor.get_by_label("Pindahkan ke unit").select_option(label="\u2014 \u2014 UPT Parepare")
     supervisor.get_by_label("Alasan pemindahan kasus").fill("Kejadian di loket Parepare.")

@@ -24,9 +24,9 @@ def test_invite_answer_with_file_and_read_it(app, org, live_server, browser, tmp
     submit_report(https_client(app), Report(unit=org.units["a"]))
     handler = browser.new_context(java_script_enabled=False).new_page()
     _sign_in(handler, live_server, app, org.budi)
-    handler.goto(live_server.url + "/pengelola/kasus")
+    handler.goto(live_server.url + "/staf/pengelola/kasus")
     handler.locator("td a").first.click()
-    assert "/pengelola/kasus/" in handler.url
+    assert "/staf/pengelola/kasus/" in handler.url
     handler.locator("summary", has_text="Konfirmasi penerimaan").click()
     handler.get_by_role("button", name="Konfirmasi penerimaan").click()
     handler.locator("summary", has_text="Catat hasil verifikasi").click()

@@ -75,7 +75,7 @@ def test_more_time_refused_then_decided_ahead_with_a_reason(
 
     handler = browser.new_context(java_script_enabled=False).new_page()
     _sign_in(handler, live_server, app, org.budi)
-    handler.goto(f"{live_server.url}/pengelola/kasus/{case_id}")
+    handler.goto(f"{live_server.url}/staf/pengelola/kasus/{case_id}")
     assert handler.locator("input[name=days][id^=days-]").input_value() == "10"
     handler.get_by_label("Tolak", exact=True).check()
     handler.get_by_label("Alasan (dibaca oleh pihak yang diundang)").fill("Waktu sudah cukup.")

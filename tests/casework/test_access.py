@@ -24,9 +24,9 @@ def _case_id(app) -> int:
 
 
 def _post(client, case_id: int, action: str, staff_id: int):
-    page = client.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
+    page = client.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
     return client.post(
-        f"/pengelola/kasus/{case_id}/akses/{action}",
+        f"/staf/pengelola/kasus/{case_id}/akses/{action}",
         data={"csrf_token": csrf_from(page), "staff_id": str(staff_id)},
     )
 
@@ -46,12 +46,16 @@ def test_grant_then_revoke_takes_effect_at_once(app, org, reporter) -> None:
     submit_report(reporter, Report(unit=org.units["a"]))
     case_id = _case_id(app)
     budi, sitti = _client(app, org.budi), _client(app, org.sitti)
-    assert sitti.get(f"/pengelola/kasus/{case_id}").status_code == 404
+    assert sitti.get(f"/staf/pengelola/kasus/{case_id}").status_code == 404
     assert _post(budi, case_id, "beri", org.sitti.id).status_code == 302
-    assert sitti.get(f"/pengelola/kasus/{case_id}").status_code == 200
-    assert f"/pengelola/kasus/{case_id}" in sitti.get("/pengelola/kasus").get_data(as_text=True)
+    assert sitti.get(f"/staf/pengelola/kasus/{case_id}").status_code == 200
+    assert f"/staf/pengelola/kasus/{case_id}" in sitti.get("/staf/pengelola/kasus").get_data(
+        as_text=True
+    )
     assert _post(budi, case_id, "cabut", org.sitti.id).status_code == 302
-    assert sitti.get(f"/pengelola/kasus/{case_id}").status_code == 404  # the same session, at once
+    assert (
+        sitti.get(f"/staf/pengelola/kasus/{case_id}").status_code == 404
+    )  # the same session, at once
     assert _kinds(app, case_id) == ["access_granted", "access_revoked"]
     with app_database(app).session() as session:
         assert journal.verify_case(session, session.get(Case, case_id)) is None
@@ -78,7 +82,7 @@ def test_excluded_handler_can_never_be_granted(app, org, reporter) -> None:
     send_review(reporter, review.get_data(as_text=True), exclude=[org.rahman.id])
     case_id = _case_id(app)
     budi = _client(app, org.budi)
-    page = budi.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
+    page = budi.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
     assert f'value="{org.rahman.id}"' not in page.split("Beri akses")[0].split("Akses")[-1]
     response = _post(budi, case_id, "beri", org.rahman.id)
     follow = budi.get(response.headers["Location"]).get_data(as_text=True)
@@ -86,7 +90,7 @@ def test_excluded_handler_can_never_be_granted(app, org, reporter) -> None:
     for action in ("tugaskan",):
         _post(budi, case_id, action, org.rahman.id)
     rahman = _client(app, org.rahman)
-    assert rahman.get(f"/pengelola/kasus/{case_id}").status_code == 404
+    assert rahman.get(f"/staf/pengelola/kasus/{case_id}").status_code == 404
     assert _kinds(app, case_id) == []
 
 
@@ -109,16 +113,16 @@ def test_regrant_after_password_reset(app, org, reporter) -> None:
     secret = totp.parse_secret_text(enrolment["totp_secret"])
     newcomer.post("/staf/aktivasi", data=enrolment | activation_fields(token, "budi", PASSWORD))
     budi = _client(app, StaffLogin(org.budi.id, "budi", PASSWORD, secret))
-    assert budi.get(f"/pengelola/kasus/{case_id}").status_code == 404  # the old key is gone
+    assert budi.get(f"/staf/pengelola/kasus/{case_id}").status_code == 404  # the old key is gone
     rahman = _client(app, org.rahman)
-    page = rahman.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
+    page = rahman.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
     assert "kunci lama" in page
     assert _post(rahman, case_id, "beri", org.budi.id).status_code == 302
-    assert budi.get(f"/pengelola/kasus/{case_id}").status_code == 200
+    assert budi.get(f"/staf/pengelola/kasus/{case_id}").status_code == 200
     assert _kinds(app, case_id) == ["access_regranted"]
     with app_database(app).session() as session:
         assert journal.verify_case(session, session.get(Case, case_id)) is None
-    timeline = rahman.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
+    timeline = rahman.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
     assert "Akses diberikan kembali (kunci baru)" in timeline
 
 
@@ -126,7 +130,7 @@ def test_a_non_holder_can_neither_grant_nor_revoke(app, org, reporter) -> None:
     submit_report(reporter, Report(unit=org.units["a"]))
     case_id = _case_id(app)
     sitti = _client(app, org.sitti)  # holds no key of this case
-    page = sitti.get("/pengelola/kasus").get_data(as_text=True)
+    page = sitti.get("/staf/pengelola/kasus").get_data(as_text=True)
     token = csrf_from(page)
     for action, target in (
         ("beri", org.sitti.id),
@@ -134,11 +138,11 @@ def test_a_non_holder_can_neither_grant_nor_revoke(app, org, reporter) -> None:
         ("tugaskan", org.sitti.id),
     ):
         response = sitti.post(
-            f"/pengelola/kasus/{case_id}/akses/{action}",
+            f"/staf/pengelola/kasus/{case_id}/akses/{action}",
             data={"csrf_token": token, "staff_id": str(target)},
         )
         assert response.status_code == 404, action
-    assert _client(app, org.budi).get(f"/pengelola/kasus/{case_id}").status_code == 200
+    assert _client(app, org.budi).get(f"/staf/pengelola/kasus/{case_id}").status_code == 200
     assert _kinds(app, case_id) == []
 
 
@@ -152,5 +156,5 @@ def test_no_revoke_leaves_only_a_colleague_whose_key_is_gone(app, org, reporter)
     budi = _client(app, org.budi)
     refused = _post(budi, case_id, "cabut", org.budi.id)
     assert "Sedikitnya satu petugas" in budi.get(refused.headers["Location"]).get_data(as_text=True)
-    assert budi.get(f"/pengelola/kasus/{case_id}").status_code == 200
+    assert budi.get(f"/staf/pengelola/kasus/{case_id}").status_code == 200
     assert _kinds(app, case_id) == []

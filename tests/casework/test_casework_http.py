@@ -41,38 +41,41 @@ def _two_cases(app, org, reporter) -> tuple[str, int, int]:
 def test_unit_a_sees_and_opens_nothing_of_unit_b(app, org, reporter) -> None:
     _, case_a, case_b = _two_cases(app, org, reporter)
     budi = _handler(app, org.budi)  # investigator of unit a
-    inbox = budi.get("/pengelola/kasus").get_data(as_text=True)
-    assert f"/pengelola/kasus/{case_a}" in inbox and f"/pengelola/kasus/{case_b}" not in inbox
-    assert budi.get(f"/pengelola/kasus/{case_b}").status_code == 404
-    assert budi.get("/pengelola/kasus/99999").status_code == 404
+    inbox = budi.get("/staf/pengelola/kasus").get_data(as_text=True)
+    assert (
+        f"/staf/pengelola/kasus/{case_a}" in inbox
+        and f"/staf/pengelola/kasus/{case_b}" not in inbox
+    )
+    assert budi.get(f"/staf/pengelola/kasus/{case_b}").status_code == 404
+    assert budi.get("/staf/pengelola/kasus/99999").status_code == 404
     with app_database(app).session() as session:
         b_file = session.scalar(select(Attachment.id).where(Attachment.case_id == case_b))
-    assert budi.get(f"/pengelola/kasus/{case_b}/berkas/{b_file}").status_code == 404
-    assert budi.get(f"/pengelola/kasus/{case_a}/berkas/{b_file}").status_code == 404
-    page = budi.get(f"/pengelola/kasus/{case_a}").get_data(as_text=True)
+    assert budi.get(f"/staf/pengelola/kasus/{case_b}/berkas/{b_file}").status_code == 404
+    assert budi.get(f"/staf/pengelola/kasus/{case_a}/berkas/{b_file}").status_code == 404
+    page = budi.get(f"/staf/pengelola/kasus/{case_a}").get_data(as_text=True)
     token = csrf_from(page)
     for path in (
-        f"/pengelola/kasus/{case_b}/pesan",
-        f"/pengelola/kasus/{case_b}/catatan",
-        f"/pengelola/kasus/{case_b}/identitas",
+        f"/staf/pengelola/kasus/{case_b}/pesan",
+        f"/staf/pengelola/kasus/{case_b}/catatan",
+        f"/staf/pengelola/kasus/{case_b}/identitas",
     ):
         assert budi.post(path, data={"csrf_token": token, "text": "x"}).status_code == 404
     supervisor = _handler(app, org.rahman)  # the Kanwil's supervisor sees both
-    both = supervisor.get("/pengelola/kasus").get_data(as_text=True)
-    assert f"/pengelola/kasus/{case_a}" in both and f"/pengelola/kasus/{case_b}" in both
+    both = supervisor.get("/staf/pengelola/kasus").get_data(as_text=True)
+    assert f"/staf/pengelola/kasus/{case_a}" in both and f"/staf/pengelola/kasus/{case_b}" in both
 
 
 def test_case_page_identity_reveal_is_journaled(app, org, reporter) -> None:
     _, case_a, _ = _two_cases(app, org, reporter)
     budi = _handler(app, org.budi)
-    page = budi.get(f"/pengelola/kasus/{case_a}").get_data(as_text=True)
+    page = budi.get(f"/staf/pengelola/kasus/{case_a}").get_data(as_text=True)
     assert "Kasus di Makassar" in page and "Saksi Rahasia" not in page
-    file_id = re.search(rf"/pengelola/kasus/{case_a}/berkas/(\d+)", page).group(1)
-    with budi.get(f"/pengelola/kasus/{case_a}/berkas/{file_id}") as download:
+    file_id = re.search(rf"/staf/pengelola/kasus/{case_a}/berkas/(\d+)", page).group(1)
+    with budi.get(f"/staf/pengelola/kasus/{case_a}/berkas/{file_id}") as download:
         assert download.get_data() == b"bukti A"
         assert download.headers["Content-Disposition"].startswith("attachment")
     revealed = budi.post(
-        f"/pengelola/kasus/{case_a}/identitas", data={"csrf_token": csrf_from(page)}
+        f"/staf/pengelola/kasus/{case_a}/identitas", data={"csrf_token": csrf_from(page)}
     )
     assert "Saksi Rahasia" in revealed.get_data(as_text=True)
     with app_database(app).session() as session:
@@ -85,31 +88,31 @@ def test_case_page_identity_reveal_is_journaled(app, org, reporter) -> None:
 def test_steps_messages_and_notes_through_http(app, org, reporter) -> None:
     receipt, case_a, _ = _two_cases(app, org, reporter)
     budi = _handler(app, org.budi)
-    page = budi.get(f"/pengelola/kasus/{case_a}").get_data(as_text=True)
+    page = budi.get(f"/staf/pengelola/kasus/{case_a}").get_data(as_text=True)
     token = csrf_from(page)
     ack = budi.post(
-        f"/pengelola/kasus/{case_a}/langkah", data={"csrf_token": token, "kind": "acknowledge"}
+        f"/staf/pengelola/kasus/{case_a}/langkah", data={"csrf_token": token, "kind": "acknowledge"}
     )
     assert ack.status_code == 302
     missing = budi.post(
-        f"/pengelola/kasus/{case_a}/langkah",
+        f"/staf/pengelola/kasus/{case_a}/langkah",
         data={"csrf_token": token, "kind": "verification", "checked": "dokumen"},
     )
     assert missing.status_code == 400 and "Kolom wajib" in missing.get_data(as_text=True)
     refused = budi.post(
-        f"/pengelola/kasus/{case_a}/langkah",
+        f"/staf/pengelola/kasus/{case_a}/langkah",
         data={"csrf_token": token, "kind": "finding", "finding": "discipline", "reasoning": "x"},
     )
     assert refused.status_code == 400 and "status kasus saat ini" in refused.get_data(as_text=True)
     budi.post(
-        f"/pengelola/kasus/{case_a}/pesan",
+        f"/staf/pengelola/kasus/{case_a}/pesan",
         data={"csrf_token": token, "text": "Apakah ada saksi lain?", "question": "y"},
     )
     budi.post(
-        f"/pengelola/kasus/{case_a}/catatan",
+        f"/staf/pengelola/kasus/{case_a}/catatan",
         data={"csrf_token": token, "text": "Catatan internal: cek daftar hadir."},
     )
-    page = budi.get(f"/pengelola/kasus/{case_a}").get_data(as_text=True)
+    page = budi.get(f"/staf/pengelola/kasus/{case_a}").get_data(as_text=True)
     assert "Catatan internal: cek daftar hadir." in page and "Apakah ada saksi lain?" in page
     with app_database(app).session() as session:
         assert session.get(Case, case_a).status is CaseStatus.VERIFICATION
@@ -135,7 +138,7 @@ def test_inbox_query_count_does_not_grow_with_cases(app, org, reporter) -> None:
 
         event.listen(engine, "before_cursor_execute", record)
         try:
-            assert budi.get("/pengelola/kasus").status_code == 200
+            assert budi.get("/staf/pengelola/kasus").status_code == 200
         finally:
             event.remove(engine, "before_cursor_execute", record)
         return len(statements)
@@ -155,20 +158,20 @@ def test_overdue_filter(app, org, reporter) -> None:
     with app_database(app).session() as session:
         session.get(Case, case_a).acknowledge_due = today() - timedelta(days=1)
     supervisor = _handler(app, org.rahman)
-    overdue = supervisor.get("/pengelola/kasus?overdue=1").get_data(as_text=True)
-    assert f"/pengelola/kasus/{case_a}" in overdue and "terlambat" in overdue
-    assert f'href="/pengelola/kasus/{case_b}"' not in overdue
-    everything = supervisor.get("/pengelola/kasus").get_data(as_text=True)
-    assert f'href="/pengelola/kasus/{case_b}"' in everything
+    overdue = supervisor.get("/staf/pengelola/kasus?overdue=1").get_data(as_text=True)
+    assert f"/staf/pengelola/kasus/{case_a}" in overdue and "terlambat" in overdue
+    assert f'href="/staf/pengelola/kasus/{case_b}"' not in overdue
+    everything = supervisor.get("/staf/pengelola/kasus").get_data(as_text=True)
+    assert f'href="/staf/pengelola/kasus/{case_b}"' in everything
 
 
 def test_unread_marker_follows_new_records(app, org, reporter) -> None:
     receipt, case_a, _ = _two_cases(app, org, reporter)
     budi = _handler(app, org.budi)
-    marker = f'href="/pengelola/kasus/{case_a}">#{case_a}</a> <strong class="unread">'
-    assert marker in budi.get("/pengelola/kasus").get_data(as_text=True)
-    budi.get(f"/pengelola/kasus/{case_a}")
-    assert marker not in budi.get("/pengelola/kasus").get_data(as_text=True)
+    marker = f'href="/staf/pengelola/kasus/{case_a}">#{case_a}</a> <strong class="unread">'
+    assert marker in budi.get("/staf/pengelola/kasus").get_data(as_text=True)
+    budi.get(f"/staf/pengelola/kasus/{case_a}")
+    assert marker not in budi.get("/staf/pengelola/kasus").get_data(as_text=True)
     visitor = https_client(app)
     open_case(visitor, receipt)
     page = visitor.get("/lapor/kasus").get_data(as_text=True)
@@ -177,7 +180,7 @@ def test_unread_marker_follows_new_records(app, org, reporter) -> None:
         data={"csrf_token": csrf_from(page), "message": "Tambahan."},
         content_type="multipart/form-data",
     )
-    assert marker in budi.get("/pengelola/kasus").get_data(as_text=True)
+    assert marker in budi.get("/staf/pengelola/kasus").get_data(as_text=True)
 
 
 def test_large_download_streams_in_constant_memory(app, org, reporter) -> None:
@@ -211,7 +214,7 @@ def test_large_download_streams_in_constant_memory(app, org, reporter) -> None:
     budi = _handler(app, org.budi)
     with app_database(app).session() as session:
         case_id, file_id = session.execute(select(Attachment.case_id, Attachment.id)).one()
-    response = budi.get(f"/pengelola/kasus/{case_id}/berkas/{file_id}", buffered=False)
+    response = budi.get(f"/staf/pengelola/kasus/{case_id}/berkas/{file_id}", buffered=False)
     assert response.headers["Content-Length"] == str(len(big))
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     tracemalloc.start()

@@ -142,7 +142,7 @@ def _post(client: Any, path: str, page: str, **fields: str) -> Any:
 def _every_kind_on_case_a(world: World) -> None:
     """Drive case A through every step, grant, reveal, request and decision there is."""
     app, case = world.app, world.case_a
-    base = f"/pengelola/kasus/{case}"
+    base = f"/staf/pengelola/kasus/{case}"
     budi = world.clients["inv_a"]
     dewi = make_staff(app, "dewi", StaffRole.INVESTIGATOR, unit_ids=(world.org.units["a"],))
     page = budi.get(base).get_data(as_text=True)
@@ -268,7 +268,7 @@ RAW = (
 def test_the_journal_is_written_in_words(world: World) -> None:
     _every_kind_on_case_a(world)
     budi = world.clients["inv_a"]
-    page = budi.get(f"/pengelola/kasus/{world.case_a}").get_data(as_text=True)
+    page = budi.get(f"/staf/pengelola/kasus/{world.case_a}").get_data(as_text=True)
     journal = _text(_section(page, "Jurnal"))
     for pattern, what in RAW:
         assert not pattern.findall(journal), (what, pattern.findall(journal)[:5], journal[:3000])
@@ -299,7 +299,9 @@ def test_the_journal_is_written_in_words(world: World) -> None:
 def test_the_threads_hold_no_codes(world: World) -> None:
     """The notices and outcomes each step sends are stored as codes: both threads word them."""
     _every_kind_on_case_a(world)
-    page = world.clients["inv_a"].get(f"/pengelola/kasus/{world.case_a}").get_data(as_text=True)
+    page = (
+        world.clients["inv_a"].get(f"/staf/pengelola/kasus/{world.case_a}").get_data(as_text=True)
+    )
     reporter = world.clients["reporter"].get("/lapor/kasus").get_data(as_text=True)
     for thread in (
         _text(_section(page, "Pesan dengan pelapor")),
@@ -315,7 +317,7 @@ def test_the_journal_in_english(world: World) -> None:
     _every_kind_on_case_a(world)
     page = (
         world.clients["inv_a"]
-        .get(f"/pengelola/kasus/{world.case_a}?lang=en")
+        .get(f"/staf/pengelola/kasus/{world.case_a}?lang=en")
         .get_data(as_text=True)
     )
     journal = _text(_section(page, "Journal"))

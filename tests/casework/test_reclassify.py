@@ -32,9 +32,9 @@ def _case(app) -> Case:
 
 
 def _post(client, case_id: int, path: str, **fields):
-    page = client.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
+    page = client.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
     return client.post(
-        f"/pengelola/kasus/{case_id}/{path}", data={"csrf_token": csrf_from(page), **fields}
+        f"/staf/pengelola/kasus/{case_id}/{path}", data={"csrf_token": csrf_from(page), **fields}
     )
 
 
@@ -72,7 +72,7 @@ def test_the_case_page_shows_the_unit_and_the_reporter_sees_the_verification_dea
 ) -> None:
     receipt = submit_report(reporter, Report(unit=org.units["a"]))
     case = _case(app)
-    page = _client(app, org.budi).get(f"/pengelola/kasus/{case.id}").get_data(as_text=True)
+    page = _client(app, org.budi).get(f"/staf/pengelola/kasus/{case.id}").get_data(as_text=True)
     assert "<dt>Unit</dt><dd>UPT Makassar" in page
     own = https_client(app)
     assert open_case(own, receipt).status_code == 302
@@ -91,7 +91,7 @@ def test_a_handler_corrects_the_category_with_a_reason(app, org, reporter) -> No
     done = _post(budi, case.id, "kategori", category_id=gratification, reason="Salah pilih")
     assert done.status_code == 302 and _case(app).category_id == gratification
     assert _kinds(app, case.id) == ["category_changed"]
-    page = budi.get(f"/pengelola/kasus/{case.id}").get_data(as_text=True)
+    page = budi.get(f"/staf/pengelola/kasus/{case.id}").get_data(as_text=True)
     assert "Gratifikasi" in page and "Salah pilih" in page
 
 
@@ -99,18 +99,18 @@ def test_a_supervisor_moves_a_case_and_its_keys_follow(app, org, reporter) -> No
     budi, case_id = investigating_case(app, org, reporter)
     invite(budi, case_id)  # an invitation's key must follow too
     rahman, sitti = _client(app, org.rahman), _client(app, org.sitti)
-    assert sitti.get(f"/pengelola/kasus/{case_id}").status_code == 404
+    assert sitti.get(f"/staf/pengelola/kasus/{case_id}").status_code == 404
     moved = _post(rahman, case_id, "unit", unit_id=org.units["b"], reason="Lokasi di Parepare")
     assert moved.status_code == 302
     assert _case(app).unit_id == org.units["b"]
-    assert sitti.get(f"/pengelola/kasus/{case_id}").status_code == 200
+    assert sitti.get(f"/staf/pengelola/kasus/{case_id}").status_code == 200
     assert _holds_every_key(app, case_id, org.sitti.id)
-    assert budi.get(f"/pengelola/kasus/{case_id}").status_code == 404  # no longer his unit's
+    assert budi.get(f"/staf/pengelola/kasus/{case_id}").status_code == 404  # no longer his unit's
     kinds = _kinds(app, case_id)
     assert "unit_changed" in kinds and "access_granted" in kinds and "access_revoked" in kinds
     with app_database(app).session() as session:
         assert journal.verify_case(session, session.get(Case, case_id)) is None
-    page = sitti.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
+    page = sitti.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
     assert "<dt>Unit</dt><dd>UPT Parepare" in page and "Lokasi di Parepare" in page
 
 
@@ -121,7 +121,7 @@ def test_a_move_keeps_the_reporters_exclusions(app, org, reporter) -> None:
     rahman = _client(app, org.rahman)
     assert _post(rahman, case.id, "unit", unit_id=org.units["b"], reason="x").status_code == 302
     assert _post(rahman, case.id, "unit", unit_id=org.units["a"], reason="y").status_code == 302
-    assert _client(app, org.budi).get(f"/pengelola/kasus/{case.id}").status_code == 404
+    assert _client(app, org.budi).get(f"/staf/pengelola/kasus/{case.id}").status_code == 404
     with app_database(app).session() as session:
         assert session.scalar(select(KeyWrap.id).where(KeyWrap.staff_id == org.budi.id)) is None
 
@@ -130,7 +130,7 @@ def test_a_move_outside_the_handlers_remit_is_refused(app, org, reporter) -> Non
     submit_report(reporter, Report(unit=org.units["a"]))
     case = _case(app)
     budi = _client(app, org.budi)  # investigator of unit a only
-    page = budi.get(f"/pengelola/kasus/{case.id}").get_data(as_text=True)
+    page = budi.get(f"/staf/pengelola/kasus/{case.id}").get_data(as_text=True)
     assert 'name="unit_id"' not in page  # nowhere else to move it
     refused = _post(budi, case.id, "unit", unit_id=org.units["b"], reason="x")
     assert refused.status_code == 400 and _case(app).unit_id == org.units["a"]

@@ -54,9 +54,9 @@ def admin(app, org):
 
 
 def _save_letterhead(admin, **changes: str):
-    page = admin.get("/admin/kop-surat").get_data(as_text=True)
+    page = admin.get("/staf/admin/kop-surat").get_data(as_text=True)
     return admin.post(
-        "/admin/kop-surat", data={"csrf_token": csrf_from(page), **LETTERHEAD, **changes}
+        "/staf/admin/kop-surat", data={"csrf_token": csrf_from(page), **LETTERHEAD, **changes}
     )
 
 
@@ -124,9 +124,9 @@ def test_the_number_keeps_after_the_respondent_signs_in_and_restarts_each_year(
     after = budi.get(letter.request.path).get_data(as_text=True)
     assert "Nomor surat " + _number(today, 1, "W21-ULP") in after  # kept, in capitals
     # A letter first drawn in the new year starts the sequence again.
-    page = budi.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
+    page = budi.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
     created = budi.post(
-        f"/pengelola/kasus/{case_id}/undangan", data=invitation_fields(page, "Petugas Loket 4")
+        f"/staf/pengelola/kasus/{case_id}/undangan", data=invitation_fields(page, "Petugas Loket 4")
     )
     assert created.status_code == 303
     new_year = date(today.year + 1, 1, 2)
@@ -169,7 +169,7 @@ def test_a_logo_from_the_instance_folder_is_served_to_staff_only(app, admin, ins
     (instance_path / "kop").mkdir()
     (instance_path / "kop" / "logo.png").write_bytes(PNG)
     assert _save_letterhead(admin, logo_path="kop/logo.png").status_code == 302
-    page = admin.get("/admin/kop-surat").get_data(as_text=True)
+    page = admin.get("/staf/admin/kop-surat").get_data(as_text=True)
     assert 'src="/staf/kop-surat/logo"' in page
     logo = admin.get("/staf/kop-surat/logo")
     assert logo.status_code == 200 and logo.mimetype == "image/png" and logo.data == PNG
@@ -177,7 +177,7 @@ def test_a_logo_from_the_instance_folder_is_served_to_staff_only(app, admin, ins
     with app_database(app).session() as session:
         actions = list(session.scalars(select(AuditEvent.action)))
     assert "letterhead_changed" in actions
-    assert "Kop surat diubah" in admin.get("/admin/audit").get_data(as_text=True)
+    assert "Kop surat diubah" in admin.get("/staf/admin/audit").get_data(as_text=True)
 
 
 def test_the_printed_receipt_names_the_office_and_the_site(app, org, reporter, admin) -> None:
@@ -190,7 +190,7 @@ def test_the_printed_receipt_names_the_office_and_the_site(app, org, reporter, a
 
 
 def test_the_deadlines_page_cites_the_indonesian_basis_first(admin) -> None:
-    page = admin.get("/admin/pengaturan").get_data(as_text=True)
+    page = admin.get("/staf/admin/pengaturan").get_data(as_text=True)
     positions = [
         page.index(text)
         for text in ("Permenkum 4/2026", "Perpres 76/2013", "SP4N-LAPOR!", "2019/1937")
@@ -210,9 +210,9 @@ def _invitations_without_letters(app, org, reporter, count: int) -> list[int]:
     """Invitations made through the case page whose letters were never drawn."""
     budi, case_id = investigating_case(app, org, reporter)
     for number in range(count):
-        page = budi.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
+        page = budi.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
         made = budi.post(
-            f"/pengelola/kasus/{case_id}/undangan",
+            f"/staf/pengelola/kasus/{case_id}/undangan",
             data=invitation_fields(page, f"Petugas Loket {number}"),
         )
         assert made.status_code == 303

@@ -40,9 +40,9 @@ def _case_id(app) -> int:
 
 
 def _step(handler, case_id: int, **fields) -> None:
-    page = handler.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
+    page = handler.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
     answer = handler.post(
-        f"/pengelola/kasus/{case_id}/langkah", data={"csrf_token": csrf_from(page), **fields}
+        f"/staf/pengelola/kasus/{case_id}/langkah", data={"csrf_token": csrf_from(page), **fields}
     )
     assert answer.status_code == 302, answer.get_data(as_text=True)[:3000]
 
@@ -86,7 +86,7 @@ def test_reporter_answers_and_adds_evidence_while_the_case_is_decided(app, org, 
     sent = _reply(visitor, page, "JAWABAN-SETELAH-PUTUSAN", [("bukti2.txt", b"bukti baru")])
     assert sent.status_code == 302
     assert "Pesan Anda telah dikirim" in visitor.get("/lapor/kasus").get_data(as_text=True)
-    handler_page = budi.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
+    handler_page = budi.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
     assert "JAWABAN-SETELAH-PUTUSAN" in handler_page and "bukti2.txt" in handler_page
 
 
@@ -122,26 +122,27 @@ def test_retaliation_marks_the_case_until_a_handler_takes_it_up(app, org, report
         assert entry.created_at.endswith("T00:00:00+00:00")  # a reporter's time: the day only
         assert journal.verify_all(session) == (1, [])  # signed by the reporter, and it verifies
 
-    inbox = budi.get("/pengelola/kasus").get_data(as_text=True)
+    inbox = budi.get("/staf/pengelola/kasus").get_data(as_text=True)
     assert INBOX_FLAG in inbox
     supervisor = _handler(app, org.rahman)
-    assert INBOX_FLAG in supervisor.get("/pengelola/kasus").get_data(as_text=True)
-    case_page = budi.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
+    assert INBOX_FLAG in supervisor.get("/staf/pengelola/kasus").get_data(as_text=True)
+    case_page = budi.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
     assert "Tindakan balasan dilaporkan" in case_page and "MUTASI-MENDADAK" in case_page
     assert "sk-mutasi.txt" in case_page  # its evidence, too
     assert "Pelapor melaporkan tindakan balasan" in case_page  # the journal entry, read
 
     no_note = budi.post(
-        f"/pengelola/kasus/{case_id}/tindakan-balasan", data={"csrf_token": csrf_from(case_page)}
+        f"/staf/pengelola/kasus/{case_id}/tindakan-balasan",
+        data={"csrf_token": csrf_from(case_page)},
     )
     assert no_note.status_code == 400
     taken = budi.post(
-        f"/pengelola/kasus/{case_id}/tindakan-balasan",
+        f"/staf/pengelola/kasus/{case_id}/tindakan-balasan",
         data={"csrf_token": csrf_from(case_page), "retaliation_note": "Koordinasi dengan Kanwil."},
     )
     assert taken.status_code == 302
-    assert INBOX_FLAG not in budi.get("/pengelola/kasus").get_data(as_text=True)
-    again = budi.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
+    assert INBOX_FLAG not in budi.get("/staf/pengelola/kasus").get_data(as_text=True)
+    again = budi.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
     assert "Tindakan balasan dilaporkan" not in again
     assert "Laporan tindakan balasan ditindaklanjuti" in again
     with app_database(app).session() as session:
@@ -156,7 +157,7 @@ def test_retaliation_marks_the_case_until_a_handler_takes_it_up(app, org, report
         assert journal.verify_all(session) == (1, [])
     # A second take-up (a colleague's form drawn before) changes nothing and says why.
     late = budi.post(
-        f"/pengelola/kasus/{case_id}/tindakan-balasan",
+        f"/staf/pengelola/kasus/{case_id}/tindakan-balasan",
         data={"csrf_token": csrf_from(case_page), "retaliation_note": "Lagi."},
     )
     assert late.status_code == 302

@@ -81,18 +81,18 @@ def test_excluding_every_supervisor_is_refused_and_keeps_the_draft(app, org, rep
 def test_the_overview_names_the_units_that_cannot_receive_reports(app, bare) -> None:
     admin = https_client(app)
     assert sign_in(app, admin, make_staff(app, "admin", StaffRole.ADMIN)).status_code == 302
-    page = admin.get("/admin/").get_data(as_text=True)
+    page = admin.get("/staf/admin/").get_data(as_text=True)
     assert UNDELIVERABLE in page
     for name in ("Kanwil Sulawesi Selatan", "UPT Makassar", "UPT Parepare"):
         assert name in page.split(UNDELIVERABLE)[1], name
-    assert UNDELIVERABLE in admin.get("/admin/unit").get_data(as_text=True)
+    assert UNDELIVERABLE in admin.get("/staf/admin/unit").get_data(as_text=True)
     make_staff(app, "dewi", StaffRole.SUPERVISOR, unit_ids=(bare["a"],))
-    page = admin.get("/admin/").get_data(as_text=True)
+    page = admin.get("/staf/admin/").get_data(as_text=True)
     warned = page.split(UNDELIVERABLE)[1].split("</section>")[0]
     assert "UPT Makassar" not in warned and "UPT Parepare" in warned
     make_staff(app, "rahman", StaffRole.SUPERVISOR, unit_ids=(bare["kanwil"],))
-    assert UNDELIVERABLE not in admin.get("/admin/").get_data(as_text=True)
-    assert UNDELIVERABLE not in admin.get("/admin/unit").get_data(as_text=True)
+    assert UNDELIVERABLE not in admin.get("/staf/admin/").get_data(as_text=True)
+    assert UNDELIVERABLE not in admin.get("/staf/admin/unit").get_data(as_text=True)
 
 
 def test_a_supervisor_deactivated_while_the_report_is_sealed_is_not_its_only_holder(

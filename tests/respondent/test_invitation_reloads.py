@@ -42,7 +42,7 @@ def _invitations(app) -> int:
 
 def _creation_form(budi, case_id: int) -> dict[str, str]:
     """What the case page's invitation form posts, its one-time token included (if any)."""
-    page = budi.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
+    page = budi.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
     fields = {"csrf_token": csrf_from(page), **FIELDS}
     once = ONCE_RE.search(page)
     if once:
@@ -61,13 +61,13 @@ def test_creating_redirects_to_the_letter_and_a_reload_makes_no_second_invitatio
 ) -> None:
     budi, case_id = investigating_case(app, org, reporter)
     form = _creation_form(budi, case_id)
-    created = budi.post(f"/pengelola/kasus/{case_id}/undangan", data=form)
+    created = budi.post(f"/staf/pengelola/kasus/{case_id}/undangan", data=form)
     if created.status_code == 200:  # the letter as the POST's answer: a reload posts again
-        budi.post(f"/pengelola/kasus/{case_id}/undangan", data=form)
+        budi.post(f"/staf/pengelola/kasus/{case_id}/undangan", data=form)
         assert _invitations(app) == 1, f"a reload made {_invitations(app)} invitations"
     assert created.status_code == 303, f"creating answered {created.status_code}"
     letter = urlsplit(created.headers["Location"]).path
-    assert re.fullmatch(rf"/pengelola/kasus/{case_id}/undangan/\w{{32}}/surat", letter)
+    assert re.fullmatch(rf"/staf/pengelola/kasus/{case_id}/undangan/\w{{32}}/surat", letter)
     first = budi.get(letter)
     assert first.status_code == 200
     code = _code(first.get_data(as_text=True))
@@ -82,8 +82,8 @@ def test_posting_the_same_creation_form_again_makes_no_second_invitation(
 ) -> None:
     budi, case_id = investigating_case(app, org, reporter)
     form = _creation_form(budi, case_id)
-    first = budi.post(f"/pengelola/kasus/{case_id}/undangan", data=form)
-    again = budi.post(f"/pengelola/kasus/{case_id}/undangan", data=form)
+    first = budi.post(f"/staf/pengelola/kasus/{case_id}/undangan", data=form)
+    again = budi.post(f"/staf/pengelola/kasus/{case_id}/undangan", data=form)
     assert _invitations(app) == 1, f"the same form made {_invitations(app)} invitations"
     assert again.status_code == 303
     assert again.headers["Location"] == first.headers["Location"]
@@ -91,7 +91,9 @@ def test_posting_the_same_creation_form_again_makes_no_second_invitation(
         kinds = session.scalars(select(JournalEntry.kind).where(JournalEntry.case_id == case_id))
         assert list(kinds).count("invitation_created") == 1
     # A fresh form (the case page loaded again) makes a second invitation, as asked.
-    other = budi.post(f"/pengelola/kasus/{case_id}/undangan", data=_creation_form(budi, case_id))
+    other = budi.post(
+        f"/staf/pengelola/kasus/{case_id}/undangan", data=_creation_form(budi, case_id)
+    )
     assert other.status_code == 303 and other.headers["Location"] != first.headers["Location"]
     assert _invitations(app) == 2
 
@@ -100,23 +102,25 @@ def test_a_creation_form_without_its_token_is_refused_and_makes_nothing(app, org
     budi, case_id = investigating_case(app, org, reporter)
     form = _creation_form(budi, case_id)
     form.pop("once", None)
-    refused = budi.post(f"/pengelola/kasus/{case_id}/undangan", data=form)
+    refused = budi.post(f"/staf/pengelola/kasus/{case_id}/undangan", data=form)
     assert refused.status_code == 302
     assert _invitations(app) == 0
-    page = budi.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
+    page = budi.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
     assert "Formulir undangan ini tidak lengkap" in page
     form["once"] = "x" * 65
-    assert budi.post(f"/pengelola/kasus/{case_id}/undangan", data=form).status_code == 302
+    assert budi.post(f"/staf/pengelola/kasus/{case_id}/undangan", data=form).status_code == 302
     assert _invitations(app) == 0
 
 
 def test_the_letter_can_be_shown_again_until_the_respondent_signs_in(app, org, reporter) -> None:
     budi, case_id = investigating_case(app, org, reporter)
-    created = budi.post(f"/pengelola/kasus/{case_id}/undangan", data=_creation_form(budi, case_id))
+    created = budi.post(
+        f"/staf/pengelola/kasus/{case_id}/undangan", data=_creation_form(budi, case_id)
+    )
     letter = urlsplit(created.headers["Location"]).path
     code = _code(budi.get(letter).get_data(as_text=True))
 
-    case_page = budi.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
+    case_page = budi.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
     assert f'href="{letter}"' in case_page  # "print the letter again"
     assert "Surat pertama kali ditampilkan" in case_page
 
@@ -151,7 +155,9 @@ def test_the_kept_code_opens_only_with_the_internal_key(app, org, reporter) -> N
     from wbs_app.services import case_keys
 
     budi, case_id = investigating_case(app, org, reporter)
-    created = budi.post(f"/pengelola/kasus/{case_id}/undangan", data=_creation_form(budi, case_id))
+    created = budi.post(
+        f"/staf/pengelola/kasus/{case_id}/undangan", data=_creation_form(budi, case_id)
+    )
     code = _code(budi.get(urlsplit(created.headers["Location"]).path).get_data(as_text=True))
     with app_database(app).session() as session:
         case = session.get(Case, case_id)

@@ -88,9 +88,9 @@ def test_a_statement_after_idle_expiry_is_kept_then_submitted_after_a_wrong_and_
     assert _count(app, PendingFile) == 0
     assert list(app.extensions["lentera.store"].pending.iterdir()) == []
 
-    handler_page = budi.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
+    handler_page = budi.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
     assert STATEMENT in handler_page
-    link = re.search(r'href="(/pengelola/kasus/\d+/undangan/\w+/berkas/\d+)"', handler_page)
+    link = re.search(r'href="(/staf/pengelola/kasus/\d+/undangan/\w+/berkas/\d+)"', handler_page)
     with budi.get(link.group(1)) as download:
         assert download.get_data() == EVIDENCE
     with app_database(app).session() as session:

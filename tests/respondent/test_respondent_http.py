@@ -37,11 +37,11 @@ def test_invite_answer_with_file_and_handler_reads_it(app, org, reporter) -> Non
     )
     assert sent.status_code == 302
     assert "Saya menolak tuduhan ini." in client.get("/klarifikasi/").get_data(as_text=True)
-    handler_page = budi.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
+    handler_page = budi.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
     assert "Saya menolak tuduhan ini." in handler_page
-    link = re.search(r'href="(/pengelola/kasus/\d+/undangan/\w+/berkas/\d+)"', handler_page).group(
-        1
-    )
+    link = re.search(
+        r'href="(/staf/pengelola/kasus/\d+/undangan/\w+/berkas/\d+)"', handler_page
+    ).group(1)
     with budi.get(link) as download:
         assert download.get_data() == b"surat tugas"
         assert download.headers["Content-Disposition"].startswith(
@@ -49,7 +49,7 @@ def test_invite_answer_with_file_and_handler_reads_it(app, org, reporter) -> Non
         )
     uid = re.search(r'name="invitation" value="(\w+)"', handler_page).group(1)
     budi.post(
-        f"/pengelola/kasus/{case_id}/undangan/pesan",
+        f"/staf/pengelola/kasus/{case_id}/undangan/pesan",
         data={
             "csrf_token": csrf_from(handler_page),
             "invitation": uid,
@@ -74,7 +74,7 @@ def test_respondent_of_case_a_cannot_reach_case_b_or_another_respondent(app, org
     client, _ = _respondent(app, code_a)
     page = client.get("/klarifikasi/").get_data(as_text=True)
     assert "Pejabat A" in page and "Pejabat Lain" not in page and "Pejabat B" not in page
-    for path in ("/lapor/kasus", f"/pengelola/kasus/{case_a}", "/admin/"):
+    for path in ("/lapor/kasus", f"/staf/pengelola/kasus/{case_a}", "/staf/admin/"):
         assert client.get(path).status_code in (302, 403)
 
 
@@ -124,9 +124,9 @@ def _answer_cell(page: str, case_id: int) -> str:
 
 def test_inbox_shows_the_accused_answer_deadline(app, org, reporter) -> None:
     budi, case_id = _investigating_case(app, org, reporter)
-    inbox = budi.get("/pengelola/kasus").get_data(as_text=True)
+    inbox = budi.get("/staf/pengelola/kasus").get_data(as_text=True)
     assert "Tanggapan terlapor" in inbox
     assert _answer_cell(inbox, case_id) == "<td>—"  # nobody invited yet
     _invite(budi, case_id)
-    cell = _answer_cell(budi.get("/pengelola/kasus").get_data(as_text=True), case_id)
+    cell = _answer_cell(budi.get("/staf/pengelola/kasus").get_data(as_text=True), case_id)
     assert cell.startswith('<td class="deadline on_time">tepat waktu')

@@ -57,9 +57,9 @@ def _answer_period_over(app, case_id: int) -> None:
 
 
 def _step(budi, case_id: int, **fields):
-    page = budi.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
+    page = budi.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
     return budi.post(
-        f"/pengelola/kasus/{case_id}/langkah", data={"csrf_token": csrf_from(page), **fields}
+        f"/staf/pengelola/kasus/{case_id}/langkah", data={"csrf_token": csrf_from(page), **fields}
     )
 
 
@@ -107,7 +107,7 @@ def test_a_withdrawal_changes_nothing_the_respondent_sees(app, org) -> None:
     )
     assert sent_a.status_code == sent_b.status_code == 302
     assert _without_tokens(_home(respondent_a)) == _without_tokens(_home(respondent_b))
-    assert "Saya menolak." in budi.get(f"/pengelola/kasus/{case_a}").get_data(as_text=True)
+    assert "Saya menolak." in budi.get(f"/staf/pengelola/kasus/{case_a}").get_data(as_text=True)
 
 
 def test_every_close_sends_the_same_outcome_notice(app, org) -> None:
@@ -117,13 +117,13 @@ def test_every_close_sends_the_same_outcome_notice(app, org) -> None:
     _withdraw(app, receipt_a)
     _answer_period_over(app, case_a)
     _answer_period_over(app, case_b)
-    page = budi.get(f"/pengelola/kasus/{case_a}").get_data(as_text=True)
+    page = budi.get(f"/staf/pengelola/kasus/{case_a}").get_data(as_text=True)
     assert (
         "Pelapor mencabut laporan" in page
-        and f'action="/pengelola/kasus/{case_a}/undangan/tutup"' in page
+        and f'action="/staf/pengelola/kasus/{case_a}/undangan/tutup"' in page
     )
     closed = budi.post(
-        f"/pengelola/kasus/{case_a}/undangan/tutup", data={"csrf_token": csrf_from(page)}
+        f"/staf/pengelola/kasus/{case_a}/undangan/tutup", data={"csrf_token": csrf_from(page)}
     )
     assert closed.status_code == 302
     decided = _step(budi, case_b, kind="finding", finding="not_proven", reasoning="RAHASIA")
@@ -138,7 +138,7 @@ def test_every_close_sends_the_same_outcome_notice(app, org) -> None:
     )
     # Closed once: a second close is refused and sends nothing more.
     again = budi.post(
-        f"/pengelola/kasus/{case_a}/undangan/tutup", data={"csrf_token": csrf_from(page)}
+        f"/staf/pengelola/kasus/{case_a}/undangan/tutup", data={"csrf_token": csrf_from(page)}
     )
     assert again.status_code == 302 and _journal(app, case_a).count("outcome_notified") == 1
 
@@ -185,10 +185,10 @@ def test_no_finding_or_closing_while_the_answer_period_runs(app, org) -> None:
             )
         ).one()
         assert entry is not None
-    handler_page = budi.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
+    handler_page = budi.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
     assert "Terlapor memasuki masa pensiun pekan depan." in handler_page
     # The inbox counts a closed thread as done, not as an answer still awaited.
-    inbox = budi.get("/pengelola/kasus").get_data(as_text=True)
+    inbox = budi.get("/staf/pengelola/kasus").get_data(as_text=True)
     row = inbox.split(f"#{case_id}</a>")[1].split("</tr>")[0]
     assert 'class="deadline done"' in row
     # Decided: the sanction needs no second reason, the period no longer runs.
@@ -244,10 +244,10 @@ def _invitation(app, case_id: int) -> RespondentInvitation:
 
 
 def _decide(budi, case_id: int, **fields):
-    page = budi.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
+    page = budi.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
     uid = re.search(r'name="invitation" value="(\w+)"', page).group(1)
     return budi.post(
-        f"/pengelola/kasus/{case_id}/undangan/perpanjangan",
+        f"/staf/pengelola/kasus/{case_id}/undangan/perpanjangan",
         data={"csrf_token": csrf_from(page), "invitation": uid, **fields},
     )
 
@@ -269,7 +269,7 @@ def test_a_request_for_more_time_says_how_long_and_why_and_is_answered_in_words(
     )
     page = _home(respondent)
     assert "perpanjangan waktu 10 hari" in page and "Dokumen di kantor lama." in page
-    handler_page = budi.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
+    handler_page = budi.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
     assert "perpanjangan waktu 10 hari" in handler_page and "0 menolak" not in handler_page
 
     before = _invitation(app, case_id).answer_due

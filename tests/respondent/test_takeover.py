@@ -90,7 +90,9 @@ def test_the_printed_code_stops_working_at_the_first_sign_in(app, org, reporter)
     assert "sudah diganti" in page, page[:3000]
     assert again.get("/klarifikasi/").status_code == 302  # no session was made
     # The handlers' copy of the code is gone too: no reprint of a dead code.
-    assert "Cetak ulang surat" not in budi.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
+    assert "Cetak ulang surat" not in budi.get(f"/staf/pengelola/kasus/{case_id}").get_data(
+        as_text=True
+    )
 
 
 def test_the_new_code_opens_the_invitation(app, org, reporter) -> None:
@@ -149,7 +151,7 @@ def Base_table(name: str):
 def test_a_statement_is_signed_by_the_addressee_and_verifies(app, org, reporter) -> None:
     budi, case_id, _, client, _ = _taken_over(app, org, reporter)
     _send_statement(client, "Saya menolak tuduhan ini.")
-    page = budi.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
+    page = budi.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
     assert "Saya menolak tuduhan ini." in page
     assert SIGNED in page, page[page.find("Hak jawab") :][:3000]
     assert BROKEN not in page
@@ -194,7 +196,7 @@ def test_a_statement_changed_afterwards_fails_verification(app, org, reporter) -
     with app_database(app).session() as session:
         session.get(CaseRecord, record.id).ciphertext = forged
         session.commit()
-    page = budi.get(f"/pengelola/kasus/{case_id}")
+    page = budi.get(f"/staf/pengelola/kasus/{case_id}")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert "Saya mengakui semuanya." in text  # shown, but not as the addressee's
@@ -212,18 +214,18 @@ def test_a_forged_signature_fails_with_the_same_error(app, org, reporter) -> Non
         )
         entry.signature = bytes([entry.signature[0] ^ 1]) + entry.signature[1:]
         session.commit()
-    text = budi.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
+    text = budi.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
     assert BROKEN in text and SIGNED not in text
 
 
 def test_a_lost_new_code_means_a_new_invitation_and_the_old_one_closes(app, org, reporter) -> None:
     budi, case_id, printed, _, lost = _taken_over(app, org, reporter)
-    page = budi.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
+    page = budi.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
     uid = re.search(r'/undangan/(\w{32})/ganti"', page).group(1)
-    asked = budi.get(f"/pengelola/kasus/{case_id}/undangan/{uid}/ganti")
+    asked = budi.get(f"/staf/pengelola/kasus/{case_id}/undangan/{uid}/ganti")
     assert asked.status_code == 200  # a confirmation page first: what will happen
     reissued = budi.post(
-        f"/pengelola/kasus/{case_id}/undangan/{uid}/ganti",
+        f"/staf/pengelola/kasus/{case_id}/undangan/{uid}/ganti",
         data={"csrf_token": csrf_from(asked.get_data(as_text=True))},
     )
     assert reissued.status_code == 303, reissued.status_code
@@ -231,7 +233,7 @@ def test_a_lost_new_code_means_a_new_invitation_and_the_old_one_closes(app, org,
     fresh = CODE_RE.search(letter).group(1)
     # Sending the same confirmation again makes no third invitation.
     again = budi.post(
-        f"/pengelola/kasus/{case_id}/undangan/{uid}/ganti",
+        f"/staf/pengelola/kasus/{case_id}/undangan/{uid}/ganti",
         data={"csrf_token": csrf_from(asked.get_data(as_text=True))},
     )
     assert again.status_code == 303 and again.headers["Location"] == reissued.headers["Location"]
@@ -252,7 +254,7 @@ def test_a_lost_new_code_means_a_new_invitation_and_the_old_one_closes(app, org,
     client, response = respondent_client(app, fresh, confirm_new_code=False)
     assert response.status_code == 302
     assert CODE_RE.search(client.get(HANDOVER).get_data(as_text=True)) is not None
-    case_page = budi.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
+    case_page = budi.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
     assert "Undangan ini ditutup" in case_page
 
 

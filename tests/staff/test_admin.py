@@ -20,13 +20,13 @@ from wbs_app.models import (
 )
 
 ADMIN_PAGES = [
-    "/admin/",
-    "/admin/unit",
-    "/admin/kategori",
-    "/admin/pengaturan",
-    "/admin/staf",
-    "/admin/staf/undang",
-    "/admin/audit",
+    "/staf/admin/",
+    "/staf/admin/unit",
+    "/staf/admin/kategori",
+    "/staf/admin/pengaturan",
+    "/staf/admin/staf",
+    "/staf/admin/staf/undang",
+    "/staf/admin/audit",
 ]
 
 
@@ -55,11 +55,11 @@ def test_admin_reaches_no_handler_page(app, client, org) -> None:
     sign_in(app, client, admin)
     for path in ADMIN_PAGES:
         assert client.get(path).status_code == 200, path
-    assert client.get("/pengelola/").status_code == 403
+    assert client.get("/staf/pengelola/").status_code == 403
 
 
 def test_anonymous_is_sent_to_login(client) -> None:
-    for path in [*ADMIN_PAGES, "/pengelola/", "/staf/kata-sandi"]:
+    for path in [*ADMIN_PAGES, "/staf/pengelola/", "/staf/kata-sandi"]:
         response = client.get(path)
         assert response.status_code == 302 and response.headers["Location"].endswith("/staf/masuk")
 
@@ -67,24 +67,26 @@ def test_anonymous_is_sent_to_login(client) -> None:
 def test_units_tree_create_and_rename(app, client, org) -> None:
     units, admin, _ = org
     sign_in(app, client, admin)
-    token = csrf_token(client, "/admin/unit")
+    token = csrf_token(client, "/staf/admin/unit")
     response = client.post(
-        "/admin/unit", data={"csrf_token": token, "name": "UPT Bone", "parent_id": units["kanwil"]}
+        "/staf/admin/unit",
+        data={"csrf_token": token, "name": "UPT Bone", "parent_id": units["kanwil"]},
     )
     assert response.status_code == 302
     client.post(
-        "/admin/unit/puncak",
+        "/staf/admin/unit/puncak",
         data={"csrf_token": token, "name": "Kementerian Hukum", "confirm": "y"},
     )
     client.post(
-        f"/admin/unit/{units['a']}/nama", data={"csrf_token": token, "name": "UPT Makassar Baru"}
+        f"/staf/admin/unit/{units['a']}/nama",
+        data={"csrf_token": token, "name": "UPT Makassar Baru"},
     )
     with app_database(app).session() as session:
         ministry = session.scalar(select(Unit).where(Unit.name == "Kementerian Hukum"))
         kanwil = session.get(Unit, units["kanwil"])
         assert ministry.parent_id is None and kanwil.parent_id == ministry.id
         assert session.get(Unit, units["a"]).name == "UPT Makassar Baru"
-    page = client.get("/admin/unit").get_data(as_text=True)
+    page = client.get("/staf/admin/unit").get_data(as_text=True)
     assert (
         page.index("Kementerian Hukum")
         < page.index("Kanwil Sulawesi Selatan")
@@ -92,7 +94,7 @@ def test_units_tree_create_and_rename(app, client, org) -> None:
     )
     assert _actions(app).count("unit_created") >= 5 and "unit_renamed" in _actions(app)
     bad = client.post(
-        "/admin/unit", data={"csrf_token": token, "name": "x", "parent_id": units["kanwil"]}
+        "/staf/admin/unit", data={"csrf_token": token, "name": "x", "parent_id": units["kanwil"]}
     )
     assert bad.status_code == 400
 
@@ -102,9 +104,9 @@ def test_categories_and_deadlines(app, client, org) -> None:
     sign_in(app, client, admin)
     with app_database(app).session() as session:
         narkoba = session.scalar(select(Category).where(Category.code == "narkoba"))
-    token = csrf_token(client, "/admin/kategori")
+    token = csrf_token(client, "/staf/admin/kategori")
     client.post(
-        f"/admin/kategori/{narkoba.id}",
+        f"/staf/admin/kategori/{narkoba.id}",
         data={
             f"c{narkoba.id}-csrf_token": token,
             "csrf_token": token,
@@ -118,9 +120,9 @@ def test_categories_and_deadlines(app, client, org) -> None:
         assert changed.name_id == "Narkotika" and changed.active is False
     assert "Narkotika" not in client.get("/").get_data(as_text=True)
 
-    token = csrf_token(client, "/admin/pengaturan")
+    token = csrf_token(client, "/staf/admin/pengaturan")
     response = client.post(
-        "/admin/pengaturan",
+        "/staf/admin/pengaturan",
         data={
             "csrf_token": token,
             "acknowledge": "5",
@@ -134,7 +136,7 @@ def test_categories_and_deadlines(app, client, org) -> None:
         assert session.get(SettingValue, "DEADLINE_FEEDBACK_DAYS").value == 60
     assert "dalam 60 hari" in client.get("/").get_data(as_text=True)
     bad = client.post(
-        "/admin/pengaturan",
+        "/staf/admin/pengaturan",
         data={
             "csrf_token": token,
             "acknowledge": "0",
@@ -152,8 +154,8 @@ def test_reset_makes_a_new_identity_and_says_so(app, client, org) -> None:
     with app_database(app).session() as session:
         old_public = session.get(StaffMember, handler.id).identity_public
     sign_in(app, client, admin)
-    token = csrf_token(client, f"/admin/staf/{handler.id}")
-    page = client.post(f"/admin/staf/{handler.id}/reset", data={"csrf_token": token})
+    token = csrf_token(client, f"/staf/admin/staf/{handler.id}")
+    page = client.post(f"/staf/admin/staf/{handler.id}/reset", data={"csrf_token": token})
     body = page.get_data(as_text=True)
     assert page.status_code == 200 and "kunci pribadi lama" in body
     link = re.search(r"/staf/aktivasi\?kode=[\w-]+", body).group(0)
@@ -185,7 +187,7 @@ def test_reset_makes_a_new_identity_and_says_so(app, client, org) -> None:
 def test_last_admin_cannot_be_deactivated_and_audit_shows_no_secrets(app, client, org) -> None:
     _, admin, handler = org
     sign_in(app, client, admin)
-    page = client.get("/admin/audit").get_data(as_text=True)
+    page = client.get("/staf/admin/audit").get_data(as_text=True)
     assert "Berhasil masuk" in page or "Signed in" in page
     for secret in (admin.password, handler.password):
         assert secret not in page

@@ -48,7 +48,7 @@ def test_every_wrong_factor_gets_the_same_answer(app, client) -> None:
 def test_login_by_email_and_by_username(app, client) -> None:
     staff = make_staff(app, "admin", StaffRole.ADMIN)
     response = sign_in(app, client, staff)
-    assert response.status_code == 302 and response.headers["Location"].endswith("/admin/")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/staf/admin/")
     other = app.test_client()
     other.environ_base["wsgi.url_scheme"] = "https"
     staff.username = "ADMIN@kanwil.example"

@@ -10,12 +10,12 @@ from crypto import DecryptionError, open_seed
 from tests.support.staff import CSRF_RE, csrf_token, make_staff, make_units, sign_in
 from wbs_app.db import app_database
 from wbs_app.models import StaffMember, StaffRole, StaffSession
-from wbs_app.security.staff_auth import COOKIE
+from wbs_app.security.staff_auth import COOKIE, COOKIE_PATH
 from wbs_app.services.clock import utcnow
 
 
 def _cookie(client) -> str | None:
-    cookie = client.get_cookie(COOKIE)
+    cookie = client.get_cookie(COOKIE, path=COOKIE_PATH)
     return cookie.value if cookie else None
 
 
@@ -26,7 +26,7 @@ def _new_client(app):
 
 
 def _logout(client):
-    page = client.get("/pengelola/").get_data(as_text=True)
+    page = client.get("/staf/pengelola/").get_data(as_text=True)
     token = CSRF_RE.search(page).group(1)
     return client.post("/staf/keluar", data={"csrf_token": token})
 
@@ -43,7 +43,7 @@ def test_cookie_is_session_only_httponly_strict_secure(app, client) -> None:
 def test_session_fixation_a_planted_cookie_is_replaced(app, client) -> None:
     units = make_units(app)
     staff = make_staff(app, "budi", unit_ids=(units["a"],))
-    client.set_cookie(COOKIE, "A" * 86)
+    client.set_cookie(COOKIE, "A" * 86, path=COOKIE_PATH)
     sign_in(app, client, staff)
     assert _cookie(client) not in (None, "A" * 86)
     with app_database(app).session() as session:
@@ -59,13 +59,13 @@ def test_logout_deletes_the_row_and_the_cookie_cannot_be_replayed(app, client) -
     staff = make_staff(app, "budi", unit_ids=(units["a"],))
     sign_in(app, client, staff)
     stolen = _cookie(client)
-    assert client.get("/pengelola/").status_code == 200
+    assert client.get("/staf/pengelola/").status_code == 200
     response = _logout(client)
     assert response.status_code == 302
     assert '"cookies"' in response.headers["Clear-Site-Data"]
     thief = _new_client(app)
-    thief.set_cookie(COOKIE, stolen)
-    replay = thief.get("/pengelola/")
+    thief.set_cookie(COOKIE, stolen, path=COOKIE_PATH)
+    replay = thief.get("/staf/pengelola/")
     assert replay.status_code == 302 and replay.headers["Location"].endswith("/staf/masuk")
     with app_database(app).session() as session:
         assert session.scalar(select(StaffSession.id_hash)) is None
@@ -76,7 +76,7 @@ def test_logout_by_get_is_refused(app, client) -> None:
     sign_in(app, client, make_staff(app, "budi", unit_ids=(units["a"],)))
     assert client.get("/staf/keluar").status_code == 405
     assert client.post("/staf/keluar").status_code == 400  # no CSRF token
-    assert client.get("/pengelola/").status_code == 200
+    assert client.get("/staf/pengelola/").status_code == 200
 
 
 def test_cookie_key_half_is_needed(app, client) -> None:
@@ -85,8 +85,8 @@ def test_cookie_key_half_is_needed(app, client) -> None:
     cookie = _cookie(client)
     forged = cookie[:43] + ("B" if cookie[43] != "B" else "C") + cookie[44:]
     thief = _new_client(app)
-    thief.set_cookie(COOKIE, forged)
-    assert thief.get("/pengelola/").status_code == 302
+    thief.set_cookie(COOKIE, forged, path=COOKIE_PATH)
+    assert thief.get("/staf/pengelola/").status_code == 302
 
 
 def test_idle_and_absolute_expiry(app, client) -> None:
@@ -96,12 +96,12 @@ def test_idle_and_absolute_expiry(app, client) -> None:
     with app_database(app).session() as session:
         row = session.scalar(select(StaffSession))
         row.last_seen_at = utcnow() - timedelta(minutes=31)
-    assert client.get("/pengelola/").status_code == 302
+    assert client.get("/staf/pengelola/").status_code == 302
     sign_in(app, client, staff)
     with app_database(app).session() as session:
         row = session.scalar(select(StaffSession))
         row.expires_at = utcnow() - timedelta(seconds=1)
-    assert client.get("/pengelola/").status_code == 302
+    assert client.get("/staf/pengelola/").status_code == 302
     with app_database(app).session() as session:
         assert session.scalar(select(StaffSession.id_hash)) is None
 
@@ -112,12 +112,12 @@ def test_deactivation_ends_a_live_session(app, client) -> None:
     handler = make_staff(app, "budi", unit_ids=(units["a"],))
     handler_client = _new_client(app)
     sign_in(app, handler_client, handler)
-    assert handler_client.get("/pengelola/").status_code == 200
+    assert handler_client.get("/staf/pengelola/").status_code == 200
     sign_in(app, client, admin)
-    token = csrf_token(client, f"/admin/staf/{handler.id}")
-    response = client.post(f"/admin/staf/{handler.id}/nonaktifkan", data={"csrf_token": token})
+    token = csrf_token(client, f"/staf/admin/staf/{handler.id}")
+    response = client.post(f"/staf/admin/staf/{handler.id}/nonaktifkan", data={"csrf_token": token})
     assert response.status_code == 302
-    assert handler_client.get("/pengelola/").status_code == 302
+    assert handler_client.get("/staf/pengelola/").status_code == 302
     assert sign_in(app, _new_client(app), handler).status_code == 401
 
 
@@ -143,8 +143,8 @@ def test_password_change_rewraps_seed_and_ends_other_sessions(app, client) -> No
         },
     )
     assert response.status_code == 302
-    assert client.get("/pengelola/").status_code == 200  # this session lives on
-    assert other.get("/pengelola/").status_code == 302  # the other one ended
+    assert client.get("/staf/pengelola/").status_code == 200  # this session lives on
+    assert other.get("/staf/pengelola/").status_code == 302  # the other one ended
     with app_database(app).session() as session:
         after = session.get(StaffMember, staff.id)
         assert after.identity_public == public  # same identity, re-wrapped

@@ -96,9 +96,9 @@ def test_invitation_activation_and_login(app, client) -> None:
     units = make_units(app)
     admin = make_staff(app, "admin", StaffRole.ADMIN)
     assert sign_in(app, client, admin).status_code == 302
-    page = client.get("/admin/staf/undang").get_data(as_text=True)
+    page = client.get("/staf/admin/staf/undang").get_data(as_text=True)
     response = client.post(
-        "/admin/staf/undang",
+        "/staf/admin/staf/undang",
         data={
             "csrf_token": CSRF_RE.search(page).group(1),
             "display_name": "Sitti Rahmawati",
@@ -132,5 +132,5 @@ def test_invitation_activation_and_login(app, client) -> None:
     )
     response = sign_in(app, newcomer, login)
     assert response.status_code == 302
-    assert response.headers["Location"].endswith("/pengelola/")
-    assert "UPT Makassar" in newcomer.get("/pengelola/").get_data(as_text=True)
+    assert response.headers["Location"].endswith("/staf/pengelola/")
+    assert "UPT Makassar" in newcomer.get("/staf/pengelola/").get_data(as_text=True)

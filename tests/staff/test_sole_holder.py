@@ -45,9 +45,9 @@ def _client(app, login):
 
 
 def _access(client, case_id: int, action: str, staff_id: int):
-    page = client.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
+    page = client.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
     return client.post(
-        f"/pengelola/kasus/{case_id}/akses/{action}",
+        f"/staf/pengelola/kasus/{case_id}/akses/{action}",
         data={"csrf_token": csrf_from(page), "staff_id": str(staff_id)},
     )
 
@@ -68,8 +68,8 @@ def _admin(app):
 
 
 def _post(admin, staff_id: int, action: str):
-    token = csrf_token(admin, f"/admin/staf/{staff_id}")
-    return admin.post(f"/admin/staf/{staff_id}/{action}", data={"csrf_token": token})
+    token = csrf_token(admin, f"/staf/admin/staf/{staff_id}")
+    return admin.post(f"/staf/admin/staf/{staff_id}/{action}", data={"csrf_token": token})
 
 
 @pytest.mark.parametrize("action", ["reset", "nonaktifkan"])
@@ -86,7 +86,7 @@ def test_the_only_holder_is_neither_reset_nor_deactivated(app, org, reporter, ac
     assert "berikan akses" in page  # what to do: the holder grants it to a colleague first
     assert "RAHASIA-ISI" not in page  # administrators see metadata, never content
     assert changed_tables(before, snapshot(app)) == []
-    assert budi.get(f"/pengelola/kasus/{case_id}").status_code == 200  # session and key intact
+    assert budi.get(f"/staf/pengelola/kasus/{case_id}").status_code == 200  # session and key intact
 
 
 def test_once_granted_to_a_colleague_the_reset_goes_through(app, org, reporter) -> None:
@@ -97,7 +97,7 @@ def test_once_granted_to_a_colleague_the_reset_goes_through(app, org, reporter) 
     assert _access(budi, case_id, "beri", org.sitti.id).status_code == 302
     done = _post(admin, org.budi.id, "reset")
     assert done.status_code == 200 and "/staf/aktivasi?kode=" in done.get_data(as_text=True)
-    assert _client(app, org.sitti).get(f"/pengelola/kasus/{case_id}").status_code == 200
+    assert _client(app, org.sitti).get(f"/staf/pengelola/kasus/{case_id}").status_code == 200
 
 
 def test_a_deactivated_colleague_does_not_count_as_a_holder(app, org, reporter) -> None:
@@ -150,15 +150,15 @@ def test_role_and_unit_changes_narrow_no_access(app, org, reporter) -> None:
     """Access is the wraps: a new role or unit of a handler deletes none, so it orphans nothing."""
     case_id = _only_budi_holds(app, org, reporter)
     admin = _admin(app)
-    token = csrf_token(admin, f"/admin/staf/{org.budi.id}")
+    token = csrf_token(admin, f"/staf/admin/staf/{org.budi.id}")
     changed = admin.post(
-        f"/admin/staf/{org.budi.id}/peran",
+        f"/staf/admin/staf/{org.budi.id}/peran",
         data={"csrf_token": token, "role": "supervisor", "units": str(org.units["b"])},
     )
     assert changed.status_code == 302
     with app_database(app).session() as session:
         assert session.get(StaffMember, org.budi.id).role is StaffRole.SUPERVISOR
-    assert _client(app, org.budi).get(f"/pengelola/kasus/{case_id}").status_code == 200
+    assert _client(app, org.budi).get(f"/staf/pengelola/kasus/{case_id}").status_code == 200
 
 
 def test_sole_holder_cases_are_each_case_once_by_number_with_its_unit(app, org, reporter) -> None:

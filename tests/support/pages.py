@@ -78,7 +78,7 @@ def posted_pages(world: World) -> list[Page]:
     )
     pages.append(_answer("staff.login (refused)", refused))
     # A refusal after a redirect, as the page it leads to shows it (notice error, role=alert).
-    budi, case_path = world.clients["inv_a"], f"/pengelola/kasus/{world.case_a}"
+    budi, case_path = world.clients["inv_a"], f"/staf/pengelola/kasus/{world.case_a}"
     budi.post(f"{case_path}/catatan", data={"csrf_token": world.token("inv_a"), "text": ""})
     pages.append(_answer("investigator.case_page (note refused)", budi.get(case_path), "inv_a"))
     reporter = world.clients["reporter"]
@@ -88,7 +88,7 @@ def posted_pages(world: World) -> list[Page]:
     pages.append(_answer("reporter.withdraw (no reason)", empty_reason, "reporter"))
     # The activation link an invitation shows once, and the page it opens.
     invited = world.clients["admin"].post(
-        "/admin/staf/undang",
+        "/staf/admin/staf/undang",
         data={
             "csrf_token": world.token("admin"),
             "email": "baru@kanwil.example",

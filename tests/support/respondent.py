@@ -34,13 +34,14 @@ def to_examination(app, org, unit: str = "a") -> tuple[object, int]:
     sign_in(app, budi, org.budi if unit == "a" else org.sitti)
     with app_database(app).session() as session:
         case_id = max(session.scalars(select(Case.id)))
-    page = budi.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
+    page = budi.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
     token = csrf_from(page)
     budi.post(
-        f"/pengelola/kasus/{case_id}/langkah", data={"csrf_token": token, "kind": "acknowledge"}
+        f"/staf/pengelola/kasus/{case_id}/langkah",
+        data={"csrf_token": token, "kind": "acknowledge"},
     )
     budi.post(
-        f"/pengelola/kasus/{case_id}/langkah",
+        f"/staf/pengelola/kasus/{case_id}/langkah",
         data={
             "csrf_token": token,
             "kind": "verification",
@@ -49,7 +50,8 @@ def to_examination(app, org, unit: str = "a") -> tuple[object, int]:
         },
     )
     budi.post(
-        f"/pengelola/kasus/{case_id}/catatan", data={"csrf_token": token, "text": "RAHASIACATATAN"}
+        f"/staf/pengelola/kasus/{case_id}/catatan",
+        data={"csrf_token": token, "text": "RAHASIACATATAN"},
     )
     return budi, case_id
 
@@ -81,8 +83,10 @@ def invitation_fields(page: str, name: str = "Petugas Loket 2") -> dict[str, str
 
 def invitation_letter(budi, case_id: int, name: str = "Petugas Loket 2"):
     """The handler's POST that creates an invitation, and the letter page it redirects to."""
-    page = budi.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True)
-    created = budi.post(f"/pengelola/kasus/{case_id}/undangan", data=invitation_fields(page, name))
+    page = budi.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
+    created = budi.post(
+        f"/staf/pengelola/kasus/{case_id}/undangan", data=invitation_fields(page, name)
+    )
     assert created.status_code == 303, created.status_code
     letter = follow(budi, created)
     assert letter.status_code == 200

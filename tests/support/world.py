@@ -30,6 +30,7 @@ from tests.support.staff import StaffLogin, make_staff, sign_in
 from wbs_app.database import Base
 from wbs_app.db import app_database
 from wbs_app.models import Attachment, Case, Category, RespondentInvitation, StaffRole
+from wbs_app.security.sides import REPORTER_PATH, RESPONDENT_PATH, STAFF_PATH, side_of
 
 RECEIPT_RE = re.compile(r'<p class="receipt-code"[^>]*>([\d ]{24})</p>')
 
@@ -42,9 +43,15 @@ STAFF_ROLES = ("inv_a", "inv_b", "supervisor", "admin")
 B_MARKERS = ("PAREPARE-RAHASIA", "BERKAS-B-ISI", "TUDUHAN-B-RINGKAS", "JAWABAN-B-ISI")
 A_MARKERS = ("MAKASSAR-RAHASIA", "BERKAS-A-ISI", "TUDUHAN-A-RINGKAS", "JAWABAN-A-ISI")
 
-# Any page with a form shows the CSRF token of the browser's session; this
-# one does whatever session the browser holds (and after it has ended).
-TOKEN_PAGE = "/staf/masuk"
+# Any page with a form shows the CSRF token of the browser's session on its
+# side (each side has its own, security.sides); these sign-in pages do
+# whatever session the browser holds (and after it has ended).
+TOKEN_PAGES = {
+    STAFF_PATH: "/staf/masuk",
+    REPORTER_PATH: "/lapor/masuk",
+    RESPONDENT_PATH: "/klarifikasi/masuk",
+}
+HOME_SIDES = {"reporter": REPORTER_PATH, "respondent": RESPONDENT_PATH}
 
 
 @dataclass
@@ -68,14 +75,20 @@ class World:
     respondent_file_a1: int
     respondent_file_b1: int
     category: int
-    tokens: dict[str, str] = field(default_factory=dict)
+    tokens: dict[str, dict[str, str]] = field(default_factory=dict)
 
-    def token(self, role: str) -> str:
-        """A CSRF token of the role's own session (fetched once)."""
-        if role not in self.tokens:
-            page = self.clients[role].get(TOKEN_PAGE).get_data(as_text=True)
-            self.tokens[role] = csrf_from(page)
-        return self.tokens[role]
+    def token(self, role: str, path: str | None = None) -> str:
+        """A CSRF token of the role's own session on the side of ``path`` (fetched once).
+
+        Without a path, the role's own side; a path outside every side (which
+        keeps no session) gets the staff side's token, which it cannot check.
+        """
+        side = (side_of(path) if path else None) or HOME_SIDES.get(role, STAFF_PATH)
+        tokens = self.tokens.setdefault(role, {})
+        if side not in tokens:
+            page = self.clients[role].get(TOKEN_PAGES[side]).get_data(as_text=True)
+            tokens[side] = csrf_from(page)
+        return tokens[side]
 
 
 def _submit(app: Flask, report: Report, exclude: list[int]) -> str:
@@ -91,14 +104,14 @@ def _submit(app: Flask, report: Report, exclude: list[int]) -> str:
 
 def _examine(client: FlaskClient, case_id: int) -> None:
     """Acknowledge and verify: the case is under examination, invitations can be made."""
-    token = csrf_from(client.get(f"/pengelola/kasus/{case_id}").get_data(as_text=True))
+    token = csrf_from(client.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True))
     steps = (
         {"kind": "acknowledge"},
         {"kind": "verification", "checked": "dokumen", "conclusion": "proceed"},
     )
     for step in steps:
         response = client.post(
-            f"/pengelola/kasus/{case_id}/langkah", data={"csrf_token": token, **step}
+            f"/staf/pengelola/kasus/{case_id}/langkah", data={"csrf_token": token, **step}
         )
         assert response.status_code == 302, step
 

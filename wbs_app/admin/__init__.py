@@ -5,7 +5,7 @@ Administrators hold no case keys and no page here shows report content.
 
 from flask import Blueprint
 
-bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
+bp = Blueprint("admin", __name__, url_prefix="/staf/admin", template_folder="templates")
 
 
 @bp.app_context_processor

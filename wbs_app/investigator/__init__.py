@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-bp = Blueprint("investigator", __name__, url_prefix="/pengelola", template_folder="templates")
+bp = Blueprint("investigator", __name__, url_prefix="/staf/pengelola", template_folder="templates")
 
 from wbs_app.investigator import (  # noqa: E402,F401 - registers the views
     access_views,

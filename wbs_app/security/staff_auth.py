@@ -1,7 +1,9 @@
 """The staff session cookie and the guards of the admin, investigator and staff zones.
 
 The cookie is a browser-session cookie (no expiry date), HttpOnly,
-SameSite=Strict and Secure under TLS. It opens a row in ``staff_sessions``;
+SameSite=Strict and Secure under TLS, on the staff side's path (``/staf``)
+only, so a staff member's browser never sends it to the reporter's or the
+respondent's pages (``security.sides``). It opens a row in ``staff_sessions``;
 ``g.staff`` holds the result for the request. A role that does not match the
 zone gets 403, not a redirect, so nobody is bounced around between zones.
 """
@@ -15,11 +17,14 @@ from wbs_app.appctx import staff_session_policy
 from wbs_app.db import request_session
 from wbs_app.models import StaffRole
 from wbs_app.security.cookies import clear_session_cookie, set_session_cookie
+from wbs_app.security.sides import STAFF_PATH
 from wbs_app.security.zones import ADMIN, INVESTIGATOR, STAFF, register_guard
 from wbs_app.services import staff_sessions
 from wbs_app.services.staff_sessions import StaffContext
 
-COOKIE = "lentera_staff"
+# Not "lentera_staff": that name was set on "/" before, and is forgotten as a left-over.
+COOKIE = "lentera_staf"
+COOKIE_PATH = STAFF_PATH
 HANDLER_ROLES = (StaffRole.INVESTIGATOR, StaffRole.SUPERVISOR)
 
 
@@ -48,11 +53,11 @@ def signed_in() -> StaffContext:
 
 
 def set_cookie(response: Response, value: str) -> None:
-    set_session_cookie(response, COOKIE, value, "/")
+    set_session_cookie(response, COOKIE, value, COOKIE_PATH)
 
 
 def clear_cookie(response: Response) -> None:
-    clear_session_cookie(response, COOKIE, "/")
+    clear_session_cookie(response, COOKIE, COOKIE_PATH)
 
 
 def _require(roles: tuple[StaffRole, ...] | None) -> Response | None:
