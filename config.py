@@ -367,7 +367,7 @@ def _database_refuses_new_secrets(instance_path: Path) -> str:
             return ""
         url = f"sqlite:///{database_file}"
     from wbs_app.database import make_engine
-    from wbs_app.services.installation import in_use
+    from wbs_app.services.infra.installation import in_use
 
     engine = make_engine(url)
     try:

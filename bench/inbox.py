@@ -80,7 +80,7 @@ def _app_and_client(instance, count: int, database_url: str):  # type: ignore[no
     from wbs_app.factory import create_app
     from wbs_app.migrate import upgrade
     from wbs_app.models import StaffMember
-    from wbs_app.services.catalogue import ensure_default_categories
+    from wbs_app.services.office.catalogue import ensure_default_categories
 
     env = instance_settings(instance, WBS_DATABASE_URL=database_url)
     config: dict[str, object] = {key.removeprefix("WBS_"): value for key, value in env.items()}

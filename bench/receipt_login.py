@@ -27,7 +27,7 @@ def _installation(env: dict[str, str]):  # type: ignore[no-untyped-def]
     from wbs_app.db import app_database
     from wbs_app.factory import create_app
     from wbs_app.migrate import upgrade
-    from wbs_app.services.catalogue import ensure_default_categories
+    from wbs_app.services.office.catalogue import ensure_default_categories
 
     config = {key.removeprefix("WBS_"): value for key, value in env.items()}
     app = create_app(config)
@@ -38,7 +38,7 @@ def _installation(env: dict[str, str]):  # type: ignore[no-untyped-def]
     from wbs_app.models import StaffRole
 
     units = make_units(app)
-    # A supervisor: every report must reach one (wbs_app.services.delivery).
+    # A supervisor: every report must reach one (wbs_app.services.cases.delivery).
     make_staff(app, "handler", StaffRole.SUPERVISOR, unit_ids=(units["a"],))
     receipt = submit_report(https_client(app), Report(unit=units["a"]))
     return app, receipt

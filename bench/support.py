@@ -46,9 +46,10 @@ def prepare_installation(env: dict[str, str]) -> int:
     from wbs_app.factory import create_app
     from wbs_app.migrate import upgrade
     from wbs_app.models import StaffRole
-    from wbs_app.services import accounts, organisation, totp
-    from wbs_app.services.accounts import Credentials
-    from wbs_app.services.catalogue import ensure_default_categories
+    from wbs_app.services.office import organisation
+    from wbs_app.services.office.catalogue import ensure_default_categories
+    from wbs_app.services.staff import accounts, totp
+    from wbs_app.services.staff.accounts import Credentials
 
     config = {key.removeprefix("WBS_"): value for key, value in env.items()}
     app = create_app(config)

@@ -30,7 +30,7 @@ from wbs_app.database import Base, Database, make_engine
 from wbs_app.db import app_database
 from wbs_app.factory import create_app
 from wbs_app.migrate import upgrade
-from wbs_app.services.catalogue import ensure_default_categories
+from wbs_app.services.office.catalogue import ensure_default_categories
 
 POSTGRES_URL = os.environ.get("WBS_TEST_DATABASE_URL", "")
 

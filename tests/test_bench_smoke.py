@@ -68,7 +68,7 @@ def test_inbox_profile_names_the_view(tmp_path, capsys) -> None:
     assert inbox.main(arguments) == 0
     assert capsys.readouterr().out.strip().splitlines()[-1].startswith("inbox=")
     tree = (tmp_path / "inbox-sqlite-10.txt").read_text()
-    assert "inbox_page" in tree and "wbs_app/services/inbox.py" in tree
+    assert "inbox_page" in tree and "wbs_app/services/cases/inbox.py" in tree
 
 
 def test_server_profile_samples_the_workers_serving(tmp_path, capsys) -> None:

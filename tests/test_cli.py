@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from wbs_app.db import app_database
 from wbs_app.migrate import current_revision, head_revision
 from wbs_app.models import Category
-from wbs_app.services.catalogue import DEFAULT_CATEGORIES
+from wbs_app.services.office.catalogue import DEFAULT_CATEGORIES
 
 
 def test_db_upgrade_is_idempotent(app) -> None:

@@ -34,7 +34,7 @@ from wbs_app.models import (
     StaffMember,
     Unit,
 )
-from wbs_app.services import totp
+from wbs_app.services.staff import totp
 
 ROOT = Path(__file__).resolve().parent.parent
 CODE = r"\d{4}(?: \d{4}){4}"

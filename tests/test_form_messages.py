@@ -163,7 +163,7 @@ def test_no_english_on_the_activation_form(world: World) -> None:
     """The one form the walk cannot reach without a link: a new colleague's activation."""
     from wbs_app.db import app_database
     from wbs_app.models import StaffMember, StaffRole
-    from wbs_app.services import accounts
+    from wbs_app.services.staff import accounts
 
     with app_database(world.app).session() as session:
         admin = session.get(StaffMember, world.admin.id)

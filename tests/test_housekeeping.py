@@ -22,7 +22,7 @@ from tests.support.sweeping import run_sweep
 from tests.support.world import World, build_world
 from wbs_app.db import app_database
 from wbs_app.models import ReporterSession, RespondentSession, StaffSession
-from wbs_app.services.clock import utcnow
+from wbs_app.services.infra.clock import utcnow
 
 SESSION_TABLES = (StaffSession, ReporterSession, RespondentSession)
 

@@ -25,7 +25,7 @@ from babel.messages.pofile import read_po
 
 import wbs_app.services
 from wbs_app.refusals import COULD_NOT_BE_DONE, MESSAGES, refusal_message
-from wbs_app.services.errors import DomainError
+from wbs_app.services.infra.errors import DomainError
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES = ROOT / "wbs_app" / "services"

@@ -21,12 +21,16 @@ from wbs_app.demo import DemoRefused, seed_demo_organisation
 from wbs_app.migrate import upgrade
 from wbs_app.models import StaffRole
 from wbs_app.security.reporter_auth import ZONE as REPORTER_ZONE
-from wbs_app.services import accounts, housekeeping, installation, journal, organisation
-from wbs_app.services import sweep as attachment_sweep
-from wbs_app.services.accounts import AccountError
-from wbs_app.services.catalogue import ensure_default_categories
-from wbs_app.services.organisation import Deadlines, OrganisationError
-from wbs_app.services.store import AttachmentStore
+from wbs_app.services import housekeeping
+from wbs_app.services.cases import journal
+from wbs_app.services.infra import installation
+from wbs_app.services.infra import sweep as attachment_sweep
+from wbs_app.services.infra.store import AttachmentStore
+from wbs_app.services.office import organisation
+from wbs_app.services.office.catalogue import ensure_default_categories
+from wbs_app.services.office.organisation import Deadlines, OrganisationError
+from wbs_app.services.staff import accounts
+from wbs_app.services.staff.accounts import AccountError
 from wbs_app.settings import settings
 
 wbs = AppGroup("wbs", help="Lentera administration commands.")

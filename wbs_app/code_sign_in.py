@@ -30,11 +30,11 @@ from wbs_app.notices import DONE
 from wbs_app.refusals import refusal_message
 from wbs_app.security.brake import brake_response, busy_response
 from wbs_app.security.code_holder_auth import CodeHolderZone
-from wbs_app.services import code_holders
-from wbs_app.services.argon2_gate import Argon2Busy, Argon2Gate
-from wbs_app.services.code_holders import CodeMistyped, CodeRefused
-from wbs_app.services.errors import DomainError
-from wbs_app.services.sessions import SessionPolicy
+from wbs_app.services.codes import code_holders
+from wbs_app.services.codes.code_holders import CodeMistyped, CodeRefused
+from wbs_app.services.infra.argon2_gate import Argon2Busy, Argon2Gate
+from wbs_app.services.infra.errors import DomainError
+from wbs_app.services.infra.sessions import SessionPolicy
 from wbs_app.settings import settings
 
 

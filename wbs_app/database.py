@@ -19,7 +19,7 @@ from sqlalchemy import MetaData, create_engine, event, make_url
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
-from wbs_app.services.transactions import BEGIN_IMMEDIATE
+from wbs_app.services.infra.transactions import BEGIN_IMMEDIATE
 
 # Stable constraint names, so that Alembic migrations are the same on SQLite
 # and PostgreSQL and can be altered later.

@@ -20,8 +20,8 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from wbs_app.db import end_request_session
-from wbs_app.services.argon2_gate import Argon2Busy
-from wbs_app.services.transactions import DatabaseFailure, database_failure
+from wbs_app.services.infra.argon2_gate import Argon2Busy
+from wbs_app.services.infra.transactions import DatabaseFailure, database_failure
 
 log = logging.getLogger("wbs_app.errors")
 

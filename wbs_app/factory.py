@@ -31,9 +31,9 @@ from wbs_app.security.reporter_auth import register_reporter_guard
 from wbs_app.security.respondent_auth import register_respondent_guard
 from wbs_app.security.sides import init_sides
 from wbs_app.security.staff_auth import register_staff_guards
-from wbs_app.services import installation
-from wbs_app.services.argon2_gate import Argon2Gate
-from wbs_app.services.store import AttachmentStore
+from wbs_app.services.infra import installation
+from wbs_app.services.infra.argon2_gate import Argon2Gate
+from wbs_app.services.infra.store import AttachmentStore
 from wbs_app.settings import from_config
 from wbs_app.settings import install as install_settings
 

@@ -18,7 +18,7 @@ import logging
 
 from flask_babel import lazy_gettext as _l
 
-from wbs_app.services.errors import DomainError
+from wbs_app.services.infra.errors import DomainError
 
 log = logging.getLogger("wbs_app.refusals")
 

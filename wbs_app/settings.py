@@ -26,7 +26,7 @@ from flask import Flask, current_app
 
 import config
 from crypto import Argon2Params
-from wbs_app.services.organisation import DEADLINE_KEYS
+from wbs_app.services.office.organisation import DEADLINE_KEYS
 
 SETTINGS = "lentera.settings"
 

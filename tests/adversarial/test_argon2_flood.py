@@ -21,7 +21,7 @@ from crypto import generate_code
 from tests.support.http import QuietHandler
 from tests.support.reporter import csrf_from
 from wbs_app.appctx import ARGON2_GATE
-from wbs_app.services.argon2_gate import Argon2Busy, Argon2Gate
+from wbs_app.services.infra.argon2_gate import Argon2Busy, Argon2Gate
 
 PRODUCTION_ARGON2 = argon2_settings(crypto.PRODUCTION_ARGON2)
 FLOOD_TARGETS = (

@@ -38,8 +38,8 @@ from tests.support.staff import (
 from wbs_app.appctx import ARGON2_GATE
 from wbs_app.db import app_database
 from wbs_app.models import StaffRole
-from wbs_app.services import accounts
-from wbs_app.services.argon2_gate import Argon2Gate
+from wbs_app.services.infra.argon2_gate import Argon2Gate
+from wbs_app.services.staff import accounts
 
 CODE_RE = re.compile(r'<p class="receipt-code">([\d ]{24})</p>')
 PASSWORD = "Tanjung-Bira-pasir-putih"
@@ -245,7 +245,7 @@ def test_the_guessing_brake_refuses_at_once_and_costs_no_argon2(make_app) -> Non
     refuses before any work: no thread sleeps, no slot is taken, and a staff
     sign-in during the brake still gets its Argon2 run.
     """
-    from wbs_app.services import guessing
+    from wbs_app.services.codes import guessing
 
     app = make_app(ARGON2_CONCURRENCY=1, ARGON2_QUEUE=0, ARGON2_WAIT_MS=0)
     gate: Argon2Gate = app.extensions[ARGON2_GATE]

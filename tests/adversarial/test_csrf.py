@@ -30,7 +30,7 @@ from tests.support.world import World, build_world, changed_tables, snapshot, st
 from tests.test_headers import assert_baseline
 from wbs_app.db import app_database
 from wbs_app.models import Category, StaffRole, Unit
-from wbs_app.services import accounts
+from wbs_app.services.staff import accounts
 
 EXPIRED = "Formulir sudah kedaluwarsa"
 NEW_PASSWORD = "hujan-di-losari-senja-hari"

@@ -278,7 +278,7 @@ def test_a_pool_with_no_connection_free_is_busy(tmp_path: Any) -> None:
     from sqlalchemy import create_engine
     from sqlalchemy.exc import SQLAlchemyError
 
-    from wbs_app.services.transactions import DatabaseFailure, database_failure
+    from wbs_app.services.infra.transactions import DatabaseFailure, database_failure
 
     engine = create_engine(
         f"sqlite:///{tmp_path / 'pool.sqlite3'}", pool_size=1, max_overflow=0, pool_timeout=0.05

@@ -393,7 +393,7 @@ def test_used_and_other_purpose_links_answer_like_unknown_ones(world: World) -> 
     """One-time links: a used one, or one made for another purpose, is an unknown one."""
     from wbs_app.db import app_database
     from wbs_app.models import StaffRole, TokenPurpose
-    from wbs_app.services import accounts, tokens
+    from wbs_app.services.staff import accounts, tokens
 
     units = [world.org.units["a"]]
     with app_database(world.app).session() as session:

@@ -46,7 +46,7 @@ from tests.support.staff import (
 from wbs_app.database import Base
 from wbs_app.db import app_database
 from wbs_app.models import StaffRole
-from wbs_app.services import accounts, totp
+from wbs_app.services.staff import accounts, totp
 
 CLIENT_ADDRESS = "127.0.0.3"
 HEADERS = {

@@ -238,7 +238,7 @@ def _activation_form(client, token: str, username: str) -> dict[str, str]:
 
 def _invitation(app, email: str) -> str:
     from wbs_app.models import StaffRole
-    from wbs_app.services import accounts
+    from wbs_app.services.staff import accounts
 
     with app_database(app).session() as session:
         unit = session.scalar(select(Unit.id))

@@ -35,8 +35,8 @@ from wbs_app.models import (
     RespondentSession,
     StaffSession,
 )
-from wbs_app.services.clock import utcnow
-from wbs_app.services.transactions import BEGIN_IMMEDIATE
+from wbs_app.services.infra.clock import utcnow
+from wbs_app.services.infra.transactions import BEGIN_IMMEDIATE
 
 SESSION_TABLES = (StaffSession, ReporterSession, RespondentSession)
 REPLY = "PESAN-BARU-DARI-PELAPOR"

@@ -28,8 +28,8 @@ from wbs_app.db import app_database
 from wbs_app.models import ReporterSession, RespondentSession, StaffSession
 from wbs_app.security import reporter_auth, respondent_auth, staff_auth
 from wbs_app.security.zones import zone_of
-from wbs_app.services import sessions
-from wbs_app.services.clock import utcnow
+from wbs_app.services.infra import sessions
+from wbs_app.services.infra.clock import utcnow
 
 # Cookie name, cookie path, login page, and the zones whose pages the cookie opens.
 STAFF = (staff_auth.COOKIE, staff_auth.COOKIE_PATH, "/staf/masuk")

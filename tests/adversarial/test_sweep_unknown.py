@@ -28,7 +28,7 @@ from tests.support.sweeping import contents, store_digests
 from wbs_app.database import Database
 from wbs_app.migrate import upgrade
 from wbs_app.models import StaffRole
-from wbs_app.services.catalogue import ensure_default_categories
+from wbs_app.services.office.catalogue import ensure_default_categories
 
 FILE_LINK_RE = re.compile(r"/lapor/kasus/berkas/(\d+)")
 STORAGE_NAME_RE = re.compile(r"[0-9a-f]{48}")
@@ -230,7 +230,7 @@ def test_a_sweep_that_fails_midway_keeps_every_file_of_what_it_did_not_forget(
     from tests.support.reporter import RECEIPT_RE, send_review
     from wbs_app.db import app_database
     from wbs_app.models import SubmissionDraft
-    from wbs_app.services.clock import utcnow
+    from wbs_app.services.infra.clock import utcnow
 
     review = post_form(reporter, Report(unit=org.units["a"], files=[("draf.bin", b"isi draf")]))
     assert review.status_code == 200
@@ -259,6 +259,6 @@ def test_a_sweep_that_fails_midway_keeps_every_file_of_what_it_did_not_forget(
 
 
 def store_folder(name: str):
-    from wbs_app.services.store import Folder
+    from wbs_app.services.infra.store import Folder
 
     return Folder(name)

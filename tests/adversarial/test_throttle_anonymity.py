@@ -26,7 +26,7 @@ from tests.support.staff import StaffLogin, make_staff, make_units, sign_in
 from wbs_app.database import Base
 from wbs_app.db import app_database
 from wbs_app.models import FailureWindow, LoginThrottle
-from wbs_app.services import throttle
+from wbs_app.services.staff import throttle
 
 ATTACKER, OTHER = "127.0.0.3", "127.0.0.4"
 HEADERS = {
@@ -81,7 +81,7 @@ def test_locks_follow_the_target_not_the_address_and_record_none(app, instance_p
             status, _ = _receipt_login_seconds(client(ATTACKER))
             assert status == 404
         # Failures over the limit brake every code login, from any address:
-        # 429 with Retry-After until the minute's failures fall (services/guessing.py).
+        # 429 with Retry-After until the minute's failures fall (services/codes/guessing.py).
         status, _seconds = _receipt_login_seconds(client(OTHER))
         assert status == 429
     finally:

@@ -6,7 +6,7 @@ accused · answer by ..."). An unclosed right-to-left override there reverses
 the words that follow it, and a zero-width character makes a second
 "UPT Makassar" that looks like the first. Escaping cannot help; the names of
 units, categories, staff and invited officials are stored without control and
-format characters (``wbs_app/services/text.py``). Free text keeps them (it is
+format characters (``wbs_app/services/infra/text.py``). Free text keeps them (it is
 shown in blocks of its own, where an override ends with the paragraph), and is
 covered by the XSS corpus.
 """
@@ -23,7 +23,7 @@ from tests.support.respondent import investigating_case, invitation_letter
 from tests.support.staff import CSRF_RE, make_staff, sign_in
 from wbs_app.db import app_database
 from wbs_app.models import Category, StaffMember, StaffRole, Unit
-from wbs_app.services.text import one_line_name
+from wbs_app.services.infra.text import one_line_name
 
 RLO, LRE, PDF, ZWSP, RLI = "\u202e", "\u202a", "\u202c", "\u200b", "\u2067"
 TRICKS = f"UPT{ZWSP} Makas{RLO}sar {LRE}x{RLI}"

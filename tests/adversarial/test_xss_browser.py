@@ -50,7 +50,7 @@ from tests.support.staff import (
 from tests.support.uploads import multipart
 from wbs_app.db import app_database
 from wbs_app.models import Case, Category, StaffMember, StaffRole, Unit
-from wbs_app.services import totp
+from wbs_app.services.staff import totp
 
 pytestmark = pytest.mark.browser
 

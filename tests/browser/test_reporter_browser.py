@@ -10,7 +10,7 @@ from sqlalchemy import select
 from crypto import Identity, open_seed
 from wbs_app.db import app_database
 from wbs_app.models import Case, StaffMember
-from wbs_app.services import casefile
+from wbs_app.services.cases import casefile
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,8 @@ from tests.support.reporter import Report, csrf_from, post_form, send_review, su
 from tests.support.staff import make_staff, sign_in
 from wbs_app.db import app_database
 from wbs_app.models import Case, JournalEntry, StaffMember, StaffRole
-from wbs_app.services import journal, staff_admin
+from wbs_app.services.cases import journal
+from wbs_app.services.staff import staff_admin
 
 
 def _client(app, login):
@@ -105,7 +106,7 @@ def test_regrant_after_password_reset(app, org, reporter) -> None:
 
     from tests.staff.test_setup_and_activation import PASSWORD
     from tests.support.staff import StaffLogin, activation_fields, enrolment_fields
-    from wbs_app.services import totp
+    from wbs_app.services.staff import totp
 
     newcomer = https_client(app)
     page = newcomer.get(f"/staf/aktivasi?kode={token}").get_data(as_text=True)

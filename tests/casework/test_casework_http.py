@@ -153,7 +153,7 @@ def test_overdue_filter(app, org, reporter) -> None:
     _, case_a, case_b = _two_cases(app, org, reporter)
     from datetime import timedelta
 
-    from wbs_app.services.clock import today
+    from wbs_app.services.infra.clock import today
 
     with app_database(app).session() as session:
         session.get(Case, case_a).acknowledge_due = today() - timedelta(days=1)

@@ -8,7 +8,7 @@ from crypto import Identity, open_seed
 from tests.support.reporter import Report, submit_report
 from wbs_app.db import app_database
 from wbs_app.models import Audience, Case, JournalEntry, StaffMember
-from wbs_app.services import case_keys, journal
+from wbs_app.services.cases import case_keys, journal
 
 
 def _identity(app, login) -> Identity:

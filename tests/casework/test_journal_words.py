@@ -28,7 +28,7 @@ from tests.support.world import World, build_world
 from wbs_app.db import app_database
 from wbs_app.investigator import labels
 from wbs_app.models import Case, Category, StaffMember, StaffRole
-from wbs_app.services import staff_admin
+from wbs_app.services.staff import staff_admin
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ROOT / "wbs_app" / "services"
@@ -67,7 +67,7 @@ def _kinds_of(tree: ast.Module, function: ast.AST, name: str) -> set[str]:
 def written_kinds() -> set[str]:
     """Every kind of journal entry the services can write."""
     kinds: set[str] = set()
-    for path in sorted(SERVICES.glob("*.py")):
+    for path in sorted(SERVICES.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for function in ast.walk(tree):
             if not isinstance(function, ast.FunctionDef):

@@ -10,8 +10,8 @@ from tests.support.http import https_client
 from tests.support.reporter import Report, open_case, submit_report
 from wbs_app.db import app_database
 from wbs_app.models import Case, CaseStatus, JournalEntry, StaffMember
-from wbs_app.services import journal, lifecycle
-from wbs_app.services.lifecycle import StepRefused
+from wbs_app.services.cases import journal, lifecycle
+from wbs_app.services.cases.lifecycle import StepRefused
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from tests.support.respondent import investigating_case, invite
 from tests.support.staff import sign_in
 from wbs_app.db import app_database
 from wbs_app.models import AudienceKey, Case, Category, JournalEntry, KeyWrap, StaffMember
-from wbs_app.services import journal
+from wbs_app.services.cases import journal
 
 
 def _client(app, login):

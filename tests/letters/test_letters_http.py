@@ -30,9 +30,9 @@ from tests.support.respondent import (
 from tests.support.staff import make_staff, sign_in
 from wbs_app.db import app_database
 from wbs_app.models import AuditEvent, LetterCounter, Letterhead, RespondentInvitation, StaffRole
-from wbs_app.services import letter_numbers
-from wbs_app.services.letter_numbers import ROMAN_MONTHS
-from wbs_app.services.transactions import begin_write
+from wbs_app.services.infra.transactions import begin_write
+from wbs_app.services.office import letter_numbers
+from wbs_app.services.office.letter_numbers import ROMAN_MONTHS
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 LETTERHEAD = {

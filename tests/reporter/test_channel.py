@@ -21,7 +21,7 @@ from tests.support.reporter import Report, bind_from, csrf_from, open_case, subm
 from tests.support.staff import sign_in
 from wbs_app.db import app_database
 from wbs_app.models import Case, CaseRecord, CaseStatus, JournalEntry
-from wbs_app.services import journal
+from wbs_app.services.cases import journal
 
 CLOSED_WORDS = "tidak dapat lagi menerima pesan"
 RETALIATION_FORM = 'action="/lapor/kasus/tindakan-balasan"'

@@ -105,7 +105,7 @@ def test_a_supervisor_deactivated_while_the_report_is_sealed_is_not_its_only_hol
     leave a new case with nobody able to open it.
     """
     import crypto.kdf
-    from wbs_app.services import staff_admin
+    from wbs_app.services.staff import staff_admin
 
     admin = make_staff(app, "andi", StaffRole.ADMIN)
     page = post_form(reporter, Report(unit=org.units["a"], what="ISI-TETAP")).get_data(as_text=True)

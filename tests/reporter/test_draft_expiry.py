@@ -5,7 +5,7 @@ from the review to the form) renews it to ``DRAFT_HOURS`` from then. At send,
 a draft that still exists is sent whatever its expiry says: the reporter's
 page holds its key. Where the send cannot happen now, the review page comes
 back with everything on it and says what to do. The clock is moved through
-``wbs_app.services.clock``, never slept.
+``wbs_app.services.infra.clock``, never slept.
 """
 
 from __future__ import annotations

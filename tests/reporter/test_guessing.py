@@ -6,7 +6,7 @@ from sqlalchemy import inspect
 
 from wbs_app.db import app_database
 from wbs_app.models import FailureWindow
-from wbs_app.services import guessing
+from wbs_app.services.codes import guessing
 
 
 def test_delay_grows_with_failures_over_the_limit(app) -> None:

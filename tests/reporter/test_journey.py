@@ -29,7 +29,7 @@ from wbs_app.models import (
     SubmissionDraft,
 )
 from wbs_app.security.reporter_auth import COOKIE
-from wbs_app.services import casefile
+from wbs_app.services.cases import casefile
 
 
 def _staff_identity(app, login) -> tuple[StaffMember, Identity]:

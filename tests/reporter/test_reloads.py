@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from tests.support.reporter import DRAFT_RE, RECEIPT_RE, Report, csrf_from, post_form, send_review
 from wbs_app.db import app_database
 from wbs_app.models import Case, ReceiptHandover, SentDraft, SubmissionDraft
-from wbs_app.services.clock import utcnow
+from wbs_app.services.infra.clock import utcnow
 
 EXPIRED = "kedaluwarsa"  # the "unsent report expired" message
 SENT = "Laporan Anda sudah terkirim"

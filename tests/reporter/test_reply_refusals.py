@@ -20,8 +20,8 @@ from tests.support.http import https_client
 from tests.support.reporter import Report, bind_from, csrf_from, open_case, submit_report
 from wbs_app.db import app_database
 from wbs_app.models import CaseRecord
-from wbs_app.services import casefile
-from wbs_app.services.case_keys import NoAccess
+from wbs_app.services.cases import casefile
+from wbs_app.services.cases.case_keys import NoAccess
 
 EMPTY_WORDS = "Tulis pesan atau lampirkan berkas"
 

@@ -13,7 +13,7 @@ from tests.support.http import https_client
 from tests.support.reporter import DRAFT_RE, Report, csrf_from, open_case, post_form, send_review
 from wbs_app.db import app_database
 from wbs_app.models import Attachment, Case, CaseRecord, KeyWrap, PendingFile, SubmissionDraft
-from wbs_app.services import case_records, intake
+from wbs_app.services.cases import case_records, intake
 
 
 def _counts(app) -> dict[str, int]:
@@ -134,7 +134,7 @@ def test_failure_inside_the_submission_leaves_no_case_and_keeps_the_draft(
 def test_crash_between_commit_and_file_move_is_finished_by_the_sweep(
     app, org, reporter, instance_path, monkeypatch
 ) -> None:
-    from wbs_app.services.store import AttachmentStore
+    from wbs_app.services.infra.store import AttachmentStore
 
     review = post_form(reporter, Report(unit=org.units["a"], files=[("a.txt", b"bukti penting")]))
     monkeypatch.setattr(AttachmentStore, "promote", lambda self, name: None)  # "crash" after commit
@@ -166,7 +166,7 @@ def test_sweep_quarantines_orphans_and_removes_expired_drafts(
     store = app.extensions["lentera.store"]
     orphan = store.pending / store.new_name()
     orphan.write_bytes(b"ciphertext of an upload that crashed")
-    from wbs_app.services.clock import utcnow
+    from wbs_app.services.infra.clock import utcnow
 
     with app_database(app).session() as session:
         for draft in session.scalars(select(SubmissionDraft)):

@@ -152,7 +152,7 @@ def test_the_letter_can_be_shown_again_until_the_respondent_signs_in(app, org, r
 def test_the_kept_code_opens_only_with_the_internal_key(app, org, reporter) -> None:
     from crypto import DecryptionError, Identity, RecordContext, open_record, open_seed
     from wbs_app.models import Audience, Case, StaffMember
-    from wbs_app.services import case_keys
+    from wbs_app.services.cases import case_keys
 
     budi, case_id = investigating_case(app, org, reporter)
     created = budi.post(

@@ -32,16 +32,11 @@ from wbs_app.models import (
     RespondentInvitation,
     StaffMember,
 )
-from wbs_app.services import (
-    case_keys,
-    journal,
-    lifecycle,
-    respondent,
-    respondent_access,
-    right_of_reply,
-)
-from wbs_app.services.respondent import RespondentError
-from wbs_app.services.sessions import SessionPolicy
+from wbs_app.services.cases import case_keys, journal, lifecycle
+from wbs_app.services.codes import respondent_access
+from wbs_app.services.infra.sessions import SessionPolicy
+from wbs_app.services.respondents import respondent, right_of_reply
+from wbs_app.services.respondents.respondent import RespondentError
 
 POLICY = SessionPolicy(idle=timedelta(minutes=15), absolute=timedelta(hours=2))
 DETAILS = {
@@ -72,7 +67,7 @@ def invited(app, org, reporter):
             ("verification", {"checked": "x", "conclusion": "proceed"}),
         ):
             lifecycle.record_step(session, case, staff, identity, kind, fields)
-        from wbs_app.services import casefile
+        from wbs_app.services.cases import casefile
 
         casefile.add_note(session, case, staff, identity, "RAHASIA-CATATAN internal")
         salt = bytes.fromhex(app.config["INSTALLATION_SALT"])

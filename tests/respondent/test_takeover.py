@@ -31,7 +31,7 @@ from wbs_app.models import (
     RecipientKind,
     RespondentInvitation,
 )
-from wbs_app.services import case_keys
+from wbs_app.services.cases import case_keys
 
 HANDOVER = "/klarifikasi/kode-baru"
 SIGNED = "Ditandatangani oleh penerima undangan"

@@ -8,7 +8,7 @@ from tests.support.staff import make_staff, make_units, next_code, sign_in
 from wbs_app.db import app_database
 from wbs_app.models import AuditEvent, StaffRole
 from wbs_app.security.staff_auth import COOKIE
-from wbs_app.services import totp
+from wbs_app.services.staff import totp
 
 
 def _failure_body(response) -> str:

@@ -11,7 +11,7 @@ from tests.support.staff import CSRF_RE, csrf_token, make_staff, make_units, sig
 from wbs_app.db import app_database
 from wbs_app.models import StaffMember, StaffRole, StaffSession
 from wbs_app.security.staff_auth import COOKIE, COOKIE_PATH
-from wbs_app.services.clock import utcnow
+from wbs_app.services.infra.clock import utcnow
 
 
 def _cookie(client) -> str | None:

@@ -17,7 +17,7 @@ from tests.support.staff import (
 )
 from wbs_app.db import app_database
 from wbs_app.models import AuditEvent, StaffMember, StaffRole, StaffStatus
-from wbs_app.services import totp
+from wbs_app.services.staff import totp
 
 PASSWORD = "kopi-toraja-pagi-hari"
 
@@ -84,7 +84,7 @@ def test_setup_refuses_wrong_totp_code(app, client) -> None:
 def test_expired_setup_link_fails(app, client) -> None:
     link = _setup_link(app)
     from wbs_app.models import OneTimeToken
-    from wbs_app.services.clock import utcnow
+    from wbs_app.services.infra.clock import utcnow
 
     with app_database(app).session() as session:
         for row in session.scalars(select(OneTimeToken)):

@@ -33,7 +33,8 @@ from wbs_app.models import (
     StaffRole,
     StaffStatus,
 )
-from wbs_app.services import access, staff_admin
+from wbs_app.services.cases import access
+from wbs_app.services.staff import staff_admin
 
 REFUSED = "satu-satunya"  # "the only one" in the refusal's heading
 

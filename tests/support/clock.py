@@ -1,6 +1,6 @@
 """Moving the services' clock forward, instead of sleeping.
 
-Every service reads the time through ``wbs_app.services.clock`` (``utcnow``,
+Every service reads the time through ``wbs_app.services.infra.clock`` (``utcnow``,
 ``today``), so shifting what ``datetime.now`` answers there moves expiry,
 idle timeouts and deadlines for the app while the test runs in an instant.
 The CSRF tokens' own timer (itsdangerous, ``time.time``) is not moved.
@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, tzinfo
 
 import pytest
 
-from wbs_app.services import clock as service_clock
+from wbs_app.services.infra import clock as service_clock
 
 
 class MovedClock:

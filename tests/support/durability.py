@@ -28,8 +28,8 @@ from tests.support.live import Browser
 from tests.support.reporter import DRAFT_RE, RECEIPT_RE, csrf_from
 from wbs_app.db import app_database
 from wbs_app.models import Attachment, Case, CaseRecord, KeyWrap, PendingFile, SubmissionDraft
-from wbs_app.services.clock import utcnow
-from wbs_app.services.store import AttachmentStore
+from wbs_app.services.infra.clock import utcnow
+from wbs_app.services.infra.store import AttachmentStore
 
 FILE_LINK_RE = re.compile(r"/lapor/kasus/berkas/(\d+)")
 

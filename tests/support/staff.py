@@ -14,8 +14,9 @@ from sqlalchemy import select
 from crypto import Argon2Params
 from wbs_app.db import app_database
 from wbs_app.models import StaffMember, StaffRole, Unit
-from wbs_app.services import accounts, organisation, totp
-from wbs_app.services.accounts import Credentials
+from wbs_app.services.office import organisation
+from wbs_app.services.staff import accounts, totp
+from wbs_app.services.staff.accounts import Credentials
 from wbs_app.settings import settings
 
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')

@@ -18,7 +18,7 @@ from wbs_app.admin.labels import AUDIT_ACTIONS, ROLES
 from wbs_app.formats import local_datetime, number
 from wbs_app.i18n import current_language
 from wbs_app.models import Category, Unit
-from wbs_app.services.audit import AuditRow
+from wbs_app.services.staff.audit import AuditRow
 
 DEADLINES = {
     "acknowledge_days": _l("Acknowledgement: %(days)s days"),

@@ -18,7 +18,8 @@ from wbs_app.admin.routes import _actor, _staff_or_404
 from wbs_app.db import request_session
 from wbs_app.models import StaffMember, StaffStatus
 from wbs_app.security.zones import ADMIN, zone
-from wbs_app.services import access, staff_sessions
+from wbs_app.services.cases import access
+from wbs_app.services.staff import staff_sessions
 from wbs_app.staff.forms import EmptyForm
 
 

@@ -15,8 +15,8 @@ from wbs_app.db import request_session
 from wbs_app.refusals import refusal_message
 from wbs_app.security.staff_auth import signed_in
 from wbs_app.security.zones import ADMIN, zone
-from wbs_app.services import letterhead
-from wbs_app.services.letterhead import LetterheadError, LetterheadFields
+from wbs_app.services.office import letterhead
+from wbs_app.services.office.letterhead import LetterheadError, LetterheadFields
 
 FIELDS = tuple(field.name for field in fields(LetterheadFields))
 

@@ -24,17 +24,12 @@ from wbs_app.notices import refused
 from wbs_app.refusals import refusal_message
 from wbs_app.security.staff_auth import signed_in
 from wbs_app.security.zones import ADMIN, zone
-from wbs_app.services import (
-    accounts,
-    audit,
-    delivery,
-    organisation,
-    staff_admin,
-    staff_sessions,
-)
-from wbs_app.services.access import SoleHolder
-from wbs_app.services.accounts import AccountError
-from wbs_app.services.organisation import OrganisationError
+from wbs_app.services.cases import delivery
+from wbs_app.services.cases.access import SoleHolder
+from wbs_app.services.office import organisation
+from wbs_app.services.office.organisation import OrganisationError
+from wbs_app.services.staff import accounts, audit, staff_admin, staff_sessions
+from wbs_app.services.staff.accounts import AccountError
 from wbs_app.staff.forms import EmptyForm
 
 AUDIT_PAGE_SIZE = 50

@@ -27,8 +27,9 @@ from wbs_app.models import StaffMember
 from wbs_app.refusals import MESSAGES, refusal_message
 from wbs_app.security.staff_auth import signed_in
 from wbs_app.security.zones import ADMIN, zone
-from wbs_app.services import delivery, organisation, unit_admin
-from wbs_app.services.organisation import OrganisationError
+from wbs_app.services.cases import delivery
+from wbs_app.services.office import organisation, unit_admin
+from wbs_app.services.office.organisation import OrganisationError
 from wbs_app.staff.messages import CONFIRM_REQUIRED
 
 

@@ -23,9 +23,9 @@ from wbs_app.demo.cases import Story, make_cases
 from wbs_app.demo.desk import Desk
 from wbs_app.demo.people import KANWIL, UPTS, Account, DemoRefused, make_organisation
 from wbs_app.models import StaffMember, Unit
-from wbs_app.services.organisation import Deadlines
-from wbs_app.services.sessions import SessionPolicy
-from wbs_app.services.store import AttachmentStore
+from wbs_app.services.infra.sessions import SessionPolicy
+from wbs_app.services.infra.store import AttachmentStore
+from wbs_app.services.office.organisation import Deadlines
 
 __all__ = ["DemoRefused", "seed_demo_organisation"]
 

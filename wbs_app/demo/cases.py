@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from wbs_app.demo.desk import Desk, Filed, days_ago
 from wbs_app.demo.people import Cast
 from wbs_app.models import InvitationRole, Unit
-from wbs_app.services.clock import today
+from wbs_app.services.infra.clock import today
 
 
 @dataclass(frozen=True)

@@ -25,24 +25,15 @@ from sqlalchemy.orm import Session
 from crypto import Argon2Params, format_code
 from wbs_app.demo.people import Handler
 from wbs_app.models import Case, Category, InvitationRole, Unit
-from wbs_app.services import (
-    casefile,
-    code_holders,
-    file_encryption,
-    intake,
-    invitation_letter,
-    lifecycle,
-    reporter_access,
-    respondent,
-    respondent_access,
-    respondent_takeover,
-)
-from wbs_app.services.case_records import FileInfo
-from wbs_app.services.clock import as_of
-from wbs_app.services.intake import DraftPayload
-from wbs_app.services.organisation import Deadlines
-from wbs_app.services.sessions import SessionPolicy
-from wbs_app.services.store import AttachmentStore, PendingWrite
+from wbs_app.services.cases import casefile, file_encryption, intake, lifecycle
+from wbs_app.services.cases.case_records import FileInfo
+from wbs_app.services.cases.intake import DraftPayload
+from wbs_app.services.codes import code_holders, reporter_access, respondent_access
+from wbs_app.services.infra.clock import as_of
+from wbs_app.services.infra.sessions import SessionPolicy
+from wbs_app.services.infra.store import AttachmentStore, PendingWrite
+from wbs_app.services.office.organisation import Deadlines
+from wbs_app.services.respondents import invitation_letter, respondent, respondent_takeover
 
 DRAFT_LIFETIME = timedelta(hours=1)
 Evidence = tuple[str, str, bytes]  # (file name, content type, content)

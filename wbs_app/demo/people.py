@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session
 
 from crypto import Argon2Params, Identity, open_seed
 from wbs_app.models import StaffMember, StaffRole, Unit
-from wbs_app.services import accounts, organisation, totp
-from wbs_app.services.accounts import Credentials
-from wbs_app.services.transactions import release_snapshot
+from wbs_app.services.infra.transactions import release_snapshot
+from wbs_app.services.office import organisation
+from wbs_app.services.staff import accounts, totp
+from wbs_app.services.staff.accounts import Credentials
 
 KANWIL = "Kantor Wilayah Kementerian Hukum Sulawesi Selatan"
 UPTS = (

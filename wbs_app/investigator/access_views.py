@@ -15,9 +15,9 @@ from wbs_app.notices import refused
 from wbs_app.refusals import MESSAGES, refusal_message
 from wbs_app.security.staff_auth import signed_in
 from wbs_app.security.zones import INVESTIGATOR, zone
-from wbs_app.services import access
-from wbs_app.services.access import AccessRefused
-from wbs_app.services.case_keys import NoAccess
+from wbs_app.services.cases import access
+from wbs_app.services.cases.access import AccessRefused
+from wbs_app.services.cases.case_keys import NoAccess
 
 
 def _change(case_id: int, action: access.HolderChange, done: str) -> Response:

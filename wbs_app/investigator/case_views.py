@@ -35,23 +35,18 @@ from wbs_app.reporter.labels import NOTICES
 from wbs_app.security.downloads import download_response
 from wbs_app.security.staff_auth import signed_in
 from wbs_app.security.zones import INVESTIGATOR, zone
-from wbs_app.services import (
-    access,
-    casefile,
-    inbox,
+from wbs_app.services.cases import access, casefile, inbox, journal, lifecycle, reporter_channel
+from wbs_app.services.cases.case_keys import NoAccess
+from wbs_app.services.cases.lifecycle import StepRefused
+from wbs_app.services.infra.errors import DomainError
+from wbs_app.services.office import organisation
+from wbs_app.services.office.catalogue import active_categories
+from wbs_app.services.respondents import (
     invitation_letter,
-    journal,
-    lifecycle,
-    organisation,
-    reporter_channel,
     respondent,
     respondent_signatures,
     right_of_reply,
 )
-from wbs_app.services.case_keys import NoAccess
-from wbs_app.services.catalogue import active_categories
-from wbs_app.services.errors import DomainError
-from wbs_app.services.lifecycle import StepRefused
 from wbs_app.web import uploads
 
 

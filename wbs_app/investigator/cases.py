@@ -7,7 +7,7 @@ from flask import abort
 from wbs_app.db import request_session
 from wbs_app.models import Case
 from wbs_app.security.staff_auth import signed_in
-from wbs_app.services import case_keys
+from wbs_app.services.cases import case_keys
 
 
 def held_case(case_id: int) -> Case:

@@ -11,8 +11,8 @@ from wbs_app.i18n import current_language
 from wbs_app.investigator.forms import CategoryChangeForm, MoveCaseForm
 from wbs_app.models import Case, Unit
 from wbs_app.security.staff_auth import signed_in
-from wbs_app.services import case_routing
-from wbs_app.services.catalogue import active_categories
+from wbs_app.services.cases import case_routing
+from wbs_app.services.office.catalogue import active_categories
 
 
 @dataclass

@@ -16,9 +16,9 @@ from wbs_app.investigator.forms import CategoryChangeForm, MoveCaseForm
 from wbs_app.refusals import refusal_message
 from wbs_app.security.staff_auth import signed_in
 from wbs_app.security.zones import INVESTIGATOR, zone
-from wbs_app.services import case_routing
-from wbs_app.services.case_keys import NoAccess
-from wbs_app.services.case_routing import RoutingRefused
+from wbs_app.services.cases import case_routing
+from wbs_app.services.cases.case_keys import NoAccess
+from wbs_app.services.cases.case_routing import RoutingRefused
 
 
 @bp.post("/kasus/<int:case_id>/kategori")

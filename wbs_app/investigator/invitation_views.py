@@ -30,13 +30,15 @@ from wbs_app.refusals import refusal_message
 from wbs_app.security.downloads import download_response
 from wbs_app.security.staff_auth import signed_in
 from wbs_app.security.zones import INVESTIGATOR, zone
-from wbs_app.services import casefile, letter_numbers, letterhead, respondent, right_of_reply
-from wbs_app.services import invitation_letter as letters
-from wbs_app.services.case_keys import NoAccess
-from wbs_app.services.clock import today
-from wbs_app.services.respondent import RespondentError
-from wbs_app.services.staff_sessions import StaffContext
-from wbs_app.services.transactions import begin_write
+from wbs_app.services.cases import casefile
+from wbs_app.services.cases.case_keys import NoAccess
+from wbs_app.services.infra.clock import today
+from wbs_app.services.infra.transactions import begin_write
+from wbs_app.services.office import letter_numbers, letterhead
+from wbs_app.services.respondents import invitation_letter as letters
+from wbs_app.services.respondents import respondent, right_of_reply
+from wbs_app.services.respondents.respondent import RespondentError
+from wbs_app.services.staff.staff_sessions import StaffContext
 from wbs_app.settings import settings
 from wbs_app.web import uploads
 

@@ -22,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 
 from wbs_app.formats import local_date, local_datetime, number
 from wbs_app.investigator import labels
-from wbs_app.services.journal import Author, JournalItem
+from wbs_app.services.cases.journal import Author, JournalItem
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ from wbs_app.db import request_session
 from wbs_app.investigator import bp
 from wbs_app.security.staff_auth import signed_in
 from wbs_app.security.zones import INVESTIGATOR, zone
-from wbs_app.services import case_routing, organisation
+from wbs_app.services.cases import case_routing
+from wbs_app.services.office import organisation
 
 
 @bp.get("/")

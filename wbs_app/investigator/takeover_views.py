@@ -25,9 +25,9 @@ from wbs_app.notices import refused
 from wbs_app.refusals import refusal_message
 from wbs_app.security.staff_auth import signed_in
 from wbs_app.security.zones import INVESTIGATOR, zone
-from wbs_app.services import respondent, respondent_takeover
-from wbs_app.services.case_keys import NoAccess
-from wbs_app.services.respondent import RespondentError
+from wbs_app.services.cases.case_keys import NoAccess
+from wbs_app.services.respondents import respondent, respondent_takeover
+from wbs_app.services.respondents.respondent import RespondentError
 from wbs_app.settings import settings
 
 

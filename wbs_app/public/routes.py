@@ -12,7 +12,7 @@ from wbs_app.db import request_session
 from wbs_app.i18n import current_language
 from wbs_app.public import bp
 from wbs_app.security.zones import PUBLIC, zone
-from wbs_app.services.catalogue import active_categories
+from wbs_app.services.office.catalogue import active_categories
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 

@@ -33,11 +33,12 @@ from wbs_app.security.downloads import download_response
 from wbs_app.security.kept import keeps_posts_after_session
 from wbs_app.security.reporter_auth import ZONE, signed_in_reporter
 from wbs_app.security.zones import PUBLIC, REPORTER, zone
-from wbs_app.services import casefile, code_holders, held, reporter_access, reporter_channel
-from wbs_app.services.case_keys import NoAccess
-from wbs_app.services.case_records import FileInfo
-from wbs_app.services.casefile import CaseClosed
-from wbs_app.services.errors import DomainError
+from wbs_app.services.cases import casefile, reporter_channel
+from wbs_app.services.cases.case_keys import NoAccess
+from wbs_app.services.cases.case_records import FileInfo
+from wbs_app.services.cases.casefile import CaseClosed
+from wbs_app.services.codes import code_holders, held, reporter_access
+from wbs_app.services.infra.errors import DomainError
 from wbs_app.settings import settings
 from wbs_app.web import kept, uploads
 

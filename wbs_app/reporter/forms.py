@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NoneOf, Opti
 
 from wbs_app.code_sign_in import CodeEntryForm, code_field
 from wbs_app.form_base import Form
-from wbs_app.services.intake import MAX_FIELD_CHARS
+from wbs_app.services.cases.intake import MAX_FIELD_CHARS
 
 LONG = [Optional(), Length(max=MAX_FIELD_CHARS)]
 NO_CATEGORY = 0  # the list's first entry, "choose": never a category

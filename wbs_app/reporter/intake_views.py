@@ -35,19 +35,15 @@ from wbs_app.reporter.labels import (
 )
 from wbs_app.reporter.receipt_views import if_already_sent, to_receipt_page
 from wbs_app.security.zones import PUBLIC, zone
-from wbs_app.services import (
-    delivery,
-    intake,
-    organisation,
-    receipt_handover,
-    routing,
-    sessions,
-)
-from wbs_app.services.argon2_gate import Argon2Busy
-from wbs_app.services.case_records import FileInfo
-from wbs_app.services.catalogue import active_categories
-from wbs_app.services.intake import DraftPayload, IntakeError, OpenDraft
-from wbs_app.services.organisation import TreeNode
+from wbs_app.services.cases import delivery, intake, routing
+from wbs_app.services.cases.case_records import FileInfo
+from wbs_app.services.cases.intake import DraftPayload, IntakeError, OpenDraft
+from wbs_app.services.codes import receipt_handover
+from wbs_app.services.infra import sessions
+from wbs_app.services.infra.argon2_gate import Argon2Busy
+from wbs_app.services.office import organisation
+from wbs_app.services.office.catalogue import active_categories
+from wbs_app.services.office.organisation import TreeNode
 from wbs_app.settings import settings
 from wbs_app.web import uploads
 

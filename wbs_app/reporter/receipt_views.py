@@ -20,9 +20,10 @@ from wbs_app.db import request_session
 from wbs_app.reporter import bp
 from wbs_app.security.cookies import clear_session_cookie, set_session_cookie
 from wbs_app.security.zones import PUBLIC, zone
-from wbs_app.services import letterhead, receipt_handover
-from wbs_app.services.receipt_handover import Handover
-from wbs_app.services.transactions import begin_write
+from wbs_app.services.codes import receipt_handover
+from wbs_app.services.codes.receipt_handover import Handover
+from wbs_app.services.infra.transactions import begin_write
+from wbs_app.services.office import letterhead
 
 COOKIE = "lentera_kode"
 

@@ -29,17 +29,11 @@ from wbs_app.respondent.forms import ActionForm, CodeForm, ExtensionForm
 from wbs_app.security.kept import keeps_posts_after_session
 from wbs_app.security.respondent_auth import COOKIE, ZONE, signed_in_respondent
 from wbs_app.security.zones import PUBLIC, RESPONDENT, zone
-from wbs_app.services import (
-    code_holders,
-    held,
-    respondent,
-    respondent_access,
-    respondent_takeover,
-    right_of_reply,
-)
-from wbs_app.services.errors import DomainError
-from wbs_app.services.respondent import RespondentError
-from wbs_app.services.respondent_takeover import CodeReplaced, InvitationClosed
+from wbs_app.services.codes import code_holders, held, respondent_access
+from wbs_app.services.infra.errors import DomainError
+from wbs_app.services.respondents import respondent, respondent_takeover, right_of_reply
+from wbs_app.services.respondents.respondent import RespondentError
+from wbs_app.services.respondents.respondent_takeover import CodeReplaced, InvitationClosed
 from wbs_app.settings import settings
 from wbs_app.web import kept, uploads
 

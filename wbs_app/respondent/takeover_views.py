@@ -18,7 +18,7 @@ from wbs_app.respondent import bp
 from wbs_app.respondent.forms import NewCodeForm
 from wbs_app.security.respondent_auth import COOKIE, signed_in_respondent
 from wbs_app.security.zones import RESPONDENT, zone
-from wbs_app.services import respondent_takeover
+from wbs_app.services.respondents import respondent_takeover
 
 
 def _page(code: str | None, form: NewCodeForm, error: str | None = None) -> str:

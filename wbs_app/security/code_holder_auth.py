@@ -25,9 +25,9 @@ from wbs_app.db import request_session
 from wbs_app.security.cookies import clear_session_cookie, set_session_cookie
 from wbs_app.security.kept import keeper_for_request
 from wbs_app.security.zones import register_guard
-from wbs_app.services import code_holders
-from wbs_app.services.code_holders import CodeHolderKind
-from wbs_app.services.sessions import SessionPolicy
+from wbs_app.services.codes import code_holders
+from wbs_app.services.codes.code_holders import CodeHolderKind
+from wbs_app.services.infra.sessions import SessionPolicy
 from wbs_app.settings import settings
 
 C = TypeVar("C")

@@ -11,8 +11,8 @@ from flask import Flask
 
 from wbs_app.security.code_holder_auth import CodeHolderZone
 from wbs_app.security.zones import REPORTER
-from wbs_app.services import code_holders, reporter_access
-from wbs_app.services.reporter_access import ReporterContext
+from wbs_app.services.codes import code_holders, reporter_access
+from wbs_app.services.codes.reporter_access import ReporterContext
 
 ZONE: CodeHolderZone[ReporterContext] = CodeHolderZone(
     name=REPORTER,

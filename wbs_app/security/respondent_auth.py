@@ -10,8 +10,8 @@ from flask import Flask
 
 from wbs_app.security.code_holder_auth import CodeHolderZone
 from wbs_app.security.zones import RESPONDENT
-from wbs_app.services import code_holders, respondent_access
-from wbs_app.services.respondent import RespondentContext
+from wbs_app.services.codes import code_holders, respondent_access
+from wbs_app.services.respondents.respondent import RespondentContext
 
 ZONE: CodeHolderZone[RespondentContext] = CodeHolderZone(
     name=RESPONDENT,

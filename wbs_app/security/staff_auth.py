@@ -19,8 +19,8 @@ from wbs_app.models import StaffRole
 from wbs_app.security.cookies import clear_session_cookie, set_session_cookie
 from wbs_app.security.sides import STAFF_PATH
 from wbs_app.security.zones import ADMIN, INVESTIGATOR, STAFF, register_guard
-from wbs_app.services import staff_sessions
-from wbs_app.services.staff_sessions import StaffContext
+from wbs_app.services.staff import staff_sessions
+from wbs_app.services.staff.staff_sessions import StaffContext
 
 # Not "lentera_staff": that name was set on "/" before, and is forgotten as a left-over.
 COOKIE = "lentera_staf"

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from wbs_app.services import code_holders, receipt_handover, staff_sessions
+from wbs_app.services.codes import code_holders, receipt_handover
+from wbs_app.services.staff import staff_sessions
 
 
 def purge_expired(session: Session) -> None:

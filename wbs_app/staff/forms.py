@@ -7,7 +7,7 @@ from wtforms import EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from wbs_app.form_base import Form
-from wbs_app.services.password_policy import MAX_LENGTH
+from wbs_app.services.staff.password_policy import MAX_LENGTH
 
 # The address only has to reach a person through the office's own channels;
 # a plain shape check is enough and needs no extra dependency.

@@ -16,8 +16,8 @@ from werkzeug.wrappers import Response
 
 from wbs_app.db import request_session
 from wbs_app.security.zones import STAFF, zone
-from wbs_app.services import letterhead
-from wbs_app.services.letterhead import LetterheadError
+from wbs_app.services.office import letterhead
+from wbs_app.services.office.letterhead import LetterheadError
 from wbs_app.staff import bp
 
 

@@ -21,10 +21,10 @@ from wbs_app.security.staff_auth import (
     signed_in,
 )
 from wbs_app.security.zones import PUBLIC, STAFF, zone
-from wbs_app.services import accounts, staff_login, staff_sessions, totp
-from wbs_app.services.accounts import AccountError, Credentials
-from wbs_app.services.staff_login import LoginFailed, LoginThrottled
-from wbs_app.services.tokens import InvalidToken
+from wbs_app.services.staff import accounts, staff_login, staff_sessions, totp
+from wbs_app.services.staff.accounts import AccountError, Credentials
+from wbs_app.services.staff.staff_login import LoginFailed, LoginThrottled
+from wbs_app.services.staff.tokens import InvalidToken
 from wbs_app.staff import bp
 from wbs_app.staff.forms import CredentialsForm, EmptyForm, LoginForm, PasswordChangeForm, SetupForm
 from wbs_app.staff.messages import PASSWORD_PROBLEMS

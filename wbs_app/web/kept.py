@@ -13,9 +13,9 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from wbs_app.db import request_session
-from wbs_app.services import held
-from wbs_app.services.case_records import FileInfo
-from wbs_app.services.held import HeldElsewhere, HeldGone, NothingToKeep, OpenHeld
+from wbs_app.services.cases.case_records import FileInfo
+from wbs_app.services.codes import held
+from wbs_app.services.codes.held import HeldElsewhere, HeldGone, NothingToKeep, OpenHeld
 from wbs_app.settings import settings
 from wbs_app.web import uploads
 

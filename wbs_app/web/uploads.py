@@ -21,10 +21,10 @@ from wtforms import ValidationError
 
 from wbs_app.checkpoints import Checkpoint, checkpoint_for, no_checkpoint
 from wbs_app.db import request_session
-from wbs_app.services import file_encryption
-from wbs_app.services.case_records import FileInfo
-from wbs_app.services.file_encryption import EncryptingSink
-from wbs_app.services.store import AttachmentStore, PendingWrite
+from wbs_app.services.cases import file_encryption
+from wbs_app.services.cases.case_records import FileInfo
+from wbs_app.services.cases.file_encryption import EncryptingSink
+from wbs_app.services.infra.store import AttachmentStore, PendingWrite
 from wbs_app.settings import settings
 from wbs_app.streaming_form import FormLimits, ReceivedFile, StreamedForm, parse
 

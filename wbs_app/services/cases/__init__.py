@@ -1,0 +1,3 @@
+"""A case and its contents: intake, the case file, its keys, who may read it, its journal,
+lifecycle and routing.
+"""

@@ -1,0 +1,174 @@
+"""Who holds which of a case's keys: wrapping, unwrapping and the contexts they bind.
+
+Every wrap is bound (HPKE ``info``) to the case's uid, the audience key's
+name and the recipient, including the staff member's identity generation, so
+a wrap to an identity that was replaced by a password reset is recognisably
+stale and never mistaken for a current one.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crypto import (
+    DecryptionError,
+    Identity,
+    PublicIdentity,
+    RecordContext,
+    WrapContext,
+    unwrap_key,
+    wrap_key,
+)
+from wbs_app.models import (
+    Audience,
+    AudienceKey,
+    Case,
+    CaseRecord,
+    KeyWrap,
+    RecipientKind,
+    StaffMember,
+)
+from wbs_app.services.infra.errors import NotFound
+
+PURPOSE = "audience-key"
+
+
+class NoAccess(NotFound):
+    """The caller holds no (working) wrap of this key: to them the case does not exist."""
+
+    code = "no_access"
+
+
+def audience_name(key: AudienceKey) -> str:
+    return f"{key.audience.value}:{key.label}"
+
+
+def staff_recipient(staff: StaffMember) -> str:
+    return f"staff:{staff.id}:{staff.identity_generation}"
+
+
+def _context(case: Case, key: AudienceKey, recipient: str) -> WrapContext:
+    return WrapContext(PURPOSE, case.uid, audience_name(key), recipient)
+
+
+def record_context(case: Case, record: CaseRecord) -> RecordContext:
+    return RecordContext(case.uid, record.kind, record.uid)
+
+
+def file_context(case_uid: str, storage_name: str) -> RecordContext:
+    return RecordContext(case_uid, "attachment", storage_name)
+
+
+def file_meta_context(case_uid: str, storage_name: str) -> RecordContext:
+    return RecordContext(case_uid, "attachment-meta", storage_name)
+
+
+def wrap_to_staff(
+    session: Session, case: Case, audience_key: AudienceKey, key: bytes, staff: StaffMember
+) -> None:
+    if staff.identity_public is None:
+        raise ValueError("staff member has no identity")
+    public = PublicIdentity.from_bytes(staff.identity_public)
+    session.add(
+        KeyWrap(
+            audience_key_id=audience_key.id,
+            case_id=case.id,
+            recipient_kind=RecipientKind.STAFF,
+            staff_id=staff.id,
+            identity_generation=staff.identity_generation,
+            wrapped=wrap_key(key, public, _context(case, audience_key, staff_recipient(staff))),
+        )
+    )
+
+
+def wrap_to_holder(
+    session: Session,
+    case: Case,
+    audience_key: AudienceKey,
+    key: bytes,
+    holder: PublicIdentity,
+    kind: RecipientKind,
+) -> None:
+    """Wrap to a code holder (the reporter, or a respondent): one per audience key."""
+    session.add(
+        KeyWrap(
+            audience_key_id=audience_key.id,
+            case_id=case.id,
+            recipient_kind=kind,
+            staff_id=None,
+            identity_generation=0,
+            wrapped=wrap_key(key, holder, _context(case, audience_key, kind.value)),
+        )
+    )
+
+
+def is_holder(session: Session, case: Case, staff: StaffMember) -> bool:
+    """Whether the staff member holds a key of the case wrapped to their current identity.
+
+    Asked before anything else about a case, so that to someone who holds none
+    a case of another unit looks exactly like one that does not exist: no
+    validation message, exclusion or holder list may answer first.
+    """
+    wrap = session.scalar(
+        select(KeyWrap.id)
+        .where(
+            KeyWrap.case_id == case.id,
+            KeyWrap.recipient_kind == RecipientKind.STAFF,
+            KeyWrap.staff_id == staff.id,
+            KeyWrap.identity_generation == staff.identity_generation,
+        )
+        .limit(1)
+    )
+    return wrap is not None
+
+
+def require_holder(session: Session, case: Case, staff: StaffMember) -> None:
+    if not is_holder(session, case, staff):
+        raise NoAccess()  # the actor holds no key of this case
+
+
+def audience_key(session: Session, case: Case, audience: Audience, label: str = "") -> AudienceKey:
+    found = session.scalar(
+        select(AudienceKey).where(
+            AudienceKey.case_id == case.id,
+            AudienceKey.audience == audience,
+            AudienceKey.label == label,
+        )
+    )
+    if found is None:
+        raise NoAccess()  # no such key
+    return found
+
+
+def unwrap_for_staff(
+    session: Session, case: Case, key_row: AudienceKey, staff: StaffMember, identity: Identity
+) -> bytes:
+    wrap = session.scalar(
+        select(KeyWrap).where(
+            KeyWrap.audience_key_id == key_row.id,
+            KeyWrap.recipient_kind == RecipientKind.STAFF,
+            KeyWrap.staff_id == staff.id,
+            KeyWrap.identity_generation == staff.identity_generation,
+        )
+    )
+    if wrap is None:
+        raise NoAccess()  # no wrap
+    try:
+        return unwrap_key(wrap.wrapped, identity, _context(case, key_row, staff_recipient(staff)))
+    except DecryptionError:
+        raise NoAccess() from None  # the wrap does not open
+
+
+def unwrap_for_holder(
+    session: Session, case: Case, key_row: AudienceKey, identity: Identity, kind: RecipientKind
+) -> bytes:
+    wrap = session.scalar(
+        select(KeyWrap).where(KeyWrap.audience_key_id == key_row.id, KeyWrap.recipient_kind == kind)
+    )
+    if wrap is None:
+        raise NoAccess()  # no wrap
+    try:
+        return unwrap_key(wrap.wrapped, identity, _context(case, key_row, kind.value))
+    except DecryptionError:
+        raise NoAccess() from None  # the wrap does not open

@@ -1,0 +1,131 @@
+"""A bound on how much Argon2id work one server process does at once.
+
+Every receipt, invitation-code and staff login (and every new report and
+invitation) costs one Argon2id run (64 MiB and four lanes in production).
+Without a bound, a flood of logins would make the process run as many at
+once as it has threads: memory grows by 64 MiB per run and every run slows
+down, until nothing answers, the landing page included.
+
+The gate admits ``bound`` runs at once; up to ``queue`` more requests wait at
+most ``wait_seconds`` for a free slot, and everything beyond is refused at
+once (``Argon2Busy``, which the web layer turns into 503 with
+``Retry-After``), so a flood costs only cheap refusals. Keep ``bound +
+queue`` below the server's threads per process (gunicorn ``WBS_THREADS``, 4
+by default): the threads left over answer every other page during a flood.
+
+A finished report is not a login: a reporter who has written everything down
+must not be turned away because others are signing in. Submissions (and
+invitations, which staff make) therefore take a *patient* slot: they wait
+their turn for up to ``patient_wait_seconds`` outside the short queue, and
+only then get the 503. Floods are made of logins, which need no prior step;
+a submission needs a draft posted first.
+
+The gate is a plain object held by the app (``app.extensions``), one per
+process; services take it as an argument and hold a slot exactly around each
+Argon2id run, so its counters are a faithful count of the runs.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+
+from sqlalchemy.orm import Session
+
+from wbs_app.services.infra.transactions import begin_write, release_snapshot
+
+RETRY_AFTER_SECONDS = 5
+
+
+class Argon2Busy(Exception):
+    """No Argon2 slot became free in time: answer 503 and let the client come back.
+
+    Deliberately not a ``DomainError``: views that turn domain errors into form
+    messages must not swallow it; the app's error handler answers it.
+    """
+
+    retry_after = RETRY_AFTER_SECONDS
+
+
+class Argon2Gate:
+    """At most ``bound`` Argon2id runs at once in this process; a short queue; counters."""
+
+    def __init__(
+        self, bound: int, queue: int, wait_seconds: float, patient_wait_seconds: float = 30.0
+    ) -> None:
+        if bound < 1 or queue < 0 or wait_seconds < 0 or patient_wait_seconds < 0:
+            raise ValueError("Argon2 gate: bound >= 1, queue >= 0, waits >= 0")
+        self.bound = bound
+        self.queue = queue
+        self.wait_seconds = wait_seconds
+        self.patient_wait_seconds = patient_wait_seconds
+        self._condition = threading.Condition()
+        self._active = 0
+        self._waiting = 0
+        self.high_water = 0
+        self.runs = 0
+        self.refused = 0
+
+    @property
+    def active(self) -> int:
+        return self._active
+
+    @contextmanager
+    def slot(self, patient: bool = False) -> Iterator[None]:
+        """Hold one of the ``bound`` slots for the block, or raise ``Argon2Busy``.
+
+        ``patient``: wait outside the short queue, up to ``patient_wait_seconds``.
+        """
+        self._acquire(patient)
+        try:
+            yield
+        finally:
+            with self._condition:
+                self._active -= 1
+                self._condition.notify()
+
+    def _acquire(self, patient: bool) -> None:
+        with self._condition:
+            if self._active >= self.bound:
+                if not patient and self._waiting >= self.queue:
+                    self.refused += 1
+                    raise Argon2Busy()
+                waiting = 0 if patient else 1  # the patient are not counted in the queue
+                self._waiting += waiting
+                wait = self.patient_wait_seconds if patient else self.wait_seconds
+                deadline = time.monotonic() + wait
+                try:
+                    while self._active >= self.bound:
+                        left = deadline - time.monotonic()
+                        if left <= 0:
+                            self.refused += 1
+                            raise Argon2Busy()
+                        self._condition.wait(left)
+                finally:
+                    self._waiting -= waiting
+            self._active += 1
+            self.runs += 1
+            self.high_water = max(self.high_water, self._active)
+
+
+def slot(gate: Argon2Gate | None, patient: bool = False) -> AbstractContextManager[None]:
+    """The gate's slot, or no bound at all where there is no request (CLI, fixtures)."""
+    return gate.slot(patient) if gate is not None else nullcontext()
+
+
+@contextmanager
+def slot_between_transactions(
+    session: Session, gate: Argon2Gate | None, patient: bool = False
+) -> Iterator[None]:
+    """A slot for an Argon2id run on a request, with no transaction held across it.
+
+    Ends the read transaction before the wait and the run, and after them
+    begins the write that takes SQLite's write lock first (see
+    ``services.transactions``): the run's caller then writes what it derived.
+    """
+    release_snapshot(session)
+    with slot(gate, patient):
+        yield
+    begin_write(session)

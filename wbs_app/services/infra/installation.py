@@ -1,0 +1,84 @@
+"""What ties a database to its installation's secrets: the salt fingerprint.
+
+``INSTALLATION_SALT`` lives in ``instance/config.py``, the reports in the
+database; they are backed up, restored and moved apart. A database restored
+beside a new ``instance/config.py`` would keep staff working while every
+receipt and invitation code silently opened nothing, for good. So the first
+migration records a fingerprint of the salt (``crypto.salt_fingerprint``),
+and the app, every command and ``config.py init`` compare it before they do
+anything else.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import exists, inspect, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from crypto import salt_fingerprint
+from wbs_app.models import Case, Installation
+from wbs_app.services.infra.errors import DomainError
+
+ROW_ID = 1
+
+
+class SaltMismatch(DomainError):
+    """The database was made with another installation salt than the configured one."""
+
+    code = "salt_mismatch"
+
+
+def check_salt(session: Session, installation_salt: bytes) -> bool:
+    """Raise ``SaltMismatch`` unless the stored fingerprint (if any) is this salt's.
+
+    Returns whether a fingerprint is stored. A database that has not been
+    migrated yet (no ``installation`` table) has none: ``wbs db-upgrade``
+    records it.
+    """
+    if not _has_table(session.connection()):
+        return False
+    stored = session.scalar(select(Installation.salt_fingerprint).where(Installation.id == ROW_ID))
+    if stored is None:
+        return False
+    if stored != salt_fingerprint(installation_salt):
+        raise SaltMismatch()
+    return True
+
+
+def record_salt(session: Session, installation_salt: bytes) -> bool:
+    """Store this salt's fingerprint if none is stored; returns whether it was new.
+
+    Called at the end of every ``db-upgrade``: the first one writes it, later
+    ones check it. A database that already holds cases from before
+    fingerprints existed gets the salt it is being run with, which is the
+    salt its receipts were made with unless it was changed before this
+    release, and then nothing could tell.
+    """
+    if check_salt(session, installation_salt):
+        return False
+    try:
+        with session.begin_nested():  # two servers upgrading at once: one row wins
+            session.add(
+                Installation(id=ROW_ID, salt_fingerprint=salt_fingerprint(installation_salt))
+            )
+    except IntegrityError:
+        check_salt(session, installation_salt)
+        return False
+    return True
+
+
+def in_use(connection: Connection) -> bool:
+    """Whether this database belongs to an installation: a fingerprint or any case.
+
+    ``config.py init`` asks before it writes new secrets, which would make
+    every code of such a database useless.
+    """
+    names = set(inspect(connection).get_table_names())
+    if "installation" in names and connection.scalar(select(exists().select_from(Installation))):
+        return True
+    return "cases" in names and bool(connection.scalar(select(exists().select_from(Case))))
+
+
+def _has_table(connection: Connection) -> bool:
+    return bool(inspect(connection).has_table(Installation.__tablename__))

@@ -1,0 +1,3 @@
+"""Staff accounts: set-up, sign-in, TOTP, sessions, one-time links, administrators' work and the
+audit log.
+"""
