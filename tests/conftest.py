@@ -24,17 +24,12 @@ from sqlalchemy import text
 from tests.support.clock import moved_clock  # noqa: F401 - shared fixture
 from tests.support.http import https_client
 from tests.support.org import org, reporter  # noqa: F401 - shared fixtures
+from tests.support.settings import POSTGRES_URL, test_config
 from wbs_app.database import Base, Database, make_engine
 from wbs_app.db import app_database
 from wbs_app.factory import create_app
 from wbs_app.migrate import upgrade
 from wbs_app.services.catalogue import ensure_default_categories
-
-POSTGRES_URL = os.environ.get("WBS_TEST_DATABASE_URL", "")
-
-# Cheap Argon2 for speed; tests/test_config.py pins the production values.
-FAST_ARGON2 = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_KIB": 8, "ARGON2_PARALLELISM": 1}
-
 
 RUN_TMP = pytest.StashKey[Path]()
 
@@ -103,23 +98,6 @@ def _compile_catalogues() -> None:
                 catalog = read_po(po_file, locale=po_path.parent.parent.name)
             with mo_path.open("wb") as mo_file:
                 write_mo(mo_file, catalog)
-
-
-def test_config(instance_path: Path, **extra: Any) -> dict[str, Any]:
-    config: dict[str, Any] = {
-        "ENV": "test",
-        "TESTING": True,
-        "INSTANCE_PATH": str(instance_path),
-        "SECRET_KEY": secrets.token_hex(32),
-        "INSTALLATION_SALT": secrets.token_hex(32),
-        "DATABASE_URL": POSTGRES_URL,
-        **FAST_ARGON2,
-    }
-    config.update(extra)
-    return config
-
-
-test_config.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
 
 
 def _prepare(database: Database) -> None:

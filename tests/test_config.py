@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from config import ConfigError, Settings, load_settings, validate, write_instance_config
-from tests.conftest import test_config
+from tests.support.settings import test_config
 from wbs_app.factory import create_app
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -28,8 +28,8 @@ from typing import Any
 import pytest
 from flask import Flask, url_for
 
+from tests.support.headers import assert_baseline
 from tests.support.world import ROLES, World, build_world, multipart
-from tests.test_headers import assert_baseline
 from wbs_app.extensions import csrf
 from wbs_app.security.zones import zone_of
 

@@ -29,12 +29,12 @@ from urllib.parse import unquote
 import pytest
 from sqlalchemy import func, select
 
+from tests.support.headers import assert_baseline
 from tests.support.http import https_client
 from tests.support.reporter import DRAFT_RE, RECEIPT_RE, csrf_from, open_case, send_review
 from tests.support.respondent import investigating_case, invite, respondent_client
 from tests.support.staff import sign_in
 from tests.support.uploads import multipart
-from tests.test_headers import assert_baseline
 from wbs_app.db import app_database
 from wbs_app.models import Attachment, Case, PendingFile
 from wbs_app.security.downloads import DOWNLOAD_CSP

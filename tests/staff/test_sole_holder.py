@@ -17,10 +17,10 @@ import threading
 import pytest
 from sqlalchemy import delete, select, text
 
-from tests.conftest import POSTGRES_URL
 from tests.support.http import https_client
 from tests.support.reporter import Report, csrf_from, submit_report
 from tests.support.respondent import investigating_case, invite
+from tests.support.settings import POSTGRES_URL
 from tests.support.staff import csrf_token, make_staff, sign_in
 from tests.support.world import changed_tables, snapshot
 from wbs_app.db import app_database
