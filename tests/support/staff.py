@@ -12,13 +12,16 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from crypto import Argon2Params
+from tests.support.http import CSRF_RE, https_client
 from wbs_app.db import app_database
 from wbs_app.models import StaffMember, StaffRole, Unit
 from wbs_app.services import accounts, organisation, totp
 from wbs_app.services.accounts import Credentials
 
-CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 SECRET_RE = re.compile(r'name="totp_secret" type="hidden" value="([^"]+)"')
+
+# The password a person chooses in the set-up and activation forms of the tests.
+PASSWORD = "kopi-toraja-pagi-hari"
 
 
 def enrolment_fields(page: str, when: float | None = None) -> dict[str, str]:
@@ -40,6 +43,23 @@ def enrolment_fields(page: str, when: float | None = None) -> dict[str, str]:
 def activation_fields(token: str, username: str, password: str) -> dict[str, str]:
     """The rest of an activation form: the link's token, the chosen name and password."""
     return {"kode": token, "username": username, "password": password, "password_confirm": password}
+
+
+def setup_link(app: Flask) -> str:
+    """The first-run set-up link, as ``flask wbs setup-link`` prints it."""
+    result = app.test_cli_runner().invoke(args=["wbs", "setup-link"])
+    assert result.exit_code == 0, result.output
+    match = re.search(r"(/staf/penyiapan\?kode=[\w-]+)", result.output)
+    assert match, result.output
+    return match.group(1)
+
+
+def setup_form(client: FlaskClient, link: str, **overrides: str) -> dict[str, str]:
+    """The set-up form of ``link`` filled in for Andi, the first administrator."""
+    page = client.get(link).get_data(as_text=True)
+    data = enrolment_fields(page) | activation_fields(link.split("kode=")[1], "andi", PASSWORD)
+    data |= {"display_name": "Andi Admin", "email": "andi@kanwil.example"}
+    return data | overrides
 
 
 @dataclass
@@ -131,6 +151,13 @@ def sign_in(app: Flask, client: FlaskClient, login: StaffLogin, code: str | None
             "code": code or next_code(app, login),
         },
     )
+
+
+def signed_in(app: Flask, login: StaffLogin) -> FlaskClient:
+    """A browser on HTTPS with ``login`` signed in (password and a fresh TOTP code)."""
+    client = https_client(app)
+    assert sign_in(app, client, login).status_code == 302
+    return client
 
 
 def unit_id(app: Flask, name: str) -> int:
