@@ -12,7 +12,28 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-POSTGRES_URL = os.environ.get("WBS_TEST_DATABASE_URL", "")
+from sqlalchemy.engine import make_url
+
+# Under pytest-xdist (``make test`` runs the suite in one worker per core) each
+# worker is a process of its own with a name such as ``gw0``; empty otherwise.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def _worker_database(url: str, worker: str) -> str:
+    """The worker's own database beside the one named (``test`` -> ``test_gw0``).
+
+    Every worker empties and migrates its database, so two must never share
+    one; alone, the run uses the database it was given.
+    """
+    if not url or not worker:
+        return url
+    parsed = make_url(url)
+    return parsed.set(database=f"{parsed.database}_{worker}").render_as_string(hide_password=False)
+
+
+# The database WBS_TEST_DATABASE_URL names, and the one this process tests on.
+GIVEN_POSTGRES_URL = os.environ.get("WBS_TEST_DATABASE_URL", "")
+POSTGRES_URL = _worker_database(GIVEN_POSTGRES_URL, WORKER)
 
 # Cheap Argon2 for speed; tests/test_config.py pins the production values.
 FAST_ARGON2 = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_KIB": 8, "ARGON2_PARALLELISM": 1}
