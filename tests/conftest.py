@@ -97,14 +97,17 @@ def pytest_configure(config: pytest.Config) -> None:
 
     The confidentiality tests scan the temp directory for leaked plaintext;
     giving the run (and the servers it starts) a temp directory of its own
-    keeps that scan small and free of other programs' files.
+    keeps that scan small and free of other programs' files. An xdist worker
+    keeps the controller's (its TMPDIR): pytest's temporary folders for the
+    worker's tests, and so their instance folders and server logs, are in it.
     """
+    if WORKER:
+        return
     run_tmp = Path(tempfile.mkdtemp(prefix="lentera-tests-", dir=_memory_folder()))
     config.stash[RUN_TMP] = run_tmp
     os.environ["TMPDIR"] = str(run_tmp)
     tempfile.tempdir = str(run_tmp)
-    if not WORKER:  # the controller compiles once, before any worker starts
-        _compile_catalogues()
+    _compile_catalogues()  # once, before any worker starts
 
 
 def _memory_folder() -> str | None:
