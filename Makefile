@@ -13,6 +13,10 @@ PORT ?= 5000
 # BASE_URL from them unless WBS_BASE_URL is set).
 SERVED := WBS_ENV=$${WBS_ENV:-development} WBS_TLS=$${WBS_TLS:-false} HOST=$(HOST) PORT=$(PORT)
 PYTEST_ARGS ?=
+# `make test` spreads the suite over one pytest-xdist worker per core (each
+# with its own database, temp folder and servers); TEST_WORKERS=0 runs it in
+# one process.
+TEST_WORKERS ?= auto
 
 TRANSLATIONS := wbs_app/translations
 PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
@@ -61,7 +65,7 @@ demo: migrate
 	$(SERVED) $(VENV)/bin/flask --app wsgi wbs seed-demo
 
 test: install-dev translations instance
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

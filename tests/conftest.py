@@ -19,26 +19,46 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from jinja2.bccache import Bucket, BytecodeCache
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
-from config import argon2_settings
-from crypto import TEST_ARGON2
 from tests.support.clock import moved_clock  # noqa: F401 - shared fixture
 from tests.support.http import https_client
 from tests.support.org import org, reporter  # noqa: F401 - shared fixtures
+from tests.support.settings import GIVEN_POSTGRES_URL, POSTGRES_URL, WORKER, test_config
 from wbs_app.database import Base, Database, make_engine
 from wbs_app.db import app_database
 from wbs_app.factory import create_app
 from wbs_app.migrate import upgrade
 from wbs_app.services.office.catalogue import ensure_default_categories
 
-POSTGRES_URL = os.environ.get("WBS_TEST_DATABASE_URL", "")
-
-# Cheap Argon2 for speed; tests/test_config.py pins the production values.
-FAST_ARGON2 = argon2_settings(TEST_ARGON2)
-
-
 RUN_TMP = pytest.StashKey[Path]()
+
+
+class _CompiledTemplates(BytecodeCache):
+    """Jinja's compiled templates kept in memory for the whole run.
+
+    Every test builds its own app, and each app's Jinja environment would
+    compile every template it renders again (a quarter of a test's time went
+    to lexing and compiling). The apps of a run are configured alike, so the
+    bytecode one compiled serves them all; a template changed on disk has
+    another checksum and is compiled anew.
+    """
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self.compiled.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = _CompiledTemplates()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -77,13 +97,29 @@ def pytest_configure(config: pytest.Config) -> None:
 
     The confidentiality tests scan the temp directory for leaked plaintext;
     giving the run (and the servers it starts) a temp directory of its own
-    keeps that scan small and free of other programs' files.
+    keeps that scan small and free of other programs' files. An xdist worker
+    keeps the controller's (its TMPDIR): pytest's temporary folders for the
+    worker's tests, and so their instance folders and server logs, are in it.
     """
-    run_tmp = Path(tempfile.mkdtemp(prefix="lentera-tests-"))
+    if WORKER:
+        return
+    run_tmp = Path(tempfile.mkdtemp(prefix="lentera-tests-", dir=_memory_folder()))
     config.stash[RUN_TMP] = run_tmp
     os.environ["TMPDIR"] = str(run_tmp)
     tempfile.tempdir = str(run_tmp)
-    _compile_catalogues()
+    _compile_catalogues()  # once, before any worker starts
+
+
+def _memory_folder() -> str | None:
+    """/dev/shm where there is one: every test's database and files in memory.
+
+    SQLite runs with ``synchronous=FULL``, so each commit waits for the disk
+    to flush; on a memory file system the flush returns at once and the
+    suite's hundreds of small commits cost nothing. Nothing a test checks
+    depends on the medium (a crash test kills processes, not the machine).
+    """
+    folder = Path("/dev/shm")
+    return str(folder) if folder.is_dir() and os.access(folder, os.W_OK) else None
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -105,23 +141,6 @@ def _compile_catalogues() -> None:
                 catalog = read_po(po_file, locale=po_path.parent.parent.name)
             with mo_path.open("wb") as mo_file:
                 write_mo(mo_file, catalog)
-
-
-def test_config(instance_path: Path, **extra: Any) -> dict[str, Any]:
-    config: dict[str, Any] = {
-        "ENV": "test",
-        "TESTING": True,
-        "INSTANCE_PATH": str(instance_path),
-        "SECRET_KEY": secrets.token_hex(32),
-        "INSTALLATION_SALT": secrets.token_hex(32),
-        "DATABASE_URL": POSTGRES_URL,
-        **FAST_ARGON2,
-    }
-    config.update(extra)
-    return config
-
-
-test_config.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
 
 
 def _prepare(database: Database) -> None:
@@ -147,6 +166,8 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
 def postgres_ready() -> bool:
     if not POSTGRES_URL:
         return False
+    if POSTGRES_URL != GIVEN_POSTGRES_URL:
+        _create_database(GIVEN_POSTGRES_URL, make_url(POSTGRES_URL).database)
     engine = make_engine(POSTGRES_URL)
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
@@ -156,6 +177,20 @@ def postgres_ready() -> bool:
     _prepare(database)
     database.dispose()
     return True
+
+
+def _create_database(server_url: str, name: str | None) -> None:
+    """The worker's database on the server of ``server_url``, if it is not there yet."""
+    engine = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            found = connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            ).first()
+            if found is None:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
 
 
 def _empty_postgres(database: Database) -> None:
@@ -187,6 +222,7 @@ def make_app(
 
     def build(**extra: Any) -> Flask:
         app = create_app(test_config(instance_path, **{**secrets_, **extra}))
+        app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
         apps.append(app)
         return app
 

@@ -19,7 +19,7 @@ from config import (
     write_instance_config,
 )
 from crypto import PRODUCTION_ARGON2
-from tests.conftest import test_config
+from tests.support.settings import test_config
 from wbs_app.factory import create_app
 
 ROOT = Path(__file__).resolve().parent.parent

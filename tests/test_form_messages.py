@@ -24,7 +24,7 @@ from wtforms.fields.core import UnboundField
 from wtforms.i18n import messages_path
 from wtforms.validators import Length
 
-from tests.adversarial.test_access_matrix import (
+from tests.support.access_matrix import (
     SESSION_ENDERS,
     STREAMING,
     parse_matrix,

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from config import ConfigError
-from tests.conftest import test_config
 from tests.support.http import https_client
 from tests.support.reporter import Report, csrf_from, post_form, submit_report
+from tests.support.settings import test_config
 from tests.support.staff import make_staff, sign_in
 from wbs_app.factory import create_app
 from wbs_app.formats import file_size

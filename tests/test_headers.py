@@ -5,36 +5,9 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
+from tests.support.headers import assert_baseline
 from tests.support.http import https_client
 from wbs_app.security.zones import PUBLIC, zone
-
-EXPECTED = {
-    "Referrer-Policy": "no-referrer",
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Cross-Origin-Opener-Policy": "same-origin",
-    "Cache-Control": "no-store",
-}
-CSP_DIRECTIVES = (
-    "default-src 'none'",
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-    "object-src 'none'",
-    "form-action 'self'",
-)
-
-
-def assert_baseline(response) -> None:
-    for name, value in EXPECTED.items():
-        assert response.headers.get(name) == value, name
-    csp = response.headers["Content-Security-Policy"]
-    for directive in CSP_DIRECTIVES:
-        assert directive in csp
-    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
-    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
-    for absent in ("Server", "ETag", "Last-Modified", "X-Powered-By"):
-        assert absent not in response.headers
-    assert "Traceback" not in response.get_data(as_text=True)
 
 
 def _crashing_app(app: Flask) -> Flask:

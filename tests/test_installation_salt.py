@@ -19,9 +19,9 @@ import pytest
 from sqlalchemy import select
 
 from config import ConfigError
-from tests.conftest import FAST_ARGON2, POSTGRES_URL, test_config
 from tests.support.http import https_client
 from tests.support.reporter import Report, open_case, submit_report
+from tests.support.settings import FAST_ARGON2, POSTGRES_URL, test_config
 from wbs_app.db import app_database
 from wbs_app.factory import create_app
 from wbs_app.models import Installation

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import POSTGRES_URL, test_config
 from tests.support.durability import live_settings
 from tests.support.live import LiveServer
+from tests.support.settings import POSTGRES_URL, test_config
 from wbs_app.db import app_database
 from wbs_app.factory import create_app
 

@@ -11,7 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 
-from tests.conftest import POSTGRES_URL
+from tests.support.settings import POSTGRES_URL
 from wbs_app.database import Base, make_engine
 from wbs_app.migrate import current_revision, downgrade, head_revision, upgrade
 

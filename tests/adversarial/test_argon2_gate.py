@@ -11,7 +11,6 @@ transaction. The floods are in ``test_argon2_flood.py``.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 import threading
 import time
@@ -24,8 +23,9 @@ from werkzeug.serving import make_server
 
 import crypto.kdf
 from crypto import generate_code
+from tests.support.casework import examine
 from tests.support.http import QuietHandler, https_client
-from tests.support.reporter import Report, csrf_from, follow, submit_report
+from tests.support.reporter import RECEIPT_RE, Report, csrf_from, follow, submit_report
 from tests.support.respondent import ONCE_RE
 from tests.support.staff import (
     activation_fields,
@@ -41,7 +41,6 @@ from wbs_app.models import StaffRole
 from wbs_app.services.infra.argon2_gate import Argon2Gate
 from wbs_app.services.staff import accounts
 
-CODE_RE = re.compile(r'<p class="receipt-code">([\d ]{24})</p>')
 PASSWORD = "Tanjung-Bira-pasir-putih"
 
 
@@ -129,22 +128,11 @@ def _change_password(client, current: str, new: str):
 
 
 def _invite(client, case_id: int) -> str:
-    page = client.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
-    token = csrf_from(page)
-    step = f"/staf/pengelola/kasus/{case_id}/langkah"
-    client.post(step, data={"csrf_token": token, "kind": "acknowledge"})
-    client.post(
-        step,
-        data={
-            "csrf_token": token,
-            "kind": "verification",
-            "checked": "dok",
-            "conclusion": "proceed",
-        },
-    )
+    examine(client, case_id)
     form_page = client.get(f"/staf/pengelola/kasus/{case_id}").get_data(
         as_text=True
     )  # under examination
+    token = csrf_from(form_page)
     created = client.post(
         f"/staf/pengelola/kasus/{case_id}/undangan",
         data={
@@ -158,7 +146,7 @@ def _invite(client, case_id: int) -> str:
     )
     assert created.status_code == 303
     letter = follow(client, created)
-    return CODE_RE.search(letter.get_data(as_text=True)).group(1)
+    return RECEIPT_RE.search(letter.get_data(as_text=True)).group(1)
 
 
 def test_every_argon2_run_on_a_request_holds_a_gate_slot_and_overlong_input_costs_none(
@@ -323,15 +311,15 @@ def test_setup_and_a_renewed_seal_run_argon2_outside_any_write_transaction(
     from sqlalchemy import select
 
     from crypto.passwords import stored_params
-    from tests.staff.test_setup_and_activation import _setup_form, _setup_link
+    from tests.support.staff import setup_form, setup_link
     from wbs_app.models import StaffMember
 
     app = make_app()
     counter = Argon2Counter(app, monkeypatch)
-    link = _setup_link(app)
+    link = setup_link(app)
     with counter.expect(1, "set-up"):
         client = https_client(app)
-        assert client.post("/staf/penyiapan", data=_setup_form(client, link)).status_code == 302
+        assert client.post("/staf/penyiapan", data=setup_form(client, link)).status_code == 302
 
     budi = make_staff(app, "budi", unit_ids=(make_units(app)["a"],))
     stronger = make_app(ARGON2_TIME_COST=2)  # the same installation after a raise

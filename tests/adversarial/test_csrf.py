@@ -23,11 +23,11 @@ import pytest
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from tests.support.headers import assert_baseline
 from tests.support.http import https_client
 from tests.support.reporter import DRAFT_RE, Report, csrf_from, post_form
 from tests.support.staff import activation_fields, enrolment_fields, next_code
 from tests.support.world import World, build_world, changed_tables, snapshot, stored_files
-from tests.test_headers import assert_baseline
 from wbs_app.db import app_database
 from wbs_app.models import Category, StaffRole, Unit
 from wbs_app.services.staff import accounts

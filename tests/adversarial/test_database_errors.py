@@ -22,8 +22,8 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from tests.adversarial.test_headers_everywhere import assert_error_page
 from tests.support import faults
+from tests.support.headers import assert_error_page
 from tests.support.world import World, build_world, changed_tables, multipart, snapshot
 
 SOMETHING_WENT_WRONG = "Terjadi kesalahan"
@@ -259,8 +259,8 @@ def test_a_staff_page_through_gunicorn(app: Flask, org: Any, instance_path: Any)
 
 def test_an_error_page_that_cannot_be_drawn_is_still_an_answer(app: Flask) -> None:
     """If the error template itself fails, a plain translated page, not an exception."""
+    from tests.support.headers import assert_baseline
     from tests.support.http import https_client
-    from tests.test_headers import assert_baseline
 
     @app.context_processor
     def broken() -> dict[str, Any]:

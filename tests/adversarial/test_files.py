@@ -29,12 +29,13 @@ from urllib.parse import unquote
 import pytest
 from sqlalchemy import func, select
 
+from tests.support.casework import examine
+from tests.support.headers import assert_baseline
 from tests.support.http import https_client
 from tests.support.reporter import DRAFT_RE, RECEIPT_RE, csrf_from, open_case, send_review
 from tests.support.respondent import investigating_case, invite, respondent_client
 from tests.support.staff import sign_in
 from tests.support.uploads import multipart
-from tests.test_headers import assert_baseline
 from wbs_app.db import app_database
 from wbs_app.models import Attachment, Case, PendingFile
 from wbs_app.security.downloads import DOWNLOAD_CSP
@@ -268,15 +269,7 @@ def test_polyglots_are_only_ever_downloads(app, org, reporter, js_page) -> None:
     budi, case_id = _handler(app, org)
     handler_page = budi.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
     staff_links = re.findall(rf'href="(/staf/pengelola/kasus/{case_id}/berkas/\d+)"', handler_page)
-    page_token = csrf_from(handler_page)
-    for kind, extra in (
-        ("acknowledge", {}),
-        ("verification", {"checked": "x", "conclusion": "proceed"}),
-    ):
-        budi.post(
-            f"/staf/pengelola/kasus/{case_id}/langkah",
-            data={"csrf_token": page_token, "kind": kind, **extra},
-        )
+    examine(budi, case_id)
     respondent, _ = respondent_client(app, invite(budi, case_id))
     home = respondent.get("/klarifikasi/").get_data(as_text=True)
     body, content_type = multipart(

@@ -2,7 +2,7 @@
 
 The access matrix (``test_access_matrix.py``) already holds every 200 page of
 every zone, every redirect, 400, 403, 404 and 405, and every download, to
-``tests/test_headers.assert_baseline``; the CSRF suite holds the "form
+``tests/support/headers.assert_baseline``; the CSRF suite holds the "form
 expired" page to it. What is left: uploads and bodies over the limits in
 every zone that takes them, a locked staff login, malformed bodies, and an
 unexpected exception inside each guarded zone with its session live. No
@@ -13,18 +13,15 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Any
 
 import pytest
 from flask import Flask
 from werkzeug.datastructures import MultiDict
 
+from tests.support.headers import SECRET, assert_baseline, assert_error_page
 from tests.support.settings import replace_settings
 from tests.support.world import World, build_world, multipart, stored_files
-from tests.test_headers import assert_baseline
 from wbs_app.security.zones import ADMIN, INVESTIGATOR, PUBLIC, REPORTER, RESPONDENT, STAFF, zone
-
-SECRET = "RAHASIA-PESAN-PENGECUALIAN"
 
 # A route that raises, in each zone, and the role whose session passes its guard.
 CRASHING = {
@@ -37,14 +34,6 @@ CRASHING = {
     ADMIN: ("/staf/admin/rusak", "admin"),
     STAFF: ("/staf/rusak", "supervisor"),
 }
-
-
-def assert_error_page(response: Any, status: int) -> None:
-    assert response.status_code == status
-    assert_baseline(response)
-    body = response.get_data(as_text=True)
-    for leak in ('File "', ".py", "wbs_app", "Error:", SECRET):
-        assert leak not in body, leak
 
 
 def _crash_in_every_zone(app: Flask) -> None:

@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
-from tests.respondent.test_respondent_http import _respondent
 from tests.support.http import https_client
 from tests.support.reporter import DRAFT_RE, Report, csrf_from, post_form, send_review
+from tests.support.respondent import respondent_client
 from tests.support.world import (
     A_MARKERS,
     B_MARKERS,
@@ -294,7 +294,7 @@ def send(world: World, role: str, method: str, path: str, data: dict[str, Any]) 
 def world(app, org) -> World:
     built = build_world(app, org)
     # Respondent B asks for more time, so that deciding it would change something.
-    client, _ = _respondent(app, built.code_b1)
+    client, _ = respondent_client(app, built.code_b1)
     page = client.get("/klarifikasi/").get_data(as_text=True)
     asked = client.post(
         "/klarifikasi/perpanjangan", data={"csrf_token": csrf_from(page), "reason": "sakit"}

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import base64
 import logging
-import re
 import tempfile
 import time
 from pathlib import Path
@@ -33,7 +32,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from tests.support.live_client import LiveClient
-from tests.support.reporter import Report, csrf_from, follow, open_case, submit_report
+from tests.support.reporter import RECEIPT_RE, Report, csrf_from, follow, open_case, submit_report
 from tests.support.respondent import ONCE_RE, confirm_new_code_of
 from tests.support.staff import (
     StaffLogin,
@@ -61,7 +60,6 @@ HEADERS = {
     "Referer": "http://markerreferrer.example/from",
     "Accept-Language": "id-ID,markerlang;q=0.5",
 }
-CODE_RE = re.compile(r'<p class="receipt-code">([\d ]{24})</p>')
 
 # What people write or upload: each a marker that must never be found in the clear.
 WRITTEN = {
@@ -255,7 +253,7 @@ def test_a_journey_through_all_zones_leaves_no_marker_anywhere(
     )
     assert created.status_code == 303
     letter = follow(staff, created)
-    code = CODE_RE.search(letter.get_data(as_text=True)).group(1)
+    code = RECEIPT_RE.search(letter.get_data(as_text=True)).group(1)
 
     # The accused: signs in with the code and answers with a file.
     accused = client()

@@ -43,10 +43,17 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from werkzeug.exceptions import HTTPException
 
-from tests.support.http import https_client
-from tests.support.reporter import Report, csrf_from, open_case, post_form, send_review
+from tests.support.http import CSRF_RE, https_client
+from tests.support.reporter import (
+    RECEIPT_RE,
+    Report,
+    csrf_from,
+    open_case,
+    post_form,
+    send_review,
+)
 from tests.support.respondent import investigating_case, invitation_letter, respondent_client
-from tests.support.staff import CSRF_RE, make_staff, sign_in
+from tests.support.staff import make_staff, sign_in
 from wbs_app.models import StaffRole
 from wbs_app.public.moved import MOVED_ENDPOINTS
 
@@ -192,7 +199,7 @@ def world(app, org, reporter, instance_path) -> dict[str, Any]:
     receipt_page = send_review(reporter, submit.get_data(as_text=True))
     budi, case_id = investigating_case(app, org, https_client(app))
     letter = invitation_letter(budi, case_id)
-    code = re.search(r'<p class="receipt-code">([\d ]{24})</p>', letter.get_data(as_text=True))
+    code = RECEIPT_RE.search(letter.get_data(as_text=True))
     respondent, _ = respondent_client(app, code.group(1))
     home = respondent.get("/klarifikasi/").get_data(as_text=True)
     respondent.post(
@@ -204,9 +211,7 @@ def world(app, org, reporter, instance_path) -> dict[str, Any]:
         },
         content_type="multipart/form-data",
     )
-    receipt = re.search(
-        r'<p class="receipt-code"[^>]*>([\d ]{24})</p>', receipt_page.get_data(as_text=True)
-    )
+    receipt = RECEIPT_RE.search(receipt_page.get_data(as_text=True))
     open_case(reporter, receipt.group(1))
     set_up = app.test_cli_runner().invoke(args=["wbs", "setup-link"]).output
     setup_path = re.search(r"(/staf/penyiapan\?kode=[\w-]+)", set_up).group(1)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import os
 import sqlite3
-import threading
 
 import pytest
 from sqlalchemy import func, select
@@ -20,6 +19,7 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from tests.support.http import https_client
+from tests.support.races import SLOW_ENOUGH, at_once, runs_meet
 from tests.support.reporter import (
     DRAFT_RE,
     NEW_DRAFT_RE,
@@ -52,28 +52,6 @@ def _count(app, model) -> int:
         return session.scalar(select(func.count()).select_from(model)) or 0
 
 
-def _at_once(path: str, posts: list[tuple[object, dict[str, str]]]) -> list[tuple[int, str]]:
-    """POST each (client, form) to ``path`` from threads released together; answers by status.
-
-    A redirect's answer is the Location it names (followed by the caller).
-    """
-    start = threading.Barrier(len(posts))
-    answers: list[tuple[int, str]] = []
-
-    def post(client, data) -> None:
-        start.wait()
-        response = client.post(path, data=data)
-        body = response.headers.get("Location", "") or response.get_data(as_text=True)
-        answers.append((response.status_code, body))
-
-    threads = [threading.Thread(target=post, args=item) for item in posts]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return sorted(answers, key=lambda answer: answer[0])
-
-
 def test_one_draft_sent_five_times_at_once_makes_one_case(make_app, org) -> None:
     # Argon2 slow enough (and a bound wide enough) that all five have read the
     # draft before the first commits: the race, not a queue.
@@ -85,7 +63,7 @@ def test_one_draft_sent_five_times_at_once_makes_one_case(make_app, org) -> None
         client = https_client(app)
         token = csrf_from(client.get("/lapor/formulir").get_data(as_text=True))
         senders.append((client, {"csrf_token": token, "draft": draft}))
-    answers = _at_once("/lapor/kirim", senders)
+    answers = at_once("/lapor/kirim", senders)
     # Every tab is sent to the one receipt page (the others found the draft sent):
     # whichever opens it first shows the receipt, the rest say it was sent.
     assert [status for status, _ in answers] == [303] * 5, answers
@@ -248,14 +226,11 @@ def _invitation(app, email: str) -> str:
 
 # Argon2 slow enough that both requests have passed their checks before
 # either stores its account: the race, not a queue.
-SLOW_ENOUGH = {"ARGON2_TIME_COST": 2, "ARGON2_MEMORY_KIB": 32768, "ARGON2_CONCURRENCY": 2}
-
-
 def test_one_activation_link_sent_from_two_tabs_at_once_makes_one_account(make_app, org) -> None:
     app = make_app(**SLOW_ENOUGH)
     token = _invitation(app, "andi@kanwil.example")
     tabs = [https_client(app), https_client(app)]
-    answers = _at_once(
+    answers = at_once(
         "/staf/aktivasi", [(tab, _activation_form(tab, token, "andi")) for tab in tabs]
     )
     assert [status for status, _ in answers] == [302, 404], answers
@@ -269,26 +244,6 @@ def test_one_activation_link_sent_from_two_tabs_at_once_makes_one_account(make_a
         assert [identity.generation for identity in identities] == [1]
 
 
-def _runs_meet(monkeypatch, parties: int) -> None:
-    """Hold every Argon2 run until ``parties`` have finished theirs, so they write together.
-
-    argon2-cffi's function is wrapped (it still runs): what follows the runs,
-    the checks under the write lock and the flush, then happens in all of
-    them at once, on PostgreSQL truly concurrently.
-    """
-    import crypto.kdf
-
-    real = crypto.kdf.hash_secret_raw
-    meeting = threading.Barrier(parties, timeout=20)
-
-    def run_then_meet(*args, **kwargs):
-        digest = real(*args, **kwargs)
-        meeting.wait()
-        return digest
-
-    monkeypatch.setattr(crypto.kdf, "hash_secret_raw", run_then_meet)
-
-
 def test_two_people_choosing_one_username_at_once_are_told_plainly(
     make_app, org, monkeypatch
 ) -> None:
@@ -297,8 +252,8 @@ def test_two_people_choosing_one_username_at_once_are_told_plainly(
     second = _invitation(app, "andika@kanwil.example")
     andi, andika = https_client(app), https_client(app)
     forms = [_activation_form(andi, first, "andi"), _activation_form(andika, second, "andi")]
-    _runs_meet(monkeypatch, 2)
-    answers = _at_once("/staf/aktivasi", list(zip((andi, andika), forms, strict=True)))
+    runs_meet(monkeypatch, 2)
+    answers = at_once("/staf/aktivasi", list(zip((andi, andika), forms, strict=True)))
     assert [status for status, _ in answers] == [302, 400], answers
     assert "Nama pengguna itu sudah dipakai" in answers[1][1]
     with app_database(app).session() as session:
@@ -329,8 +284,8 @@ def test_two_password_changes_at_once_keep_one_and_refuse_the_other(
                 },
             )
         )
-    _runs_meet(monkeypatch, 2)  # both open the old seal before either stores a new one
-    answers = _at_once("/staf/kata-sandi", posts)
+    runs_meet(monkeypatch, 2)  # both open the old seal before either stores a new one
+    answers = at_once("/staf/kata-sandi", posts)
     assert [status for status, _ in answers] == [302, 400], answers
     assert "Akun ini diubah di tempat lain" in answers[1][1]
     with app_database(app).session() as session:

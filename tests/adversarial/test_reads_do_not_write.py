@@ -22,8 +22,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import event, func, select, update
 
-from tests.adversarial.test_access_matrix import ROLES, request_as, route_methods
 from tests.support import faults
+from tests.support.access_matrix import ROLES, request_as, route_methods
 from tests.support.reporter import csrf_from
 from tests.support.world import World, build_world, multipart
 from wbs_app.db import app_database

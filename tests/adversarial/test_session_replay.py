@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from tests.adversarial.test_access_matrix import url_of
+from tests.support.access_matrix import url_of
 from tests.support.http import https_client
 from tests.support.reporter import csrf_from, open_case
 from tests.support.staff import StaffLogin, sign_in

@@ -18,10 +18,10 @@ import time
 from sqlalchemy import inspect, select, text
 
 from crypto import generate_code
-from tests.conftest import FAST_ARGON2
 from tests.support.live import LiveServer
 from tests.support.live_client import LiveClient
 from tests.support.reporter import csrf_from
+from tests.support.settings import FAST_ARGON2
 from tests.support.staff import StaffLogin, make_staff, make_units, sign_in
 from wbs_app.database import Base
 from wbs_app.db import app_database

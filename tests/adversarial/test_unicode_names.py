@@ -18,9 +18,9 @@ import re
 import pytest
 from sqlalchemy import select
 
-from tests.support.http import https_client
+from tests.support.http import CSRF_RE, https_client
 from tests.support.respondent import investigating_case, invitation_letter
-from tests.support.staff import CSRF_RE, make_staff, sign_in
+from tests.support.staff import make_staff, sign_in
 from wbs_app.db import app_database
 from wbs_app.models import Category, StaffMember, StaffRole, Unit
 from wbs_app.services.infra.text import one_line_name

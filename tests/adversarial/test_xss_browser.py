@@ -35,11 +35,10 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.support.browser import AppInBrowser
-from tests.support.http import https_client
+from tests.support.http import CSRF_RE, https_client
 from tests.support.reporter import DRAFT_RE, RECEIPT_RE, csrf_from, follow, open_case
 from tests.support.respondent import ONCE_RE, confirm_new_code_of
 from tests.support.staff import (
-    CSRF_RE,
     StaffLogin,
     activation_fields,
     enrolment_fields,
@@ -360,7 +359,7 @@ def _build(app, admin: Admin, payload: str, inspector: Inspector) -> World:
     assert letter.status_code == 200
     echoed.append(("handler: invitation letter", letter))
     echoed.append(("handler: case page with the letter's line", handler.get(base)))
-    code = re.search(r'<p class="receipt-code">([\d ]{24})</p>', letter.get_data(as_text=True))
+    code = RECEIPT_RE.search(letter.get_data(as_text=True))
 
     respondent = https_client(app)
     login = respondent.get("/klarifikasi/masuk").get_data(as_text=True)

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from tests.reporter.test_channel import _to_decision
 from tests.support.browser import AppInBrowser
+from tests.support.casework import to_decision
 from tests.support.reporter import csrf_from
 from tests.support.staff import make_staff
 from wbs_app.db import app_database
@@ -48,7 +48,7 @@ def test_retaliation_without_javascript(
     app, org, reporter, live_server, no_js_page, tmp_path
 ) -> None:
     folder = _folder(tmp_path)
-    receipt, case_id, budi = _to_decision(app, org, reporter)
+    receipt, case_id, budi = to_decision(app, org, reporter)
     page = no_js_page
     page.goto(live_server.url + "/lapor/masuk")
     page.get_by_label("Kode laporan Anda").fill(receipt)

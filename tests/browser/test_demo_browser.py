@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from tests.support.demo import Printed, case_statuses, seed_demo, staff_login
 from tests.support.respondent import type_new_code_back
 from tests.support.staff import next_code
-from tests.test_demo import Printed, _login, _run, _statuses
 from wbs_app.models import CaseStatus
 
 pytestmark = pytest.mark.browser
@@ -38,13 +38,13 @@ def _shots(page: Any, folder: Path, name: str) -> None:
 def test_a_newcomer_signs_in_with_what_the_demo_printed(
     app: Flask, live_server: Any, browser: Any, tmp_path: Path
 ) -> None:
-    printed: Printed = _run(app)
-    statuses = _statuses(app)
+    printed: Printed = seed_demo(app)
+    statuses = case_statuses(app)
     examined = next(i for i, status in statuses.items() if status is CaseStatus.INVESTIGATION)
     verifying = next(i for i, status in statuses.items() if status is CaseStatus.VERIFICATION)
 
     staff = browser.new_context(java_script_enabled=False, locale="id-ID").new_page()
-    rahman = _login(app, printed, "rahman")
+    rahman = staff_login(app, printed, "rahman")
     staff.goto(live_server.url + "/staf/masuk")
     staff.locator("input[name=login]").fill(rahman.username)
     staff.locator("input[name=password]").fill(rahman.password)

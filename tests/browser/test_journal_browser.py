@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from tests.casework.test_journal_words import RAW, _every_kind_on_case_a
 from tests.support.browser import AppInBrowser
+from tests.support.journal_walk import RAW, every_kind_on_case_a
 from tests.support.world import World, build_world
 
 pytestmark = pytest.mark.browser
@@ -41,7 +41,7 @@ def _check(page: Any, selector: str, width: int) -> None:
 
 
 def test_journal_and_audit_log_read_as_words(world: World, no_js_page, tmp_path) -> None:
-    _every_kind_on_case_a(world)
+    every_kind_on_case_a(world)
     viewer = AppInBrowser(no_js_page, world.clients["inv_a"])
     folder = _shots(tmp_path)
     for width in WIDTHS:

@@ -6,17 +6,11 @@ from sqlalchemy import select
 
 from tests.support.http import https_client
 from tests.support.reporter import Report, csrf_from, post_form, send_review, submit_report
-from tests.support.staff import make_staff, sign_in
+from tests.support.staff import make_staff, signed_in
 from wbs_app.db import app_database
 from wbs_app.models import Case, JournalEntry, StaffMember, StaffRole
 from wbs_app.services.cases import journal
 from wbs_app.services.staff import staff_admin
-
-
-def _client(app, login):
-    client = https_client(app)
-    assert sign_in(app, client, login).status_code == 302
-    return client
 
 
 def _case_id(app) -> int:
@@ -46,7 +40,7 @@ def _kinds(app, case_id: int) -> list[str]:
 def test_grant_then_revoke_takes_effect_at_once(app, org, reporter) -> None:
     submit_report(reporter, Report(unit=org.units["a"]))
     case_id = _case_id(app)
-    budi, sitti = _client(app, org.budi), _client(app, org.sitti)
+    budi, sitti = signed_in(app, org.budi), signed_in(app, org.sitti)
     assert sitti.get(f"/staf/pengelola/kasus/{case_id}").status_code == 404
     assert _post(budi, case_id, "beri", org.sitti.id).status_code == 302
     assert sitti.get(f"/staf/pengelola/kasus/{case_id}").status_code == 200
@@ -66,8 +60,8 @@ def test_last_holder_cannot_be_revoked_and_assignment(app, org, reporter) -> Non
     submit_report(reporter, Report(unit=org.units["a"]))
     case_id = _case_id(app)
     # Every case starts with a supervisor; Rahman hands this one back to Budi.
-    assert _post(_client(app, org.rahman), case_id, "cabut", org.rahman.id).status_code == 302
-    budi = _client(app, org.budi)
+    assert _post(signed_in(app, org.rahman), case_id, "cabut", org.rahman.id).status_code == 302
+    budi = signed_in(app, org.budi)
     refused = _post(budi, case_id, "cabut", org.budi.id)
     assert "Sedikitnya satu petugas" in budi.get(refused.headers["Location"]).get_data(as_text=True)
     assert _post(budi, case_id, "tugaskan", org.sitti.id).status_code == 302
@@ -82,7 +76,7 @@ def test_excluded_handler_can_never_be_granted(app, org, reporter) -> None:
     review = post_form(reporter, Report(unit=org.units["a"]))
     send_review(reporter, review.get_data(as_text=True), exclude=[org.rahman.id])
     case_id = _case_id(app)
-    budi = _client(app, org.budi)
+    budi = signed_in(app, org.budi)
     page = budi.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
     assert f'value="{org.rahman.id}"' not in page.split("Beri akses")[0].split("Akses")[-1]
     response = _post(budi, case_id, "beri", org.rahman.id)
@@ -90,7 +84,7 @@ def test_excluded_handler_can_never_be_granted(app, org, reporter) -> None:
     assert "benturan kepentingan" in follow
     for action in ("tugaskan",):
         _post(budi, case_id, action, org.rahman.id)
-    rahman = _client(app, org.rahman)
+    rahman = signed_in(app, org.rahman)
     assert rahman.get(f"/staf/pengelola/kasus/{case_id}").status_code == 404
     assert _kinds(app, case_id) == []
 
@@ -104,8 +98,7 @@ def test_regrant_after_password_reset(app, org, reporter) -> None:
     # Budi activates a new identity through the reset link.
     import time
 
-    from tests.staff.test_setup_and_activation import PASSWORD
-    from tests.support.staff import StaffLogin, activation_fields, enrolment_fields
+    from tests.support.staff import PASSWORD, StaffLogin, activation_fields, enrolment_fields
     from wbs_app.services.staff import totp
 
     newcomer = https_client(app)
@@ -113,9 +106,9 @@ def test_regrant_after_password_reset(app, org, reporter) -> None:
     enrolment = enrolment_fields(page, when=time.time() - 30)
     secret = totp.parse_secret_text(enrolment["totp_secret"])
     newcomer.post("/staf/aktivasi", data=enrolment | activation_fields(token, "budi", PASSWORD))
-    budi = _client(app, StaffLogin(org.budi.id, "budi", PASSWORD, secret))
+    budi = signed_in(app, StaffLogin(org.budi.id, "budi", PASSWORD, secret))
     assert budi.get(f"/staf/pengelola/kasus/{case_id}").status_code == 404  # the old key is gone
-    rahman = _client(app, org.rahman)
+    rahman = signed_in(app, org.rahman)
     page = rahman.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
     assert "kunci lama" in page
     assert _post(rahman, case_id, "beri", org.budi.id).status_code == 302
@@ -130,7 +123,7 @@ def test_regrant_after_password_reset(app, org, reporter) -> None:
 def test_a_non_holder_can_neither_grant_nor_revoke(app, org, reporter) -> None:
     submit_report(reporter, Report(unit=org.units["a"]))
     case_id = _case_id(app)
-    sitti = _client(app, org.sitti)  # holds no key of this case
+    sitti = signed_in(app, org.sitti)  # holds no key of this case
     page = sitti.get("/staf/pengelola/kasus").get_data(as_text=True)
     token = csrf_from(page)
     for action, target in (
@@ -143,7 +136,7 @@ def test_a_non_holder_can_neither_grant_nor_revoke(app, org, reporter) -> None:
             data={"csrf_token": token, "staff_id": str(target)},
         )
         assert response.status_code == 404, action
-    assert _client(app, org.budi).get(f"/staf/pengelola/kasus/{case_id}").status_code == 200
+    assert signed_in(app, org.budi).get(f"/staf/pengelola/kasus/{case_id}").status_code == 200
     assert _kinds(app, case_id) == []
 
 
@@ -154,7 +147,7 @@ def test_no_revoke_leaves_only_a_colleague_whose_key_is_gone(app, org, reporter)
     admin = make_staff(app, "admin", StaffRole.ADMIN)
     with app_database(app).session() as session:
         staff_admin.reset_password(session, session.get(StaffMember, admin.id), org.rahman.id)
-    budi = _client(app, org.budi)
+    budi = signed_in(app, org.budi)
     refused = _post(budi, case_id, "cabut", org.budi.id)
     assert "Sedikitnya satu petugas" in budi.get(refused.headers["Location"]).get_data(as_text=True)
     assert budi.get(f"/staf/pengelola/kasus/{case_id}").status_code == 200

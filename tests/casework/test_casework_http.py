@@ -8,15 +8,9 @@ from sqlalchemy import event, select
 
 from tests.support.http import https_client
 from tests.support.reporter import Report, csrf_from, open_case, submit_report
-from tests.support.staff import sign_in
+from tests.support.staff import signed_in
 from wbs_app.db import app_database
 from wbs_app.models import Attachment, Case, CaseStatus, JournalEntry
-
-
-def _handler(app, login):
-    client = https_client(app)
-    assert sign_in(app, client, login).status_code == 302
-    return client
 
 
 def _two_cases(app, org, reporter) -> tuple[str, int, int]:
@@ -40,7 +34,7 @@ def _two_cases(app, org, reporter) -> tuple[str, int, int]:
 
 def test_unit_a_sees_and_opens_nothing_of_unit_b(app, org, reporter) -> None:
     _, case_a, case_b = _two_cases(app, org, reporter)
-    budi = _handler(app, org.budi)  # investigator of unit a
+    budi = signed_in(app, org.budi)  # investigator of unit a
     inbox = budi.get("/staf/pengelola/kasus").get_data(as_text=True)
     assert (
         f"/staf/pengelola/kasus/{case_a}" in inbox
@@ -60,14 +54,14 @@ def test_unit_a_sees_and_opens_nothing_of_unit_b(app, org, reporter) -> None:
         f"/staf/pengelola/kasus/{case_b}/identitas",
     ):
         assert budi.post(path, data={"csrf_token": token, "text": "x"}).status_code == 404
-    supervisor = _handler(app, org.rahman)  # the Kanwil's supervisor sees both
+    supervisor = signed_in(app, org.rahman)  # the Kanwil's supervisor sees both
     both = supervisor.get("/staf/pengelola/kasus").get_data(as_text=True)
     assert f"/staf/pengelola/kasus/{case_a}" in both and f"/staf/pengelola/kasus/{case_b}" in both
 
 
 def test_case_page_identity_reveal_is_journaled(app, org, reporter) -> None:
     _, case_a, _ = _two_cases(app, org, reporter)
-    budi = _handler(app, org.budi)
+    budi = signed_in(app, org.budi)
     page = budi.get(f"/staf/pengelola/kasus/{case_a}").get_data(as_text=True)
     assert "Kasus di Makassar" in page and "Saksi Rahasia" not in page
     file_id = re.search(rf"/staf/pengelola/kasus/{case_a}/berkas/(\d+)", page).group(1)
@@ -87,7 +81,7 @@ def test_case_page_identity_reveal_is_journaled(app, org, reporter) -> None:
 
 def test_steps_messages_and_notes_through_http(app, org, reporter) -> None:
     receipt, case_a, _ = _two_cases(app, org, reporter)
-    budi = _handler(app, org.budi)
+    budi = signed_in(app, org.budi)
     page = budi.get(f"/staf/pengelola/kasus/{case_a}").get_data(as_text=True)
     token = csrf_from(page)
     ack = budi.post(
@@ -127,7 +121,7 @@ def test_steps_messages_and_notes_through_http(app, org, reporter) -> None:
 def test_inbox_query_count_does_not_grow_with_cases(app, org, reporter) -> None:
     for index in range(3):
         submit_report(https_client(app), Report(unit=org.units["a"], what=f"kasus {index}"))
-    budi = _handler(app, org.budi)
+    budi = signed_in(app, org.budi)
     engine = app_database(app).engine
 
     def count_queries() -> int:
@@ -157,7 +151,7 @@ def test_overdue_filter(app, org, reporter) -> None:
 
     with app_database(app).session() as session:
         session.get(Case, case_a).acknowledge_due = today() - timedelta(days=1)
-    supervisor = _handler(app, org.rahman)
+    supervisor = signed_in(app, org.rahman)
     overdue = supervisor.get("/staf/pengelola/kasus?overdue=1").get_data(as_text=True)
     assert f"/staf/pengelola/kasus/{case_a}" in overdue and "terlambat" in overdue
     assert f'href="/staf/pengelola/kasus/{case_b}"' not in overdue
@@ -167,7 +161,7 @@ def test_overdue_filter(app, org, reporter) -> None:
 
 def test_unread_marker_follows_new_records(app, org, reporter) -> None:
     receipt, case_a, _ = _two_cases(app, org, reporter)
-    budi = _handler(app, org.budi)
+    budi = signed_in(app, org.budi)
     marker = f'href="/staf/pengelola/kasus/{case_a}">#{case_a}</a> <strong class="unread">'
     assert marker in budi.get("/staf/pengelola/kasus").get_data(as_text=True)
     budi.get(f"/staf/pengelola/kasus/{case_a}")
@@ -211,7 +205,7 @@ def test_large_download_streams_in_constant_memory(app, org, reporter) -> None:
         "/lapor/formulir", data=body, content_type=f"multipart/form-data; boundary={boundary}"
     )
     assert send_review(reporter, review.get_data(as_text=True)).status_code == 200
-    budi = _handler(app, org.budi)
+    budi = signed_in(app, org.budi)
     with app_database(app).session() as session:
         case_id, file_id = session.execute(select(Attachment.case_id, Attachment.id)).one()
     response = budi.get(f"/staf/pengelola/kasus/{case_id}/berkas/{file_id}", buffered=False)

@@ -12,23 +12,15 @@ from __future__ import annotations
 import ast
 import html
 import re
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from babel.messages.pofile import read_po
-from sqlalchemy import select
-from werkzeug.datastructures import MultiDict
 
-from tests.support.http import https_client
-from tests.support.reporter import bind_from, csrf_from
-from tests.support.staff import make_staff
+from tests.support.journal_walk import RAW, every_kind_on_case_a
 from tests.support.world import World, build_world
-from wbs_app.db import app_database
 from wbs_app.investigator import labels
-from wbs_app.models import Case, Category, StaffMember, StaffRole
-from wbs_app.services.staff import staff_admin
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ROOT / "wbs_app" / "services"
@@ -135,138 +127,8 @@ def world(app, org) -> World:
     return build_world(app, org)
 
 
-def _post(client: Any, path: str, page: str, **fields: str) -> Any:
-    return client.post(path, data={"csrf_token": csrf_from(page), **fields})
-
-
-def _every_kind_on_case_a(world: World) -> None:
-    """Drive case A through every step, grant, reveal, request and decision there is."""
-    app, case = world.app, world.case_a
-    base = f"/staf/pengelola/kasus/{case}"
-    budi = world.clients["inv_a"]
-    dewi = make_staff(app, "dewi", StaffRole.INVESTIGATOR, unit_ids=(world.org.units["a"],))
-    page = budi.get(base).get_data(as_text=True)
-    assert _post(budi, f"{base}/identitas", page).status_code == 200
-    for path in ("akses/beri", "akses/tugaskan", "akses/cabut"):
-        assert _post(budi, f"{base}/{path}", page, staff_id=str(dewi.id)).status_code == 302, path
-    respondent = world.clients["respondent"]
-    for decision in ("grant", "refuse"):
-        home = respondent.get("/klarifikasi/").get_data(as_text=True)
-        asked = _post(
-            respondent, "/klarifikasi/perpanjangan", home, days="5", reason="Sedang dinas luar"
-        )
-        assert asked.status_code == 302
-        decided = _post(
-            budi,
-            f"{base}/undangan/perpanjangan",
-            page,
-            invitation=world.invitation_a1,
-            decision=decision,
-            days="5",
-            reason="Waktunya cukup",
-        )
-        assert decided.status_code == 302, decision
-    # The respondent lost the new code: a new invitation, the old one closed.
-    reissue = f"{base}/undangan/{world.invitation_a1}/ganti"
-    confirm = budi.get(reissue).get_data(as_text=True)
-    assert _post(budi, reissue, confirm).status_code == 303
-    steps = (
-        {
-            "kind": "investigation",
-            "activity": "interview",
-            "description": "Wawancara saksi",
-            "record_number": "BAP-7",
-        },
-        {
-            "kind": "finding",
-            "finding": "discipline",
-            "reasoning": "Terbukti meminta uang",
-            "ahead_reason": "Terlapor sudah menjawab secara lisan",
-        },
-        {
-            "kind": "sanction",
-            "level": "light",
-            "sanction_type": "Teguran tertulis",
-            "decree_number": "SK-1/2026",
-            "decided_on": "2026-12-01",
-        },
-        {"kind": "status", "to": "selesai", "reason": "Sanksi dijalankan"},
-        {"kind": "reopen", "reason": "Bukti baru"},
-    )
-    for step in steps:
-        assert _post(budi, f"{base}/langkah", page, **step).status_code == 302, step
-    # A password reset makes Dewi's key new: granting her again is its own kind.
-    _regrant(world, dewi, base, page)
-    _reclassify(world, base, page)
-    _retaliation(world, base)
-    reporter = world.clients["reporter"]
-    confirm = reporter.get("/lapor/kasus/cabut").get_data(as_text=True)
-    withdrawn = _post(reporter, "/lapor/kasus/cabut", confirm, reason="Sudah selesai")
-    assert withdrawn.status_code == 302
-
-
-def _retaliation(world: World, base: str) -> None:
-    """The reporter reports retaliation; Budi takes it up."""
-    reporter = world.clients["reporter"]
-    own = reporter.get("/lapor/kasus").get_data(as_text=True)
-    fields = [("csrf_token", csrf_from(own)), ("bind", bind_from(own)), ("account", "Dimutasi")]
-    reported = reporter.post(
-        "/lapor/kasus/tindakan-balasan", data=MultiDict(fields), content_type="multipart/form-data"
-    )
-    assert reported.status_code == 302
-    budi = world.clients["inv_a"]
-    page = budi.get(base).get_data(as_text=True)
-    taken = _post(budi, f"{base}/tindakan-balasan", page, retaliation_note="Koordinasi")
-    assert taken.status_code == 302
-
-
-def _reclassify(world: World, base: str, page: str) -> None:
-    """Budi files case A under another category; the supervisor moves it to unit b and back."""
-    with app_database(world.app).session() as session:
-        current = session.get(Case, world.case_a)
-        other = session.scalar(select(Category.id).where(Category.id != current.category_id))
-    budi = world.clients["inv_a"]
-    changed = _post(budi, f"{base}/kategori", page, category_id=str(other), reason="Salah pilih")
-    assert changed.status_code == 302
-    rahman = world.clients["supervisor"]
-    overview = rahman.get(base).get_data(as_text=True)
-    for unit in ("b", "a"):
-        moved = _post(
-            rahman, f"{base}/unit", overview, unit_id=str(world.org.units[unit]), reason="Lokasi"
-        )
-        assert moved.status_code == 302, unit
-
-
-def _regrant(world: World, dewi: Any, base: str, page: str) -> None:
-    """Dewi is granted, her password reset, she makes a new key; Budi grants her again."""
-    from tests.staff.test_setup_and_activation import PASSWORD
-    from tests.support.staff import activation_fields, enrolment_fields
-
-    budi = world.clients["inv_a"]
-    assert _post(budi, f"{base}/akses/beri", page, staff_id=str(dewi.id)).status_code == 302
-    with app_database(world.app).session() as session:
-        admin = session.get(StaffMember, world.admin.id)
-        token = staff_admin.reset_password(session, admin, dewi.id)
-    newcomer = https_client(world.app)
-    form = newcomer.get(f"/staf/aktivasi?kode={token}").get_data(as_text=True)
-    fields = enrolment_fields(form, when=time.time() - 30) | activation_fields(
-        token, "dewi", PASSWORD
-    )
-    assert newcomer.post("/staf/aktivasi", data=fields).status_code == 302
-    assert _post(budi, f"{base}/akses/beri", page, staff_id=str(dewi.id)).status_code == 302
-
-
-RAW = (
-    (re.compile(r"\b[a-z]+_[a-z_]+\b"), "a code"),
-    (re.compile(r"\b(staff|respondent):"), "a signing label"),
-    (re.compile(r"\d{4}-\d{2}-\d{2}"), "an ISO date"),
-    (re.compile(r"\b[0-9a-f]{12,}\b"), "an identifier"),
-    (re.compile(r"\bUTC\b"), "UTC"),
-)
-
-
 def test_the_journal_is_written_in_words(world: World) -> None:
-    _every_kind_on_case_a(world)
+    every_kind_on_case_a(world)
     budi = world.clients["inv_a"]
     page = budi.get(f"/staf/pengelola/kasus/{world.case_a}").get_data(as_text=True)
     journal = _text(_section(page, "Jurnal"))
@@ -298,7 +160,7 @@ def test_the_journal_is_written_in_words(world: World) -> None:
 
 def test_the_threads_hold_no_codes(world: World) -> None:
     """The notices and outcomes each step sends are stored as codes: both threads word them."""
-    _every_kind_on_case_a(world)
+    every_kind_on_case_a(world)
     page = (
         world.clients["inv_a"].get(f"/staf/pengelola/kasus/{world.case_a}").get_data(as_text=True)
     )
@@ -314,7 +176,7 @@ def test_the_threads_hold_no_codes(world: World) -> None:
 
 
 def test_the_journal_in_english(world: World) -> None:
-    _every_kind_on_case_a(world)
+    every_kind_on_case_a(world)
     page = (
         world.clients["inv_a"]
         .get(f"/staf/pengelola/kasus/{world.case_a}?lang=en")

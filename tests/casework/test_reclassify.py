@@ -12,16 +12,10 @@ from sqlalchemy import func, select
 from tests.support.http import https_client
 from tests.support.reporter import Report, csrf_from, open_case, submit_report
 from tests.support.respondent import investigating_case, invite
-from tests.support.staff import sign_in
+from tests.support.staff import signed_in
 from wbs_app.db import app_database
 from wbs_app.models import AudienceKey, Case, Category, JournalEntry, KeyWrap, StaffMember
 from wbs_app.services.cases import journal
-
-
-def _client(app, login):
-    client = https_client(app)
-    assert sign_in(app, client, login).status_code == 302
-    return client
 
 
 def _case(app) -> Case:
@@ -72,7 +66,7 @@ def test_the_case_page_shows_the_unit_and_the_reporter_sees_the_verification_dea
 ) -> None:
     receipt = submit_report(reporter, Report(unit=org.units["a"]))
     case = _case(app)
-    page = _client(app, org.budi).get(f"/staf/pengelola/kasus/{case.id}").get_data(as_text=True)
+    page = signed_in(app, org.budi).get(f"/staf/pengelola/kasus/{case.id}").get_data(as_text=True)
     assert "<dt>Unit</dt><dd>UPT Makassar" in page
     own = https_client(app)
     assert open_case(own, receipt).status_code == 302
@@ -83,7 +77,7 @@ def test_the_case_page_shows_the_unit_and_the_reporter_sees_the_verification_dea
 def test_a_handler_corrects_the_category_with_a_reason(app, org, reporter) -> None:
     submit_report(reporter, Report(unit=org.units["a"]))
     case = _case(app)
-    budi = _client(app, org.budi)
+    budi = signed_in(app, org.budi)
     with app_database(app).session() as session:
         gratification = session.scalar(select(Category.id).where(Category.code == "gratifikasi"))
     no_reason = _post(budi, case.id, "kategori", category_id=gratification, reason="")
@@ -98,7 +92,7 @@ def test_a_handler_corrects_the_category_with_a_reason(app, org, reporter) -> No
 def test_a_supervisor_moves_a_case_and_its_keys_follow(app, org, reporter) -> None:
     budi, case_id = investigating_case(app, org, reporter)
     invite(budi, case_id)  # an invitation's key must follow too
-    rahman, sitti = _client(app, org.rahman), _client(app, org.sitti)
+    rahman, sitti = signed_in(app, org.rahman), signed_in(app, org.sitti)
     assert sitti.get(f"/staf/pengelola/kasus/{case_id}").status_code == 404
     moved = _post(rahman, case_id, "unit", unit_id=org.units["b"], reason="Lokasi di Parepare")
     assert moved.status_code == 302
@@ -118,10 +112,10 @@ def test_a_move_keeps_the_reporters_exclusions(app, org, reporter) -> None:
     submit_report(reporter, Report(unit=org.units["a"]), exclude=[org.budi.id])
     case = _case(app)
     # Budi was excluded at intake; the case moves to unit b and back to a: never to him.
-    rahman = _client(app, org.rahman)
+    rahman = signed_in(app, org.rahman)
     assert _post(rahman, case.id, "unit", unit_id=org.units["b"], reason="x").status_code == 302
     assert _post(rahman, case.id, "unit", unit_id=org.units["a"], reason="y").status_code == 302
-    assert _client(app, org.budi).get(f"/staf/pengelola/kasus/{case.id}").status_code == 404
+    assert signed_in(app, org.budi).get(f"/staf/pengelola/kasus/{case.id}").status_code == 404
     with app_database(app).session() as session:
         assert session.scalar(select(KeyWrap.id).where(KeyWrap.staff_id == org.budi.id)) is None
 
@@ -129,7 +123,7 @@ def test_a_move_keeps_the_reporters_exclusions(app, org, reporter) -> None:
 def test_a_move_outside_the_handlers_remit_is_refused(app, org, reporter) -> None:
     submit_report(reporter, Report(unit=org.units["a"]))
     case = _case(app)
-    budi = _client(app, org.budi)  # investigator of unit a only
+    budi = signed_in(app, org.budi)  # investigator of unit a only
     page = budi.get(f"/staf/pengelola/kasus/{case.id}").get_data(as_text=True)
     assert 'name="unit_id"' not in page  # nowhere else to move it
     refused = _post(budi, case.id, "unit", unit_id=org.units["b"], reason="x")

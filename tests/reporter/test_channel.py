@@ -16,48 +16,17 @@ import re
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from tests.support.casework import to_decision
 from tests.support.http import https_client
 from tests.support.reporter import Report, bind_from, csrf_from, open_case, submit_report
-from tests.support.staff import sign_in
+from tests.support.staff import signed_in
 from wbs_app.db import app_database
-from wbs_app.models import Case, CaseRecord, CaseStatus, JournalEntry
+from wbs_app.models import Case, CaseRecord, JournalEntry
 from wbs_app.services.cases import journal
 
 CLOSED_WORDS = "tidak dapat lagi menerima pesan"
 RETALIATION_FORM = 'action="/lapor/kasus/tindakan-balasan"'
 INBOX_FLAG = "tindakan balasan dilaporkan"
-
-
-def _handler(app, login):
-    client = https_client(app)
-    assert sign_in(app, client, login).status_code == 302
-    return client
-
-
-def _case_id(app) -> int:
-    with app_database(app).session() as session:
-        return session.scalars(select(Case.id)).one()
-
-
-def _step(handler, case_id: int, **fields) -> None:
-    page = handler.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
-    answer = handler.post(
-        f"/staf/pengelola/kasus/{case_id}/langkah", data={"csrf_token": csrf_from(page), **fields}
-    )
-    assert answer.status_code == 302, answer.get_data(as_text=True)[:3000]
-
-
-def _to_decision(app, org, reporter) -> tuple[str, int, object]:
-    """A report of unit a taken by Budi up to the finding: status "keputusan"."""
-    receipt = submit_report(reporter, Report(unit=org.units["a"], what="Pungli di loket"))
-    case_id = _case_id(app)
-    budi = _handler(app, org.budi)
-    _step(budi, case_id, kind="acknowledge")
-    _step(budi, case_id, kind="verification", checked="dokumen", conclusion="proceed")
-    _step(budi, case_id, kind="finding", finding="discipline", reasoning="Terbukti.")
-    with app_database(app).session() as session:
-        assert session.get(Case, case_id).status is CaseStatus.DECISION
-    return receipt, case_id, budi
 
 
 def _reply(visitor, page: str, text: str, files=(), bind: str | None = None):
@@ -78,7 +47,7 @@ def _retaliate(visitor, page: str, text: str, files=(), bind: str | None = None)
 
 
 def test_reporter_answers_and_adds_evidence_while_the_case_is_decided(app, org, reporter) -> None:
-    receipt, case_id, budi = _to_decision(app, org, reporter)
+    receipt, case_id, budi = to_decision(app, org, reporter)
     visitor = https_client(app)
     open_case(visitor, receipt)
     page = visitor.get("/lapor/kasus").get_data(as_text=True)
@@ -91,7 +60,7 @@ def test_reporter_answers_and_adds_evidence_while_the_case_is_decided(app, org, 
 
 
 def test_retaliation_marks_the_case_until_a_handler_takes_it_up(app, org, reporter) -> None:
-    receipt, case_id, budi = _to_decision(app, org, reporter)
+    receipt, case_id, budi = to_decision(app, org, reporter)
     visitor = https_client(app)
     open_case(visitor, receipt)
     page = visitor.get("/lapor/kasus").get_data(as_text=True)
@@ -124,7 +93,7 @@ def test_retaliation_marks_the_case_until_a_handler_takes_it_up(app, org, report
 
     inbox = budi.get("/staf/pengelola/kasus").get_data(as_text=True)
     assert INBOX_FLAG in inbox
-    supervisor = _handler(app, org.rahman)
+    supervisor = signed_in(app, org.rahman)
     assert INBOX_FLAG in supervisor.get("/staf/pengelola/kasus").get_data(as_text=True)
     case_page = budi.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
     assert "Tindakan balasan dilaporkan" in case_page and "MUTASI-MENDADAK" in case_page

@@ -12,40 +12,14 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from tests.support.http import https_client
+from tests.support.leaks import database_dump, tree_bytes
 from tests.support.live import Browser
 from tests.support.reporter import RECEIPT_RE, Report, csrf_from, open_case, submit_report
-from wbs_app.database import Base
 from wbs_app.db import app_database
 
 REPORT_MARKER = "MARKERREPORT7f3a9c"
 FILE_MARKER = b"MARKERFILEc0ffee42"
 NAME_MARKER = "MARKERNAMEBudiman"
-
-
-def _tree_bytes(folder: Path, since: float = 0.0) -> bytes:
-    found = []
-    for path in folder.rglob("*"):
-        try:
-            if (
-                path.is_file()
-                and path.stat().st_mtime >= since
-                and path.stat().st_size < 200 * 2**20
-            ):
-                found.append(path.read_bytes())
-        except OSError:
-            continue
-    return b"\n".join(found)
-
-
-def _database_dump(app) -> bytes:
-    from sqlalchemy import text
-
-    rows = []
-    with app_database(app).engine.connect() as connection:
-        for table in Base.metadata.sorted_tables:
-            for row in connection.execute(text(f'SELECT * FROM "{table.name}"')):
-                rows.append(repr(tuple(row)).encode())
-    return b"\n".join(rows)
 
 
 def test_full_journey_leaves_no_plaintext_or_receipt_anywhere(
@@ -97,9 +71,9 @@ def test_full_journey_leaves_no_plaintext_or_receipt_anywhere(
         b"bukti-rahasia",
     ]
     haystacks = {
-        "database": _database_dump(app),
-        "instance folder (database files, attachments, config)": _tree_bytes(instance_path),
-        "temp directory": _tree_bytes(Path(tempfile.gettempdir()), started),
+        "database": database_dump(app),
+        "instance folder (database files, attachments, config)": tree_bytes(instance_path),
+        "temp directory": tree_bytes(Path(tempfile.gettempdir()), started),
         "server log": live_server.log().encode(),
     }
     for where, haystack in haystacks.items():
@@ -158,9 +132,9 @@ def test_upload_never_touches_disk_in_plaintext(app, org, reporter, instance_pat
     def probe() -> None:
         pending = list((instance_path / "attachments" / "pending").iterdir())
         seen["ciphertext being written"] = any(path.stat().st_size > 0 for path in pending)
-        seen["plaintext on disk"] = FILE_MARKER in _tree_bytes(
+        seen["plaintext on disk"] = FILE_MARKER in tree_bytes(
             instance_path
-        ) or FILE_MARKER in _tree_bytes(Path(tempfile.gettempdir()), started)
+        ) or FILE_MARKER in tree_bytes(Path(tempfile.gettempdir()), started)
 
     response = reporter.post(
         "/lapor/formulir",
@@ -170,7 +144,7 @@ def test_upload_never_touches_disk_in_plaintext(app, org, reporter, instance_pat
     )
     assert response.status_code == 200
     assert seen == {"ciphertext being written": True, "plaintext on disk": False}
-    assert FILE_MARKER not in _tree_bytes(instance_path)
+    assert FILE_MARKER not in tree_bytes(instance_path)
 
 
 def test_receipt_of_case_a_cannot_reach_case_b(app, org, reporter) -> None:

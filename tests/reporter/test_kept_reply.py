@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
-from tests.reporter.test_confidentiality import _database_dump, _tree_bytes
 from tests.support.http import https_client
+from tests.support.leaks import database_dump, tree_bytes
 from tests.support.reporter import Report, bind_from, csrf_from, open_case, submit_report
 from tests.support.uploads import multipart
 from wbs_app.db import app_database
@@ -114,7 +114,7 @@ def test_a_reply_after_the_session_ended_is_kept_then_sent_with_its_files(
     assert HELD_RE.search(body), "the code page carries the kept message's key"
     assert MESSAGE not in body and "foto-amplop.jpg" not in body  # nothing of it on the page
     # Kept encrypted: no plaintext, no receipt, on disk or in the database.
-    stored = _tree_bytes(instance_path) + _database_dump(app)
+    stored = tree_bytes(instance_path) + database_dump(app)
     for secret in (MESSAGE.encode(), b"BERKASRAHASIA", b"foto-amplop", receipt.encode()):
         assert secret not in stored
     assert receipt.replace(" ", "").encode() not in stored

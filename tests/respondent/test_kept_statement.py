@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
 from crypto import generate_code
-from tests.reporter.test_confidentiality import _database_dump, _tree_bytes
+from tests.support.leaks import database_dump, tree_bytes
 from tests.support.reporter import bind_from, csrf_from
 from tests.support.respondent import investigating_case, invite, respondent_client
 from wbs_app.db import app_database
@@ -66,7 +66,7 @@ def test_a_statement_after_idle_expiry_is_kept_then_submitted_after_a_wrong_and_
     assert kept.status_code == 200, (kept.status_code, kept.headers.get("Location"))
     assert KEPT_NOTICE in body and HELD_RE.search(body)
     assert STATEMENT not in body and "surat-tugas" not in body
-    stored = _tree_bytes(instance_path) + _database_dump(app)
+    stored = tree_bytes(instance_path) + database_dump(app)
     for secret in (STATEMENT.encode(), b"SURATTUGASRAHASIA", b"surat-tugas", code.encode()):
         assert secret not in stored
     assert code.replace(" ", "").encode() not in stored

@@ -262,8 +262,8 @@ def test_two_first_sign_ins_at_once_take_the_invitation_over_once(
     make_app, org, reporter, monkeypatch
 ) -> None:
     """The respondent and a handler who got the printed code, at the same moment: one wins."""
-    from tests.adversarial.test_races import SLOW_ENOUGH, _at_once, _runs_meet
     from tests.support.http import https_client
+    from tests.support.races import SLOW_ENOUGH, at_once, runs_meet
 
     app = make_app(**SLOW_ENOUGH)
     budi, case_id = investigating_case(app, org, reporter)
@@ -275,8 +275,8 @@ def test_two_first_sign_ins_at_once_take_the_invitation_over_once(
     ]
     for _, form in forms:
         form["code"] = printed
-    _runs_meet(monkeypatch, 2)  # both derive the printed code, then both their new codes
-    answers = _at_once("/klarifikasi/masuk", forms)
+    runs_meet(monkeypatch, 2)  # both derive the printed code, then both their new codes
+    answers = at_once("/klarifikasi/masuk", forms)
     assert [status for status, _ in answers] == [302, 403], answers
     assert "sudah diganti" in answers[1][1]
     monkeypatch.undo()

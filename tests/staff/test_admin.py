@@ -170,8 +170,7 @@ def test_reset_makes_a_new_identity_and_says_so(app, client, org) -> None:
         or "memberikannya lagi" in activation
         or "lagi kepada Anda" in activation
     )
-    from tests.staff.test_setup_and_activation import PASSWORD
-    from tests.support.staff import activation_fields, enrolment_fields
+    from tests.support.staff import PASSWORD, activation_fields, enrolment_fields
 
     response = newcomer.post(
         "/staf/aktivasi",

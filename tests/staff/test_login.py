@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from tests.support.http import CSRF_RE
 from tests.support.staff import make_staff, make_units, next_code, sign_in
 from wbs_app.db import app_database
 from wbs_app.models import AuditEvent, StaffRole
@@ -32,11 +33,7 @@ def test_every_wrong_factor_gets_the_same_answer(app, client) -> None:
     bodies = {}
     for name, data in attempts.items():
         page = client.get("/staf/masuk").get_data(as_text=True)
-        import re
-
-        data["csrf_token"] = re.search(
-            r'name="csrf_token" type="hidden" value="([^"]+)"', page
-        ).group(1)
+        data["csrf_token"] = CSRF_RE.search(page).group(1)
         response = client.post("/staf/masuk", data=data)
         assert response.status_code == 401, name
         assert COOKIE not in response.headers.get("Set-Cookie", "")

@@ -7,7 +7,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from crypto import DecryptionError, open_seed
-from tests.support.staff import CSRF_RE, csrf_token, make_staff, make_units, sign_in
+from tests.support.http import CSRF_RE
+from tests.support.staff import csrf_token, make_staff, make_units, sign_in
 from wbs_app.db import app_database
 from wbs_app.models import StaffMember, StaffRole, StaffSession
 from wbs_app.security.staff_auth import COOKIE, COOKIE_PATH

@@ -7,42 +7,28 @@ import re
 from sqlalchemy import select
 
 from crypto import PublicIdentity, open_seed
+from tests.support.http import CSRF_RE
 from tests.support.staff import (
-    CSRF_RE,
+    PASSWORD,
     activation_fields,
     enrolment_fields,
     make_staff,
     make_units,
+    setup_form,
+    setup_link,
     sign_in,
 )
 from wbs_app.db import app_database
 from wbs_app.models import AuditEvent, StaffMember, StaffRole, StaffStatus
 from wbs_app.services.staff import totp
 
-PASSWORD = "kopi-toraja-pagi-hari"
-
-
-def _setup_link(app) -> str:
-    result = app.test_cli_runner().invoke(args=["wbs", "setup-link"])
-    assert result.exit_code == 0, result.output
-    match = re.search(r"(/staf/penyiapan\?kode=[\w-]+)", result.output)
-    assert match, result.output
-    return match.group(1)
-
-
-def _setup_form(client, link: str, **overrides) -> dict[str, str]:
-    page = client.get(link).get_data(as_text=True)
-    data = enrolment_fields(page) | activation_fields(link.split("kode=")[1], "andi", PASSWORD)
-    data |= {"display_name": "Andi Admin", "email": "andi@kanwil.example"}
-    return data | overrides
-
 
 def test_setup_link_creates_the_first_admin_once(app, client) -> None:
-    link = _setup_link(app)
+    link = setup_link(app)
     page = client.get(link)
     assert page.status_code == 200
     assert "<svg" in page.get_data(as_text=True)  # QR code drawn server-side
-    response = client.post("/staf/penyiapan", data=_setup_form(client, link))
+    response = client.post("/staf/penyiapan", data=setup_form(client, link))
     assert response.status_code == 302
     with app_database(app).session() as session:
         admin = session.scalar(select(StaffMember).where(StaffMember.username == "andi"))
@@ -63,8 +49,8 @@ def _setup_form_after_use(link: str) -> dict[str, str]:
 
 
 def test_setup_keeps_input_and_explains_weak_password(app, client) -> None:
-    link = _setup_link(app)
-    data = _setup_form(client, link, password="Password2024!", password_confirm="Password2024!")
+    link = setup_link(app)
+    data = setup_form(client, link, password="Password2024!", password_confirm="Password2024!")
     response = client.post("/staf/penyiapan", data=data)
     assert response.status_code == 400
     body = response.get_data(as_text=True)
@@ -74,15 +60,15 @@ def test_setup_keeps_input_and_explains_weak_password(app, client) -> None:
 
 
 def test_setup_refuses_wrong_totp_code(app, client) -> None:
-    link = _setup_link(app)
-    response = client.post("/staf/penyiapan", data=_setup_form(client, link, totp_code="000000"))
+    link = setup_link(app)
+    response = client.post("/staf/penyiapan", data=setup_form(client, link, totp_code="000000"))
     assert response.status_code == 400
     with app_database(app).session() as session:
         assert session.scalar(select(StaffMember.id)) is None
 
 
 def test_expired_setup_link_fails(app, client) -> None:
-    link = _setup_link(app)
+    link = setup_link(app)
     from wbs_app.models import OneTimeToken
     from wbs_app.services.infra.clock import utcnow
 

@@ -17,11 +17,10 @@ import threading
 import pytest
 from sqlalchemy import delete, select, text
 
-from tests.conftest import POSTGRES_URL
-from tests.support.http import https_client
 from tests.support.reporter import Report, csrf_from, submit_report
 from tests.support.respondent import investigating_case, invite
-from tests.support.staff import csrf_token, make_staff, sign_in
+from tests.support.settings import POSTGRES_URL
+from tests.support.staff import csrf_token, make_staff, signed_in
 from tests.support.world import changed_tables, snapshot
 from wbs_app.db import app_database
 from wbs_app.models import (
@@ -39,12 +38,6 @@ from wbs_app.services.staff import staff_admin
 REFUSED = "satu-satunya"  # "the only one" in the refusal's heading
 
 
-def _client(app, login):
-    client = https_client(app)
-    assert sign_in(app, client, login).status_code == 302
-    return client
-
-
 def _access(client, case_id: int, action: str, staff_id: int):
     page = client.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
     return client.post(
@@ -58,14 +51,14 @@ def _only_budi_holds(app, org, reporter, unit: str = "a") -> int:
     submit_report(reporter, Report(unit=org.units[unit], what="RAHASIA-ISI laporan"))
     with app_database(app).session() as session:
         case_id = max(session.scalars(select(Case.id)))
-    rahman = _client(app, org.rahman)
+    rahman = signed_in(app, org.rahman)
     assert _access(rahman, case_id, "cabut", org.rahman.id).status_code == 302
     return case_id
 
 
 def _admin(app):
     login = make_staff(app, "admin", StaffRole.ADMIN)
-    return _client(app, login)
+    return signed_in(app, login)
 
 
 def _post(admin, staff_id: int, action: str):
@@ -77,7 +70,7 @@ def _post(admin, staff_id: int, action: str):
 def test_the_only_holder_is_neither_reset_nor_deactivated(app, org, reporter, action) -> None:
     case_id = _only_budi_holds(app, org, reporter)
     admin = _admin(app)
-    budi = _client(app, org.budi)
+    budi = signed_in(app, org.budi)
     before = snapshot(app)
     refused = _post(admin, org.budi.id, action)
     page = refused.get_data(as_text=True)
@@ -94,11 +87,11 @@ def test_once_granted_to_a_colleague_the_reset_goes_through(app, org, reporter) 
     case_id = _only_budi_holds(app, org, reporter)
     admin = _admin(app)
     assert _post(admin, org.budi.id, "reset").status_code == 409
-    budi = _client(app, org.budi)
+    budi = signed_in(app, org.budi)
     assert _access(budi, case_id, "beri", org.sitti.id).status_code == 302
     done = _post(admin, org.budi.id, "reset")
     assert done.status_code == 200 and "/staf/aktivasi?kode=" in done.get_data(as_text=True)
-    assert _client(app, org.sitti).get(f"/staf/pengelola/kasus/{case_id}").status_code == 200
+    assert signed_in(app, org.sitti).get(f"/staf/pengelola/kasus/{case_id}").status_code == 200
 
 
 def test_a_deactivated_colleague_does_not_count_as_a_holder(app, org, reporter) -> None:
@@ -159,7 +152,7 @@ def test_role_and_unit_changes_narrow_no_access(app, org, reporter) -> None:
     assert changed.status_code == 302
     with app_database(app).session() as session:
         assert session.get(StaffMember, org.budi.id).role is StaffRole.SUPERVISOR
-    assert _client(app, org.budi).get(f"/staf/pengelola/kasus/{case_id}").status_code == 200
+    assert signed_in(app, org.budi).get(f"/staf/pengelola/kasus/{case_id}").status_code == 200
 
 
 def test_sole_holder_cases_are_each_case_once_by_number_with_its_unit(app, org, reporter) -> None:

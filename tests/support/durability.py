@@ -23,9 +23,9 @@ from sqlalchemy import func, select, text
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
-from tests.conftest import FAST_ARGON2
 from tests.support.live import Browser
 from tests.support.reporter import DRAFT_RE, RECEIPT_RE, csrf_from
+from tests.support.settings import FAST_ARGON2
 from wbs_app.db import app_database
 from wbs_app.models import Attachment, Case, CaseRecord, KeyWrap, PendingFile, SubmissionDraft
 from wbs_app.services.infra.clock import utcnow

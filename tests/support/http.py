@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.serving import WSGIRequestHandler
+
+# The CSRF token of any form: Flask-WTF's field and the hand-written hidden inputs alike.
+CSRF_RE = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
 
 
 def https_client(app: Flask) -> FlaskClient:

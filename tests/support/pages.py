@@ -18,7 +18,7 @@ from typing import Any
 
 from flask import url_for
 
-from tests.adversarial.test_access_matrix import SESSION_ENDERS, route_methods, url_of
+from tests.support.access_matrix import SESSION_ENDERS, route_methods, url_of
 from tests.support.http import https_client
 from tests.support.reporter import Report, csrf_from, post_form
 from tests.support.world import ROLES, World

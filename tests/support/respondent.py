@@ -6,13 +6,14 @@ import re
 
 from sqlalchemy import select
 
+from tests.support.casework import examine
 from tests.support.http import https_client
-from tests.support.reporter import Report, csrf_from, follow, submit_report
-from tests.support.staff import sign_in
+from tests.support.reporter import RECEIPT_RE, Report, csrf_from, follow, submit_report
+from tests.support.staff import signed_in
 from wbs_app.db import app_database
 from wbs_app.models import Case
 
-CODE_RE = re.compile(r'<p class="receipt-code">([\d ]{24})</p>')
+CODE_RE = RECEIPT_RE  # the letter and the new-code page print a code as the receipt page does
 REPORT_TEXT = "RAHASIALAPORAN petugas meminta uang"
 
 
@@ -30,28 +31,14 @@ def investigating_case(
 
 def to_examination(app, org, unit: str = "a") -> tuple[object, int]:
     """The newest case acknowledged and verified into examination by its unit's handler."""
-    budi = https_client(app)
-    sign_in(app, budi, org.budi if unit == "a" else org.sitti)
+    budi = signed_in(app, org.budi if unit == "a" else org.sitti)
     with app_database(app).session() as session:
         case_id = max(session.scalars(select(Case.id)))
+    examine(budi, case_id)
     page = budi.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
-    token = csrf_from(page)
-    budi.post(
-        f"/staf/pengelola/kasus/{case_id}/langkah",
-        data={"csrf_token": token, "kind": "acknowledge"},
-    )
-    budi.post(
-        f"/staf/pengelola/kasus/{case_id}/langkah",
-        data={
-            "csrf_token": token,
-            "kind": "verification",
-            "checked": "dokumen",
-            "conclusion": "proceed",
-        },
-    )
     budi.post(
         f"/staf/pengelola/kasus/{case_id}/catatan",
-        data={"csrf_token": token, "text": "RAHASIACATATAN"},
+        data={"csrf_token": csrf_from(page), "text": "RAHASIACATATAN"},
     )
     return budi, case_id
 

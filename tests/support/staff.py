@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from crypto import Argon2Params
+from tests.support.http import CSRF_RE, https_client
 from wbs_app.db import app_database
 from wbs_app.models import StaffMember, StaffRole, Unit
 from wbs_app.services.office import organisation
@@ -19,8 +20,10 @@ from wbs_app.services.staff import accounts, totp
 from wbs_app.services.staff.accounts import Credentials
 from wbs_app.settings import settings
 
-CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 SECRET_RE = re.compile(r'name="totp_secret" type="hidden" value="([^"]+)"')
+
+# The password a person chooses in the set-up and activation forms of the tests.
+PASSWORD = "kopi-toraja-pagi-hari"
 
 
 def enrolment_fields(page: str, when: float | None = None) -> dict[str, str]:
@@ -42,6 +45,23 @@ def enrolment_fields(page: str, when: float | None = None) -> dict[str, str]:
 def activation_fields(token: str, username: str, password: str) -> dict[str, str]:
     """The rest of an activation form: the link's token, the chosen name and password."""
     return {"kode": token, "username": username, "password": password, "password_confirm": password}
+
+
+def setup_link(app: Flask) -> str:
+    """The first-run set-up link, as ``flask wbs setup-link`` prints it."""
+    result = app.test_cli_runner().invoke(args=["wbs", "setup-link"])
+    assert result.exit_code == 0, result.output
+    match = re.search(r"(/staf/penyiapan\?kode=[\w-]+)", result.output)
+    assert match, result.output
+    return match.group(1)
+
+
+def setup_form(client: FlaskClient, link: str, **overrides: str) -> dict[str, str]:
+    """The set-up form of ``link`` filled in for Andi, the first administrator."""
+    page = client.get(link).get_data(as_text=True)
+    data = enrolment_fields(page) | activation_fields(link.split("kode=")[1], "andi", PASSWORD)
+    data |= {"display_name": "Andi Admin", "email": "andi@kanwil.example"}
+    return data | overrides
 
 
 @dataclass
@@ -76,10 +96,13 @@ def make_staff(
     secret = totp.new_secret()
     # Enrol with the previous step's code (one step of drift is allowed), which
     # leaves the current and the next step free for two logins without waiting.
-    left = totp.STEP_SECONDS - time.time() % totp.STEP_SECONDS
-    if left < 2:  # never enrol with a step that expires while the request runs
-        time.sleep(left + 0.1)
-    previous = (totp.current_step() - 1) * totp.STEP_SECONDS
+    # Near a step's end that code would expire while the enrolment runs: the
+    # current step's then, which stays valid past the boundary (and the step
+    # after the boundary is free too), instead of waiting for the boundary.
+    moment = time.time()
+    near_the_end = totp.STEP_SECONDS - moment % totp.STEP_SECONDS < 2
+    step = totp.current_step(moment) - (0 if near_the_end else 1)
+    previous = step * totp.STEP_SECONDS
     credentials = Credentials(username, password, password, secret, totp.code_at(secret, previous))
     with app_database(app).session() as session:
         email = f"{username}@kanwil.example"
@@ -98,18 +121,25 @@ def make_staff(
 
 
 def next_code(app: Flask, login: StaffLogin) -> str:
-    """A code not used before: the current step's, or the next one's (one step of drift)."""
+    """A code not used before: the earliest step the server accepts (one step of drift).
+
+    The server accepts the steps before, at and after its current one, each
+    once. A code for the step before expires at the next boundary, so it is
+    not used in a step's last two seconds (the request must still find it
+    valid); a code for the current or the next step stays valid past it. Only
+    when all of them are used does this wait, until the boundary opens one more.
+    """
     with app_database(app).session() as session:
         last = session.scalar(select(StaffMember.totp_last_step).where(StaffMember.id == login.id))
-    left = totp.STEP_SECONDS - time.time() % totp.STEP_SECONDS
-    if left < 2:  # the code must still be valid when the server checks it
+    while True:
+        moment = time.time()
+        now = totp.current_step(moment)
+        left = totp.STEP_SECONDS - moment % totp.STEP_SECONDS
+        earliest = now - 1 if left >= 2 else now
+        step = max(earliest, (last or 0) + 1)
+        if step <= now + 1:
+            return totp.code_at(login.totp_secret, step * totp.STEP_SECONDS)
         time.sleep(left + 0.1)
-    now = totp.current_step()
-    step = max(now - 1, (last or 0) + 1)
-    if step > now + 1:
-        time.sleep((step - 1 - now) * totp.STEP_SECONDS + 1)
-        return next_code(app, login)
-    return totp.code_at(login.totp_secret, step * totp.STEP_SECONDS)
 
 
 def csrf_token(client: FlaskClient, path: str) -> str:
@@ -130,6 +160,13 @@ def sign_in(app: Flask, client: FlaskClient, login: StaffLogin, code: str | None
             "code": code or next_code(app, login),
         },
     )
+
+
+def signed_in(app: Flask, login: StaffLogin) -> FlaskClient:
+    """A browser on HTTPS with ``login`` signed in (password and a fresh TOTP code)."""
+    client = https_client(app)
+    assert sign_in(app, client, login).status_code == 302
+    return client
 
 
 def unit_id(app: Flask, name: str) -> int:

@@ -13,7 +13,6 @@ made through HTTP by the same pages people use.
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,17 +21,16 @@ from flask.testing import FlaskClient
 from sqlalchemy import select, text
 from werkzeug.datastructures import MultiDict
 
-from tests.respondent.test_respondent_http import _invite, _respondent
+from tests.support.casework import examine
 from tests.support.http import https_client
 from tests.support.org import Org
-from tests.support.reporter import Report, csrf_from, open_case, post_form, send_review
-from tests.support.staff import StaffLogin, make_staff, sign_in
+from tests.support.reporter import Report, csrf_from, open_case, submit_report
+from tests.support.respondent import invite, respondent_client
+from tests.support.staff import StaffLogin, make_staff, signed_in
 from wbs_app.database import Base
 from wbs_app.db import app_database
 from wbs_app.models import Attachment, Case, Category, RespondentInvitation, StaffRole
 from wbs_app.security.sides import REPORTER_PATH, RESPONDENT_PATH, STAFF_PATH, side_of
-
-RECEIPT_RE = re.compile(r'<p class="receipt-code"[^>]*>([\d ]{24})</p>')
 
 # What each role's client is, in the order of the access matrix's columns.
 ROLES = ("anon", "reporter", "respondent", "inv_a", "inv_b", "supervisor", "admin")
@@ -91,34 +89,9 @@ class World:
         return tokens[side]
 
 
-def _submit(app: Flask, report: Report, exclude: list[int]) -> str:
-    client = https_client(app)
-    review = post_form(client, report)
-    assert review.status_code == 200, review.get_data(as_text=True)[:500]
-    sent = send_review(client, review.get_data(as_text=True), exclude)
-    assert sent.status_code == 200
-    found = RECEIPT_RE.search(sent.get_data(as_text=True))
-    assert found is not None
-    return found.group(1)
-
-
-def _examine(client: FlaskClient, case_id: int) -> None:
-    """Acknowledge and verify: the case is under examination, invitations can be made."""
-    token = csrf_from(client.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True))
-    steps = (
-        {"kind": "acknowledge"},
-        {"kind": "verification", "checked": "dokumen", "conclusion": "proceed"},
-    )
-    for step in steps:
-        response = client.post(
-            f"/staf/pengelola/kasus/{case_id}/langkah", data={"csrf_token": token, **step}
-        )
-        assert response.status_code == 302, step
-
-
 def _answer(app: Flask, code: str, words: str) -> FlaskClient:
     """The respondent signs in and sends a statement with a file; returns their client."""
-    client, response = _respondent(app, code)
+    client, response = respondent_client(app, code)
     assert response.status_code == 302
     page = client.get("/klarifikasi/").get_data(as_text=True)
     sent = client.post(
@@ -134,17 +107,11 @@ def _answer(app: Flask, code: str, words: str) -> FlaskClient:
     return client
 
 
-def _signed_in(app: Flask, login: StaffLogin) -> FlaskClient:
-    client = https_client(app)
-    assert sign_in(app, client, login).status_code == 302
-    return client
-
-
 def build_world(app: Flask, org: Org) -> World:
     admin = make_staff(app, "admin", StaffRole.ADMIN)
     make_staff(app, "wahyu", StaffRole.SUPERVISOR, unit_ids=(org.units["b"],))
-    receipt_a = _submit(
-        app,
+    receipt_a = submit_report(
+        https_client(app),
         Report(
             unit=org.units["a"],
             what="MAKASSAR-RAHASIA loket meminta uang",
@@ -153,8 +120,8 @@ def build_world(app: Flask, org: Org) -> World:
         ),
         [],
     )
-    receipt_b = _submit(
-        app,
+    receipt_b = submit_report(
+        https_client(app),
         Report(
             unit=org.units["b"],
             what="PAREPARE-RAHASIA pungutan liar",
@@ -166,16 +133,16 @@ def build_world(app: Flask, org: Org) -> World:
     with app_database(app).session() as session:
         case_a, case_b = session.scalars(select(Case.id).order_by(Case.id)).all()
     clients = {
-        "inv_a": _signed_in(app, org.budi),
-        "inv_b": _signed_in(app, org.sitti),
-        "supervisor": _signed_in(app, org.rahman),
-        "admin": _signed_in(app, admin),
+        "inv_a": signed_in(app, org.budi),
+        "inv_b": signed_in(app, org.sitti),
+        "supervisor": signed_in(app, org.rahman),
+        "admin": signed_in(app, admin),
     }
-    _examine(clients["inv_a"], case_a)
-    _examine(clients["inv_b"], case_b)
-    code_a1 = _invite(clients["inv_a"], case_a, "TUDUHAN-A-RINGKAS Pejabat A")
-    _invite(clients["inv_a"], case_a, "Pejabat A kedua")
-    code_b1 = _invite(clients["inv_b"], case_b, "TUDUHAN-B-RINGKAS Pejabat B")
+    examine(clients["inv_a"], case_a)
+    examine(clients["inv_b"], case_b)
+    code_a1 = invite(clients["inv_a"], case_a, "TUDUHAN-A-RINGKAS Pejabat A")
+    invite(clients["inv_a"], case_a, "Pejabat A kedua")
+    code_b1 = invite(clients["inv_b"], case_b, "TUDUHAN-B-RINGKAS Pejabat B")
     clients["respondent"] = _answer(app, code_a1, "JAWABAN-A-ISI saya menolak")
     # The first sign-in replaced the printed code (issue 15, item 5): the one they hold now.
     code_a1 = clients["respondent"].new_code

@@ -24,6 +24,8 @@ from flask import Flask, Request, request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
 from flask.wrappers import Response
 
+from wbs_app.security.cookies import clear_session_cookie
+
 STAFF_PATH = "/staf"
 REPORTER_PATH = "/lapor"
 RESPONDENT_PATH = "/klarifikasi"
@@ -91,13 +93,7 @@ def forget_legacy_cookies(app: Flask, response: Response) -> None:
     """Delete a cookie an older version left on "/" (it would reach every side)."""
     for name in LEGACY_ROOT_COOKIES:
         if name in request.cookies:
-            response.delete_cookie(
-                name,
-                path="/",
-                secure=bool(app.config["SESSION_COOKIE_SECURE"]),
-                httponly=True,
-                samesite="Strict",
-            )
+            clear_session_cookie(response, name, "/")
 
 
 def init_sides(app: Flask) -> None:
