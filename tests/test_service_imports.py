@@ -68,3 +68,29 @@ def test_no_service_imports_another_that_imports_it_back() -> None:
     sign_in = graph["wbs_app.services.codes.respondent_access"]
     assert "wbs_app.services.respondents.respondent" in sign_in
     assert _cycle(graph) is None, " -> ".join(_cycle(graph) or [])
+
+
+def test_the_infrastructure_knows_no_domain() -> None:
+    """``services/infra`` imports no domain package, so that every package can stand on it."""
+    modules = _modules()
+    infra = f"{PACKAGE}.infra"
+    offenders = {
+        name: sorted(
+            other
+            for other in _imports(path, modules)
+            if other != infra and not other.startswith(f"{infra}.")
+        )
+        for name, path in modules.items()
+        if name == infra or name.startswith(f"{infra}.")
+    }
+    assert not {name: found for name, found in offenders.items() if found}
+
+
+def test_every_service_lives_in_its_package() -> None:
+    """The top of ``services/`` holds packages and the one job that spans them all."""
+    top = {
+        path.stem
+        for path in (ROOT / "wbs_app" / "services").glob("*.py")
+        if path.stem != "__init__"
+    }
+    assert top == {"housekeeping"}

@@ -31,7 +31,6 @@ from wbs_app.investigator.forms import (
 from wbs_app.models import Case, CaseStatus, RespondentInvitation
 from wbs_app.notices import refused
 from wbs_app.refusals import refusal_message
-from wbs_app.reporter.labels import NOTICES
 from wbs_app.security.downloads import download_response
 from wbs_app.security.staff_auth import signed_in
 from wbs_app.security.zones import INVESTIGATOR, zone
@@ -48,6 +47,7 @@ from wbs_app.services.respondents import (
     right_of_reply,
 )
 from wbs_app.web import uploads
+from wbs_app.web.reporter_notices import NOTICES
 
 
 def _filters() -> inbox.InboxFilter:

@@ -25,7 +25,6 @@ from wbs_app.reporter.forms import ActionForm, ReceiptForm, RetaliationForm, Wit
 from wbs_app.reporter.labels import (
     KEPT_REPLY_ELSEWHERE,
     KEPT_REPLY_GONE,
-    NOTICES,
     REPORTER_STATUS,
     RETALIATION_SENT,
 )
@@ -41,6 +40,7 @@ from wbs_app.services.codes import code_holders, held, reporter_access
 from wbs_app.services.infra.errors import DomainError
 from wbs_app.settings import settings
 from wbs_app.web import kept, uploads
+from wbs_app.web.reporter_notices import NOTICES
 
 PAGE = CodeSignInPage(
     zone=ZONE,

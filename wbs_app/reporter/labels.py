@@ -45,24 +45,6 @@ REPORTER_STATUS = {
 
 CHOOSE_CATEGORY_LABEL = _l("— Choose one —")
 
-# What the team's status steps tell the reporter (stored as these codes).
-NOTICES = {
-    "acknowledged": _l(
-        "Your report has been received and acknowledged. The team is now verifying it."
-    ),
-    "investigating": _l("Verification is complete: your report is now being examined."),
-    "not_competent": _l(
-        "Your report concerns a matter outside this office's authority. The team may tell you where to turn."
-    ),
-    "referred": _l("Your report has been passed to the authority competent to handle it."),
-    "decided": _l("The examination is finished and a finding has been made."),
-    "sanctioned": _l("A violation was found and follow-up measures have been decided."),
-    "closed": _l("Handling of your report is complete. Thank you for reporting."),
-    "on_hold": _l("Handling of your report is paused for now."),
-    "resumed": _l("Handling of your report has resumed."),
-    "reopened": _l("Your report has been reopened and is being verified again."),
-}
-
 NOT_SURE_LABEL = _l("Not sure (the regional office decides)")
 
 # More files than a report may carry (the view counts them; no service is asked).
@@ -81,17 +63,8 @@ SEND_BUSY = _l(
 
 # A kept reply (services.held) meeting the receipt of another report than its own.
 KEPT_REPLY_ELSEWHERE = MESSAGES["held_elsewhere"]
-# A kept statement meeting the code of another invitation than its own.
-KEPT_STATEMENT_ELSEWHERE = _l(
-    "This code opens another invitation than the one your kept statement was written to, so the statement was not sent and nothing was opened. Enter the code of the invitation you were answering. To open this invitation without the statement, start again from the code page."
-)
 # A kept reply (services.held) that was no longer stored when the receipt came back.
 KEPT_REPLY_GONE = MESSAGES["gone"]
-# A kept statement (services.held) that was no longer stored when the code came back.
-KEPT_STATEMENT_GONE = _l(
-    "Your unsent statement is no longer stored: it was deleted after some hours, for your safety. Please write it again."
-)
-
 # A report of retaliation (services.reporter_channel) that reached the team.
 RETALIATION_SENT = _l(
     "Your report of retaliation was sent. The team handling your report is alerted and must take it up."

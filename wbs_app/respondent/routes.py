@@ -23,9 +23,9 @@ from wbs_app.extensions import csrf
 from wbs_app.models import RespondentInvitation
 from wbs_app.notices import DONE, ERROR, refused
 from wbs_app.refusals import MESSAGES, refusal_message
-from wbs_app.reporter.labels import KEPT_STATEMENT_ELSEWHERE, KEPT_STATEMENT_GONE
 from wbs_app.respondent import bp
 from wbs_app.respondent.forms import ActionForm, CodeForm, ExtensionForm
+from wbs_app.respondent.labels import KEPT_STATEMENT_ELSEWHERE, KEPT_STATEMENT_GONE
 from wbs_app.security.kept import keeps_posts_after_session
 from wbs_app.security.respondent_auth import COOKIE, ZONE, signed_in_respondent
 from wbs_app.security.zones import PUBLIC, RESPONDENT, zone
