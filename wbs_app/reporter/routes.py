@@ -1,3 +1,8 @@
 """The reporter zone's views: making a report, its receipt, and coming back to it."""
 
-from wbs_app.reporter import case_views, intake_views, receipt_views  # noqa: F401 - registers the views
+from wbs_app.reporter import (  # noqa: F401 - registers the views
+    case_views,
+    intake_views,
+    receipt_views,
+    review_views,
+)
