@@ -39,7 +39,7 @@ def instance_settings(instance: Path, **extra: str) -> dict[str, str]:
 def prepare_installation(env: dict[str, str]) -> int:
     """Migrate the instance and add a unit with its supervisor; return the unit id.
 
-    A supervisor, because every report must reach one (``services.delivery``);
+    A supervisor, because every report must reach one (``services.cases.delivery``);
     one handler all the same, so each case costs the same wraps as before.
     """
     from wbs_app.db import app_database

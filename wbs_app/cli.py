@@ -44,7 +44,7 @@ def deadlines_from(session: Session) -> Deadlines:
 def db_upgrade() -> None:
     """Apply every pending migration, record the salt's fingerprint, add the default categories.
 
-    The fingerprint is written by the first upgrade (``services.installation``),
+    The fingerprint is written by the first upgrade (``services.infra.installation``),
     so from then on no other installation salt can run on this database.
     """
     database = app_database(current_app)

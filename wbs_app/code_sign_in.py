@@ -5,7 +5,7 @@ code on ``/klarifikasi/masuk``; the two pages do the same things in the same
 order, so they are written here once and each zone describes its page
 (``CodeSignInPage``): the guessing brake first (429 before any work), one
 Argon2id run through the zone's service, a typo told apart from a refused
-code, a kept message or statement (``services.held``) sent once the code
+code, a kept message or statement (``services.codes.held``) sent once the code
 opens the visit it was written in, a new CSRF token, the zone's cookie. The
 code goes in a POST body only, never in a URL.
 """
@@ -49,7 +49,7 @@ class CodeEntryForm(Form):
     """The code page's form: the code (in the field ``code_name``) and a kept post's key."""
 
     code_name: ClassVar[str]
-    # A post kept after the session ended (services.held): sent once the code opens it.
+    # A post kept after the session ended (services.codes.held): sent once the code opens it.
     held = HiddenField(validators=[Optional(), Length(max=200)])
 
     def typed_code(self) -> str:

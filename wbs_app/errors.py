@@ -102,7 +102,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Argon2Busy)
     def _busy(error: Argon2Busy) -> tuple[str, int, dict[str, str]]:
-        # The bound on concurrent Argon2 work (services.argon2_gate) is full:
+        # The bound on concurrent Argon2 work (services.infra.argon2_gate) is full:
         # an immediate, cheap answer instead of one more thread waiting.
         end_request_session()
         body, status = render_error(503, *BUSY_MESSAGE)

@@ -127,7 +127,7 @@ SALT_MISMATCH = (
 
 
 def check_installation_salt(app: Flask, salt: bytes) -> None:
-    """Refuse to start on a database made with another salt (``services.installation``).
+    """Refuse to start on a database made with another salt (``services.infra.installation``).
 
     Every entry point builds the app here (gunicorn's workers, its start-up
     sweep, every ``flask wbs`` command), so none of them can run on a
@@ -150,7 +150,7 @@ def check_installation_salt(app: Flask, salt: bytes) -> None:
 
 
 def register_argon2_gate(app: Flask, settings: Settings) -> None:
-    """One gate per app, so per gunicorn worker process (see ``services.argon2_gate``)."""
+    """One gate per app, so per gunicorn worker process (see ``services.infra.argon2_gate``)."""
     app.extensions[ARGON2_GATE] = Argon2Gate(
         bound=settings.ARGON2_CONCURRENCY,
         queue=settings.ARGON2_QUEUE,

@@ -1,6 +1,6 @@
 """What every refusal of a service says: one translated message per ``DomainError.code``.
 
-A service names why it refuses (``services.errors``); this is the one place
+A service names why it refuses (``services.infra.errors``); this is the one place
 where that name becomes words, for every zone. ``tests/test_refusals.py``
 reads every raise in ``wbs_app/services`` and fails when a code has no
 message here or no Indonesian translation, so a code missing here is a
@@ -30,7 +30,7 @@ _KEPT_GONE = _l(
 )
 
 MESSAGES = {
-    # Accounts and sign-in (services.accounts, staff_admin, staff_login, tokens).
+    # Accounts and sign-in (services.staff.accounts, staff_admin, staff_login, tokens).
     "password_mismatch": _l("The two new passwords are not the same."),
     "weak_password": _l("Choose a stronger password."),
     "bad_totp": _l(
@@ -69,7 +69,7 @@ MESSAGES = {
     "salt_mismatch": _l(
         "This database was made for another installation: its installation salt is not the configured one."
     ),
-    # Units, categories, deadlines (services.organisation, unit_admin).
+    # Units, categories, deadlines (services.office.organisation, unit_admin).
     "not_found": _l("Not found."),
     "bad_name": _l("A name has 2 to 200 characters."),
     "no_parent": _l("Choose an existing parent unit."),
@@ -91,7 +91,7 @@ MESSAGES = {
         "This unit has cases, handlers or units below it, or is the intake unit: it can only be deactivated."
     ),
     "bad_deadline": _l("A deadline is a number of days from 1 to 365."),
-    # The letterhead (services.letterhead).
+    # The letterhead (services.office.letterhead).
     "letterhead_required": _l("Fill in this field."),
     "letterhead_too_long": _l("This is too long."),
     "bad_number_prefix": _l(
@@ -104,7 +104,7 @@ MESSAGES = {
     "bad_logo_type": _l("The logo must be a PNG or JPEG file."),
     "logo_missing": _l("There is no such file in the instance folder."),
     "logo_too_large": _l("The logo file is larger than 512 KiB."),
-    # A report being written and sent (services.intake, routing, delivery).
+    # A report being written and sent (services.cases.intake, routing, delivery).
     "draft_gone": _l("Your unsent report expired for your safety. Please fill in the form again."),
     "bad_unit": _l("Choose a unit from the list."),
     "bad_category": _l("Choose a category from the list."),

@@ -46,7 +46,7 @@ class AppSettings:
     default_language: str
     timezone: str
     # Days by config name (``DEADLINE_ACKNOWLEDGE_DAYS`` ...): the defaults
-    # administrators' values override (``services.organisation.deadlines``).
+    # administrators' values override (``services.office.organisation.deadlines``).
     deadline_defaults: Mapping[str, int]
     reporter_channel_days_after_close: int
     staff_session_idle: timedelta

@@ -1,7 +1,7 @@
 """Argon2 work is bounded per process, and over-long input never reaches Argon2 at all.
 
 Every Argon2id run on a request holds a slot of the app's gate
-(``services.argon2_gate``): the first test proves it by counting the real
+(``services.infra.argon2_gate``): the first test proves it by counting the real
 Argon2 calls (argon2-cffi's ``hash_secret_raw``, wrapped to count and still
 run) beside the gate's own count on every path that derives a key, and shows
 that over-long passwords, receipts and invitation codes cost zero runs, and

@@ -126,7 +126,7 @@ def _squash(text: str) -> str:
 
 
 def _visible(text: str) -> str:
-    """What must be on the page: names lose control and format characters (services.text)."""
+    """What must be on the page: names lose control and format characters (services.infra.text)."""
     return _squash("".join(ch for ch in text if unicodedata.category(ch) not in {"Cc", "Cf"}))
 
 

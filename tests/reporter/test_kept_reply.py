@@ -248,7 +248,7 @@ def test_a_reply_to_a_closed_case_after_the_session_ended_says_so(
     receipt = submit_report(reporter, Report(unit=org.units["a"]))
     visitor, page = _signed_in(app, receipt)
     visitor.post("/lapor/kasus/cabut", data={"csrf_token": csrf_from(page), "reason": "selesai"})
-    # A withdrawn case takes messages for a while (services.reporter_channel); past that
+    # A withdrawn case takes messages for a while (services.cases.reporter_channel); past that
     # period (which ends the visit too), the kept reply is refused.
     moved_clock.advance(days=int(app.config["REPORTER_CHANNEL_DAYS_AFTER_CLOSE"]) + 1)
     body = _reply(visitor, page).get_data(as_text=True)

@@ -38,7 +38,7 @@ def csrf_from(page: str) -> str:
 
 
 def bind_from(page: str) -> str:
-    """The reply or statement form's tie to its case (services.held.binding_for)."""
+    """The reply or statement form's tie to its case (services.codes.held.binding_for)."""
     match = BIND_RE.search(page)
     assert match, "no binding on the page"
     return match.group(1)

@@ -1,6 +1,6 @@
 """The audit log in words: local times, actions as labels, details without codes.
 
-``services.audit`` stores a short machine detail beside each action (a role's
+``services.staff.audit`` stores a short machine detail beside each action (a role's
 value, unit ids, a category's code, the deadlines that changed); this is the
 one place that says it in the administrator's language.
 """

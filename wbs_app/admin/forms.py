@@ -120,7 +120,10 @@ TOO_LONG = _l("This is too long.")
 
 
 class LetterheadForm(Form):
-    """What invitation letters print at the top and bottom (``services.letterhead`` checks it)."""
+    """What invitation letters print at the top and bottom.
+
+    ``services.office.letterhead`` checks it.
+    """
 
     office_name = StringField(
         _l("Office name"),

@@ -1,4 +1,4 @@
-"""The administrator's letterhead page: parse the form, call ``services.letterhead``, render."""
+"""The administrator's letterhead page: parse, call ``services.office.letterhead``, render."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Administrator views: parse a form, call ``services.organisation`` or ``services.accounts``."""
+"""Administrator views: parse a form, call an office or staff service, render."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Administrator views of the unit tree: create, new top, rename, move, retire, delete, intake unit.
 
-Each parses its form and calls ``services.organisation`` or
-``services.unit_admin``; a refusal draws the units page again with the
+Each parses its form and calls ``services.office.organisation`` or
+``services.office.unit_admin``; a refusal draws the units page again with the
 reason and a 400, so nothing half-done is ever shown as done.
 """
 

@@ -4,7 +4,7 @@ A reporter fills the form (a draft, its files encrypted into the store as an
 upload would be, then the submission), writes in the thread and withdraws; a
 handler records steps, asks, notes and invites; a respondent signs in with
 the printed code and answers. ``days_ago`` runs an action on the services'
-clock moved back (``services.clock.as_of``), so the cases have a history and
+clock moved back (``services.infra.clock.as_of``), so the cases have a history and
 one of them a passed deadline, without a date written into a row.
 
 Files follow the request's order: encrypted into ``pending/`` (locked against

@@ -57,7 +57,7 @@ class RevealForm(Form):
 
 
 class StepForm(Form):
-    """Every lifecycle step; ``services.lifecycle`` decides which fields each kind needs."""
+    """Every lifecycle step; ``services.cases.lifecycle`` decides which fields each kind needs."""
 
     kind = HiddenField(validators=[DataRequired(), Length(max=30)])
     note = TextAreaField(_l("Note"), validators=TEXT)
@@ -79,7 +79,7 @@ class StepForm(Form):
     carried_out_on = StringField(_l("Date carried out (YYYY-MM-DD)"), validators=SHORT)
     to = SelectField(_l("New status"), validators=[Optional()], validate_choice=False)
     reason = TextAreaField(_l("Reason"), validators=TEXT)
-    # Only while a respondent's answer period runs (services.right_of_reply).
+    # Only while a respondent's answer period runs (services.respondents.right_of_reply).
     ahead_reason = TextAreaField(
         _l("Reason to decide before the time to answer has ended (shown to the respondent)"),
         validators=TEXT,

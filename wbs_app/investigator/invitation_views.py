@@ -205,7 +205,7 @@ def close_threads(case_id: int) -> Response:
     """Close the respondents' threads of a withdrawn case, with the same notice as any close.
 
     A withdrawal by the reporter changes nothing a respondent sees
-    (``services.right_of_reply``): a handler closes their threads here.
+    (``services.respondents.right_of_reply``): a handler closes their threads here.
     """
     context = signed_in()
     case = held_case(case_id)

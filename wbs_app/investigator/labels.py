@@ -117,7 +117,7 @@ def resolved(labels: dict[str, Any]) -> dict[str, str]:
     return {key: str(label) for key, label in labels.items()}
 
 
-# A respondent's statement and what its signature shows (services.respondent_signatures).
+# A respondent's statement and what its signature shows (services.respondents.respondent_signatures).
 SIGNATURES = {
     "addressee": _l("Signed by the invitation's addressee"),
     "printed": _l(

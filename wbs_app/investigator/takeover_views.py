@@ -1,6 +1,6 @@
 """A respondent who lost their new code: a new invitation, the old one closed.
 
-Nobody holds the new code but the respondent (``services.respondent_takeover``),
+Nobody holds the new code but the respondent (``services.respondents.respondent_takeover``),
 so it cannot be printed again. The case page links to a confirmation page
 that says what will happen (no JavaScript); its POST makes the new invitation
 and redirects to its letter (post/redirect/get). The same confirmation sent

@@ -42,7 +42,7 @@ class RespondentInvitation(Base):
     # The day the team closed this thread (the outcome notice sent): from then
     # on the respondent reads and no longer writes. Only a handler closes it,
     # never the case's status alone, so nothing the reporter does (a
-    # withdrawal) shows on the respondent's page (services.right_of_reply).
+    # withdrawal) shows on the respondent's page (services.respondents.right_of_reply).
     closed_on: Mapped[date | None] = mapped_column(Date, default=None)
     # The code, sealed under the case's internal key, so that a handler can
     # print the letter again (a printer jam must not cost the respondent their
@@ -57,7 +57,7 @@ class RespondentInvitation(Base):
     form_token_hash: Mapped[bytes | None] = mapped_column(
         LargeBinary(32), unique=True, default=None
     )
-    # The take-over by the addressee (services.respondent_takeover): at the
+    # The take-over by the addressee (services.respondents.respondent_takeover): at the
     # first sign-in the printed code is replaced by one only the respondent
     # saw. ``lookup_hash`` then finds the new code; the printed code's lookup
     # hash is kept only to tell whoever types it again that it was replaced.

@@ -51,7 +51,7 @@ NOT_SURE_LABEL = _l("Not sure (the regional office decides)")
 TOO_MANY_FILES = _l("Too many files attached.")
 
 # Every supervisor excluded, and a unit above whose own team can take the report
-# (services.routing): shown with its name on the review page, before anything is sent.
+# (services.cases.routing): shown with its name on the review page, before anything is sent.
 ROUTE_UP_OFFER = _l(
     "Your report was not sent yet: the people you excluded include every supervisor who receives reports about this unit. You can send it instead to the complaint team of the unit above, named below. The people you excluded will not receive it there either. Nothing you wrote is lost."
 )
@@ -61,11 +61,11 @@ SEND_BUSY = _l(
     "Many people are signing in or sending reports at this moment, so your report was not sent yet. Everything is kept: wait a few seconds and press “Send the report” again."
 )
 
-# A kept reply (services.held) meeting the receipt of another report than its own.
+# A kept reply (services.codes.held) meeting the receipt of another report than its own.
 KEPT_REPLY_ELSEWHERE = MESSAGES["held_elsewhere"]
-# A kept reply (services.held) that was no longer stored when the receipt came back.
+# A kept reply (services.codes.held) that was no longer stored when the receipt came back.
 KEPT_REPLY_GONE = MESSAGES["gone"]
-# A report of retaliation (services.reporter_channel) that reached the team.
+# A report of retaliation (services.cases.reporter_channel) that reached the team.
 RETALIATION_SENT = _l(
     "Your report of retaliation was sent. The team handling your report is alerted and must take it up."
 )

@@ -1,6 +1,6 @@
 """The page that shows a new report's receipt once, after the send's redirect.
 
-``services.receipt_handover`` keeps the receipt sealed between the send and
+``services.codes.receipt_handover`` keeps the receipt sealed between the send and
 this page. The cookie that opens it is a browser-session cookie on this one
 page's path (``/lapor/terkirim/<page>``), so two reports sent from two tabs
 never share one, and no other page ever receives it; showing the page clears

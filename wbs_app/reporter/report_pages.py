@@ -85,7 +85,7 @@ def render_review(
     excluded: frozenset[int] = frozenset(),
     offer: Unit | None = None,
 ) -> Any:
-    """The review page; ``offer`` is the unit above to send to instead (``services.routing``).
+    """The review page; ``offer`` is the unit above to send to instead (``services.cases.routing``).
 
     ``excluded`` are the people the reporter ticked, shown ticked again.
     """

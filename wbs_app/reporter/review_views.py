@@ -82,7 +82,7 @@ def _send_refused(
     """The review page again, with everything kept and what to do; the draft is renewed.
 
     Where the reporter's exclusions left no supervisor, the page offers the
-    unit above instead, if one can take the report (``services.routing``).
+    unit above instead, if one can take the report (``services.cases.routing``).
     """
     db = request_session()
     db.rollback()

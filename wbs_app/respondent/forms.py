@@ -22,7 +22,7 @@ class CodeForm(CodeEntryForm):
 
 
 class ExtensionForm(Form):
-    """How many more days, and why (services.right_of_reply checks both)."""
+    """How many more days, and why (services.respondents.right_of_reply checks both)."""
 
     days = StringField(
         _l("How many more days do you need?"),

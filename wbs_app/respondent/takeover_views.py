@@ -1,6 +1,6 @@
 """The respondent's new code, shown after the first sign-in until they confirm it.
 
-``services.respondent_takeover`` made the code at the sign-in and keeps it
+``services.respondents.respondent_takeover`` made the code at the sign-in and keeps it
 sealed for this visit's cookie. The page is a GET after the sign-in's
 redirect (post/redirect/get): a reload shows the same code again, and the
 code leaves the database only when the respondent types it back.

@@ -31,7 +31,7 @@ def brake_response(template: str, form: Any, delay: float) -> Response:
 def busy_response(template: str, form: Any, retry_after: int) -> Response:
     """503 with Retry-After, on the code page itself, when the Argon2 gate is full.
 
-    For a code page that holds a kept message's key (``services.held``): the
+    For a code page that holds a kept message's key (``services.codes.held``): the
     app's generic busy page would lose it, so the same page comes back to be
     sent again in a moment.
     """

@@ -4,7 +4,7 @@ A reporter (``reporter_auth``) and a respondent (``respondent_auth``) are the
 same kind of visitor over HTTP: each zone's cookie is scoped to the zone's
 own URL prefix only, has no expiry date (it dies with the browser), is
 HttpOnly, SameSite=Strict and Secure under TLS, and opens a session row of
-the zone's kind (``services.code_holders``); the code itself is never kept
+the zone's kind (``services.codes.code_holders``); the code itself is never kept
 anywhere. Without a live session the guard redirects to the zone's code
 page, except for a post the view keeps (``security.kept``: a reply or a
 statement written while the session ran out). Each zone is one frozen

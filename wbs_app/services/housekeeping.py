@@ -3,7 +3,7 @@
 Sessions of every zone (staff, and every kind of code holder in
 ``code_holders.KINDS``) and the receipt hand-overs nobody collected. Drafts
 and kept messages are not here: their files go with them, so the attachment
-sweep (``services.sweep``) forgets them and removes the files after its commit.
+sweep (``services.infra.sweep``) forgets them and removes the files after its commit.
 """
 
 from __future__ import annotations

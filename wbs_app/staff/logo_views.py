@@ -3,7 +3,7 @@
 Letters are drawn in the investigator zone and the letterhead is edited in the
 administrator zone; the logo is the office's public emblem, so any signed-in
 staff member may load it. It is re-checked on every request
-(``services.letterhead.logo_file``), so a setting changed behind the page's
+(``services.office.letterhead.logo_file``), so a setting changed behind the page's
 back can never serve another file.
 """
 

@@ -1,4 +1,4 @@
-"""Staff sign-in views: each parses a form, calls ``services.accounts``, renders."""
+"""Staff sign-in views: each parses a form, calls ``services.staff.accounts``, renders."""
 
 from __future__ import annotations
 

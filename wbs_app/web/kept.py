@@ -4,7 +4,7 @@ Shared by both code zones (a reporter's reply, a respondent's statement).
 The zone's guard hands a post whose session ended to the zone's keeper
 (``security.kept``), which calls ``keep_post``; the zone's login page carries
 the kept message's key in its ``held`` field and, once the code opened a
-session again, calls ``send_kept``. See ``services.held`` for the design.
+session again, calls ``send_kept``. See ``services.codes.held`` for the design.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Shared by the three zones that take or serve files: the report form, a
 reporter's replies and the respondent's statements receive them here, and
 every zone's downloads open the same store (``store``). Plaintext file bytes
 exist only in the request's memory, one chunk at a time: the sink
-(``services.file_encryption.EncryptingSink``) encrypts them as they stream
+(``services.cases.file_encryption.EncryptingSink``) encrypts them as they stream
 in. Each pending file stays locked against the attachment sweep until the
 view has committed and promoted it (``commit_and_promote``), or at the
 latest until the request ends (``release_pending_locks``): a sweep on any
@@ -90,7 +90,7 @@ def commit_and_promote(
     """Commit the request's transaction, then put its files in place and unlock them.
 
     The one order every view that stores files follows
-    (``services.file_encryption.commit_and_promote``): ``promote`` are the
+    (``services.cases.file_encryption.commit_and_promote``): ``promote`` are the
     files the committed rows name, ``discard`` pending files no row names any
     more, ``writes`` files written outside an upload (re-encrypted ones).
     Every file this request wrote is unlocked after, for the sweep.

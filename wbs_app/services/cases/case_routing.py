@@ -8,7 +8,7 @@ every key the mover holds is wrapped to the new unit's handlers
 reach) except those the reporter excluded, and the old unit's handlers who
 are not handlers of the new one lose their wraps (a case of another unit is
 not theirs to read), unless that would leave a key nobody can open. Grants
-and revocations go through ``services.access``, so each is journaled and
+and revocations go through ``services.cases.access``, so each is journaled and
 checked as any other. A handler moves a case only to a unit in their remit
 (an investigator's own units; a supervisor's units and every unit below).
 """

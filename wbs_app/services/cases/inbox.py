@@ -197,7 +197,7 @@ def _unread(session: Session, staff: StaffMember, case_ids: list[int]) -> set[in
 def _answers_due(session: Session, case_ids: list[int]) -> dict[int, tuple[date, bool]]:
     """Each case's earliest open respondent deadline, and whether every thread is closed.
 
-    A closed thread (the outcome sent, ``services.right_of_reply``) is done,
+    A closed thread (the outcome sent, ``services.respondents.right_of_reply``) is done,
     not overdue; when all are closed the earliest deadline is shown as done.
     One query for the page.
     """

@@ -274,9 +274,9 @@ def submit(
     """Create the case from a draft; the caller commits and then promotes the files.
 
     Refused with ``no_supervisor`` or ``excluded_supervisors`` before anything
-    is written unless a supervisor receives it (``services.delivery``);
+    is written unless a supervisor receives it (``services.cases.delivery``);
     ``route_up`` files it to the unit above that the reporter accepted
-    instead (``services.routing``), ``bad_route`` if it can no longer take it.
+    instead (``services.cases.routing``), ``bad_route`` if it can no longer take it.
 
     ``checkpoint("encrypted")`` runs once every key is wrapped and every
     record sealed and flushed, before anything is committed (the crash tests

@@ -107,7 +107,7 @@ def append_by_respondent(
 def respondent_author(invitation: RespondentInvitation) -> str:
     """Who signs the respondent's next entry.
 
-    Before the take-over (``services.respondent_takeover``) that is whoever
+    Before the take-over (``services.respondents.respondent_takeover``) that is whoever
     holds the printed code; after it, the addressee's own identity, under an
     author name of its own so that earlier entries still verify.
     """

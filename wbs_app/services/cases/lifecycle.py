@@ -4,7 +4,7 @@ Every step is a journal entry; a step may move the case to another status,
 and some tell the reporter in plain words (a notice in their thread, never
 the internal detail). A step that decides (a finding, a sanction, an end)
 waits for the respondents' answer periods unless a reason to go ahead is
-given, and closes their threads (``services.right_of_reply``). Impossible transitions and missing fields are refused
+given, and closes their threads (``services.respondents.right_of_reply``). Impossible transitions and missing fields are refused
 before anything is written.
 """
 

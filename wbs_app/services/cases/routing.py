@@ -3,7 +3,7 @@
 A report goes to the handlers of its unit (``delivery.eligible_handlers``: the unit's
 investigators and the supervisors of it or of any unit above it), less the
 people the reporter excluded for a conflict of interest; at least one
-supervisor must remain (``services.delivery``). Every supervisor above a unit
+supervisor must remain (``services.cases.delivery``). Every supervisor above a unit
 already receives its reports, so when the reporter's exclusions leave none,
 no unit above has one left either: the only other people who can take the
 report are the complaint teams (investigators) of the units above. So the

@@ -15,7 +15,7 @@ guessing brake's scope. The steps:
   ``respondent_access``); a code that opens nothing is counted anonymously by
   the brake and refused with one answer whatever the reason (``CodeRefused``).
 - The session row holds the identity seed sealed under a key only the cookie
-  carries (``services.sessions``); ``resume`` gives the visit back, finishing
+  carries (``services.infra.sessions``); ``resume`` gives the visit back, finishing
   deletes the row, and ``purge_expired`` removes the expired rows of every
   kind in ``KINDS``, so a kind cannot be forgotten by the purge.
 """

@@ -5,7 +5,7 @@ or absolute expiry, or a cookie the browser lost). The post is received all
 the same: its files are encrypted under a fresh random key as they stream in,
 its text and file list are sealed under that key, and the key's only copy
 goes back to the writer in the code page (the ``held`` field: token + key,
-built like a session cookie by ``services.sessions``). The database alone
+built like a session cookie by ``services.infra.sessions``). The database alone
 cannot read a kept message and the page alone has nothing to read; neither
 names a case, an invitation or a code, and no code is stored. The sealed
 message carries its form's ``binding_for`` tag, so it is sent only to the

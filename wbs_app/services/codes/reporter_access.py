@@ -1,7 +1,7 @@
 """A reporter returning with the receipt: what the receipt opens, and the reporter's visit.
 
 The sign-in, the visit's session, its end and its purge are every code
-holder's (``services.code_holders``); what is the reporter's own is here: a
+holder's (``services.codes.code_holders``); what is the reporter's own is here: a
 receipt opens the case whose lookup hash it derives, if the identity it
 derives unwraps the reporter thread's key, and the visit carries that key.
 """

@@ -1,11 +1,11 @@
 """A respondent arriving with the invitation code: what the code opens, and the respondent's visit.
 
 The sign-in, the visit's session, its end and its purge are every code
-holder's (``services.code_holders``), as for the reporter
+holder's (``services.codes.code_holders``), as for the reporter
 (``reporter_access``); what is the respondent's own is here: the code opens
 an open invitation, the first sign-in with the printed code takes it over
-(``services.respondent_takeover``), and the visit carries the invitation's
-key. This module depends on ``services.respondent`` (the invitation's key
+(``services.respondents.respondent_takeover``), and the visit carries the invitation's
+key. This module depends on ``services.respondents.respondent`` (the invitation's key
 row, the ``RespondentContext`` its statements take), never the other way.
 """
 
@@ -43,7 +43,7 @@ def login(
 
     As ``code_holders.login``; besides, the first sign-in with the printed
     code takes the invitation over (one more run, for the new code:
-    ``services.respondent_takeover``) and leaves the new code for the
+    ``services.respondents.respondent_takeover``) and leaves the new code for the
     hand-over page; a printed code used again raises ``CodeReplaced``, a code
     of a replaced invitation ``InvitationClosed``.
     """

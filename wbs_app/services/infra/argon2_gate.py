@@ -123,7 +123,7 @@ def slot_between_transactions(
 
     Ends the read transaction before the wait and the run, and after them
     begins the write that takes SQLite's write lock first (see
-    ``services.transactions``): the run's caller then writes what it derived.
+    ``services.infra.transactions``): the run's caller then writes what it derived.
     """
     release_snapshot(session)
     with slot(gate, patient):

@@ -3,8 +3,8 @@
 A cookie carries two random 256-bit values: a token, whose hash is the row's
 key, and a key that encrypts the unlocked identity seed kept in the row. The
 database alone cannot read the seed and the cookie alone has nothing to read.
-Staff sessions (``services.staff_sessions``) and the code holders' sessions
-(``services.code_holders``: reporters and respondents) are all built on it,
+Staff sessions (``services.staff.staff_sessions``) and the code holders' sessions
+(``services.codes.code_holders``: reporters and respondents) are all built on it,
 under one ``SessionPolicy``.
 """
 

@@ -169,7 +169,7 @@ def _reconcile(
         return result, []
 
     session.execute(delete(SubmissionDraft).where(SubmissionDraft.expires_at <= now))
-    # Kept messages (services.held) expire like drafts; their files lose their claim.
+    # Kept messages (services.codes.held) expire like drafts; their files lose their claim.
     session.execute(delete(HeldMessage).where(HeldMessage.expires_at <= now))
     abandoned: list[str] = []
     for name, verdict in plan[Folder.PENDING].items():

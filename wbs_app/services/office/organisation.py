@@ -4,7 +4,7 @@ A report goes to a unit; the people who may read it follow from the tree
 (investigators of the unit, supervisors of the unit or any unit above it).
 So the tree is edited carefully: a new top unit only by its own action,
 names unique among siblings (a reporter picks a unit by its name), and moves,
-retirements and deletions in ``services.unit_admin``.
+retirements and deletions in ``services.office.unit_admin``.
 """
 
 from __future__ import annotations

@@ -46,7 +46,7 @@ def set_intake_unit(session: Session, actor: StaffMember, unit_id: int) -> Unit:
     """Make ``unit_id`` the intake unit; refused (``intake_unreachable``) if it cannot receive.
 
     A unit whose reports would be refused (no supervisor at or above it, see
-    ``services.delivery``) or a retired one would turn every unsure reporter away.
+    ``services.cases.delivery``) or a retired one would turn every unsure reporter away.
     """
     unit = _unit(session, unit_id)
     if not unit.active:

@@ -7,7 +7,7 @@ summary is written fresh for the respondent and sealed under that key; the
 respondent never holds the reporter key or the internal key. Statements and
 extension requests are journal entries signed by the respondent identity.
 When the team may decide and how more time is asked and given:
-``services.right_of_reply``.
+``services.respondents.right_of_reply``.
 """
 
 from __future__ import annotations
@@ -69,14 +69,14 @@ class RespondentEntry:
     created_on: date
     text: str
     files: list[FileView]
-    uid: str = ""  # the record's, for its signature (services.respondent_signatures)
+    uid: str = ""  # the record's, for its signature (services.respondents.respondent_signatures)
 
 
 @dataclass(frozen=True)
 class RespondentContext:
     """A respondent's visit, for one request: what their statements are written and signed with.
 
-    Made by the sign-in (``services.respondent_access``), which depends on
+    Made by the sign-in (``services.codes.respondent_access``), which depends on
     this module; defined here so that the right of reply needs nothing of how
     a respondent signs in.
     """
@@ -98,7 +98,7 @@ def clean_allegation(details: dict[str, str]) -> dict[str, str]:
     """The summary as stored and as the letter prints it: trimmed, names on one line.
 
     The names are shown inline ("To: name, position"), so they lose direction
-    overrides and invisible characters (see ``services.text``).
+    overrides and invisible characters (see ``services.infra.text``).
     """
     cleaned = {name: (details.get(name) or "").strip()[:5000] for name in ALLEGATION_FIELDS}
     for name in ONE_LINE_FIELDS:
@@ -124,11 +124,11 @@ def create_invitation(
     """Create an invitation from a case under examination; returns it and its code.
 
     ``replacing`` is a new letter for an open invitation whose code was lost
-    (``services.respondent_takeover.reissue``): allowed in any status, since
+    (``services.respondents.respondent_takeover.reissue``): allowed in any status, since
     whatever the reporter did (a withdrawal) must not show to the respondent.
 
     The code is also kept sealed to the case's handlers for printing the
-    letter again (``services.invitation_letter``); ``form_token_hash`` ties
+    letter again (``services.respondents.invitation_letter``); ``form_token_hash`` ties
     the invitation to its creation form, which cannot then make another
     (``RespondentError("form_used")`` for a second one racing this one).
     """
@@ -238,7 +238,7 @@ def can_submit(invitation: RespondentInvitation, case: Case) -> bool:
     """Statements and requests until the deadline, while the team has not closed the thread.
 
     Never the case's status: a reporter's withdrawal must not show here
-    (``services.right_of_reply``).
+    (``services.respondents.right_of_reply``).
     """
     return (
         today() <= invitation.answer_due

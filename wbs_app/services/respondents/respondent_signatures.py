@@ -5,7 +5,7 @@ handlers hold as well: a handler could re-seal other words in its place. So
 the journal entry that records a statement carries a digest of what was
 sent (the text and the files' names and sizes), and that entry is signed
 with Ed25519 by the identity of the code that sent it. After the take-over
-(``services.respondent_takeover``) that identity comes from a code only the
+(``services.respondents.respondent_takeover``) that identity comes from a code only the
 addressee saw, so a statement that verifies was sent by whoever holds that
 code, and nobody, the handlers included, changed it since.
 
@@ -49,7 +49,7 @@ class AttachedFile(Protocol):
 
 
 class StatementView(Protocol):
-    """What a thread entry offers for checking (``services.respondent.RespondentEntry``)."""
+    """What a thread entry offers for checking (``respondent.RespondentEntry``)."""
 
     @property
     def kind(self) -> str: ...

@@ -7,7 +7,7 @@ invitation over: a new code is generated and shown to that visitor only, the
 invitation is found by the new code from then on (the printed one stops
 working), the invitation's key is wrapped to the new code's identity instead
 of the printed one's, and that identity signs their journal entries and
-statements (``services.respondent_signatures``). The journal records the
+statements (``services.respondents.respondent_signatures``). The journal records the
 take-over, signed by the new identity, with its time.
 
 What this proves and what it does not is in ``docs/threat-model.md``: the
@@ -16,7 +16,7 @@ shows when, and the respondent who finds the printed code refused knows.
 
 The new code crosses from the sign-in (a POST) to the page that shows it (a
 GET) in a ``ReceiptHandover`` row, as a report's receipt does
-(``services.receipt_handover``), sealed under a secret derived from the new
+(``services.codes.receipt_handover``), sealed under a secret derived from the new
 session's cookie: the database alone cannot read it, and only that visit
 finds it. It stays until the respondent confirms it by typing it back, so a
 reload, a lost answer or the back button loses nothing; confirming, or the

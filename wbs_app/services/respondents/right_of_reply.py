@@ -149,7 +149,7 @@ def close_after_end(
     """Close the threads of a case that ended without the team (the reporter withdrew it).
 
     Every other end closes them with the step that makes it
-    (``services.lifecycle.record_step``).
+    (``services.cases.lifecycle.record_step``).
     """
     case_keys.require_holder(session, case, staff)
     if case.status not in CLOSED_STATUSES:
