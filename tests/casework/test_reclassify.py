@@ -87,6 +87,9 @@ def test_a_handler_corrects_the_category_with_a_reason(app, org, reporter) -> No
     assert _kinds(app, case.id) == ["category_changed"]
     page = budi.get(f"/staf/pengelola/kasus/{case.id}").get_data(as_text=True)
     assert "Gratifikasi" in page and "Salah pilih" in page
+    # The journal names the categories in the reader's language, as they were named then.
+    english = budi.get(f"/staf/pengelola/kasus/{case.id}?lang=en").get_data(as_text=True)
+    assert "→ Gratification" in english and "Gratifikasi" not in english
 
 
 def test_a_supervisor_moves_a_case_and_its_keys_follow(app, org, reporter) -> None:

@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from wbs_app.formats import local_date, local_datetime, number
+from wbs_app.i18n import current_language
 from wbs_app.investigator import labels
 from wbs_app.services.cases.journal import Author, JournalItem
 
@@ -80,6 +81,7 @@ DATE_FIELDS = {
 LEFT_OUT = frozenset(
     {"staff_id", "key", "record", "invitation", "from", "to", "decision"}
     | {"from_category", "to_category", "from_unit", "to_unit"}
+    | {"from_category_en", "to_category_en"}
     # A statement's signed digest (the case page checks it) and a reissued
     # invitation's successor: identifiers, no words for a reader.
     | {"digest", "replacement"}
@@ -105,15 +107,21 @@ def _status_line(body: Mapping[str, Any], unknown: list[str]) -> list[Line]:
 
 
 def _moved_lines(body: Mapping[str, Any]) -> list[Line]:
-    """A case filed under another category or moved to another unit: before and after, by name."""
+    """A case filed under another category or moved to another unit: before and after, by name.
+
+    A category has a name in each language, both journaled; a unit has one.
+    Entries written before the English name was kept show the Indonesian one.
+    """
+    suffix = "_en" if current_language() == "en" else ""
     lines = []
     for label, before, after in (
         (_("Category"), "from_category", "to_category"),
         (_("Unit"), "from_unit", "to_unit"),
     ):
         if body.get(after):
-            origin = str(body.get(before) or "-")
-            lines.append(Line(label, _("%(before)s → %(after)s", before=origin, after=body[after])))
+            origin = str(body.get(before + suffix) or body.get(before) or "-")
+            target = str(body.get(after + suffix) or body[after])
+            lines.append(Line(label, _("%(before)s → %(after)s", before=origin, after=target)))
     return lines
 
 

@@ -93,8 +93,11 @@ def recategorise(
         identity,
         "category_changed",
         {
+            # Both names as they were then: the journal is read in either language.
             "from_category": before.name_id if before else "",
+            "from_category_en": before.name_en if before else "",
             "to_category": category.name_id,
+            "to_category_en": category.name_en,
             "reason": written,
         },
     )
