@@ -62,7 +62,9 @@ def measure(rounds: int, profile: Path | None = None) -> dict[str, list[float]]:
 def _rounds(app, client, receipt: str, rounds: int, times: dict[str, list[float]]  # type: ignore[no-untyped-def]
 ) -> None:
     """Alternate unknown receipt, known receipt and bare Argon2id, appending each time."""
-    salt = bytes.fromhex(app.config["INSTALLATION_SALT"])
+    from wbs_app.settings import settings
+
+    salt = settings(app).installation_salt
     for _ in range(rounds):
         # A sign-in starts a new CSRF token, so each round fetches one, untimed.
         page = client.get("/lapor/masuk").get_data(as_text=True)

@@ -24,8 +24,9 @@ import pytest
 from babel.messages.pofile import read_po
 
 import wbs_app.services
-from wbs_app.refusals import COULD_NOT_BE_DONE, MESSAGES, refusal_message
+from wbs_app.refusals import COULD_NOT_BE_DONE, MESSAGES, PASSWORD_PROBLEMS, refusal_message
 from wbs_app.services.infra.errors import DomainError
+from wbs_app.services.staff.password_policy import PasswordProblem
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES = ROOT / "wbs_app" / "services"
@@ -108,11 +109,17 @@ def test_the_mapping_words_only_codes_that_are_raised() -> None:
     assert not unused, unused
 
 
+def test_every_password_problem_has_words_and_nothing_else_does() -> None:
+    """A weak password's refusal lists its problems: each one the policy can find is worded."""
+    assert set(PASSWORD_PROBLEMS) == {problem.value for problem in PasswordProblem}
+
+
 def test_every_message_has_its_indonesian_translation() -> None:
     with CATALOGUE.open("rb") as handle:
         catalog = read_po(handle, locale="id")
     untranslated = []
-    for code, message in [*MESSAGES.items(), ("(generic)", COULD_NOT_BE_DONE)]:
+    worded = [*MESSAGES.items(), *PASSWORD_PROBLEMS.items(), ("(generic)", COULD_NOT_BE_DONE)]
+    for code, message in worded:
         entry = catalog.get(message._args[0])
         if entry is None or not entry.string or entry.fuzzy:
             untranslated.append(code)

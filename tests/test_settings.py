@@ -16,7 +16,7 @@ from flask import Flask
 
 from config import ConfigError
 from crypto import TEST_ARGON2
-from tests.conftest import test_config
+from tests.support.settings import test_config
 from wbs_app.factory import create_app
 from wbs_app.settings import AppSettings, settings
 

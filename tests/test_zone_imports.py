@@ -23,16 +23,40 @@ WEB_SIDE = (*ZONES, "web")
 SAME_SIDE = {"investigator": ("staff",), "admin": ("staff",)}
 
 
+def _absolute(path: Path, node: ast.ImportFrom) -> str:
+    """The module a ``from`` import names, relative ones (``from ..reporter import x``) resolved."""
+    if node.level == 0:
+        return node.module or ""
+    parts = ["wbs_app", *path.relative_to(PACKAGE).with_suffix("").parts]
+    if parts[-1] == "__init__":  # a package's own module: "." is the package itself
+        parts = [*parts[:-1], ""]
+    base = parts[: len(parts) - node.level]
+    return ".".join([*base, *([node.module] if node.module else [])])
+
+
 def _imports(path: Path) -> set[str]:
     """Every module a file imports, at any depth (lazy imports inside functions too)."""
     found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.add(node.module)
-            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            module = _absolute(path, node)
+            found.add(module)
+            found.update(f"{module}.{alias.name}" for alias in node.names)
     return found
+
+
+def test_relative_imports_are_resolved() -> None:
+    """A relative import cannot slip past the rules below."""
+    view = PACKAGE / "investigator" / "case_views.py"
+    node = ast.parse("from ..reporter import labels").body[0]
+    assert isinstance(node, ast.ImportFrom)
+    assert _absolute(view, node) == "wbs_app.reporter"
+    package = PACKAGE / "web" / "__init__.py"
+    sibling = ast.parse("from .uploads import receive").body[0]
+    assert isinstance(sibling, ast.ImportFrom)
+    assert _absolute(package, sibling) == "wbs_app.web.uploads"
 
 
 def _modules(package: str) -> list[Path]:

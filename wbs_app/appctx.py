@@ -11,8 +11,8 @@ from flask import current_app
 from crypto import Argon2Params
 from wbs_app.db import request_session
 from wbs_app.services.infra.argon2_gate import Argon2Gate
+from wbs_app.services.infra.sessions import SessionPolicy
 from wbs_app.services.office.organisation import Deadlines, deadlines
-from wbs_app.services.staff.staff_sessions import SessionPolicy
 from wbs_app.settings import settings
 
 ARGON2_GATE = "lentera.argon2_gate"

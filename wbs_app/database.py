@@ -19,7 +19,10 @@ from sqlalchemy import MetaData, create_engine, event, make_url
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
-from wbs_app.services.infra.transactions import BEGIN_IMMEDIATE
+# A connection execution option: on SQLite the transaction starts with BEGIN
+# IMMEDIATE, taking the write lock, waiting up to busy_timeout
+# (``services.infra.transactions`` asks for it before a write).
+BEGIN_IMMEDIATE = "lentera_begin_immediate"
 
 # Stable constraint names, so that Alembic migrations are the same on SQLite
 # and PostgreSQL and can be altered later.

@@ -209,6 +209,15 @@ MESSAGES = {
     "already_requested": _l("Your request for more time waits for the team's decision."),
 }
 
+# What is wrong with a new password (``services.staff.password_policy``): a
+# weak password's refusal lists each, under the password field.
+PASSWORD_PROBLEMS = {
+    "too_short": _l("It must have at least 12 characters."),
+    "too_long": _l("It must have at most 256 characters."),
+    "common": _l("It is a common or easily guessed password."),
+    "personal": _l("It must not contain your name, username or e-mail address."),
+}
+
 
 def refusal_message(error: DomainError) -> str:
     """The refusal in the request's language; the generic message for a code without one."""

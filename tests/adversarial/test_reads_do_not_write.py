@@ -26,6 +26,7 @@ from tests.support import faults
 from tests.support.access_matrix import ROLES, request_as, route_methods
 from tests.support.reporter import csrf_from
 from tests.support.world import World, build_world, multipart
+from wbs_app.database import BEGIN_IMMEDIATE
 from wbs_app.db import app_database
 from wbs_app.models import (
     CaseRead,
@@ -36,7 +37,6 @@ from wbs_app.models import (
     StaffSession,
 )
 from wbs_app.services.infra.clock import utcnow
-from wbs_app.services.infra.transactions import BEGIN_IMMEDIATE
 
 SESSION_TABLES = (StaffSession, ReporterSession, RespondentSession)
 REPLY = "PESAN-BARU-DARI-PELAPOR"

@@ -17,8 +17,8 @@ from crypto import open_seed
 from tests.support.staff import make_staff, make_units, params
 from wbs_app.db import app_database
 from wbs_app.models import StaffMember, StaffRole
+from wbs_app.services.infra.sessions import SessionPolicy
 from wbs_app.services.staff import accounts, staff_admin, staff_sessions
-from wbs_app.services.staff.staff_sessions import SessionPolicy
 
 POLICY = SessionPolicy(idle=timedelta(hours=1), absolute=timedelta(hours=8))
 NEW_PASSWORD = "Toraja-kopi-sore-yang-baru-2026"

@@ -30,7 +30,7 @@ from wbs_app.investigator.forms import (
 )
 from wbs_app.models import Case, CaseStatus, RespondentInvitation
 from wbs_app.notices import refused
-from wbs_app.refusals import refusal_message
+from wbs_app.refusals import MESSAGES, refusal_message
 from wbs_app.security.downloads import download_response
 from wbs_app.security.staff_auth import signed_in
 from wbs_app.security.zones import INVESTIGATOR, zone
@@ -255,7 +255,7 @@ def add_note(case_id: int) -> Response:
         db.commit()
         flash(_("Note saved."))
     else:  # an empty note said nothing at all before
-        refused(_("Write a note first."))
+        refused(MESSAGES["note_empty"])
     return redirect(url_for("investigator.case_page", case_id=case_id))
 
 

@@ -60,11 +60,6 @@ STAFF_ROLES = {
     "investigator": _l("Investigator"),
     "supervisor": _l("Supervisor"),
 }
-# What the team's notices in a respondent's thread say (stored as these codes).
-RESPONDENT_NOTICES = {
-    "extension_granted": _l("The request for more time was granted."),
-    "extension_refused": _l("The request for more time was refused."),
-}
 THREAD_KINDS = {
     "message": _l("message"),
     "question": _l("question"),

@@ -15,11 +15,10 @@ from flask import (
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from wbs_app.code_sign_in import CodeSignInPage, sign_in
 from wbs_app.db import request_session
 from wbs_app.extensions import csrf
 from wbs_app.notices import DONE, ERROR, refused
-from wbs_app.refusals import refusal_message
+from wbs_app.refusals import MESSAGES, refusal_message
 from wbs_app.reporter import bp
 from wbs_app.reporter.forms import ActionForm, ReceiptForm, RetaliationForm, WithdrawForm
 from wbs_app.reporter.labels import (
@@ -40,6 +39,7 @@ from wbs_app.services.codes import code_holders, held, reporter_access
 from wbs_app.services.infra.errors import DomainError
 from wbs_app.settings import settings
 from wbs_app.web import kept, uploads
+from wbs_app.web.code_sign_in import CodeSignInPage, sign_in
 from wbs_app.web.reporter_notices import NOTICES
 
 PAGE = CodeSignInPage(
@@ -227,7 +227,7 @@ def reply() -> Response:
         refused(refusal_message(error))
         return redirect(url_for("reporter.case"))
     uploads.commit_and_promote(names)
-    flash(_("Your message was sent to the team."))
+    flash(MESSAGES["sent"])
     return redirect(url_for("reporter.case"))
 
 

@@ -6,9 +6,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NoneOf, Optional
 
-from wbs_app.code_sign_in import CodeEntryForm, code_field
 from wbs_app.form_base import Form
 from wbs_app.services.cases.intake import MAX_FIELD_CHARS
+from wbs_app.web.code_sign_in import CodeEntryForm, code_field
 
 LONG = [Optional(), Length(max=MAX_FIELD_CHARS)]
 NO_CATEGORY = 0  # the list's first entry, "choose": never a category

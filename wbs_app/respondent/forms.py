@@ -6,8 +6,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from wbs_app.code_sign_in import CodeEntryForm, code_field
 from wbs_app.form_base import Form
+from wbs_app.web.code_sign_in import CodeEntryForm, code_field
 
 
 class CodeForm(CodeEntryForm):

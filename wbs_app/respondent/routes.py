@@ -17,7 +17,6 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from wbs_app.code_sign_in import CodeSignInPage, sign_in
 from wbs_app.db import request_session
 from wbs_app.extensions import csrf
 from wbs_app.models import RespondentInvitation
@@ -36,6 +35,7 @@ from wbs_app.services.respondents.respondent import RespondentError
 from wbs_app.services.respondents.respondent_takeover import CodeReplaced, InvitationClosed
 from wbs_app.settings import settings
 from wbs_app.web import kept, uploads
+from wbs_app.web.code_sign_in import CodeSignInPage, sign_in
 
 
 def _refusal(error: DomainError) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Flask
 
 from wbs_app.security.code_holder_auth import CodeHolderZone
+from wbs_app.security.sides import REPORTER_PATH
 from wbs_app.security.zones import REPORTER
 from wbs_app.services.codes import code_holders, reporter_access
 from wbs_app.services.codes.reporter_access import ReporterContext
@@ -18,7 +19,7 @@ ZONE: CodeHolderZone[ReporterContext] = CodeHolderZone(
     name=REPORTER,
     kind=code_holders.REPORTER,
     cookie="lentera_reporter",
-    path="/lapor",
+    path=REPORTER_PATH,
     login_endpoint="reporter.login",
     resume=reporter_access.resume,
 )

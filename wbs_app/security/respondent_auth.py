@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Flask
 
 from wbs_app.security.code_holder_auth import CodeHolderZone
+from wbs_app.security.sides import RESPONDENT_PATH
 from wbs_app.security.zones import RESPONDENT
 from wbs_app.services.codes import code_holders, respondent_access
 from wbs_app.services.respondents.respondent import RespondentContext
@@ -17,7 +18,7 @@ ZONE: CodeHolderZone[RespondentContext] = CodeHolderZone(
     name=RESPONDENT,
     kind=code_holders.RESPONDENT,
     cookie="lentera_respondent",
-    path="/klarifikasi",
+    path=RESPONDENT_PATH,
     login_endpoint="respondent.login",
     resume=respondent_access.resume,
 )

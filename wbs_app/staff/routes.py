@@ -12,7 +12,7 @@ from wbs_app.appctx import argon2_gate, argon2_params, staff_session_policy
 from wbs_app.db import request_session, request_session_ended
 from wbs_app.formats import local_time
 from wbs_app.models import StaffMember, StaffRole
-from wbs_app.refusals import refusal_message
+from wbs_app.refusals import PASSWORD_PROBLEMS, refusal_message
 from wbs_app.security.staff_auth import (
     clear_cookie,
     current_staff,
@@ -27,7 +27,6 @@ from wbs_app.services.staff.staff_login import LoginFailed, LoginThrottled
 from wbs_app.services.staff.tokens import InvalidToken
 from wbs_app.staff import bp
 from wbs_app.staff.forms import CredentialsForm, EmptyForm, LoginForm, PasswordChangeForm, SetupForm
-from wbs_app.staff.messages import PASSWORD_PROBLEMS
 
 
 def _home_for(staff: StaffMember) -> str:
@@ -135,7 +134,7 @@ def _account_error(form: CredentialsForm | PasswordChangeForm, error: AccountErr
         "bad_invitation": getattr(form, "email", None),
     }.get(error.code)
     messages = [refusal_message(error)]
-    messages += [PASSWORD_PROBLEMS[p] for p in error.problems if p in PASSWORD_PROBLEMS]
+    messages += [PASSWORD_PROBLEMS[p] for p in error.problems]  # each worded (test_refusals)
     if field is not None:
         field.errors = list(field.errors) + messages
     else:

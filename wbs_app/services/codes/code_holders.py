@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
@@ -59,6 +60,22 @@ class CodeRefused(DomainError):
     """Nothing opens with this code (the same answer whatever the reason)."""
 
     codes = ("receipt_refused", "code_refused")  # CodeHolderKind.refused
+
+
+class CodeLogin(Protocol):
+    """A kind's sign-in as the code page calls it (``reporter_access.login`` and the like)."""
+
+    def __call__(
+        self,
+        session: Session,
+        text: str,
+        salt: bytes,
+        params: Argon2Params,
+        policy: SessionPolicy,
+        /,
+        *,
+        gate: Argon2Gate | None = None,
+    ) -> str: ...
 
 
 @dataclass(frozen=True)

@@ -21,11 +21,9 @@ from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
-log = logging.getLogger("wbs_app.transactions")
+from wbs_app.database import BEGIN_IMMEDIATE
 
-# A connection execution option: on SQLite the transaction starts with BEGIN
-# IMMEDIATE (wbs_app.db), taking the write lock, waiting up to busy_timeout.
-BEGIN_IMMEDIATE = "lentera_begin_immediate"
+log = logging.getLogger("wbs_app.transactions")
 
 
 def release_snapshot(session: Session) -> None:

@@ -29,7 +29,6 @@ class PasswordProblem(enum.StrEnum):
     TOO_LONG = "too_long"
     COMMON = "common"
     PERSONAL = "personal"
-    MISMATCH = "mismatch"
 
 
 @cache

@@ -16,7 +16,7 @@ from crypto import Identity
 from wbs_app.models import StaffMember, StaffSession, StaffStatus
 from wbs_app.services.infra import sessions
 from wbs_app.services.infra.clock import utcnow
-from wbs_app.services.infra.sessions import SessionPolicy as SessionPolicy
+from wbs_app.services.infra.sessions import SessionPolicy
 from wbs_app.services.staff import audit
 
 KIND = "staff"

@@ -14,15 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar
 
 from flask import flash, redirect, render_template, session, url_for
 from flask_babel.speaklater import LazyString
-from sqlalchemy.orm import Session
 from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from crypto import Argon2Params
 from wbs_app.appctx import argon2_gate, argon2_params
 from wbs_app.db import request_session
 from wbs_app.form_base import Form
@@ -31,10 +29,9 @@ from wbs_app.refusals import refusal_message
 from wbs_app.security.brake import brake_response, busy_response
 from wbs_app.security.code_holder_auth import CodeHolderZone
 from wbs_app.services.codes import code_holders
-from wbs_app.services.codes.code_holders import CodeMistyped, CodeRefused
-from wbs_app.services.infra.argon2_gate import Argon2Busy, Argon2Gate
+from wbs_app.services.codes.code_holders import CodeLogin, CodeMistyped, CodeRefused
+from wbs_app.services.infra.argon2_gate import Argon2Busy
 from wbs_app.services.infra.errors import DomainError
-from wbs_app.services.infra.sessions import SessionPolicy
 from wbs_app.settings import settings
 
 
@@ -54,22 +51,6 @@ class CodeEntryForm(Form):
 
     def typed_code(self) -> str:
         return str(self[self.code_name].data)
-
-
-class CodeLogin(Protocol):
-    """A zone's sign-in (``reporter_access.login``, ``respondent_access.login``)."""
-
-    def __call__(
-        self,
-        session: Session,
-        text: str,
-        salt: bytes,
-        params: Argon2Params,
-        policy: SessionPolicy,
-        /,
-        *,
-        gate: Argon2Gate | None = None,
-    ) -> str: ...
 
 
 # What to tell the visitor once the kept post was sent (text, notice kind), or
