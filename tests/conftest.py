@@ -23,7 +23,7 @@ from jinja2.bccache import Bucket, BytecodeCache
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from tests.support.clock import moved_clock  # noqa: F401 - shared fixture
+from tests.support.clock import moved_clock, moved_totp_clock  # noqa: F401 - shared fixtures
 from tests.support.http import https_client
 from tests.support.org import org, reporter  # noqa: F401 - shared fixtures
 from tests.support.settings import GIVEN_POSTGRES_URL, POSTGRES_URL, WORKER, test_config
