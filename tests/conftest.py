@@ -246,11 +246,18 @@ def client(app: Flask) -> FlaskClient:
 
 @pytest.fixture
 def live_server(app: Flask, instance_path: Path) -> Iterator[Any]:
-    """gunicorn serving the test's database and secrets on 127.0.0.2."""
+    """gunicorn serving the test's database and secrets on 127.0.0.2, with one worker.
+
+    Every start imports the app twice over (the start-up sweep's process, then
+    each worker), a few seconds of CPU that the other pytest-xdist worker is
+    waiting for; these journeys need a real server, not two workers (its four
+    threads serve a browser's parallel requests). The crash, load and
+    concurrency tests start their own ``LiveServer`` with two.
+    """
     from tests.support.durability import live_settings
     from tests.support.live import LiveServer
 
-    server = LiveServer(instance_path, live_settings(app)).start()
+    server = LiveServer(instance_path, live_settings(app), workers=1).start()
     yield server
     server.stop()
 
