@@ -22,8 +22,9 @@ from flask.testing import FlaskClient
 from jinja2.bccache import Bucket, BytecodeCache
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from werkzeug.routing import Rule
 
-from tests.support.clock import moved_clock  # noqa: F401 - shared fixture
+from tests.support.clock import moved_clock, moved_totp_clock  # noqa: F401 - shared fixtures
 from tests.support.http import https_client
 from tests.support.org import org, reporter  # noqa: F401 - shared fixtures
 from tests.support.settings import GIVEN_POSTGRES_URL, POSTGRES_URL, WORKER, test_config
@@ -59,6 +60,33 @@ class _CompiledTemplates(BytecodeCache):
 
 
 COMPILED_TEMPLATES = _CompiledTemplates()
+
+_compile_url_builder = Rule._compile_builder
+_URL_BUILDERS: dict[tuple[str, bool, tuple[tuple[bool, str], ...], str], Any] = {}
+
+
+def _compiled_url_builder(rule: Rule, append_unknown: bool = True) -> Any:
+    """Werkzeug's URL builder of a rule, compiled once for the whole run.
+
+    Every app a test builds binds its 400-odd rules to a new URL map, and
+    werkzeug generates and compiles Python source for two builders of each
+    rule: nine tenths of ``create_app``'s time, for every test. A builder is
+    a function of the rule's text, its parsed parts and its defaults (it
+    reads the rule's converters through the ``self`` it is bound to), so the
+    one compiled for an equal rule of an earlier app serves.
+    """
+    key = (
+        rule.rule,
+        append_unknown,
+        tuple(rule._trace),
+        repr(sorted((rule.defaults or {}).items())),
+    )
+    if key not in _URL_BUILDERS:
+        _URL_BUILDERS[key] = _compile_url_builder(rule, append_unknown)
+    return _URL_BUILDERS[key]
+
+
+Rule._compile_builder = _compiled_url_builder  # type: ignore[method-assign]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -246,11 +274,18 @@ def client(app: Flask) -> FlaskClient:
 
 @pytest.fixture
 def live_server(app: Flask, instance_path: Path) -> Iterator[Any]:
-    """gunicorn serving the test's database and secrets on 127.0.0.2."""
+    """gunicorn serving the test's database and secrets on 127.0.0.2, with one worker.
+
+    Every start imports the app twice over (the start-up sweep's process, then
+    each worker), a few seconds of CPU that the other pytest-xdist worker is
+    waiting for; these journeys need a real server, not two workers (its four
+    threads serve a browser's parallel requests). The crash, load and
+    concurrency tests start their own ``LiveServer`` with two.
+    """
     from tests.support.durability import live_settings
     from tests.support.live import LiveServer
 
-    server = LiveServer(instance_path, live_settings(app)).start()
+    server = LiveServer(instance_path, live_settings(app), workers=1).start()
     yield server
     server.stop()
 

@@ -18,6 +18,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from tests.support.clock import MovedTotpClock
 from tests.support.demo import Printed, case_statuses, seed_demo, staff_login
 from tests.support.http import https_client
 from tests.support.reporter import open_case
@@ -89,7 +90,7 @@ def test_the_demo_has_a_case_at_every_stage_across_units_and_categories(
 
 
 def test_every_printed_staff_account_signs_in_and_the_supervisor_sees_the_work(
-    app: Flask, demo: Printed
+    app: Flask, demo: Printed, moved_totp_clock: MovedTotpClock
 ) -> None:
     assert {role for role, _, _ in demo.staff.values()} == {"admin", "supervisor", "investigator"}
     investigators = [name for name, (role, _, _) in demo.staff.items() if role == "investigator"]

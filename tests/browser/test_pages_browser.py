@@ -47,32 +47,37 @@ def world(app, org) -> World:
     return build_world(app, org)
 
 
-def test_every_page_at_both_widths(world: World, no_js_page: Any, tmp_path: Path) -> None:
+# One test per width, so that pytest-xdist runs the two on two workers at once
+# (the walk of both took a minute in one worker, the longest test of the suite).
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_page_at_both_widths(
+    world: World, no_js_page: Any, tmp_path: Path, width: int
+) -> None:
+    """The pages at one of ``WIDTHS`` (the viewport set once: each page loads at it)."""
     folder = _shots_folder(tmp_path)
-    print(f"\nscreenshots of every page at {WIDTHS} px: {folder}")
+    print(f"\nscreenshots of every page at {width} px: {folder}")
     viewer = AppInBrowser(no_js_page, world.clients["anon"])
     problems: list[str] = []
     pages = every_page(world)
     shot = 0
+    no_js_page.set_viewport_size({"width": width, "height": 900})
     for page in pages:
-        for width in WIDTHS:
-            no_js_page.set_viewport_size({"width": width, "height": 900})
-            if page.path:
-                viewer.open(world.clients[page.role], page.path)
-            else:
-                viewer.show(page.response)
-            found = no_js_page.evaluate(MEASURE)
-            no_js_page.screenshot(path=str(folder / _file_name(page, width)), full_page=True)
-            shot += 1
-            where = f"{page.role} {page.name} {page.path} at {width} px"
-            if width == 390 and found["scroll"] > found["client"]:
-                problems.append(
-                    f"{where}: {found['scroll']} px wide in {found['client']}: {found['wide']}"
-                )
-            if width == 1280 and found["scrolling"]:
-                problems.append(f"{where}: tables wider than their panel {found['scrolling']}")
-            if found["misplaced"]:
-                problems.append(f"{where}: labels not above their control {found['misplaced']}")
+        if page.path:
+            viewer.open(world.clients[page.role], page.path)
+        else:
+            viewer.show(page.response)
+        found = no_js_page.evaluate(MEASURE)
+        no_js_page.screenshot(path=str(folder / _file_name(page, width)), full_page=True)
+        shot += 1
+        where = f"{page.role} {page.name} {page.path} at {width} px"
+        if width == 390 and found["scroll"] > found["client"]:
+            problems.append(
+                f"{where}: {found['scroll']} px wide in {found['client']}: {found['wide']}"
+            )
+        if width == 1280 and found["scrolling"]:
+            problems.append(f"{where}: tables wider than their panel {found['scrolling']}")
+        if found["misplaced"]:
+            problems.append(f"{where}: labels not above their control {found['misplaced']}")
     print(f"{shot} screenshots of {len(pages)} pages in {folder}")
     assert viewer.foreign == [], "requests for another origin"
     assert len(pages) > 60  # every role's pages, not a few

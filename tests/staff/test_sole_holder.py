@@ -155,7 +155,9 @@ def test_role_and_unit_changes_narrow_no_access(app, org, reporter) -> None:
     assert signed_in(app, org.budi).get(f"/staf/pengelola/kasus/{case_id}").status_code == 200
 
 
-def test_sole_holder_cases_are_each_case_once_by_number_with_its_unit(app, org, reporter) -> None:
+def test_sole_holder_cases_are_each_case_once_by_number_with_its_unit(
+    app, org, reporter, moved_totp_clock
+) -> None:
     for _ in range(3):
         _only_budi_holds(app, org, reporter)
     with app_database(app).session() as session:

@@ -34,8 +34,15 @@ def free_port(host: str) -> int:
 class LiveServer:
     """gunicorn with the project's own gunicorn.conf.py, logging to a file."""
 
-    def __init__(self, instance_path: Path, settings: Mapping[str, str], host: str = "127.0.0.2"):
+    def __init__(
+        self,
+        instance_path: Path,
+        settings: Mapping[str, str],
+        host: str = "127.0.0.2",
+        workers: int = 2,
+    ):
         self.host = host
+        self.workers = workers
         self.port = free_port(host)
         self.log_path = instance_path.parent / "gunicorn.log"
         self.instance_path = instance_path
@@ -53,7 +60,7 @@ class LiveServer:
             WBS_INSTANCE_PATH=str(self.instance_path),
             WBS_ENV="development",
             WBS_TLS="false",
-            WBS_WORKERS="2",
+            WBS_WORKERS=str(self.workers),
             HOST=self.host,
             PORT=str(self.port),
         )

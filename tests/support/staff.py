@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import secrets
-import time
 from dataclasses import dataclass
 
 from flask import Flask
@@ -38,7 +37,7 @@ def enrolment_fields(page: str, when: float | None = None) -> dict[str, str]:
     return {
         "csrf_token": CSRF_RE.search(page).group(1),
         "totp_secret": secret_text,
-        "totp_code": totp.code_at(secret, time.time() if when is None else when),
+        "totp_code": totp.code_at(secret, totp.time.time() if when is None else when),
     }
 
 
@@ -99,7 +98,7 @@ def make_staff(
     # Near a step's end that code would expire while the enrolment runs: the
     # current step's then, which stays valid past the boundary (and the step
     # after the boundary is free too), instead of waiting for the boundary.
-    moment = time.time()
+    moment = totp.time.time()  # the TOTP service's clock (tests.support.clock may move it)
     near_the_end = totp.STEP_SECONDS - moment % totp.STEP_SECONDS < 2
     step = totp.current_step(moment) - (0 if near_the_end else 1)
     previous = step * totp.STEP_SECONDS
@@ -127,19 +126,20 @@ def next_code(app: Flask, login: StaffLogin) -> str:
     once. A code for the step before expires at the next boundary, so it is
     not used in a step's last two seconds (the request must still find it
     valid); a code for the current or the next step stays valid past it. Only
-    when all of them are used does this wait, until the boundary opens one more.
+    when all of them are used does this wait, until the boundary opens one more
+    (on ``tests.support.clock.moved_totp_clock``, the wait moves the clock at once).
     """
     with app_database(app).session() as session:
         last = session.scalar(select(StaffMember.totp_last_step).where(StaffMember.id == login.id))
     while True:
-        moment = time.time()
+        moment = totp.time.time()  # the TOTP service's clock (tests.support.clock may move it)
         now = totp.current_step(moment)
         left = totp.STEP_SECONDS - moment % totp.STEP_SECONDS
         earliest = now - 1 if left >= 2 else now
         step = max(earliest, (last or 0) + 1)
         if step <= now + 1:
             return totp.code_at(login.totp_secret, step * totp.STEP_SECONDS)
-        time.sleep(left + 0.1)
+        totp.time.sleep(left + 0.1)
 
 
 def csrf_token(client: FlaskClient, path: str) -> str:
