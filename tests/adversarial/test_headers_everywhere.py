@@ -19,6 +19,7 @@ from flask import Flask
 from werkzeug.datastructures import MultiDict
 
 from tests.support.headers import SECRET, assert_baseline, assert_error_page
+from tests.support.reporter import csrf_from
 from tests.support.settings import replace_settings
 from tests.support.world import World, build_world, multipart, stored_files
 from wbs_app.security.zones import ADMIN, INVESTIGATOR, PUBLIC, REPORTER, RESPONDENT, STAFF, zone
@@ -103,12 +104,7 @@ def test_429_of_a_locked_staff_login(app, org, client) -> None:
     for _ in range(8):
         page = client.get("/staf/masuk")
         assert_baseline(page)
-        token = (
-            token
-            or page.get_data(as_text=True)
-            .split('name="csrf_token" type="hidden" value="')[1]
-            .split('"')[0]
-        )
+        token = token or csrf_from(page.get_data(as_text=True))
         response = client.post(
             "/staf/masuk",
             data={"csrf_token": token, "login": "budi", "password": "salah-sekali", "code": "1"},

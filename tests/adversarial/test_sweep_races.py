@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import io
 import os
-import re
 
 import pytest
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
-from tests.support.durability import census
+from tests.support.durability import FILE_LINK_RE, census
 from tests.support.reporter import (
     RECEIPT_RE,
     Report,
@@ -40,8 +39,6 @@ from tests.support.sweeping import (
     store_digests,
 )
 from wbs_app.db import app_database
-
-FILE_LINK_RE = re.compile(r"/lapor/kasus/berkas/(\d+)")
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.durability import live_settings
+from tests.support.durability import FILE_LINK_RE, live_settings
 from tests.support.http import https_client
 from tests.support.live import LiveServer
 from tests.support.reporter import Report, open_case, post_form, submit_report
@@ -30,7 +30,6 @@ from wbs_app.migrate import upgrade
 from wbs_app.models import StaffRole
 from wbs_app.services.office.catalogue import ensure_default_categories
 
-FILE_LINK_RE = re.compile(r"/lapor/kasus/berkas/(\d+)")
 STORAGE_NAME_RE = re.compile(r"[0-9a-f]{48}")
 REPORTS = 3  # two files each: six stored files in files/, and one draft's file in pending/
 

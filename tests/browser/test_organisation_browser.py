@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from tests.support.staff import make_staff, next_code
+from tests.support.browser import staff_sign_in
+from tests.support.staff import make_staff
 from wbs_app.db import app_database
 from wbs_app.models import Case, StaffRole, Unit
 
@@ -28,20 +29,12 @@ def _shoot(page, folder: Path, name: str) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
-def _sign_in(page, server, app, login) -> None:
-    page.goto(server.url + "/staf/masuk")
-    page.get_by_label("Nama pengguna atau e-mail").fill(login.username)
-    page.get_by_label("Kata sandi").fill(login.password)
-    page.get_by_label("Kode autentikator").fill(next_code(app, login))
-    page.get_by_role("button", name="Masuk").click()
-
-
 def test_new_top_unsure_report_and_a_moved_case(app, org, live_server, browser, tmp_path) -> None:
     shots = Path(os.environ.get("WBS_SHOTS_DIR") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
     admin_login = make_staff(app, "admin", StaffRole.ADMIN)
     admin = browser.new_context(java_script_enabled=False).new_page()
-    _sign_in(admin, live_server, app, admin_login)
+    staff_sign_in(admin, live_server, app, admin_login)
     admin.goto(live_server.url + "/staf/admin/unit")
     assert admin.get_by_label("Bagian dari").locator("option").first.inner_text() == (
         "Kanwil Sulawesi Selatan"
@@ -73,7 +66,7 @@ def test_new_top_unsure_report_and_a_moved_case(app, org, live_server, browser, 
         ministry = session.scalar(select(Unit).where(Unit.name == "Kementerian Hukum"))
         assert ministry.parent_id is None
     supervisor = browser.new_context(java_script_enabled=False).new_page()
-    _sign_in(supervisor, live_server, app, org.rahman)
+    staff_sign_in(supervisor, live_server, app, org.rahman)
     supervisor.goto(live_server.url + f"/staf/pengelola/kasus/{case.id}")
     supervisor.locator("summary", has_text="Pindahkan kasus ke unit lain").click()
     supervisor.get_by_label("Pindahkan ke unit").select_option(label="\u2014 \u2014 UPT Parepare")

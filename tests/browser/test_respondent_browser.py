@@ -4,26 +4,18 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.browser import staff_sign_in
 from tests.support.http import https_client
 from tests.support.reporter import Report, submit_report
 from tests.support.respondent import NEW_CODE_DONE, NEW_CODE_LABEL
-from tests.support.staff import next_code
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page, server, app, login) -> None:
-    page.goto(server.url + "/staf/masuk")
-    page.get_by_label("Nama pengguna atau e-mail").fill(login.username)
-    page.get_by_label("Kata sandi").fill(login.password)
-    page.get_by_label("Kode autentikator").fill(next_code(app, login))
-    page.get_by_role("button", name="Masuk").click()
 
 
 def test_invite_answer_with_file_and_read_it(app, org, live_server, browser, tmp_path) -> None:
     submit_report(https_client(app), Report(unit=org.units["a"]))
     handler = browser.new_context(java_script_enabled=False).new_page()
-    _sign_in(handler, live_server, app, org.budi)
+    staff_sign_in(handler, live_server, app, org.budi)
     handler.goto(live_server.url + "/staf/pengelola/kasus")
     handler.locator("td a").first.click()
     assert "/staf/pengelola/kasus/" in handler.url

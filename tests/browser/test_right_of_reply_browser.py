@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.browser import staff_sign_in
 from tests.support.http import https_client
 from tests.support.reporter import Report, submit_report
 from tests.support.respondent import invite, to_examination, type_new_code_back
-from tests.support.staff import next_code
 
 pytestmark = pytest.mark.browser
 
@@ -38,14 +38,6 @@ def _shoot(page, folder: Path, name: str) -> None:
         wide = page.evaluate(WIDER_THAN_SCREEN)
         assert not wide, f"{name} overflows at {width} px: {wide}"
     page.set_viewport_size({"width": 1280, "height": 900})
-
-
-def _sign_in(page, server, app, login) -> None:
-    page.goto(server.url + "/staf/masuk")
-    page.get_by_label("Nama pengguna atau e-mail").fill(login.username)
-    page.get_by_label("Kata sandi").fill(login.password)
-    page.get_by_label("Kode autentikator").fill(next_code(app, login))
-    page.get_by_role("button", name="Masuk").click()
 
 
 def test_more_time_refused_then_decided_ahead_with_a_reason(
@@ -74,7 +66,7 @@ def test_more_time_refused_then_decided_ahead_with_a_reason(
     _shoot(accused, shots, "respondent-asked")
 
     handler = browser.new_context(java_script_enabled=False).new_page()
-    _sign_in(handler, live_server, app, org.budi)
+    staff_sign_in(handler, live_server, app, org.budi)
     handler.goto(f"{live_server.url}/staf/pengelola/kasus/{case_id}")
     assert handler.locator("input[name=days][id^=days-]").input_value() == "10"
     handler.get_by_label("Tolak", exact=True).check()

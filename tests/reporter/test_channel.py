@@ -17,7 +17,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from tests.support.casework import to_decision
-from tests.support.http import https_client
+from tests.support.http import HELD_RE, https_client
 from tests.support.reporter import Report, bind_from, csrf_from, open_case, submit_report
 from tests.support.staff import signed_in
 from wbs_app.db import app_database
@@ -167,7 +167,6 @@ def test_the_thread_stays_open_after_closing_then_says_since_when_it_closed(
     assert re.search(r"ditutup sejak \d+ \w+ \d{4}", page)
 
 
-HELD_RE = re.compile(r'name="held" value="([^"]+)"')
 
 
 def test_a_report_of_retaliation_posted_after_the_visit_ended_is_kept_and_sent(

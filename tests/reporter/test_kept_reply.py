@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
-from tests.support.http import https_client
+from tests.support.http import HELD_RE, code_sign_in, https_client
 from tests.support.leaks import database_dump, tree_bytes
 from tests.support.reporter import Report, bind_from, csrf_from, open_case, submit_report
 from tests.support.uploads import multipart
@@ -27,7 +27,6 @@ from wbs_app.security.reporter_auth import COOKIE, COOKIE_PATH
 MESSAGE = "PESANRAHASIA jam 9 pagi petugas loket 2 menerima amplop"
 FIRST = b"BERKASRAHASIA-satu " * 12_000  # about 230 KB: four stream chunks
 SECOND = b"BERKASRAHASIA-dua"
-HELD_RE = re.compile(r'name="held" value="([^"]+)"')
 KEPT_NOTICE = "Pesan Anda disimpan"
 
 
@@ -58,11 +57,7 @@ def _reply(visitor, page: str, files=((FIRST, "foto-amplop.jpg"), (SECOND, "cata
 
 
 def _login(visitor, page: str, receipt: str):
-    data = {"csrf_token": csrf_from(page), "receipt": receipt}
-    held = HELD_RE.search(page)
-    if held:
-        data["held"] = held.group(1)
-    return visitor.post("/lapor/masuk", data=data)
+    return code_sign_in(visitor, page, "/lapor/masuk", "receipt", receipt)
 
 
 def _login_again(visitor, page: str, receipt: str):

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
 from crypto import generate_code
+from tests.support.http import HELD_RE, code_sign_in
 from tests.support.leaks import database_dump, tree_bytes
 from tests.support.reporter import bind_from, csrf_from
 from tests.support.respondent import investigating_case, invite, respondent_client
@@ -23,7 +24,6 @@ from wbs_app.models import HeldMessage, JournalEntry, PendingFile, RespondentSes
 
 STATEMENT = "PEMBELAANRAHASIA saya bertugas di ruang arsip pada hari itu"
 EVIDENCE = b"SURATTUGASRAHASIA " * 10_000  # three stream chunks
-HELD_RE = re.compile(r'name="held" value="([^"]+)"')
 KEPT_NOTICE = "Tanggapan Anda disimpan"
 
 
@@ -40,11 +40,7 @@ def _post_statement(client, page: str):
 
 
 def _login(client, page: str, code: str):
-    data = {"csrf_token": csrf_from(page), "code": code}
-    held = HELD_RE.search(page)
-    if held:
-        data["held"] = held.group(1)
-    return client.post("/klarifikasi/masuk", data=data)
+    return code_sign_in(client, page, "/klarifikasi/masuk", "code", code)
 
 
 def _count(app, model) -> int:

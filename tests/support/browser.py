@@ -94,3 +94,14 @@ class AppInBrowser:
         key = f"/__shown/{len(self._shown)}"
         self._shown[key] = response
         return self.page.goto(self.BASE + key)
+
+
+def staff_sign_in(page: Any, server: Any, app: Any, login: Any) -> None:
+    """Sign a staff member in through the sign-in page, as they would type it."""
+    from tests.support.staff import next_code
+
+    page.goto(server.url + "/staf/masuk")
+    page.get_by_label("Nama pengguna atau e-mail").fill(login.username)
+    page.get_by_label("Kata sandi").fill(login.password)
+    page.get_by_label("Kode autentikator").fill(next_code(app, login))
+    page.get_by_role("button", name="Masuk").click()

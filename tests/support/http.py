@@ -11,6 +11,8 @@ from werkzeug.serving import WSGIRequestHandler
 
 # The CSRF token of any form: Flask-WTF's field and the hand-written hidden inputs alike.
 CSRF_RE = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
+# The key of a post kept after its session ended, carried by the code page (services.codes.held).
+HELD_RE = re.compile(r'name="held" value="([^"]+)"')
 
 
 def https_client(app: Flask) -> FlaskClient:
@@ -24,3 +26,13 @@ class QuietHandler(WSGIRequestHandler):
 
     def log_request(self, *args: Any, **kwargs: Any) -> None:
         return None
+
+
+def code_sign_in(client: Any, page: str, path: str, field: str, code: str) -> Any:
+    """Post a code from its code page, with the kept post's key when the page carries one."""
+    token = CSRF_RE.search(page)
+    data = {"csrf_token": token.group(1) if token else "", field: code}
+    held = HELD_RE.search(page)
+    if held:
+        data["held"] = held.group(1)
+    return client.post(path, data=data)
