@@ -16,9 +16,16 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
-from tests.support.http import HELD_RE, code_sign_in, https_client
+from tests.support.http import HELD_RE, https_client
 from tests.support.leaks import database_dump, tree_bytes
-from tests.support.reporter import Report, bind_from, csrf_from, open_case, submit_report
+from tests.support.reporter import (
+    Report,
+    bind_from,
+    code_sign_in,
+    csrf_from,
+    open_case,
+    submit_report,
+)
 from tests.support.uploads import multipart
 from wbs_app.db import app_database
 from wbs_app.models import Attachment, CaseRecord, HeldMessage, PendingFile, ReporterSession

@@ -15,9 +15,9 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
 from crypto import generate_code
-from tests.support.http import HELD_RE, code_sign_in
+from tests.support.http import HELD_RE
 from tests.support.leaks import database_dump, tree_bytes
-from tests.support.reporter import bind_from, csrf_from
+from tests.support.reporter import bind_from, code_sign_in, csrf_from
 from tests.support.respondent import investigating_case, invite, respondent_client
 from wbs_app.db import app_database
 from wbs_app.models import HeldMessage, JournalEntry, PendingFile, RespondentSession

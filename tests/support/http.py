@@ -27,12 +27,3 @@ class QuietHandler(WSGIRequestHandler):
     def log_request(self, *args: Any, **kwargs: Any) -> None:
         return None
 
-
-def code_sign_in(client: Any, page: str, path: str, field: str, code: str) -> Any:
-    """Post a code from its code page, with the kept post's key when the page carries one."""
-    token = CSRF_RE.search(page)
-    data = {"csrf_token": token.group(1) if token else "", field: code}
-    held = HELD_RE.search(page)
-    if held:
-        data["held"] = held.group(1)
-    return client.post(path, data=data)

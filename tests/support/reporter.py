@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from flask.testing import FlaskClient
 
-from tests.support.http import CSRF_RE
+from tests.support.http import CSRF_RE, HELD_RE
 
 DRAFT_RE = re.compile(r'name="draft" value="([^"]*)"')
 NEW_DRAFT_RE = re.compile(r'name="new_draft" value="([^"]+)"')
@@ -35,6 +35,15 @@ def csrf_from(page: str) -> str:
     match = CSRF_RE.search(page)
     assert match, "no CSRF token on the page"
     return match.group(1)
+
+
+def code_sign_in(client: FlaskClient, page: str, path: str, field: str, code: str):
+    """Post a code from its code page, with the kept post's key when the page carries one."""
+    data = {"csrf_token": csrf_from(page), field: code}
+    held = HELD_RE.search(page)
+    if held:
+        data["held"] = held.group(1)
+    return client.post(path, data=data)
 
 
 def bind_from(page: str) -> str:

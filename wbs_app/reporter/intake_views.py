@@ -30,6 +30,7 @@ from wbs_app.reporter.report_pages import (
     draft_lifetime,
     empty_form,
     fill_choices,
+    gone_or_sent,
     render_form,
     render_review,
 )
@@ -175,9 +176,7 @@ def receive_form() -> Any:
             draft = intake.open_draft(db, draft.secret.cookie)
         except IntakeError:
             parsed.discard_files()
-            return if_already_sent(draft.secret.cookie) or render_form(
-                empty_form(), None, 400, DRAFT_GONE
-            )
+            return gone_or_sent(draft.secret.cookie)
     new_files = uploads.file_infos(parsed.files)
     for info in new_files:
         intake.register_pending(db, draft, info.storage_name)

@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import render_template
+from flask import make_response, render_template
+from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from wbs_app.db import request_session
@@ -23,6 +24,7 @@ from wbs_app.reporter.labels import (
     NOT_SURE_LABEL,
     ROUTE_UP_OFFER,
 )
+from wbs_app.reporter.receipt_views import if_already_sent
 from wbs_app.services.cases import delivery, intake, routing
 from wbs_app.services.cases.intake import IntakeError, OpenDraft
 from wbs_app.services.infra import sessions
@@ -117,4 +119,11 @@ def render_review(
             form=DraftForm(formdata=None),
         ),
         status,
+    )
+
+
+def gone_or_sent(draft_field: str | None) -> Response:
+    """A form whose draft is gone: its receipt page if it became a case, else a new form."""
+    return make_response(
+        if_already_sent(draft_field) or render_form(empty_form(), None, 400, DRAFT_GONE)
     )

@@ -21,13 +21,14 @@ from wbs_app.reporter.forms import DraftForm, ReportForm
 from wbs_app.reporter.labels import (
     SEND_BUSY,
 )
-from wbs_app.reporter.receipt_views import if_already_sent, to_receipt_page
+from wbs_app.reporter.receipt_views import to_receipt_page
 from wbs_app.reporter.report_pages import (
     DRAFT_GONE,
     NOT_SURE,
     draft_lifetime,
     empty_form,
     fill_choices,
+    gone_or_sent,
     render_form,
     render_review,
 )
@@ -51,9 +52,7 @@ def edit() -> Any:
     try:
         draft = intake.open_draft(db, form.draft.data)
     except IntakeError:
-        return if_already_sent(form.draft.data) or render_form(
-            empty_form(), None, 400, DRAFT_GONE
-        )
+        return gone_or_sent(form.draft.data)
     intake.renew_draft(db, draft, draft_lifetime())
     db.commit()
     payload = draft.payload
@@ -89,9 +88,7 @@ def _send_refused(
     try:
         draft = intake.open_draft(db, draft_field)
     except IntakeError:  # sent twice at once: the other request made the case
-        return make_response(
-            if_already_sent(draft_field) or render_form(empty_form(), None, 400, DRAFT_GONE)
-        )
+        return gone_or_sent(draft_field)
     intake.renew_draft(db, draft, draft_lifetime())
     db.commit()
     offer = None
@@ -118,9 +115,7 @@ def send() -> Any:
     try:
         draft = intake.open_draft(db, form.draft.data)
     except IntakeError:
-        return if_already_sent(form.draft.data) or render_form(
-            empty_form(), None, 400, DRAFT_GONE
-        )
+        return gone_or_sent(form.draft.data)
     excluded = {
         int(v)
         for v in request.form.getlist("exclude")
