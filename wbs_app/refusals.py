@@ -142,6 +142,20 @@ MESSAGES = {
     "refused": _NOT_SENT_CLOSED,
     # A handler's work on a case (casefile, lifecycle, access, case_routing).
     "no_access": _l("The page you asked for does not exist."),
+    # The custodians' root (services.trust.root).
+    "root_exists": _l(
+        "The custodians' root already exists. To replace it, the custodians rotate it together."
+    ),
+    "no_root": _l(
+        "The custodian ceremony has not been held yet, so nobody can be certified to receive reports."
+    ),
+    "shares_refused": _l(
+        "These shares do not open this installation's root. Check every word with its custodian and try again."
+    ),
+    "custodian_name_missing": _l("Every custodian needs a name."),
+    "custodian_threshold": _l(
+        "Choose between 2 and 16 custodians, and a number needed of at least 2 and at most the number of custodians."
+    ),
     "message_empty": _l("Write a message first."),
     "note_empty": _l("Write a note first."),
     "already_acknowledged": _l("A colleague has already taken up this report of retaliation."),

@@ -30,6 +30,7 @@ from wbs_app.models.one_time_pages import ReceiptHandover, SentDraft
 from wbs_app.models.organisation import Category, Unit
 from wbs_app.models.respondent import InvitationRole, RespondentInvitation, RespondentSession
 from wbs_app.models.settings import Installation, SettingValue
+from wbs_app.models.trust import Custodian, TrustRoot
 from wbs_app.models.staff import (
     LoginThrottle,
     OneTimeToken,
@@ -53,6 +54,7 @@ __all__ = [
     "CaseRecord",
     "CaseStatus",
     "Category",
+    "Custodian",
     "FailureWindow",
     "HandlerExclusion",
     "HeldMessage",
@@ -81,5 +83,6 @@ __all__ = [
     "StaffUnit",
     "SubmissionDraft",
     "TokenPurpose",
+    "TrustRoot",
     "Unit",
 ]

@@ -51,6 +51,8 @@ class RecipientKind(enum.StrEnum):
     STAFF = "staff"
     REPORTER = "reporter"
     RESPONDENT = "respondent"
+    # The custodians' root (``TrustRoot``): its generation is the wrap's identity_generation.
+    RECOVERY = "recovery"
 
 
 class AuthorKind(enum.StrEnum):

@@ -1,0 +1,52 @@
+"""Who may receive keys: the custodians' root of trust, by generation.
+
+The root's seed is never stored: only its public identity (Ed25519 to check
+certificates, HPKE to receive recovery wraps) and the names of the custodians
+who hold its SLIP-39 shares. A new recovery key is a new generation; a
+certificate signed by an older root stays valid for what it certified while
+that root was current (``retired_at`` says until when).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from wbs_app.database import Base
+from wbs_app.models.types import UTCDateTime
+
+
+class TrustRoot(Base):
+    __tablename__ = "trust_roots"
+
+    generation: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    # crypto.PublicIdentity.to_bytes() of Identity(root seed).
+    public: Mapped[bytes] = mapped_column(LargeBinary)
+    share_count: Mapped[int] = mapped_column(Integer)
+    threshold: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Set when a newer generation replaces this one; None for the current root.
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    custodians: Mapped[list[Custodian]] = relationship(
+        order_by="Custodian.share_number", cascade="all, delete-orphan"
+    )
+
+
+class Custodian(Base):
+    """A named official holding share ``share_number`` of one root generation.
+
+    A re-split among new custodians replaces these rows (same root, new shares);
+    the audit log keeps who held shares before.
+    """
+
+    __tablename__ = "custodians"
+
+    root_generation: Mapped[int] = mapped_column(
+        ForeignKey("trust_roots.generation", ondelete="CASCADE"), primary_key=True
+    )
+    share_number: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(120))
+    position: Mapped[str] = mapped_column(String(200))

@@ -1,0 +1,146 @@
+"""The custodians' root: made once at a ceremony, rebuilt only from enough shares.
+
+``hold_ceremony`` makes a fresh root seed, keeps its public identity and the
+custodians' names, and hands back the shares to be printed, one per custodian;
+the seed itself is never written anywhere. ``open_root`` rebuilds it from
+shares typed in by custodians, for the length of one recovery action, and
+checks it against the stored public identity, so shares of another
+installation or an older root open nothing here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from crypto import DecryptionError, Identity, PublicIdentity
+from crypto.custody import join_shares, new_root_seed, split_seed
+from wbs_app.models import Custodian, TrustRoot
+from wbs_app.services.infra.clock import utcnow
+from wbs_app.services.infra.errors import DomainError
+
+DEFAULT_SHARES = 3
+DEFAULT_THRESHOLD = 2
+
+
+class RootExists(DomainError):
+    """A ceremony was asked for while a root already exists: rotation is the way to replace it."""
+
+    code = "root_exists"
+
+
+class NoRoot(DomainError):
+    """No custodian ceremony has been held yet, so nobody can be certified."""
+
+    code = "no_root"
+
+
+class SharesRefused(DomainError):
+    """The shares typed do not rebuild the current root (too few, mistyped, or another root's)."""
+
+    code = "shares_refused"
+
+
+class CustodianProblem(DomainError):
+    """The custodian list is unusable: a name missing, or a threshold it cannot meet."""
+
+    codes = ("custodian_name_missing", "custodian_threshold")
+
+
+@dataclass(frozen=True)
+class CustodianName:
+    name: str
+    position: str
+
+
+@dataclass(frozen=True)
+class IssuedShare:
+    """One custodian's share as handed over at the ceremony; shown once, never stored."""
+
+    share_number: int
+    custodian: CustodianName
+    words: str
+
+
+@dataclass(frozen=True)
+class OpenRoot:
+    """The root identity rebuilt from shares, for one recovery action only."""
+
+    generation: int
+    identity: Identity
+
+
+def current_root(session: Session) -> TrustRoot | None:
+    return session.scalar(select(TrustRoot).where(TrustRoot.retired_at.is_(None)))
+
+
+def root_public(root: TrustRoot) -> PublicIdentity:
+    return PublicIdentity.from_bytes(root.public)
+
+
+def _checked_custodians(custodians: Sequence[CustodianName], threshold: int) -> None:
+    if any(not c.name.strip() for c in custodians):
+        raise CustodianProblem("custodian_name_missing")
+    if not 2 <= threshold <= len(custodians) <= 16:
+        raise CustodianProblem("custodian_threshold")
+
+
+def _issue(
+    session: Session,
+    generation: int,
+    seed: bytes,
+    custodians: Sequence[CustodianName],
+    threshold: int,
+) -> list[IssuedShare]:
+    words = split_seed(seed, len(custodians), threshold)
+    for number, custodian in enumerate(custodians, start=1):
+        session.add(
+            Custodian(
+                root_generation=generation,
+                share_number=number,
+                name=custodian.name.strip(),
+                position=custodian.position.strip(),
+            )
+        )
+    return [
+        IssuedShare(number, custodian, share)
+        for number, (custodian, share) in enumerate(zip(custodians, words, strict=True), start=1)
+    ]
+
+
+def hold_ceremony(
+    session: Session, custodians: Sequence[CustodianName], threshold: int = DEFAULT_THRESHOLD
+) -> list[IssuedShare]:
+    """Make the installation's first root and return its shares, one per custodian."""
+    _checked_custodians(custodians, threshold)
+    if session.scalar(select(func.count()).select_from(TrustRoot)):
+        raise RootExists()
+    seed = new_root_seed()
+    session.add(
+        TrustRoot(
+            generation=1,
+            public=Identity(seed).public().to_bytes(),
+            share_count=len(custodians),
+            threshold=threshold,
+            created_at=utcnow(),
+        )
+    )
+    session.flush()
+    return _issue(session, 1, seed, custodians, threshold)
+
+
+def open_root(session: Session, shares: Sequence[str]) -> OpenRoot:
+    """The current root's identity from custodians' shares, or ``SharesRefused``."""
+    root = current_root(session)
+    if root is None:
+        raise NoRoot()
+    try:
+        identity = Identity(join_shares(shares))
+    except DecryptionError:
+        raise SharesRefused() from None
+    if identity.public() != root_public(root):
+        raise SharesRefused()  # another installation's or an older root's shares
+    return OpenRoot(root.generation, identity)
