@@ -51,10 +51,16 @@ def db_upgrade() -> None:
     upgrade(database.engine)
     with database.session(immediate=True) as session:
         recorded = installation.record_salt(session, settings().installation_salt)
+        peppered = installation.record_pepper(session, settings().password_pepper)
         added = ensure_default_categories(session)
     click.echo(f"database at head; {added} default categories added")
     if recorded:
         click.echo("installation salt fingerprint recorded: back up instance/config.py with it")
+    if peppered:
+        click.echo(
+            "password pepper fingerprint recorded: back up instance/config.py apart from the "
+            "database"
+        )
 
 
 @wbs.command("sweep")
@@ -149,9 +155,7 @@ def setup_link() -> None:
 @wbs.command("create-unit")
 @click.argument("name")
 @click.option("--parent", "parent_id", type=int, default=None, help="id of the parent unit")
-@click.option(
-    "--new-top", is_flag=True, help="without --parent: put it above the present top unit"
-)
+@click.option("--new-top", is_flag=True, help="without --parent: put it above the present top unit")
 def create_unit(name: str, parent_id: int | None, new_top: bool) -> None:
     """Create a unit under --parent; without one, the first unit, or with --new-top a new top."""
     try:
@@ -196,6 +200,7 @@ def seed_demo() -> None:
                 deadlines_from(session),
                 REPORTER_ZONE.policy(),
                 external_url(""),
+                pepper=settings().password_pepper,
                 channel_days=settings().reporter_channel_days_after_close,
             )
     except DemoRefused as refused:

@@ -69,6 +69,9 @@ MESSAGES = {
     "salt_mismatch": _l(
         "This database was made for another installation: its installation salt is not the configured one."
     ),
+    "pepper_mismatch": _l(
+        "This database was made for another installation: its staff passwords were sealed with another pepper than the configured one."
+    ),
     # Units, categories, deadlines (services.office.organisation, unit_admin).
     "not_found": _l("Not found."),
     "bad_name": _l("A name has 2 to 200 characters."),

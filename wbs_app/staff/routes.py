@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, render_template, request, session, url
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from wbs_app.appctx import argon2_gate, argon2_params, staff_session_policy
+from wbs_app.appctx import argon2_gate, argon2_params, password_pepper, staff_session_policy
 from wbs_app.db import request_session, request_session_ended
 from wbs_app.formats import local_time
 from wbs_app.models import StaffMember, StaffRole
@@ -58,6 +58,7 @@ def login() -> Any:
                 form.password.data,
                 form.code.data,
                 argon2_params(),
+                pepper=password_pepper(),
                 gate=argon2_gate(),
             )
         except LoginThrottled as locked:
@@ -174,6 +175,7 @@ def setup() -> Any:
                     form.display_name.data,
                     credentials,
                     argon2_params(),
+                    pepper=password_pepper(),
                     gate=argon2_gate(),
                 )
             except AccountError as error:
@@ -211,7 +213,14 @@ def activate() -> Any:
         credentials = _credentials(form)
         if credentials is not None:
             try:
-                accounts.activate(db, token, credentials, argon2_params(), gate=argon2_gate())
+                accounts.activate(
+                    db,
+                    token,
+                    credentials,
+                    argon2_params(),
+                    pepper=password_pepper(),
+                    gate=argon2_gate(),
+                )
             except AccountError as error:
                 db.rollback()
                 _account_error(form, error)
@@ -252,6 +261,7 @@ def change_password() -> Any:
                 form.password.data,
                 form.password_confirm.data,
                 argon2_params(),
+                pepper=password_pepper(),
                 keep_session=context.id_hash,
                 gate=argon2_gate(),
             )

@@ -249,6 +249,7 @@ def complete_setup(
     credentials: Credentials,
     params: Argon2Params,
     *,
+    pepper: bytes,
     gate: Argon2Gate | None = None,
 ) -> StaffMember:
     """Create and activate the first administrator from the console's set-up link.
@@ -260,7 +261,7 @@ def complete_setup(
     member = _check_member(session, email, display_name, StaffRole.ADMIN, [])
     enrolment = _check_enrolment(session, None, member.email, member.display_name, credentials)
     with slot_between_transactions(session, gate):
-        sealed = seal_seed(enrolment.identity.seed, credentials.password, params)
+        sealed = seal_seed(enrolment.identity.seed, credentials.password, params, pepper)
     tokens.consume(session, token, (TokenPurpose.SETUP,))
     if has_admin(session):
         raise tokens.InvalidToken()
@@ -306,13 +307,14 @@ def activate(
     credentials: Credentials,
     params: Argon2Params,
     *,
+    pepper: bytes,
     gate: Argon2Gate | None = None,
 ) -> StaffMember:
     """Set password and TOTP from an activation or reset link; always a new identity."""
     staff = pending_account(session, token)
     enrolment = _check_enrolment(session, staff.id, staff.email, staff.display_name, credentials)
     with slot_between_transactions(session, gate):
-        sealed = seal_seed(enrolment.identity.seed, credentials.password, params)
+        sealed = seal_seed(enrolment.identity.seed, credentials.password, params, pepper)
     # The link may have been used, or the account changed, during the run.
     tokens.consume(session, token, (TokenPurpose.ACTIVATION, TokenPurpose.RESET))
     session.refresh(staff, with_for_update=True)
@@ -339,6 +341,7 @@ def change_password(
     confirm: str,
     params: Argon2Params,
     *,
+    pepper: bytes,
     keep_session: bytes | None,
     gate: Argon2Gate | None = None,
 ) -> PasswordChanged:
@@ -362,12 +365,12 @@ def change_password(
     release_snapshot(session)
     try:
         with slot(gate):
-            seed = open_seed(opened, current)
+            seed = open_seed(opened, current, pepper)
     except (DecryptionError, ValueError):
         raise AccountError("wrong_password") from None
     _check_new_password(new, confirm, (staff.username, staff.email, staff.display_name))
     with slot_between_transactions(session, gate):
-        sealed = seal_seed(seed, new, params)
+        sealed = seal_seed(seed, new, params, pepper)
     session.refresh(staff, with_for_update=True)
     if staff.status is not StaffStatus.ACTIVE or staff.sealed_seed != opened:
         # Reset, deactivated or changed elsewhere during the run: nothing stored.
