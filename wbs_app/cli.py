@@ -29,7 +29,7 @@ from wbs_app.services.infra.store import AttachmentStore
 from wbs_app.services.office import organisation
 from wbs_app.services.office.catalogue import ensure_default_categories
 from wbs_app.services.office.organisation import Deadlines, OrganisationError
-from wbs_app.services.staff import accounts
+from wbs_app.services.staff import accounts, staff_admin
 from wbs_app.services.staff.accounts import AccountError
 from wbs_app.settings import settings
 
@@ -136,6 +136,16 @@ def verify_journals() -> None:
     click.echo(f"{checked} case journals checked, {len(broken)} broken")
     if broken:
         raise SystemExit(1)
+
+
+@wbs.command("password-seals")
+def password_seals() -> None:
+    """List active accounts whose seal does not yet use the pepper (moved at their next sign-in)."""
+    with app_database(current_app).session() as session:
+        names = [staff.username for staff in staff_admin.unpeppered(session)]
+    for name in names:
+        click.echo(f"{name}: sealed under the password alone; moves to the pepper at next sign-in")
+    click.echo(f"{len(names)} active accounts without the pepper")
 
 
 @wbs.command("setup-link")

@@ -121,6 +121,13 @@ def test_nothing_but_the_seal_can_tell_the_new_password_from_the_old(app) -> Non
     assert seal_version(new_row[columns.index("sealed_seed")]) == 2
 
 
+def _password_seals(app) -> list[str]:
+    """What ``wbs password-seals`` prints, each line cut at its first clause."""
+    result = app.test_cli_runner().invoke(args=["wbs", "password-seals"])
+    assert result.exit_code == 0, result.output
+    return [line.split(";")[0].split(" accounts")[0] for line in result.output.splitlines()]
+
+
 def test_a_v1_seal_becomes_v2_at_the_next_sign_in(app) -> None:
     budi = make_staff(app, "budi", unit_ids=(make_units(app)["a"],))
     seed = open_seed(_stored_seal(app, budi.id), budi.password, pepper(app))
@@ -128,10 +135,12 @@ def test_a_v1_seal_becomes_v2_at_the_next_sign_in(app) -> None:
         row = session.get(StaffMember, budi.id)
         row.sealed_seed = seal_seed_v1(seed, budi.password, params(app))
     assert seal_version(_stored_seal(app, budi.id)) == 1
+    assert _password_seals(app) == ["budi: sealed under the password alone", "1 active"]
 
     assert sign_in(app, https_client(app), budi).status_code == 302
     moved = _stored_seal(app, budi.id)
     assert seal_version(moved) == 2
+    assert _password_seals(app) == ["0 active"]
     assert open_seed(moved, budi.password, pepper(app)) == seed  # the same identity
     with pytest.raises(DecryptionError):
         open_seed(moved, budi.password, secrets.token_bytes(32))
