@@ -91,7 +91,7 @@ def check_setup_token(session: Session, token: str) -> None:
         raise tokens.InvalidToken()
 
 
-def _check_new_password(password: str, confirm: str, personal: tuple[str, ...]) -> None:
+def check_new_password(password: str, confirm: str, personal: tuple[str, ...]) -> None:
     if password != confirm:
         raise AccountError("password_mismatch")
     problems = password_policy.check(password, personal=personal)
@@ -150,7 +150,7 @@ def _check_enrolment(
 ) -> Enrolment:
     """Everything an activation or the set-up can be refused for, before the Argon2id run."""
     username = _check_username(session, credentials.username, staff_id)
-    _check_new_password(
+    check_new_password(
         credentials.password, credentials.password_confirm, (username, email, display_name)
     )
     step = totp.accepted_step(credentials.totp_secret, credentials.totp_code, last_step=0)
@@ -368,7 +368,7 @@ def change_password(
             seed = open_seed(opened, current, pepper)
     except (DecryptionError, ValueError):
         raise AccountError("wrong_password") from None
-    _check_new_password(new, confirm, (staff.username, staff.email, staff.display_name))
+    check_new_password(new, confirm, (staff.username, staff.email, staff.display_name))
     with slot_between_transactions(session, gate):
         sealed = seal_seed(seed, new, params, pepper)
     session.refresh(staff, with_for_update=True)
