@@ -107,6 +107,20 @@ def test_a_command_refuses_another_pepper_with_the_fix_and_no_traceback(
     assert "Traceback" not in done.stderr + done.stdout
 
 
+def test_gunicorn_refuses_to_start_with_another_pepper(app, instance_path: Path) -> None:
+    from tests.support.durability import live_settings
+    from tests.support.live import LiveServer
+
+    upgrade(app)
+    server = LiveServer(instance_path, live_settings(app, PASSWORD_PEPPER=os.urandom(32).hex()))
+    try:
+        with pytest.raises(RuntimeError) as failed:
+            server.start()
+    finally:
+        server.stop()
+    assert "PASSWORD_PEPPER" in str(failed.value) and RESTORE_HINT in str(failed.value)
+
+
 @pytest.mark.parametrize("value", ["", "abc", "zz" * 32, "ab" * 31, "ab" * 33])
 def test_a_missing_or_malformed_pepper_is_refused_by_name(tmp_path: Path, value: str) -> None:
     settings = load_settings(tmp_path, test_config(tmp_path, PASSWORD_PEPPER=value), environ={})
