@@ -31,6 +31,7 @@ def instance_settings(instance: Path, **extra: str) -> dict[str, str]:
         "WBS_TLS": "false",
         "WBS_SECRET_KEY": secrets.token_hex(32),
         "WBS_INSTALLATION_SALT": secrets.token_hex(32),
+        "WBS_PASSWORD_PEPPER": secrets.token_hex(32),
     }
     settings.update(extra)
     return settings
@@ -50,6 +51,7 @@ def prepare_installation(env: dict[str, str]) -> int:
     from wbs_app.services.office.catalogue import ensure_default_categories
     from wbs_app.services.staff import accounts, totp
     from wbs_app.services.staff.accounts import Credentials
+    from wbs_app.settings import settings
 
     config = {key.removeprefix("WBS_"): value for key, value in env.items()}
     app = create_app(config)
@@ -68,6 +70,7 @@ def prepare_installation(env: dict[str, str]) -> int:
             token,
             Credentials("handler", password, password, secret, totp.code_at(secret, time.time())),
             TEST_ARGON2,
+            pepper=settings(app).password_pepper,
         )
         unit_id = unit.id
     database.dispose()

@@ -30,11 +30,19 @@ from crypto.journal import (
     verify_chain,
 )
 from crypto.kdf import PRODUCTION_ARGON2, TEST_ARGON2, Argon2Params, argon2id, derive_key
-from crypto.passwords import needs_rehash, open_seed, seal_seed
+from crypto.passwords import (
+    PEPPER_BYTES,
+    needs_rehash,
+    open_seed,
+    pepper_fingerprint,
+    seal_seed,
+    seal_version,
+)
 from crypto.records import RecordContext, open_record, open_text, seal_record, seal_text
 from crypto.stream import StreamDecryptor, StreamEncryptor, encrypted_size
 
 __all__ = [
+    "PEPPER_BYTES",
     "PRODUCTION_ARGON2",
     "TEST_ARGON2",
     "Argon2Params",
@@ -66,10 +74,12 @@ __all__ = [
     "open_seed",
     "open_text",
     "parse_code",
+    "pepper_fingerprint",
     "salt_fingerprint",
     "seal_record",
     "seal_seed",
     "seal_text",
+    "seal_version",
     "sign_entry",
     "unwrap_key",
     "verify_chain",

@@ -246,7 +246,9 @@ def make_app(
     apps: list[Flask] = []
     # Apps of one test share the installation's secrets, as the workers of one
     # server do (the database refuses a second INSTALLATION_SALT once recorded).
-    secrets_ = {"SECRET_KEY": secrets.token_hex(32), "INSTALLATION_SALT": secrets.token_hex(32)}
+    secrets_ = {
+        key: secrets.token_hex(32) for key in ("SECRET_KEY", "INSTALLATION_SALT", "PASSWORD_PEPPER")
+    }
 
     def build(**extra: Any) -> Flask:
         app = create_app(test_config(instance_path, **{**secrets_, **extra}))

@@ -46,6 +46,7 @@ def test_reporter_channel_stays_open_two_years_after_closing_by_default(tmp_path
             "ENV": "test",
             "SECRET_KEY": STRONG,
             "INSTALLATION_SALT": STRONG,
+            "PASSWORD_PEPPER": STRONG,
         },
     )
     with pytest.raises(ConfigError, match="REPORTER_CHANNEL_DAYS_AFTER_CLOSE"):
@@ -78,7 +79,12 @@ def test_production_refuses_missing_or_weak_secret(tmp_path: Path, secret: str) 
 def test_production_refuses_weak_argon2(tmp_path: Path) -> None:
     settings = load_settings(
         tmp_path,
-        {"SECRET_KEY": STRONG, "INSTALLATION_SALT": STRONG, "ARGON2_MEMORY_KIB": 1024},
+        {
+            "SECRET_KEY": STRONG,
+            "INSTALLATION_SALT": STRONG,
+            "PASSWORD_PEPPER": STRONG,
+            "ARGON2_MEMORY_KIB": 1024,
+        },
         environ={},
     )
     with pytest.raises(ConfigError, match="Argon2"):
@@ -87,7 +93,14 @@ def test_production_refuses_weak_argon2(tmp_path: Path) -> None:
 
 def test_production_refuses_plain_http(tmp_path: Path) -> None:
     settings = load_settings(
-        tmp_path, {"SECRET_KEY": STRONG, "INSTALLATION_SALT": STRONG, "TLS": "false"}, environ={}
+        tmp_path,
+        {
+            "SECRET_KEY": STRONG,
+            "INSTALLATION_SALT": STRONG,
+            "PASSWORD_PEPPER": STRONG,
+            "TLS": "false",
+        },
+        environ={},
     )
     with pytest.raises(ConfigError, match="TLS"):
         validate(settings)
@@ -96,7 +109,12 @@ def test_production_refuses_plain_http(tmp_path: Path) -> None:
 def test_strong_production_settings_start(tmp_path: Path) -> None:
     settings = load_settings(
         tmp_path,
-        {"SECRET_KEY": STRONG, "INSTALLATION_SALT": STRONG, "BASE_URL": "https://wbs.example"},
+        {
+            "SECRET_KEY": STRONG,
+            "INSTALLATION_SALT": STRONG,
+            "PASSWORD_PEPPER": STRONG,
+            "BASE_URL": "https://wbs.example",
+        },
         environ={},
     )
     validate(settings)
@@ -180,7 +198,12 @@ def test_base_url_follows_host_and_port_unless_set(tmp_path: Path) -> None:
 def test_production_refuses_a_base_url_that_is_not_https(tmp_path: Path) -> None:
     settings = load_settings(
         tmp_path,
-        {"SECRET_KEY": STRONG, "INSTALLATION_SALT": STRONG, "BASE_URL": "http://wbs.example.go.id"},
+        {
+            "SECRET_KEY": STRONG,
+            "INSTALLATION_SALT": STRONG,
+            "PASSWORD_PEPPER": STRONG,
+            "BASE_URL": "http://wbs.example.go.id",
+        },
         environ={},
     )
     with pytest.raises(ConfigError, match="BASE_URL"):
@@ -191,7 +214,10 @@ def test_printed_links_point_at_the_server_that_runs(app, instance_path: Path) -
     """`PORT=5090 make run` printed links to 127.0.0.1:5000 (issue 14, defect 7)."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("WBS_")}
     env.update(
-        {f"WBS_{key}": str(app.config[key]) for key in ("SECRET_KEY", "INSTALLATION_SALT")},
+        {
+            f"WBS_{key}": str(app.config[key])
+            for key in ("SECRET_KEY", "INSTALLATION_SALT", "PASSWORD_PEPPER")
+        },
         WBS_ENV="development",
         WBS_TLS="false",
         WBS_INSTANCE_PATH=str(instance_path),

@@ -64,7 +64,13 @@ def test_a_new_salt_beside_a_database_with_reports_is_refused(
     assert app.config["INSTALLATION_SALT"] not in message
     assert other["INSTALLATION_SALT"] not in message
     # The right salt still opens the report: nothing was changed by the refusal.
-    same = create_app(test_config(instance_path, INSTALLATION_SALT=app.config["INSTALLATION_SALT"]))
+    same = create_app(
+        test_config(
+            instance_path,
+            INSTALLATION_SALT=app.config["INSTALLATION_SALT"],
+            PASSWORD_PEPPER=app.config["PASSWORD_PEPPER"],
+        )
+    )
     try:
         opened = open_case(https_client(same), receipt)
         assert opened.status_code == 302
@@ -80,6 +86,7 @@ def _cli_env(instance_path: Path, app, salt: str) -> dict[str, str]:
         WBS_INSTANCE_PATH=str(instance_path),
         WBS_SECRET_KEY=app.config["SECRET_KEY"],
         WBS_INSTALLATION_SALT=salt,
+        WBS_PASSWORD_PEPPER=app.config["PASSWORD_PEPPER"],
         WBS_DATABASE_URL=app.config["DATABASE_URL"],
     )
     env.update({f"WBS_{key}": str(value) for key, value in FAST_ARGON2.items()})

@@ -22,6 +22,11 @@ def argon2_params() -> Argon2Params:
     return settings().argon2
 
 
+def password_pepper() -> bytes:
+    """The pepper every staff seed's seal depends on (``crypto.passwords`` v2)."""
+    return settings().password_pepper
+
+
 def argon2_gate() -> Argon2Gate:
     """This process's bound on concurrent Argon2id runs (``create_app`` makes it)."""
     gate: Argon2Gate = current_app.extensions[ARGON2_GATE]

@@ -29,7 +29,7 @@ from wbs_app.services.infra.store import AttachmentStore
 from wbs_app.services.office import organisation
 from wbs_app.services.office.catalogue import ensure_default_categories
 from wbs_app.services.office.organisation import Deadlines, OrganisationError
-from wbs_app.services.staff import accounts
+from wbs_app.services.staff import accounts, staff_admin
 from wbs_app.services.staff.accounts import AccountError
 from wbs_app.settings import settings
 
@@ -51,10 +51,16 @@ def db_upgrade() -> None:
     upgrade(database.engine)
     with database.session(immediate=True) as session:
         recorded = installation.record_salt(session, settings().installation_salt)
+        peppered = installation.record_pepper(session, settings().password_pepper)
         added = ensure_default_categories(session)
     click.echo(f"database at head; {added} default categories added")
     if recorded:
         click.echo("installation salt fingerprint recorded: back up instance/config.py with it")
+    if peppered:
+        click.echo(
+            "password pepper fingerprint recorded: back up instance/config.py apart from the "
+            "database"
+        )
 
 
 @wbs.command("sweep")
@@ -132,6 +138,16 @@ def verify_journals() -> None:
         raise SystemExit(1)
 
 
+@wbs.command("password-seals")
+def password_seals() -> None:
+    """List active accounts whose seal does not yet use the pepper (moved at their next sign-in)."""
+    with app_database(current_app).session() as session:
+        names = [staff.username for staff in staff_admin.unpeppered(session)]
+    for name in names:
+        click.echo(f"{name}: sealed under the password alone; moves to the pepper at next sign-in")
+    click.echo(f"{len(names)} active accounts without the pepper")
+
+
 @wbs.command("setup-link")
 def setup_link() -> None:
     """Print a one-time link (valid one hour) that creates the first administrator."""
@@ -149,9 +165,7 @@ def setup_link() -> None:
 @wbs.command("create-unit")
 @click.argument("name")
 @click.option("--parent", "parent_id", type=int, default=None, help="id of the parent unit")
-@click.option(
-    "--new-top", is_flag=True, help="without --parent: put it above the present top unit"
-)
+@click.option("--new-top", is_flag=True, help="without --parent: put it above the present top unit")
 def create_unit(name: str, parent_id: int | None, new_top: bool) -> None:
     """Create a unit under --parent; without one, the first unit, or with --new-top a new top."""
     try:
@@ -196,6 +210,7 @@ def seed_demo() -> None:
                 deadlines_from(session),
                 REPORTER_ZONE.policy(),
                 external_url(""),
+                pepper=settings().password_pepper,
                 channel_days=settings().reporter_channel_days_after_close,
             )
     except DemoRefused as refused:

@@ -59,7 +59,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     install_settings(app, built)
     register_extensions(app)
     register_database(app, settings, instance_path)
-    check_installation_salt(app, built.installation_salt)
+    check_installation_secrets(app, built.installation_salt, built.password_pepper)
     register_argon2_gate(app, settings)
     register_security(app)
     register_blueprints(app)
@@ -124,10 +124,16 @@ SALT_MISMATCH = (
     "backup taken with this database (or point WBS_DATABASE_URL at the database that belongs "
     "to this instance/config.py)"
 )
+PEPPER_MISMATCH = (
+    "PASSWORD_PEPPER is not the pepper this database's staff passwords were sealed with, so "
+    "nobody could sign in; to mend it, restore instance/config.py from the backup taken with "
+    "this database (or point WBS_DATABASE_URL at the database that belongs to this "
+    "instance/config.py)"
+)
 
 
-def check_installation_salt(app: Flask, salt: bytes) -> None:
-    """Refuse to start on a database made with another salt (``services.infra.installation``).
+def check_installation_secrets(app: Flask, salt: bytes, pepper: bytes) -> None:
+    """Refuse to start on a database made with another salt or pepper (``infra.installation``).
 
     Every entry point builds the app here (gunicorn's workers, its start-up
     sweep, every ``flask wbs`` command), so none of them can run on a
@@ -138,9 +144,13 @@ def check_installation_salt(app: Flask, salt: bytes) -> None:
     try:
         with database.session() as session:
             installation.check_salt(session, salt)
+            installation.check_pepper(session, pepper)
     except installation.SaltMismatch:
         database.dispose()
         raise ConfigError(SALT_MISMATCH) from None
+    except installation.PepperMismatch:
+        database.dispose()
+        raise ConfigError(PEPPER_MISMATCH) from None
     except OperationalError:
         database.dispose()
         raise ConfigError(

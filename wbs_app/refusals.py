@@ -66,8 +66,14 @@ MESSAGES = {
     "sole_holder": _l(
         "A reset erases the person's key and a deactivation locks it away: these cases would be left with nobody able to read them, while reporters can still write to them. Nothing was changed."
     ),
+    "sole_holder_keys": _l(
+        "Your key cannot be replaced now: some cases have nobody else who can read them, and a new key would leave them unreadable. Ask a colleague or supervisor to be given access to those cases first, or change only the password. Nothing was changed."
+    ),
     "salt_mismatch": _l(
         "This database was made for another installation: its installation salt is not the configured one."
+    ),
+    "pepper_mismatch": _l(
+        "This database was made for another installation: its staff passwords were sealed with another pepper than the configured one."
     ),
     # Units, categories, deadlines (services.office.organisation, unit_admin).
     "not_found": _l("Not found."),

@@ -38,6 +38,8 @@ class AppSettings:
     env: str
     # Every receipt and invitation code depends on it; decoded once here.
     installation_salt: bytes
+    # Mixed into every staff seed's seal (crypto.passwords v2); never in the database.
+    password_pepper: bytes
     argon2: Argon2Params
     # The address printed in links handed over outside the site, without a trailing slash.
     base_url: str
@@ -77,6 +79,7 @@ def from_config(raw: config.Settings) -> AppSettings:
     return AppSettings(
         env=raw.ENV,
         installation_salt=bytes.fromhex(raw.INSTALLATION_SALT),
+        password_pepper=bytes.fromhex(raw.PASSWORD_PEPPER),
         argon2=Argon2Params(*raw.argon2),
         base_url=raw.BASE_URL.rstrip("/"),
         tls=raw.TLS,

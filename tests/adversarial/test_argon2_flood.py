@@ -226,7 +226,8 @@ def test_a_flood_of_a_real_server_is_refused_cheaply_and_the_landing_page_answer
     from tests.support.live import LiveServer
 
     settings = {
-        key: str(app.config[key]) for key in ("SECRET_KEY", "INSTALLATION_SALT", "DATABASE_URL")
+        key: str(app.config[key])
+        for key in ("SECRET_KEY", "INSTALLATION_SALT", "PASSWORD_PEPPER", "DATABASE_URL")
     }
     settings |= {key: str(value) for key, value in PRODUCTION_ARGON2.items()}
     server = LiveServer(instance_path, settings).start()

@@ -139,7 +139,12 @@ def test_crash_at_each_step_leaves_the_whole_case_or_no_trace(
 
 
 # Everything a production start needs, so that only the crash point can be refused.
-PRODUCTION = {"SECRET_KEY": STRONG, "INSTALLATION_SALT": STRONG, "BASE_URL": "https://wbs.example"}
+PRODUCTION = {
+    "SECRET_KEY": STRONG,
+    "INSTALLATION_SALT": STRONG,
+    "PASSWORD_PEPPER": STRONG,
+    "BASE_URL": "https://wbs.example",
+}
 
 
 @pytest.mark.parametrize("point", CRASH_POINTS)
@@ -162,7 +167,12 @@ def test_production_refuses_a_crash_point_from_the_environment(tmp_path, monkeyp
 
 
 def test_an_unknown_crash_point_is_refused_everywhere(tmp_path) -> None:
-    overrides = {"SECRET_KEY": STRONG, "INSTALLATION_SALT": STRONG, "CRASH_POINT": "sometime"}
+    overrides = {
+        "SECRET_KEY": STRONG,
+        "INSTALLATION_SALT": STRONG,
+        "PASSWORD_PEPPER": STRONG,
+        "CRASH_POINT": "sometime",
+    }
     settings = load_settings(tmp_path, {"ENV": "test", **overrides}, environ={})
     with pytest.raises(ConfigError, match="CRASH_POINT"):
         validate(settings)

@@ -59,7 +59,9 @@ def test_locks_follow_the_target_not_the_address_and_record_none(app, instance_p
     units = make_units(app)
     budi = make_staff(app, "budi", unit_ids=(units["a"],))
     sitti = make_staff(app, "sitti", unit_ids=(units["b"],))
-    settings = {key: str(app.config[key]) for key in ("SECRET_KEY", "INSTALLATION_SALT")}
+    settings = {
+        key: str(app.config[key]) for key in ("SECRET_KEY", "INSTALLATION_SALT", "PASSWORD_PEPPER")
+    }
     settings |= {key: str(value) for key, value in FAST_ARGON2.items()}
     settings["DATABASE_URL"] = str(app.config["DATABASE_URL"])
     settings["RECEIPT_FAILURES_PER_MINUTE"] = "1"  # the brake starts after 2 failures

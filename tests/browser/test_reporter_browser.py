@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from crypto import Identity, open_seed
+from tests.support.staff import pepper
 from wbs_app.db import app_database
 from wbs_app.models import Case, StaffMember
 from wbs_app.services.cases import casefile
@@ -41,7 +42,7 @@ def test_report_with_file_keep_receipt_return_read_reply_answer(
     # A handler asks a question through the service the casework pages use.
     with app_database(app).session() as session:
         staff = session.get(StaffMember, org.budi.id)
-        identity = Identity.from_seed(open_seed(staff.sealed_seed, org.budi.password))
+        identity = Identity.from_seed(open_seed(staff.sealed_seed, org.budi.password, pepper(app)))
         case = session.scalar(select(Case))
         question = "Jam berapa kejadiannya?"
         casefile.add_staff_message(session, case, staff, identity, question, "question")

@@ -6,6 +6,7 @@ from sqlalchemy import select, update
 
 from crypto import Identity, open_seed
 from tests.support.reporter import Report, submit_report
+from tests.support.staff import pepper
 from wbs_app.db import app_database
 from wbs_app.models import Audience, Case, JournalEntry, StaffMember
 from wbs_app.services.cases import case_keys, journal
@@ -14,7 +15,7 @@ from wbs_app.services.cases import case_keys, journal
 def _identity(app, login) -> Identity:
     with app_database(app).session() as session:
         staff = session.get(StaffMember, login.id)
-        return Identity.from_seed(open_seed(staff.sealed_seed, login.password))
+        return Identity.from_seed(open_seed(staff.sealed_seed, login.password, pepper(app)))
 
 
 def _write_entries(app, org, count: int = 3) -> int:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from crypto import Identity, open_seed
 from tests.support.http import https_client
 from tests.support.reporter import Report, open_case, submit_report
+from tests.support.staff import pepper
 from wbs_app.db import app_database
 from wbs_app.models import Case, CaseStatus, JournalEntry, StaffMember
 from wbs_app.services.cases import journal, lifecycle
@@ -19,7 +20,7 @@ def case_setup(app, org, reporter):
     receipt = submit_report(reporter, Report(unit=org.units["a"]))
     with app_database(app).session() as session:
         staff = session.get(StaffMember, org.budi.id)
-        identity = Identity.from_seed(open_seed(staff.sealed_seed, org.budi.password))
+        identity = Identity.from_seed(open_seed(staff.sealed_seed, org.budi.password, pepper(app)))
     return receipt, identity
 
 

@@ -26,6 +26,7 @@ from crypto.passwords import HEADER, MAX_PASSWORD_LENGTH
 
 SEED = bytes(range(32))
 SALT = bytes(32)
+PEPPER = bytes(range(100, 132))
 
 
 def test_production_parameters_are_rfc9106_second_profile() -> None:
@@ -33,36 +34,36 @@ def test_production_parameters_are_rfc9106_second_profile() -> None:
 
 
 def test_seal_open_and_wrong_password() -> None:
-    blob = seal_seed(SEED, "kopi-toraja-pagi", TEST_ARGON2)
-    assert open_seed(blob, "kopi-toraja-pagi") == SEED
+    blob = seal_seed(SEED, "kopi-toraja-pagi", TEST_ARGON2, PEPPER)
+    assert open_seed(blob, "kopi-toraja-pagi", PEPPER) == SEED
     for wrong in ("kopi-toraja-pagI", "", "kopi-toraja-pagi "):
         with pytest.raises(DecryptionError):
-            open_seed(blob, wrong)
+            open_seed(blob, wrong, PEPPER)
 
 
 def test_unicode_passwords_are_normalised() -> None:
-    blob = seal_seed(SEED, "cafe\u0301-sulawesi", TEST_ARGON2)  # decomposed é
-    assert open_seed(blob, "caf\u00e9-sulawesi") == SEED  # composed é
+    blob = seal_seed(SEED, "cafe\u0301-sulawesi", TEST_ARGON2, PEPPER)  # decomposed é
+    assert open_seed(blob, "caf\u00e9-sulawesi", PEPPER) == SEED  # composed é
 
 
 def test_tampered_blob_fails() -> None:
-    blob = seal_seed(SEED, "kopi-toraja-pagi", TEST_ARGON2)
+    blob = seal_seed(SEED, "kopi-toraja-pagi", TEST_ARGON2, PEPPER)
     for position in range(len(blob)):
         tampered = bytearray(blob)
         tampered[position] ^= 0x01
         with pytest.raises(DecryptionError):
-            open_seed(bytes(tampered), "kopi-toraja-pagi")
+            open_seed(bytes(tampered), "kopi-toraja-pagi", PEPPER)
 
 
 def test_absurd_parameters_in_a_blob_are_refused_before_work() -> None:
-    blob = seal_seed(SEED, "x" * 12, TEST_ARGON2)
-    huge = HEADER.pack(1, 3, 8 * 1024 * 1024, 4) + blob[HEADER.size :]
+    blob = seal_seed(SEED, "x" * 12, TEST_ARGON2, PEPPER)
+    huge = HEADER.pack(2, 3, 8 * 1024 * 1024, 4) + blob[HEADER.size :]
     with pytest.raises(DecryptionError):
-        open_seed(huge, "x" * 12)
+        open_seed(huge, "x" * 12, PEPPER)
 
 
 def test_needs_rehash() -> None:
-    blob = seal_seed(SEED, "x" * 12, TEST_ARGON2)
+    blob = seal_seed(SEED, "x" * 12, TEST_ARGON2, PEPPER)
     assert needs_rehash(blob, Argon2Params(2, 8, 1))
     assert not needs_rehash(blob, TEST_ARGON2)
     assert needs_rehash(b"garbage", TEST_ARGON2)
@@ -70,10 +71,10 @@ def test_needs_rehash() -> None:
 
 def test_overlong_password_is_refused() -> None:
     with pytest.raises(ValueError):
-        seal_seed(SEED, "x" * (MAX_PASSWORD_LENGTH + 1), TEST_ARGON2)
-    blob = seal_seed(SEED, "x" * 12, TEST_ARGON2)
+        seal_seed(SEED, "x" * (MAX_PASSWORD_LENGTH + 1), TEST_ARGON2, PEPPER)
+    blob = seal_seed(SEED, "x" * 12, TEST_ARGON2, PEPPER)
     with pytest.raises(ValueError):
-        open_seed(blob, "x" * (MAX_PASSWORD_LENGTH + 1))
+        open_seed(blob, "x" * (MAX_PASSWORD_LENGTH + 1), PEPPER)
 
 
 def test_codes_are_well_formed_and_unique() -> None:

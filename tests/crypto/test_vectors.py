@@ -28,7 +28,8 @@ def test_stored_ciphertexts_still_open() -> None:
     assert open_record(vectors.KEY, stored["record"], vectors.RECORD_CONTEXT) == vectors.PLAINTEXT
     stream = StreamDecryptor(vectors.KEY, io.BytesIO(stored["stream"]), vectors.FILE_CONTEXT)
     assert stream.read_all() == vectors.PLAINTEXT * 1460
-    assert open_seed(stored["sealed_seed"], vectors.PASSWORD) == vectors.SEED
+    assert open_seed(stored["sealed_seed"], vectors.PASSWORD, vectors.PEPPER) == vectors.SEED
+    assert open_seed(stored["sealed_seed_v2"], vectors.PASSWORD, vectors.PEPPER) == vectors.SEED
 
 
 def test_docs_quote_the_vectors() -> None:

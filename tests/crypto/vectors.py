@@ -23,16 +23,20 @@ from crypto import (
     RecordContext,
     StreamEncryptor,
     WrapContext,
+    argon2id,
     derive_code_secrets,
     entry_hash,
     genesis_hash,
     lookup_hash,
+    pepper_fingerprint,
     salt_fingerprint,
     seal_record,
     seal_seed,
     sign_entry,
     wrap_key,
 )
+from crypto.passwords import HEADER, V2, seal_key_v2
+from tests.support.seals import seal_seed_v1
 
 PATH = Path(__file__).with_name("vectors.json")
 SEED = bytes(range(32))
@@ -44,6 +48,18 @@ RECORD_CONTEXT = RecordContext("case-7f3a", "report", "record-1")
 FILE_CONTEXT = RecordContext("case-7f3a", "attachment", "file-1")
 PLAINTEXT = b"Pungutan liar di loket pelayanan, Senin pagi."
 PASSWORD = "kopi-toraja-pagi-hari"
+PEPPER = bytes.fromhex("c3" * 32)
+# A v2 seal's prefix with fixed salt (0x10..0x1f) and nonce (0x20..0x2b), for its key.
+SEAL_V2_PREFIX = (
+    HEADER.pack(V2, TEST_ARGON2.time_cost, TEST_ARGON2.memory_kib, TEST_ARGON2.parallelism)
+    + bytes(range(16, 32))
+    + bytes(range(32, 44))
+)
+
+
+def seal_v2_key() -> bytes:
+    salt = SEAL_V2_PREFIX[HEADER.size : HEADER.size + 16]
+    return seal_key_v2(argon2id(PASSWORD.encode(), salt, TEST_ARGON2), PEPPER, SEAL_V2_PREFIX)
 
 
 def journal_record() -> JournalRecord:
@@ -71,6 +87,8 @@ def deterministic() -> dict[str, str]:
         "receipt_lookup_hash": lookup_hash(secrets_.lookup_id).hex(),
         "invitation_lookup_id": invitation.lookup_id.hex(),
         "salt_fingerprint": salt_fingerprint(INSTALLATION_SALT).hex(),
+        "pepper_fingerprint": pepper_fingerprint(PEPPER).hex(),
+        "seal_v2_key": seal_v2_key().hex(),
         "journal_genesis": genesis_hash("case-7f3a").hex(),
         "journal_entry_hash": entry_hash(record).hex(),
         # Ed25519 signatures are deterministic.
@@ -87,7 +105,9 @@ def randomised() -> dict[str, str]:
         "wrapped_key": wrap_key(KEY, identity.public(), WRAP_CONTEXT).hex(),
         "record": seal_record(KEY, PLAINTEXT, RECORD_CONTEXT).hex(),
         "stream": stream.getvalue().hex(),
-        "sealed_seed": seal_seed(SEED, PASSWORD, TEST_ARGON2).hex(),
+        # v1 (password alone) as releases before the pepper wrote it, and v2.
+        "sealed_seed": seal_seed_v1(SEED, PASSWORD, TEST_ARGON2).hex(),
+        "sealed_seed_v2": seal_seed(SEED, PASSWORD, TEST_ARGON2, PEPPER).hex(),
     }
 
 

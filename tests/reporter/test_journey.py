@@ -17,6 +17,7 @@ from tests.support.reporter import (
     send_review,
     submit_report,
 )
+from tests.support.staff import pepper
 from wbs_app.db import app_database
 from wbs_app.models import (
     Attachment,
@@ -35,7 +36,7 @@ from wbs_app.services.cases import casefile
 def _staff_identity(app, login) -> tuple[StaffMember, Identity]:
     with app_database(app).session() as session:
         staff = session.get(StaffMember, login.id)
-        seed = open_seed(staff.sealed_seed, login.password)
+        seed = open_seed(staff.sealed_seed, login.password, pepper(app))
         session.expunge(staff)
     return staff, Identity.from_seed(seed)
 

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from tests.support.http import https_client
 from tests.support.reporter import csrf_from
 from tests.support.respondent import CODE_RE, investigating_case, respondent_client
-from tests.support.staff import sign_in
+from tests.support.staff import pepper, sign_in
 from wbs_app.db import app_database
 from wbs_app.models import JournalEntry, RespondentInvitation
 
@@ -162,7 +162,7 @@ def test_the_kept_code_opens_only_with_the_internal_key(app, org, reporter) -> N
     with app_database(app).session() as session:
         case = session.get(Case, case_id)
         staff = session.get(StaffMember, org.budi.id)
-        identity = Identity.from_seed(open_seed(staff.sealed_seed, org.budi.password))
+        identity = Identity.from_seed(open_seed(staff.sealed_seed, org.budi.password, pepper(app)))
         invitation = session.scalar(select(RespondentInvitation))
         assert code.replace(" ", "").encode() not in invitation.sealed_code
         context = RecordContext(case.uid, "invitation_code", invitation.uid)

@@ -21,6 +21,7 @@ from crypto import (
     unwrap_key,
 )
 from tests.support.reporter import Report, submit_report
+from tests.support.staff import pepper
 from wbs_app.db import app_database
 from wbs_app.models import (
     AudienceKey,
@@ -60,7 +61,7 @@ def invited(app, org, reporter):
     )
     with app_database(app).session() as session:
         staff = session.get(StaffMember, org.budi.id)
-        identity = Identity.from_seed(open_seed(staff.sealed_seed, org.budi.password))
+        identity = Identity.from_seed(open_seed(staff.sealed_seed, org.budi.password, pepper(app)))
         case = session.scalar(select(Case))
         for kind, fields in (
             ("acknowledge", {}),
@@ -195,7 +196,7 @@ def test_invitation_needs_a_case_under_examination(app, org, reporter) -> None:
     submit_report(reporter, Report(unit=org.units["a"]))
     with app_database(app).session() as session:
         staff = session.get(StaffMember, org.budi.id)
-        identity = Identity.from_seed(open_seed(staff.sealed_seed, org.budi.password))
+        identity = Identity.from_seed(open_seed(staff.sealed_seed, org.budi.password, pepper(app)))
         with pytest.raises(RespondentError):
             respondent.create_invitation(
                 session,

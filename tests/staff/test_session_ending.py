@@ -14,7 +14,7 @@ from datetime import timedelta
 import pytest
 
 from crypto import open_seed
-from tests.support.staff import make_staff, make_units, params
+from tests.support.staff import make_staff, make_units, params, pepper
 from wbs_app.db import app_database
 from wbs_app.models import StaffMember, StaffRole
 from wbs_app.services.infra.sessions import SessionPolicy
@@ -28,7 +28,7 @@ def _three_sessions(app, login) -> list[str]:
     """Three signed-in browsers of one person, as cookies."""
     with app_database(app).session() as session:
         staff = session.get(StaffMember, login.id)
-        seed = open_seed(staff.sealed_seed, login.password)
+        seed = open_seed(staff.sealed_seed, login.password, pepper(app))
         cookies = [staff_sessions.start(session, staff, seed, POLICY) for _ in range(3)]
         session.commit()
     return cookies
@@ -55,6 +55,7 @@ def test_a_password_change_ends_every_other_session_of_the_person(app) -> None:
             NEW_PASSWORD,
             NEW_PASSWORD,
             params(app),
+            pepper=pepper(app),
             keep_session=current.id_hash,
         )
         session.commit()

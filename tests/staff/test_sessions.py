@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from crypto import DecryptionError, open_seed
 from tests.support.http import CSRF_RE
-from tests.support.staff import csrf_token, make_staff, make_units, sign_in
+from tests.support.staff import csrf_token, make_staff, make_units, pepper, sign_in
 from wbs_app.db import app_database
 from wbs_app.models import StaffMember, StaffRole, StaffSession
 from wbs_app.security.staff_auth import COOKIE, COOKIE_PATH
@@ -128,7 +128,7 @@ def test_password_change_rewraps_seed_and_ends_other_sessions(app, client) -> No
     with app_database(app).session() as session:
         before = session.get(StaffMember, staff.id)
         old_blob, public = before.sealed_seed, before.identity_public
-    seed = open_seed(old_blob, staff.password)
+    seed = open_seed(old_blob, staff.password, pepper(app))
     other = _new_client(app)
     sign_in(app, other, staff)
     sign_in(app, client, staff)
@@ -150,9 +150,9 @@ def test_password_change_rewraps_seed_and_ends_other_sessions(app, client) -> No
         after = session.get(StaffMember, staff.id)
         assert after.identity_public == public  # same identity, re-wrapped
         assert after.sealed_seed != old_blob
-        assert open_seed(after.sealed_seed, new_password) == seed
+        assert open_seed(after.sealed_seed, new_password, pepper(app)) == seed
         try:
-            open_seed(after.sealed_seed, staff.password)
+            open_seed(after.sealed_seed, staff.password, pepper(app))
         except DecryptionError:
             pass
         else:

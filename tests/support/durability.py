@@ -36,7 +36,7 @@ FILE_LINK_RE = re.compile(r"/lapor/kasus/berkas/(\d+)")
 
 def live_settings(app: Flask, **extra: str) -> dict[str, str]:
     """The settings a LiveServer needs to serve this test app's database and secrets."""
-    keys = ("SECRET_KEY", "INSTALLATION_SALT", "DATABASE_URL", *FAST_ARGON2)
+    keys = ("SECRET_KEY", "INSTALLATION_SALT", "PASSWORD_PEPPER", "DATABASE_URL", *FAST_ARGON2)
     settings = {key: str(app.config[key]) for key in keys}
     settings.update(extra)
     return settings

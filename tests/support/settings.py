@@ -56,6 +56,7 @@ def test_config(instance_path: Path, **extra: Any) -> dict[str, Any]:
         "INSTANCE_PATH": str(instance_path),
         "SECRET_KEY": secrets.token_hex(32),
         "INSTALLATION_SALT": secrets.token_hex(32),
+        "PASSWORD_PEPPER": secrets.token_hex(32),
         "DATABASE_URL": POSTGRES_URL,
         **FAST_ARGON2,
     }

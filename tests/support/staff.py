@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from crypto import Argon2Params
+from crypto import Argon2Params, open_seed
 from tests.support.http import CSRF_RE, https_client
 from wbs_app.db import app_database
 from wbs_app.models import StaffMember, StaffRole, Unit
@@ -75,6 +75,16 @@ def params(app: Flask) -> Argon2Params:
     return settings(app).argon2
 
 
+def pepper(app: Flask) -> bytes:
+    """The app's PASSWORD_PEPPER, which every staff seal (blob v2) depends on."""
+    return settings(app).password_pepper
+
+
+def staff_seed(app: Flask, sealed: bytes, password: str) -> bytes:
+    """The seed a sign-in with ``password`` opens from a stored seal (``crypto.open_seed``)."""
+    return open_seed(sealed, password, pepper(app))
+
+
 def make_units(app: Flask) -> dict[str, int]:
     """A Kanwil with two UPTs; returns their ids by short name."""
     with app_database(app).session() as session:
@@ -109,13 +119,19 @@ def make_staff(
             token = accounts.issue_setup_token(session)
             assert token is not None
             staff = accounts.complete_setup(
-                session, token, email, username.title(), credentials, params(app)
+                session,
+                token,
+                email,
+                username.title(),
+                credentials,
+                params(app),
+                pepper=pepper(app),
             )
         else:
             staff, token = accounts.invite(
                 session, None, email, username.title(), role, list(unit_ids)
             )
-            staff = accounts.activate(session, token, credentials, params(app))
+            staff = accounts.activate(session, token, credentials, params(app), pepper=pepper(app))
         return StaffLogin(staff.id, username, password, secret)
 
 

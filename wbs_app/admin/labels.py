@@ -11,6 +11,7 @@ AUDIT_ACTIONS = {
     "login_throttled": _l("Sign-in locked after repeated failures"),
     "logout": _l("Signed out"),
     "password_changed": _l("Password changed"),
+    "keys_replaced": _l("Password changed with a new key"),
     "staff_invited": _l("Staff member invited"),
     "staff_activated": _l("Account activated"),
     "staff_deactivated": _l("Account deactivated"),

@@ -39,6 +39,7 @@ def seed_demo_organisation(
     policy: SessionPolicy,
     base_url: str,
     *,
+    pepper: bytes,
     channel_days: int,
 ) -> list[str]:
     """Create the office, its staff and its cases; return the lines to print."""
@@ -49,7 +50,7 @@ def seed_demo_organisation(
             "seed-demo needs an installation without units or staff; this one has them "
             "(the demo ran already, or a real office is set up): nothing was changed"
         )
-    cast = make_organisation(session, params)
+    cast = make_organisation(session, params, pepper)
     desk = Desk(session, store, params, installation_salt, deadlines, policy, channel_days)
     desk.settle()
     stories = make_cases(desk, cast)

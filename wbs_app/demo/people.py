@@ -71,7 +71,7 @@ class Cast:
     handlers: dict[str, Handler]
 
 
-def make_organisation(session: Session, params: Argon2Params) -> Cast:
+def make_organisation(session: Session, params: Argon2Params, pepper: bytes) -> Cast:
     """The unit tree and every account, activated as their owners would activate them."""
     kanwil = organisation.create_unit(session, None, KANWIL, None)
     units: list[Unit] = [kanwil]
@@ -92,13 +92,15 @@ def make_organisation(session: Session, params: Argon2Params) -> Cast:
             token = accounts.issue_setup_token(session)
             if token is None:
                 raise DemoRefused("an administrator already exists")
-            staff = accounts.complete_setup(session, token, email, name, credentials, params)
+            staff = accounts.complete_setup(
+                session, token, email, name, credentials, params, pepper=pepper
+            )
         else:
             _, token = accounts.invite(
                 session, None, email, name, role, [units[i].id for i in unit_indexes]
             )
-            staff = accounts.activate(session, token, credentials, params)
-            handlers[username] = Handler(staff, _unlock(session, staff, password))
+            staff = accounts.activate(session, token, credentials, params, pepper=pepper)
+            handlers[username] = Handler(staff, _unlock(session, staff, password, pepper))
         where = ", ".join(UNIT_LABELS[i] for i in unit_indexes)
         if role is StaffRole.SUPERVISOR:
             where += " and every UPT"
@@ -106,10 +108,10 @@ def make_organisation(session: Session, params: Argon2Params) -> Cast:
     return Cast(units, made, handlers)
 
 
-def _unlock(session: Session, staff: StaffMember, password: str) -> Identity:
+def _unlock(session: Session, staff: StaffMember, password: str, pepper: bytes) -> Identity:
     """The identity a sign-in with this password opens (no transaction held across the run)."""
     if staff.sealed_seed is None:
         raise RuntimeError("an activated account has a sealed seed")
     session.flush()
     release_snapshot(session)
-    return Identity.from_seed(open_seed(staff.sealed_seed, password))
+    return Identity.from_seed(open_seed(staff.sealed_seed, password, pepper))

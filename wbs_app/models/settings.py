@@ -23,7 +23,10 @@ class Installation(Base):
     ``salt_fingerprint`` is a keyed hash of a constant under
     ``INSTALLATION_SALT`` (``crypto.salt_fingerprint``): it tells whether the
     salt in ``instance/config.py`` is the one every receipt was derived with,
-    and reveals nothing of the salt itself.
+    and reveals nothing of the salt itself. ``pepper_fingerprint`` does the
+    same for ``PASSWORD_PEPPER`` (``crypto.pepper_fingerprint``): every staff
+    seed is sealed under it, so another pepper would refuse every password.
+    Empty until the first ``db-upgrade`` that knows of it.
     """
 
     __tablename__ = "installation"
@@ -31,3 +34,4 @@ class Installation(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     salt_fingerprint: Mapped[bytes] = mapped_column(LargeBinary(32))
+    pepper_fingerprint: Mapped[bytes | None] = mapped_column(LargeBinary(32), nullable=True)

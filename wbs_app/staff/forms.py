@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, HiddenField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from wbs_app.form_base import Form
@@ -58,6 +58,7 @@ class PasswordChangeForm(Form):
     password_confirm = PasswordField(
         _l("New password again"), validators=[DataRequired(), Length(max=MAX_LENGTH)]
     )
+    replace_keys = BooleanField(_l("Also replace my personal key"))
 
 
 class EmptyForm(Form):

@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, render_template, request, session, url
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from wbs_app.appctx import argon2_gate, argon2_params, staff_session_policy
+from wbs_app.appctx import argon2_gate, argon2_params, password_pepper, staff_session_policy
 from wbs_app.db import request_session, request_session_ended
 from wbs_app.formats import local_time
 from wbs_app.models import StaffMember, StaffRole
@@ -21,7 +21,7 @@ from wbs_app.security.staff_auth import (
     signed_in,
 )
 from wbs_app.security.zones import PUBLIC, STAFF, zone
-from wbs_app.services.staff import accounts, staff_login, staff_sessions, totp
+from wbs_app.services.staff import accounts, key_replacement, staff_login, staff_sessions, totp
 from wbs_app.services.staff.accounts import AccountError, Credentials
 from wbs_app.services.staff.staff_login import LoginFailed, LoginThrottled
 from wbs_app.services.staff.tokens import InvalidToken
@@ -58,6 +58,7 @@ def login() -> Any:
                 form.password.data,
                 form.code.data,
                 argon2_params(),
+                pepper=password_pepper(),
                 gate=argon2_gate(),
             )
         except LoginThrottled as locked:
@@ -174,6 +175,7 @@ def setup() -> Any:
                     form.display_name.data,
                     credentials,
                     argon2_params(),
+                    pepper=password_pepper(),
                     gate=argon2_gate(),
                 )
             except AccountError as error:
@@ -211,7 +213,14 @@ def activate() -> Any:
         credentials = _credentials(form)
         if credentials is not None:
             try:
-                accounts.activate(db, token, credentials, argon2_params(), gate=argon2_gate())
+                accounts.activate(
+                    db,
+                    token,
+                    credentials,
+                    argon2_params(),
+                    pepper=password_pepper(),
+                    gate=argon2_gate(),
+                )
             except AccountError as error:
                 db.rollback()
                 _account_error(form, error)
@@ -243,6 +252,8 @@ def change_password() -> Any:
     context = signed_in()
     form = PasswordChangeForm()
     if form.validate_on_submit():
+        if form.replace_keys.data:
+            return _change_password_and_keys(context.staff, form)
         db = request_session()
         try:
             changed = accounts.change_password(
@@ -252,6 +263,7 @@ def change_password() -> Any:
                 form.password.data,
                 form.password_confirm.data,
                 argon2_params(),
+                pepper=password_pepper(),
                 keep_session=context.id_hash,
                 gate=argon2_gate(),
             )
@@ -266,6 +278,37 @@ def change_password() -> Any:
             return redirect(url_for("staff.home"))
     status = 400 if request.method == "POST" else 200
     return render_template("staff/password.html", form=form), status
+
+
+def _change_password_and_keys(staff: StaffMember, form: PasswordChangeForm) -> Any:
+    """A new password and a new identity; every session ends, this one too (it has the old key)."""
+    db = request_session()
+    try:
+        key_replacement.change_password_and_keys(
+            db,
+            staff,
+            form.current.data,
+            form.password.data,
+            form.password_confirm.data,
+            argon2_params(),
+            pepper=password_pepper(),
+            gate=argon2_gate(),
+        )
+    except AccountError as error:
+        db.rollback()
+        _account_error(form, error)
+        return render_template("staff/password.html", form=form), 400
+    db.commit()
+    session.clear()
+    flash(
+        _(
+            "Password and personal key replaced. Sign in with the new password. Cases you "
+            "held open again once a colleague or supervisor gives you access anew."
+        )
+    )
+    response = redirect(url_for("staff.login"))
+    clear_cookie(response)
+    return response
 
 
 @bp.app_context_processor

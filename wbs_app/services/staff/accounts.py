@@ -91,7 +91,7 @@ def check_setup_token(session: Session, token: str) -> None:
         raise tokens.InvalidToken()
 
 
-def _check_new_password(password: str, confirm: str, personal: tuple[str, ...]) -> None:
+def check_new_password(password: str, confirm: str, personal: tuple[str, ...]) -> None:
     if password != confirm:
         raise AccountError("password_mismatch")
     problems = password_policy.check(password, personal=personal)
@@ -150,7 +150,7 @@ def _check_enrolment(
 ) -> Enrolment:
     """Everything an activation or the set-up can be refused for, before the Argon2id run."""
     username = _check_username(session, credentials.username, staff_id)
-    _check_new_password(
+    check_new_password(
         credentials.password, credentials.password_confirm, (username, email, display_name)
     )
     step = totp.accepted_step(credentials.totp_secret, credentials.totp_code, last_step=0)
@@ -249,6 +249,7 @@ def complete_setup(
     credentials: Credentials,
     params: Argon2Params,
     *,
+    pepper: bytes,
     gate: Argon2Gate | None = None,
 ) -> StaffMember:
     """Create and activate the first administrator from the console's set-up link.
@@ -260,7 +261,7 @@ def complete_setup(
     member = _check_member(session, email, display_name, StaffRole.ADMIN, [])
     enrolment = _check_enrolment(session, None, member.email, member.display_name, credentials)
     with slot_between_transactions(session, gate):
-        sealed = seal_seed(enrolment.identity.seed, credentials.password, params)
+        sealed = seal_seed(enrolment.identity.seed, credentials.password, params, pepper)
     tokens.consume(session, token, (TokenPurpose.SETUP,))
     if has_admin(session):
         raise tokens.InvalidToken()
@@ -306,13 +307,14 @@ def activate(
     credentials: Credentials,
     params: Argon2Params,
     *,
+    pepper: bytes,
     gate: Argon2Gate | None = None,
 ) -> StaffMember:
     """Set password and TOTP from an activation or reset link; always a new identity."""
     staff = pending_account(session, token)
     enrolment = _check_enrolment(session, staff.id, staff.email, staff.display_name, credentials)
     with slot_between_transactions(session, gate):
-        sealed = seal_seed(enrolment.identity.seed, credentials.password, params)
+        sealed = seal_seed(enrolment.identity.seed, credentials.password, params, pepper)
     # The link may have been used, or the account changed, during the run.
     tokens.consume(session, token, (TokenPurpose.ACTIVATION, TokenPurpose.RESET))
     session.refresh(staff, with_for_update=True)
@@ -339,6 +341,7 @@ def change_password(
     confirm: str,
     params: Argon2Params,
     *,
+    pepper: bytes,
     keep_session: bytes | None,
     gate: Argon2Gate | None = None,
 ) -> PasswordChanged:
@@ -362,12 +365,12 @@ def change_password(
     release_snapshot(session)
     try:
         with slot(gate):
-            seed = open_seed(opened, current)
+            seed = open_seed(opened, current, pepper)
     except (DecryptionError, ValueError):
         raise AccountError("wrong_password") from None
-    _check_new_password(new, confirm, (staff.username, staff.email, staff.display_name))
+    check_new_password(new, confirm, (staff.username, staff.email, staff.display_name))
     with slot_between_transactions(session, gate):
-        sealed = seal_seed(seed, new, params)
+        sealed = seal_seed(seed, new, params, pepper)
     session.refresh(staff, with_for_update=True)
     if staff.status is not StaffStatus.ACTIVE or staff.sealed_seed != opened:
         # Reset, deactivated or changed elsewhere during the run: nothing stored.

@@ -23,6 +23,7 @@ ACTIONS = (
     "login_throttled",
     "logout",
     "password_changed",
+    "keys_replaced",
     "staff_invited",
     "staff_activated",
     "staff_deactivated",

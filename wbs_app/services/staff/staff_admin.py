@@ -13,6 +13,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from crypto import DecryptionError, seal_version
 from wbs_app.models import StaffMember, StaffRole, StaffStatus, TokenPurpose
 from wbs_app.services.cases import access
 from wbs_app.services.infra.transactions import Lock, serialise
@@ -22,6 +23,30 @@ from wbs_app.services.staff.accounts import ACTIVATION_TTL, AccountError, units_
 
 def list_staff(session: Session) -> list[StaffMember]:
     return list(session.scalars(select(StaffMember).order_by(StaffMember.display_name)))
+
+
+def unpeppered(session: Session) -> list[StaffMember]:
+    """Active accounts whose seal is still v1 (the password alone, ``crypto.passwords``).
+
+    Such a seal moves to v2 at the person's next sign-in; until then a copy
+    of the database can test guesses of that password. The operator sees who
+    has not signed in since the upgrade (``wbs password-seals``).
+    """
+    active = select(StaffMember).where(
+        StaffMember.status == StaffStatus.ACTIVE, StaffMember.sealed_seed.is_not(None)
+    )
+    return [
+        staff
+        for staff in session.scalars(active.order_by(StaffMember.username))
+        if staff.sealed_seed is not None and _seal_version(staff.sealed_seed) < 2
+    ]
+
+
+def _seal_version(sealed: bytes) -> int:
+    try:
+        return seal_version(sealed)
+    except DecryptionError:
+        return 0
 
 
 def get_staff(session: Session, staff_id: int) -> StaffMember:

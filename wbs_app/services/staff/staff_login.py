@@ -62,6 +62,7 @@ def authenticate(
     code: str,
     params: Argon2Params,
     *,
+    pepper: bytes,
     gate: Argon2Gate | None = None,
 ) -> tuple[StaffMember, bytes]:
     """Check name, password and TOTP code; return the account and its unlocked seed.
@@ -88,7 +89,7 @@ def authenticate(
         )
     )
     with slot_between_transactions(session, gate):
-        seed = _open_seed_or_burn(staff, password, params)
+        seed = _open_seed_or_burn(staff, password, params, pepper)
     if staff is not None and seed is not None:
         # The row as it is now, locked: two sign-ins racing with one TOTP code
         # must not both see the old last step (on SQLite the write lock that
@@ -103,7 +104,7 @@ def authenticate(
             audit.record(session, "login", actor_id=staff.id)
             session.flush()
             if staff.sealed_seed is not None and needs_rehash(staff.sealed_seed, params):
-                _renew_seal(session, staff, seed, password, params, gate)
+                _renew_seal(session, staff, seed, password, params, pepper, gate)
             return staff, seed
     locked = throttle.record_failure(session, key)
     target = staff.id if staff is not None else None
@@ -119,9 +120,13 @@ def _renew_seal(
     seed: bytes,
     password: str,
     params: Argon2Params,
+    pepper: bytes,
     gate: Argon2Gate | None,
 ) -> None:
-    """Seal the seed again under today's Argon2 parameters, after they were raised.
+    """Seal the seed again under today's format and Argon2 parameters.
+
+    This is how a v1 seal (the password alone) becomes v2 (password and
+    pepper), and how raised Argon2 parameters reach existing accounts.
 
     Only after a complete sign-in, so that the extra run tells nothing to
     someone who has the password but not the code. The sign-in is committed
@@ -134,7 +139,7 @@ def _renew_seal(
     session.commit()
     try:
         with slot(gate):
-            resealed = seal_seed(seed, password, params)
+            resealed = seal_seed(seed, password, params, pepper)
     except Argon2Busy:
         return
     try:
@@ -148,14 +153,14 @@ def _renew_seal(
 
 
 def _open_seed_or_burn(
-    staff: StaffMember | None, password: str, params: Argon2Params
+    staff: StaffMember | None, password: str, params: Argon2Params, pepper: bytes
 ) -> bytes | None:
     """Open the seed, or spend the same Argon2id work when there is none to open."""
     if staff is None or staff.status is not StaffStatus.ACTIVE or staff.sealed_seed is None:
         argon2id(password.encode("utf-8"), secrets.token_bytes(16), params)
         return None
     try:
-        return open_seed(staff.sealed_seed, password)
+        return open_seed(staff.sealed_seed, password, pepper)
     except (DecryptionError, ValueError):
         return None
 

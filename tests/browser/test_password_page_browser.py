@@ -1,0 +1,50 @@
+"""The password page's "also replace my personal key" in Chromium without JavaScript (issue 17).
+
+Budi ticks the box, is signed out everywhere and signs in again with the new
+password. Each page is photographed at 1280 and 390 px (into
+``WBS_SHOTS_DIR`` if set).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from tests.support.browser import staff_sign_in
+
+pytestmark = pytest.mark.browser
+
+NEW_PASSWORD = "angin-pantai-losari-pagi"
+
+
+def _shoot(page, folder: Path, name: str) -> None:
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=True)
+        overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+        assert not overflow, f"{name} scrolls sideways at {width} px"
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_replacing_the_key_from_the_password_page(
+    app, org, live_server, browser, tmp_path, moved_totp_clock
+) -> None:
+    shots = Path(os.environ.get("WBS_SHOTS_DIR") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    page = browser.new_context(java_script_enabled=False).new_page()
+    staff_sign_in(page, live_server, app, org.budi)
+    page.goto(live_server.url + "/staf/kata-sandi")
+    _shoot(page, shots, "password")
+    page.get_by_label("Kata sandi saat ini").fill(org.budi.password)
+    page.get_by_label("Kata sandi baru", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("Ulangi kata sandi baru").fill(NEW_PASSWORD)
+    page.get_by_label("Ganti juga kunci pribadi saya").check()
+    page.get_by_role("button", name="Ubah kata sandi").click()
+    assert page.url.endswith("/staf/masuk")
+    assert "Kata sandi dan kunci pribadi telah diganti" in page.content()
+    _shoot(page, shots, "password-keys-replaced")
+    staff_sign_in(page, live_server, app, replace(org.budi, password=NEW_PASSWORD))
+    assert "/staf/pengelola" in page.url
