@@ -28,6 +28,8 @@ AUDIT_ACTIONS = {
     "category_created": _l("Category added"),
     "settings_changed": _l("Deadlines changed"),
     "letterhead_changed": _l("Letterhead changed"),
+    "staff_certified": _l("Handler key certified"),
+    "staff_certificate_revoked": _l("Handler certificate revoked"),
 }
 
 ROLES = {

@@ -30,7 +30,6 @@ from wbs_app.models.one_time_pages import ReceiptHandover, SentDraft
 from wbs_app.models.organisation import Category, Unit
 from wbs_app.models.respondent import InvitationRole, RespondentInvitation, RespondentSession
 from wbs_app.models.settings import Installation, SettingValue
-from wbs_app.models.trust import Custodian, TrustRoot
 from wbs_app.models.staff import (
     LoginThrottle,
     OneTimeToken,
@@ -41,6 +40,7 @@ from wbs_app.models.staff import (
     StaffUnit,
     TokenPurpose,
 )
+from wbs_app.models.trust import Custodian, HandlerCertificate, TrustRoot
 
 __all__ = [
     "CLOSED_STATUSES",
@@ -56,6 +56,7 @@ __all__ = [
     "Category",
     "Custodian",
     "FailureWindow",
+    "HandlerCertificate",
     "HandlerExclusion",
     "HeldMessage",
     "Installation",
