@@ -156,6 +156,13 @@ MESSAGES = {
     "custodian_threshold": _l(
         "Choose between 2 and 16 custodians, and a number needed of at least 2 and at most the number of custodians."
     ),
+    # Display names (services.staff.accounts.check_display_name).
+    "name_taken": _l(
+        "Another staff account already has this name. Add what tells the two apart, for example a middle name."
+    ),
+    "name_mixed_scripts": _l(
+        "Write the name in one alphabet: letters that only look alike would let two names look the same."
+    ),
     # Handler certificates (services.trust.certificates).
     "fingerprint_mismatch": _l(
         "The fingerprint typed is not this colleague's key. Ask them to read it out again, slowly; certify nobody whose digits do not match."

@@ -173,9 +173,12 @@ def invite() -> Any:
             )
         except AccountError as error:
             db.rollback()
-            target = (
-                form.units if error.code in {"units_required", "admin_has_no_units"} else form.email
-            )
+            if error.code in {"units_required", "admin_has_no_units"}:
+                target = form.units
+            elif error.code in {"name_taken", "name_mixed_scripts"}:
+                target = form.display_name
+            else:
+                target = form.email
             target.errors = [refusal_message(error)]
             status = 400
         else:

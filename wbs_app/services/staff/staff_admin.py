@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from wbs_app.models import StaffMember, StaffRole, StaffStatus, TokenPurpose
 from wbs_app.services.cases import access
 from wbs_app.services.infra.transactions import Lock, serialise
-from wbs_app.services.staff import audit, staff_sessions, tokens
+from wbs_app.services.staff import accounts, audit, staff_sessions, tokens
 from wbs_app.services.staff.accounts import ACTIVATION_TTL, AccountError, units_for_role
 from wbs_app.services.trust import certificates
 
@@ -64,6 +64,7 @@ def reactivate(session: Session, actor: StaffMember, staff_id: int) -> None:
     staff = get_staff(session, staff_id)
     if staff.status is not StaffStatus.DEACTIVATED or staff.sealed_seed is None:
         raise AccountError("not_deactivated")
+    accounts.check_display_name(session, staff.display_name, staff.id)
     staff.status = StaffStatus.ACTIVE
     audit.record(session, "staff_reactivated", actor_id=actor.id, target_staff_id=staff.id)
     session.flush()
