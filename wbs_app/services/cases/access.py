@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
-from crypto import Identity, PublicIdentity
+from crypto import Identity
 from wbs_app.models import (
     AudienceKey,
     Case,
@@ -249,7 +249,7 @@ def grant(
         raise case_keys.NoAccess()  # the actor holds no key of this case
     if granted == 0 and not stale:
         raise AccessRefused("already_granted")
-    fingerprint = PublicIdentity.from_bytes(target.identity_public).fingerprint()
+    fingerprint = certificates.fingerprint_of(target)
     kind = "access_regranted" if stale else "access_granted"
     journal.append(
         session,

@@ -15,30 +15,28 @@ one call only), so a revocation stops the next wrap at once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crypto import DecryptionError, Identity, PublicIdentity
-from crypto.certificates import (
-    CertificateStatement,
-    certificate_fingerprint,
-    fingerprint_matches,
-    root_issuer,
-    sign_statement,
-    staff_issuer,
-    verify_statement,
-)
-from wbs_app.models import HandlerCertificate, StaffMember, StaffRole, StaffStatus, TrustRoot
+from crypto import DecryptionError, Identity
+from crypto.certificates import certificate_fingerprint, fingerprint_matches, sign_statement
+from wbs_app.models import HandlerCertificate, StaffMember, StaffStatus, TrustRoot
 from wbs_app.services.infra.clock import utcnow
 from wbs_app.services.infra.errors import DomainError
-from wbs_app.services.office.organisation import subtree_ids
 from wbs_app.services.staff import audit
+from wbs_app.services.trust.chain import (
+    HANDLER_ROLES,
+    Checker,
+    statement_of,
+    units_of,
+    units_text,
+    whole_seconds,
+)
 from wbs_app.services.trust.root import OpenRoot
 
-HANDLER_ROLES = (StaffRole.INVESTIGATOR, StaffRole.SUPERVISOR)
 # Why a certificate stopped counting; the audit log shows the same word.
 REVOKE_REASONS = ("deactivated", "password_reset", "role_changed", "units_changed", "identity")
 
@@ -64,132 +62,13 @@ class NotCertified(DomainError):
     code = "not_certified"
 
 
-def _whole_seconds(moment: datetime) -> datetime:
-    return moment.astimezone(UTC).replace(microsecond=0)
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _units_text(unit_ids: tuple[int, ...]) -> str:
-    return ",".join(str(u) for u in unit_ids)
-
-
-def _units_of(text: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in text.split(",") if part)
-
-
-def statement_of(row: HandlerCertificate) -> CertificateStatement:
-    """The signed statement, rebuilt from the row's plain fields alone."""
-    if row.issuer_kind == "root" and row.issuer_root_generation is not None:
-        issuer = root_issuer(row.issuer_root_generation)
-    elif row.issuer_staff_id is not None and row.issuer_generation is not None:
-        issuer = staff_issuer(row.issuer_staff_id, row.issuer_generation)
-    else:
-        issuer = "invalid"
-    return CertificateStatement(
-        subject_public=row.subject_public,
-        account_id=row.staff_id,
-        role=row.role,
-        unit_ids=_units_of(row.unit_ids),
-        generation=row.generation,
-        issued_at=_iso(row.issued_at),
-        issuer=issuer,
-    )
-
-
-@dataclass
-class _Checker:
-    """One verification pass: memoises chains and the unit tree for this call only."""
-
-    session: Session
-    chains: dict[int, bool] = field(default_factory=dict)
-    subtrees: dict[int, set[int]] = field(default_factory=dict)
-
-    def subtree(self, unit_id: int) -> set[int]:
-        if unit_id not in self.subtrees:
-            self.subtrees[unit_id] = subtree_ids(self.session, unit_id)
-        return self.subtrees[unit_id]
-
-    def covers(self, issuer: HandlerCertificate, role: str, unit_ids: tuple[int, ...]) -> bool:
-        """Whether a certificate's holder may vouch for ``role`` in ``unit_ids``."""
-        issuer_units = _units_of(issuer.unit_ids)
-        if issuer.role == StaffRole.SUPERVISOR.value:
-            if role not in (StaffRole.INVESTIGATOR.value, StaffRole.SUPERVISOR.value):
-                return False
-            reach: set[int] = set()
-            for unit in issuer_units:
-                reach |= self.subtree(unit)
-            return set(unit_ids) <= reach
-        if issuer.role == StaffRole.INVESTIGATOR.value:
-            return role == StaffRole.INVESTIGATOR.value and set(unit_ids) <= set(issuer_units)
-        return False
-
-    def chain_verifies(self, row: HandlerCertificate, depth: int = 0) -> bool:
-        """Signature by a root current at issue, or by a certificate valid when it signed."""
-        if row.id in self.chains:
-            return self.chains[row.id]
-        self.chains[row.id] = False  # a loop in forged rows ends here, refused
-        result = depth < 32 and self._verify(row, depth)
-        self.chains[row.id] = result
-        return result
-
-    def _verify(self, row: HandlerCertificate, depth: int) -> bool:
-        if row.role not in (r.value for r in HANDLER_ROLES):
-            return False
-        statement = statement_of(row)
-        if row.issuer_kind == "root" and row.issuer_root_generation is not None:
-            root = self.session.get(TrustRoot, row.issuer_root_generation)
-            if root is None or row.issued_at < _whole_seconds(root.created_at):
-                return False
-            if root.retired_at is not None and row.issued_at >= root.retired_at:
-                return False
-            return _signed(statement, row.signature, root.public)
-        if row.issuer_kind != "staff" or row.issuer_staff_id is None:
-            return False
-        if row.issuer_staff_id == row.staff_id and row.issuer_generation == row.generation:
-            return False
-        for issuer in self._issuer_certificates(row):
-            if (
-                issuer.issued_at <= row.issued_at
-                and (issuer.revoked_at is None or issuer.revoked_at > row.issued_at)
-                and self.covers(issuer, row.role, _units_of(row.unit_ids))
-                and _signed(statement, row.signature, issuer.subject_public)
-                and self.chain_verifies(issuer, depth + 1)
-            ):
-                return True
-        return False
-
-    def _issuer_certificates(self, row: HandlerCertificate) -> list[HandlerCertificate]:
-        return list(
-            self.session.scalars(
-                select(HandlerCertificate)
-                .where(
-                    HandlerCertificate.staff_id == row.issuer_staff_id,
-                    HandlerCertificate.generation == row.issuer_generation,
-                    HandlerCertificate.id != row.id,
-                )
-                .order_by(HandlerCertificate.id.desc())
-            )
-        )
-
-
-def _signed(statement: CertificateStatement, signature: bytes, public: bytes) -> bool:
-    try:
-        verify_statement(statement, signature, PublicIdentity.from_bytes(public))
-    except (DecryptionError, ValueError):
-        return False
-    return True
-
-
-def _matches_now(row: HandlerCertificate, staff: StaffMember) -> bool:
+def matches_now(row: HandlerCertificate, staff: StaffMember) -> bool:
     return (
         staff.identity_public is not None
         and row.subject_public == staff.identity_public
         and row.generation == staff.identity_generation
         and row.role == staff.role.value
-        and _units_of(row.unit_ids) == tuple(sorted(u.id for u in staff.units))
+        and units_of(row.unit_ids) == tuple(sorted(u.id for u in staff.units))
     )
 
 
@@ -211,7 +90,7 @@ def current_certificate(
     staff: StaffMember,
     at: datetime | None = None,
     *,
-    _checker: _Checker | None = None,
+    _checker: Checker | None = None,
 ) -> HandlerCertificate | None:
     """The certificate that makes ``staff`` a recipient now (or at ``at``), or None.
 
@@ -220,9 +99,9 @@ def current_certificate(
     """
     if staff.status is not StaffStatus.ACTIVE or staff.role not in HANDLER_ROLES:
         return None
-    checker = _checker or _Checker(session)
+    checker = _checker or Checker(session)
     for row in _candidates(session, staff.id, staff.identity_generation):
-        if not _matches_now(row, staff):
+        if not matches_now(row, staff):
             continue
         if at is None:
             if row.revoked_at is not None:
@@ -246,7 +125,7 @@ def require_certified(session: Session, staff: StaffMember, at: datetime | None 
 
 def certified_among(session: Session, staff: list[StaffMember]) -> list[StaffMember]:
     """The members of ``staff`` that may receive wraps now, in the order given (one memo)."""
-    checker = _Checker(session)
+    checker = Checker(session)
     return [s for s in staff if current_certificate(session, s, _checker=checker) is not None]
 
 
@@ -256,7 +135,7 @@ def certificate_valid_at(session: Session, staff_id: int, generation: int, when:
     Unlike ``is_certified`` this does not compare with the account as it is
     now: an entry signed last year by a since-reset identity stays valid.
     """
-    checker = _Checker(session)
+    checker = Checker(session)
     for row in _candidates(session, staff_id, generation):
         if row.issued_at > when or (row.revoked_at is not None and row.revoked_at <= when):
             continue
@@ -292,13 +171,13 @@ def _issue(
         staff_id=subject.id,
         generation=subject.identity_generation,
         role=subject.role.value,
-        unit_ids=_units_text(tuple(sorted(u.id for u in subject.units))),
+        unit_ids=units_text(tuple(sorted(u.id for u in subject.units))),
         subject_public=public,
         issuer_kind="root" if issuer_staff is None else "staff",
         issuer_root_generation=root_generation,
         issuer_staff_id=None if issuer_staff is None else issuer_staff.id,
         issuer_generation=None if issuer_staff is None else issuer_staff.identity_generation,
-        issued_at=_whole_seconds(utcnow()),
+        issued_at=whole_seconds(utcnow()),
         signature=b"",
     )
     row.signature = sign_statement(statement_of(row), signer)
@@ -337,7 +216,7 @@ def certify_by_handler(
     """A certified handler vouches for a colleague within its reach, after hearing the digits."""
     if issuer.is_admin:
         raise CertificationRefused("certifier_admin")
-    checker = _Checker(session)
+    checker = Checker(session)
     own = current_certificate(session, issuer, _checker=checker)
     if own is None or own.subject_public != issuer_identity.public().to_bytes():
         raise CertificationRefused("certifier_not_certified")
@@ -352,7 +231,7 @@ def may_certify(session: Session, issuer: StaffMember, subject: StaffMember) -> 
     """Whether ``issuer``'s valid certificate reaches ``subject`` (for the list of colleagues)."""
     if issuer.is_admin or subject.id == issuer.id:
         return False
-    checker = _Checker(session)
+    checker = Checker(session)
     own = current_certificate(session, issuer, _checker=checker)
     units = tuple(sorted(u.id for u in subject.units))
     return own is not None and checker.covers(own, subject.role.value, units)
@@ -405,3 +284,38 @@ def certificate_view(session: Session, staff: StaffMember) -> CertificateView:
         by_root,
         row.issued_at,
     )
+
+
+def waiting_for(session: Session, issuer: StaffMember) -> list[StaffMember]:
+    """Colleagues with a key but no valid certificate whom ``issuer`` may certify, by name.
+
+    Empty for an administrator or an issuer whose own certificate does not
+    verify: the certify page then says why instead of listing anyone.
+    """
+    if issuer.is_admin:
+        return []
+    checker = Checker(session)
+    own = current_certificate(session, issuer, _checker=checker)
+    if own is None:
+        return []
+    candidates = session.scalars(
+        select(StaffMember)
+        .where(
+            StaffMember.role.in_(HANDLER_ROLES),
+            StaffMember.status == StaffStatus.ACTIVE,
+            StaffMember.identity_public.is_not(None),
+            StaffMember.id != issuer.id,
+        )
+        .order_by(StaffMember.display_name)
+    )
+    return [
+        staff
+        for staff in candidates
+        if checker.covers(own, staff.role.value, tuple(sorted(u.id for u in staff.units)))
+        and current_certificate(session, staff, _checker=checker) is None
+    ]
+
+
+def certified_ids(session: Session, staff: list[StaffMember]) -> set[int]:
+    """Which of ``staff`` hold a valid certificate now (the administrator's staff list)."""
+    return {member.id for member in certified_among(session, staff)}
