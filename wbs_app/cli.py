@@ -149,7 +149,9 @@ def setup_link() -> None:
 @wbs.command("create-unit")
 @click.argument("name")
 @click.option("--parent", "parent_id", type=int, default=None, help="id of the parent unit")
-@click.option("--new-top", is_flag=True, help="without --parent: put it above the present top unit")
+@click.option(
+    "--new-top", is_flag=True, help="without --parent: put it above the present top unit"
+)
 def create_unit(name: str, parent_id: int | None, new_top: bool) -> None:
     """Create a unit under --parent; without one, the first unit, or with --new-top a new top."""
     try:

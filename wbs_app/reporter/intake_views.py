@@ -104,7 +104,9 @@ def _open_or_start(fields: MultiDict[str, str]) -> _Posted:
     return _Posted(intake.start_draft(lifetime))  # the form page reused for another report
 
 
-def _payload(form: ReportForm, fields: MultiDict[str, str], files: list[FileInfo]) -> DraftPayload:
+def _payload(
+    form: ReportForm, fields: MultiDict[str, str], files: list[FileInfo]
+) -> DraftPayload:
     identity = None
     if form.give_identity.data and (form.identity_name.data or form.identity_contact.data):
         identity = {

@@ -25,3 +25,4 @@ NOTICES = {
     "resumed": _l("Handling of your report has resumed."),
     "reopened": _l("Your report has been reopened and is being verified again."),
 }
+

@@ -43,7 +43,9 @@ def upgrade() -> None:
     )
     decided = sa.select(cases.c.id).where(sa.cast(cases.c.status, sa.String).in_(DECIDED))
     op.execute(
-        invitations.update().where(invitations.c.case_id.in_(decided)).values(closed_on=changed_on)
+        invitations.update()
+        .where(invitations.c.case_id.in_(decided))
+        .values(closed_on=changed_on)
     )
 
 

@@ -78,7 +78,9 @@ def login(
     return code_holders.login(session, KIND, text, salt, params, policy, admit, gate=gate)
 
 
-def resume(session: Session, cookie: str | None, policy: SessionPolicy) -> RespondentContext | None:
+def resume(
+    session: Session, cookie: str | None, policy: SessionPolicy
+) -> RespondentContext | None:
     visit = code_holders.resume(session, KIND, cookie, policy)
     if visit is None:
         return None
