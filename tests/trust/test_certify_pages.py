@@ -96,7 +96,9 @@ def test_administrators_see_the_status_and_cannot_certify(app, office) -> None:
     assert "Menunggu sertifikasi" in listing and "Disertifikasi" in listing
     assert 'sertifikasi"' not in listing and "/staf/pengelola/sertifikasi" not in listing
     detail = admin.get(f"/staf/admin/staf/{office['dewi'].id}").get_data(as_text=True)
-    assert "/staf/pengelola/sertifikasi" not in detail
+    assert "/staf/pengelola/sertifikasi" not in detail and "Menunggu sertifikasi" in detail
+    sitti = admin.get(f"/staf/admin/staf/{office['sitti'].id}").get_data(as_text=True)
+    assert "disertifikasi oleh para kustodian pada" in sitti
     assert admin.get("/staf/pengelola/sertifikasi").status_code == 403
     token = CSRF_RE.search(listing).group(1) if CSRF_RE.search(listing) else ""
     posted = admin.post(

@@ -220,6 +220,7 @@ def _staff_page(staff: StaffMember, refusal: SoleHolder | None = None, action: s
         role_form=role_form,
         action_form=EmptyForm(),
         sessions=staff_sessions.active_count(db, staff.id),
+        cert=certificates.certificate_view(db, staff),
         is_self=staff.id == _actor().id,
         sole_cases=refusal.cases if refusal else [],
         refused_action=action,
