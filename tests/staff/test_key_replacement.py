@@ -17,6 +17,7 @@ from sqlalchemy import select
 from crypto import DecryptionError, Identity, open_seed
 from tests.support.reporter import Report, csrf_from, submit_report
 from tests.support.staff import csrf_token, pepper, signed_in
+from tests.support.trust import certify_on_page, own_fingerprint
 from tests.support.world import changed_tables, snapshot
 from wbs_app.db import app_database
 from wbs_app.models import AuditEvent, Case, StaffIdentity, StaffMember
@@ -93,6 +94,12 @@ def test_replacing_the_key_makes_a_new_identity_and_a_colleague_regrants_the_cas
     budi = signed_in(app, replace(org.budi, password=NEW_PASSWORD))
     assert budi.get(f"/staf/pengelola/kasus/{case_id}").status_code == 404
     rahman = signed_in(app, org.rahman)
+    # The new key has no certificate yet: no colleague can grant it anything.
+    refused = _access(rahman, case_id, "beri", org.budi.id)
+    shown = rahman.get(refused.headers["Location"]).get_data(as_text=True)
+    assert "belum disertifikasi" in shown
+    assert budi.get(f"/staf/pengelola/kasus/{case_id}").status_code == 404
+    assert certify_on_page(rahman, org.budi.id, own_fingerprint(budi)).status_code == 302
     assert _access(rahman, case_id, "beri", org.budi.id).status_code == 302
     assert budi.get(f"/staf/pengelola/kasus/{case_id}").status_code == 200
     with app_database(app).session() as session:

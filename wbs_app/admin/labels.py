@@ -29,6 +29,18 @@ AUDIT_ACTIONS = {
     "category_created": _l("Category added"),
     "settings_changed": _l("Deadlines changed"),
     "letterhead_changed": _l("Letterhead changed"),
+    "staff_certified": _l("Handler key certified"),
+    "staff_certificate_revoked": _l("Handler certificate revoked"),
+}
+
+# Why a certificate was revoked (services.trust.certificates.REVOKE_REASONS), and who certified.
+CERTIFICATE_DETAILS = {
+    "custodians": _l("By the custodians"),
+    "deactivated": _l("Because the account was deactivated"),
+    "password_reset": _l("Because the password was reset"),
+    "role_changed": _l("Because the role changed"),
+    "units_changed": _l("Because the units changed"),
+    "identity": _l("Because the key was replaced"),
 }
 
 ROLES = {

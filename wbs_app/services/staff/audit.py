@@ -41,6 +41,8 @@ ACTIONS = (
     "category_created",
     "settings_changed",
     "letterhead_changed",
+    "staff_certified",
+    "staff_certificate_revoked",
 )
 
 

@@ -8,8 +8,9 @@ an activation after a reset does, but without an administrator: the old seed
 is dropped, so the wraps to the old identity open for nobody any more.
 
 The cost is that the person's cases no longer open for them: a colleague
-re-grants them (or the custodians, through recovery), as after a reset; the
-certification of the new identity is the certs work of issue 17. So, like a
+re-grants them (or the custodians, through recovery), as after a reset, once a
+certified colleague has certified the new key (its certificate ends with the old
+key: ``certificates.revoke(..., "identity")``). So, like a
 reset, it is refused while the person is the only one who can still open a
 case. Every session of the person ends, the one making the change included
 (it holds the old seed), and the person signs in again.
@@ -29,6 +30,7 @@ from wbs_app.services.infra.clock import utcnow
 from wbs_app.services.infra.transactions import release_snapshot
 from wbs_app.services.staff import audit, password_policy, staff_sessions, totp
 from wbs_app.services.staff.accounts import AccountError, check_new_password
+from wbs_app.services.trust import certificates
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,7 @@ def change_password_and_keys(
         access.keep_cases_readable(session, staff.id)
     except access.SoleHolder:
         raise AccountError("sole_holder_keys") from None
+    certificates.revoke(session, staff, "identity")  # the new key is certified afresh
     staff.identity_public = identity.public().to_bytes()
     staff.identity_generation += 1
     session.add(
