@@ -11,6 +11,7 @@ no default at all, and ``validate`` refuses to start without strong ones.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
 import secrets
 import socket
@@ -49,6 +50,11 @@ class Settings:
     # must never change once a report exists (every receipt depends on it).
     SECRET_KEY: str = ""
     INSTALLATION_SALT: str = ""
+    # The seed (32 bytes, hex) of the installation key that signs the journal's
+    # head log and its checkpoints (docs/crypto.md, "The anchored journal"). Kept
+    # here, never in the database, so that a database thief cannot extend or
+    # rewrite the log; it must not change once the log has a link.
+    HEAD_LOG_SEED: str = ""
     # Empty means the embedded SQLite database in the instance folder.
     DATABASE_URL: str = ""
     SQLITE_BUSY_TIMEOUT_MS: int = 10_000
@@ -255,7 +261,10 @@ def validate(settings: Settings) -> None:
     """Refuse to run with settings that would weaken a deployment."""
     if settings.ENV not in ENVIRONMENTS:
         raise ConfigError("ENV must be one of " + ", ".join(ENVIRONMENTS))
-    for name in ("SECRET_KEY", "INSTALLATION_SALT"):
+    secrets_needed = ("SECRET_KEY", "INSTALLATION_SALT")
+    if settings.ENV != "test" or settings.HEAD_LOG_SEED:
+        secrets_needed += ("HEAD_LOG_SEED",)
+    for name in secrets_needed:
         value = getattr(settings, name)
         if not value:
             raise ConfigError(
@@ -268,6 +277,13 @@ def validate(settings: Settings) -> None:
     except ValueError:
         raise ConfigError(
             "INSTALLATION_SALT must be hexadecimal, as `python config.py init` writes it"
+        ) from None
+    try:
+        if len(head_log_seed(settings)) != 32:
+            raise ValueError
+    except ValueError:
+        raise ConfigError(
+            "HEAD_LOG_SEED must be 32 bytes in hexadecimal, as `python config.py init` writes it"
         ) from None
     try:
         argon2 = Argon2Params(*settings.argon2)
@@ -307,6 +323,23 @@ def validate(settings: Settings) -> None:
         raise ConfigError("DEFAULT_LANGUAGE must be one of LANGUAGES")
 
 
+def head_log_seed(settings: Settings) -> bytes:
+    """The installation key's seed: HEAD_LOG_SEED, required outside tests.
+
+    A test app without one (most tests build apps from SECRET_KEY and
+    INSTALLATION_SALT alone, and several apps of one test share a database)
+    gets one derived from its installation salt, so apps with one salt share
+    one head log key, as one installation's workers do. ``validate`` refuses
+    a missing seed in every other environment.
+    """
+    if settings.HEAD_LOG_SEED:
+        return bytes.fromhex(settings.HEAD_LOG_SEED)
+    if settings.ENV != "test":
+        raise ValueError("HEAD_LOG_SEED is missing")
+    salt = settings.INSTALLATION_SALT.encode()
+    return hashlib.sha256(b"lentera/test-head-log-seed/" + salt).digest()
+
+
 def secure_instance_folder(instance_path: Path) -> None:
     """Make the instance folder 0700 and every file directly in it 0600.
 
@@ -338,7 +371,8 @@ def write_instance_config(instance_path: Path) -> bool:
         "# without INSTALLATION_SALT no receipt or invitation code can be opened again.\n"
         f"SECRET_KEY = {secrets.token_hex(32)!r}\n"
         f"INSTALLATION_SALT = {secrets.token_hex(32)!r}\n"
-        "# The address people use to reach the site (production: https). Unset, links\n"
+        + _head_log_seed_lines()
+        + "# The address people use to reach the site (production: https). Unset, links\n"
         "# point at the address gunicorn binds (HOST and PORT).\n"
         "# BASE_URL = 'https://wbs.example.go.id'\n"
     )
@@ -349,6 +383,29 @@ def write_instance_config(instance_path: Path) -> bool:
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(body)
     return True
+
+
+def _head_log_seed_lines() -> str:
+    return (
+        "# Signs the journal's head log; without it no checkpoint can be checked again.\n"
+        f"HEAD_LOG_SEED = {secrets.token_hex(32)!r}\n"
+    )
+
+
+def add_missing_secrets(instance_path: Path) -> list[str]:
+    """Append the secrets a newer release needs to an existing ``instance/config.py``.
+
+    Only adds, never changes: a secret already there (in the file or the
+    environment) is kept, since the database depends on it. Returns the names
+    added.
+    """
+    path = instance_path / "config.py"
+    present = _read_instance_file(path)
+    if "HEAD_LOG_SEED" in present or os.environ.get(ENV_PREFIX + "HEAD_LOG_SEED"):
+        return []
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(_head_log_seed_lines())
+    return ["HEAD_LOG_SEED"]
 
 
 def _database_refuses_new_secrets(instance_path: Path) -> str:
@@ -413,7 +470,10 @@ def main(argv: list[str] | None = None) -> int:
     if write_instance_config(instance_path):
         print(f"created {instance_path / 'config.py'} with new secrets (mode 0600)")
     else:
+        added = add_missing_secrets(instance_path)
         print(f"{instance_path / 'config.py'} exists; secrets kept")
+        if added:
+            print("added the new secret " + ", ".join(added) + ": back it up with the others")
     return 0
 
 

@@ -31,6 +31,7 @@ def instance_settings(instance: Path, **extra: str) -> dict[str, str]:
         "WBS_TLS": "false",
         "WBS_SECRET_KEY": secrets.token_hex(32),
         "WBS_INSTALLATION_SALT": secrets.token_hex(32),
+        "WBS_HEAD_LOG_SEED": secrets.token_hex(32),
     }
     settings.update(extra)
     return settings
@@ -209,10 +210,13 @@ class HttpSession:
 
     def post_multipart(self, path: str, fields: list[tuple[str, str]]) -> tuple[int, str]:
         boundary = "----LenteraBenchForm" + secrets.token_hex(8)
-        body = b"".join(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
-            + value.encode()
-            + b"\r\n"
-            for name, value in fields
-        ) + f"--{boundary}--\r\n".encode()
+        body = (
+            b"".join(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
+                + value.encode()
+                + b"\r\n"
+                for name, value in fields
+            )
+            + f"--{boundary}--\r\n".encode()
+        )
         return self.request("POST", path, body, f"multipart/form-data; boundary={boundary}")

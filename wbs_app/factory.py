@@ -18,6 +18,7 @@ from jinja2 import StrictUndefined
 from sqlalchemy.exc import OperationalError
 
 from config import ConfigError, Settings, load_settings, secure_instance_folder, validate
+from crypto import InstallationKey
 from wbs_app.appctx import ARGON2_GATE
 from wbs_app.database import Database, sqlite_url
 from wbs_app.db import app_database, init_request_sessions
@@ -31,6 +32,7 @@ from wbs_app.security.reporter_auth import register_reporter_guard
 from wbs_app.security.respondent_auth import register_respondent_guard
 from wbs_app.security.sides import init_sides
 from wbs_app.security.staff_auth import register_staff_guards
+from wbs_app.services.cases import head_log
 from wbs_app.services.infra import installation
 from wbs_app.services.infra.argon2_gate import Argon2Gate
 from wbs_app.services.infra.store import AttachmentStore
@@ -58,8 +60,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     configure(app, settings, config or {})
     install_settings(app, built)
     register_extensions(app)
-    register_database(app, settings, instance_path)
+    register_database(app, settings, instance_path, built.head_log_key)
     check_installation_salt(app, built.installation_salt)
+    check_head_log_key(app)
     register_argon2_gate(app, settings)
     register_security(app)
     register_blueprints(app)
@@ -108,10 +111,17 @@ def register_extensions(app: Flask) -> None:
     init_formats(app)
 
 
-def register_database(app: Flask, settings: Settings, instance_path: Path) -> None:
+def register_database(
+    app: Flask, settings: Settings, instance_path: Path, head_log_key: InstallationKey
+) -> None:
     secure_instance_folder(instance_path)
     url = settings.DATABASE_URL or sqlite_url(instance_path)
-    init_request_sessions(app, Database(url, busy_timeout_ms=settings.SQLITE_BUSY_TIMEOUT_MS))
+    database = Database(
+        url,
+        busy_timeout_ms=settings.SQLITE_BUSY_TIMEOUT_MS,
+        info=head_log.session_info(head_log_key),
+    )
+    init_request_sessions(app, database)
     attachment_dir = Path(settings.ATTACHMENT_DIR) if settings.ATTACHMENT_DIR else None
     app.extensions["lentera.store"] = AttachmentStore(
         attachment_dir or instance_path / "attachments"
@@ -147,6 +157,36 @@ def check_installation_salt(app: Flask, salt: bytes) -> None:
             "the database cannot be reached to check its installation salt: start it, or set "
             "WBS_DATABASE_URL to the right database"
         ) from None
+
+
+HEAD_LOG_KEY_MISMATCH = (
+    "HEAD_LOG_SEED is not the key that signed this database's journal head log, so no "
+    "journal could be anchored or checked; to mend it, restore instance/config.py from the "
+    "backup taken with this database (or point WBS_DATABASE_URL at the database that belongs "
+    "to this instance/config.py)"
+)
+
+
+def check_head_log_key(app: Flask) -> None:
+    """Refuse to start when the head log's last link is not signed by the configured key.
+
+    The same reasoning as the salt's: a database beside another ``instance/``
+    would sign new links with a key the old ones do not verify under, and
+    every checkpoint handed to a witness would stop matching.
+    """
+    database = app_database(app)
+    try:
+        with database.session() as session:
+            signed = head_log.signed_by_configured_key(session)
+    except OperationalError:
+        database.dispose()
+        raise ConfigError(
+            "the database cannot be reached to check its journal head log: start it, or set "
+            "WBS_DATABASE_URL to the right database"
+        ) from None
+    if not signed:
+        database.dispose()
+        raise ConfigError(HEAD_LOG_KEY_MISMATCH)
 
 
 def register_argon2_gate(app: Flask, settings: Settings) -> None:

@@ -139,7 +139,12 @@ def test_crash_at_each_step_leaves_the_whole_case_or_no_trace(
 
 
 # Everything a production start needs, so that only the crash point can be refused.
-PRODUCTION = {"SECRET_KEY": STRONG, "INSTALLATION_SALT": STRONG, "BASE_URL": "https://wbs.example"}
+PRODUCTION = {
+    "SECRET_KEY": STRONG,
+    "INSTALLATION_SALT": STRONG,
+    "HEAD_LOG_SEED": STRONG,
+    "BASE_URL": "https://wbs.example",
+}
 
 
 @pytest.mark.parametrize("point", CRASH_POINTS)

@@ -24,13 +24,12 @@ from wbs_app.models.case import (
     ReporterSession,
     SubmissionDraft,
 )
-from wbs_app.models.journal import JournalEntry, StaffIdentity
+from wbs_app.models.journal import CaseHead, HeadLogLink, JournalEntry, StaffIdentity
 from wbs_app.models.letters import InvitationLetter, LetterCounter, Letterhead
 from wbs_app.models.one_time_pages import ReceiptHandover, SentDraft
 from wbs_app.models.organisation import Category, Unit
 from wbs_app.models.respondent import InvitationRole, RespondentInvitation, RespondentSession
 from wbs_app.models.settings import Installation, SettingValue
-from wbs_app.models.trust import Custodian, TrustRoot
 from wbs_app.models.staff import (
     LoginThrottle,
     OneTimeToken,
@@ -41,6 +40,7 @@ from wbs_app.models.staff import (
     StaffUnit,
     TokenPurpose,
 )
+from wbs_app.models.trust import Custodian, TrustRoot
 
 __all__ = [
     "CLOSED_STATUSES",
@@ -50,6 +50,7 @@ __all__ = [
     "AuditEvent",
     "AuthorKind",
     "Case",
+    "CaseHead",
     "CaseRead",
     "CaseRecord",
     "CaseStatus",
@@ -57,6 +58,7 @@ __all__ = [
     "Custodian",
     "FailureWindow",
     "HandlerExclusion",
+    "HeadLogLink",
     "HeldMessage",
     "Installation",
     "InvitationLetter",
