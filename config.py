@@ -261,7 +261,7 @@ def validate(settings: Settings) -> None:
     """Refuse to run with settings that would weaken a deployment."""
     if settings.ENV not in ENVIRONMENTS:
         raise ConfigError("ENV must be one of " + ", ".join(ENVIRONMENTS))
-    secrets_needed = ("SECRET_KEY", "INSTALLATION_SALT")
+    secrets_needed: tuple[str, ...] = ("SECRET_KEY", "INSTALLATION_SALT")
     if settings.ENV != "test" or settings.HEAD_LOG_SEED:
         secrets_needed += ("HEAD_LOG_SEED",)
     for name in secrets_needed:
