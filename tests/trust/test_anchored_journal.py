@@ -29,11 +29,13 @@ from crypto import (
     sign_entry,
     sign_link,
 )
-from tests.support.reporter import Report, submit_report
+from tests.support.reporter import Report, csrf_from, submit_report
+from tests.support.staff import signed_in
 from tests.support.trust import open_test_root
 from wbs_app.db import app_database
 from wbs_app.models import (
     Audience,
+    AuditEvent,
     Case,
     CaseHead,
     HeadLogLink,
@@ -508,3 +510,32 @@ def test_appends_from_two_writers_at_once_keep_one_chain(app, org, reporter) -> 
     assert positions == list(range(1, entries + 1))
     result = _verify(app)
     assert result.exit_code == 0, result.output
+
+
+def test_a_supervisor_downloads_the_checkpoint_for_the_witness(
+    app, org, reporter, tmp_path
+) -> None:
+    _case_with_entries(app, org, reporter, count=2)
+    path = "/staf/pengelola/jurnal/titik-periksa"
+    supervisor = signed_in(app, org.rahman)
+    page = supervisor.get(path, headers={"Accept-Language": "id"})
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Titik periksa jurnal" in text
+    assert settings(app).head_log_key.public().fingerprint() in text
+    download = supervisor.post(path, data={"csrf_token": csrf_from(text)})
+    assert download.status_code == 200
+    assert download.headers["Content-Disposition"].startswith("attachment;")
+    assert download.mimetype == "text/plain"
+    saved = tmp_path / "dari-halaman.txt"
+    saved.write_bytes(download.get_data())
+    checked = _verify(app, "--checkpoint", str(saved))
+    assert checked.exit_code == 0, checked.output
+    with app_database(app).session() as session:
+        event = session.scalar(select(AuditEvent).where(AuditEvent.action == "journal_checkpoint"))
+        assert event is not None and event.actor_id == org.rahman.id
+    investigator = signed_in(app, org.budi)
+    assert investigator.get(path).status_code == 403
+    own = investigator.get("/staf/pengelola/").get_data(as_text=True)
+    assert path not in own  # no link either
+    assert investigator.post(path, data={"csrf_token": csrf_from(own)}).status_code == 403

@@ -28,6 +28,7 @@ AUDIT_ACTIONS = {
     "category_created": _l("Category added"),
     "settings_changed": _l("Deadlines changed"),
     "letterhead_changed": _l("Letterhead changed"),
+    "journal_checkpoint": _l("Journal checkpoint downloaded"),
 }
 
 ROLES = {

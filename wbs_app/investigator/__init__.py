@@ -9,6 +9,7 @@ from wbs_app.investigator import (  # noqa: E402,F401 - registers the views
     case_views,
     classification_views,
     invitation_views,
+    journal_views,
     routes,
     takeover_views,
 )

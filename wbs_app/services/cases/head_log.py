@@ -33,17 +33,26 @@ from crypto import (
     DecryptionError,
     HeadLink,
     InstallationKey,
+    checkpoint_text,
     link_hash,
     log_genesis,
     make_checkpoint,
     sign_link,
 )
 from crypto.headlog import DELETED, HEAD, LINK_SIGNATURE_LABEL
-from wbs_app.models import Case, CaseHead, HeadLogLink, JournalEntry
+from wbs_app.models import Case, CaseHead, HeadLogLink, JournalEntry, StaffMember, StaffRole
 from wbs_app.services.infra.clock import utcnow
+from wbs_app.services.infra.errors import DomainError
 from wbs_app.services.infra.transactions import Lock, serialise
+from wbs_app.services.staff import audit
 
 SESSION_KEY = "lentera.head_log_key"
+
+
+class SupervisorsOnly(DomainError):
+    """Only a supervisor hands the office's checkpoint to a witness."""
+
+    code = "checkpoint_supervisors_only"
 
 
 class NoInstallationKey(RuntimeError):
@@ -182,6 +191,38 @@ def checkpoint(session: Session) -> Checkpoint:
     if last is None:
         return make_checkpoint(0, log_genesis(key.public()), made_at, key)
     return make_checkpoint(last.position, last.link_hash, made_at, key)
+
+
+def may_hand_to_witness(staff: StaffMember) -> bool:
+    return staff.role is StaffRole.SUPERVISOR
+
+
+@dataclass(frozen=True)
+class WitnessFile:
+    position: int
+    body: str
+
+
+def witness_checkpoint_text(session: Session, staff: StaffMember) -> WitnessFile:
+    """The checkpoint file's text for the staff page (``checkpoint_for_witness``)."""
+    made = checkpoint_for_witness(session, staff)
+    return WitnessFile(made.position, checkpoint_text(made))
+
+
+def checkpoint_for_witness(session: Session, staff: StaffMember) -> Checkpoint:
+    """The checkpoint a supervisor downloads for the witness; the audit log says who, when.
+
+    Supervisors only: they answer for the office's cases, and the witness
+    should learn of each checkpoint from someone who does not run the server.
+    The file names no case, so nothing else limits it.
+    """
+    if not may_hand_to_witness(staff):
+        raise SupervisorsOnly()
+    made = checkpoint(session)
+    audit.record(
+        session, "journal_checkpoint", actor_id=staff.id, detail=f"log position {made.position}"
+    )
+    return made
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ ACTIONS = (
     "category_created",
     "settings_changed",
     "letterhead_changed",
+    "journal_checkpoint",
 )
 
 
