@@ -488,7 +488,7 @@ def test_appends_from_two_writers_at_once_keep_one_chain(app, org, reporter) -> 
     def write(case_id: int) -> None:
         try:
             start.wait()
-            for index in range(5):
+            for index in range(10):
                 with database.session(immediate=True) as session:
                     case = session.get(Case, case_id)
                     staff = session.get(StaffMember, org.budi.id)
