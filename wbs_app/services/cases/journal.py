@@ -116,20 +116,22 @@ def append_by_respondent(
 def append_by_custodians(
     session: Session,
     case: Case,
-    root_generation: int,
+    generation: int,
     root_identity: Identity,
-    key: bytes,
+    internal_key: bytes,
     kind: str,
     body: dict[str, Any],
 ) -> JournalEntry:
-    """An entry by the custodians in a recovery session, signed by the root they rebuilt.
+    """An entry by K custodians acting together (a recovery), signed by the root identity.
 
-    ``key`` is the internal key they opened through the recovery wrap; the
-    verifier accepts the author ``custodians:<generation>`` only while that
+    The custodians hold no staff key; the internal key came from the case's
+    recovery wrap, so the body is sealed to the handlers like any other step.
+    The verifier accepts the author ``custodians:<generation>`` only while that
     root generation was current (``journal_authors``).
     """
-    author = custodians_author(root_generation)
-    return _append(session, case, author, root_identity, key, kind, body)
+    return _append(
+        session, case, custodians_author(generation), root_identity, internal_key, kind, body
+    )
 
 
 def respondent_author(invitation: RespondentInvitation) -> str:
@@ -266,7 +268,7 @@ class Author:
     empty for a respondent, whose name only the case's keys open.
     """
 
-    kind: str  # "staff", "respondent" or "unknown"
+    kind: str  # "staff", "respondent", "reporter", "custodians" or "unknown"
     name: str
     role: str
 
@@ -307,6 +309,8 @@ def authors(session: Session, items: list[JournalItem]) -> dict[str, Author]:
             found[label] = Author("staff", member.display_name, member.role.value)
         elif invitation is not None:
             found[label] = Author("respondent", "", invitation.role.value)
+        elif label.startswith("custodians:"):
+            found[label] = Author("custodians", "", "")
         elif label.startswith("reporter:"):
             found[label] = Author("reporter", "", "")
         else:
