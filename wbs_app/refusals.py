@@ -158,6 +158,31 @@ MESSAGES = {
     "custodian_threshold": _l(
         "Choose between 2 and 16 custodians, and a number needed of at least 2 and at most the number of custodians."
     ),
+    # Display names (services.staff.accounts.check_display_name).
+    "name_taken": _l(
+        "Another staff account already has this name. Add what tells the two apart, for example a middle name."
+    ),
+    "name_mixed_scripts": _l(
+        "Write the name in one alphabet: letters that only look alike would let two names look the same."
+    ),
+    # Handler certificates (services.trust.certificates).
+    "fingerprint_mismatch": _l(
+        "The fingerprint typed is not this colleague's key. Ask them to read it out again, slowly; certify nobody whose digits do not match."
+    ),
+    "certifier_admin": _l("Administrators cannot certify handlers."),
+    "certifier_not_certified": _l(
+        "Your own key is not certified, so you cannot certify a colleague yet."
+    ),
+    "certifier_out_of_reach": _l(
+        "You can certify only colleagues of your own units, or of the units below yours if you are a supervisor, with a role no wider than yours."
+    ),
+    "subject_not_handler": _l("Only investigators and supervisors are certified."),
+    "subject_inactive": _l("This account is not active, so it cannot be certified."),
+    "subject_no_identity": _l(
+        "This colleague has no key yet: they must first activate their account."
+    ),
+    "already_certified": _l("This key is already certified."),
+    "not_certified": _l("This handler's key is not certified, so no report can be given to them."),
     "message_empty": _l("Write a message first."),
     "note_empty": _l("Write a note first."),
     "already_acknowledged": _l("A colleague has already taken up this report of retaliation."),

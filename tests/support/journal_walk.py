@@ -18,6 +18,7 @@ from werkzeug.datastructures import MultiDict
 from tests.support.http import https_client
 from tests.support.reporter import bind_from, csrf_from
 from tests.support.staff import PASSWORD, activation_fields, enrolment_fields, make_staff
+from tests.support.trust import certify_by_test_root
 from tests.support.world import World
 from wbs_app.db import app_database
 from wbs_app.models import Case, Category, StaffMember, StaffRole
@@ -140,6 +141,7 @@ def _regrant(world: World, dewi: Any, base: str, page: str) -> None:
         token, "dewi", PASSWORD
     )
     assert newcomer.post("/staf/aktivasi", data=fields).status_code == 302
+    certify_by_test_root(world.app, dewi.id)  # a new key is certified before it receives any
     assert _post(budi, f"{base}/akses/beri", page, staff_id=str(dewi.id)).status_code == 302
 
 

@@ -23,7 +23,15 @@ from sqlalchemy.orm import Session
 from crypto import Argon2Params, format_code
 from wbs_app.demo.cases import Story, make_cases
 from wbs_app.demo.desk import Desk
-from wbs_app.demo.people import KANWIL, UPTS, Account, DemoRefused, make_organisation
+from wbs_app.demo.people import (
+    CERTIFIED_AGO,
+    CUSTODIANS,
+    KANWIL,
+    UPTS,
+    Account,
+    DemoRefused,
+    make_organisation,
+)
 from wbs_app.models import StaffIdentity, StaffMember, Unit
 from wbs_app.services.infra.clock import utcnow
 from wbs_app.services.infra.sessions import SessionPolicy
@@ -53,25 +61,21 @@ def seed_demo_organisation(
             "(the demo ran already, or a real office is set up): nothing was changed"
         )
     cast = make_organisation(session, params)
-    _keys_held_since(session, STAFF_KEYS_DAYS)
+    _keys_held_since(session, CERTIFIED_AGO)
     desk = Desk(session, store, params, installation_salt, deadlines, policy, channel_days)
     desk.settle()
     stories = make_cases(desk, cast)
     return _printout(cast.accounts, stories, base_url.rstrip("/"))
 
 
-# The stories go back 75 days (``demo.cases``); the staff held their keys before that.
-STAFF_KEYS_DAYS = 90
-
-
-def _keys_held_since(session: Session, days: int) -> None:
+def _keys_held_since(session: Session, ago: timedelta) -> None:
     """Date the demo staff's identities before the stories, as a real office's would be.
 
     The journal verifier accepts a staff key only from the day its generation
     began (``services.cases.journal_authors``); a demo whose handlers sign
     steps 75 days before their accounts existed would fail ``wbs verify-journals``.
     """
-    since = utcnow() - timedelta(days=days)
+    since = utcnow() - ago  # the day they were certified, before the oldest story
     for identity in session.scalars(select(StaffIdentity)):
         identity.created_at = since
     session.flush()
@@ -92,6 +96,12 @@ def _printout(accounts: list[Account], stories: list[Story], base: str) -> list[
             f"  {account.role.value:<13}{account.username:<8}{account.password:<23}"
             f"{account.totp_key:<41}{account.units}"
         )
+    lines += [
+        "",
+        "Every handler's key is certified by the custodians' root ("
+        + ", ".join(custodian.name for custodian in CUSTODIANS)
+        + "); the demo printed and kept none of their shares.",
+    ]
     lines += [
         "",
         f"Reporters sign in at {base}/lapor/masuk with the receipt code:",

@@ -40,7 +40,7 @@ from wbs_app.models.staff import (
     StaffUnit,
     TokenPurpose,
 )
-from wbs_app.models.trust import Custodian, TrustRoot
+from wbs_app.models.trust import Custodian, HandlerCertificate, TrustRoot
 
 __all__ = [
     "CLOSED_STATUSES",
@@ -57,6 +57,7 @@ __all__ = [
     "Category",
     "Custodian",
     "FailureWindow",
+    "HandlerCertificate",
     "HandlerExclusion",
     "HeadLogLink",
     "HeldMessage",

@@ -6,9 +6,8 @@ generation signs only between its own start and the next generation's start
 (``StaffIdentity.created_at``; a reset or a new key makes the next one), and,
 from the day the installation has a custodians' root, only while a
 certificate of that generation was valid at the entry's date
-(``services.trust.certificates.certificate_valid_at``, when that module is
-installed). Entries written before any ceremony cannot have been certified
-and are judged on the generation's dates alone. The custodians (author
+(``services.trust.certificates.certificate_valid_at``). Entries written
+before any ceremony cannot have been certified and are judged on the generation's dates alone. The custodians (author
 ``custodians:<root generation>``) sign with the root of that generation while
 it was current. Respondents and the reporter sign with the identities their
 codes give, as before.
@@ -20,7 +19,6 @@ so does one written in the second its successor began.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -29,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from crypto import JournalRecord, PublicIdentity
 from wbs_app.models import Case, RespondentInvitation, StaffIdentity, TrustRoot
+from wbs_app.services.trust.certificates import certificate_valid_at
 
 CertificateCheck = Callable[[Session, int, int, datetime], bool]
 
@@ -49,16 +48,6 @@ def entry_time(record: JournalRecord) -> datetime | None:
         return None
 
 
-def _certificate_check() -> CertificateCheck | None:
-    """The certificates service's check, once that module is part of the installation."""
-    try:
-        module = importlib.import_module("wbs_app.services.trust.certificates")
-    except ImportError:
-        return None
-    check: CertificateCheck | None = getattr(module, "certificate_valid_at", None)
-    return check
-
-
 class AuthorKeys:
     """For ``crypto.verify_chain``: the key an entry's author had at the entry's date, or None.
 
@@ -68,7 +57,7 @@ class AuthorKeys:
 
     def __init__(self, session: Session, certificate_check: CertificateCheck | None = None) -> None:
         self._session = session
-        self._certified = certificate_check or _certificate_check()
+        self._certified = certificate_check or certificate_valid_at
         self._generations: dict[int, list[tuple[int, datetime, bytes]]] = {}
         for staff_id, generation, created_at, public in session.execute(
             select(
@@ -129,7 +118,7 @@ class AuthorKeys:
         return None
 
     def _was_certified(self, staff_id: int, generation: int, when: datetime) -> bool:
-        if self._certified is None or self._first_root is None or when < self._first_root:
+        if self._first_root is None or when < self._first_root:
             return True
         return self._certified(self._session, staff_id, generation, when)
 

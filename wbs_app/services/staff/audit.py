@@ -41,6 +41,8 @@ ACTIONS = (
     "settings_changed",
     "letterhead_changed",
     "journal_checkpoint",
+    "staff_certified",
+    "staff_certificate_revoked",
 )
 
 
