@@ -7,10 +7,11 @@ generation signs only between its own start and the next generation's start
 from the day the installation has a custodians' root, only while a
 certificate of that generation was valid at the entry's date
 (``services.trust.certificates.certificate_valid_at``). Entries written
-before any ceremony cannot have been certified and are judged on the generation's dates alone. The custodians (author
-``custodians:<root generation>``) sign with the root of that generation while
-it was current. Respondents and the reporter sign with the identities their
-codes give, as before.
+before any ceremony cannot have been certified and are judged on the
+generation's dates alone. The custodians (author ``custodians:<root
+generation>``) sign with the root of that generation while it was current.
+Respondents and the reporter sign with the identities their codes give, as
+before.
 
 Times are compared to the second, since entries are stamped to the second:
 an entry written in the same second as a generation began belongs to it, and
