@@ -9,7 +9,7 @@ verifier is run as an operator runs it, through ``wbs verify-journals``.
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -43,7 +43,7 @@ from wbs_app.models import (
     StaffIdentity,
     StaffMember,
 )
-from wbs_app.services.cases import case_keys, head_log, journal
+from wbs_app.services.cases import case_keys, head_log, journal, journal_authors
 from wbs_app.services.infra.clock import as_of, utcnow
 from wbs_app.settings import settings
 
@@ -539,3 +539,28 @@ def test_a_supervisor_downloads_the_checkpoint_for_the_witness(
     own = investigator.get("/staf/pengelola/").get_data(as_text=True)
     assert path not in own  # no link either
     assert investigator.post(path, data={"csrf_token": csrf_from(own)}).status_code == 403
+
+
+def test_after_the_ceremony_an_uncertified_generation_signs_nothing(app, org, reporter) -> None:
+    """A generation inside its dates but never certified (a key inserted, or not yet certified)."""
+    case_id = _case_with_entries(app, org, reporter, count=1)
+    key = _internal_key(app, org, case_id)
+    inserted = Identity.generate()
+    with app_database(app).session() as session:
+        case = session.get(Case, case_id)
+        assert journal.verify_case(session, case) is None  # Budi's certified key signs
+        last = session.scalar(select(func.max(JournalEntry.created_at)))
+        session.add(  # begins as Budi's last entry was written: both sit inside their dates
+            StaffIdentity(
+                staff_id=org.budi.id,
+                generation=2,
+                public=inserted.public().to_bytes(),
+                created_at=datetime.fromisoformat(last),
+            )
+        )
+        session.flush()
+        journal._append(session, case, f"staff:{org.budi.id}:2", inserted, key, "note", {})
+        verdict = journal.verify_case(session, case)
+        assert verdict is not None and verdict.reason == "author"
+        dates_only = journal_authors.AuthorKeys(session, certificate_check=lambda *_: True)
+        assert journal.verify_case(session, case, dates_only) is None  # the certificate refused it
