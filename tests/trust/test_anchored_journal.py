@@ -38,6 +38,7 @@ from wbs_app.models import (
     AuditEvent,
     Case,
     CaseHead,
+    HandlerCertificate,
     HeadLogLink,
     JournalEntry,
     StaffIdentity,
@@ -45,6 +46,7 @@ from wbs_app.models import (
 )
 from wbs_app.services.cases import case_keys, head_log, journal, journal_authors
 from wbs_app.services.infra.clock import as_of, utcnow
+from wbs_app.services.trust import certificates
 from wbs_app.settings import settings
 
 
@@ -564,3 +566,39 @@ def test_after_the_ceremony_an_uncertified_generation_signs_nothing(app, org, re
         assert verdict is not None and verdict.reason == "author"
         dates_only = journal_authors.AuthorKeys(session, certificate_check=lambda *_: True)
         assert journal.verify_case(session, case, dates_only) is None  # the certificate refused it
+
+
+def test_the_verifiers_certificate_spans_agree_with_certificate_valid_at(app, org) -> None:
+    """``journal_authors.CertifiedSpans`` is ``certificate_valid_at`` once per generation."""
+    with app_database(app).session() as session:
+        staff = session.get(StaffMember, org.budi.id)
+        issued = session.scalar(
+            select(func.min(HandlerCertificate.issued_at)).where(
+                HandlerCertificate.staff_id == staff.id
+            )
+        )
+        certificates.revoke(session, staff, "deactivated")
+        revoked = session.scalar(
+            select(func.max(HandlerCertificate.revoked_at)).where(
+                HandlerCertificate.staff_id == staff.id
+            )
+        )
+        spans = journal_authors.CertifiedSpans()
+        moments = [
+            issued - timedelta(seconds=1),
+            issued,
+            revoked - timedelta(microseconds=1),
+            revoked,
+            revoked + timedelta(days=1),
+        ]
+        for generation in (1, 2):
+            for when in moments:
+                expected = certificates.certificate_valid_at(session, staff.id, generation, when)
+                assert spans(session, staff.id, generation, when) is expected, (generation, when)
+        assert [spans(session, staff.id, 1, when) for when in moments] == [
+            False,
+            True,
+            True,
+            False,
+            False,
+        ]

@@ -103,8 +103,7 @@ def _add_link(session: Session, kind: str, case_uid: str, seq: int, entry: bytes
         signature=sign_link(link, key),
     )
     session.add(row)
-    session.flush()
-    return row
+    return row  # flushed with the caller's work (autoflush before the next append reads the tail)
 
 
 def record_head(session: Session, case: Case, entry: JournalEntry) -> HeadLogLink:
