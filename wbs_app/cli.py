@@ -179,7 +179,7 @@ def journal_checkpoint(output: Path | None) -> None:
     installation key's fingerprint: nothing about any case.
     """
     with app_database(current_app).session() as session:
-        text = checkpoint_text(head_log.checkpoint(session))
+        text = checkpoint_text(head_log.checkpoint_from_command(session))
     if output is None:
         click.echo(text, nl=False)
         return

@@ -428,6 +428,11 @@ def test_checkpoint_file_round_trips_through_the_cli(app, org, reporter, tmp_pat
     good = _verify(app, "--checkpoint", str(tmp_path / "dicetak.txt"))
     assert good.exit_code == 0, good.output
     assert "the head log still holds the checkpoint of" in good.output
+    with app_database(app).session() as session:
+        made = session.scalars(
+            select(AuditEvent.detail).where(AuditEvent.action == "journal_checkpoint")
+        ).all()
+    assert made and all(detail.endswith("command line") for detail in made)
     saksi = _checkpoint(app, tmp_path)
     again = runner.invoke(args=["wbs", "journal-checkpoint", "--output", str(saksi)])
     assert again.exit_code == 1 and "exists" in again.output

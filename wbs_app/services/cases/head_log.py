@@ -192,6 +192,15 @@ def checkpoint(session: Session) -> Checkpoint:
     return make_checkpoint(last.position, last.link_hash, made_at, key)
 
 
+def checkpoint_from_command(session: Session) -> Checkpoint:
+    """``wbs journal-checkpoint``: the same file, recorded in the audit log without an actor."""
+    made = checkpoint(session)
+    audit.record(
+        session, "journal_checkpoint", detail=f"log position {made.position}, command line"
+    )
+    return made
+
+
 def may_hand_to_witness(staff: StaffMember) -> bool:
     return staff.role is StaffRole.SUPERVISOR
 
