@@ -11,6 +11,7 @@ no default at all, and ``validate`` refuses to start without strong ones.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
 import secrets
 import socket
@@ -54,6 +55,11 @@ class Settings:
     # cannot test a password guess. It is never stored in the database (only
     # its fingerprint is); losing it means no staff member can sign in again.
     PASSWORD_PEPPER: str = ""
+    # The seed (32 bytes, hex) of the installation key that signs the journal's
+    # head log and its checkpoints (docs/crypto.md, "The anchored journal"). Kept
+    # here, never in the database, so that a database thief cannot extend or
+    # rewrite the log; it must not change once the log has a link.
+    HEAD_LOG_SEED: str = ""
     # Empty means the embedded SQLite database in the instance folder.
     DATABASE_URL: str = ""
     SQLITE_BUSY_TIMEOUT_MS: int = 10_000
@@ -260,7 +266,10 @@ def validate(settings: Settings) -> None:
     """Refuse to run with settings that would weaken a deployment."""
     if settings.ENV not in ENVIRONMENTS:
         raise ConfigError("ENV must be one of " + ", ".join(ENVIRONMENTS))
-    for name in ("SECRET_KEY", "INSTALLATION_SALT", "PASSWORD_PEPPER"):
+    secrets_needed: tuple[str, ...] = ("SECRET_KEY", "INSTALLATION_SALT", "PASSWORD_PEPPER")
+    if settings.ENV != "test" or settings.HEAD_LOG_SEED:
+        secrets_needed += ("HEAD_LOG_SEED",)
+    for name in secrets_needed:
         value = getattr(settings, name)
         if not value:
             raise ConfigError(
@@ -284,6 +293,13 @@ def validate(settings: Settings) -> None:
             "PASSWORD_PEPPER must be 32 bytes in hexadecimal (64 digits), as "
             "`python config.py init` writes it"
         )
+    try:
+        if len(head_log_seed(settings)) != 32:
+            raise ValueError
+    except ValueError:
+        raise ConfigError(
+            "HEAD_LOG_SEED must be 32 bytes in hexadecimal, as `python config.py init` writes it"
+        ) from None
     try:
         argon2 = Argon2Params(*settings.argon2)
     except ValueError:
@@ -320,6 +336,23 @@ def validate(settings: Settings) -> None:
         raise ConfigError("REPORTER_CHANNEL_DAYS_AFTER_CLOSE must not be negative")
     if settings.DEFAULT_LANGUAGE not in settings.LANGUAGES:
         raise ConfigError("DEFAULT_LANGUAGE must be one of LANGUAGES")
+
+
+def head_log_seed(settings: Settings) -> bytes:
+    """The installation key's seed: HEAD_LOG_SEED, required outside tests.
+
+    A test app without one (most tests build apps from SECRET_KEY and
+    INSTALLATION_SALT alone, and several apps of one test share a database)
+    gets one derived from its installation salt, so apps with one salt share
+    one head log key, as one installation's workers do. ``validate`` refuses
+    a missing seed in every other environment.
+    """
+    if settings.HEAD_LOG_SEED:
+        return bytes.fromhex(settings.HEAD_LOG_SEED)
+    if settings.ENV != "test":
+        raise ValueError("HEAD_LOG_SEED is missing")
+    salt = settings.INSTALLATION_SALT.encode()
+    return hashlib.sha256(b"lentera/test-head-log-seed/" + salt).digest()
 
 
 def secure_instance_folder(instance_path: Path) -> None:
@@ -362,6 +395,7 @@ def write_instance_config(instance_path: Path) -> bool:
         f"SECRET_KEY = {secrets.token_hex(32)!r}\n"
         f"INSTALLATION_SALT = {secrets.token_hex(32)!r}\n"
         + PEPPER_LINES.format(pepper=secrets.token_hex(PEPPER_BYTES))
+        + _head_log_seed_lines()
         + "# The address people use to reach the site (production: https). Unset, links\n"
         "# point at the address gunicorn binds (HOST and PORT).\n"
         "# BASE_URL = 'https://wbs.example.go.id'\n"
@@ -426,6 +460,29 @@ def _database_refuses_new_pepper(instance_path: Path) -> str:
     )
 
 
+def _head_log_seed_lines() -> str:
+    return (
+        "# Signs the journal's head log; without it no checkpoint can be checked again.\n"
+        f"HEAD_LOG_SEED = {secrets.token_hex(32)!r}\n"
+    )
+
+
+def add_missing_secrets(instance_path: Path) -> list[str]:
+    """Append the secrets a newer release needs to an existing ``instance/config.py``.
+
+    Only adds, never changes: a secret already there (in the file or the
+    environment) is kept, since the database depends on it. Returns the names
+    added.
+    """
+    path = instance_path / "config.py"
+    present = _read_instance_file(path)
+    if "HEAD_LOG_SEED" in present or os.environ.get(ENV_PREFIX + "HEAD_LOG_SEED"):
+        return []
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(_head_log_seed_lines())
+    return ["HEAD_LOG_SEED"]
+
+
 def _database_refuses_new_secrets(instance_path: Path) -> str:
     """Why new secrets must not be written beside this database ("" when they may).
 
@@ -485,17 +542,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"created {instance_path / 'config.py'} with new secrets (mode 0600)")
         return 0
     print(f"{instance_path / 'config.py'} exists; secrets kept")
-    if load_settings(instance_path).PASSWORD_PEPPER:
-        return 0
-    refusal = _database_refuses_new_pepper(instance_path)
+    # Refuse before adding anything: a file restored from backup stays as it was.
+    needs_pepper = not load_settings(instance_path).PASSWORD_PEPPER
+    refusal = _database_refuses_new_pepper(instance_path) if needs_pepper else ""
     if refusal:
         print(refusal, file=sys.stderr)
         return 1
-    add_pepper(instance_path)
-    print(
-        f"added PASSWORD_PEPPER to {instance_path / 'config.py'}: staff passwords move to it "
-        "at each person's next sign-in; back the file up again"
-    )
+    added = add_missing_secrets(instance_path)
+    if added:
+        print("added the new secret " + ", ".join(added) + ": back it up with the others")
+    if needs_pepper:
+        add_pepper(instance_path)
+        print(
+            f"added PASSWORD_PEPPER to {instance_path / 'config.py'}: staff passwords move to "
+            "it at each person's next sign-in; back the file up again"
+        )
     return 0
 
 

@@ -33,6 +33,7 @@ def instance_settings(instance: Path, **extra: str) -> dict[str, str]:
         "WBS_SECRET_KEY": secrets.token_hex(32),
         "WBS_INSTALLATION_SALT": secrets.token_hex(32),
         "WBS_PASSWORD_PEPPER": secrets.token_hex(32),
+        "WBS_HEAD_LOG_SEED": secrets.token_hex(32),
     }
     settings.update(extra)
     return settings

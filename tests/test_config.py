@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import stat
 import subprocess
 import sys
@@ -47,6 +48,7 @@ def test_reporter_channel_stays_open_two_years_after_closing_by_default(tmp_path
             "SECRET_KEY": STRONG,
             "INSTALLATION_SALT": STRONG,
             "PASSWORD_PEPPER": STRONG,
+            "HEAD_LOG_SEED": STRONG,
         },
     )
     with pytest.raises(ConfigError, match="REPORTER_CHANNEL_DAYS_AFTER_CLOSE"):
@@ -83,6 +85,7 @@ def test_production_refuses_weak_argon2(tmp_path: Path) -> None:
             "SECRET_KEY": STRONG,
             "INSTALLATION_SALT": STRONG,
             "PASSWORD_PEPPER": STRONG,
+            "HEAD_LOG_SEED": STRONG,
             "ARGON2_MEMORY_KIB": 1024,
         },
         environ={},
@@ -98,6 +101,7 @@ def test_production_refuses_plain_http(tmp_path: Path) -> None:
             "SECRET_KEY": STRONG,
             "INSTALLATION_SALT": STRONG,
             "PASSWORD_PEPPER": STRONG,
+            "HEAD_LOG_SEED": STRONG,
             "TLS": "false",
         },
         environ={},
@@ -113,6 +117,7 @@ def test_strong_production_settings_start(tmp_path: Path) -> None:
             "SECRET_KEY": STRONG,
             "INSTALLATION_SALT": STRONG,
             "PASSWORD_PEPPER": STRONG,
+            "HEAD_LOG_SEED": STRONG,
             "BASE_URL": "https://wbs.example",
         },
         environ={},
@@ -202,6 +207,7 @@ def test_production_refuses_a_base_url_that_is_not_https(tmp_path: Path) -> None
             "SECRET_KEY": STRONG,
             "INSTALLATION_SALT": STRONG,
             "PASSWORD_PEPPER": STRONG,
+            "HEAD_LOG_SEED": STRONG,
             "BASE_URL": "http://wbs.example.go.id",
         },
         environ={},
@@ -218,6 +224,7 @@ def test_printed_links_point_at_the_server_that_runs(app, instance_path: Path) -
             f"WBS_{key}": str(app.config[key])
             for key in ("SECRET_KEY", "INSTALLATION_SALT", "PASSWORD_PEPPER")
         },
+        WBS_HEAD_LOG_SEED=secrets.token_hex(32),
         WBS_ENV="development",
         WBS_TLS="false",
         WBS_INSTANCE_PATH=str(instance_path),
@@ -253,3 +260,39 @@ def test_make_run_gives_the_server_and_the_cli_the_same_address() -> None:
     for line in lines:
         assert "HOST=127.0.0.9" in line and "PORT=5090" in line, line
         assert "WBS_BASE_URL" not in line, line
+
+
+def test_config_init_adds_the_head_log_seed_to_an_older_instance_file(tmp_path: Path) -> None:
+    """An installation from before the anchored journal gets its new secret, the others kept."""
+    instance = tmp_path / "inst"
+    instance.mkdir()
+    older = f"SECRET_KEY = {STRONG!r}\nINSTALLATION_SALT = {STRONG!r}\n"
+    (instance / "config.py").write_text(older)
+    env = {key: value for key, value in os.environ.items() if key != "WBS_HEAD_LOG_SEED"} | {
+        "WBS_INSTANCE_PATH": str(instance)
+    }
+    run = [sys.executable, "config.py", "init"]
+    first = subprocess.run(run, cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert "added the new secret HEAD_LOG_SEED" in first.stdout
+    text = (instance / "config.py").read_text()
+    assert text.startswith(older)
+    seed = load_settings(instance, environ={}).HEAD_LOG_SEED
+    assert len(bytes.fromhex(seed)) == 32 and seed not in first.stdout
+    second = subprocess.run(run, cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert "added" not in second.stdout
+    assert (instance / "config.py").read_text() == text
+
+
+def test_production_refuses_a_missing_head_log_seed(tmp_path: Path) -> None:
+    settings = load_settings(
+        tmp_path,
+        {
+            "SECRET_KEY": STRONG,
+            "INSTALLATION_SALT": STRONG,
+            "PASSWORD_PEPPER": STRONG,
+            "BASE_URL": "https://wbs.example",
+        },
+        environ={},
+    )
+    with pytest.raises(ConfigError, match="HEAD_LOG_SEED is missing"):
+        validate(settings)

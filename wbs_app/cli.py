@@ -9,12 +9,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import click
 from flask import current_app, url_for
 from flask.cli import AppGroup
 from sqlalchemy.orm import Session
 
+from crypto import CheckpointFormatError, checkpoint_text, parse_checkpoint
 from wbs_app.appctx import argon2_params, external_url
 from wbs_app.db import app_database
 from wbs_app.demo import DemoRefused, seed_demo_organisation
@@ -22,7 +24,7 @@ from wbs_app.migrate import upgrade
 from wbs_app.models import StaffRole
 from wbs_app.security.reporter_auth import ZONE as REPORTER_ZONE
 from wbs_app.services import housekeeping
-from wbs_app.services.cases import journal
+from wbs_app.services.cases import head_log, journal_audit
 from wbs_app.services.infra import installation
 from wbs_app.services.infra import sweep as attachment_sweep
 from wbs_app.services.infra.store import AttachmentStore
@@ -53,7 +55,10 @@ def db_upgrade() -> None:
         recorded = installation.record_salt(session, settings().installation_salt)
         peppered = installation.record_pepper(session, settings().password_pepper)
         added = ensure_default_categories(session)
+        anchored = head_log.anchor_unanchored(session)
     click.echo(f"database at head; {added} default categories added")
+    if anchored:
+        click.echo(f"{anchored} case journals anchored in the head log")
     if recorded:
         click.echo("installation salt fingerprint recorded: back up instance/config.py with it")
     if peppered:
@@ -127,14 +132,42 @@ def _one_copy_on_stderr(logger: logging.Logger) -> Iterator[None]:
 
 
 @wbs.command("verify-journals")
-def verify_journals() -> None:
-    """Check every case journal's hash chain and signatures, without decrypting anything."""
+@click.option(
+    "--checkpoint",
+    "checkpoint_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="a checkpoint from `wbs journal-checkpoint`, as a witness kept it",
+)
+def verify_journals(checkpoint_file: Path | None) -> None:
+    """Check every journal's chain and signatures, and all of them against the head log.
+
+    Decrypts nothing. With --checkpoint, also that the head log still reaches
+    the witness's checkpoint unchanged. Exit 1 on any problem (one line each),
+    2 when the checkpoint file cannot be read.
+    """
+    checkpoint = None
+    if checkpoint_file is not None:
+        try:
+            checkpoint = parse_checkpoint(checkpoint_file.read_text(encoding="utf-8"))
+        except (CheckpointFormatError, UnicodeDecodeError) as error:
+            click.echo(f"{checkpoint_file}: not a readable checkpoint: {error}", err=True)
+            raise SystemExit(2) from None
     with app_database(current_app).session() as session:
-        checked, broken = journal.verify_all(session)
-    for link in broken:
-        click.echo(f"case {link.case_id}: entry {link.seq} is broken ({link.reason})")
-    click.echo(f"{checked} case journals checked, {len(broken)} broken")
-    if broken:
+        report = journal_audit.verify(session, checkpoint)
+    for problem in report.problems:
+        click.echo(problem)
+    click.echo(f"{report.cases_checked} case journals checked, {report.broken_chains} broken")
+    click.echo(f"head log: {report.log_links} links verified")
+    if checkpoint is None:
+        click.echo("no checkpoint given: a cut of the head log's own tail cannot be seen")
+    elif report.ok:
+        click.echo(
+            f"the head log still holds the checkpoint of {checkpoint.made_at}"
+            f" (link {checkpoint.position})"
+        )
+    if not report.ok:
+        click.echo(f"{len(report.problems)} problems found")
         raise SystemExit(1)
 
 
@@ -146,6 +179,32 @@ def password_seals() -> None:
     for name in names:
         click.echo(f"{name}: sealed under the password alone; moves to the pepper at next sign-in")
     click.echo(f"{len(names)} active accounts without the pepper")
+
+
+@wbs.command("journal-checkpoint")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=None,
+    help="write the checkpoint to this file (it must not exist) instead of printing it",
+)
+def journal_checkpoint(output: Path | None) -> None:
+    """Print (or write) a signed checkpoint of the head log, for an outside witness to keep.
+
+    It holds the log's position and last link hash, the time and the
+    installation key's fingerprint: nothing about any case.
+    """
+    with app_database(current_app).session() as session:
+        text = checkpoint_text(head_log.checkpoint_from_command(session))
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        with output.open("x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise click.ClickException(f"{output} exists; choose another file name") from None
+    click.echo(f"checkpoint written to {output}: print it and hand it to the witness")
 
 
 @wbs.command("setup-link")

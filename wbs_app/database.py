@@ -10,7 +10,7 @@ many independent databases as they like.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -101,13 +101,21 @@ def make_engine(url: str, *, busy_timeout_ms: int = 10_000) -> Engine:
 class Database:
     """The engine and its session factory for one application."""
 
-    def __init__(self, url: str, *, busy_timeout_ms: int = 10_000) -> None:
+    def __init__(
+        self, url: str, *, busy_timeout_ms: int = 10_000, info: Mapping[str, Any] | None = None
+    ) -> None:
+        """``info`` goes into every session's ``Session.info``: what services need from the
+        installation beside the database, without knowing Flask (the head log's signing key,
+        ``services.cases.head_log``)."""
         self.url = url
         self.engine = make_engine(url, busy_timeout_ms=busy_timeout_ms)
-        self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+        self.info = dict(info or {})
+        self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False, info=self.info)
         # Requests that will write: IMMEDIATE on SQLite, the same on PostgreSQL.
         self.writer_sessionmaker = sessionmaker(
-            self.engine.execution_options(**{BEGIN_IMMEDIATE: True}), expire_on_commit=False
+            self.engine.execution_options(**{BEGIN_IMMEDIATE: True}),
+            expire_on_commit=False,
+            info=self.info,
         )
 
     @contextmanager

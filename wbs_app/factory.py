@@ -18,6 +18,7 @@ from jinja2 import StrictUndefined
 from sqlalchemy.exc import OperationalError
 
 from config import ConfigError, Settings, load_settings, secure_instance_folder, validate
+from crypto import InstallationKey
 from wbs_app.appctx import ARGON2_GATE
 from wbs_app.database import Database, sqlite_url
 from wbs_app.db import app_database, init_request_sessions
@@ -31,6 +32,7 @@ from wbs_app.security.reporter_auth import register_reporter_guard
 from wbs_app.security.respondent_auth import register_respondent_guard
 from wbs_app.security.sides import init_sides
 from wbs_app.security.staff_auth import register_staff_guards
+from wbs_app.services.cases import head_log
 from wbs_app.services.infra import installation
 from wbs_app.services.infra.argon2_gate import Argon2Gate
 from wbs_app.services.infra.store import AttachmentStore
@@ -58,7 +60,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     configure(app, settings, config or {})
     install_settings(app, built)
     register_extensions(app)
-    register_database(app, settings, instance_path)
+    register_database(app, settings, instance_path, built.head_log_key)
     check_installation_secrets(app, built.installation_salt, built.password_pepper)
     register_argon2_gate(app, settings)
     register_security(app)
@@ -108,10 +110,17 @@ def register_extensions(app: Flask) -> None:
     init_formats(app)
 
 
-def register_database(app: Flask, settings: Settings, instance_path: Path) -> None:
+def register_database(
+    app: Flask, settings: Settings, instance_path: Path, head_log_key: InstallationKey
+) -> None:
     secure_instance_folder(instance_path)
     url = settings.DATABASE_URL or sqlite_url(instance_path)
-    init_request_sessions(app, Database(url, busy_timeout_ms=settings.SQLITE_BUSY_TIMEOUT_MS))
+    database = Database(
+        url,
+        busy_timeout_ms=settings.SQLITE_BUSY_TIMEOUT_MS,
+        info=head_log.session_info(head_log_key),
+    )
+    init_request_sessions(app, database)
     attachment_dir = Path(settings.ATTACHMENT_DIR) if settings.ATTACHMENT_DIR else None
     app.extensions["lentera.store"] = AttachmentStore(
         attachment_dir or instance_path / "attachments"
@@ -132,19 +141,30 @@ PEPPER_MISMATCH = (
 )
 
 
+HEAD_LOG_KEY_MISMATCH = (
+    "HEAD_LOG_SEED is not the key that signed this database's journal head log, so no "
+    "journal could be anchored or checked; to mend it, restore instance/config.py from the "
+    "backup taken with this database (or point WBS_DATABASE_URL at the database that belongs "
+    "to this instance/config.py)"
+)
+
+
 def check_installation_secrets(app: Flask, salt: bytes, pepper: bytes) -> None:
-    """Refuse to start on a database made with another salt or pepper (``infra.installation``).
+    """Refuse to start on a database made with another salt, pepper or head-log key.
 
     Every entry point builds the app here (gunicorn's workers, its start-up
     sweep, every ``flask wbs`` command), so none of them can run on a
     mismatched pair, and the message names the mend instead of reporters
-    finding out one by one.
+    finding out one by one. The head log's key the same way: beside another
+    ``instance/`` new links would be signed by a key the old ones do not verify
+    under, and every checkpoint handed to a witness would stop matching.
     """
     database = app_database(app)
     try:
         with database.session() as session:
             installation.check_salt(session, salt)
             installation.check_pepper(session, pepper)
+            head_log_signed = head_log.signed_by_configured_key(session)
     except installation.SaltMismatch:
         database.dispose()
         raise ConfigError(SALT_MISMATCH) from None
@@ -157,6 +177,9 @@ def check_installation_secrets(app: Flask, salt: bytes, pepper: bytes) -> None:
             "the database cannot be reached to check its installation salt: start it, or set "
             "WBS_DATABASE_URL to the right database"
         ) from None
+    if not head_log_signed:
+        database.dispose()
+        raise ConfigError(HEAD_LOG_KEY_MISMATCH)
 
 
 def register_argon2_gate(app: Flask, settings: Settings) -> None:

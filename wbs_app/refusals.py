@@ -159,6 +159,8 @@ MESSAGES = {
         "These shares do not open this installation's root. Check every word with its custodian and try again."
     ),
     "custodian_name_missing": _l("Every custodian needs a name."),
+    # The anchored journal (services.cases.head_log).
+    "checkpoint_supervisors_only": _l("Only a supervisor downloads the journal checkpoint."),
     "custodian_threshold": _l(
         "Choose between 2 and 16 custodians, and a number needed of at least 2 and at most the number of custodians."
     ),

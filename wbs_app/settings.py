@@ -25,7 +25,7 @@ from types import MappingProxyType
 from flask import Flask, current_app
 
 import config
-from crypto import Argon2Params
+from crypto import Argon2Params, InstallationKey
 from wbs_app.services.office.organisation import DEADLINE_KEYS
 
 SETTINGS = "lentera.settings"
@@ -40,6 +40,8 @@ class AppSettings:
     installation_salt: bytes
     # Mixed into every staff seed's seal (crypto.passwords v2); never in the database.
     password_pepper: bytes
+    # The head log's signing key (``crypto.InstallationKey``), from HEAD_LOG_SEED.
+    head_log_key: InstallationKey
     argon2: Argon2Params
     # The address printed in links handed over outside the site, without a trailing slash.
     base_url: str
@@ -80,6 +82,7 @@ def from_config(raw: config.Settings) -> AppSettings:
         env=raw.ENV,
         installation_salt=bytes.fromhex(raw.INSTALLATION_SALT),
         password_pepper=bytes.fromhex(raw.PASSWORD_PEPPER),
+        head_log_key=InstallationKey(config.head_log_seed(raw)),
         argon2=Argon2Params(*raw.argon2),
         base_url=raw.BASE_URL.rstrip("/"),
         tls=raw.TLS,

@@ -143,6 +143,7 @@ PRODUCTION = {
     "SECRET_KEY": STRONG,
     "INSTALLATION_SALT": STRONG,
     "PASSWORD_PEPPER": STRONG,
+    "HEAD_LOG_SEED": STRONG,
     "BASE_URL": "https://wbs.example",
 }
 

@@ -254,6 +254,12 @@ ACTIONS = [
         _fixed({}),
     ),
     Action(
+        "investigator.journal_checkpoint_download",
+        "supervisor",
+        lambda w, e: "/staf/pengelola/jurnal/titik-periksa",
+        _fixed({}),  # the download is recorded in the audit log: a change
+    ),
+    Action(
         "admin.create_category",
         "admin",
         lambda w, e: "/staf/admin/kategori",

@@ -100,6 +100,8 @@ investigator.message_respondent login    login    login    302      404      302
 investigator.close_threads      login    login    login    302      404      302      403
 investigator.reissue_page       login    login    login    200      404      200      403
 investigator.reissue            login    login    login    303      404      303      403
+investigator.journal_checkpoint_page login login login 403    403      200      403
+investigator.journal_checkpoint_download login login login 403 403    200      403
 admin.index                     login    login    login    403      403      403      200
 admin.audit_log                 login    login    login    403      403      403      200
 admin.categories                login    login    login    403      403      403      200

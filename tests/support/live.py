@@ -21,6 +21,8 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 from werkzeug.test import encode_multipart
 
+from config import Settings, head_log_seed
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -56,6 +58,12 @@ class LiveServer:
     def start(self) -> LiveServer:
         env = {key: value for key, value in os.environ.items() if not key.startswith("WBS_")}
         env.update({f"WBS_{key}": value for key, value in self.settings.items()})
+        if "WBS_HEAD_LOG_SEED" not in env and "WBS_INSTALLATION_SALT" in env:
+            # The server runs as ENV=development, which needs the seed a test app
+            # derives from its salt (config.head_log_seed): the same key, one head log.
+            salt = env["WBS_INSTALLATION_SALT"]
+            seed = head_log_seed(Settings(ENV="test", INSTALLATION_SALT=salt))
+            env["WBS_HEAD_LOG_SEED"] = seed.hex()
         env.update(
             WBS_INSTANCE_PATH=str(self.instance_path),
             WBS_ENV="development",

@@ -29,6 +29,7 @@ AUDIT_ACTIONS = {
     "category_created": _l("Category added"),
     "settings_changed": _l("Deadlines changed"),
     "letterhead_changed": _l("Letterhead changed"),
+    "journal_checkpoint": _l("Journal checkpoint downloaded"),
     "staff_certified": _l("Handler key certified"),
     "staff_certificate_revoked": _l("Handler certificate revoked"),
 }

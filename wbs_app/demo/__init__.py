@@ -15,6 +15,8 @@ database.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -22,6 +24,7 @@ from crypto import Argon2Params, format_code
 from wbs_app.demo.cases import Story, make_cases
 from wbs_app.demo.desk import Desk
 from wbs_app.demo.people import (
+    CERTIFIED_AGO,
     CUSTODIANS,
     KANWIL,
     UPTS,
@@ -29,7 +32,8 @@ from wbs_app.demo.people import (
     DemoRefused,
     make_organisation,
 )
-from wbs_app.models import StaffMember, Unit
+from wbs_app.models import StaffIdentity, StaffMember, Unit
+from wbs_app.services.infra.clock import utcnow
 from wbs_app.services.infra.sessions import SessionPolicy
 from wbs_app.services.infra.store import AttachmentStore
 from wbs_app.services.office.organisation import Deadlines
@@ -58,10 +62,24 @@ def seed_demo_organisation(
             "(the demo ran already, or a real office is set up): nothing was changed"
         )
     cast = make_organisation(session, params, pepper)
+    _keys_held_since(session, CERTIFIED_AGO)
     desk = Desk(session, store, params, installation_salt, deadlines, policy, channel_days)
     desk.settle()
     stories = make_cases(desk, cast)
     return _printout(cast.accounts, stories, base_url.rstrip("/"))
+
+
+def _keys_held_since(session: Session, ago: timedelta) -> None:
+    """Date the demo staff's identities before the stories, as a real office's would be.
+
+    The journal verifier accepts a staff key only from the day its generation
+    began (``services.cases.journal_authors``); a demo whose handlers sign
+    steps 75 days before their accounts existed would fail ``wbs verify-journals``.
+    """
+    since = utcnow() - ago  # the day they were certified, before the oldest story
+    for identity in session.scalars(select(StaffIdentity)):
+        identity.created_at = since
+    session.flush()
 
 
 def _printout(accounts: list[Account], stories: list[Story], base: str) -> list[str]:

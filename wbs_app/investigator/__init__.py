@@ -10,6 +10,7 @@ from wbs_app.investigator import (  # noqa: E402,F401 - registers the views
     certificate_views,
     classification_views,
     invitation_views,
+    journal_views,
     routes,
     takeover_views,
 )

@@ -24,7 +24,7 @@ from wbs_app.models.case import (
     ReporterSession,
     SubmissionDraft,
 )
-from wbs_app.models.journal import JournalEntry, StaffIdentity
+from wbs_app.models.journal import CaseHead, HeadLogLink, JournalEntry, StaffIdentity
 from wbs_app.models.letters import InvitationLetter, LetterCounter, Letterhead
 from wbs_app.models.one_time_pages import ReceiptHandover, SentDraft
 from wbs_app.models.organisation import Category, Unit
@@ -50,6 +50,7 @@ __all__ = [
     "AuditEvent",
     "AuthorKind",
     "Case",
+    "CaseHead",
     "CaseRead",
     "CaseRecord",
     "CaseStatus",
@@ -58,6 +59,7 @@ __all__ = [
     "FailureWindow",
     "HandlerCertificate",
     "HandlerExclusion",
+    "HeadLogLink",
     "HeldMessage",
     "Installation",
     "InvitationLetter",

@@ -47,3 +47,44 @@ class JournalEntry(Base):
     prev_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
     entry_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
     signature: Mapped[bytes] = mapped_column(LargeBinary(64))
+    # The entry format (``crypto.journal``): 1 before the anchored journal, 2 since
+    # (hash label v2, the author in the content's associated data).
+    format: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+
+class CaseHead(Base):
+    """A case journal's head: its last entry's number, hash and signature.
+
+    Written in the same transaction as each entry (the head is the entry,
+    signed by its author), so reading the tail needs no scan and the
+    verifier can tell a journal whose last rows were cut from one that ends.
+    """
+
+    __tablename__ = "case_heads"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    seq: Mapped[int] = mapped_column(Integer)
+    entry_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    signature: Mapped[bytes] = mapped_column(LargeBinary(64))
+
+
+class HeadLogLink(Base):
+    """One link of the installation's head log (``crypto.headlog``), never changed.
+
+    Keyed by the case's uid, not its row id: a link outlives the case it names,
+    which is how the log tells a lawfully deleted case (a ``deleted`` link)
+    from a journal that was removed.
+    """
+
+    __tablename__ = "head_log"
+
+    position: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(10))
+    case_uid: Mapped[str] = mapped_column(String(32), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    entry_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    prev_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    link_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    signature: Mapped[bytes] = mapped_column(LargeBinary(64))

@@ -1,7 +1,7 @@
 """Handler certificates: which staff identity may receive case keys, and who signed for it.
 
 Revision ID: 0029
-Revises: 0031
+Revises: 0028
 Create Date: 2026-12-02 08:00:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0029"
-down_revision: str | None = "0031"
+down_revision: str | None = "0028"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

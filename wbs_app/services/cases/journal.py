@@ -4,6 +4,12 @@ Entries are written only here and never edited. The body (what was checked,
 found, decided, and why) is sealed to the case's internal audience; kind,
 author, time, the chain and the signature stay in clear so that
 ``verify_all`` checks every case without any key.
+
+Every append also moves the case's head and adds a link to the
+installation's head log (``head_log.record_head``), in the same transaction.
+New entries are format 2 (``crypto.journal``): the author is bound into the
+content's associated data, so a body moved to another author's entry does
+not open; format 1 entries, written before, still read.
 """
 
 from __future__ import annotations
@@ -16,12 +22,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crypto import (
+    JOURNAL_VERSION,
     DecryptionError,
     Identity,
     JournalRecord,
     JournalVerdict,
     PublicIdentity,
     RecordContext,
+    content_context,
     entry_hash,
     entry_verifies,
     genesis_hash,
@@ -35,10 +43,10 @@ from wbs_app.models import (
     Case,
     JournalEntry,
     RespondentInvitation,
-    StaffIdentity,
     StaffMember,
 )
-from wbs_app.services.cases import case_keys
+from wbs_app.services.cases import case_keys, head_log
+from wbs_app.services.cases.journal_authors import AuthorKeys, custodians_author
 from wbs_app.services.infra.clock import utcnow
 
 
@@ -53,8 +61,8 @@ class JournalItem:
     body: dict[str, Any]
 
 
-def _context(case: Case, seq: int) -> RecordContext:
-    return RecordContext(case.uid, "journal", str(seq))
+def _context(case: Case, row: JournalEntry) -> RecordContext:
+    return content_context(case.uid, row.seq, row.author, row.format)
 
 
 def author_name(staff: StaffMember) -> str:
@@ -70,6 +78,7 @@ def _record(row: JournalEntry, case_uid: str) -> JournalRecord:
         created_at=row.created_at,
         content=row.content,
         prev_hash=row.prev_hash,
+        version=row.format,
     )
 
 
@@ -102,6 +111,27 @@ def append_by_respondent(
     key, so they read it, and the signature is checked like any other.
     """
     return _append(session, case, respondent_author(invitation), identity, key, kind, body)
+
+
+def append_by_custodians(
+    session: Session,
+    case: Case,
+    generation: int,
+    root_identity: Identity,
+    internal_key: bytes,
+    kind: str,
+    body: dict[str, Any],
+) -> JournalEntry:
+    """An entry by K custodians acting together (a recovery), signed by the root identity.
+
+    The custodians hold no staff key; the internal key came from the case's
+    recovery wrap, so the body is sealed to the handlers like any other step.
+    The verifier accepts the author ``custodians:<generation>`` only while that
+    root generation was current (``journal_authors``).
+    """
+    return _append(
+        session, case, custodians_author(generation), root_identity, internal_key, kind, body
+    )
 
 
 def respondent_author(invitation: RespondentInvitation) -> str:
@@ -161,6 +191,7 @@ def _append(
     *,
     day_only: bool = False,
 ) -> JournalEntry:
+    head_log.serialise_appends(session)  # one tail, one next link, whatever runs beside
     last = session.scalar(
         select(JournalEntry)
         .where(JournalEntry.case_id == case.id)
@@ -170,7 +201,8 @@ def _append(
     seq = 1 if last is None else last.seq + 1
     prev = genesis_hash(case.uid) if last is None else last.entry_hash
     plaintext = json.dumps(body, ensure_ascii=False).encode("utf-8")
-    content = seal_record(key, plaintext, _context(case, seq))
+    context = content_context(case.uid, seq, author, JOURNAL_VERSION)
+    content = seal_record(key, plaintext, context)
     record = JournalRecord(
         case_id=case.uid,
         seq=seq,
@@ -179,6 +211,7 @@ def _append(
         created_at=_stamp(day_only),
         content=content,
         prev_hash=prev,
+        version=JOURNAL_VERSION,
     )
     row = JournalEntry(
         case_id=case.id,
@@ -190,9 +223,11 @@ def _append(
         prev_hash=prev,
         entry_hash=entry_hash(record),
         signature=sign_entry(record, signer),
+        format=JOURNAL_VERSION,
     )
     session.add(row)
     session.flush()
+    head_log.record_head(session, case, row)
     return row
 
 
@@ -218,7 +253,7 @@ def read(
     ):
         entry_key = (author_keys or {}).get(row.author, key)
         try:
-            body = json.loads(open_record(entry_key, row.content, _context(case, row.seq)))
+            body = json.loads(open_record(entry_key, row.content, _context(case, row)))
         except DecryptionError:
             body = {"unreadable": True}
         items.append(JournalItem(row.seq, row.kind, row.author, row.created_at, body))
@@ -233,7 +268,7 @@ class Author:
     empty for a respondent, whose name only the case's keys open.
     """
 
-    kind: str  # "staff", "respondent" or "unknown"
+    kind: str  # "staff", "respondent", "reporter", "custodians" or "unknown"
     name: str
     role: str
 
@@ -274,6 +309,8 @@ def authors(session: Session, items: list[JournalItem]) -> dict[str, Author]:
             found[label] = Author("staff", member.display_name, member.role.value)
         elif invitation is not None:
             found[label] = Author("respondent", "", invitation.role.value)
+        elif label.startswith("custodians:"):
+            found[label] = Author("custodians", "", "")
         elif label.startswith("reporter:"):
             found[label] = Author("reporter", "", "")
         else:
@@ -292,34 +329,10 @@ def signed_body(
     if not entry_verifies(_record(row, case.uid), row.signature, row.entry_hash, signer):
         return None
     try:
-        body = json.loads(open_record(key, row.content, _context(case, row.seq)))
+        body = json.loads(open_record(key, row.content, _context(case, row)))
     except (DecryptionError, ValueError):
         return None
     return body if isinstance(body, dict) else None
-
-
-def _author_keys(session: Session) -> dict[str, PublicIdentity]:
-    """Every identity that may sign: each staff generation, each respondent invitation."""
-    keys = {
-        f"staff:{staff_id}:{generation}": PublicIdentity.from_bytes(public)
-        for staff_id, generation, public in session.execute(
-            select(StaffIdentity.staff_id, StaffIdentity.generation, StaffIdentity.public)
-        )
-    }
-    for invitation in session.scalars(select(RespondentInvitation)):
-        keys[printed_code_author(invitation)] = PublicIdentity.from_bytes(
-            invitation.identity_public
-        )
-        if invitation.addressee_public is not None:
-            keys[addressee_author(invitation)] = PublicIdentity.from_bytes(
-                invitation.addressee_public
-            )
-    for uid, reporter_public in session.execute(
-        select(Case.uid, Case.reporter_public).where(Case.reporter_public.is_not(None))
-    ):
-        if reporter_public is not None:
-            keys[f"reporter:{uid}"] = PublicIdentity.from_bytes(reporter_public)
-    return keys
 
 
 @dataclass(frozen=True)
@@ -330,20 +343,21 @@ class BrokenChain:
 
 
 def verify_case(
-    session: Session, case: Case, keys: dict[str, PublicIdentity] | None = None
+    session: Session, case: Case, keys: AuthorKeys | None = None
 ) -> JournalVerdict | None:
+    """Check one case's chain; an author counts only with a key valid at the entry's date."""
     rows = list(
         session.scalars(
             select(JournalEntry).where(JournalEntry.case_id == case.id).order_by(JournalEntry.seq)
         )
     )
     triples = [(_record(row, case.uid), row.signature, row.entry_hash) for row in rows]
-    return verify_chain(triples, keys if keys is not None else _author_keys(session))
+    return verify_chain(triples, keys if keys is not None else AuthorKeys(session))
 
 
 def verify_all(session: Session) -> tuple[int, list[BrokenChain]]:
     """Check every case's chain and signatures; returns (cases checked, broken links)."""
-    keys = _author_keys(session)
+    keys = AuthorKeys(session)
     broken = []
     checked = 0
     for case in session.scalars(select(Case).order_by(Case.id)):

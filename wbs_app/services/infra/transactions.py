@@ -75,7 +75,11 @@ def write_apart(session: Session, work: Callable[[Session], None]) -> bool:
         work(session)
         session.flush()
         return True
-    apart = Session(bind.execution_options(**{BEGIN_IMMEDIATE: True}), expire_on_commit=False)
+    apart = Session(
+        bind.execution_options(**{BEGIN_IMMEDIATE: True}),
+        expire_on_commit=False,
+        info=dict(session.info),
+    )
     try:
         work(apart)
         apart.commit()
@@ -137,11 +141,13 @@ class Lock(IntEnum):
     ``HOLDERS``: every change that can take a holder away from a case (a revoke,
     a reset, a deactivation) and every change of who administers, so that two
     at once cannot each count on the other's person. ``SWEEP``: one attachment
-    sweep at a time per installation.
+    sweep at a time per installation. ``HEAD_LOG``: one journal append at a time
+    reads the head log's last link and adds the next (``services.cases.head_log``).
     """
 
     HOLDERS = 0x4C454E5445524131
     SWEEP = 0x4C454E5445524101
+    HEAD_LOG = 0x4C454E5445524141
 
 
 def serialise(session: Session, lock_id: int) -> None:

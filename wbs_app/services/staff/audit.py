@@ -41,6 +41,7 @@ ACTIONS = (
     "category_created",
     "settings_changed",
     "letterhead_changed",
+    "journal_checkpoint",
     "staff_certified",
     "staff_certificate_revoked",
 )
