@@ -156,6 +156,19 @@ MESSAGES = {
     "custodian_threshold": _l(
         "Choose between 2 and 16 custodians, and a number needed of at least 2 and at most the number of custodians."
     ),
+    # Recovery by the custodians (services.trust.recovery, services.trust.rotation).
+    "recovery_throttled": _l(
+        "Too many wrong sets of shares. The recovery page waits a while before trying again."
+    ),
+    "recovery_not_handler": _l(
+        "Choose an active handler (investigator or supervisor) who has set up their key."
+    ),
+    "recovery_no_cases": _l("Name at least one case, or choose a unit."),
+    "recovery_too_many": _l("Give back at most 10,000 cases at once."),
+    "rotation_running": _l(
+        "A change to a new recovery key is not finished yet. Finish it first with the old shares."
+    ),
+    "no_rotation": _l("No change to a new recovery key is waiting to be finished."),
     "message_empty": _l("Write a message first."),
     "note_empty": _l("Write a note first."),
     "already_acknowledged": _l("A colleague has already taken up this report of retaliation."),

@@ -28,6 +28,13 @@ AUDIT_ACTIONS = {
     "category_created": _l("Category added"),
     "settings_changed": _l("Deadlines changed"),
     "letterhead_changed": _l("Letterhead changed"),
+    "custodian_ceremony": _l("Custodian ceremony held (root of trust made)"),
+    "custodians_resplit": _l("Root shares given to new custodians"),
+    "recovery_refused": _l("Recovery: shares refused"),
+    "recovery_regrant": _l("Recovery: cases given back to a handler"),
+    "recovery_certified": _l("Recovery: handler certified by the custodians"),
+    "recovery_key_rotation_started": _l("New recovery key: re-wrapping started"),
+    "recovery_key_rotation_finished": _l("New recovery key: re-wrapping finished"),
 }
 
 ROLES = {

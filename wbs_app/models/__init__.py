@@ -30,7 +30,6 @@ from wbs_app.models.one_time_pages import ReceiptHandover, SentDraft
 from wbs_app.models.organisation import Category, Unit
 from wbs_app.models.respondent import InvitationRole, RespondentInvitation, RespondentSession
 from wbs_app.models.settings import Installation, SettingValue
-from wbs_app.models.trust import Custodian, TrustRoot
 from wbs_app.models.staff import (
     LoginThrottle,
     OneTimeToken,
@@ -41,6 +40,7 @@ from wbs_app.models.staff import (
     StaffUnit,
     TokenPurpose,
 )
+from wbs_app.models.trust import Custodian, RootRotation, TrustRoot
 
 __all__ = [
     "CLOSED_STATUSES",
@@ -73,6 +73,7 @@ __all__ = [
     "ReporterSession",
     "RespondentInvitation",
     "RespondentSession",
+    "RootRotation",
     "SentDraft",
     "SettingValue",
     "StaffIdentity",

@@ -114,6 +114,8 @@ def sole_holder_cases(
 ) -> list[HeldCase]:
     """The cases with a key that only this person can still open, by number.
 
+    A key with a recovery wrap is never lost: the custodians can re-grant it.
+
     A key is readable by someone whose account is active and whose wrap is to
     their current identity. Deactivated colleagues do not count (they may
     have left), nor do colleagues whose password was reset (their old key is
@@ -141,6 +143,17 @@ def sole_holder_cases(
         )
         .correlate(KeyWrap)
     )
+    # A key the custodians' root can open is not lost with this person's key:
+    # K custodians can re-grant it (``services.trust.recovery``).
+    recovery = aliased(KeyWrap)
+    recoverable = (
+        exists()
+        .where(
+            recovery.audience_key_id == KeyWrap.audience_key_id,
+            recovery.recipient_kind == RecipientKind.RECOVERY,
+        )
+        .correlate(KeyWrap)
+    )
     query = (
         select(Case.id, Unit.name)
         .select_from(KeyWrap)
@@ -153,6 +166,7 @@ def sole_holder_cases(
             KeyWrap.identity_generation == StaffMember.identity_generation,
             StaffMember.sealed_seed.is_not(None),
             ~readable_elsewhere,
+            ~recoverable,
         )
         .distinct()
         .order_by(Case.id)
@@ -301,4 +315,3 @@ def assign(
         {"staff": target.display_name, "staff_id": target.id},
     )
     session.flush()
-

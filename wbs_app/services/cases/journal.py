@@ -37,6 +37,7 @@ from wbs_app.models import (
     RespondentInvitation,
     StaffIdentity,
     StaffMember,
+    TrustRoot,
 )
 from wbs_app.services.cases import case_keys
 from wbs_app.services.infra.clock import utcnow
@@ -150,6 +151,29 @@ def respondent_authors(invitation: RespondentInvitation) -> tuple[str, ...]:
     return (printed_code_author(invitation), addressee_author(invitation))
 
 
+def append_by_custodians(
+    session: Session,
+    case: Case,
+    generation: int,
+    root_identity: Identity,
+    internal_key: bytes,
+    kind: str,
+    body: dict[str, Any],
+) -> JournalEntry:
+    """An entry by K custodians acting together (a recovery), signed by the root identity.
+
+    The custodians hold no staff key; the internal key came from the case's
+    recovery wrap, so the body is sealed to the handlers like any other step.
+    """
+    return _append(
+        session, case, custodians_author(generation), root_identity, internal_key, kind, body
+    )
+
+
+def custodians_author(generation: int) -> str:
+    return f"custodians:{generation}"
+
+
 def _append(
     session: Session,
     case: Case,
@@ -233,7 +257,7 @@ class Author:
     empty for a respondent, whose name only the case's keys open.
     """
 
-    kind: str  # "staff", "respondent" or "unknown"
+    kind: str  # "staff", "respondent", "reporter", "custodians" or "unknown"
     name: str
     role: str
 
@@ -274,6 +298,8 @@ def authors(session: Session, items: list[JournalItem]) -> dict[str, Author]:
             found[label] = Author("staff", member.display_name, member.role.value)
         elif invitation is not None:
             found[label] = Author("respondent", "", invitation.role.value)
+        elif label.startswith("custodians:"):
+            found[label] = Author("custodians", "", "")
         elif label.startswith("reporter:"):
             found[label] = Author("reporter", "", "")
         else:
@@ -314,6 +340,8 @@ def _author_keys(session: Session) -> dict[str, PublicIdentity]:
             keys[addressee_author(invitation)] = PublicIdentity.from_bytes(
                 invitation.addressee_public
             )
+    for generation, root_public in session.execute(select(TrustRoot.generation, TrustRoot.public)):
+        keys[custodians_author(generation)] = PublicIdentity.from_bytes(root_public)
     for uid, reporter_public in session.execute(
         select(Case.uid, Case.reporter_public).where(Case.reporter_public.is_not(None))
     ):

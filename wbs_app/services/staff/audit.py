@@ -40,6 +40,13 @@ ACTIONS = (
     "category_created",
     "settings_changed",
     "letterhead_changed",
+    "custodian_ceremony",
+    "custodians_resplit",
+    "recovery_refused",
+    "recovery_regrant",
+    "recovery_certified",
+    "recovery_key_rotation_started",
+    "recovery_key_rotation_finished",
 )
 
 
