@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from crypto import PublicIdentity
@@ -35,7 +35,7 @@ from wbs_app.models import (
 from wbs_app.services.cases import access, case_keys, journal
 from wbs_app.services.infra.errors import DomainError
 from wbs_app.services.staff import audit, throttle
-from wbs_app.services.trust import root
+from wbs_app.services.trust import root, rotation
 
 REGRANTED = "recovery_regranted"
 # One counter for the whole installation: the page has no account to count by,
@@ -124,6 +124,42 @@ def _target(session: Session, staff_id: int) -> StaffMember:
     ):
         raise RecoveryRefused("recovery_not_handler")
     return staff
+
+
+def staff_by_email(session: Session, email: str) -> StaffMember:
+    """The handler named on the recovery page by their e-mail address (the page lists nobody)."""
+    staff = session.scalar(
+        select(StaffMember).where(func.lower(StaffMember.email) == email.strip().lower())
+    )
+    if staff is None:
+        raise RecoveryRefused("recovery_not_handler")
+    return _target(session, staff.id)
+
+
+def regrant_with_shares(
+    session: Session,
+    shares: Sequence[str],
+    staff_email: str,
+    case_ids: Sequence[int],
+    unit_id: int | None,
+) -> tuple[StaffMember, RegrantOutcome]:
+    """The recovery page's re-grant: open the root from the shares, then give the cases back.
+
+    The cases are those numbered plus, if a unit is chosen, all of that unit's.
+    The shares are checked first, so that a wrong set tells nothing about
+    accounts or cases.
+    """
+    if rotation.pending(session) is not None:
+        raise rotation.RotationRunning()
+    opened = open_with_shares(session, shares)
+    target = staff_by_email(session, staff_email)
+    wanted = list(case_ids) + (unit_case_ids(session, unit_id) if unit_id is not None else [])
+    return target, regrant(session, opened, target.id, wanted)
+
+
+def fingerprint_of(staff: StaffMember) -> str:
+    """The handler's key fingerprint, for the custodians to compare with the handler's own page."""
+    return PublicIdentity.from_bytes(staff.identity_public or b"").fingerprint()
 
 
 def unit_case_ids(session: Session, unit_id: int) -> list[int]:
