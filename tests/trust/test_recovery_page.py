@@ -64,9 +64,7 @@ def _no_share_anywhere(shares: list[str], texts: list[str]) -> None:
                 assert " ".join(words[start : start + 4]) not in text
 
 
-def test_k_shares_give_back_a_case_whose_every_holder_was_reset(
-    app, org, reporter, caplog
-) -> None:
+def test_k_shares_give_back_a_case_whose_every_holder_was_reset(app, org, reporter, caplog) -> None:
     caplog.set_level(logging.DEBUG)
     shares = ceremony_shares(app)
     submit_report(reporter, Report(unit=org.units["a"], what="RAHASIALAPORAN uang loket"))

@@ -38,9 +38,7 @@ def _opens(session, generation: int, opened: root.OpenRoot) -> tuple[int, int]:
     for key_row in session.scalars(select(AudienceKey).order_by(AudienceKey.id)):
         case = session.get_one(Case, key_row.case_id)
         try:
-            key = case_keys.unwrap_for_recovery(
-                session, case, key_row, generation, opened.identity
-            )
+            key = case_keys.unwrap_for_recovery(session, case, key_row, generation, opened.identity)
         except case_keys.NoAccess:
             bad += 1
         else:
