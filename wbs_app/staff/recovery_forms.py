@@ -12,8 +12,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from crypto.custody import MAX_SHARES
 from wbs_app.form_base import Form
+from wbs_app.services.trust.root import MAX_SHARES
 
 # A SLIP-39 share is 20 to 33 words of at most 8 letters: 400 characters is plenty.
 SHARE_LENGTH = 400

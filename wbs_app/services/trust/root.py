@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crypto import DecryptionError, Identity, PublicIdentity
+from crypto.custody import MAX_SHARES as MAX_SHARES  # for pages: the most shares asked
 from crypto.custody import join_shares, new_root_seed, split_seed
 from wbs_app.models import Custodian, TrustRoot
 from wbs_app.services.infra.clock import utcnow
