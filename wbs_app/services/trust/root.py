@@ -79,6 +79,10 @@ def current_root(session: Session) -> TrustRoot | None:
     return session.scalar(select(TrustRoot).where(TrustRoot.retired_at.is_(None)))
 
 
+def by_generation(session: Session, generation: int) -> TrustRoot | None:
+    return session.get(TrustRoot, generation)
+
+
 def root_public(root: TrustRoot) -> PublicIdentity:
     return PublicIdentity.from_bytes(root.public)
 
