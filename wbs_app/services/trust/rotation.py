@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from crypto import Identity
 from crypto.custody import new_root_seed
@@ -108,12 +108,12 @@ def rewrap_batch(session: Session, rotation: RootRotation, old: Identity, limit:
     """Move up to ``limit`` old wraps (by audience key id) to the new root; 0 when none are left.
 
     Only plain rows are read (no ORM objects), so the session holds nothing
-    between batches. Keys that already have a wrap to the new root (made by
-    intake after the start) are skipped.
+    between batches. A key made after the start has no old wrap (intake wraps
+    it to the new root), and a batch's new wraps and its cursor are committed
+    together, so no key is ever moved twice.
     """
     new_root = session.get_one(TrustRoot, rotation.to_generation)
     new_public = root.root_public(new_root)
-    fresh = aliased(KeyWrap)
     rows = session.execute(
         select(KeyWrap.audience_key_id, KeyWrap.case_id, KeyWrap.wrapped, Case.uid)
         .join(AudienceKey, AudienceKey.id == KeyWrap.audience_key_id)
@@ -123,13 +123,6 @@ def rewrap_batch(session: Session, rotation: RootRotation, old: Identity, limit:
             KeyWrap.recipient_kind == RecipientKind.RECOVERY,
             KeyWrap.identity_generation == rotation.from_generation,
             KeyWrap.audience_key_id > rotation.last_key_id,
-            ~select(fresh.id)
-            .where(
-                fresh.audience_key_id == KeyWrap.audience_key_id,
-                fresh.recipient_kind == RecipientKind.RECOVERY,
-                fresh.identity_generation == rotation.to_generation,
-            )
-            .exists(),
         )
         .order_by(KeyWrap.audience_key_id)
         .limit(limit)
@@ -155,7 +148,8 @@ def rewrap_batch(session: Session, rotation: RootRotation, old: Identity, limit:
                 "wrapped": moved,
             }
         )
-    session.execute(insert(KeyWrap), values)
+    # On the connection: a plain executemany, without the ORM bulk path's work per row.
+    session.connection().execute(insert(KeyWrap), values)
     session.execute(
         update(RootRotation)
         .where(RootRotation.id == rotation.id)
