@@ -9,6 +9,12 @@ rate of complete submissions (form, review, send, receipt page) made by 32
 separate HTTP clients against gunicorn as ``make run`` starts it. Afterwards
 every receipt must open its own case through the login form: zero errors and
 zero lost cases, or the benchmark fails.
+
+Issue 17 adds the cost of certificates (each recipient's chain checked at
+every wrap, and shown on the review page): the same load also runs against
+``bench.uncertified_app``, the app with those checks made no-ops, in
+alternating rounds, and ``certificate_checks`` is the checked rate over that
+baseline (target >= 0.9).
 """
 
 from __future__ import annotations
@@ -105,36 +111,70 @@ def _bare_rate(concurrency: int, count: int) -> float:
 @dataclass
 class LoadFigures:
     bare_rate: float
-    submit_rate: float
+    submit_rate: float  # with certificate checks, as served
+    baseline_rate: float  # the same load with the checks made no-ops (bench.uncertified_app)
     errors: list[str]
     received: int
     lost: int
 
 
+CHECKED_APP = "wsgi:app"
+BASELINE_APP = "bench.uncertified_app:app"
+
+
+def _load(
+    app: str,
+    env: dict[str, str],
+    unit_id: int,
+    settings: tuple[int, int, int],
+    profile: Path | None,
+) -> tuple[float, list[Submission], int]:
+    """One server, ``count`` submissions by ``concurrency`` clients: rate, outcomes, opened."""
+    concurrency, count, workers = settings
+    with Gunicorn(app, env, workers=workers) as server:
+        markers = [f"M{secrets.token_hex(6)}" for _ in range(count)]
+        with profiling.sampled(profile, "submit_load", server.worker_pids()):
+            start = time.perf_counter()
+            with ThreadPoolExecutor(concurrency) as pool:
+                submissions = list(
+                    pool.map(lambda marker: _submit(server.port, unit_id, marker), markers)
+                )
+            elapsed = time.perf_counter() - start
+        # One at a time: the check is of the cases, and a flood of logins is
+        # what the Argon2 gate refuses (503) on purpose.
+        opened = sum(_opens_its_case(server.port, s) for s in submissions if s.receipt)
+    return count / elapsed, submissions, opened
+
+
 def measure(
-    concurrency: int, count: int, workers: int, profile: Path | None = None
+    concurrency: int, count: int, workers: int, profile: Path | None = None, rounds: int = 1
 ) -> LoadFigures:
+    """Bare Argon2id, then rounds of the served app and the unchecked baseline, alternating.
+
+    Alternating (checked, baseline, checked, ...) spreads whatever else the
+    machine does over both sides; the rates are totals over the rounds.
+    """
     scratch = scratch_dir("lentera-bench-load-")
     try:
         env = instance_settings(scratch / "instance")
         unit_id = prepare_installation(env)
         bare = _bare_rate(concurrency, count)
-        with Gunicorn("wsgi:app", env, workers=workers) as server:
-            markers = [f"M{secrets.token_hex(6)}" for _ in range(count)]
-            with profiling.sampled(profile, "submit_load", server.worker_pids()):
-                start = time.perf_counter()
-                with ThreadPoolExecutor(concurrency) as pool:
-                    submissions = list(
-                        pool.map(lambda marker: _submit(server.port, unit_id, marker), markers)
-                    )
-                elapsed = time.perf_counter() - start
-            received = [s for s in submissions if s.receipt]
-            # One at a time: the check is of the cases, and a flood of logins is
-            # what the Argon2 gate refuses (503) on purpose.
-            opened = sum(_opens_its_case(server.port, s) for s in received)
+        settings = (concurrency, count, workers)
+        times = {CHECKED_APP: 0.0, BASELINE_APP: 0.0}
+        submissions: list[Submission] = []
+        opened = 0
+        for _ in range(rounds):
+            for app in (CHECKED_APP, BASELINE_APP):
+                rate, made, round_opened = _load(app, env, unit_id, settings, profile)
+                times[app] += count / rate
+                submissions += made
+                opened += round_opened
+                profile = None  # the profile, if asked for, is of the first (checked) round
+        received = [s for s in submissions if s.receipt]
         return LoadFigures(
             bare_rate=bare,
-            submit_rate=count / elapsed,
+            submit_rate=count * rounds / times[CHECKED_APP],
+            baseline_rate=count * rounds / times[BASELINE_APP],
             errors=[s.error for s in submissions if s.error],
             received=len(received),
             lost=len(received) - opened,
@@ -146,17 +186,21 @@ def measure(
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench submit_load")
     parser.add_argument("--concurrency", type=int, default=32)
-    parser.add_argument("--count", type=int, default=96, help="submissions in all")
+    parser.add_argument("--count", type=int, default=96, help="submissions per round and side")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (conf default)")
+    parser.add_argument("--rounds", type=int, default=2, help="checked/baseline pairs")
     profiling.add_option(parser)
     args = parser.parse_args(argv)
-    figures = measure(args.concurrency, args.count, args.workers, args.profile)
+    figures = measure(args.concurrency, args.count, args.workers, args.profile, args.rounds)
     at_once = f"{args.concurrency} at once"
+    total = args.count * args.rounds
     print(f"argon2id_bare    {figures.bare_rate:8.2f} /s ({at_once}, t=3, m=64 MiB, p=4)")
     print(f"submissions      {figures.submit_rate:8.2f} /s ({at_once}, {args.workers} workers)")
-    print(f"reports          {args.count:8d}")
+    print(f"  no cert checks {figures.baseline_rate:8.2f} /s (same load, bench.uncertified_app)")
+    print(f"reports          {total:8d} per side")
     print(f"errors           {len(figures.errors):8d} {sorted(set(figures.errors))}")
     print(f"receipts         {figures.received:8d} received, {figures.lost} not opening their case")
+    print(f"certificate_checks={figures.submit_rate / figures.baseline_rate:.3f}")
     print(f"submit_load={figures.submit_rate / figures.bare_rate:.3f}")
     return 1 if figures.errors or figures.lost else 0
 

@@ -13,6 +13,7 @@ import tempfile
 import time
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 from crypto import TEST_ARGON2
@@ -63,15 +64,29 @@ def prepare_installation(env: dict[str, str]) -> int:
         )
         secret = totp.new_secret()
         password = "kopi-toraja-" + os.urandom(8).hex()
-        accounts.activate(
+        handler = accounts.activate(
             session,
             token,
             Credentials("handler", password, password, secret, totp.code_at(secret, time.time())),
             TEST_ARGON2,
         )
+        _certify(session, handler)
         unit_id = unit.id
     database.dispose()
     return unit_id
+
+
+def _certify(session: Any, handler: Any) -> None:
+    """A ceremony whose shares are dropped at once, and the root's certificate for the handler."""
+    from crypto.certificates import certificate_fingerprint
+    from wbs_app.services.trust import certificates, root
+
+    custodians = [root.CustodianName(f"Custodian {n}", "Bench") for n in (1, 2, 3)]
+    shares = [issued.words for issued in root.hold_ceremony(session, custodians)]
+    opened = root.open_root(session, shares[:2])
+    heard = certificate_fingerprint(handler.identity_public)
+    certificates.certify_by_root(session, handler, opened, heard)
+    session.commit()
 
 
 def scratch_dir(prefix: str) -> Path:
@@ -209,10 +224,13 @@ class HttpSession:
 
     def post_multipart(self, path: str, fields: list[tuple[str, str]]) -> tuple[int, str]:
         boundary = "----LenteraBenchForm" + secrets.token_hex(8)
-        body = b"".join(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
-            + value.encode()
-            + b"\r\n"
-            for name, value in fields
-        ) + f"--{boundary}--\r\n".encode()
+        body = (
+            b"".join(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
+                + value.encode()
+                + b"\r\n"
+                for name, value in fields
+            )
+            + f"--{boundary}--\r\n".encode()
+        )
         return self.request("POST", path, body, f"multipart/form-data; boundary={boundary}")

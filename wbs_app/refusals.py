@@ -163,12 +163,40 @@ MESSAGES = {
     "recovery_not_handler": _l(
         "Choose an active handler (investigator or supervisor) who has set up their key."
     ),
+    "recovery_not_certified": _l(
+        "This handler's key is not certified. Certify it first: compare the fingerprint the handler reads out from their own key page."
+    ),
     "recovery_no_cases": _l("Name at least one case, or choose a unit."),
     "recovery_too_many": _l("Give back at most 10,000 cases at once."),
     "rotation_running": _l(
         "A change to a new recovery key is not finished yet. Finish it first with the old shares."
     ),
     "no_rotation": _l("No change to a new recovery key is waiting to be finished."),
+    # Display names (services.staff.accounts.check_display_name).
+    "name_taken": _l(
+        "Another staff account already has this name. Add what tells the two apart, for example a middle name."
+    ),
+    "name_mixed_scripts": _l(
+        "Write the name in one alphabet: letters that only look alike would let two names look the same."
+    ),
+    # Handler certificates (services.trust.certificates).
+    "fingerprint_mismatch": _l(
+        "The fingerprint typed is not this colleague's key. Ask them to read it out again, slowly; certify nobody whose digits do not match."
+    ),
+    "certifier_admin": _l("Administrators cannot certify handlers."),
+    "certifier_not_certified": _l(
+        "Your own key is not certified, so you cannot certify a colleague yet."
+    ),
+    "certifier_out_of_reach": _l(
+        "You can certify only colleagues of your own units, or of the units below yours if you are a supervisor, with a role no wider than yours."
+    ),
+    "subject_not_handler": _l("Only investigators and supervisors are certified."),
+    "subject_inactive": _l("This account is not active, so it cannot be certified."),
+    "subject_no_identity": _l(
+        "This colleague has no key yet: they must first activate their account."
+    ),
+    "already_certified": _l("This key is already certified."),
+    "not_certified": _l("This handler's key is not certified, so no report can be given to them."),
     "message_empty": _l("Write a message first."),
     "note_empty": _l("Write a note first."),
     "already_acknowledged": _l("A colleague has already taken up this report of retaliation."),

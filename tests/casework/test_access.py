@@ -7,6 +7,7 @@ from sqlalchemy import select
 from tests.support.http import https_client
 from tests.support.reporter import Report, csrf_from, post_form, send_review, submit_report
 from tests.support.staff import make_staff, signed_in
+from tests.support.trust import certify_by_test_root
 from wbs_app.db import app_database
 from wbs_app.models import Case, JournalEntry, StaffMember, StaffRole
 from wbs_app.services.cases import journal
@@ -107,6 +108,7 @@ def test_regrant_after_password_reset(app, org, reporter) -> None:
     secret = totp.parse_secret_text(enrolment["totp_secret"])
     newcomer.post("/staf/aktivasi", data=enrolment | activation_fields(token, "budi", PASSWORD))
     budi = signed_in(app, StaffLogin(org.budi.id, "budi", PASSWORD, secret))
+    certify_by_test_root(app, org.budi.id)  # the new key, certified before any re-grant
     assert budi.get(f"/staf/pengelola/kasus/{case_id}").status_code == 404  # the old key is gone
     rahman = signed_in(app, org.rahman)
     page = rahman.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)

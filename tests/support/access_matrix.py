@@ -77,6 +77,9 @@ staff.recovery_page             200/400  200/400  200/400  200/400  200/400  200
 staff.letterhead_logo           login    login    login    404      404      404      404
 investigator.index              login    login    login    200      200      200      403
 investigator.inbox_page         login    login    login    200      200      200      403
+investigator.own_key            login    login    login    200      200      200      403
+investigator.certify_page       login    login    login    200      200      200      403
+investigator.certify            login    login    login    400      400      400      403
 investigator.case_page          login    login    login    200      404      200      403
 investigator.download           login    login    login    200      404      200      403
 investigator.reveal_identity    login    login    login    200      404      200      403

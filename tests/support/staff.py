@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from crypto import Argon2Params
+from crypto import Argon2Params, Identity, open_seed
 from tests.support.http import CSRF_RE, https_client
 from wbs_app.db import app_database
 from wbs_app.models import StaffMember, StaffRole, Unit
@@ -89,8 +89,15 @@ def make_staff(
     username: str,
     role: StaffRole = StaffRole.INVESTIGATOR,
     unit_ids: tuple[int, ...] = (),
+    certified: bool = True,
 ) -> StaffLogin:
-    """An active account made by the same services the web pages use."""
+    """An active account made by the same services the web pages use.
+
+    A handler (investigator or supervisor) is also certified by the test
+    custodians' root, the fingerprint read from its own key as a custodian
+    would hear it, so that it receives case keys as handlers did before
+    certificates; ``certified=False`` leaves it waiting.
+    """
     password = f"Sulawesi-{secrets.token_hex(4)}-kopi-pagi"
     secret = totp.new_secret()
     # Enrol with the previous step's code (one step of drift is allowed), which
@@ -116,7 +123,25 @@ def make_staff(
                 session, None, email, username.title(), role, list(unit_ids)
             )
             staff = accounts.activate(session, token, credentials, params(app))
-        return StaffLogin(staff.id, username, password, secret)
+        staff_id = staff.id
+    if certified and role is not StaffRole.ADMIN:
+        certify_by_test_root(app, staff_id)
+    return StaffLogin(staff_id, username, password, secret)
+
+
+def identity_of(app: Flask, login: StaffLogin) -> Identity:
+    """The identity ``login``'s password unlocks, as a sign-in would (for signing in tests)."""
+    with app_database(app).session() as session:
+        staff = session.get(StaffMember, login.id)
+        assert staff is not None and staff.sealed_seed is not None
+        return Identity(open_seed(staff.sealed_seed, login.password))
+
+
+def certify_by_test_root(app: Flask, staff_id: int) -> None:
+    """The test custodians certify ``staff_id``'s current key (tests.support.trust)."""
+    from tests.support.trust import certify_by_test_root as certify
+
+    certify(app, staff_id)
 
 
 def next_code(app: Flask, login: StaffLogin) -> str:

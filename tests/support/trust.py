@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask import Flask
 
+from crypto.certificates import certificate_fingerprint
 from wbs_app.db import app_database
-from wbs_app.services.trust import root
+from wbs_app.models import StaffMember
+from wbs_app.services.trust import certificates, root
 
 CUSTODIANS = (
     root.CustodianName("Andi Mappaselle", "Kepala Kantor Wilayah"),
@@ -14,15 +16,24 @@ CUSTODIANS = (
 )
 
 
+# Shares by the root's public bytes: the apps of one test share one database
+# (and one root), and a PostgreSQL database is emptied between tests, so the
+# root, not the app, is what the shares belong to.
+_SHARES: dict[bytes, list[str]] = {}
+
+
 def ceremony_shares(app: Flask) -> list[str]:
     """The shares of the app's root, holding the ceremony the first time it is asked for."""
-    kept: list[str] | None = app.extensions.get("test_root_shares")
-    if kept is None:
-        with app_database(app).session() as session:
-            issued = root.hold_ceremony(session, CUSTODIANS)
-            session.commit()
+    with app_database(app).session() as session:
+        existing = root.current_root(session)
+        if existing is not None:
+            return _SHARES[existing.public]
+        issued = root.hold_ceremony(session, CUSTODIANS)
+        public = root.current_root(session)
+        assert public is not None
+        session.commit()
         kept = [share.words for share in issued]
-        app.extensions["test_root_shares"] = kept
+        _SHARES[public.public] = kept
     return kept
 
 
@@ -31,3 +42,26 @@ def open_test_root(app: Flask) -> root.OpenRoot:
     shares = ceremony_shares(app)
     with app_database(app).session() as session:
         return root.open_root(session, shares[:2])
+
+
+_OPENED: dict[str, root.OpenRoot] = {}
+
+
+def _kept_root(app: Flask) -> root.OpenRoot:
+    """``open_test_root`` once per app: joining shares costs PBKDF2 rounds per handler made."""
+    shares = ceremony_shares(app)
+    kept = _OPENED.get(shares[0])
+    if kept is None:
+        kept = _OPENED[shares[0]] = open_test_root(app)
+    return kept
+
+
+def certify_by_test_root(app: Flask, staff_id: int) -> None:
+    """The custodians certify ``staff_id``'s current key, typing the fingerprint they heard."""
+    opened = _kept_root(app)
+    with app_database(app).session() as session:
+        staff = session.get(StaffMember, staff_id)
+        assert staff is not None and staff.identity_public is not None
+        heard = certificate_fingerprint(staff.identity_public)
+        certificates.certify_by_root(session, staff, opened, heard)
+        session.commit()

@@ -27,7 +27,7 @@ from wbs_app.db import app_database
 from wbs_app.models import AuditEvent, Case, JournalEntry, StaffMember, StaffRole
 from wbs_app.services.cases import journal
 from wbs_app.services.staff import staff_admin, throttle, totp
-from wbs_app.services.trust import recovery
+from wbs_app.services.trust import certificates, recovery
 
 PAGE = "/staf/pemulihan"
 
@@ -36,8 +36,21 @@ def _recover(client, shares: list[str], email: str, cases: str = "", unit: int =
     page = client.get(PAGE).get_data(as_text=True)
     data = {"csrf_token": csrf_from(page), "staff_email": email, "case_numbers": cases}
     data |= {f"share_{n}": share for n, share in enumerate(shares, start=1)}
-    data["unit_id"] = str(unit)
+    data |= {"unit_id": str(unit), "action": "regrant"}
     return client.post(PAGE, data=data)
+
+
+def _certify(client, shares: list[str], email: str, fingerprint: str):
+    page = client.get(PAGE).get_data(as_text=True)
+    data = {"csrf_token": csrf_from(page), "staff_email": email, "fingerprint": fingerprint}
+    data |= {f"share_{n}": share for n, share in enumerate(shares, start=1)}
+    data |= {"unit_id": "0", "action": "certify"}
+    return client.post(PAGE, data=data)
+
+
+def _fingerprint(app, staff_id: int) -> str:
+    with app_database(app).session() as session:
+        return certificates.fingerprint_of(session.get_one(StaffMember, staff_id)) or ""
 
 
 def _reset_and_return(app, admin_id: int, login: StaffLogin) -> StaffLogin:
@@ -86,6 +99,22 @@ def test_k_shares_give_back_a_case_whose_every_holder_was_reset(app, org, report
     assert answers[-1].status_code == 400
     assert "tidak membuka" in answers[-1].get_data(as_text=True)
     assert budi_browser.get(f"/staf/pengelola/kasus/{first}").status_code == 404
+    # Budi's new key is not certified yet: nothing can be given to it.
+    answers.append(_recover(custodians, shares[1:], "budi@kanwil.example", str(first)))
+    assert answers[-1].status_code == 400
+    assert "belum disertifikasi" in answers[-1].get_data(as_text=True)
+    # The custodians certify it, typing the fingerprint Budi reads out from his key page.
+    heard = _fingerprint(app, budi.id)
+    key_page = budi_browser.get("/staf/pengelola/kunci").get_data(as_text=True)
+    assert heard in key_page
+    wrong = heard[:-1] + ("1" if heard[-1] != "1" else "2")
+    answers.append(_certify(custodians, shares[:2], "budi@kanwil.example", wrong))
+    assert answers[-1].status_code == 400
+    answers.append(_certify(custodians, shares[:2], "budi@kanwil.example", heard))
+    assert answers[-1].status_code == 200, answers[-1].get_data(as_text=True)
+    assert heard in answers[-1].get_data(as_text=True)
+    with app_database(app).session() as session:
+        assert certificates.is_certified(session, session.get_one(StaffMember, budi.id))
     # K shares (the second and third custodians), the first case by number.
     answers.append(_recover(custodians, shares[1:], "BUDI@kanwil.example", f"{first}, 999"))
     assert answers[-1].status_code == 200

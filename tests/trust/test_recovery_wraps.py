@@ -7,15 +7,29 @@ HTTP intake and a respondent invitation made on the handler's page.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import func, select
 
+from crypto import new_key
 from tests.support.reporter import Report, submit_report
 from tests.support.respondent import investigating_case, invite
 from tests.support.trust import CUSTODIANS, ceremony_shares, open_test_root
 from wbs_app.db import app_database
-from wbs_app.models import AudienceKey, Case, KeyWrap, RecipientKind, RootRotation, TrustRoot
+from wbs_app.models import (
+    Audience,
+    AudienceKey,
+    Case,
+    CaseStatus,
+    Category,
+    KeyWrap,
+    RecipientKind,
+    RootRotation,
+    TrustRoot,
+)
 from wbs_app.services.cases import case_keys
+from wbs_app.services.office import organisation
 from wbs_app.services.trust import root, rotation
 
 NEW_CUSTODIANS = (
@@ -47,11 +61,33 @@ def _opens(session, generation: int, opened: root.OpenRoot) -> tuple[int, int]:
     return good, bad
 
 
-def test_before_the_ceremony_intake_works_and_wraps_to_no_root(app, org, reporter) -> None:
-    submit_report(reporter, Report(unit=org.units["a"]))
+def test_before_the_ceremony_a_new_key_gets_no_recovery_wrap(app) -> None:
+    """No root yet: ``new_audience_key`` makes the key alone (intake then still needs a
+    certified handler, which needs the root: the ceremony comes first in practice)."""
     with app_database(app).session() as session:
-        assert session.scalar(select(func.count()).select_from(Case)) == 1
+        unit = organisation.create_unit(session, None, "Kanwil", None)
+        case = Case(
+            uid="c" * 32,
+            lookup_hash=bytes(32),
+            unit_id=unit.id,
+            category_id=session.scalars(select(Category.id)).first(),
+            status=CaseStatus.RECEIVED,
+            status_changed_on=date(2026, 1, 1),
+            received_on=date(2026, 1, 1),
+            acknowledge_due=date(2026, 1, 8),
+            verification_due=date(2026, 1, 15),
+            feedback_due=date(2026, 4, 8),
+        )
+        session.add(case)
+        session.flush()
+        case_keys.new_audience_key(session, case, Audience.INTERNAL, "", new_key())
         assert _recovery_wraps(session) == []
+        session.commit()
+    ceremony_shares(app)
+    with app_database(app).session() as session:
+        case = session.scalars(select(Case)).one()
+        case_keys.new_audience_key(session, case, Audience.REPORTER, "", new_key())
+        assert [w.identity_generation for w in _recovery_wraps(session)] == [1]
 
 
 def test_every_audience_key_gets_a_recovery_wrap_that_opens_with_k_shares(

@@ -32,9 +32,10 @@ AUDIT_ACTIONS = {
     "custodians_resplit": _l("Root shares given to new custodians"),
     "recovery_refused": _l("Recovery: shares refused"),
     "recovery_regrant": _l("Recovery: cases given back to a handler"),
-    "recovery_certified": _l("Recovery: handler certified by the custodians"),
     "recovery_key_rotation_started": _l("New recovery key: re-wrapping started"),
     "recovery_key_rotation_finished": _l("New recovery key: re-wrapping finished"),
+    "staff_certified": _l("Handler key certified"),
+    "staff_certificate_revoked": _l("Handler certificate revoked"),
 }
 
 ROLES = {

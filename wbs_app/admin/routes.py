@@ -30,6 +30,7 @@ from wbs_app.services.office import organisation
 from wbs_app.services.office.organisation import OrganisationError
 from wbs_app.services.staff import accounts, audit, staff_admin, staff_sessions
 from wbs_app.services.staff.accounts import AccountError
+from wbs_app.services.trust import certificates
 from wbs_app.staff.forms import EmptyForm
 
 AUDIT_PAGE_SIZE = 50
@@ -151,7 +152,11 @@ def settings() -> Any:
 @bp.get("/staf")
 @zone(ADMIN)
 def staff_list() -> str:
-    return render_template("admin/staff_list.html", staff=staff_admin.list_staff(request_session()))
+    db = request_session()
+    staff = staff_admin.list_staff(db)
+    # Status only: certifying is the handlers' and custodians' work, never an administrator's.
+    certified = certificates.certified_ids(db, staff)
+    return render_template("admin/staff_list.html", staff=staff, certified=certified)
 
 
 @bp.route("/staf/undang", methods=["GET", "POST"])
@@ -173,9 +178,12 @@ def invite() -> Any:
             )
         except AccountError as error:
             db.rollback()
-            target = (
-                form.units if error.code in {"units_required", "admin_has_no_units"} else form.email
-            )
+            if error.code in {"units_required", "admin_has_no_units"}:
+                target = form.units
+            elif error.code in {"name_taken", "name_mixed_scripts"}:
+                target = form.display_name
+            else:
+                target = form.email
             target.errors = [refusal_message(error)]
             status = 400
         else:

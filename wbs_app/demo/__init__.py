@@ -21,7 +21,14 @@ from sqlalchemy.orm import Session
 from crypto import Argon2Params, format_code
 from wbs_app.demo.cases import Story, make_cases
 from wbs_app.demo.desk import Desk
-from wbs_app.demo.people import KANWIL, UPTS, Account, DemoRefused, make_organisation
+from wbs_app.demo.people import (
+    CUSTODIANS,
+    KANWIL,
+    UPTS,
+    Account,
+    DemoRefused,
+    make_organisation,
+)
 from wbs_app.models import StaffMember, Unit
 from wbs_app.services.infra.sessions import SessionPolicy
 from wbs_app.services.infra.store import AttachmentStore
@@ -71,6 +78,12 @@ def _printout(accounts: list[Account], stories: list[Story], base: str) -> list[
             f"  {account.role.value:<13}{account.username:<8}{account.password:<23}"
             f"{account.totp_key:<41}{account.units}"
         )
+    lines += [
+        "",
+        "Every handler's key is certified by the custodians' root ("
+        + ", ".join(custodian.name for custodian in CUSTODIANS)
+        + "); the demo printed and kept none of their shares.",
+    ]
     lines += [
         "",
         f"Reporters sign in at {base}/lapor/masuk with the receipt code:",

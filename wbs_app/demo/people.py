@@ -10,15 +10,19 @@ from __future__ import annotations
 import secrets
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
 from crypto import Argon2Params, Identity, open_seed
+from crypto.certificates import certificate_fingerprint
 from wbs_app.models import StaffMember, StaffRole, Unit
+from wbs_app.services.infra.clock import as_of
 from wbs_app.services.infra.transactions import release_snapshot
 from wbs_app.services.office import organisation
 from wbs_app.services.staff import accounts, totp
 from wbs_app.services.staff.accounts import Credentials
+from wbs_app.services.trust import certificates, root
 
 KANWIL = "Kantor Wilayah Kementerian Hukum Sulawesi Selatan"
 UPTS = (
@@ -39,6 +43,15 @@ STAFF = (
     ("yusuf", "Muhammad Yusuf", "yusuf@demo.lentera.invalid", StaffRole.INVESTIGATOR, (3,)),
     ("nurul", "Nurul Hidayah", "nurul@demo.lentera.invalid", StaffRole.INVESTIGATOR, (4,)),
 )
+# The officials who hold the root's shares (DESIGN.md 4a): never the administrator.
+CUSTODIANS = (
+    root.CustodianName("Andi Mappaselle", "Kepala Kantor Wilayah"),
+    root.CustodianName("Nurhayati", "Kepala Divisi Administrasi"),
+    root.CustodianName("Yusuf Tahir", "Inspektorat"),
+)
+# Before the oldest story (75 days ago), so every journal entry is signed by a
+# key that was certified at the entry's date.
+CERTIFIED_AGO = timedelta(days=120)
 
 
 class DemoRefused(RuntimeError):
@@ -103,7 +116,28 @@ def make_organisation(session: Session, params: Argon2Params) -> Cast:
         if role is StaffRole.SUPERVISOR:
             where += " and every UPT"
         made.append(Account(username, role, where or "-", password, totp.secret_text(secret)))
+    certify_handlers(session, [handler.staff for handler in handlers.values()])
     return Cast(units, made, handlers)
+
+
+def certify_handlers(session: Session, handlers: list[StaffMember]) -> None:
+    """Hold the custodians' ceremony and let the root certify every handler, as at set-up.
+
+    The shares exist only in this function's memory: the demo prints none of
+    them (a share printed in a terminal's scrollback is a share leaked), so
+    its root can certify and recover nothing after the run; a real office
+    holds its ceremony with the custodians present.
+    """
+    with as_of(CERTIFIED_AGO):
+        shares = [issued.words for issued in root.hold_ceremony(session, CUSTODIANS)]
+        opened = root.open_root(session, shares[:2])
+        del shares
+        for staff in handlers:
+            if staff.identity_public is None:
+                raise RuntimeError("an activated account has an identity")
+            heard = certificate_fingerprint(staff.identity_public)
+            certificates.certify_by_root(session, staff, opened, heard)
+    session.commit()
 
 
 def _unlock(session: Session, staff: StaffMember, password: str) -> Identity:

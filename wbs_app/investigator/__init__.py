@@ -7,6 +7,7 @@ bp = Blueprint("investigator", __name__, url_prefix="/staf/pengelola", template_
 from wbs_app.investigator import (  # noqa: E402,F401 - registers the views
     access_views,
     case_views,
+    certificate_views,
     classification_views,
     invitation_views,
     routes,

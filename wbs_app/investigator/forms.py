@@ -183,3 +183,13 @@ class CloseThreadsForm(Form):
         _l("Reason to close before the time to answer has ended (shown to the respondent)"),
         validators=TEXT,
     )
+
+
+class CertifyForm(Form):
+    """Certify one colleague: who, and the fingerprint they read out, as heard."""
+
+    staff_id = HiddenField(validators=[DataRequired()])
+    fingerprint = StringField(
+        _l("Fingerprint as your colleague reads it out"),
+        validators=[DataRequired(), Length(max=60)],
+    )

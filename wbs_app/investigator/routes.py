@@ -11,6 +11,7 @@ from wbs_app.security.staff_auth import signed_in
 from wbs_app.security.zones import INVESTIGATOR, zone
 from wbs_app.services.cases import case_routing
 from wbs_app.services.office import organisation
+from wbs_app.services.trust import certificates
 
 
 @bp.get("/")
@@ -26,5 +27,5 @@ def index() -> str:
         staff=staff,
         tree=tree,
         deadlines=current_deadlines(),
-        fingerprint=context.identity.public().fingerprint(),
+        cert=certificates.certificate_view(request_session(), staff),
     )

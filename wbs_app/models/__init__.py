@@ -40,7 +40,7 @@ from wbs_app.models.staff import (
     StaffUnit,
     TokenPurpose,
 )
-from wbs_app.models.trust import Custodian, RootRotation, TrustRoot
+from wbs_app.models.trust import Custodian, HandlerCertificate, RootRotation, TrustRoot
 
 __all__ = [
     "CLOSED_STATUSES",
@@ -56,6 +56,7 @@ __all__ = [
     "Category",
     "Custodian",
     "FailureWindow",
+    "HandlerCertificate",
     "HandlerExclusion",
     "HeldMessage",
     "Installation",

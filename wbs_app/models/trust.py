@@ -75,3 +75,39 @@ class RootRotation(Base):
     last_key_id: Mapped[int] = mapped_column(Integer, default=0)
     rewrapped: Mapped[int] = mapped_column(Integer, default=0)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class HandlerCertificate(Base):
+    """A signed statement that one staff identity may receive case keys (plain metadata).
+
+    The row holds every field of the signed ``crypto.certificates``
+    statement, so a verifier rebuilds the statement from the row alone and
+    checks the signature against the issuer: the root of ``issuer_root_generation``
+    or the certified identity ``issuer_staff_id``/``issuer_generation``.
+    ``unit_ids`` is the sorted ids joined by commas, as signed. Revocation only
+    sets ``revoked_at``: the row stays, because journal entries signed while it
+    was valid are checked against it.
+    """
+
+    __tablename__ = "handler_certificates"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staff_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_members.id", ondelete="RESTRICT"), index=True
+    )
+    generation: Mapped[int] = mapped_column(Integer)
+    role: Mapped[str] = mapped_column(String(20))
+    unit_ids: Mapped[str] = mapped_column(String(1000))
+    subject_public: Mapped[bytes] = mapped_column(LargeBinary)
+    # "root" or "staff"; the ids of the other kind are None.
+    issuer_kind: Mapped[str] = mapped_column(String(10))
+    issuer_root_generation: Mapped[int | None] = mapped_column(Integer)
+    issuer_staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_members.id", ondelete="RESTRICT")
+    )
+    issuer_generation: Mapped[int | None] = mapped_column(Integer)
+    # Whole seconds, so the ISO text signed is the same after a round trip.
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    signature: Mapped[bytes] = mapped_column(LargeBinary(64))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_reason: Mapped[str | None] = mapped_column(String(40))

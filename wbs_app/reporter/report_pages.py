@@ -31,6 +31,7 @@ from wbs_app.services.infra import sessions
 from wbs_app.services.office import organisation
 from wbs_app.services.office.catalogue import active_categories
 from wbs_app.services.office.organisation import TreeNode
+from wbs_app.services.trust import certificates
 from wbs_app.settings import settings
 
 NOT_SURE = 0
@@ -101,11 +102,15 @@ def render_review(
         return render_form(empty_form(), draft, 503, refusal_message(problem))
     handlers = delivery.eligible_handlers(db, unit_id)
     undeliverable = delivery.delivery_problem(handlers)
+    # Who vouched for each recipient's key, and when: the reporter sees whom the
+    # keys go to, not only names an administrator typed.
+    views = {staff.id: certificates.certificate_view(db, staff) for staff in handlers}
     return (
         render_template(
             "reporter/review.html",
             draft=draft,
             handlers=handlers,
+            certificates=views,
             # Said before the reporter presses send, unless sending just said it.
             warning=ROUTE_UP_OFFER
             if offer is not None

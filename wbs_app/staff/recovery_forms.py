@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, SelectField, StringField, TextAreaField
+from wtforms import EmailField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from wbs_app.form_base import Form
@@ -21,18 +22,36 @@ CASE_NUMBERS = re.compile(r"^[\d\s,;]*$")
 
 
 class RecoveryForm(Form):
-    """Regrant cases: by number, or every case of a unit, to the handler named by e-mail."""
+    """Certify a handler's key, or give cases (by number, or a unit's) back to a handler."""
 
+    action = RadioField(
+        _l("What the custodians do"),
+        choices=[
+            SelectChoice("regrant", _l("Give cases back to a handler")),
+            SelectChoice("certify", _l("Certify a handler's key")),
+        ],
+        default="regrant",
+        validators=[DataRequired()],
+    )
     staff_email = EmailField(
-        _l("E-mail address of the handler who receives the cases"),
+        _l("The handler's e-mail address"),
         validators=[DataRequired(), Length(max=254)],
+    )
+    fingerprint = StringField(
+        _l("Fingerprint the handler reads out"),
+        validators=[Optional(), Length(max=64)],
+        description=_l("24 digits, from the handler's own key page. Only to certify."),
     )
     case_numbers = StringField(
         _l("Case numbers"),
         validators=[Optional(), Length(max=2000)],
-        description=_l("Separated by commas, for example 12, 15, 31."),
+        description=_l("Separated by commas, for example 12, 15, 31. Only to give cases back."),
     )
     unit_id = SelectField(_l("Or every case of a unit"), coerce=int, default=0)
+
+    def validate_fingerprint(self, field: StringField) -> None:
+        if self.action.data == "certify" and not (field.data or "").strip():
+            raise ValidationError(_l("Type the fingerprint the handler reads out."))
 
     def validate_case_numbers(self, field: StringField) -> None:
         if field.data and not CASE_NUMBERS.fullmatch(field.data):

@@ -1,5 +1,8 @@
 """The custodians' recovery page (/staf/pemulihan): no account, K shares, one action.
 
+The actions: certify a handler's key (after comparing its fingerprint), or
+give cases back to a certified handler whose key was lost.
+
 Needs no administrator and no staff account: the shares are the credential.
 The root seed exists only in memory while the one POST that carries the shares
 runs; nothing of it is kept for a next request, not even sealed, so every
@@ -14,6 +17,7 @@ from typing import Any
 
 from flask import render_template, request
 from flask_babel import gettext as _
+from wtforms.fields.choices import SelectChoice
 
 from wbs_app.db import request_session
 from wbs_app.formats import local_time
@@ -29,8 +33,8 @@ from wbs_app.staff.recovery_forms import RecoveryForm
 def _form() -> RecoveryForm:
     form = RecoveryForm()
     units = organisation.unit_tree(request_session())
-    form.unit_id.choices = [(0, _("No unit: only the numbered cases"))] + [
-        (node.unit.id, "\u2003" * node.depth + node.unit.name) for node in units
+    form.unit_id.choices = [SelectChoice(0, _("No unit: only the numbered cases"))] + [
+        SelectChoice(node.unit.id, "\u2003" * node.depth + node.unit.name) for node in units
     ]
     return form
 
@@ -38,7 +42,13 @@ def _form() -> RecoveryForm:
 def _page(form: RecoveryForm, status: int = 200, **context: Any) -> tuple[str, int]:
     form.clear_shares()
     current = root.current_root(request_session())
-    shown = {"error": None, "outcome": None, "target": None, "target_fingerprint": ""} | context
+    shown = {
+        "error": None,
+        "outcome": None,
+        "certified": False,
+        "target": None,
+        "target_fingerprint": "",
+    } | context
     return (
         render_template(
             "staff/recovery.html",
@@ -61,10 +71,16 @@ def recovery_page() -> Any:
     if not form.validate_on_submit():
         return _page(form, 400)
     db = request_session()
+    outcome = None
     try:
-        target, outcome = recovery.regrant_with_shares(
-            db, form.shares(), form.staff_email.data, form.case_ids(), form.unit_id.data or None
-        )
+        if form.action.data == "certify":
+            target = recovery.certify_with_shares(
+                db, form.shares(), form.staff_email.data, form.fingerprint.data
+            )
+        else:
+            target, outcome = recovery.regrant_with_shares(
+                db, form.shares(), form.staff_email.data, form.case_ids(), form.unit_id.data or None
+            )
     except recovery.RecoveryThrottled as locked:
         db.commit()  # the failure that locked it is counted
         message = _(
@@ -80,4 +96,11 @@ def recovery_page() -> Any:
         return _page(form, 400, error=refusal_message(refused))
     db.commit()
     fingerprint = recovery.fingerprint_of(target)
-    return _page(form, outcome=outcome, target=target, target_fingerprint=fingerprint)
+    form.fingerprint.data = ""
+    return _page(
+        form,
+        outcome=outcome,
+        certified=outcome is None,
+        target=target,
+        target_fingerprint=fingerprint,
+    )

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
-from crypto import Identity, PublicIdentity
+from crypto import Identity
 from wbs_app.models import (
     AudienceKey,
     Case,
@@ -31,6 +31,7 @@ from wbs_app.models import (
 from wbs_app.services.cases import case_keys, journal
 from wbs_app.services.infra.errors import DomainError
 from wbs_app.services.infra.transactions import Lock, serialise
+from wbs_app.services.trust import certificates
 
 HANDLER_ROLES = (StaffRole.INVESTIGATOR, StaffRole.SUPERVISOR)
 
@@ -198,10 +199,10 @@ def excluded_ids(session: Session, case: Case) -> set[int]:
 
 
 def grantable(session: Session, case: Case) -> list[StaffMember]:
-    """Active handlers without a current wrap who were not excluded by the reporter."""
+    """Certified active handlers without a current wrap, not excluded by the reporter."""
     current = {holder.staff.id for holder in holders(session, case) if holder.current}
     excluded = excluded_ids(session, case)
-    return [
+    candidates = [
         staff
         for staff in session.scalars(
             select(StaffMember)
@@ -210,6 +211,7 @@ def grantable(session: Session, case: Case) -> list[StaffMember]:
         )
         if staff.id not in current and staff.id not in excluded
     ]
+    return certificates.certified_among(session, candidates)
 
 
 # ``grant``, ``revoke`` and ``assign``: (session, case, actor, actor's identity, target).
@@ -228,6 +230,8 @@ def grant(
         raise AccessRefused("inactive")
     if target.id in excluded_ids(session, case):
         raise AccessRefused("excluded")
+    if not certificates.is_certified(session, target):
+        raise AccessRefused("not_certified")
     keys = session.scalars(select(AudienceKey).where(AudienceKey.case_id == case.id))
     granted = 0
     stale = [
@@ -259,7 +263,7 @@ def grant(
         raise case_keys.NoAccess()  # the actor holds no key of this case
     if granted == 0 and not stale:
         raise AccessRefused("already_granted")
-    fingerprint = PublicIdentity.from_bytes(target.identity_public).fingerprint()
+    fingerprint = certificates.fingerprint_of(target)
     kind = "access_regranted" if stale else "access_granted"
     journal.append(
         session,

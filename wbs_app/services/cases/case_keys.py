@@ -31,6 +31,7 @@ from wbs_app.models import (
     TrustRoot,
 )
 from wbs_app.services.infra.errors import NotFound
+from wbs_app.services.trust import certificates
 from wbs_app.services.trust import root as trust_root
 
 PURPOSE = "audience-key"
@@ -69,8 +70,15 @@ def file_meta_context(case_uid: str, storage_name: str) -> RecordContext:
 def wrap_to_staff(
     session: Session, case: Case, audience_key: AudienceKey, key: bytes, staff: StaffMember
 ) -> None:
+    """Wrap ``key`` to the staff member's current identity, which must be certified now.
+
+    Every caller chooses certified recipients already (``delivery``,
+    ``access.grant``); the check here is the last one, so that no path added
+    later can hand a key to an identity the administrator alone vouched for.
+    """
     if staff.identity_public is None:
         raise ValueError("staff member has no identity")
+    certificates.require_certified(session, staff)
     public = PublicIdentity.from_bytes(staff.identity_public)
     session.add(
         KeyWrap(

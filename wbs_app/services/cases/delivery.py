@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from wbs_app.models import StaffMember, StaffRole, StaffStatus, StaffUnit, Unit
 from wbs_app.services.office.organisation import unit_tree
+from wbs_app.services.trust import certificates
 
 NO_SUPERVISOR = "no_supervisor"
 EXCLUDED_SUPERVISORS = "excluded_supervisors"
@@ -40,7 +41,14 @@ def chain(session: Session, unit_id: int) -> list[int]:
 
 
 def eligible_handlers(session: Session, unit_id: int) -> list[StaffMember]:
-    """Active investigators of the unit and supervisors of it or any unit above it."""
+    """Certified active investigators of the unit and supervisors of it or any unit above it.
+
+    Only handlers whose certificate verifies now (``services.trust.certificates``):
+    an account the administrator made or changed counts for nothing here until
+    a certified colleague or the custodians vouched for its key. A unit whose
+    handlers are all uncertified therefore has no supervisor to deliver to, and
+    a report to it is refused before anything is written (the draft stays).
+    """
     above = chain(session, unit_id)
     query = (
         select(StaffMember)
@@ -54,7 +62,7 @@ def eligible_handlers(session: Session, unit_id: int) -> list[StaffMember]:
         .distinct()
         .execution_options(populate_existing=True)  # as they are now, not as first loaded
     )
-    return list(session.scalars(query))
+    return certificates.certified_among(session, list(session.scalars(query)))
 
 
 def delivery_problem(handlers: Iterable[StaffMember], excluded: Collection[int] = ()) -> str | None:
@@ -74,16 +82,19 @@ def delivery_problem(handlers: Iterable[StaffMember], excluded: Collection[int] 
 def units_without_supervisor(session: Session) -> list[Unit]:
     """Units (in tree order) whose reports cannot be delivered: no supervisor at or above them.
 
-    Two queries whatever the size of the organisation: the units with a
-    supervisor who can receive, and the tree.
+    A supervisor counts only while certified. The supervisors' certificates
+    are checked in one pass (a few queries each), then the tree is walked once.
     """
-    covered = set(
+    supervisors = list(
         session.scalars(
-            select(StaffUnit.unit_id)
-            .join(StaffMember, StaffMember.id == StaffUnit.staff_id)
-            .where(StaffMember.role == StaffRole.SUPERVISOR, can_receive())
+            select(StaffMember).where(StaffMember.role == StaffRole.SUPERVISOR, can_receive())
         )
     )
+    covered = {
+        unit.id
+        for staff in certificates.certified_among(session, supervisors)
+        for unit in staff.units
+    }
     tree = unit_tree(session, active_only=True)  # a retired unit receives nothing anyway
     parents = {node.unit.id: node.unit.parent_id for node in tree}
     found = []

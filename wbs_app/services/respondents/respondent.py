@@ -52,6 +52,7 @@ from wbs_app.services.infra.errors import DomainError
 from wbs_app.services.infra.text import one_line_name
 from wbs_app.services.respondents import invitation_letter
 from wbs_app.services.respondents.respondent_signatures import statement_entry
+from wbs_app.services.trust import certificates
 
 ALLEGATION_FIELDS = ("name", "position", "allegation", "period", "rules")
 ONE_LINE_FIELDS = ("name", "position", "period", "rules")
@@ -133,6 +134,7 @@ def create_invitation(
     (``RespondentError("form_used")`` for a second one racing this one).
     """
     case_keys.require_holder(session, case, staff)
+    certificates.require_certified(session, staff)
     handlers_key = invitation_letter.internal_key(session, case, staff, identity)
     if case.status is not CaseStatus.INVESTIGATION and not replacing:
         raise RespondentError("invitation_wrong_status")
@@ -149,9 +151,11 @@ def create_invitation(
     key = new_key()
     key_row = case_keys.new_audience_key(session, case, Audience.RESPONDENT, uid, key)
     case_keys.wrap_to_holder(session, case, key_row, key, holder, RecipientKind.RESPONDENT)
-    for current in access.holders(session, case):
-        if current.current:
-            case_keys.wrap_to_staff(session, case, key_row, key, current.staff)
+    # The new key goes to the holders whose certificate still verifies; a
+    # holder revoked since (a role change) keeps what it had, gets nothing new.
+    current_holders = [holder.staff for holder in access.holders(session, case) if holder.current]
+    for holder_staff in certificates.certified_among(session, current_holders):
+        case_keys.wrap_to_staff(session, case, key_row, key, holder_staff)
     invitation = RespondentInvitation(
         uid=uid,
         case_id=case.id,

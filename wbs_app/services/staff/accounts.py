@@ -196,6 +196,41 @@ class _Member:
     unit_ids: tuple[int, ...]
 
 
+def name_key(display_name: str) -> str:
+    """How two display names are compared: NFKC, case, spaces and punctuation do not count.
+
+    "Sitti Rahmawati", "SITTI  RAHMAWATI" and "Sitti Rahmawati." read the
+    same on a list of colleagues, so they are one name.
+    """
+    folded = unicodedata.normalize("NFKC", one_line_name(display_name)).casefold()
+    return "".join(ch for ch in folded if ch.isalnum())
+
+
+def _scripts(display_name: str) -> set[str]:
+    return {unicodedata.name(ch, "?").split(" ")[0] for ch in display_name if ch.isalpha()}
+
+
+def check_display_name(session: Session, display_name: str, staff_id: int | None = None) -> None:
+    """Refuse a name another account not deactivated has, or one that mixes alphabets.
+
+    Certifying colleagues and the reporter's review page tell people apart by
+    name; an administrator must not be able to invite a second "Sitti
+    Rahmawati", nor one spelled with a Cyrillic "і". The refusal says only
+    what the administrator's own staff list already shows.
+    """
+    if len(_scripts(display_name)) > 1:
+        raise AccountError("name_mixed_scripts")
+    wanted = name_key(display_name)
+    others = session.execute(
+        select(StaffMember.id, StaffMember.display_name).where(
+            StaffMember.status != StaffStatus.DEACTIVATED
+        )
+    )
+    for other_id, other_name in others:
+        if other_id != staff_id and name_key(other_name) == wanted:
+            raise AccountError("name_taken")
+
+
 def _check_member(
     session: Session, email: str, display_name: str, role: StaffRole, unit_ids: list[int]
 ) -> _Member:
@@ -205,6 +240,7 @@ def _check_member(
         raise AccountError("bad_invitation")
     if session.scalar(select(StaffMember.id).where(StaffMember.email == email)) is not None:
         raise AccountError("email_taken")
+    check_display_name(session, display_name)
     units = units_for_role(session, role, unit_ids)
     return _Member(email, display_name, role, tuple(unit.id for unit in units))
 

@@ -44,9 +44,10 @@ ACTIONS = (
     "custodians_resplit",
     "recovery_refused",
     "recovery_regrant",
-    "recovery_certified",
     "recovery_key_rotation_started",
     "recovery_key_rotation_finished",
+    "staff_certified",
+    "staff_certificate_revoked",
 )
 
 

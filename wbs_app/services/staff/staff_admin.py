@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 from wbs_app.models import StaffMember, StaffRole, StaffStatus, TokenPurpose
 from wbs_app.services.cases import access
 from wbs_app.services.infra.transactions import Lock, serialise
-from wbs_app.services.staff import audit, staff_sessions, tokens
+from wbs_app.services.staff import accounts, audit, staff_sessions, tokens
 from wbs_app.services.staff.accounts import ACTIVATION_TTL, AccountError, units_for_role
+from wbs_app.services.trust import certificates
 
 
 def list_staff(session: Session) -> list[StaffMember]:
@@ -53,6 +54,7 @@ def deactivate(session: Session, actor: StaffMember, staff_id: int) -> None:
         raise AccountError("last_admin")
     access.keep_cases_readable(session, staff.id)
     staff.status = StaffStatus.DEACTIVATED
+    certificates.revoke(session, staff, "deactivated")  # no new wrap, even if reactivated
     staff_sessions.end_all(session, staff.id)
     audit.record(session, "staff_deactivated", actor_id=actor.id, target_staff_id=staff.id)
     session.flush()
@@ -62,6 +64,7 @@ def reactivate(session: Session, actor: StaffMember, staff_id: int) -> None:
     staff = get_staff(session, staff_id)
     if staff.status is not StaffStatus.DEACTIVATED or staff.sealed_seed is None:
         raise AccountError("not_deactivated")
+    accounts.check_display_name(session, staff.display_name, staff.id)
     staff.status = StaffStatus.ACTIVE
     audit.record(session, "staff_reactivated", actor_id=actor.id, target_staff_id=staff.id)
     session.flush()
@@ -83,6 +86,7 @@ def reset_password(session: Session, actor: StaffMember, staff_id: int) -> str:
         raise AccountError("not_activated")
     access.keep_cases_readable(session, staff.id)
     staff.status = StaffStatus.RESET
+    certificates.revoke(session, staff, "password_reset")
     staff.sealed_seed = None
     staff.sealed_totp_secret = None
     staff.totp_last_step = 0
@@ -117,6 +121,12 @@ def change_role(
     if (staff.role is StaffRole.ADMIN) != (role is StaffRole.ADMIN):
         raise AccountError("role_kind_fixed")
     units = units_for_role(session, role, unit_ids)
+    # Any change revokes, a narrowing too (DESIGN.md 4a): the certificate
+    # says exactly what was vouched for, and a wider reach needs a new one.
+    if staff.role is not role:
+        certificates.revoke(session, staff, "role_changed")
+    elif {unit.id for unit in staff.units} != {unit.id for unit in units}:
+        certificates.revoke(session, staff, "units_changed")
     staff.role = role
     staff.units = units
     detail = role.value + (":" + ",".join(str(unit.id) for unit in units) if units else "")

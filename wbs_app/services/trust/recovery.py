@@ -10,7 +10,8 @@ root identity, and one audit event for the whole action.
 
 Only a handler who may receive keys at all gets them: an active investigator
 or supervisor with an identity whom the reporter did not exclude from the
-case (and, once handler certificates exist, a certified one).
+case, and whose key is certified (``services.trust.certificates``): the
+custodians can certify one themselves, after comparing the fingerprint.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from crypto import PublicIdentity
 from wbs_app.models import (
     Audience,
     AudienceKey,
@@ -35,7 +35,7 @@ from wbs_app.models import (
 from wbs_app.services.cases import access, case_keys, journal
 from wbs_app.services.infra.errors import DomainError
 from wbs_app.services.staff import audit, throttle
-from wbs_app.services.trust import root, rotation
+from wbs_app.services.trust import certificates, root, rotation
 
 REGRANTED = "recovery_regranted"
 # One counter for the whole installation: the page has no account to count by,
@@ -57,7 +57,12 @@ class RecoveryThrottled(DomainError):
 class RecoveryRefused(DomainError):
     """A recovery action refused; the raise site's ``code`` says why."""
 
-    codes = ("recovery_not_handler", "recovery_no_cases", "recovery_too_many")
+    codes = (
+        "recovery_not_handler",
+        "recovery_not_certified",
+        "recovery_no_cases",
+        "recovery_too_many",
+    )
 
 
 @dataclass
@@ -99,21 +104,6 @@ def open_with_shares(
     return opened
 
 
-def recoverable_handlers(session: Session) -> list[StaffMember]:
-    """Who may be chosen on the recovery page: active handlers with an identity."""
-    return list(
-        session.scalars(
-            select(StaffMember)
-            .where(
-                StaffMember.role.in_(access.HANDLER_ROLES),
-                StaffMember.status == StaffStatus.ACTIVE,
-                StaffMember.identity_public.is_not(None),
-            )
-            .order_by(StaffMember.display_name)
-        )
-    )
-
-
 def _target(session: Session, staff_id: int) -> StaffMember:
     staff = session.get(StaffMember, staff_id)
     if (
@@ -123,6 +113,14 @@ def _target(session: Session, staff_id: int) -> StaffMember:
         or staff.identity_public is None
     ):
         raise RecoveryRefused("recovery_not_handler")
+    return staff
+
+
+def _certified_target(session: Session, staff_id: int) -> StaffMember:
+    """A handler who may receive keys now: certified (by a colleague, or by the custodians)."""
+    staff = _target(session, staff_id)
+    if not certificates.is_certified(session, staff):
+        raise RecoveryRefused("recovery_not_certified")
     return staff
 
 
@@ -158,8 +156,27 @@ def regrant_with_shares(
 
 
 def fingerprint_of(staff: StaffMember) -> str:
-    """The handler's key fingerprint, for the custodians to compare with the handler's own page."""
-    return PublicIdentity.from_bytes(staff.identity_public or b"").fingerprint()
+    """The handler's key fingerprint as their own key page shows it, for the custodians."""
+    return certificates.fingerprint_of(staff) or ""
+
+
+def certify_with_shares(
+    session: Session, shares: Sequence[str], staff_email: str, typed_fingerprint: str
+) -> StaffMember:
+    """The recovery page's certification: the root, from the shares, vouches for a handler.
+
+    For the first handlers after the ceremony, and for one whose key was
+    renewed when no certified colleague can vouch. The fingerprint typed is
+    the one the handler read out from their own key page, compared by the
+    certificates service; the audit log records it as "staff_certified" by
+    the custodians.
+    """
+    if rotation.pending(session) is not None:
+        raise rotation.RotationRunning()
+    opened = open_with_shares(session, shares)
+    target = staff_by_email(session, staff_email)
+    certificates.certify_by_root(session, target, opened, typed_fingerprint)
+    return target
 
 
 def unit_case_ids(session: Session, unit_id: int) -> list[int]:
@@ -176,7 +193,7 @@ def regrant(
         raise RecoveryRefused("recovery_no_cases")
     if len(wanted) > MAX_CASES:
         raise RecoveryRefused("recovery_too_many")
-    target = _target(session, staff_id)
+    target = _certified_target(session, staff_id)
     outcome = RegrantOutcome()
     cases = {c.id: c for c in session.scalars(select(Case).where(Case.id.in_(wanted)))}
     for case_id in wanted:
@@ -239,7 +256,6 @@ def _regrant_case(
     for row in missing:
         case_keys.wrap_to_staff(session, case, row, keys[row.id], target)
     internal = next(row for row in rows if row.audience is Audience.INTERNAL)
-    public = PublicIdentity.from_bytes(target.identity_public or b"")
     journal.append_by_custodians(
         session,
         case,
@@ -250,7 +266,7 @@ def _regrant_case(
         {
             "staff": target.display_name,
             "staff_id": target.id,
-            "key": public.fingerprint(),
+            "key": fingerprint_of(target),
         },
     )
     outcome.regranted.append(case.id)
