@@ -138,6 +138,24 @@ def regrant(email: str, case_ids: tuple[int, ...], unit_id: int | None) -> None:
             click.echo(f"  {label}: {', '.join(str(n) for n in numbers)}")
 
 
+@recovery_group.command("certify")
+@click.option("--email", required=True, help="the handler's e-mail address")
+def certify(email: str) -> None:
+    """Certify a handler's key by the root, after hearing its fingerprint read out."""
+    with app_database(current_app).session() as session:
+        shares = _ask_shares(_current_threshold(session))
+        heard = click.prompt("Fingerprint the handler reads out from their key page")
+        try:
+            target = recovery.certify_with_shares(session, shares, email, heard)
+        except (root.SharesRefused, recovery.RecoveryThrottled) as error:
+            session.commit()  # the failure is counted
+            raise _refused(error) from None
+        except DomainError as error:
+            raise _refused(error) from None
+        session.commit()
+    click.echo(f"certified by the custodians: {target.display_name}")
+
+
 @recovery_group.command("resplit")
 @click.option("--custodians", "count", type=int, default=root.DEFAULT_SHARES, show_default=True)
 @click.option("--threshold", type=int, default=root.DEFAULT_THRESHOLD, show_default=True)

@@ -8,10 +8,11 @@ import re
 from sqlalchemy import func, select
 
 from tests.support.reporter import Report, submit_report
+from tests.support.staff import make_staff
 from tests.support.trust import ceremony_shares
 from wbs_app.db import app_database
-from wbs_app.models import AuditEvent, KeyWrap, RecipientKind, TrustRoot
-from wbs_app.services.trust import root
+from wbs_app.models import AuditEvent, KeyWrap, RecipientKind, StaffMember, TrustRoot
+from wbs_app.services.trust import certificates, root
 
 NAMES = (
     "Andi Mappaselle\nKepala Kantor Wilayah\nNurhayati\nKepala Divisi\nYusuf Tahir\nInspektorat\n"
@@ -95,3 +96,18 @@ def test_regrant_and_a_new_recovery_key_from_the_command_line(app, org, reporter
     assert resumed.exit_code != 0 and "no_rotation" in resumed.output
     for share in [*shares, *new_shares]:
         assert share not in caplog.text and share not in _details(app)
+
+
+def test_certify_from_the_command_line(app, org) -> None:
+    shares = ceremony_shares(app)
+    late = make_staff(app, "dewi", unit_ids=(org.units["a"],), certified=False)
+    with app_database(app).session() as session:
+        heard = certificates.fingerprint_of(session.get_one(StaffMember, late.id))
+    runner = app.test_cli_runner()
+    args = ["wbs", "recovery", "certify", "--email", "dewi@kanwil.example"]
+    wrong = runner.invoke(args=args, input=f"{shares[0]}\n{shares[2]}\n0000 0000\n")
+    assert wrong.exit_code != 0 and "fingerprint_mismatch" in wrong.output
+    done = runner.invoke(args=args, input=f"{shares[0]}\n{shares[2]}\n{heard}\n")
+    assert done.exit_code == 0 and "certified by the custodians: Dewi" in done.output
+    with app_database(app).session() as session:
+        assert certificates.is_certified(session, session.get_one(StaffMember, late.id))
