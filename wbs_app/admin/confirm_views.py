@@ -90,6 +90,10 @@ def confirm_deactivate(staff_id: int) -> str:
                 "Their key is kept, locked: the cases they hold cannot be opened by them until"
                 " the account is reactivated, and then they can again."
             ),
+            _(
+                "Their key's certificate ends now: after a reactivation they receive no new"
+                " report until a certified colleague certifies them again."
+            ),
             _("The deactivation is recorded in the audit log."),
         ],
         "admin.deactivate",
@@ -117,6 +121,10 @@ def confirm_reset(staff_id: int) -> str:
                 "They lose every case they hold: each one must be granted to them again by a"
                 " colleague who holds it, or by the custodians together, after they have chosen"
                 " a new password and their new key is certified."
+            ),
+            _(
+                "Their new key receives no report until a certified colleague of their unit or"
+                " above certifies it, after hearing its fingerprint from them."
             ),
             _sessions(staff),
             _(
