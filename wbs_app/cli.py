@@ -16,6 +16,7 @@ from flask.cli import AppGroup
 from sqlalchemy.orm import Session
 
 from wbs_app.appctx import argon2_params, external_url
+from wbs_app.custody_cli import custodian_ceremony, recovery_group
 from wbs_app.db import app_database
 from wbs_app.demo import DemoRefused, seed_demo_organisation
 from wbs_app.migrate import upgrade
@@ -34,6 +35,9 @@ from wbs_app.services.staff.accounts import AccountError
 from wbs_app.settings import settings
 
 wbs = AppGroup("wbs", help="Lentera administration commands.")
+# The custodians' commands live apart (``wbs_app.custody_cli``): shares at prompts.
+wbs.add_command(custodian_ceremony)
+wbs.add_command(recovery_group)
 
 
 def deadlines_from(session: Session) -> Deadlines:

@@ -184,8 +184,5 @@ def register_blueprints(app: Flask) -> None:
 
 def register_cli(app: Flask) -> None:
     from wbs_app.cli import wbs
-    from wbs_app.custody_cli import custodian_ceremony, recovery_group
 
-    wbs.add_command(custodian_ceremony)
-    wbs.add_command(recovery_group)
     app.cli.add_command(wbs)
