@@ -37,6 +37,7 @@ from wbs_app.models import (
 from wbs_app.services.cases import case_keys
 from wbs_app.services.infra.clock import utcnow
 from wbs_app.services.infra.errors import DomainError
+from wbs_app.services.infra.transactions import begin_write
 from wbs_app.services.staff import audit
 from wbs_app.services.trust import root
 
@@ -112,6 +113,16 @@ def rewrap_batch(session: Session, rotation: RootRotation, old: Identity, limit:
     it to the new root), and a batch's new wraps and its cursor are committed
     together, so no key is ever moved twice.
     """
+    # Two operators resuming at once take turns: the rotation row is locked
+    # (PostgreSQL) or the transaction holds SQLite's write lock from its first
+    # statement, and the cursor is read again under it.
+    begin_write(session)
+    rotation = session.scalars(
+        select(RootRotation)
+        .where(RootRotation.id == rotation.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
     new_root = session.get_one(TrustRoot, rotation.to_generation)
     new_public = root.root_public(new_root)
     rows = session.execute(
