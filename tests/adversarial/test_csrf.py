@@ -23,14 +23,15 @@ import pytest
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from crypto.certificates import certificate_fingerprint
 from tests.support.headers import assert_baseline
 from tests.support.http import https_client
 from tests.support.reporter import DRAFT_RE, Report, csrf_from, post_form
-from tests.support.staff import activation_fields, enrolment_fields, next_code
+from tests.support.staff import activation_fields, enrolment_fields, make_staff, next_code
 from tests.support.trust import ceremony_shares
 from tests.support.world import World, build_world, changed_tables, snapshot, stored_files
 from wbs_app.db import app_database
-from wbs_app.models import Category, StaffRole, Unit
+from wbs_app.models import Category, StaffMember, StaffRole, Unit
 from wbs_app.services.staff import accounts
 
 EXPIRED = "Formulir sudah kedaluwarsa"
@@ -173,6 +174,12 @@ ACTIONS = [
         "inv_a",
         lambda w, e: f"/staf/pengelola/kasus/{w.case_a}/akses/beri",
         lambda w, e: {"staff_id": str(w.org.sitti.id)},
+    ),
+    Action(
+        "investigator.certify",
+        "supervisor",
+        lambda w, e: "/staf/pengelola/sertifikasi",
+        lambda w, e: {"staff_id": str(e["waiting_id"]), "fingerprint": e["waiting_fingerprint"]},
     ),
     Action(
         "investigator.revoke_access",
@@ -457,7 +464,15 @@ def _extras(world: World) -> dict[str, Any]:
             StaffRole.INVESTIGATOR,
             [world.org.units["a"]],
         )
-        return {"draft": draft, "activation_token": token, "pending_id": pending.id}
+        extra = {"draft": draft, "activation_token": token, "pending_id": pending.id}
+    # An investigator waiting to be certified, and the fingerprint they read out.
+    waiting = make_staff(world.app, "galih", unit_ids=(world.org.units["a"],), certified=False)
+    with app_database(world.app).session() as session:
+        public = session.get(StaffMember, waiting.id).identity_public
+    return extra | {
+        "waiting_id": waiting.id,
+        "waiting_fingerprint": certificate_fingerprint(public),
+    }
 
 
 def _post(world: World, action: Action, extra: dict[str, Any], token: str | None) -> Any:

@@ -42,6 +42,7 @@ from tests.support.staff import (
     make_units,
     sign_in,
 )
+from tests.support.trust import certify_by_test_root
 from wbs_app.database import Base
 from wbs_app.db import app_database
 from wbs_app.models import StaffRole
@@ -137,6 +138,7 @@ def _activate_over_http(app, server, units: dict[str, int]) -> StaffLogin:
         data=enrolment | activation_fields(token, "wulan", STAFF_PASSWORD),
     )
     assert activated.status_code == 302, activated.get_data(as_text=True)[:3000]
+    certify_by_test_root(app, staff_id)  # her key receives reports once certified (issue 17)
     return StaffLogin(staff_id, "wulan", STAFF_PASSWORD, secret)
 
 

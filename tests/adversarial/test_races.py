@@ -220,7 +220,8 @@ def _invitation(app, email: str) -> str:
 
     with app_database(app).session() as session:
         unit = session.scalar(select(Unit.id))
-        _, token = accounts.invite(session, None, email, "Andi", StaffRole.INVESTIGATOR, [unit])
+        name = email.split("@")[0].title()  # display names are unique (issue 17)
+        _, token = accounts.invite(session, None, email, name, StaffRole.INVESTIGATOR, [unit])
     return token
 
 

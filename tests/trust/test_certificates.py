@@ -18,7 +18,7 @@ from crypto.certificates import (
 from tests.support.staff import identity_of, make_staff, make_units
 from tests.support.trust import open_test_root
 from wbs_app.db import app_database
-from wbs_app.models import HandlerCertificate, StaffMember, StaffRole
+from wbs_app.models import HandlerCertificate, StaffMember, StaffRole, TrustRoot
 from wbs_app.services.infra.clock import utcnow
 from wbs_app.services.trust import certificates as certs
 
@@ -312,4 +312,34 @@ def test_a_certificate_counts_only_for_the_account_as_certified(app, org) -> Non
         assert certs.is_certified(session, staff)
         staff.units = [*staff.units, session.get(type(staff.units[0]), units["b"])]
         assert not certs.is_certified(session, staff)
+        session.rollback()
+
+
+def test_an_older_root_counts_for_what_it_signed_while_current(app, org) -> None:
+    """After a rotation, generation 1's certificates stay; one it "signs" later does not count."""
+    units, _boss, inv_a = org
+    old_root = open_test_root(app).identity
+    later = make_staff(app, "baru", INV, (units["b"],), certified=False)
+    with app_database(app).session() as session:
+        first = session.get(TrustRoot, 1)
+        retired = utcnow() + timedelta(seconds=2)
+        first.retired_at = retired
+        session.add(
+            TrustRoot(
+                generation=2,
+                public=Identity.generate().public().to_bytes(),
+                share_count=3,
+                threshold=2,
+                created_at=retired,
+            )
+        )
+        session.flush()
+        assert certs.is_certified(session, session.get(StaffMember, inv_a.id))
+        staff = session.get(StaffMember, later.id)
+        row = _forge(session, staff, old_root, issuer_kind="root", issuer_root_generation=1)
+        assert certs.is_certified(session, staff)  # issued while generation 1 was current
+        row.issued_at = retired + timedelta(seconds=1)
+        row.signature = sign_statement(certs.statement_of(row), old_root)
+        session.flush()
+        assert not certs.is_certified(session, staff)  # the old seed, used after its retirement
         session.rollback()

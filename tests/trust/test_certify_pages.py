@@ -105,3 +105,20 @@ def test_administrators_see_the_status_and_cannot_certify(app, office) -> None:
     )
     assert posted.status_code == 403
     assert not _certified(app, office["dewi"])
+
+
+def test_the_audit_log_words_certification_and_revocation(app, office) -> None:
+    admin = signed_in(app, office["admin"])
+    page = admin.get(f"/staf/admin/staf/{office['sitti'].id}/nonaktifkan").get_data(as_text=True)
+    assert "Sertifikat kuncinya berakhir sekarang" in page
+    token = CSRF_RE.search(page).group(1)
+    assert (
+        admin.post(
+            f"/staf/admin/staf/{office['sitti'].id}/nonaktifkan", data={"csrf_token": token}
+        ).status_code
+        == 302
+    )
+    log = admin.get("/staf/admin/audit").get_data(as_text=True)
+    assert "Kunci petugas disertifikasi" in log and "Oleh para kustodian" in log
+    assert "Sertifikat petugas dicabut" in log and "Karena akun dinonaktifkan" in log
+    assert "custodians" not in log and "deactivated" not in log

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wbs_app.admin.labels import AUDIT_ACTIONS, ROLES
+from wbs_app.admin.labels import AUDIT_ACTIONS, CERTIFICATE_DETAILS, ROLES
 from wbs_app.formats import local_datetime, number
 from wbs_app.i18n import current_language
 from wbs_app.models import Category, Unit
@@ -67,6 +67,8 @@ def _detail(row: AuditRow, units: dict[str, str], categories: dict[str, str]) ->
         return categories.get(row.detail, row.detail)
     if row.action == "settings_changed":
         return _deadlines(row.detail)
+    if row.action in ("staff_certified", "staff_certificate_revoked"):
+        return str(CERTIFICATE_DETAILS.get(row.detail, row.detail))
     return row.detail
 
 

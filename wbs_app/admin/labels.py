@@ -38,6 +38,16 @@ AUDIT_ACTIONS = {
     "staff_certificate_revoked": _l("Handler certificate revoked"),
 }
 
+# Why a certificate was revoked (services.trust.certificates.REVOKE_REASONS), and who certified.
+CERTIFICATE_DETAILS = {
+    "custodians": _l("By the custodians"),
+    "deactivated": _l("Because the account was deactivated"),
+    "password_reset": _l("Because the password was reset"),
+    "role_changed": _l("Because the role changed"),
+    "units_changed": _l("Because the units changed"),
+    "identity": _l("Because the key was replaced"),
+}
+
 ROLES = {
     "admin": _l("Administrator"),
     "investigator": _l("Investigator"),
