@@ -207,7 +207,7 @@ def _rotate(database, shares: list[str], generation: int, named, batch: int, exp
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench rewrap")
     parser.add_argument("--cases", type=int, default=10_000)
-    parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args(argv)
     database_url = os.environ.get("WBS_BENCH_DATABASE_URL", "")

@@ -41,7 +41,7 @@ from wbs_app.services.infra.transactions import begin_write
 from wbs_app.services.staff import audit
 from wbs_app.services.trust import root
 
-BATCH = 500
+BATCH = 1000  # about 3 MiB of rows and wraps in flight; one commit per batch
 
 
 class RotationRunning(DomainError):
