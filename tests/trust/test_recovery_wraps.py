@@ -198,3 +198,33 @@ def test_a_new_recovery_key_moves_every_wrap_and_resumes_after_a_crash(
             root.open_root(session, old_shares[:2])  # the current root is the new one
         with pytest.raises(rotation.NoRotation):
             rotation.run(session, old)
+
+
+def test_a_wrap_committed_behind_the_cursor_is_moved_before_the_old_ones_go(
+    app, org, reporter
+) -> None:
+    """An intake that read the old root before the start and committed after the cursor
+    passed its key: the rotation does not finish until that wrap has its successor."""
+    _three_cases(app, org, reporter)
+    old_shares = ceremony_shares(app)
+    with app_database(app).session() as session:
+        new_shares = [s.words for s in rotation.start(session, open_test_root(app), CUSTODIANS)]
+        session.commit()
+        old = root.open_root(session, old_shares[:2], generation=1)
+        progress = session.scalar(select(RootRotation))
+        while rotation.rewrap_batch(session, progress, old.identity, 10):
+            session.commit()
+        session.commit()
+        # The late one: its key has the old wrap only, below the cursor.
+        late = session.scalars(
+            select(KeyWrap).where(
+                KeyWrap.recipient_kind == RecipientKind.RECOVERY, KeyWrap.identity_generation == 2
+            )
+        ).first()
+        session.delete(late)
+        session.commit()
+        done = rotation.run(session, old, batch=10)
+        assert done.finished_at is not None and done.rewrapped == 7  # six, and the late one again
+    with app_database(app).session() as session:
+        assert _recovery_wraps(session, 1) == []
+        assert _opens(session, 2, root.open_root(session, new_shares[:2])) == (6, 0)

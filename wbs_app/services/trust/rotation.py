@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, delete, func, insert, select, update
+from sqlalchemy.orm import Session, aliased
 
 from crypto import Identity
 from crypto.custody import new_root_seed
@@ -105,13 +105,30 @@ def start(
     return issued
 
 
-def rewrap_batch(session: Session, rotation: RootRotation, old: Identity, limit: int) -> int:
+def _unmoved(rotation: RootRotation) -> ColumnElement[bool]:
+    """An old wrap whose key has no wrap to the new root yet."""
+    fresh = aliased(KeyWrap)
+    return ~(
+        select(fresh.id)
+        .where(
+            fresh.audience_key_id == KeyWrap.audience_key_id,
+            fresh.recipient_kind == RecipientKind.RECOVERY,
+            fresh.identity_generation == rotation.to_generation,
+        )
+        .exists()
+    )
+
+
+def rewrap_batch(
+    session: Session, rotation: RootRotation, old: Identity, limit: int, *, late: bool = False
+) -> int:
     """Move up to ``limit`` old wraps (by audience key id) to the new root; 0 when none are left.
 
     Only plain rows are read (no ORM objects), so the session holds nothing
     between batches. A key made after the start has no old wrap (intake wraps
     it to the new root), and a batch's new wraps and its cursor are committed
-    together, so no key is ever moved twice.
+    together, so no key is moved twice. ``late``: the wraps the cursor passed
+    while their intake was still uncommitted, found by their missing successor.
     """
     # Two operators resuming at once take turns: the rotation row is locked
     # (PostgreSQL) or the transaction holds SQLite's write lock from its first
@@ -133,7 +150,7 @@ def rewrap_batch(session: Session, rotation: RootRotation, old: Identity, limit:
         .where(
             KeyWrap.recipient_kind == RecipientKind.RECOVERY,
             KeyWrap.identity_generation == rotation.from_generation,
-            KeyWrap.audience_key_id > rotation.last_key_id,
+            _unmoved(rotation) if late else KeyWrap.audience_key_id > rotation.last_key_id,
         )
         .order_by(KeyWrap.audience_key_id)
         .limit(limit)
@@ -164,14 +181,35 @@ def rewrap_batch(session: Session, rotation: RootRotation, old: Identity, limit:
     session.execute(
         update(RootRotation)
         .where(RootRotation.id == rotation.id)
-        .values(last_key_id=rows[-1][0], rewrapped=RootRotation.rewrapped + len(rows))
+        .values(
+            last_key_id=max(rotation.last_key_id, rows[-1][0]),
+            rewrapped=RootRotation.rewrapped + len(rows),
+        )
     )
     return len(rows)
 
 
-def finish(session: Session, rotation: RootRotation) -> int:
-    """Delete the old generation's wraps (every new one is committed) and close the rotation."""
-    done = session.execute(
+def finish(session: Session, rotation: RootRotation) -> bool:
+    """Delete the old generation's wraps and close the rotation, if every one has its successor.
+
+    Under the write lock, an old wrap without a new one (an intake that read
+    the old root just before the start and committed after the last batch)
+    means not yet: False, and ``run`` takes another batch.
+    """
+    begin_write(session)
+    unmoved = session.scalar(
+        select(KeyWrap.id)
+        .where(
+            KeyWrap.recipient_kind == RecipientKind.RECOVERY,
+            KeyWrap.identity_generation == rotation.from_generation,
+            _unmoved(rotation),
+        )
+        .limit(1)
+    )
+    if unmoved is not None:
+        session.rollback()
+        return False
+    session.execute(
         delete(KeyWrap).where(
             KeyWrap.recipient_kind == RecipientKind.RECOVERY,
             KeyWrap.identity_generation == rotation.from_generation,
@@ -185,7 +223,7 @@ def finish(session: Session, rotation: RootRotation) -> int:
         f"{rotation.rewrapped} wraps",
     )
     session.flush()
-    return int(getattr(done, "rowcount", 0) or 0)
+    return True
 
 
 def run(
@@ -205,15 +243,17 @@ def run(
     if old.generation != rotation.from_generation:
         raise root.SharesRefused()
     rotation_id = rotation.id
+    late = False
     while True:
         rotation = session.get_one(RootRotation, rotation_id)
-        moved = rewrap_batch(session, rotation, old.identity, batch)
+        moved = rewrap_batch(session, rotation, old.identity, batch, late=late)
         session.commit()
-        if not moved:
-            break
-        if progress is not None:
-            progress(session.get_one(RootRotation, rotation_id).rewrapped)
-    rotation = session.get_one(RootRotation, rotation_id)
-    finish(session, rotation)
-    session.commit()
-    return rotation
+        if moved:
+            if progress is not None:
+                progress(session.get_one(RootRotation, rotation_id).rewrapped)
+            continue
+        rotation = session.get_one(RootRotation, rotation_id)
+        if finish(session, rotation):
+            session.commit()
+            return rotation
+        late = True  # an old wrap committed behind the cursor: find those by their successor
