@@ -228,3 +228,17 @@ def test_a_wrap_committed_behind_the_cursor_is_moved_before_the_old_ones_go(
     with app_database(app).session() as session:
         assert _recovery_wraps(session, 1) == []
         assert _opens(session, 2, root.open_root(session, new_shares[:2])) == (6, 0)
+
+
+def test_audience_keys_are_made_in_one_place_only() -> None:
+    """Every path that makes an audience key goes through ``case_keys.new_audience_key``,
+    so none can forget the recovery wrap."""
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parents[2] / "wbs_app"
+    makers = {
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if "AudienceKey(" in path.read_text(encoding="utf-8")
+    }
+    assert makers == {"services/cases/case_keys.py", "models/case.py"}  # the class itself
