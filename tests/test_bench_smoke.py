@@ -93,3 +93,12 @@ def test_summary_counts_a_recursive_frame_once_per_stack() -> None:
     assert "100.0%  main (a.py:1)" in inclusive and " 75.0%  f (a.py:2)" in inclusive
     own = text.split("inclusive time")[0]
     assert " 75.0%  f (a.py:2)" in own and " 25.0%  g (a.py:5)" in own
+
+
+def test_rewrap_benchmark_smoke(capsys) -> None:
+    from bench import rewrap
+
+    assert rewrap.main(["--cases", "30", "--batch", "7", "--rounds", "1"]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert re.fullmatch(r"rewrap=\d+\.\d{3}", out[-1])
+    assert re.search(r"cases\s+30 \(60 recovery wraps, batch 7\)", "\n".join(out))

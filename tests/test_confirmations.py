@@ -14,12 +14,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from tests.support.reporter import csrf_from
 from tests.support.world import World, build_world
 from wbs_app.db import app_database
-from wbs_app.models import Case, CaseStatus, StaffMember, StaffStatus
+from wbs_app.models import Case, CaseStatus, KeyWrap, RecipientKind, StaffMember, StaffStatus
 
 
 @pytest.fixture
@@ -125,13 +125,26 @@ def test_an_administrators_account_actions_are_confirmed(
 def test_the_administrator_is_told_before_that_a_sole_holder_cannot_be_reset(
     world: World,
 ) -> None:
-    """Sitti holds case B with Wahyu; once Wahyu is gone, she is its only reader."""
+    """Sitti holds case B with Wahyu; once Wahyu is gone, she is its only reader.
+
+    Case B as one received before the custodian ceremony (no recovery wrap):
+    a recoverable case does not stop a reset, the custodians give it back.
+    """
     admin = world.clients["admin"]
+    path = f"/staf/admin/staf/{world.org.sitti.id}/reset"
     with app_database(world.app).session() as session:
         wahyu = session.scalars(select(StaffMember).where(StaffMember.username == "wahyu")).one()
         wahyu.status = StaffStatus.DEACTIVATED
         session.commit()
-    text = admin.get(f"/staf/admin/staf/{world.org.sitti.id}/reset").get_data(as_text=True)
+    assert f"Kasus #{world.case_b}" not in admin.get(path).get_data(as_text=True)
+    with app_database(world.app).session() as session:
+        session.execute(
+            delete(KeyWrap).where(
+                KeyWrap.case_id == world.case_b, KeyWrap.recipient_kind == RecipientKind.RECOVERY
+            )
+        )
+        session.commit()
+    text = admin.get(path).get_data(as_text=True)
     assert ("error", "alert") in [(kind, role) for kind, role, _ in _notices(text)]
     assert f"Kasus #{world.case_b}" in text
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from crypto import CheckpointFormatError, checkpoint_text, parse_checkpoint
 from wbs_app.appctx import argon2_params, external_url
+from wbs_app.custody_cli import custodian_ceremony, recovery_group
 from wbs_app.db import app_database
 from wbs_app.demo import DemoRefused, seed_demo_organisation
 from wbs_app.migrate import upgrade
@@ -36,6 +37,9 @@ from wbs_app.services.staff.accounts import AccountError
 from wbs_app.settings import settings
 
 wbs = AppGroup("wbs", help="Lentera administration commands.")
+# The custodians' commands live apart (``wbs_app.custody_cli``): shares at prompts.
+wbs.add_command(custodian_ceremony)
+wbs.add_command(recovery_group)
 
 
 def deadlines_from(session: Session) -> Deadlines:

@@ -164,6 +164,22 @@ MESSAGES = {
     "custodian_threshold": _l(
         "Choose between 2 and 16 custodians, and a number needed of at least 2 and at most the number of custodians."
     ),
+    # Recovery by the custodians (services.trust.recovery, services.trust.rotation).
+    "recovery_throttled": _l(
+        "Too many wrong sets of shares. The recovery page waits a while before trying again."
+    ),
+    "recovery_not_handler": _l(
+        "Choose an active handler (investigator or supervisor) who has set up their key."
+    ),
+    "recovery_not_certified": _l(
+        "This handler's key is not certified. Certify it first: compare the fingerprint the handler reads out from their own key page."
+    ),
+    "recovery_no_cases": _l("Name at least one case, or choose a unit."),
+    "recovery_too_many": _l("Give back at most 10,000 cases at once."),
+    "rotation_running": _l(
+        "A change to a new recovery key is not finished yet. Finish it first with the old shares."
+    ),
+    "no_rotation": _l("No change to a new recovery key is waiting to be finished."),
     # Display names (services.staff.accounts.check_display_name).
     "name_taken": _l(
         "Another staff account already has this name. Add what tells the two apart, for example a middle name."

@@ -28,6 +28,7 @@ from tests.support.headers import assert_baseline
 from tests.support.http import https_client
 from tests.support.reporter import DRAFT_RE, Report, csrf_from, post_form
 from tests.support.staff import activation_fields, enrolment_fields, make_staff, next_code
+from tests.support.trust import ceremony_shares
 from tests.support.world import World, build_world, changed_tables, snapshot, stored_files
 from wbs_app.db import app_database
 from wbs_app.models import Category, StaffMember, StaffRole, Unit
@@ -51,6 +52,19 @@ class Action:
 
 def _file(words: str) -> tuple[io.BytesIO, str]:
     return io.BytesIO(words.encode()), "bukti.txt"
+
+
+def _recovery(world: World, extra: dict[str, Any]) -> dict[str, Any]:
+    """Two custodians give case B to Budi (certified, holding nothing of it)."""
+    shares = ceremony_shares(world.app)
+    return {
+        "share_1": shares[0],
+        "share_2": shares[1],
+        "action": "regrant",
+        "staff_email": "budi@kanwil.example",
+        "case_numbers": str(world.case_b),
+        "unit_id": "0",
+    }
 
 
 def _report_fields(world: World, extra: dict[str, Any]) -> dict[str, Any]:
@@ -120,6 +134,7 @@ ACTIONS = [
         harmless_status=404,  # an administrator exists: set-up is over
     ),
     Action("staff.activate", "anon", lambda w, e: "/staf/aktivasi", _activation),
+    Action("staff.recovery_page", "anon", lambda w, e: "/staf/pemulihan", _recovery),
     Action(
         "reporter.reply",
         "reporter",

@@ -24,7 +24,12 @@ from wbs_app.investigator import labels
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ROOT / "wbs_app" / "services"
-APPENDERS = {"append": 4, "append_by_respondent": 5, "append_by_reporter": 4}  # the kind's position
+APPENDERS = {
+    "append": 4,
+    "append_by_respondent": 5,
+    "append_by_reporter": 4,
+    "append_by_custodians": 5,
+}  # the kind's position
 
 
 def _constants(node: ast.AST) -> set[str]:

@@ -8,6 +8,11 @@ content) and that the holder must grant them to a colleague first; nothing is
 changed. Every case starts with a supervisor besides the unit's
 investigators, so the only holder here is made the way it happens at work: the
 supervisor hands the case back (revokes their own access).
+
+A reset is refused only for a key nobody else can give back: a key with a
+recovery wrap (every key made since the custodian ceremony) comes back through
+K custodians (``tests/trust/test_recovery_page.py``), so these cases are made
+as cases received before the ceremony were, without one.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from wbs_app.models import (
     AudienceKey,
     Case,
     KeyWrap,
+    RecipientKind,
     StaffMember,
     StaffRole,
     StaffStatus,
@@ -46,11 +52,24 @@ def _access(client, case_id: int, action: str, staff_id: int):
     )
 
 
-def _only_budi_holds(app, org, reporter, unit: str = "a") -> int:
+def _without_recovery(app, case_id: int) -> None:
+    """The case as one received before the custodian ceremony: no recovery wrap."""
+    with app_database(app).session() as session:
+        session.execute(
+            delete(KeyWrap).where(
+                KeyWrap.case_id == case_id, KeyWrap.recipient_kind == RecipientKind.RECOVERY
+            )
+        )
+        session.commit()
+
+
+def _only_budi_holds(app, org, reporter, unit: str = "a", recoverable: bool = False) -> int:
     """A case of UPT Makassar that Budi alone holds: Rahman handed it back."""
     submit_report(reporter, Report(unit=org.units[unit], what="RAHASIA-ISI laporan"))
     with app_database(app).session() as session:
         case_id = max(session.scalars(select(Case.id)))
+    if not recoverable:
+        _without_recovery(app, case_id)
     rahman = signed_in(app, org.rahman)
     assert _access(rahman, case_id, "cabut", org.rahman.id).status_code == 302
     return case_id
@@ -83,6 +102,20 @@ def test_the_only_holder_is_neither_reset_nor_deactivated(app, org, reporter, ac
     assert budi.get(f"/staf/pengelola/kasus/{case_id}").status_code == 200  # session and key intact
 
 
+def test_with_a_recovery_wrap_the_only_holder_may_be_reset_but_not_deactivated(
+    app, org, reporter
+) -> None:
+    """The custodians can give a recoverable case back to the new key; a deactivation
+    would only lock the key away, so it still needs a colleague who can read the case."""
+    case_id = _only_budi_holds(app, org, reporter, recoverable=True)
+    admin = _admin(app)
+    assert _post(admin, org.budi.id, "nonaktifkan").status_code == 409
+    done = _post(admin, org.budi.id, "reset")
+    assert done.status_code == 200 and "/staf/aktivasi?kode=" in done.get_data(as_text=True)
+    with app_database(app).session() as session:
+        assert access.sole_holder_cases(session, org.budi.id, case_id) == []
+
+
 def test_once_granted_to_a_colleague_the_reset_goes_through(app, org, reporter) -> None:
     case_id = _only_budi_holds(app, org, reporter)
     admin = _admin(app)
@@ -98,6 +131,7 @@ def test_a_deactivated_colleague_does_not_count_as_a_holder(app, org, reporter) 
     submit_report(reporter, Report(unit=org.units["a"]))
     with app_database(app).session() as session:
         case_id = session.scalar(select(Case.id))
+    _without_recovery(app, case_id)
     admin = _admin(app)
     # Budi still holds the case, so Rahman may go; then Budi is the only one who can open it.
     assert _post(admin, org.rahman.id, "nonaktifkan").status_code == 302
@@ -121,6 +155,7 @@ def test_the_only_holder_of_a_respondent_key_is_kept(app, org, reporter) -> None
     """Reporter and internal keys have two holders, one invitation's key only Budi."""
     budi, case_id = investigating_case(app, org, reporter)
     invite(budi, case_id)
+    _without_recovery(app, case_id)
     with app_database(app).session() as session:
         respondent_key = session.scalar(
             select(AudienceKey.id).where(

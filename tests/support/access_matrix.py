@@ -73,6 +73,7 @@ staff.activate                  404      404      404      404      404      404
 staff.home                      login    login    login    302      302      302      302
 staff.change_password           login    login    login    200/400  200/400  200/400  200/400
 staff.logout                    login    login    login    login    login    login    login
+staff.recovery_page             200/400  200/400  200/400  200/400  200/400  200/400  200/400
 staff.letterhead_logo           login    login    login    404      404      404      404
 investigator.index              login    login    login    200      200      200      403
 investigator.inbox_page         login    login    login    200      200      200      403

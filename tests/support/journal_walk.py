@@ -18,7 +18,7 @@ from werkzeug.datastructures import MultiDict
 from tests.support.http import https_client
 from tests.support.reporter import bind_from, csrf_from
 from tests.support.staff import PASSWORD, activation_fields, enrolment_fields, make_staff
-from tests.support.trust import certify_by_test_root
+from tests.support.trust import ceremony_shares, certify_by_test_root
 from tests.support.world import World
 from wbs_app.db import app_database
 from wbs_app.models import Case, Category, StaffMember, StaffRole
@@ -88,6 +88,7 @@ def every_kind_on_case_a(world: World) -> None:
         assert _post(budi, f"{base}/langkah", page, **step).status_code == 302, step
     # A password reset makes Dewi's key new: granting her again is its own kind.
     _regrant(world, dewi, base, page)
+    _recovered(world, dewi)
     _reclassify(world, base, page)
     _retaliation(world, base)
     reporter = world.clients["reporter"]
@@ -143,6 +144,30 @@ def _regrant(world: World, dewi: Any, base: str, page: str) -> None:
     assert newcomer.post("/staf/aktivasi", data=fields).status_code == 302
     certify_by_test_root(world.app, dewi.id)  # a new key is certified before it receives any
     assert _post(budi, f"{base}/akses/beri", page, staff_id=str(dewi.id)).status_code == 302
+
+
+def _reset_and_activate(world: World, staff_id: int, username: str) -> None:
+    with app_database(world.app).session() as session:
+        admin = session.get(StaffMember, world.admin.id)
+        token = staff_admin.reset_password(session, admin, staff_id)
+    newcomer = https_client(world.app)
+    form = newcomer.get(f"/staf/aktivasi?kode={token}").get_data(as_text=True)
+    fields = enrolment_fields(form, when=time.time() - 30) | activation_fields(
+        token, username, PASSWORD
+    )
+    assert newcomer.post("/staf/aktivasi", data=fields).status_code == 302
+
+
+def _recovered(world: World, dewi: Any) -> None:
+    """Dewi's key is lost again; two custodians give case A back on the recovery page."""
+    _reset_and_activate(world, dewi.id, "dewi")
+    certify_by_test_root(world.app, dewi.id)
+    custodians = https_client(world.app)
+    page = custodians.get("/staf/pemulihan").get_data(as_text=True)
+    shares = ceremony_shares(world.app)
+    fields = {"staff_email": "dewi@kanwil.example", "case_numbers": str(world.case_a)}
+    fields |= {"share_1": shares[0], "share_2": shares[2], "unit_id": "0", "action": "regrant"}
+    assert _post(custodians, "/staf/pemulihan", page, **fields).status_code == 200
 
 
 # What no journal, thread or audit log may show a person: codes, labels, raw dates, ids.

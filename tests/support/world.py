@@ -27,6 +27,7 @@ from tests.support.org import Org
 from tests.support.reporter import Report, csrf_from, open_case, submit_report
 from tests.support.respondent import invite, respondent_client
 from tests.support.staff import StaffLogin, make_staff, signed_in
+from tests.support.trust import ceremony_shares
 from wbs_app.database import Base
 from wbs_app.db import app_database
 from wbs_app.models import Attachment, Case, Category, RespondentInvitation, StaffRole
@@ -109,6 +110,7 @@ def _answer(app: Flask, code: str, words: str) -> FlaskClient:
 
 def build_world(app: Flask, org: Org) -> World:
     admin = make_staff(app, "admin", StaffRole.ADMIN)
+    ceremony_shares(app)  # the custodians' root exists, as in an installation in use
     make_staff(app, "wahyu", StaffRole.SUPERVISOR, unit_ids=(org.units["b"],))
     receipt_a = submit_report(
         https_client(app),

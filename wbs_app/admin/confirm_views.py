@@ -24,10 +24,16 @@ from wbs_app.staff.forms import EmptyForm
 
 
 def _confirm(
-    staff: StaffMember, heading: str, consequences: list[str], action: str, button: str
+    staff: StaffMember,
+    heading: str,
+    consequences: list[str],
+    action: str,
+    button: str,
+    *,
+    recovery_counts: bool = False,
 ) -> str:
     db = request_session()
-    sole = access.sole_holder_cases(db, staff.id)
+    sole = access.sole_holder_cases(db, staff.id, recovery_counts=recovery_counts)
     refusal = (
         [
             _(
@@ -113,7 +119,8 @@ def confirm_reset(staff_id: int) -> str:
             ),
             _(
                 "They lose every case they hold: each one must be granted to them again by a"
-                " colleague who holds it, after they have chosen a new password."
+                " colleague who holds it, or by the custodians together, after they have chosen"
+                " a new password and their new key is certified."
             ),
             _(
                 "Their new key receives no report until a certified colleague of their unit or"
@@ -127,4 +134,5 @@ def confirm_reset(staff_id: int) -> str:
         ],
         "admin.reset_password",
         _("Yes, reset the password and erase the key"),
+        recovery_counts=True,
     )

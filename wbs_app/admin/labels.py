@@ -30,6 +30,12 @@ AUDIT_ACTIONS = {
     "settings_changed": _l("Deadlines changed"),
     "letterhead_changed": _l("Letterhead changed"),
     "journal_checkpoint": _l("Journal checkpoint downloaded"),
+    "custodian_ceremony": _l("Custodian ceremony held (root of trust made)"),
+    "custodians_resplit": _l("Root shares given to new custodians"),
+    "recovery_refused": _l("Recovery: shares refused"),
+    "recovery_regrant": _l("Recovery: cases given back to a handler"),
+    "recovery_key_rotation_started": _l("New recovery key: re-wrapping started"),
+    "recovery_key_rotation_finished": _l("New recovery key: re-wrapping finished"),
     "staff_certified": _l("Handler key certified"),
     "staff_certificate_revoked": _l("Handler certificate revoked"),
 }

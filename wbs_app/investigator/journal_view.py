@@ -160,6 +160,8 @@ def _author(author: Author | None, respondent_name: str) -> str:
         return str(_("An author no longer known"))
     if author.kind == "reporter":
         return str(_("Reporter"))
+    if author.kind == "custodians":
+        return str(_("The custodians, together (recovery)"))
     if author.kind == "respondent":
         role = str(labels.RESPONDENT_ROLES.get(author.role, _("Respondent")))
         return str(_("%(name)s (%(role)s)", name=respondent_name or _("Respondent"), role=role))

@@ -40,7 +40,7 @@ from wbs_app.models.staff import (
     StaffUnit,
     TokenPurpose,
 )
-from wbs_app.models.trust import Custodian, HandlerCertificate, TrustRoot
+from wbs_app.models.trust import Custodian, HandlerCertificate, RootRotation, TrustRoot
 
 __all__ = [
     "CLOSED_STATUSES",
@@ -76,6 +76,7 @@ __all__ = [
     "ReporterSession",
     "RespondentInvitation",
     "RespondentSession",
+    "RootRotation",
     "SentDraft",
     "SettingValue",
     "StaffIdentity",

@@ -52,6 +52,31 @@ class Custodian(Base):
     position: Mapped[str] = mapped_column(String(200))
 
 
+class RootRotation(Base):
+    """A move of every recovery wrap from one root generation to the next, kept to resume.
+
+    The new root is current from the start (new cases are wrapped to it); the
+    batches walk audience keys in id order and ``last_key_id`` records the last
+    one whose new wrap is committed, so a crash loses at most one batch of work.
+    The old generation's wraps are deleted only after every new one is
+    committed, and then ``finished_at`` is set.
+    """
+
+    __tablename__ = "root_rotations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    from_generation: Mapped[int] = mapped_column(
+        ForeignKey("trust_roots.generation", ondelete="CASCADE")
+    )
+    to_generation: Mapped[int] = mapped_column(
+        ForeignKey("trust_roots.generation", ondelete="CASCADE"), unique=True
+    )
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_key_id: Mapped[int] = mapped_column(Integer, default=0)
+    rewrapped: Mapped[int] = mapped_column(Integer, default=0)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
 class HandlerCertificate(Base):
     """A signed statement that one staff identity may receive case keys (plain metadata).
 

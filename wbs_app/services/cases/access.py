@@ -111,9 +111,15 @@ def _holder(staff: StaffMember, generation: int) -> Holder:
 
 
 def sole_holder_cases(
-    session: Session, staff_id: int, case_id: int | None = None
+    session: Session, staff_id: int, case_id: int | None = None, *, recovery_counts: bool = False
 ) -> list[HeldCase]:
     """The cases with a key that only this person can still open, by number.
+
+    With ``recovery_counts`` (a password reset: the key is lost with the
+    password anyway) a key with a recovery wrap is not lost: K custodians can
+    give it back. A deactivation only locks the key away (a reactivation
+    gives it back) and a revoke is a choice, so both still need another
+    handler who can read the case.
 
     A key is readable by someone whose account is active and whose wrap is to
     their current identity. Deactivated colleagues do not count (they may
@@ -142,6 +148,17 @@ def sole_holder_cases(
         )
         .correlate(KeyWrap)
     )
+    # A key the custodians' root can open is not lost with this person's key:
+    # K custodians can re-grant it (``services.trust.recovery``).
+    recovery = aliased(KeyWrap)
+    recoverable = (
+        exists()
+        .where(
+            recovery.audience_key_id == KeyWrap.audience_key_id,
+            recovery.recipient_kind == RecipientKind.RECOVERY,
+        )
+        .correlate(KeyWrap)
+    )
     query = (
         select(Case.id, Unit.name)
         .select_from(KeyWrap)
@@ -154,6 +171,7 @@ def sole_holder_cases(
             KeyWrap.identity_generation == StaffMember.identity_generation,
             StaffMember.sealed_seed.is_not(None),
             ~readable_elsewhere,
+            *([~recoverable] if recovery_counts else []),
         )
         .distinct()
         .order_by(Case.id)
@@ -163,7 +181,7 @@ def sole_holder_cases(
     return [HeldCase(found, unit) for found, unit in session.execute(query)]
 
 
-def keep_cases_readable(session: Session, staff_id: int) -> None:
+def keep_cases_readable(session: Session, staff_id: int, *, recovery_counts: bool = False) -> None:
     """Refuse (``SoleHolder``) a change that would take this person's keys away from every case.
 
     Called first by a password reset or a deactivation, in their write
@@ -171,7 +189,7 @@ def keep_cases_readable(session: Session, staff_id: int) -> None:
     on the other's person.
     """
     serialise(session, Lock.HOLDERS)
-    cases = sole_holder_cases(session, staff_id)
+    cases = sole_holder_cases(session, staff_id, recovery_counts=recovery_counts)
     if cases:
         raise SoleHolder(cases)
 

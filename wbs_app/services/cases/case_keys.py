@@ -28,9 +28,11 @@ from wbs_app.models import (
     KeyWrap,
     RecipientKind,
     StaffMember,
+    TrustRoot,
 )
 from wbs_app.services.infra.errors import NotFound
 from wbs_app.services.trust import certificates
+from wbs_app.services.trust import root as trust_root
 
 PURPOSE = "audience-key"
 
@@ -109,6 +111,90 @@ def wrap_to_holder(
             wrapped=wrap_key(key, holder, _context(case, audience_key, kind.value)),
         )
     )
+
+
+def recovery_recipient(generation: int) -> str:
+    return f"recovery:{generation}"
+
+
+def wrap_to_recovery(
+    session: Session,
+    case: Case,
+    audience_key: AudienceKey,
+    key: bytes,
+    root: TrustRoot | None = None,
+) -> None:
+    """Wrap a new audience key to the custodians' current root, if the ceremony was held.
+
+    Called wherever an audience key is made (``new_audience_key``) and by the
+    rotation to a new recovery key. Before the ceremony there is no root and
+    nothing to wrap to: intake works as before, and such a case can be
+    recovered only through a handler who still holds it.
+    """
+    root = root if root is not None else trust_root.current_root(session)
+    if root is None:
+        return
+    public = trust_root.root_public(root)
+    recipient = recovery_recipient(root.generation)
+    session.add(
+        KeyWrap(
+            audience_key_id=audience_key.id,
+            case_id=case.id,
+            recipient_kind=RecipientKind.RECOVERY,
+            staff_id=None,
+            identity_generation=root.generation,
+            wrapped=wrap_key(key, public, _context(case, audience_key, recipient)),
+        )
+    )
+
+
+def rewrap_recovery(
+    wrapped: bytes,
+    case_uid: str,
+    audience: str,
+    old: tuple[int, Identity],
+    new: tuple[int, PublicIdentity],
+) -> bytes:
+    """One recovery wrap moved from an old root generation to a new one (a rotation).
+
+    Takes plain values, not rows, so a rotation's batch reads tuples only.
+    """
+    (old_generation, old_identity), (new_generation, new_public) = old, new
+    old_context = WrapContext(PURPOSE, case_uid, audience, recovery_recipient(old_generation))
+    new_context = WrapContext(PURPOSE, case_uid, audience, recovery_recipient(new_generation))
+    return wrap_key(unwrap_key(wrapped, old_identity, old_context), new_public, new_context)
+
+
+def new_audience_key(
+    session: Session, case: Case, audience: Audience, label: str, key: bytes
+) -> AudienceKey:
+    """The one way an audience key comes to exist: its row, and its recovery wrap."""
+    row = AudienceKey(case_id=case.id, audience=audience, label=label)
+    session.add(row)
+    session.flush()
+    wrap_to_recovery(session, case, row, key)
+    return row
+
+
+def unwrap_for_recovery(
+    session: Session, case: Case, key_row: AudienceKey, generation: int, identity: Identity
+) -> bytes:
+    """The audience key from its wrap to root ``generation``, opened with the root identity."""
+    wrap = session.scalar(
+        select(KeyWrap).where(
+            KeyWrap.audience_key_id == key_row.id,
+            KeyWrap.recipient_kind == RecipientKind.RECOVERY,
+            KeyWrap.identity_generation == generation,
+        )
+    )
+    if wrap is None:
+        raise NoAccess()  # no recovery wrap (a case received before the ceremony)
+    try:
+        return unwrap_key(
+            wrap.wrapped, identity, _context(case, key_row, recovery_recipient(generation))
+        )
+    except DecryptionError:
+        raise NoAccess() from None  # the wrap does not open
 
 
 def is_holder(session: Session, case: Case, staff: StaffMember) -> bool:

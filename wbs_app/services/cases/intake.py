@@ -39,7 +39,6 @@ from crypto import (
 )
 from wbs_app.models import (
     Audience,
-    AudienceKey,
     AuthorKind,
     Case,
     CaseStatus,
@@ -323,10 +322,8 @@ def submit(
         raise IntakeError("retry") from None  # a receipt collision: astronomically rare
 
     reporter_key, internal_key = draft.key, new_key()
-    reporter_row = AudienceKey(case_id=case.id, audience=Audience.REPORTER, label="")
-    internal_row = AudienceKey(case_id=case.id, audience=Audience.INTERNAL, label="")
-    session.add_all([reporter_row, internal_row])
-    session.flush()
+    reporter_row = case_keys.new_audience_key(session, case, Audience.REPORTER, "", reporter_key)
+    internal_row = case_keys.new_audience_key(session, case, Audience.INTERNAL, "", internal_key)
     case_keys.wrap_to_holder(
         session, case, reporter_row, reporter_key, reporter, RecipientKind.REPORTER
     )

@@ -149,9 +149,7 @@ def create_invitation(
     holder = Identity.from_seed(code_secrets.identity_seed).public()
     uid = secrets.token_hex(16)
     key = new_key()
-    key_row = AudienceKey(case_id=case.id, audience=Audience.RESPONDENT, label=uid)
-    session.add(key_row)
-    session.flush()
+    key_row = case_keys.new_audience_key(session, case, Audience.RESPONDENT, uid, key)
     case_keys.wrap_to_holder(session, case, key_row, key, holder, RecipientKind.RESPONDENT)
     # The new key goes to the holders whose certificate still verifies; a
     # holder revoked since (a role change) keeps what it had, gets nothing new.

@@ -42,6 +42,12 @@ ACTIONS = (
     "settings_changed",
     "letterhead_changed",
     "journal_checkpoint",
+    "custodian_ceremony",
+    "custodians_resplit",
+    "recovery_refused",
+    "recovery_regrant",
+    "recovery_key_rotation_started",
+    "recovery_key_rotation_finished",
     "staff_certified",
     "staff_certificate_revoked",
 )

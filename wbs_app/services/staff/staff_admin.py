@@ -109,7 +109,9 @@ def reset_password(session: Session, actor: StaffMember, staff_id: int) -> str:
         raise AccountError("reset_self")
     if staff.status is StaffStatus.INVITED:
         raise AccountError("not_activated")
-    access.keep_cases_readable(session, staff.id)
+    # A key with a recovery wrap is not lost with the password: the custodians
+    # can give it back to the new key (services.trust.recovery).
+    access.keep_cases_readable(session, staff.id, recovery_counts=True)
     staff.status = StaffStatus.RESET
     certificates.revoke(session, staff, "password_reset")
     staff.sealed_seed = None

@@ -17,10 +17,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crypto import DecryptionError, Identity, PublicIdentity
+from crypto.custody import MAX_SHARES as MAX_SHARES  # for pages: the most shares asked
 from crypto.custody import join_shares, new_root_seed, split_seed
 from wbs_app.models import Custodian, TrustRoot
 from wbs_app.services.infra.clock import utcnow
 from wbs_app.services.infra.errors import DomainError
+from wbs_app.services.staff import audit
 
 DEFAULT_SHARES = 3
 DEFAULT_THRESHOLD = 2
@@ -77,18 +79,28 @@ def current_root(session: Session) -> TrustRoot | None:
     return session.scalar(select(TrustRoot).where(TrustRoot.retired_at.is_(None)))
 
 
+def by_generation(session: Session, generation: int) -> TrustRoot | None:
+    return session.get(TrustRoot, generation)
+
+
 def root_public(root: TrustRoot) -> PublicIdentity:
     return PublicIdentity.from_bytes(root.public)
 
 
-def _checked_custodians(custodians: Sequence[CustodianName], threshold: int) -> None:
+def check_custodians(custodians: Sequence[CustodianName], threshold: int) -> None:
     if any(not c.name.strip() for c in custodians):
         raise CustodianProblem("custodian_name_missing")
     if not 2 <= threshold <= len(custodians) <= 16:
         raise CustodianProblem("custodian_threshold")
 
 
-def _issue(
+def names_detail(custodians: Sequence[CustodianName], threshold: int) -> str:
+    """The audit log's words for a split: N, K and who holds the shares (never a share)."""
+    names = "; ".join(c.name.strip() for c in custodians)
+    return f"{threshold} of {len(custodians)}: {names}"[:160]
+
+
+def issue_shares(
     session: Session,
     generation: int,
     seed: bytes,
@@ -115,7 +127,7 @@ def hold_ceremony(
     session: Session, custodians: Sequence[CustodianName], threshold: int = DEFAULT_THRESHOLD
 ) -> list[IssuedShare]:
     """Make the installation's first root and return its shares, one per custodian."""
-    _checked_custodians(custodians, threshold)
+    check_custodians(custodians, threshold)
     if session.scalar(select(func.count()).select_from(TrustRoot)):
         raise RootExists()
     seed = new_root_seed()
@@ -129,12 +141,19 @@ def hold_ceremony(
         )
     )
     session.flush()
-    return _issue(session, 1, seed, custodians, threshold)
+    issued = issue_shares(session, 1, seed, custodians, threshold)
+    audit.record(session, "custodian_ceremony", detail=names_detail(custodians, threshold))
+    return issued
 
 
-def open_root(session: Session, shares: Sequence[str]) -> OpenRoot:
-    """The current root's identity from custodians' shares, or ``SharesRefused``."""
-    root = current_root(session)
+def open_root(session: Session, shares: Sequence[str], generation: int | None = None) -> OpenRoot:
+    """A root's identity from custodians' shares (the current root unless told), or a refusal.
+
+    ``generation`` names an older root only to finish a rotation away from it
+    (``services.trust.rotation``): its shares still open its seed, which is
+    why the rotation deletes its wraps at the end.
+    """
+    root = current_root(session) if generation is None else session.get(TrustRoot, generation)
     if root is None:
         raise NoRoot()
     try:
@@ -144,3 +163,31 @@ def open_root(session: Session, shares: Sequence[str]) -> OpenRoot:
     if identity.public() != root_public(root):
         raise SharesRefused()  # another installation's or an older root's shares
     return OpenRoot(root.generation, identity)
+
+
+def resplit(
+    session: Session,
+    opened: OpenRoot,
+    custodians: Sequence[CustodianName],
+    threshold: int = DEFAULT_THRESHOLD,
+) -> list[IssuedShare]:
+    """New shares of the same root for new custodians; the old custodians' names are replaced.
+
+    The old shares still join to the same seed: nothing can recall a piece of
+    paper. Where an old custodian is not trusted any more, a new recovery key
+    (``rotation.start``) is the remedy, not a re-split.
+    """
+    check_custodians(custodians, threshold)
+    root = session.get_one(TrustRoot, opened.generation)
+    if root.retired_at is not None:
+        raise SharesRefused()  # only the current root is re-split
+    root.custodians.clear()
+    session.flush()
+    root.share_count, root.threshold = len(custodians), threshold
+    issued = issue_shares(session, root.generation, opened.identity.seed, custodians, threshold)
+    audit.record(
+        session,
+        "custodians_resplit",
+        detail=f"root {root.generation}: {names_detail(custodians, threshold)}",
+    )
+    return issued

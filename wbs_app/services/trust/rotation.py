@@ -1,0 +1,259 @@
+"""A new recovery key: a new root generation, and every recovery wrap moved to it.
+
+``start`` (with K shares of the current root) makes the new root, retires the
+old one and records a ``RootRotation``; its shares are returned to be printed
+and the caller commits only once they are. From then on new audience keys are
+wrapped to the new root. ``run`` moves the old wraps in batches, one
+transaction each: it unwraps a batch with the old root, inserts the new wraps
+and advances ``last_key_id`` in the same commit, so memory is bounded by the
+batch and a crash loses at most the batch in flight; running it again (with
+the old shares) resumes after ``last_key_id``. When no old wrap is left
+unmoved, the old generation's wraps are deleted and ``finished_at`` is set,
+again in one transaction: an old wrap is never deleted before its new one is
+committed.
+
+A rotation grants nobody a case: the same custodians' power moves from one key
+to the next. It is therefore one audit event at each end and the rotation row,
+not a journal entry in every case (re-grants are journaled in each case).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from sqlalchemy import ColumnElement, delete, func, insert, select, update
+from sqlalchemy.orm import Session, aliased
+
+from crypto import Identity
+from crypto.custody import new_root_seed
+from wbs_app.models import (
+    AudienceKey,
+    Case,
+    KeyWrap,
+    RecipientKind,
+    RootRotation,
+    TrustRoot,
+)
+from wbs_app.services.cases import case_keys
+from wbs_app.services.infra.clock import utcnow
+from wbs_app.services.infra.errors import DomainError
+from wbs_app.services.infra.transactions import begin_write
+from wbs_app.services.staff import audit
+from wbs_app.services.trust import root
+
+BATCH = 1000  # about 3 MiB of rows and wraps in flight; one commit per batch
+
+
+class RotationRunning(DomainError):
+    """A rotation is unfinished: nothing else may change the root until it ends."""
+
+    code = "rotation_running"
+
+
+class NoRotation(DomainError):
+    code = "no_rotation"
+
+
+def pending(session: Session) -> RootRotation | None:
+    return session.scalar(select(RootRotation).where(RootRotation.finished_at.is_(None)))
+
+
+def start(
+    session: Session,
+    opened: root.OpenRoot,
+    custodians: Sequence[root.CustodianName],
+    threshold: int = root.DEFAULT_THRESHOLD,
+) -> list[root.IssuedShare]:
+    """Make the next root generation and return its shares; the caller commits once printed."""
+    if pending(session) is not None:
+        raise RotationRunning()
+    root.check_custodians(custodians, threshold)
+    old = session.get_one(TrustRoot, opened.generation)
+    if old.retired_at is not None:
+        raise root.SharesRefused()  # only the current root hands over to a new one
+    now = utcnow()
+    generation = (session.scalar(select(func.max(TrustRoot.generation))) or 0) + 1
+    seed = new_root_seed()
+    old.retired_at = now
+    session.flush()
+    session.add(
+        TrustRoot(
+            generation=generation,
+            public=Identity(seed).public().to_bytes(),
+            share_count=len(custodians),
+            threshold=threshold,
+            created_at=now,
+        )
+    )
+    session.flush()
+    session.add(
+        RootRotation(
+            from_generation=old.generation,
+            to_generation=generation,
+            started_at=now,
+            last_key_id=0,
+            rewrapped=0,
+        )
+    )
+    issued = root.issue_shares(session, generation, seed, custodians, threshold)
+    audit.record(
+        session,
+        "recovery_key_rotation_started",
+        detail=f"root {old.generation} -> {generation}; {root.names_detail(custodians, threshold)}",
+    )
+    session.flush()
+    return issued
+
+
+def _unmoved(rotation: RootRotation) -> ColumnElement[bool]:
+    """An old wrap whose key has no wrap to the new root yet."""
+    fresh = aliased(KeyWrap)
+    return ~(
+        select(fresh.id)
+        .where(
+            fresh.audience_key_id == KeyWrap.audience_key_id,
+            fresh.recipient_kind == RecipientKind.RECOVERY,
+            fresh.identity_generation == rotation.to_generation,
+        )
+        .exists()
+    )
+
+
+def rewrap_batch(
+    session: Session, rotation: RootRotation, old: Identity, limit: int, *, late: bool = False
+) -> int:
+    """Move up to ``limit`` old wraps (by audience key id) to the new root; 0 when none are left.
+
+    Only plain rows are read (no ORM objects), so the session holds nothing
+    between batches. A key made after the start has no old wrap (intake wraps
+    it to the new root), and a batch's new wraps and its cursor are committed
+    together, so no key is moved twice. ``late``: the wraps the cursor passed
+    while their intake was still uncommitted, found by their missing successor.
+    """
+    # Two operators resuming at once take turns: the rotation row is locked
+    # (PostgreSQL) or the transaction holds SQLite's write lock from its first
+    # statement, and the cursor is read again under it.
+    begin_write(session)
+    rotation = session.scalars(
+        select(RootRotation)
+        .where(RootRotation.id == rotation.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+    new_root = session.get_one(TrustRoot, rotation.to_generation)
+    new_public = root.root_public(new_root)
+    rows = session.execute(
+        select(KeyWrap.audience_key_id, KeyWrap.case_id, KeyWrap.wrapped, Case.uid)
+        .join(AudienceKey, AudienceKey.id == KeyWrap.audience_key_id)
+        .join(Case, Case.id == KeyWrap.case_id)
+        .add_columns(AudienceKey.audience, AudienceKey.label)
+        .where(
+            KeyWrap.recipient_kind == RecipientKind.RECOVERY,
+            KeyWrap.identity_generation == rotation.from_generation,
+            _unmoved(rotation) if late else KeyWrap.audience_key_id > rotation.last_key_id,
+        )
+        .order_by(KeyWrap.audience_key_id)
+        .limit(limit)
+    ).all()
+    if not rows:
+        return 0
+    values = []
+    for key_id, case_id, wrapped, case_uid, audience, label in rows:
+        moved = case_keys.rewrap_recovery(
+            wrapped,
+            case_uid,
+            f"{audience.value}:{label}",
+            (rotation.from_generation, old),
+            (rotation.to_generation, new_public),
+        )
+        values.append(
+            {
+                "audience_key_id": key_id,
+                "case_id": case_id,
+                "recipient_kind": RecipientKind.RECOVERY,
+                "staff_id": None,
+                "identity_generation": rotation.to_generation,
+                "wrapped": moved,
+            }
+        )
+    # On the connection: a plain executemany, without the ORM bulk path's work per row.
+    session.connection().execute(insert(KeyWrap), values)
+    session.execute(
+        update(RootRotation)
+        .where(RootRotation.id == rotation.id)
+        .values(
+            last_key_id=max(rotation.last_key_id, rows[-1][0]),
+            rewrapped=RootRotation.rewrapped + len(rows),
+        )
+    )
+    return len(rows)
+
+
+def finish(session: Session, rotation: RootRotation) -> bool:
+    """Delete the old generation's wraps and close the rotation, if every one has its successor.
+
+    Under the write lock, an old wrap without a new one (an intake that read
+    the old root just before the start and committed after the last batch)
+    means not yet: False, and ``run`` takes another batch.
+    """
+    begin_write(session)
+    unmoved = session.scalar(
+        select(KeyWrap.id)
+        .where(
+            KeyWrap.recipient_kind == RecipientKind.RECOVERY,
+            KeyWrap.identity_generation == rotation.from_generation,
+            _unmoved(rotation),
+        )
+        .limit(1)
+    )
+    if unmoved is not None:
+        session.rollback()
+        return False
+    session.execute(
+        delete(KeyWrap).where(
+            KeyWrap.recipient_kind == RecipientKind.RECOVERY,
+            KeyWrap.identity_generation == rotation.from_generation,
+        )
+    )
+    rotation.finished_at = utcnow()
+    audit.record(
+        session,
+        "recovery_key_rotation_finished",
+        detail=f"root {rotation.from_generation} -> {rotation.to_generation}: "
+        f"{rotation.rewrapped} wraps",
+    )
+    session.flush()
+    return True
+
+
+def run(
+    session: Session,
+    old: root.OpenRoot,
+    batch: int = BATCH,
+    progress: Callable[[int], None] | None = None,
+) -> RootRotation:
+    """Move every old wrap, one committed batch at a time, then finish; resumable.
+
+    ``old`` is the retired root, opened with its shares
+    (``root.open_root(session, shares, rotation.from_generation)``).
+    """
+    rotation = pending(session)
+    if rotation is None:
+        raise NoRotation()
+    if old.generation != rotation.from_generation:
+        raise root.SharesRefused()
+    rotation_id = rotation.id
+    late = False
+    while True:
+        rotation = session.get_one(RootRotation, rotation_id)
+        moved = rewrap_batch(session, rotation, old.identity, batch, late=late)
+        session.commit()
+        if moved:
+            if progress is not None:
+                progress(session.get_one(RootRotation, rotation_id).rewrapped)
+            continue
+        rotation = session.get_one(RootRotation, rotation_id)
+        if finish(session, rotation):
+            session.commit()
+            return rotation
+        late = True  # an old wrap committed behind the cursor: find those by their successor

@@ -1,0 +1,79 @@
+"""The recovery page's form: K shares, then what the custodians do with them.
+
+The share fields are drawn empty on every answer (the view clears them), so a
+share typed once is never sent back to the browser, not even after a mistake.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from wtforms import EmailField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from wbs_app.form_base import Form
+from wbs_app.services.trust.root import MAX_SHARES
+
+# A SLIP-39 share is 20 to 33 words of at most 8 letters: 400 characters is plenty.
+SHARE_LENGTH = 400
+CASE_NUMBERS = re.compile(r"^[\d\s,;]*$")
+
+
+class RecoveryForm(Form):
+    """Certify a handler's key, or give cases (by number, or a unit's) back to a handler."""
+
+    action = RadioField(
+        _l("What the custodians do"),
+        choices=[
+            SelectChoice("regrant", _l("Give cases back to a handler")),
+            SelectChoice("certify", _l("Certify a handler's key")),
+        ],
+        default="regrant",
+        validators=[DataRequired()],
+    )
+    staff_email = EmailField(
+        _l("The handler's e-mail address"),
+        validators=[DataRequired(), Length(max=254)],
+    )
+    fingerprint = StringField(
+        _l("Fingerprint the handler reads out"),
+        validators=[Optional(), Length(max=64)],
+        description=_l("24 digits, from the handler's own key page. Only to certify."),
+    )
+    case_numbers = StringField(
+        _l("Case numbers"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l("Separated by commas, for example 12, 15, 31. Only to give cases back."),
+    )
+    unit_id = SelectField(_l("Or every case of a unit"), coerce=int, default=0)
+
+    def validate_fingerprint(self, field: StringField) -> None:
+        if self.action.data == "certify" and not (field.data or "").strip():
+            raise ValidationError(_l("Type the fingerprint the handler reads out."))
+
+    def validate_case_numbers(self, field: StringField) -> None:
+        if field.data and not CASE_NUMBERS.fullmatch(field.data):
+            raise ValidationError(_l("Write only case numbers, separated by commas."))
+
+    def case_ids(self) -> list[int]:
+        return [int(n) for n in re.findall(r"\d+", self.case_numbers.data or "")]
+
+    def shares(self) -> list[str]:
+        return [str(getattr(self, f"share_{n}").data or "") for n in range(1, MAX_SHARES + 1)]
+
+    def clear_shares(self) -> None:
+        for number in range(1, MAX_SHARES + 1):
+            getattr(self, f"share_{number}").data = ""
+
+
+for _number in range(1, MAX_SHARES + 1):
+    setattr(
+        RecoveryForm,
+        f"share_{_number}",
+        TextAreaField(
+            _l("Share %(number)s", number=_number),
+            validators=[Optional(), Length(max=SHARE_LENGTH)],
+        ),
+    )
