@@ -208,6 +208,58 @@ def test_a_new_recovery_key_moves_every_wrap_and_resumes_after_a_crash(
             rotation.run(session, old)
 
 
+def test_a_crash_between_batches_with_the_pool_resumes_with_the_pool(app, org, reporter) -> None:
+    """The operator's Ctrl-C after a committed batch, with two batches in flight in the
+    workers: what was committed stays, nothing in flight is written, and a second run
+    over the pool moves the rest once each."""
+    _three_cases(app, org, reporter)
+    old_shares = ceremony_shares(app)
+    with app_database(app).session() as session:
+        new_shares = [s.words for s in rotation.start(session, open_test_root(app), CUSTODIANS)]
+        session.commit()
+
+    def stop(moved: int) -> None:
+        raise KeyboardInterrupt
+
+    with app_database(app).session() as session:
+        old = root.open_root(session, old_shares[:2], generation=1)
+        with pytest.raises(KeyboardInterrupt):
+            rotation.run(session, old, batch=2, progress=stop, workers=2)
+    with app_database(app).session() as session:
+        progress = session.scalar(select(RootRotation))
+        assert (progress.rewrapped, progress.finished_at) == (2, None)
+        assert len(_recovery_wraps(session, 1)) == 6 and len(_recovery_wraps(session, 2)) == 2
+        done = rotation.run(session, old, batch=2, workers=2)
+        assert done.finished_at is not None and done.rewrapped == 6
+    with app_database(app).session() as session:
+        assert _recovery_wraps(session, 1) == []
+        assert _opens(session, 2, root.open_root(session, new_shares[:2])) == (6, 0)
+
+
+def test_a_wrap_that_does_not_open_in_a_worker_stops_the_run_with_nothing_of_it_written(
+    app, org, reporter
+) -> None:
+    """A damaged old wrap: the worker's opaque DecryptionError reaches the operator, the
+    batches before it stay committed, none after it is written, no old wrap is deleted."""
+    from crypto import DecryptionError
+
+    _three_cases(app, org, reporter)
+    old_shares = ceremony_shares(app)
+    with app_database(app).session() as session:
+        rotation.start(session, open_test_root(app), CUSTODIANS)
+        session.commit()
+        wraps = sorted(_recovery_wraps(session, 1), key=lambda w: w.audience_key_id)
+        wraps[3].wrapped = bytes(len(wraps[3].wrapped))
+        session.commit()
+    with app_database(app).session() as session:
+        old = root.open_root(session, old_shares[:2], generation=1)
+        with pytest.raises(DecryptionError):
+            rotation.run(session, old, batch=2, workers=2)
+    with app_database(app).session() as session:
+        assert session.scalar(select(RootRotation)).rewrapped == 2
+        assert len(_recovery_wraps(session, 1)) == 6 and len(_recovery_wraps(session, 2)) == 2
+
+
 def test_a_wrap_committed_behind_the_cursor_is_moved_before_the_old_ones_go(
     app, org, reporter
 ) -> None:
