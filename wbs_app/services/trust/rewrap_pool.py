@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from types import TracebackType
 
-from crypto import Identity, PublicIdentity
+from crypto import DecryptionError, Identity, PublicIdentity
 from wbs_app.services.cases import case_keys
 
 # (wrapped, case uid, audience name "reporter:" ...), as the batch reads them
@@ -47,11 +47,15 @@ def _start_worker(seed: bytes, old_generation: int, new_public: bytes, new_gener
     _state = (old_generation, Identity(seed), new_generation, PublicIdentity.from_bytes(new_public))
 
 
-def _move(items: Sequence[Item]) -> list[bytes]:
-    """A chunk moved, in a worker (or in the parent with ``workers=1``)."""
+def _move(items: Sequence[Item]) -> list[bytes] | None:
+    """A chunk moved, in a worker; None when a wrap does not open (raised again in the parent:
+    the opaque ``DecryptionError`` does not cross the process boundary as itself)."""
     if _state is None:
         raise RuntimeError("the rewrap worker was not started")
-    return _move_with(_state, items)
+    try:
+        return _move_with(_state, items)
+    except DecryptionError:
+        return None
 
 
 def _move_with(
@@ -68,7 +72,7 @@ class Moving:
 
     def __init__(
         self,
-        futures: list[Future[list[bytes]]] | None = None,
+        futures: list[Future[list[bytes] | None]] | None = None,
         lazy: tuple[tuple[int, Identity, int, PublicIdentity], Sequence[Item]] | None = None,
     ) -> None:
         self._futures = futures or []
@@ -79,7 +83,13 @@ class Moving:
             state, items = self._lazy
             self._lazy = None
             return _move_with(state, items)
-        return [wrap for future in self._futures for wrap in future.result()]
+        moved: list[bytes] = []
+        for future in self._futures:
+            chunk = future.result()
+            if chunk is None:
+                raise DecryptionError()
+            moved.extend(chunk)
+        return moved
 
     def cancel(self) -> None:
         self._lazy = None
