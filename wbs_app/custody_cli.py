@@ -181,7 +181,13 @@ def resplit(count: int, threshold: int) -> None:
 @click.option("--custodians", "count", type=int, default=root.DEFAULT_SHARES, show_default=True)
 @click.option("--threshold", type=int, default=root.DEFAULT_THRESHOLD, show_default=True)
 @click.option("--batch", type=int, default=rotation.BATCH, show_default=True)
-def new_key(count: int, threshold: int, batch: int) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="processes doing the HPKE work (default: one per core; 1: this process)",
+)
+def new_key(count: int, threshold: int, batch: int, workers: int | None) -> None:
     """A new recovery key for new custodians; every recovery wrap is moved to it."""
     with app_database(current_app).session() as session:
         shares = _ask_shares(_current_threshold(session))
@@ -195,12 +201,18 @@ def new_key(count: int, threshold: int, batch: int) -> None:
         except DomainError as error:
             raise _refused(error) from None
         _keep_or_drop(session, issued, threshold)
-        _run(session, opened, batch)
+        _run(session, opened, batch, workers)
 
 
 @recovery_group.command("resume")
 @click.option("--batch", type=int, default=rotation.BATCH, show_default=True)
-def resume(batch: int) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="processes doing the HPKE work (default: one per core; 1: this process)",
+)
+def resume(batch: int, workers: int | None) -> None:
     """Finish an interrupted move to a new recovery key (the old custodians' shares)."""
     with app_database(current_app).session() as session:
         pending = rotation.pending(session)
@@ -213,11 +225,13 @@ def resume(batch: int) -> None:
         except (root.SharesRefused, recovery.RecoveryThrottled) as error:
             session.commit()
             raise _refused(error) from None
-        _run(session, opened, batch)
+        _run(session, opened, batch, workers)
 
 
-def _run(session: Session, old: root.OpenRoot, batch: int) -> None:
-    done = rotation.run(session, old, batch, lambda n: click.echo(f"  {n} wraps moved"))
+def _run(session: Session, old: root.OpenRoot, batch: int, workers: int | None) -> None:
+    done = rotation.run(
+        session, old, batch, lambda n: click.echo(f"  {n} wraps moved"), workers=workers
+    )
     click.echo(
         f"recovery key {done.from_generation} -> {done.to_generation}: "
         f"{done.rewrapped} wraps moved, the old ones deleted"

@@ -77,8 +77,11 @@ def test_regrant_and_a_new_recovery_key_from_the_command_line(app, org, reporter
     assert "given back to Sitti: 1 cases" in given.output
     assert shares[0] not in given.output  # the prompt does not echo
 
+    no_workers = runner.invoke(args=["wbs", "recovery", "new-key", "--workers", "0"])
+    assert no_workers.exit_code == 2 and "--workers" in no_workers.output  # before any prompt
     moved = runner.invoke(
-        args=["wbs", "recovery", "new-key", "--batch", "1"], input=typed + NAMES + "YES\n"
+        args=["wbs", "recovery", "new-key", "--batch", "1", "--workers", "2"],
+        input=typed + NAMES + "YES\n",
     )
     assert moved.exit_code == 0, moved.output
     new_shares = SHARE_LINE.findall(moved.output)

@@ -30,7 +30,7 @@ from wbs_app.models import (
 )
 from wbs_app.services.cases import case_keys
 from wbs_app.services.office import organisation
-from wbs_app.services.trust import root, rotation
+from wbs_app.services.trust import rewrap_pool, root, rotation
 
 NEW_CUSTODIANS = (
     root.CustodianName("Ratna Dewi", "Kepala Kantor Wilayah"),
@@ -139,9 +139,12 @@ def test_resplit_gives_new_shares_of_the_same_root(app, org, reporter) -> None:
         assert _opens(session, 1, opened) == (6, 0)
 
 
+@pytest.mark.parametrize("workers", [1, 2])
 def test_a_new_recovery_key_moves_every_wrap_and_resumes_after_a_crash(
-    app, org, reporter, monkeypatch
+    app, org, reporter, monkeypatch, workers
 ) -> None:
+    """In this process (1) and over a pool of processes (2): the crash comes while the
+    second batch is being moved, after the first was committed."""
     _three_cases(app, org, reporter)
     old_shares = ceremony_shares(app)
     with app_database(app).session() as session:
@@ -157,32 +160,37 @@ def test_a_new_recovery_key_moves_every_wrap_and_resumes_after_a_crash(
     # A report arriving during the rotation is wrapped to the new root at once.
     submit_report(reporter, Report(unit=org.units["a"]))
 
-    real = case_keys.rewrap_recovery
+    real = rewrap_pool.Moving.result
     calls = {"n": 0}
 
-    def crash_on_the_fourth(*args, **kwargs):
+    def crash_on_the_second(moving):
         calls["n"] += 1
-        if calls["n"] == 4:
+        if calls["n"] == 2:
             raise KeyboardInterrupt  # the operator's Ctrl-C, or the machine going down
-        return real(*args, **kwargs)
+        return real(moving)
 
-    monkeypatch.setattr(case_keys, "rewrap_recovery", crash_on_the_fourth)
+    # In the parent, where the batches' results arrive (a worker's copy would not count).
+    monkeypatch.setattr(rewrap_pool.Moving, "result", crash_on_the_second)
     with app_database(app).session() as session:
         old = root.open_root(session, old_shares[1:], generation=1)
         with pytest.raises(KeyboardInterrupt):
-            rotation.run(session, old, batch=2)
+            rotation.run(session, old, batch=2, workers=workers)
     with app_database(app).session() as session:
         progress = session.scalar(select(RootRotation))
         assert (progress.rewrapped, progress.finished_at) == (2, None)  # one batch committed
         assert len(_recovery_wraps(session, 1)) == 6  # no old wrap deleted yet
         assert len(_recovery_wraps(session, 2)) == 2 + 2  # the batch, and the new report's
-    monkeypatch.setattr(case_keys, "rewrap_recovery", real)
+    monkeypatch.setattr(rewrap_pool.Moving, "result", real)
     with app_database(app).session() as session:
         with pytest.raises(root.SharesRefused):
             rotation.run(session, root.open_root(session, new_shares[:2]))
         seen: list[int] = []
         done = rotation.run(
-            session, root.open_root(session, old_shares[:2], generation=1), 2, seen.append
+            session,
+            root.open_root(session, old_shares[:2], generation=1),
+            2,
+            seen.append,
+            workers=workers,
         )
         assert done.finished_at is not None and done.rewrapped == 6
         assert seen == [4, 6]
@@ -198,6 +206,58 @@ def test_a_new_recovery_key_moves_every_wrap_and_resumes_after_a_crash(
             root.open_root(session, old_shares[:2])  # the current root is the new one
         with pytest.raises(rotation.NoRotation):
             rotation.run(session, old)
+
+
+def test_a_crash_between_batches_with_the_pool_resumes_with_the_pool(app, org, reporter) -> None:
+    """The operator's Ctrl-C after a committed batch, with two batches in flight in the
+    workers: what was committed stays, nothing in flight is written, and a second run
+    over the pool moves the rest once each."""
+    _three_cases(app, org, reporter)
+    old_shares = ceremony_shares(app)
+    with app_database(app).session() as session:
+        new_shares = [s.words for s in rotation.start(session, open_test_root(app), CUSTODIANS)]
+        session.commit()
+
+    def stop(moved: int) -> None:
+        raise KeyboardInterrupt
+
+    with app_database(app).session() as session:
+        old = root.open_root(session, old_shares[:2], generation=1)
+        with pytest.raises(KeyboardInterrupt):
+            rotation.run(session, old, batch=2, progress=stop, workers=2)
+    with app_database(app).session() as session:
+        progress = session.scalar(select(RootRotation))
+        assert (progress.rewrapped, progress.finished_at) == (2, None)
+        assert len(_recovery_wraps(session, 1)) == 6 and len(_recovery_wraps(session, 2)) == 2
+        done = rotation.run(session, old, batch=2, workers=2)
+        assert done.finished_at is not None and done.rewrapped == 6
+    with app_database(app).session() as session:
+        assert _recovery_wraps(session, 1) == []
+        assert _opens(session, 2, root.open_root(session, new_shares[:2])) == (6, 0)
+
+
+def test_a_wrap_that_does_not_open_in_a_worker_stops_the_run_with_nothing_of_it_written(
+    app, org, reporter
+) -> None:
+    """A damaged old wrap: the worker's opaque DecryptionError reaches the operator, the
+    batches before it stay committed, none after it is written, no old wrap is deleted."""
+    from crypto import DecryptionError
+
+    _three_cases(app, org, reporter)
+    old_shares = ceremony_shares(app)
+    with app_database(app).session() as session:
+        rotation.start(session, open_test_root(app), CUSTODIANS)
+        session.commit()
+        wraps = sorted(_recovery_wraps(session, 1), key=lambda w: w.audience_key_id)
+        wraps[3].wrapped = bytes(len(wraps[3].wrapped))
+        session.commit()
+    with app_database(app).session() as session:
+        old = root.open_root(session, old_shares[:2], generation=1)
+        with pytest.raises(DecryptionError):
+            rotation.run(session, old, batch=2, workers=2)
+    with app_database(app).session() as session:
+        assert session.scalar(select(RootRotation)).rewrapped == 2
+        assert len(_recovery_wraps(session, 1)) == 6 and len(_recovery_wraps(session, 2)) == 2
 
 
 def test_a_wrap_committed_behind_the_cursor_is_moved_before_the_old_ones_go(

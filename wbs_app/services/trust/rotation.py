@@ -19,6 +19,7 @@ not a journal entry in every case (re-grants are journaled in each case).
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Sequence
 
 from sqlalchemy import ColumnElement, delete, func, insert, select, update
@@ -39,7 +40,7 @@ from wbs_app.services.infra.clock import utcnow
 from wbs_app.services.infra.errors import DomainError
 from wbs_app.services.infra.transactions import begin_write
 from wbs_app.services.staff import audit
-from wbs_app.services.trust import root
+from wbs_app.services.trust import rewrap_pool, root
 
 BATCH = 1000  # about 3 MiB of rows and wraps in flight; one commit per batch
 
@@ -119,29 +120,27 @@ def _unmoved(rotation: RootRotation) -> ColumnElement[bool]:
     )
 
 
-def rewrap_batch(
-    session: Session, rotation: RootRotation, old: Identity, limit: int, *, late: bool = False
-) -> int:
-    """Move up to ``limit`` old wraps (by audience key id) to the new root; 0 when none are left.
+Row = tuple[int, int, bytes, str, str]  # key id, case id, old wrap, case uid, audience name
 
-    Only plain rows are read (no ORM objects), so the session holds nothing
-    between batches. A key made after the start has no old wrap (intake wraps
-    it to the new root), and a batch's new wraps and its cursor are committed
-    together, so no key is moved twice. ``late``: the wraps the cursor passed
-    while their intake was still uncommitted, found by their missing successor.
-    """
-    # Two operators resuming at once take turns: the rotation row is locked
-    # (PostgreSQL) or the transaction holds SQLite's write lock from its first
-    # statement, and the cursor is read again under it.
-    begin_write(session)
-    rotation = session.scalars(
+
+def _locked(session: Session, rotation_id: int) -> RootRotation:
+    """The rotation row, locked (PostgreSQL) and read again: two operators take turns."""
+    return session.scalars(
         select(RootRotation)
-        .where(RootRotation.id == rotation.id)
+        .where(RootRotation.id == rotation_id)
         .with_for_update()
         .execution_options(populate_existing=True)
     ).one()
-    new_root = session.get_one(TrustRoot, rotation.to_generation)
-    new_public = root.root_public(new_root)
+
+
+def _read(
+    session: Session, rotation: RootRotation, after: int, limit: int, *, late: bool = False
+) -> list[Row]:
+    """Up to ``limit`` old wraps past key id ``after`` (or, ``late``, those without successor).
+
+    Only plain rows are read (no ORM objects), so the session holds nothing
+    between batches.
+    """
     rows = session.execute(
         select(KeyWrap.audience_key_id, KeyWrap.case_id, KeyWrap.wrapped, Case.uid)
         .join(AudienceKey, AudienceKey.id == KeyWrap.audience_key_id)
@@ -150,32 +149,36 @@ def rewrap_batch(
         .where(
             KeyWrap.recipient_kind == RecipientKind.RECOVERY,
             KeyWrap.identity_generation == rotation.from_generation,
-            _unmoved(rotation) if late else KeyWrap.audience_key_id > rotation.last_key_id,
+            _unmoved(rotation) if late else KeyWrap.audience_key_id > after,
         )
         .order_by(KeyWrap.audience_key_id)
         .limit(limit)
     ).all()
-    if not rows:
-        return 0
-    values = []
-    for key_id, case_id, wrapped, case_uid, audience, label in rows:
-        moved = case_keys.rewrap_recovery(
-            wrapped,
-            case_uid,
-            f"{audience.value}:{label}",
-            (rotation.from_generation, old),
-            (rotation.to_generation, new_public),
-        )
-        values.append(
-            {
-                "audience_key_id": key_id,
-                "case_id": case_id,
-                "recipient_kind": RecipientKind.RECOVERY,
-                "staff_id": None,
-                "identity_generation": rotation.to_generation,
-                "wrapped": moved,
-            }
-        )
+    return [
+        (key_id, case_id, wrapped, uid, f"{audience.value}:{label}")
+        for key_id, case_id, wrapped, uid, audience, label in rows
+    ]
+
+
+def _items(rows: Sequence[Row]) -> list[rewrap_pool.Item]:
+    return [(wrapped, uid, audience) for _, _, wrapped, uid, audience in rows]
+
+
+def _write(
+    session: Session, rotation: RootRotation, rows: Sequence[Row], moved: list[bytes]
+) -> None:
+    """A batch's new wraps and the cursor past it, in the caller's (one) transaction."""
+    values = [
+        {
+            "audience_key_id": key_id,
+            "case_id": case_id,
+            "recipient_kind": RecipientKind.RECOVERY,
+            "staff_id": None,
+            "identity_generation": rotation.to_generation,
+            "wrapped": wrap,
+        }
+        for (key_id, case_id, *_), wrap in zip(rows, moved, strict=True)
+    ]
     # On the connection: a plain executemany, without the ORM bulk path's work per row.
     session.connection().execute(insert(KeyWrap), values)
     session.execute(
@@ -186,7 +189,88 @@ def rewrap_batch(
             rewrapped=RootRotation.rewrapped + len(rows),
         )
     )
+
+
+def rewrap_batch(
+    session: Session, rotation: RootRotation, old: Identity, limit: int, *, late: bool = False
+) -> int:
+    """Move up to ``limit`` old wraps (by audience key id) to the new root; 0 when none are left.
+
+    In this process, under the write lock from the read to the write. A key
+    made after the start has no old wrap (intake wraps it to the new root), and
+    a batch's new wraps and its cursor are committed together, so no key is
+    moved twice. ``late``: the wraps the cursor passed while their intake was
+    still uncommitted, found by their missing successor.
+    """
+    # Two operators resuming at once take turns: the rotation row is locked
+    # (PostgreSQL) or the transaction holds SQLite's write lock from its first
+    # statement, and the cursor is read again under it.
+    begin_write(session)
+    rotation = _locked(session, rotation.id)
+    rows = _read(session, rotation, rotation.last_key_id, limit, late=late)
+    if not rows:
+        return 0
+    new_public = root.root_public(session.get_one(TrustRoot, rotation.to_generation))
+    old_pair, new_pair = (rotation.from_generation, old), (rotation.to_generation, new_public)
+    moved = [
+        case_keys.rewrap_recovery(wrapped, uid, audience, old_pair, new_pair)
+        for wrapped, uid, audience in _items(rows)
+    ]
+    _write(session, rotation, rows, moved)
     return len(rows)
+
+
+class _Overtaken(Exception):
+    """Another run committed batches meanwhile: what this one has in flight is stale."""
+
+
+def _by_cursor(
+    session: Session,
+    rotation_id: int,
+    mover: rewrap_pool.Mover,
+    batch: int,
+    progress: Callable[[int], None] | None,
+) -> None:
+    """Move every old wrap past the cursor, with two batches in flight.
+
+    The workers move batch n+1 while the parent writes batch n, reads batch
+    n+2 and commits, so the database work and the HPKE work overlap; batches
+    are still committed one by one, in key order, each with its cursor. The
+    HPKE runs outside any transaction, so intake is not kept waiting by it. A
+    batch is written only if the cursor is still where it was read from; if
+    another run moved it, ours is dropped and the move goes on from its cursor.
+    """
+    in_flight: deque[tuple[int, list[Row], rewrap_pool.Moving]] = deque()
+
+    def read_next(rotation: RootRotation) -> None:
+        after = in_flight[-1][1][-1][0] if in_flight else rotation.last_key_id
+        rows = _read(session, rotation, after, batch)
+        if rows:
+            in_flight.append((after, rows, mover.submit(_items(rows))))
+
+    try:
+        begin_write(session)
+        rotation = _locked(session, rotation_id)
+        read_next(rotation)
+        read_next(rotation)
+        session.commit()
+        while in_flight:
+            after, rows, moving = in_flight[0]
+            moved = moving.result()
+            begin_write(session)
+            rotation = _locked(session, rotation_id)
+            if rotation.last_key_id != after:
+                session.rollback()
+                raise _Overtaken()
+            _write(session, rotation, rows, moved)
+            in_flight.popleft()
+            read_next(rotation)
+            session.commit()
+            if progress is not None:
+                progress(session.get_one(RootRotation, rotation_id).rewrapped)
+    finally:
+        for _, _, moving in in_flight:
+            moving.cancel()
 
 
 def finish(session: Session, rotation: RootRotation) -> bool:
@@ -231,11 +315,15 @@ def run(
     old: root.OpenRoot,
     batch: int = BATCH,
     progress: Callable[[int], None] | None = None,
+    workers: int | None = None,
 ) -> RootRotation:
     """Move every old wrap, one committed batch at a time, then finish; resumable.
 
     ``old`` is the retired root, opened with its shares
-    (``root.open_root(session, shares, rotation.from_generation)``).
+    (``root.open_root(session, shares, rotation.from_generation)``). The HPKE
+    work goes to ``workers`` processes (default: one per core; 1: this
+    process), which hold the old root's seed in memory until the run ends
+    (``rewrap_pool``); reads, writes and commits stay here.
     """
     rotation = pending(session)
     if rotation is None:
@@ -243,17 +331,32 @@ def run(
     if old.generation != rotation.from_generation:
         raise root.SharesRefused()
     rotation_id = rotation.id
-    late = False
-    while True:
-        rotation = session.get_one(RootRotation, rotation_id)
-        moved = rewrap_batch(session, rotation, old.identity, batch, late=late)
-        session.commit()
-        if moved:
-            if progress is not None:
-                progress(session.get_one(RootRotation, rotation_id).rewrapped)
-            continue
-        rotation = session.get_one(RootRotation, rotation_id)
-        if finish(session, rotation):
-            session.commit()
-            return rotation
-        late = True  # an old wrap committed behind the cursor: find those by their successor
+    new_public = root.root_public(session.get_one(TrustRoot, rotation.to_generation))
+    old_pair = (rotation.from_generation, old.identity)
+    with rewrap_pool.Mover(old_pair, (rotation.to_generation, new_public), workers) as mover:
+        while True:
+            try:
+                _by_cursor(session, rotation_id, mover, batch, progress)
+            except _Overtaken:
+                continue
+            # An old wrap committed behind the cursor (an intake that read the old
+            # root just before the start): found by its missing successor, in turn.
+            while True:
+                rotation = session.get_one(RootRotation, rotation_id)
+                if finish(session, rotation):
+                    session.commit()
+                    return rotation
+                if _late_batch(session, rotation_id, mover, batch):
+                    session.commit()
+                    if progress is not None:
+                        progress(session.get_one(RootRotation, rotation_id).rewrapped)
+
+
+def _late_batch(session: Session, rotation_id: int, mover: rewrap_pool.Mover, batch: int) -> int:
+    """One batch of the wraps behind the cursor, moved under the write lock (they are few)."""
+    begin_write(session)
+    rotation = _locked(session, rotation_id)
+    rows = _read(session, rotation, rotation.last_key_id, batch, late=True)
+    if rows:
+        _write(session, rotation, rows, mover.submit(_items(rows)).result())
+    return len(rows)
