@@ -44,7 +44,6 @@ from wbs_app.models import (
     JournalEntry,
     RespondentInvitation,
     StaffMember,
-    TrustRoot,
 )
 from wbs_app.services.cases import case_keys, head_log
 from wbs_app.services.cases.journal_authors import AuthorKeys, custodians_author
