@@ -24,6 +24,7 @@ import shutil
 import time
 import tracemalloc
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import insert, select, text
 
@@ -194,8 +195,14 @@ def measure(
 
 
 def _rotate(
-    database, shares: list[str], generation: int, named, batch: int, expected: int, workers: int
-):  # type: ignore[no-untyped-def]
+    database: Any,
+    shares: list[str],
+    generation: int,
+    named: Any,
+    batch: int,
+    expected: int,
+    workers: int,
+) -> Any:
     """One new recovery key, as ``wbs recovery new-key`` makes it; (seconds to move, new shares)."""
     from wbs_app.models import KeyWrap, RecipientKind
     from wbs_app.services.trust import root, rotation
