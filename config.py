@@ -17,11 +17,14 @@ import secrets
 import socket
 import types
 import zoneinfo
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, get_type_hints
+from typing import TYPE_CHECKING, Any, get_type_hints
 
 from crypto import PEPPER_BYTES, PRODUCTION_ARGON2, Argon2Params
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
 
 ENV_PREFIX = "WBS_"
 ENVIRONMENTS = ("production", "development", "test")
@@ -426,6 +429,29 @@ def _instance_database_url(instance_path: Path) -> str:
     return f"sqlite:///{database_file}" if database_file.exists() else ""
 
 
+def _ask_instance_database(
+    instance_path: Path, question: Callable[[Connection], bool]
+) -> bool | Exception:
+    """``question`` asked of the database the app would use (False when there is none).
+
+    The error itself comes back instead of an answer, so that every caller
+    treats any doubt as a refusal and says why.
+    """
+    url = _instance_database_url(instance_path)
+    if not url:
+        return False
+    from wbs_app.database import make_engine
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return question(connection)
+    except Exception as error:  # any doubt is a refusal
+        return error
+    finally:
+        engine.dispose()
+
+
 def _database_refuses_new_pepper(instance_path: Path) -> str:
     """Why no new pepper may be added beside this database ("" when one may).
 
@@ -433,24 +459,15 @@ def _database_refuses_new_pepper(instance_path: Path) -> str:
     fingerprint is stored, or a seal is v2) needs that pepper back: a new one
     would refuse every staff password.
     """
-    url = _instance_database_url(instance_path)
-    if not url:
-        return ""
-    from wbs_app.database import make_engine
     from wbs_app.services.infra.installation import pepper_in_use
 
-    engine = make_engine(url)
-    try:
-        with engine.connect() as connection:
-            taken = pepper_in_use(connection)
-    except Exception as error:  # any doubt is a refusal
+    taken = _ask_instance_database(instance_path, pepper_in_use)
+    if isinstance(taken, Exception):
         return (
             f"PASSWORD_PEPPER is missing and the database could not be checked "
-            f"({type(error).__name__}), so none was added: restore instance/config.py from "
+            f"({type(taken).__name__}), so none was added: restore instance/config.py from "
             "the backup taken with this database."
         )
-    finally:
-        engine.dispose()
     if not taken:
         return ""
     return (
@@ -491,24 +508,15 @@ def _database_refuses_new_secrets(instance_path: Path) -> str:
     every reporter out for good. The database is the one the app would use:
     ``WBS_DATABASE_URL``, or the SQLite file in the instance folder.
     """
-    url = _instance_database_url(instance_path)
-    if not url:
-        return ""
-    from wbs_app.database import make_engine
     from wbs_app.services.infra.installation import in_use
 
-    engine = make_engine(url)
-    try:
-        with engine.connect() as connection:
-            taken = in_use(connection)
-    except Exception as error:  # any doubt is a refusal
+    taken = _ask_instance_database(instance_path, in_use)
+    if isinstance(taken, Exception):
         return (
             f"instance/config.py is missing and the database could not be checked "
-            f"({type(error).__name__}), so no secrets were written: if it holds reports, "
+            f"({type(taken).__name__}), so no secrets were written: if it holds reports, "
             "restore instance/config.py from the backup taken with it."
         )
-    finally:
-        engine.dispose()
     if not taken:
         return ""
     return (

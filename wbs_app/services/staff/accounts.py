@@ -159,17 +159,15 @@ def _check_enrolment(
     return Enrolment(username, Identity.generate(), step)
 
 
-def _enrol(
-    session: Session,
-    staff: StaffMember,
-    enrolment: Enrolment,
-    sealed_seed: bytes,
-    totp_secret: bytes,
+def install_identity(
+    session: Session, staff: StaffMember, identity: Identity, sealed_seed: bytes, totp_secret: bytes
 ) -> None:
-    """Give the person the new identity sealed under their password, and their TOTP secret."""
-    # Again under the write lock: another activation may have taken the name.
-    staff.username = _check_username(session, enrolment.username, staff.id)
-    staff.identity_public = enrolment.identity.public().to_bytes()
+    """Make ``identity`` the person's next generation: its public key, its seal, its TOTP seal.
+
+    Activation and a key replacement both end here, so a generation is always
+    numbered, recorded and sealed the same way.
+    """
+    staff.identity_public = identity.public().to_bytes()
     staff.identity_generation += 1
     # Kept for good: journal signatures of this generation are checked against it.
     session.add(
@@ -181,7 +179,20 @@ def _enrol(
         )
     )
     staff.sealed_seed = sealed_seed
-    staff.sealed_totp_secret = totp.seal_secret(enrolment.identity.seed, totp_secret, staff.id)
+    staff.sealed_totp_secret = totp.seal_secret(identity.seed, totp_secret, staff.id)
+
+
+def _enrol(
+    session: Session,
+    staff: StaffMember,
+    enrolment: Enrolment,
+    sealed_seed: bytes,
+    totp_secret: bytes,
+) -> None:
+    """Give the person the new identity sealed under their password, and their TOTP secret."""
+    # Again under the write lock: another activation may have taken the name.
+    staff.username = _check_username(session, enrolment.username, staff.id)
+    install_identity(session, staff, enrolment.identity, sealed_seed, totp_secret)
     staff.totp_last_step = enrolment.totp_step
     staff.status = StaffStatus.ACTIVE
     staff.activated_at = utcnow()

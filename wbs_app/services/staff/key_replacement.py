@@ -23,13 +23,12 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from crypto import Argon2Params, DecryptionError, Identity, open_seed, seal_seed
-from wbs_app.models import StaffIdentity, StaffMember, StaffStatus
+from wbs_app.models import StaffMember, StaffStatus
 from wbs_app.services.cases import access
 from wbs_app.services.infra.argon2_gate import Argon2Gate, slot, slot_between_transactions
-from wbs_app.services.infra.clock import utcnow
 from wbs_app.services.infra.transactions import release_snapshot
 from wbs_app.services.staff import audit, password_policy, staff_sessions, totp
-from wbs_app.services.staff.accounts import AccountError, check_new_password
+from wbs_app.services.staff.accounts import AccountError, check_new_password, install_identity
 from wbs_app.services.trust import certificates
 
 
@@ -88,18 +87,7 @@ def change_password_and_keys(
     except access.SoleHolder:
         raise AccountError("sole_holder_keys") from None
     certificates.revoke(session, staff, "identity")  # the new key is certified afresh
-    staff.identity_public = identity.public().to_bytes()
-    staff.identity_generation += 1
-    session.add(
-        StaffIdentity(
-            staff_id=staff.id,
-            generation=staff.identity_generation,
-            public=staff.identity_public,
-            created_at=utcnow(),
-        )
-    )
-    staff.sealed_seed = sealed
-    staff.sealed_totp_secret = totp.seal_secret(identity.seed, secret, staff.id)
+    install_identity(session, staff, identity, sealed, secret)
     audit.record(
         session,
         "keys_replaced",
