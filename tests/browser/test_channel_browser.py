@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.support.browser import AppInBrowser
@@ -59,7 +60,7 @@ def test_retaliation_without_javascript(
         "Saya dimutasi mendadak setelah melapor."
     )
     page.get_by_role("button", name="Laporkan tindakan balasan").click()
-    assert "Laporan tindakan balasan Anda telah dikirim" in page.content()
+    expect(page.locator("main")).to_contain_text("Laporan tindakan balasan Anda telah dikirim")
     _shots(page, folder, "reporter-case-retaliation-sent")
     with app_database(app).session() as session:
         assert session.get(Case, case_id).retaliation_reported_on is not None

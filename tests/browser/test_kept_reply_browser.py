@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.support.http import https_client
@@ -63,9 +64,10 @@ def test_a_reply_after_the_session_idled_out_is_kept_and_sent_after_the_code(
 
     page.get_by_label("Kode laporan Anda").fill(receipt)
     page.get_by_role("button", name="Buka laporan saya").click()
+    page.wait_for_url("**/lapor/kasus")  # the sign-in redirects: the case page itself
     assert urlsplit(page.url).path == "/lapor/kasus"
     assert receipt.replace(" ", "") not in page.url
-    assert "Pesan Anda telah dikirim kepada tim." in page.content()
+    expect(page.locator("main")).to_contain_text("Pesan Anda telah dikirim kepada tim.")
     assert MESSAGE in page.content()
     for path in (photo, note):
         with page.expect_download() as download:

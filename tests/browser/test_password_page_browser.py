@@ -12,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.support.browser import staff_sign_in
 
@@ -43,8 +44,8 @@ def test_replacing_the_key_from_the_password_page(
     page.get_by_label("Ulangi kata sandi baru").fill(NEW_PASSWORD)
     page.get_by_label("Ganti juga kunci pribadi saya").check()
     page.get_by_role("button", name="Ubah kata sandi").click()
-    assert page.url.endswith("/staf/masuk")
-    assert "Kata sandi dan kunci pribadi telah diganti" in page.content()
+    page.wait_for_url("**/staf/masuk")
+    expect(page.locator("main")).to_contain_text("Kata sandi dan kunci pribadi telah diganti")
     _shoot(page, shots, "password-keys-replaced")
     staff_sign_in(page, live_server, app, replace(org.budi, password=NEW_PASSWORD))
     assert "/staf/pengelola" in page.url

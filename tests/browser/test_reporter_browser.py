@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from crypto import Identity, open_seed
@@ -50,12 +51,16 @@ def test_report_with_file_keep_receipt_return_read_reply_answer(
     page.goto(live_server.url + "/lapor/masuk")
     page.get_by_label("Kode laporan Anda").fill(receipt)
     page.get_by_role("button", name="Buka laporan saya").click()
-    assert "/lapor/kasus" in page.url and receipt.replace(" ", "") not in page.url
-    assert "Jam berapa kejadiannya?" in page.content()
-    assert "kwitansi.txt" in page.content()
+    # The sign-in redirects: wait for the case page itself, not its first bytes
+    # (page.content() read mid-navigation returned "" on a busy CI machine).
+    page.wait_for_url("**/lapor/kasus")
+    assert receipt.replace(" ", "") not in page.url
+    thread = page.locator("main")
+    expect(thread).to_contain_text("Jam berapa kejadiannya?")
+    expect(thread).to_contain_text("kwitansi.txt")
     page.get_by_label("Pesan atau jawaban Anda").fill("Sekitar jam 10 pagi.")
     page.get_by_role("button", name="Kirim", exact=True).click()
-    assert "Sekitar jam 10 pagi." in page.content()
+    expect(thread).to_contain_text("Sekitar jam 10 pagi.")
     page.get_by_role("button", name="Selesai dan bersihkan").click()
     assert page.context.cookies() == []
 

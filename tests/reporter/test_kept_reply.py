@@ -389,3 +389,36 @@ def test_a_large_kept_file_is_re_encrypted_in_constant_memory(app, org, reporter
     assert sent.status_code == 302
     assert peak < 4 * 2**20, f"peak {peak / 2**20:.1f} MiB while re-encrypting 24 MiB"
     assert _thread_files(visitor, visitor.get("/lapor/kasus").get_data(as_text=True)) == [large]
+
+
+def test_a_kept_file_lost_from_disk_says_so_and_leaves_no_file_open(
+    app, org, reporter, moved_clock
+) -> None:
+    """Another tab sent it and removed its files, or the disk lost one: nothing half-sent, no leak.
+
+    The re-encryption opens a new pending file before it reads the kept one;
+    if the kept one is gone the new one is closed, not left to the collector
+    (a ``ResourceWarning`` that failed CI when another tab won the race).
+    """
+    import gc
+    import warnings
+
+    receipt = submit_report(reporter, Report(unit=org.units["a"]))
+    visitor, page = _signed_in(app, receipt)
+    _end_session(app, visitor, "idle", moved_clock)
+    body = _reply(visitor, page).get_data(as_text=True)
+    store = app.extensions["lentera.store"]
+    for path in store.pending.iterdir():
+        path.unlink()
+
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        late = _login(visitor, body, receipt)
+        gc.collect()
+    assert not [w for w in seen if issubclass(w.category, ResourceWarning)]
+    assert late.status_code == 302
+    case_page = visitor.get("/lapor/kasus").get_data(as_text=True)
+    assert "belum terkirim sudah tidak tersimpan lagi" in case_page and MESSAGE not in case_page
+    assert list(store.pending.iterdir()) == [], "the new pending file was removed too"
+    with app_database(app).session() as session:
+        assert list(session.scalars(select(CaseRecord.kind))).count("message") == 0

@@ -293,7 +293,8 @@ def _reencrypt(
             pending = store.create_pending()
             writes.append(pending)
             made.append(FileInfo(pending.name, info.filename, info.content_type, info.size))
-            with store.open_pending(info.storage_name) as source, pending.handle as sink:
+            # The new file's handle first: it is closed even if the kept one is gone.
+            with pending.handle as sink, store.open_pending(info.storage_name) as source:
                 encryptor = StreamEncryptor(key, sink, file_context(uid, pending.name))
                 kept = file_context(held.uid, info.storage_name)
                 for chunk in StreamDecryptor(held.key, source, kept):

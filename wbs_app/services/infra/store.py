@@ -63,6 +63,8 @@ class PendingWrite:
         self._lock_fd = lock_fd
 
     def release(self) -> None:
+        """Drop the lock; the handle too, should a failed write have left it open."""
+        self.handle.close()
         if self._lock_fd >= 0:
             os.close(self._lock_fd)
             self._lock_fd = -1
