@@ -3,8 +3,8 @@
 For an offline machine with a copy of the database, or the server's own
 console. Shares are typed at a prompt that does not echo them, never given on
 the command line (where the shell's history and the process list would keep
-them). New shares are printed once, one custodian at a time, with the screen
-cleared in between, and the database keeps the new root only after the
+them). New shares are shown only on a terminal, once, one custodian at a time
+(``share_console``), and the database keeps the new root only after the
 operator confirms that every share is written on paper: a root whose shares
 were never written down would lose every report's recovery.
 """
@@ -16,77 +16,72 @@ from collections.abc import Sequence
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from wbs_app.db import app_database
+from wbs_app.refusals import refusal_message
 from wbs_app.services.infra.errors import DomainError
 from wbs_app.services.trust import recovery, root, rotation
+from wbs_app.share_console import LANGUAGE, console_language, hand_out, require_console
 
 recovery_group = AppGroup("recovery", help="What K custodians do together with their shares.")
 
-INSTRUCTION = (
-    "Write these words on paper, in order, with the share number. Keep the paper "
-    "where only you can reach it. Nobody else, not even the administrator, may see it."
-)
-
 
 def _refused(error: DomainError) -> click.ClickException:
-    return click.ClickException(error.code)
+    """The refusal in words, with its code for the operator's notes."""
+    return click.ClickException(f"{refusal_message(error)} ({error.code})")
 
 
 def _ask_custodians(count: int) -> list[root.CustodianName]:
     named = []
     for number in range(1, count + 1):
-        name = click.prompt(f"Custodian {number}: full name")
-        position = click.prompt(f"Custodian {number}: position", default="", show_default=False)
+        name = click.prompt(_("Custodian %(number)s: full name", number=number))
+        position = click.prompt(
+            _("Custodian %(number)s: position", number=number), default="", show_default=False
+        )
         named.append(root.CustodianName(name, position))
     return named
 
 
 def _ask_shares(threshold: int) -> list[str]:
-    click.echo(f"{threshold} custodians now type their shares; the words are not shown.")
+    click.echo(
+        _(
+            "%(threshold)s custodians now type their shares; the words are not shown.",
+            threshold=threshold,
+        )
+    )
     return [
-        click.prompt(f"Share of custodian {n} of {threshold}", hide_input=True)
+        click.prompt(
+            _("Share of custodian %(number)s of %(threshold)s", number=n, threshold=threshold),
+            hide_input=True,
+        )
         for n in range(1, threshold + 1)
     ]
 
 
-def _hand_out(issued: Sequence[root.IssuedShare], threshold: int) -> bool:
-    """Show each share once to its custodian alone; True once all are confirmed written."""
-    for share in issued:
-        click.pause(
-            f"Only {share.custodian.name} may look at the screen now. Press any key to show "
-            "their share."
-        )
-        click.echo(
-            f"Share {share.share_number} of {len(issued)} (any {threshold} of them open the root)"
-        )
-        click.echo(f"Custodian: {share.custodian.name}, {share.custodian.position}")
-        click.echo(INSTRUCTION)
-        click.echo("")
-        click.echo(f"  {share.words}")
-        click.echo("")
-        click.pause("Press any key once it is written down: the screen is cleared.")
-        click.clear()
-    answer: str = click.prompt("Type YES when every share is written on paper", default="")
-    return answer.strip() == "YES"
-
-
 def _keep_or_drop(session: Session, issued: Sequence[root.IssuedShare], threshold: int) -> None:
-    if _hand_out(issued, threshold):
+    if hand_out(issued, threshold):
         session.commit()
-        click.echo("Kept: the public root and the custodians' names. No share was stored.")
+        click.echo(_("Kept: the public root and the custodians' names. No share was stored."))
     else:
         session.rollback()
-        raise click.ClickException("not confirmed: nothing was kept, the shares are void")
+        raise click.ClickException(_("Not confirmed: nothing was kept, the shares are void."))
 
 
 @click.command("custodian-ceremony")
 @with_appcontext
 @click.option("--custodians", "count", type=int, default=root.DEFAULT_SHARES, show_default=True)
 @click.option("--threshold", type=int, default=root.DEFAULT_THRESHOLD, show_default=True)
-def custodian_ceremony(count: int, threshold: int) -> None:
+@LANGUAGE
+def custodian_ceremony(count: int, threshold: int, language: str | None) -> None:
     """Make the installation's root and hand one share to each named custodian."""
+    with console_language(language):
+        _ceremony(count, threshold)
+
+
+def _ceremony(count: int, threshold: int) -> None:
+    require_console()
     with app_database(current_app).session() as session:
         try:
             named = _ask_custodians(count)
@@ -159,8 +154,15 @@ def certify(email: str) -> None:
 @recovery_group.command("resplit")
 @click.option("--custodians", "count", type=int, default=root.DEFAULT_SHARES, show_default=True)
 @click.option("--threshold", type=int, default=root.DEFAULT_THRESHOLD, show_default=True)
-def resplit(count: int, threshold: int) -> None:
+@LANGUAGE
+def resplit(count: int, threshold: int, language: str | None) -> None:
     """New shares of the same root for new custodians (old shares still open it)."""
+    with console_language(language):
+        _resplit(count, threshold)
+
+
+def _resplit(count: int, threshold: int) -> None:
+    require_console()
     with app_database(current_app).session() as session:
         shares = _ask_shares(_current_threshold(session))
         try:
@@ -187,8 +189,17 @@ def resplit(count: int, threshold: int) -> None:
     default=None,
     help="processes doing the HPKE work (default: one per core; 1: this process)",
 )
-def new_key(count: int, threshold: int, batch: int, workers: int | None) -> None:
+@LANGUAGE
+def new_key(
+    count: int, threshold: int, batch: int, workers: int | None, language: str | None
+) -> None:
     """A new recovery key for new custodians; every recovery wrap is moved to it."""
+    with console_language(language):
+        _new_key(count, threshold, batch, workers)
+
+
+def _new_key(count: int, threshold: int, batch: int, workers: int | None) -> None:
+    require_console()
     with app_database(current_app).session() as session:
         shares = _ask_shares(_current_threshold(session))
         try:
