@@ -21,7 +21,7 @@ from wbs_app.models import StaffMember
 from wbs_app.refusals import refusal_message
 from wbs_app.security.staff_auth import signed_in
 from wbs_app.security.zones import INVESTIGATOR, zone
-from wbs_app.services.trust import certificates
+from wbs_app.services.trust import certificates, status
 
 
 @bp.get("/kunci")
@@ -31,7 +31,10 @@ def own_key() -> str:
     db = request_session()
     staff = signed_in().staff
     return render_template(
-        "investigator/own_key.html", staff=staff, cert=certificates.certificate_view(db, staff)
+        "investigator/own_key.html",
+        staff=staff,
+        cert=certificates.certificate_view(db, staff),
+        first_key=status.custodians_certify_first(db, staff),
     )
 
 
