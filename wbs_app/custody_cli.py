@@ -23,7 +23,7 @@ from wbs_app.db import app_database
 from wbs_app.refusals import refusal_message
 from wbs_app.services.infra.errors import DomainError
 from wbs_app.services.trust import recovery, root, rotation
-from wbs_app.share_console import LANGUAGE, console_language, hand_out, require_console
+from wbs_app.share_console import hand_out, require_console, speaks_language
 
 recovery_group = AppGroup("recovery", help="What K custodians do together with their shares.")
 
@@ -71,16 +71,11 @@ def _keep_or_drop(session: Session, issued: Sequence[root.IssuedShare], threshol
 
 @click.command("custodian-ceremony")
 @with_appcontext
+@speaks_language
 @click.option("--custodians", "count", type=int, default=root.DEFAULT_SHARES, show_default=True)
 @click.option("--threshold", type=int, default=root.DEFAULT_THRESHOLD, show_default=True)
-@LANGUAGE
-def custodian_ceremony(count: int, threshold: int, language: str | None) -> None:
+def custodian_ceremony(count: int, threshold: int) -> None:
     """Make the installation's root and hand one share to each named custodian."""
-    with console_language(language):
-        _ceremony(count, threshold)
-
-
-def _ceremony(count: int, threshold: int) -> None:
     require_console()
     with app_database(current_app).session() as session:
         try:
@@ -104,6 +99,7 @@ def _current_threshold(session: Session, generation: int | None = None) -> int:
 
 
 @recovery_group.command("regrant")
+@speaks_language
 @click.option("--to", "email", required=True, help="the handler's e-mail address")
 @click.option("--case", "case_ids", type=int, multiple=True, help="case number (repeatable)")
 @click.option("--unit", "unit_id", type=int, default=None, help="every case of this unit")
@@ -121,25 +117,32 @@ def regrant(email: str, case_ids: tuple[int, ...], unit_id: int | None) -> None:
         except DomainError as error:
             raise _refused(error) from None
         session.commit()
-    click.echo(f"given back to {target.display_name}: {len(outcome.regranted)} cases")
+    click.echo(
+        _(
+            "Given back to %(name)s: %(count)s cases",
+            name=target.display_name,
+            count=len(outcome.regranted),
+        )
+    )
     for label, numbers in (
-        ("given back", outcome.regranted),
-        ("already readable", outcome.already),
-        ("excluded by the reporter", outcome.excluded),
-        ("no recovery wrap (received before the ceremony)", outcome.unrecoverable),
-        ("no such case", outcome.missing),
+        (_("given back"), outcome.regranted),
+        (_("already readable"), outcome.already),
+        (_("excluded by the reporter"), outcome.excluded),
+        (_("no recovery wrap (received before the ceremony)"), outcome.unrecoverable),
+        (_("no such case"), outcome.missing),
     ):
         if numbers:
             click.echo(f"  {label}: {', '.join(str(n) for n in numbers)}")
 
 
 @recovery_group.command("certify")
+@speaks_language
 @click.option("--email", required=True, help="the handler's e-mail address")
 def certify(email: str) -> None:
     """Certify a handler's key by the root, after hearing its fingerprint read out."""
     with app_database(current_app).session() as session:
         shares = _ask_shares(_current_threshold(session))
-        heard = click.prompt("Fingerprint the handler reads out from their key page")
+        heard = click.prompt(_("Fingerprint the handler reads out from their key page"))
         try:
             target = recovery.certify_with_shares(session, shares, email, heard)
         except (root.SharesRefused, recovery.RecoveryThrottled) as error:
@@ -148,20 +151,15 @@ def certify(email: str) -> None:
         except DomainError as error:
             raise _refused(error) from None
         session.commit()
-    click.echo(f"certified by the custodians: {target.display_name}")
+    click.echo(_("Certified by the custodians: %(name)s", name=target.display_name))
 
 
 @recovery_group.command("resplit")
+@speaks_language
 @click.option("--custodians", "count", type=int, default=root.DEFAULT_SHARES, show_default=True)
 @click.option("--threshold", type=int, default=root.DEFAULT_THRESHOLD, show_default=True)
-@LANGUAGE
-def resplit(count: int, threshold: int, language: str | None) -> None:
+def resplit(count: int, threshold: int) -> None:
     """New shares of the same root for new custodians (old shares still open it)."""
-    with console_language(language):
-        _resplit(count, threshold)
-
-
-def _resplit(count: int, threshold: int) -> None:
     require_console()
     with app_database(current_app).session() as session:
         shares = _ask_shares(_current_threshold(session))
@@ -180,6 +178,7 @@ def _resplit(count: int, threshold: int) -> None:
 
 
 @recovery_group.command("new-key")
+@speaks_language
 @click.option("--custodians", "count", type=int, default=root.DEFAULT_SHARES, show_default=True)
 @click.option("--threshold", type=int, default=root.DEFAULT_THRESHOLD, show_default=True)
 @click.option("--batch", type=int, default=rotation.BATCH, show_default=True)
@@ -189,16 +188,8 @@ def _resplit(count: int, threshold: int) -> None:
     default=None,
     help="processes doing the HPKE work (default: one per core; 1: this process)",
 )
-@LANGUAGE
-def new_key(
-    count: int, threshold: int, batch: int, workers: int | None, language: str | None
-) -> None:
+def new_key(count: int, threshold: int, batch: int, workers: int | None) -> None:
     """A new recovery key for new custodians; every recovery wrap is moved to it."""
-    with console_language(language):
-        _new_key(count, threshold, batch, workers)
-
-
-def _new_key(count: int, threshold: int, batch: int, workers: int | None) -> None:
     require_console()
     with app_database(current_app).session() as session:
         shares = _ask_shares(_current_threshold(session))
@@ -216,6 +207,7 @@ def _new_key(count: int, threshold: int, batch: int, workers: int | None) -> Non
 
 
 @recovery_group.command("resume")
+@speaks_language
 @click.option("--batch", type=int, default=rotation.BATCH, show_default=True)
 @click.option(
     "--workers",
@@ -241,9 +233,17 @@ def resume(batch: int, workers: int | None) -> None:
 
 def _run(session: Session, old: root.OpenRoot, batch: int, workers: int | None) -> None:
     done = rotation.run(
-        session, old, batch, lambda n: click.echo(f"  {n} wraps moved"), workers=workers
+        session,
+        old,
+        batch,
+        lambda n: click.echo(_("  %(count)s wraps moved", count=n)),
+        workers=workers,
     )
     click.echo(
-        f"recovery key {done.from_generation} -> {done.to_generation}: "
-        f"{done.rewrapped} wraps moved, the old ones deleted"
+        _(
+            "Recovery key %(old)s → %(new)s: %(count)s wraps moved, the old ones deleted",
+            old=done.from_generation,
+            new=done.to_generation,
+            count=done.rewrapped,
+        )
     )

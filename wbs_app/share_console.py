@@ -20,10 +20,12 @@ locale, or ``--lang``): the custodians are heads of section, not operators.
 
 from __future__ import annotations
 
+import functools
 import secrets
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 import click
 from flask_babel import force_locale
@@ -48,6 +50,18 @@ LANGUAGE = click.option(
     default=None,
     help="console language (default: the installation's, Bahasa Indonesia)",
 )
+
+
+def speaks_language(command: Callable[..., None]) -> Callable[..., None]:
+    """A custodians' command with ``--lang``: its text in that language, else the default's."""
+
+    @LANGUAGE
+    @functools.wraps(command)
+    def in_language(*args: Any, language: str | None, **kwargs: Any) -> None:
+        with console_language(language):
+            command(*args, **kwargs)
+
+    return in_language
 
 
 @contextmanager

@@ -135,7 +135,7 @@ def test_regrant_and_a_new_recovery_key_from_the_command_line(
         input=typed,
     )
     assert given.exit_code == 0, given.output
-    assert "given back to Sitti: 1 cases" in given.output
+    assert "Diberikan kembali kepada Sitti: 1 kasus" in given.output
     assert shares[0] not in given.output  # the prompt does not echo
 
     no_workers = runner.invoke(args=["wbs", "recovery", "new-key", "--workers", "0"])
@@ -149,7 +149,7 @@ def test_regrant_and_a_new_recovery_key_from_the_command_line(
     moved.expect(r"Ketik YA")
     moved.type("YA")
     assert moved.finish() == 0, moved.text
-    assert "recovery key 1 -> 2: 4 wraps moved, the old ones deleted" in moved.text
+    assert "Kunci pemulihan 1 → 2: 4 bungkus kunci dipindahkan, yang lama dihapus" in moved.text
     assert shares[0] not in moved.text  # typed shares are not echoed
     with app_database(app).session() as session:
         generations = session.scalars(
@@ -175,6 +175,10 @@ def test_certify_from_the_command_line(app, org) -> None:
     wrong = runner.invoke(args=args, input=f"{shares[0]}\n{shares[2]}\n0000 0000\n")
     assert wrong.exit_code != 0 and "fingerprint_mismatch" in wrong.output
     done = runner.invoke(args=args, input=f"{shares[0]}\n{shares[2]}\n{heard}\n")
-    assert done.exit_code == 0 and "certified by the custodians: Dewi" in done.output
+    assert done.exit_code == 0 and "Disertifikasi oleh para kustodian: Dewi" in done.output
+    english = runner.invoke(
+        args=[*args, "--lang", "en"], input=f"{shares[0]}\n{shares[2]}\n{heard}\n"
+    )
+    assert "Fingerprint the handler reads out" in english.output
     with app_database(app).session() as session:
         assert certificates.is_certified(session, session.get_one(StaffMember, late.id))
