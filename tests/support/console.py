@@ -65,6 +65,8 @@ class Console:
         return self.raw.decode(errors="replace")
 
     def _read(self, timeout: float) -> bool:
+        if self.master < 0:
+            return False
         ready, _, _ = select.select([self.master], [], [], timeout)
         if not ready:
             return True
@@ -115,7 +117,13 @@ class Console:
             self._read(0.2)
         while self._read(0.1) and select.select([self.master], [], [], 0)[0]:
             pass
-        os.close(self.master)
+        return self.close()
+
+    def close(self) -> int:
+        """End the command if it still runs (a failed test) and release the terminal."""
         if self.process.poll() is None:
             self.process.kill()
+        if self.master >= 0:
+            os.close(self.master)
+            self.master = -1
         return self.process.wait(timeout=10)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable, Iterator
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.support.console import Console
@@ -28,6 +30,20 @@ def _details(app) -> str:
         return " | ".join(
             f"{a} {d}" for a, d in session.execute(select(AuditEvent.action, AuditEvent.detail))
         )
+
+
+@pytest.fixture
+def console(app, instance_path) -> Iterator[Callable[..., Console]]:
+    """Start commands on a terminal; whatever still runs at the end is stopped."""
+    started: list[Console] = []
+
+    def start(*args: str) -> Console:
+        started.append(Console(app, instance_path, *args))
+        return started[-1]
+
+    yield start
+    for each in started:
+        each.close()
 
 
 def _custodians_named(console: Console) -> None:
@@ -72,10 +88,8 @@ def test_the_ceremony_refuses_a_pipe_and_shows_no_share(app) -> None:
         assert session.scalar(select(func.count()).select_from(TrustRoot)) == 0
 
 
-def test_the_ceremony_on_a_console_hands_each_share_to_its_custodian_alone(
-    app, instance_path, caplog
-) -> None:
-    unconfirmed = Console(app, instance_path, "custodian-ceremony")
+def test_the_ceremony_on_a_console_hands_each_share_to_its_custodian_alone(app, console) -> None:
+    unconfirmed = console("custodian-ceremony")
     _custodians_named(unconfirmed)
     for _number in range(3):
         _take_share(unconfirmed)
@@ -85,15 +99,15 @@ def test_the_ceremony_on_a_console_hands_each_share_to_its_custodian_alone(
     with app_database(app).session() as session:
         assert session.scalar(select(func.count()).select_from(TrustRoot)) == 0
 
-    console = Console(app, instance_path, "custodian-ceremony")
-    _custodians_named(console)
-    shares = [_take_share(console, mistype=number == 1) for number in range(3)]
-    console.expect(r"Ketik YA")
-    console.type("ya")
-    assert console.finish() == 0, console.text
-    assert "Disimpan: akar publik dan nama para kustodian" in console.text
+    ceremony = console("custodian-ceremony")
+    _custodians_named(ceremony)
+    shares = [_take_share(ceremony, mistype=number == 1) for number in range(3)]
+    ceremony.expect(r"Ketik YA")
+    ceremony.type("ya")
+    assert ceremony.finish() == 0, ceremony.text
+    assert "Disimpan: akar publik dan nama para kustodian" in ceremony.text
     assert len(set(shares)) == 3 and all(len(share.split()) == 33 for share in shares)
-    screen = console.text
+    screen = ceremony.text
     warning = screen.index("Sebelum bagian pertama: layar ini tidak boleh direkam")
     assert "tmux" in screen and warning < screen.index("Bagian 1 dari 3")
     assert "Bagian 2 dari 3 (2 bagian mana pun membuka akar)" in screen
@@ -116,7 +130,7 @@ def test_the_ceremony_on_a_console_hands_each_share_to_its_custodian_alone(
 
 
 def test_regrant_and_a_new_recovery_key_from_the_command_line(
-    app, org, reporter, instance_path, caplog
+    app, org, reporter, console, caplog
 ) -> None:
     caplog.set_level(logging.DEBUG)
     shares = ceremony_shares(app)
@@ -140,7 +154,7 @@ def test_regrant_and_a_new_recovery_key_from_the_command_line(
 
     no_workers = runner.invoke(args=["wbs", "recovery", "new-key", "--workers", "0"])
     assert no_workers.exit_code == 2 and "--workers" in no_workers.output  # before any prompt
-    moved = Console(app, instance_path, "recovery", "new-key", "--batch", "1", "--workers", "2")
+    moved = console("recovery", "new-key", "--batch", "1", "--workers", "2")
     for share in shares[:2]:
         moved.expect(r"Bagian kustodian ke-\d dari 2")
         moved.type(share)
