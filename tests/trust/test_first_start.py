@@ -61,7 +61,7 @@ def test_the_first_supervisor_is_sent_to_the_custodians_only_while_nobody_can_ce
     units = make_units(app)
     budi = make_staff(app, "budi", StaffRole.SUPERVISOR, (units["kanwil"],), certified=False)
     client = signed_in(app, budi)
-    for path in ("/staf/pengelola/", "/staf/pengelola/kunci"):
+    for path in ("/staf/pengelola/", "/staf/pengelola/kunci", "/staf/pengelola/sertifikasi"):
         page = client.get(path).get_data(as_text=True)
         assert FIRST_KEY in page and 'href="/staf/pemulihan"' in page
         assert NO_CEREMONY_ASK in page

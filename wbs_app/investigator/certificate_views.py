@@ -21,7 +21,8 @@ from wbs_app.models import StaffMember
 from wbs_app.refusals import refusal_message
 from wbs_app.security.staff_auth import signed_in
 from wbs_app.security.zones import INVESTIGATOR, zone
-from wbs_app.services.trust import certificates, status
+from wbs_app.services.trust import certificates
+from wbs_app.services.trust.status import custodians_certify_first
 
 
 @bp.get("/kunci")
@@ -34,7 +35,7 @@ def own_key() -> str:
         "investigator/own_key.html",
         staff=staff,
         cert=certificates.certificate_view(db, staff),
-        first_key=status.custodians_certify_first(db, staff),
+        first_key=custodians_certify_first(db, staff),
     )
 
 
@@ -51,6 +52,7 @@ def _page(status: int = 200, failed: int | None = None, form: CertifyForm | None
             form=CertifyForm(formdata=None),
             failed=failed,
             failed_form=form,
+            first_key=custodians_certify_first(db, context.staff),
         ),
         status,
     )
