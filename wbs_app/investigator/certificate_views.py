@@ -22,6 +22,7 @@ from wbs_app.refusals import refusal_message
 from wbs_app.security.staff_auth import signed_in
 from wbs_app.security.zones import INVESTIGATOR, zone
 from wbs_app.services.trust import certificates
+from wbs_app.services.trust.status import custodians_certify_first
 
 
 @bp.get("/kunci")
@@ -31,7 +32,10 @@ def own_key() -> str:
     db = request_session()
     staff = signed_in().staff
     return render_template(
-        "investigator/own_key.html", staff=staff, cert=certificates.certificate_view(db, staff)
+        "investigator/own_key.html",
+        staff=staff,
+        cert=certificates.certificate_view(db, staff),
+        first_key=custodians_certify_first(db, staff),
     )
 
 
@@ -48,6 +52,7 @@ def _page(status: int = 200, failed: int | None = None, form: CertifyForm | None
             form=CertifyForm(formdata=None),
             failed=failed,
             failed_form=form,
+            first_key=custodians_certify_first(db, context.staff),
         ),
         status,
     )
