@@ -27,18 +27,21 @@ from wbs_app.services.trust import certificates
 @bp.get("/kunci")
 @zone(INVESTIGATOR)
 def own_key() -> str:
-    """The handler's fingerprint, and whether (and by whom) it is certified."""
-    db = request_session()
-    staff = signed_in().staff
+    """The fingerprint of the key the handler holds, and whether (and by whom) it is certified."""
+    context = signed_in()
     return render_template(
-        "investigator/own_key.html", staff=staff, cert=certificates.certificate_view(db, staff)
+        "investigator/own_key.html",
+        staff=context.staff,
+        cert=certificates.own_certificate_view(
+            request_session(), context.staff, context.identity.public()
+        ),
     )
 
 
 def _page(status: int = 200, failed: int | None = None, form: CertifyForm | None = None) -> Any:
     context = signed_in()
     db = request_session()
-    own = certificates.certificate_view(db, context.staff)
+    own = certificates.own_certificate_view(db, context.staff, context.identity.public())
     waiting = certificates.waiting_for(db, context.staff)
     return (
         render_template(

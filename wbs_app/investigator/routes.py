@@ -27,5 +27,5 @@ def index() -> str:
         staff=staff,
         tree=tree,
         deadlines=current_deadlines(),
-        cert=certificates.certificate_view(request_session(), staff),
+        cert=certificates.own_certificate_view(request_session(), staff, context.identity.public()),
     )
