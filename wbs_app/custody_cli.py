@@ -236,3 +236,11 @@ def _run(session: Session, old: root.OpenRoot, batch: int, workers: int | None) 
         f"recovery key {done.from_generation} -> {done.to_generation}: "
         f"{done.rewrapped} wraps moved, the old ones deleted"
     )
+    failed = rotation.failed_keys(session, done.id)
+    if failed:
+        # Ids only: the cases of these keys have no recovery wrap any more.
+        click.echo(
+            f"{len(failed)} wrap{'' if len(failed) == 1 else 's'} did not open and "
+            f"{'was' if len(failed) == 1 else 'were'} not moved "
+            f"(audience keys {', '.join(map(str, failed))}); see the audit log"
+        )
