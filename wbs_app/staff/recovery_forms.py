@@ -25,13 +25,15 @@ CASE_NUMBER = re.compile(r"[0-9]+")
 class RecoveryForm(Form):
     """Certify a handler's key, or give cases (by number, or a unit's) back to a handler."""
 
+    # Certifying comes first and is chosen: a new office's first use of the
+    # page is certifying its first supervisors (issue 17 new-user walk, 7).
     action = RadioField(
         _l("What the custodians do"),
         choices=[
-            SelectChoice("regrant", _l("Give cases back to a handler")),
             SelectChoice("certify", _l("Certify a handler's key")),
+            SelectChoice("regrant", _l("Give cases back to a handler")),
         ],
-        default="regrant",
+        default="certify",
         validators=[DataRequired()],
     )
     staff_email = EmailField(
