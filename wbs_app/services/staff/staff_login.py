@@ -83,11 +83,11 @@ def authenticate(
     ``LoginKeyMismatch`` when name, password and code are right but the seed
     is not the account's stored key, and ``LoginFailed`` for every other
     failure. Callers commit either way, so the failure count and the audit
-    event are kept. The read transaction is
-    ended before the Argon2id work: on SQLite an open transaction holds the
-    database's write lock, and a login must not stall every other request.
-    Nothing is pending at that point (a login is the first thing its request
-    does), so the commit writes nothing.
+    event are kept. The read transaction is ended before the Argon2id work:
+    on SQLite an open transaction holds the database's write lock, and a
+    login must not stall every other request. Nothing is pending at that
+    point (a login is the first thing its request does), so the commit
+    writes nothing.
     """
     name = login_name.strip()[:MAX_LOGIN_NAME]
     key = throttle.throttle_key("staff-login", name)
