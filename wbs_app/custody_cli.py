@@ -247,3 +247,14 @@ def _run(session: Session, old: root.OpenRoot, batch: int, workers: int | None) 
             count=done.rewrapped,
         )
     )
+    failed = rotation.failed_keys(session, done.id)
+    if failed:
+        # Ids only: the cases of these keys have no recovery wrap any more.
+        click.echo(
+            _(
+                "%(count)s wraps did not open and were not moved (audience keys %(keys)s); "
+                "see the audit log",
+                count=len(failed),
+                keys=", ".join(map(str, failed)),
+            )
+        )

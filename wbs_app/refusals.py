@@ -60,6 +60,9 @@ MESSAGES = {
     ),
     "login_failed": _l("The username, password or authenticator code is not right."),
     "login_throttled": _l("Please wait a few minutes before trying again."),
+    "login_key_mismatch": _l(
+        "Your sign-in was refused: the key stored for your account is not the key your password unlocks. Someone may have changed the database. Do not read out any fingerprint; tell your supervisor in person or by telephone."
+    ),
     "invalid_link": _l(
         "The link has already been used, has expired, or is incomplete. Ask an administrator for a new one."
     ),
@@ -202,6 +205,9 @@ MESSAGES = {
     "subject_inactive": _l("This account is not active, so it cannot be certified."),
     "subject_no_identity": _l(
         "This colleague has no key yet: they must first activate their account."
+    ),
+    "subject_key_unrecorded": _l(
+        "This colleague's stored key is not the key recorded when their account was activated. Certify nobody; tell your supervisor, as the database may have been changed."
     ),
     "already_certified": _l("This key is already certified."),
     "not_certified": _l("This handler's key is not certified, so no report can be given to them."),

@@ -127,3 +127,51 @@ class Console:
             os.close(self.master)
             self.master = -1
         return self.process.wait(timeout=10)
+
+
+# What the custodians of the tests are called, as the ceremony asks: name, then title.
+NAMES = (
+    "Andi Mappaselle\nKepala Kantor Wilayah\nNurhayati\nKepala Divisi\nYusuf Tahir\nInspektorat\n"
+)
+SHARE_LINE = re.compile(r"^  ((?:[a-z]+ ){19,32}[a-z]+)$", re.M)  # a share printed on one line
+WORD = re.compile(r"(\d+)\. ([a-z]+)")  # one numbered word of a share on the screen
+
+
+def name_custodians(console: Console) -> None:
+    """Answer the ceremony's questions for the three custodians of ``NAMES``."""
+    for line in NAMES.splitlines():
+        console.expect(r"Kustodian \d: (nama lengkap|jabatan)")
+        console.type(line)
+
+
+def take_share(console: Console, mistype: bool = False) -> str:
+    """The share on the screen, written down and typed back as its custodian would."""
+    console.expect(r"Sekarang hanya .+ yang boleh melihat layar")
+    console.press_a_key()
+    shown = console.expect(
+        r"Tulis kata-kata ini di kertas[^\n]*\n(?P<grid>(?:.*\n)+?).*Dari kertas Anda, ketik "
+        r"kata nomor (?P<a>\d+) dan kata nomor (?P<b>\d+)"
+    )
+    words = dict(WORD.findall(shown["grid"]))
+    share = " ".join(words[str(n)] for n in range(1, len(words) + 1))
+    a, b = words[shown["a"]], words[shown["b"]]
+    if mistype:
+        console.type(f"{b} {a}")
+        console.expect(r"tidak cocok dengan bagian ini")
+        again = console.expect(r"ketik kata nomor (\d+) dan kata nomor (\d+)")
+        a, b = words[again[1]], words[again[2]]
+    console.type(f"{a} {b}")
+    return share
+
+
+def hold_new_key(console: Console, shares: list[str]) -> list[str]:
+    """Drive ``wbs recovery new-key`` (or ``custodian-ceremony`` with no shares) to the end:
+    the old shares typed, three custodians named, each new share taken, confirmed."""
+    for share in shares:
+        console.expect(r"Bagian kustodian ke-\d dari \d")
+        console.type(share)
+    name_custodians(console)
+    new = [take_share(console) for _number in range(3)]
+    console.expect(r"Ketik YA")
+    console.type("YA")
+    return new

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import logging
-import re
-from collections.abc import Callable, Iterator
 
-import pytest
 from sqlalchemy import func, select
 
-from tests.support.console import Console
+from tests.support.console import NAMES, SHARE_LINE, WORD, name_custodians, take_share
 from tests.support.reporter import Report, submit_report
 from tests.support.staff import make_staff
 from tests.support.trust import ceremony_shares
@@ -17,11 +14,6 @@ from wbs_app.db import app_database
 from wbs_app.models import AuditEvent, KeyWrap, RecipientKind, StaffMember, TrustRoot
 from wbs_app.services.trust import certificates, root
 
-NAMES = (
-    "Andi Mappaselle\nKepala Kantor Wilayah\nNurhayati\nKepala Divisi\nYusuf Tahir\nInspektorat\n"
-)
-SHARE_LINE = re.compile(r"^  ((?:[a-z]+ ){19,32}[a-z]+)$", re.M)
-WORD = re.compile(r"(\d+)\. ([a-z]+)")
 WIPE = "\x1b[2J\x1b[1;1H\x1b[3J"  # click.clear, then the scrollback
 
 
@@ -30,46 +22,6 @@ def _details(app) -> str:
         return " | ".join(
             f"{a} {d}" for a, d in session.execute(select(AuditEvent.action, AuditEvent.detail))
         )
-
-
-@pytest.fixture
-def console(app, instance_path) -> Iterator[Callable[..., Console]]:
-    """Start commands on a terminal; whatever still runs at the end is stopped."""
-    started: list[Console] = []
-
-    def start(*args: str) -> Console:
-        started.append(Console(app, instance_path, *args))
-        return started[-1]
-
-    yield start
-    for each in started:
-        each.close()
-
-
-def _custodians_named(console: Console) -> None:
-    for line in NAMES.splitlines():
-        console.expect(r"Kustodian \d: (nama lengkap|jabatan)")
-        console.type(line)
-
-
-def _take_share(console: Console, mistype: bool = False) -> str:
-    """The share on the screen, written down and typed back as its custodian would."""
-    console.expect(r"Sekarang hanya .+ yang boleh melihat layar")
-    console.press_a_key()
-    shown = console.expect(
-        r"Tulis kata-kata ini di kertas[^\n]*\n(?P<grid>(?:.*\n)+?).*Dari kertas Anda, ketik "
-        r"kata nomor (?P<a>\d+) dan kata nomor (?P<b>\d+)"
-    )
-    words = dict(WORD.findall(shown["grid"]))
-    share = " ".join(words[str(n)] for n in range(1, len(words) + 1))
-    a, b = words[shown["a"]], words[shown["b"]]
-    if mistype:
-        console.type(f"{b} {a}")
-        console.expect(r"tidak cocok dengan bagian ini")
-        again = console.expect(r"ketik kata nomor (\d+) dan kata nomor (\d+)")
-        a, b = words[again[1]], words[again[2]]
-    console.type(f"{a} {b}")
-    return share
 
 
 def test_the_ceremony_refuses_a_pipe_and_shows_no_share(app) -> None:
@@ -90,9 +42,9 @@ def test_the_ceremony_refuses_a_pipe_and_shows_no_share(app) -> None:
 
 def test_the_ceremony_on_a_console_hands_each_share_to_its_custodian_alone(app, console) -> None:
     unconfirmed = console("custodian-ceremony")
-    _custodians_named(unconfirmed)
+    name_custodians(unconfirmed)
     for _number in range(3):
-        _take_share(unconfirmed)
+        take_share(unconfirmed)
     unconfirmed.expect(r"Ketik YA bila setiap bagian sudah ditulis di kertas")
     unconfirmed.type("belum")
     assert unconfirmed.finish() != 0 and "tidak ada yang disimpan" in unconfirmed.text
@@ -100,8 +52,8 @@ def test_the_ceremony_on_a_console_hands_each_share_to_its_custodian_alone(app, 
         assert session.scalar(select(func.count()).select_from(TrustRoot)) == 0
 
     ceremony = console("custodian-ceremony")
-    _custodians_named(ceremony)
-    shares = [_take_share(ceremony, mistype=number == 1) for number in range(3)]
+    name_custodians(ceremony)
+    shares = [take_share(ceremony, mistype=number == 1) for number in range(3)]
     ceremony.expect(r"Ketik YA")
     ceremony.type("ya")
     assert ceremony.finish() == 0, ceremony.text
@@ -158,8 +110,8 @@ def test_regrant_and_a_new_recovery_key_from_the_command_line(
     for share in shares[:2]:
         moved.expect(r"Bagian kustodian ke-\d dari 2")
         moved.type(share)
-    _custodians_named(moved)
-    new_shares = [_take_share(moved) for _number in range(3)]
+    name_custodians(moved)
+    new_shares = [take_share(moved) for _number in range(3)]
     moved.expect(r"Ketik YA")
     moved.type("YA")
     assert moved.finish() == 0, moved.text

@@ -27,6 +27,6 @@ def index() -> str:
         staff=staff,
         tree=tree,
         deadlines=current_deadlines(),
-        cert=certificates.certificate_view(request_session(), staff),
+        cert=certificates.own_certificate_view(request_session(), staff, context.identity.public()),
         first_key=status.custodians_certify_first(request_session(), staff),
     )

@@ -40,7 +40,13 @@ from wbs_app.models.staff import (
     StaffUnit,
     TokenPurpose,
 )
-from wbs_app.models.trust import Custodian, HandlerCertificate, RootRotation, TrustRoot
+from wbs_app.models.trust import (
+    Custodian,
+    HandlerCertificate,
+    RootRotation,
+    RotationFailure,
+    TrustRoot,
+)
 
 __all__ = [
     "CLOSED_STATUSES",
@@ -77,6 +83,7 @@ __all__ = [
     "RespondentInvitation",
     "RespondentSession",
     "RootRotation",
+    "RotationFailure",
     "SentDraft",
     "SettingValue",
     "StaffIdentity",
