@@ -59,7 +59,8 @@ def test_factory_applies_test_config(app) -> None:
     assert app.config["ENV"] == "test"
     assert app.config["TESTING"] is True
     assert app.config["ARGON2_TIME_COST"] == 1
-    assert app.config["MAX_CONTENT_LENGTH"] == 512 * 1024 * 1024
+    assert app.config["MAX_CONTENT_LENGTH"] == 256 * 1024
+    assert app.config["MAX_UPLOAD_REQUEST_BYTES"] == 512 * 1024 * 1024
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Strict"
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.debug is False

@@ -25,9 +25,11 @@ from wbs_app.refusals import MESSAGES, refusal_message
 from wbs_app.respondent import bp
 from wbs_app.respondent.forms import ActionForm, CodeForm, ExtensionForm
 from wbs_app.respondent.labels import KEPT_STATEMENT_ELSEWHERE, KEPT_STATEMENT_GONE
+from wbs_app.security.bodies import takes_files
 from wbs_app.security.kept import keeps_posts_after_session
 from wbs_app.security.respondent_auth import COOKIE, ZONE, signed_in_respondent
 from wbs_app.security.zones import PUBLIC, RESPONDENT, zone
+from wbs_app.services.cases import disk_caps
 from wbs_app.services.codes import code_holders, held, respondent_access
 from wbs_app.services.infra.errors import DomainError
 from wbs_app.services.respondents import respondent, respondent_takeover, right_of_reply
@@ -135,6 +137,7 @@ def home() -> Any:
 
 
 @bp.post("/pernyataan")
+@takes_files
 @zone(RESPONDENT)
 @keeps_posts_after_session(_keep_statement)
 @csrf.exempt
@@ -148,7 +151,13 @@ def statement() -> Response:
     parsed = uploads.receive(lambda _form: (context.key, context.case.uid))
     files = uploads.file_infos(parsed.files)
     try:
+        disk_caps.check_case(db, context.case.id, [f.size for f in files], settings().disk_caps)
         names = respondent.submit_statement(db, context, parsed.fields.get("statement", ""), files)
+    except disk_caps.TooManyFiles as full:
+        db.rollback()
+        parsed.discard_files()
+        refused(refusal_message(full))
+        return redirect(url_for("respondent.home"))
     except RespondentError as error:
         db.rollback()
         parsed.discard_files()
