@@ -14,8 +14,9 @@ from what the route is for:
 - any other body at most ``MAX_CONTENT_LENGTH`` (small by default).
 
 A declared ``Content-Length`` over the limit is refused with 413 before one
-byte is read; a chunked body is cut with 413 as soon as it passes the limit
-(Werkzeug's ``LimitedStream``), so memory holds at most the limit. A
+byte is read; a chunked body is read at most to the limit (Werkzeug's
+``LimitedStream``) and refused with 413 if it went on, so memory holds at
+most the limit. A
 multipart body on a route that takes no files is refused with 415 before the
 form parser (which would spool its parts) starts.
 """
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from flask import Flask, Request, current_app
-from werkzeug.exceptions import UnsupportedMediaType
+from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
 TAKES_FILES = "lentera_takes_files"
 LIMITS = "lentera.body_limits"
@@ -78,7 +79,9 @@ class BoundedRequest(Request):
         if self.route_takes_files():
             return limits.upload
         if self.mimetype == URLENCODED:
-            return limits.form
+            # Chunked: one byte more than the form may have, so that a body cut
+            # at the limit can be told from one that fits (``_load_form_data``).
+            return limits.form + (1 if self.content_length is None else 0)
         return limits.default
 
     @max_content_length.setter
@@ -90,3 +93,11 @@ class BoundedRequest(Request):
         if self.mimetype == MULTIPART and current_app and not self.route_takes_files():
             raise UnsupportedMediaType()
         super()._load_form_data()
+        # Werkzeug reads a chunked url-encoded body up to the limit and parses
+        # what it got: a form cut short would pass for a whole one. The limit
+        # is one byte over the form's (``max_content_length``), so having read
+        # that byte means the body was too large.
+        if self.mimetype == URLENCODED and current_app and not self.route_takes_files():
+            limits: BodyLimits = current_app.extensions[LIMITS]
+            if self.stream.tell() > limits.form:
+                raise RequestEntityTooLarge()
