@@ -139,15 +139,18 @@ def receive_form() -> Any:
     caps = settings().disk_caps
 
     def keying(streamed: Any) -> tuple[bytes, str]:
-        # A file part arrived: refused (503) before its bytes are written if
-        # the unsent drafts already hold their budget; a post without files
-        # (the text alone) is still saved.
-        disk_caps.check_drafts_budget(db, caps)
         if "posted" not in state:
             state["posted"] = _open_or_start(streamed.fields)
         return state["posted"].draft.key, state["posted"].draft.case_uid
 
-    parsed = uploads.receive(keying, checkpoint)
+    def keying_a_file(streamed: Any) -> tuple[bytes, str]:
+        # A file part arrived: refused (503) before its bytes are written if
+        # the unsent drafts already hold their budget; a post without files
+        # (the text alone) is still saved.
+        disk_caps.check_drafts_budget(db, caps)
+        return keying(streamed)
+
+    parsed = uploads.receive(keying_a_file, checkpoint)
     if "posted" not in state:
         keying(parsed)
     checkpoint("parsed")  # every file is ciphertext in pending/; nothing is in the database
