@@ -141,6 +141,17 @@ def test_the_drafts_budget_refuses_new_uploads_with_503_and_nothing_else(make_ap
     assert _reply(sent, [("bukti.txt", b"bukti")]).status_code in (302, 303)
     assert _count(app, Attachment) == 1
 
+    # A post kept without a session (anyone can make one) waits within the same budget.
+    stranger = https_client(app)
+    page = stranger.get("/lapor/masuk").get_data(as_text=True)
+    body, content_type = multipart(
+        [("csrf_token", csrf_from(page)), ("message", "Halo"), ("bind", "0" * 32)],
+        [("evidence", "c.bin", b"c" * 1000)],
+    )
+    kept = stranger.post("/lapor/kasus/pesan", data=body, content_type=content_type)
+    assert kept.status_code == 503 and DRAFTS_FULL in kept.get_data(as_text=True)
+    assert _count(app, PendingFile) == 1
+
     # Sending the held draft frees its share of the budget.
     assert send_review(holder, held.get_data(as_text=True)).status_code == 200
     again = post_form(late, Report(unit=org.units["a"], files=[("b.bin", b"b" * 1000)]))

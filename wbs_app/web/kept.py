@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from wbs_app.db import request_session
+from wbs_app.services.cases import disk_caps
 from wbs_app.services.cases.case_records import FileInfo
 from wbs_app.services.codes import held
 from wbs_app.services.codes.held import HeldElsewhere, HeldGone, NothingToKeep, OpenHeld
@@ -35,7 +36,15 @@ def keep_post(kind: str, text_field: str) -> OpenHeld | None:
     """
     db = request_session()
     started = held.start(kind, lifetime())
-    parsed = uploads.receive(lambda _form: (started.key, started.uid))
+    caps = settings().disk_caps
+
+    def keying(_form: object) -> tuple[bytes, str]:
+        # Anyone may post here without a session: its files wait like a draft's,
+        # and within the same budget (a 503 once it is full).
+        disk_caps.check_drafts_budget(db, caps)
+        return started.key, started.uid
+
+    parsed = uploads.receive(keying)
     files = uploads.file_infos(parsed.files)
     try:
         kept = held.keep(

@@ -7,8 +7,10 @@ is posted again (the caps are checked against the files it already holds, and
 again at send); a sent case takes later evidence (reporter replies, reports
 of retaliation, respondent statements) only up to ``files_per_case`` and
 ``bytes_per_case``; and the bytes held by every unsent draft together stay
-under ``drafts_budget``, beyond which a new upload into a draft is refused
-with ``DraftsFull`` (a 503 page) while sent cases keep working.
+under ``drafts_budget`` (with the files of kept messages, which anyone may
+post without a session), beyond which a new upload into a draft or a kept
+message is refused with ``DraftsFull`` (a 503 page) while sent cases keep
+working.
 
 Sizes are counted as the database keeps them, rounded up
 (``case_records.rounded_size``), so the budgets never need an exact size at
@@ -75,12 +77,12 @@ def check_case(session: Session, case_id: int, sizes: Iterable[int], caps: DiskC
 
 
 def drafts_held_bytes(session: Session) -> int:
-    """Bytes (rounded) of every file that waits in an unsent draft."""
-    held = session.scalar(
-        select(func.coalesce(func.sum(PendingFile.size_rounded), 0)).where(
-            PendingFile.draft_id_hash.is_not(None)
-        )
-    )
+    """Bytes (rounded) of every file that waits: in an unsent draft, or in a kept message.
+
+    A kept message (``services.codes.held``) is posted without a session, so
+    anyone can make one: its files count as a draft's do.
+    """
+    held = session.scalar(select(func.coalesce(func.sum(PendingFile.size_rounded), 0)))
     return int(held or 0)
 
 
