@@ -354,6 +354,24 @@ def validate(settings: Settings) -> None:
         raise ConfigError("REPORTER_CHANNEL_DAYS_AFTER_CLOSE must not be negative")
     if settings.DEFAULT_LANGUAGE not in settings.LANGUAGES:
         raise ConfigError("DEFAULT_LANGUAGE must be one of LANGUAGES")
+    for name in BODY_AND_DISK_LIMITS:
+        if getattr(settings, name) < 1:
+            raise ConfigError(f"{name} must be at least 1: it bounds what anonymous clients send")
+
+
+# Limits that 0 or a negative number would turn into "nothing at all" or, read
+# by Werkzeug, "no limit": each must be a positive count of bytes or files.
+BODY_AND_DISK_LIMITS = (
+    "MAX_CONTENT_LENGTH",
+    "MAX_FORM_MEMORY_SIZE",
+    "MAX_UPLOAD_REQUEST_BYTES",
+    "MAX_UPLOAD_BYTES",
+    "MAX_FILES_PER_SUBMISSION",
+    "MAX_DRAFT_BYTES",
+    "MAX_FILES_PER_CASE",
+    "MAX_CASE_BYTES",
+    "DRAFT_BYTES_BUDGET",
+)
 
 
 def head_log_seed(settings: Settings) -> bytes:
