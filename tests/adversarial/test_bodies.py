@@ -178,3 +178,17 @@ def test_the_report_form_still_takes_a_file_above_the_default_limit(app, org) ->
     review = client.post("/lapor/formulir", data=body, content_type=content_type)
     assert review.status_code == 200
     assert "foto.jpg" in review.get_data(as_text=True)
+
+
+def test_every_multipart_form_posts_to_a_view_that_takes_files(app) -> None:
+    """A form with ``enctype=multipart/form-data`` elsewhere would meet the 415."""
+    import re
+
+    root = Path(__file__).resolve().parents[2] / "wbs_app"
+    forms = re.compile(r"<form[^>]*url_for\('([\w.]+)'\)[^>]*multipart/form-data")
+    endpoints = {
+        endpoint for page in root.rglob("*.html") for endpoint in forms.findall(page.read_text())
+    }
+    assert len(endpoints) == 4
+    for endpoint in endpoints:
+        assert getattr(app.view_functions[endpoint], TAKES_FILES, False), endpoint
