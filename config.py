@@ -357,6 +357,12 @@ def validate(settings: Settings) -> None:
     for name in BODY_AND_DISK_LIMITS:
         if getattr(settings, name) < 1:
             raise ConfigError(f"{name} must be at least 1: it bounds what anonymous clients send")
+    # A sent report must fit its case: a case holding less than one draft
+    # could refuse every reply from the moment it is made.
+    if settings.MAX_FILES_PER_CASE < settings.MAX_FILES_PER_SUBMISSION:
+        raise ConfigError("MAX_FILES_PER_CASE must be at least MAX_FILES_PER_SUBMISSION")
+    if settings.MAX_CASE_BYTES < settings.MAX_DRAFT_BYTES:
+        raise ConfigError("MAX_CASE_BYTES must be at least MAX_DRAFT_BYTES")
 
 
 # Limits that 0 or a negative number would turn into "nothing at all" or, read

@@ -73,6 +73,10 @@ def test_body_and_disk_limits_default_small_and_refuse_zero(tmp_path: Path) -> N
     for name in BODY_AND_DISK_LIMITS:
         with pytest.raises(ConfigError, match=name):
             validate(load_settings(tmp_path, {name: 0, **secrets}))
+    with pytest.raises(ConfigError, match="MAX_FILES_PER_CASE"):
+        validate(load_settings(tmp_path, {"MAX_FILES_PER_CASE": 5, **secrets}))
+    with pytest.raises(ConfigError, match="MAX_CASE_BYTES"):
+        validate(load_settings(tmp_path, {"MAX_CASE_BYTES": 1024, **secrets}))
 
 
 def test_factory_applies_test_config(app) -> None:

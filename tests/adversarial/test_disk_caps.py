@@ -108,7 +108,7 @@ def test_the_caps_are_checked_again_at_send(make_app, org) -> None:
 
 
 def test_a_sent_case_takes_evidence_up_to_its_cap(make_app, org) -> None:
-    app = make_app(MAX_FILES_PER_CASE=2)
+    app = make_app(MAX_FILES_PER_CASE=2, MAX_FILES_PER_SUBMISSION=2)
     reporter = https_client(app)
     receipt = submit_report(reporter, Report(unit=org.units["a"], files=[("a.txt", b"awal")]))
     assert open_case(reporter, receipt).status_code in (302, 303)
