@@ -6,8 +6,9 @@ project's gunicorn.conf.py) first gets a small url-encoded POST on every POST
 route of the app (so that every page, template and error handler it will use
 is loaded), its peak resident set (VmHWM) is read, and then every route gets
 a body declared at ``--mib`` MiB and sent until the server answers; then
-four such bodies at once on the report form's review route, and one sent
-chunked (no Content-Length). The figure is the growth of the worker's peak.
+four such bodies at once on the report form's review route, one sent chunked
+(no Content-Length), and a multipart one to every route that takes no files.
+The figure is the growth of the worker's peak.
 """
 
 from __future__ import annotations
@@ -25,6 +26,14 @@ from bench.support import Gunicorn, MiB, instance_settings, prepare_installation
 
 PIECE = b"a" * MiB
 URLENCODED = "application/x-www-form-urlencoded"
+MULTIPART = "multipart/form-data; boundary=----LenteraBenchBodies"
+# The streaming upload views: they take large multipart bodies (bench/upload.py).
+UPLOAD_PATHS = (
+    "/lapor/formulir",
+    "/lapor/kasus/pesan",
+    "/lapor/kasus/tindakan-balasan",
+    "/klarifikasi/pernyataan",
+)
 
 
 def post_routes(env: dict[str, str]) -> list[str]:
@@ -46,12 +55,14 @@ def post_routes(env: dict[str, str]) -> list[str]:
     return urls
 
 
-def send(port: int, path: str, size: int, *, chunked: bool = False) -> int:
-    """POST ``size`` bytes of a url-encoded body, stopping once the server answers; its status."""
+def send(
+    port: int, path: str, size: int, *, chunked: bool = False, content_type: str = URLENCODED
+) -> int:
+    """POST ``size`` bytes of a body, stopping once the server answers; its status."""
     with socket.create_connection(("127.0.0.1", port), timeout=60) as sock:
         length = "Transfer-Encoding: chunked" if chunked else f"Content-Length: {size}"
         sock.sendall(
-            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: {URLENCODED}\r\n"
+            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: {content_type}\r\n"
             f"{length}\r\nConnection: close\r\n\r\n".encode()
         )
         sent = 0
@@ -104,11 +115,17 @@ def measure(size_mib: int) -> dict[str, Any]:
             for thread in four:
                 thread.join()
             chunked = send(server.port, "/staf/masuk", size_mib * MiB, chunked=True)
+            # Multipart where no file is taken (Werkzeug would spool its parts).
+            multipart: Counter[int] = Counter()
+            for path in routes:
+                if path not in UPLOAD_PATHS:
+                    multipart[send(server.port, path, size_mib * MiB, content_type=MULTIPART)] += 1
             after = server.peak_rss_mib()
         return {
             "routes": len(routes),
             "statuses": dict(sorted(statuses.items())),
             "chunked_status": chunked,
+            "multipart_statuses": dict(sorted(multipart.items())),
             "before_mib": before,
             "after_each_mib": after_each,
             "after_mib": after,
@@ -126,9 +143,11 @@ def main(argv: list[str]) -> int:
     answers = ", ".join(f"{count} x {status}" for status, count in figures["statuses"].items())
     print(f"routes            {figures['routes']:10d} POST routes, {args.mib} MiB each")
     print(f"answers           {answers}; chunked: {figures['chunked_status']}")
+    multipart = ", ".join(f"{n} x {status}" for status, n in figures["multipart_statuses"].items())
+    print(f"multipart         {multipart} (routes that take no files)")
     print(f"peak_worker_rss   {figures['before_mib']:10.1f} MiB after warm-up")
     print(f"after_each_route  {figures['after_each_mib']:10.1f} MiB")
-    print(f"after_four_at_once{figures['after_mib']:10.1f} MiB (and one chunked)")
+    print(f"after_the_rest    {figures['after_mib']:10.1f} MiB (four at once, chunked, multipart)")
     print(f"bodies={figures['growth_mib']:.3f}")
     return 0
 

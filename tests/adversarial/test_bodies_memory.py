@@ -2,7 +2,8 @@
 
 Through gunicorn with the project's configuration (``bench/bodies.py``): one
 worker's peak resident set grows by less than 32 MiB while every POST route
-gets such a body, then four at once, then one sent chunked.
+gets such a body, then four at once, one sent chunked and a multipart one
+to every route that takes no files (415).
 """
 
 from __future__ import annotations
@@ -20,4 +21,5 @@ def test_bodies_memory_bound(capsys) -> None:
     assert figures["routes"] > 40
     assert set(figures["statuses"]) <= {400, 413}  # nothing accepted, nothing crashed
     assert figures["chunked_status"] == 413
+    assert set(figures["multipart_statuses"]) == {415}
     assert figures["growth_mib"] < 32
