@@ -48,10 +48,12 @@ def post_routes(env: dict[str, str]) -> list[str]:
         for rule in app.url_map.iter_rules():
             if "POST" not in (rule.methods or ()):
                 continue
+            numbers: dict[str, Any] = dict.fromkeys(rule.arguments, 1)
+            words: dict[str, Any] = dict.fromkeys(rule.arguments, "x")
             try:
-                urls.append(url_for(rule.endpoint, **dict.fromkeys(rule.arguments, 1)))
+                urls.append(url_for(rule.endpoint, **numbers))
             except Exception:  # a string argument
-                urls.append(url_for(rule.endpoint, **dict.fromkeys(rule.arguments, "x")))
+                urls.append(url_for(rule.endpoint, **words))
     return urls
 
 

@@ -4,7 +4,8 @@
   bytes however often it is posted again (the files it holds count); the text
   of a post over the cap is kept, its new files are not.
 - The caps are checked again at send: a draft holding more never becomes a case.
-- A sent case takes later evidence only up to MAX_FILES_PER_CASE files.
+- A sent case takes later evidence only up to MAX_FILES_PER_CASE files, a reply
+  kept after its session and sent by the receipt included.
 - Beyond DRAFT_BYTES_BUDGET held by all unsent drafts, a new upload into a draft
   gets a translated 503 before its bytes are written, while a post without
   files, the reply of a sent case with its evidence, and sending a draft work.
@@ -21,6 +22,8 @@ from tests.support.http import https_client
 from tests.support.reporter import (
     DRAFT_RE,
     Report,
+    bind_from,
+    code_sign_in,
     csrf_from,
     open_case,
     post_form,
@@ -31,6 +34,7 @@ from tests.support.settings import replace_settings
 from tests.support.uploads import multipart
 from wbs_app.db import app_database
 from wbs_app.models import Attachment, Case, PendingFile
+from wbs_app.security.reporter_auth import COOKIE, COOKIE_PATH
 from wbs_app.settings import settings
 
 DRAFT_FULL = "Laporan Anda sudah memuat berkas sebanyak"
@@ -157,3 +161,25 @@ def test_the_drafts_budget_refuses_new_uploads_with_503_and_nothing_else(make_ap
     again = post_form(late, Report(unit=org.units["a"], files=[("b.bin", b"b" * 1000)]))
     assert again.status_code == 200
     assert re.search(r"b\.bin", again.get_data(as_text=True))
+
+
+def test_a_kept_reply_joins_its_case_only_within_the_caps(make_app, org) -> None:
+    """A reply kept after its session (then sent by the receipt) is not a way around the cap."""
+    app = make_app(MAX_FILES_PER_CASE=2, MAX_FILES_PER_SUBMISSION=2)
+    reporter = https_client(app)
+    receipt = submit_report(reporter, Report(unit=org.units["a"], files=[("a.txt", b"awal")]))
+    assert open_case(reporter, receipt).status_code in (302, 303)
+    page = reporter.get("/lapor/kasus").get_data(as_text=True)
+    reporter.delete_cookie(COOKIE, path=COOKIE_PATH)  # the session is gone: the post is kept
+    body, content_type = multipart(
+        [("csrf_token", csrf_from(page)), ("bind", bind_from(page)), ("message", "Simpan")],
+        [("evidence", "b.txt", b"dua"), ("evidence", "c.txt", b"tiga")],
+    )
+    kept = reporter.post("/lapor/kasus/pesan", data=body, content_type=content_type)
+    assert kept.status_code == 200 and _count(app, PendingFile) == 2
+    signed_in = code_sign_in(
+        reporter, kept.get_data(as_text=True), "/lapor/masuk", "receipt", receipt
+    )
+    assert signed_in.status_code == 302
+    assert CASE_FULL in reporter.get("/lapor/kasus").get_data(as_text=True)
+    assert _count(app, Attachment) == 1 and _count(app, PendingFile) == 0

@@ -96,6 +96,8 @@ def _send_kept_reply(cookie: str, field_value: str) -> tuple[str, str] | None:
     retaliation = held.kind_of(db, field_value) == held.RETALIATION
 
     def add(text: str, files: list[FileInfo]) -> list[str]:
+        # Kept files join the case as a reply's would: within the case's caps.
+        disk_caps.check_case(db, case_.id, [f.size for f in files], settings().disk_caps)
         if retaliation:
             return reporter_channel.report_retaliation(
                 db, case_, key, identity, text, _channel_days(), files
@@ -117,6 +119,8 @@ def _send_kept_reply(cookie: str, field_value: str) -> tuple[str, str] | None:
         ), DONE
     if outcome == "refused":
         return str(_("This report is closed; it no longer takes messages.")), ERROR
+    if outcome == "case_files_full":
+        return str(MESSAGES["case_files_full"]), ERROR
     return str(KEPT_REPLY_GONE), ERROR
 
 

@@ -30,10 +30,11 @@ from wbs_app.security.kept import keeps_posts_after_session
 from wbs_app.security.respondent_auth import COOKIE, ZONE, signed_in_respondent
 from wbs_app.security.zones import PUBLIC, RESPONDENT, zone
 from wbs_app.services.cases import disk_caps
+from wbs_app.services.cases.case_records import FileInfo
 from wbs_app.services.codes import code_holders, held, respondent_access
 from wbs_app.services.infra.errors import DomainError
 from wbs_app.services.respondents import respondent, respondent_takeover, right_of_reply
-from wbs_app.services.respondents.respondent import RespondentError
+from wbs_app.services.respondents.respondent import RespondentContext, RespondentError
 from wbs_app.services.respondents.respondent_takeover import CodeReplaced, InvitationClosed
 from wbs_app.settings import settings
 from wbs_app.web import kept, uploads
@@ -101,7 +102,7 @@ def _send_kept_statement(cookie: str, field_value: str) -> tuple[str, str] | Non
         field_value,
         context.key,
         context.case.uid,
-        lambda text, files: respondent.submit_statement(db, context, text, files),
+        lambda text, files: _submit_within_caps(context, text, files),
     )
     if outcome == "elsewhere":
         code_holders.finish(db, ZONE.kind, context.id_hash)
@@ -111,7 +112,16 @@ def _send_kept_statement(cookie: str, field_value: str) -> tuple[str, str] | Non
         return str(_("Your statement was received.")), DONE
     if outcome == "refused":
         return _refused(context.invitation), ERROR
+    if outcome == "case_files_full":
+        return str(MESSAGES["case_files_full"]), ERROR
     return str(KEPT_STATEMENT_GONE), ERROR
+
+
+def _submit_within_caps(context: RespondentContext, text: str, files: list[FileInfo]) -> list[str]:
+    """A statement's files join the case within its caps (``disk_caps``), kept or not."""
+    db = request_session()
+    disk_caps.check_case(db, context.case.id, [f.size for f in files], settings().disk_caps)
+    return respondent.submit_statement(db, context, text, files)
 
 
 @bp.get("/")
@@ -151,8 +161,7 @@ def statement() -> Response:
     parsed = uploads.receive(lambda _form: (context.key, context.case.uid))
     files = uploads.file_infos(parsed.files)
     try:
-        disk_caps.check_case(db, context.case.id, [f.size for f in files], settings().disk_caps)
-        names = respondent.submit_statement(db, context, parsed.fields.get("statement", ""), files)
+        names = _submit_within_caps(context, parsed.fields.get("statement", ""), files)
     except disk_caps.TooManyFiles as full:
         db.rollback()
         parsed.discard_files()

@@ -67,7 +67,8 @@ def send_kept(
     """Send the kept message through ``add`` once a code opened the case; files in place after.
 
     Returns what happened: ``sent``, ``refused`` (the case or invitation no
-    longer takes it: closed, past its deadline), ``elsewhere`` (the code opened
+    longer takes it: closed, past its deadline), ``case_files_full`` (its files
+    would take the case past its caps, ``disk_caps``), ``elsewhere`` (the code opened
     another case than the one it was written to: still kept, nothing sent), or
     why nothing could be sent (``HeldGone.code``). A page posted twice finds the
     kept message settled and answers what happened the first time.
@@ -84,4 +85,6 @@ def send_kept(
         db.rollback()
         return gone.code
     uploads.commit_and_promote(delivery.promote, discard=delivery.discard, writes=delivery.writes)
-    return "sent" if delivery.refusal is None else "refused"
+    if delivery.refusal is None:
+        return "sent"
+    return "case_files_full" if isinstance(delivery.refusal, disk_caps.TooManyFiles) else "refused"
