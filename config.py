@@ -87,11 +87,12 @@ class Settings:
     ARGON2_SUBMIT_WAIT_MS: int = 30_000
     # Request bodies (wbs_app.security.bodies): every route takes at most
     # MAX_CONTENT_LENGTH, a url-encoded form at most MAX_FORM_MEMORY_SIZE
-    # (refused before it is read: Werkzeug would hold it whole in memory);
-    # only the four streaming upload views take up to MAX_UPLOAD_REQUEST_BYTES,
-    # and only they take multipart at all.
+    # (refused before it is read: Werkzeug would hold it whole in memory; 1 MiB
+    # leaves room for a form of several 20,000-character fields written in any
+    # script, percent-encoded); only the four streaming upload views take up to
+    # MAX_UPLOAD_REQUEST_BYTES, and only they take multipart at all.
     MAX_CONTENT_LENGTH: int = 256 * 1024
-    MAX_FORM_MEMORY_SIZE: int = 256 * 1024
+    MAX_FORM_MEMORY_SIZE: int = MiB
     MAX_FORM_PARTS: int = 64
     MAX_UPLOAD_REQUEST_BYTES: int = 512 * MiB
     # One evidence file, and what one report being written (a draft) may hold:

@@ -59,7 +59,7 @@ def test_reporter_channel_stays_open_two_years_after_closing_by_default(tmp_path
 def test_body_and_disk_limits_default_small_and_refuse_zero(tmp_path: Path) -> None:
     """Issue 18: small bodies but where files stream; caps per draft, per case, for all drafts."""
     defaults = Settings()
-    assert (defaults.MAX_CONTENT_LENGTH, defaults.MAX_FORM_MEMORY_SIZE) == (256 * 1024,) * 2
+    assert (defaults.MAX_CONTENT_LENGTH, defaults.MAX_FORM_MEMORY_SIZE) == (256 * 1024, 1024**2)
     assert defaults.MAX_UPLOAD_REQUEST_BYTES == 512 * 1024 * 1024
     assert (defaults.MAX_FILES_PER_SUBMISSION, defaults.MAX_FILES_PER_CASE) == (10, 50)
     assert defaults.DRAFT_BYTES_BUDGET == 10 * 1024**3

@@ -29,7 +29,7 @@ from wbs_app.security.bodies import TAKES_FILES
 
 MiB = 1024 * 1024
 HUGE = 500 * MiB
-FORM_LIMIT = 256 * 1024
+FORM_LIMIT = 1024 * 1024  # MAX_FORM_MEMORY_SIZE
 
 
 class CountingStream(io.RawIOBase):
