@@ -113,6 +113,14 @@ MESSAGES = {
     "bad_logo_type": _l("The logo must be a PNG or JPEG file."),
     "logo_missing": _l("There is no such file in the instance folder."),
     "logo_too_large": _l("The logo file is larger than 512 KiB."),
+    # Disk caps (services.cases.disk_caps).
+    "draft_files_full": _l(
+        "Your report already holds as many files, or as many megabytes, as a report may carry. The new files were not attached; what you wrote is kept. Remove a file to add another."
+    ),
+    "case_files_full": _l(
+        "This report already holds as many files as it can. Your message was not sent; send it without files, or describe the evidence in words."
+    ),
+    "drafts_full": _l("Files cannot be received right now. Please try again later."),
     # A report being written and sent (services.cases.intake, routing, delivery).
     "draft_gone": _l("Your unsent report expired for your safety. Please fill in the form again."),
     "bad_unit": _l("Choose a unit from the list."),
