@@ -41,6 +41,7 @@ from wbs_app.models.staff import (
     TokenPurpose,
 )
 from wbs_app.models.trust import Custodian, HandlerCertificate, RootRotation, TrustRoot
+from wbs_app.models.worker import WorkerJob
 
 __all__ = [
     "CLOSED_STATUSES",
@@ -89,4 +90,5 @@ __all__ = [
     "TokenPurpose",
     "TrustRoot",
     "Unit",
+    "WorkerJob",
 ]
