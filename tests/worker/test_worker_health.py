@@ -41,7 +41,7 @@ def test_after_a_run_each_job_shows_its_time_and_result(app: Flask) -> None:
     assert page.count("Selesai") >= 2  # "Completed"
     assert "Belum pernah berjalan" not in page
     assert 'class="notice warn"' not in page
-    assert "files of expired drafts removed" in page  # the sweep's own counts
+    assert "unknown files quarantined" in page  # the sweep's own counts
 
 
 def test_a_job_overdue_past_the_grace_shows_late(app: Flask) -> None:

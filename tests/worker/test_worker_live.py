@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -45,11 +46,12 @@ def _wait_for(condition, seconds: float, what: str) -> float:
 
 
 def _alive(pid: int) -> bool:
+    """Running, not a zombie waiting for whoever adopted it to reap it."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
         return False
-    return True
+    return state != "Z"
 
 
 def test_gunicorn_starts_the_worker_beside_it_and_stops_it_with_itself(
@@ -69,6 +71,24 @@ def test_gunicorn_starts_the_worker_beside_it_and_stops_it_with_itself(
     log = server.log()
     assert "worker stopped" in log and "scheduled worker stopped" in log
     assert set(_runs(app)) == {job.name for job in JOBS}
+
+
+def test_a_gunicorn_killed_without_its_exit_hook_leaves_no_worker_behind(
+    app: Flask, instance_path: Path
+) -> None:
+    """SIGKILL of the master alone: the worker sees its parent gone and stops by itself."""
+    server = LiveServer(instance_path, live_settings(app), workers=1, scheduled_worker=True)
+    server.start()
+    try:
+        _wait_for(lambda: STARTED_RE.search(server.log()), 30, "the worker's start line")
+        pid = int(STARTED_RE.search(server.log()).group(1))
+        _wait_for(lambda: len(_runs(app)) == len(JOBS), 60, "a first run of every job")
+        os.kill(server.process.pid, signal.SIGKILL)
+        server.process.wait()
+        stopped = _wait_for(lambda: not _alive(pid), 40, "the orphaned worker's exit")
+    finally:
+        server.kill()
+    print(f"\norphaned worker stopped {stopped:.1f} s after gunicorn was killed")
 
 
 def test_gunicorn_with_the_worker_off_starts_none(app: Flask, instance_path: Path) -> None:

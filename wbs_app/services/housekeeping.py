@@ -45,7 +45,11 @@ def _sweep(context: JobContext) -> str:
     if result.refused:
         # Counts only; the operator's words are in the log and in `wbs sweep`.
         raise JobRefused(f"{result.unknown_files} unknown files, {result.known_files} known")
-    return result.summary()
+    # Not the drafts removed nor the uploads in progress: kept beside the run's
+    # time, they would say to the minute when a reporter wrote (DESIGN.md section 5).
+    return (
+        f"{result.promoted} files moved into place, {result.quarantined} unknown files quarantined"
+    )
 
 
 def _purge(context: JobContext) -> str:
