@@ -63,7 +63,7 @@ STATUSES = {
     "deactivated": _l("Deactivated"),
 }
 
-# The scheduled worker's jobs (``services.housekeeping.JOBS``), as ``admin.worker_health`` names them.
+# The scheduled worker's jobs (``services.housekeeping.JOBS``), as the health page names them.
 WORKER_JOBS = {
     "sweep": _l("Attachment sweep: expired drafts and their files"),
     "purge_sessions": _l("Expired sessions and uncollected receipts"),

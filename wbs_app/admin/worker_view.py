@@ -40,19 +40,19 @@ class JobLine:
 
 def _state(job: JobHealth) -> str:
     if job.running:
-        return _("Running now")
+        return str(_("Running now"))
     if job.last_ok is None:
-        return _("Never run")
+        return str(_("Never run"))
     if job.last_ok:
-        return _("Completed")
-    return _("Failed (%(count)s in a row)", count=number(job.failures))
+        return str(_("Completed"))
+    return str(_("Failed (%(count)s in a row)", count=number(job.failures)))
 
 
 def _line(job: JobHealth) -> JobLine:
     minutes = max(1, int(job.interval.total_seconds() // 60))
     return JobLine(
         label=str(WORKER_JOBS.get(job.name, job.name)),
-        every=_("Every %(minutes)s minutes", minutes=number(minutes)),
+        every=str(_("Every %(minutes)s minutes", minutes=number(minutes))),
         last_started=local_datetime(job.last_started_at) if job.last_started_at else "—",
         last_finished=local_datetime(job.last_finished_at) if job.last_finished_at else "—",
         state=_state(job),
