@@ -5,14 +5,17 @@ On a copy of the project, as a newcomer runs it (``tests/test_make.py``'s checko
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
+import sqlite3
 import subprocess
 import time
 from pathlib import Path
 
 from tests.support.live import free_port
 from tests.test_make import checkout  # noqa: F401 - the fixture
+from wbs_app.services.housekeeping import JOBS
 
 HOST = "127.0.0.9"
 
@@ -27,6 +30,18 @@ def _output_until(process: subprocess.Popen[str], log: Path, marks: tuple[str, .
             break
         time.sleep(0.3)
     raise AssertionError(f"make run never said {marks}:\n" + log.read_text()[-3000:])
+
+
+def _wait_for_runs(database: Path) -> None:
+    """Every job ran once: the worker's rows in the checkout's own database."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        with contextlib.closing(sqlite3.connect(database)) as connection:
+            ran = connection.execute("SELECT count(*) FROM worker_jobs WHERE runs > 0").fetchone()
+        if ran[0] == len(JOBS):
+            return
+        time.sleep(0.5)
+    raise AssertionError("the worker did not run every job within 120 s")
 
 
 def test_make_run_starts_the_worker_and_ctrl_c_stops_it_with_gunicorn(
@@ -45,7 +60,8 @@ def test_make_run_starts_the_worker_and_ctrl_c_stops_it_with_gunicorn(
             start_new_session=True,  # a terminal's foreground group, for the Ctrl-C below
         )
     try:
-        _output_until(process, log, ("scheduled worker started", "sweep: done"))
+        _output_until(process, log, ("scheduled worker started", "worker started:"))
+        _wait_for_runs(checkout / "instance" / "wbs.sqlite3")
     finally:
         os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in the terminal sends
         process.wait(timeout=60)

@@ -127,3 +127,24 @@ def test_a_refusing_job_is_recorded_and_the_others_still_run(app: Flask) -> None
     assert (rows["sweep"].last_ok, rows["sweep"].failures) == (False, 1)
     assert rows["purge_sessions"].last_ok is True
     assert len(list(files.iterdir())) == 7, "the refused sweep moved nothing"
+
+
+def test_a_job_that_breaks_is_recorded_by_its_error_class_alone(app: Flask) -> None:
+    """The attachment folder broken (a file where pending/ was): no path, no message kept."""
+    store: AttachmentStore = app.extensions["lentera.store"]
+    pending = store.root / Folder.PENDING.value
+    pending.rmdir()
+    pending.write_bytes(b"")
+
+    done = run_worker(app, "--once")
+
+    assert done.exit_code == 1
+    assert "sweep: FAILED: failed: NotADirectoryError" in done.output
+    assert "purge_sessions: done" in done.output
+    row = jobs(app)["sweep"]
+    assert (row.last_ok, row.last_summary, row.running_until) == (
+        False,
+        "failed: NotADirectoryError",
+        None,
+    )
+    assert str(store.root) not in done.output
