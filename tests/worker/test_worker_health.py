@@ -56,3 +56,16 @@ def test_a_job_overdue_past_the_grace_shows_late(app: Flask) -> None:
 def test_only_administrators_see_it(app: Flask, org) -> None:
     assert https_client(app).get(PAGE).status_code == 302
     assert signed_in(app, org.budi).get(PAGE).status_code == 403
+
+
+def test_the_overview_warns_while_a_job_is_overdue_and_not_after_a_run(app: Flask) -> None:
+    admin = signed_in(app, make_staff(app, "admin", StaffRole.ADMIN))
+    overdue = admin.get("/staf/admin/").get_data(as_text=True)
+    assert "Ada tugas terjadwal yang terlambat" in overdue
+    assert f'href="{PAGE}"' in overdue
+
+    _run_worker(app)
+
+    assert "Ada tugas terjadwal yang terlambat" not in admin.get("/staf/admin/").get_data(
+        as_text=True
+    )

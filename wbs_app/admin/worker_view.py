@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from flask import render_template
 from flask_babel import gettext as _
+from sqlalchemy.orm import Session
 
 from wbs_app.admin import bp
 from wbs_app.admin.labels import WORKER_JOBS
@@ -59,6 +60,11 @@ def _line(job: JobHealth) -> JobLine:
         late=job.late,
         summary=job.last_summary or "",
     )
+
+
+def any_late(session: Session) -> bool:
+    """For the overview's warning: a job no worker runs (``admin/_worker_notice.html``)."""
+    return any(job.late for job in worker.health(session, JOBS, GRACE))
 
 
 @bp.get("/pekerja")
