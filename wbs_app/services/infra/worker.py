@@ -8,7 +8,8 @@ database's lock (SQLite's write lock from BEGIN IMMEDIATE, a PostgreSQL
 advisory lock) that reads the job's row, finds it due and not leased, and
 writes a lease and the next due time before it commits. A second worker's
 claim waits for that commit and then sees the job taken. A worker that dies
-mid-run holds the job until its lease (``Job.lease``) has passed.
+mid-run holds the job until its lease (``Job.lease``) has passed; a live
+one renews its lease while the job runs, however long that takes.
 
 Each run is a unit of work of its own; a job that fails is rolled back and
 recorded (its error's class name only: an exception's text can quote a row)
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -66,7 +68,8 @@ class Job:
 
     ``run`` returns a one-line summary of what it did, counts only; it may
     commit on its own (the sweep does) and is committed after it returns.
-    ``lease`` bounds how long a worker that died mid-run keeps the job.
+    ``lease`` bounds how long a worker that died mid-run keeps the job; a
+    live one renews it every third of it while the job runs.
     """
 
     name: str
@@ -116,6 +119,31 @@ class Worker:
         return max(0.0, min(ceiling, wait))
 
     def _run(self, job: Job, started: datetime) -> Outcome:
+        done = threading.Event()
+        renewer = threading.Thread(target=self._renew, args=(job, done), daemon=True)
+        renewer.start()
+        try:
+            outcome = self._run_job(job)
+        finally:
+            done.set()
+            renewer.join()
+        try:
+            with self.database.session() as session:
+                finish(session, job, self.worker_id, started, outcome)
+        except SQLAlchemyError as error:  # the lease runs out; the next claim runs it again
+            log.error("job %s ran but its record failed: %s", job.name, type(error).__name__)
+        return outcome
+
+    def _renew(self, job: Job, done: threading.Event) -> None:
+        """Keep the lease while the job runs, so a long run is never claimed twice."""
+        while not done.wait(job.lease.total_seconds() / 3):
+            try:
+                with self.database.session() as session:
+                    renew_lease(session, job, self.worker_id)
+            except SQLAlchemyError as error:  # tried again at the next third of the lease
+                log.warning("job %s: lease not renewed: %s", job.name, type(error).__name__)
+
+    def _run_job(self, job: Job) -> Outcome:
         with self.database.session() as session:
             try:
                 summary = job.run(JobContext(session, self.store, self.settings))
@@ -129,13 +157,7 @@ class Worker:
                 session.rollback()
                 ok, summary = False, f"failed: {type(error).__name__}"
                 log.error("job %s failed: %s", job.name, type(error).__name__)
-        outcome = Outcome(job.name, ok, summary[:SUMMARY_LENGTH])
-        try:
-            with self.database.session() as session:
-                finish(session, job, self.worker_id, started, outcome)
-        except SQLAlchemyError as error:  # the lease runs out; the next claim runs it again
-            log.error("job %s ran but its record failed: %s", job.name, type(error).__name__)
-        return outcome
+        return Outcome(job.name, ok, summary[:SUMMARY_LENGTH])
 
 
 def claim(session: Session, job: Job, worker_id: str) -> datetime | None:
@@ -163,6 +185,15 @@ def claim(session: Session, job: Job, worker_id: str) -> datetime | None:
     row.next_due_at = now + job.interval
     session.commit()
     return now
+
+
+def renew_lease(session: Session, job: Job, worker_id: str) -> None:
+    """Move the lease on by ``job.lease`` from now, if this worker still holds it."""
+    begin_write(session)
+    row = session.get(WorkerJob, job.name, populate_existing=True)
+    if row is not None and row.holder == worker_id:
+        row.running_until = utcnow() + job.lease
+    session.commit()
 
 
 def finish(session: Session, job: Job, worker_id: str, started: datetime, outcome: Outcome) -> None:
