@@ -60,9 +60,9 @@ def test_gunicorn_starts_the_worker_beside_it_and_stops_it_with_itself(
     server = LiveServer(instance_path, live_settings(app), workers=1, scheduled_worker=True)
     server.start()
     try:
-        _wait_for(lambda: STARTED_RE.search(server.log()), 30, "the worker's start line")
+        _wait_for(lambda: STARTED_RE.search(server.log()), 120, "the worker's start line")
         pid = int(STARTED_RE.search(server.log()).group(1))
-        _wait_for(lambda: len(_runs(app)) == len(JOBS), 60, "a first run of every job")
+        _wait_for(lambda: len(_runs(app)) == len(JOBS), 120, "a first run of every job")
         assert _alive(pid)
     finally:
         server.stop()
@@ -80,9 +80,9 @@ def test_a_gunicorn_killed_without_its_exit_hook_leaves_no_worker_behind(
     server = LiveServer(instance_path, live_settings(app), workers=1, scheduled_worker=True)
     server.start()
     try:
-        _wait_for(lambda: STARTED_RE.search(server.log()), 30, "the worker's start line")
+        _wait_for(lambda: STARTED_RE.search(server.log()), 120, "the worker's start line")
         pid = int(STARTED_RE.search(server.log()).group(1))
-        _wait_for(lambda: len(_runs(app)) == len(JOBS), 60, "a first run of every job")
+        _wait_for(lambda: len(_runs(app)) == len(JOBS), 120, "a first run of every job")
         os.kill(server.process.pid, signal.SIGKILL)
         server.process.wait()
         stopped = _wait_for(lambda: not _alive(pid), 40, "the orphaned worker's exit")
@@ -124,7 +124,7 @@ def test_an_expired_draft_and_its_files_are_gone_within_minutes(
     server.start()
     store: AttachmentStore = app.extensions["lentera.store"]
     try:
-        _wait_for(lambda: len(_runs(app)) == len(JOBS), 60, "a first run of every job")
+        _wait_for(lambda: len(_runs(app)) == len(JOBS), 120, "a first run of every job")
         post_form(reporter, Report(unit=org.units["a"], files=[("a.jpg", b"bukti " * 5000)]))
         assert len(store.names(Folder.PENDING)) == 1
         with app_database(app).session() as session:
