@@ -36,11 +36,14 @@ from wbs_app.services.staff import accounts, staff_admin
 from wbs_app.services.staff.accounts import AccountError
 from wbs_app.services.trust.status import TrustStatus, trust_status
 from wbs_app.settings import settings
+from wbs_app.worker_cli import worker
 
 wbs = AppGroup("wbs", help="Lentera administration commands.")
 # The custodians' commands live apart (``wbs_app.custody_cli``): shares at prompts.
 wbs.add_command(custodian_ceremony)
 wbs.add_command(recovery_group)
+# The scheduled worker too (``wbs_app.worker_cli``): gunicorn starts it.
+wbs.add_command(worker)
 
 
 def deadlines_from(session: Session) -> Deadlines:

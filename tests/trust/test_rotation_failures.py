@@ -12,10 +12,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from tests.support.console import hold_new_key
 from tests.support.reporter import Report, submit_report
 from tests.support.staff import make_staff
 from tests.support.trust import ceremony_shares, open_test_root
-from tests.support.console import hold_new_key
 from wbs_app.db import app_database
 from wbs_app.models import AuditEvent, KeyWrap, RecipientKind, RootRotation, StaffMember
 from wbs_app.services.trust import certificates, rotation

@@ -63,3 +63,9 @@ STATUSES = {
     "reset": _l("Password reset pending"),
     "deactivated": _l("Deactivated"),
 }
+
+# The scheduled worker's jobs (``services.housekeeping.JOBS``), as the health page names them.
+WORKER_JOBS = {
+    "sweep": _l("Attachment sweep: expired drafts and their files"),
+    "purge_sessions": _l("Expired sessions and uncollected receipts"),
+}

@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from wbs_app.admin import audit_view, bp
+from wbs_app.admin import audit_view, bp, worker_view
 from wbs_app.admin.forms import (
     CategoryForm,
     DeadlinesForm,
@@ -53,6 +53,7 @@ def index() -> str:
         recent=audit_view.present(db, audit.page(db, 1, 10)[0]),
         undeliverable=delivery.undeliverable_units(db),
         ceremony_held=root.current_root(db) is not None,
+        worker_late=worker_view.any_late(db),
     )
 
 

@@ -47,6 +47,7 @@ from wbs_app.models.trust import (
     RotationFailure,
     TrustRoot,
 )
+from wbs_app.models.worker import WorkerJob
 
 __all__ = [
     "CLOSED_STATUSES",
@@ -96,4 +97,5 @@ __all__ = [
     "TokenPurpose",
     "TrustRoot",
     "Unit",
+    "WorkerJob",
 ]
