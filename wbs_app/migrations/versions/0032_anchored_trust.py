@@ -1,0 +1,30 @@
+"""Anchored trust: a root generation's endorsement by the one before it.
+
+The head-log links of roots, certificates and revocations need no table (they
+are ``head_log_links`` rows); ``wbs db-upgrade`` adds them for what exists,
+since a migration has no installation key.
+
+Revision ID: 0032
+Revises: 0030
+Create Date: 2026-12-02 13:10:00.000000
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0032"
+down_revision: str | None = "0030"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("trust_roots") as batch:
+        batch.add_column(sa.Column("endorsement", sa.LargeBinary(length=64), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("trust_roots") as batch:
+        batch.drop_column("endorsement")
