@@ -33,10 +33,10 @@ from wbs_app.security.respondent_auth import register_respondent_guard
 from wbs_app.security.sides import init_sides
 from wbs_app.security.staff_auth import register_staff_guards
 from wbs_app.services.cases import head_log
-from wbs_app.services.trust import anchors
 from wbs_app.services.infra import installation
 from wbs_app.services.infra.argon2_gate import Argon2Gate
 from wbs_app.services.infra.store import AttachmentStore
+from wbs_app.services.trust import anchors
 from wbs_app.settings import from_config
 from wbs_app.settings import install as install_settings
 

@@ -91,9 +91,7 @@ def load(session: Session) -> TrustIndex:
     verified: set[bytes] = session.info.setdefault(_VERIFIED, set())
     index = TrustIndex()
     rows = session.execute(
-        select(HeadLogLink)
-        .where(HeadLogLink.kind.in_(TRUST_KINDS))
-        .order_by(HeadLogLink.position)
+        select(HeadLogLink).where(HeadLogLink.kind.in_(TRUST_KINDS)).order_by(HeadLogLink.position)
     ).scalars()
     for row in rows:
         computed = link_hash(
@@ -179,7 +177,8 @@ def revoked_since(index: TrustIndex, row: HandlerCertificate) -> datetime | None
         own is None
         or row.revoked_at is None
         or row.revoked_reason is None
-        or link.entry_hash != revocation_hash(own.entry_hash, row.revoked_reason, iso(row.revoked_at))
+        or link.entry_hash
+        != revocation_hash(own.entry_hash, row.revoked_reason, iso(row.revoked_at))
     ):
         return row.issued_at
     return row.revoked_at
@@ -202,7 +201,8 @@ def record_certificate(session: Session, row: HandlerCertificate) -> None:
 
 def record_revocation(session: Session, row: HandlerCertificate) -> None:
     """A revocation link over the certificate's own link hash, reason and time."""
-    assert row.revoked_at is not None and row.revoked_reason is not None
+    if row.revoked_at is None or row.revoked_reason is None:
+        raise ValueError("only a revoked certificate gets a revocation link")
     own = certificate_hash(statement_of(row), row.signature)
     entry = revocation_hash(own, row.revoked_reason, iso(row.revoked_at))
     head_log.add_trust_link(session, REVOCATION, certificate_case_id(row.id), row.id, entry)
@@ -295,7 +295,9 @@ def problems(session: Session, index: TrustIndex) -> list[str]:
             found.append(f"certificate {number}: its revocation was cleared or edited")
     for number, row in sorted(rows.items()):
         if number not in index.certificates:
-            found.append(f"certificate {number}: not in the head log (added outside the application)")
+            found.append(
+                f"certificate {number}: not in the head log (added outside the application)"
+            )
         elif row.revoked_at is not None and number not in index.revocations:
             found.append(f"certificate {number}: revoked in the database only")
     return found

@@ -29,8 +29,8 @@ from crypto.certificates import certificate_fingerprint, fingerprint_matches, si
 from wbs_app.models import HandlerCertificate, StaffMember, StaffStatus
 from wbs_app.services.infra.clock import utcnow
 from wbs_app.services.infra.errors import DomainError
-from wbs_app.services.staff import audit
 from wbs_app.services.infra.transactions import Lock, serialise
+from wbs_app.services.staff import audit
 from wbs_app.services.trust import anchors
 from wbs_app.services.trust.chain import HANDLER_ROLES, Checker
 from wbs_app.services.trust.root import OpenRoot
