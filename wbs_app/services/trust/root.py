@@ -89,6 +89,18 @@ def by_generation(session: Session, generation: int) -> TrustRoot | None:
     return anchors.load(session).anchored_roots(session).get(generation)
 
 
+def anchored_public(session: Session, generation: int) -> PublicIdentity:
+    """The public identity of an anchored generation (a rotation's target), or ``NoRoot``.
+
+    A rotation wraps every case to this key: read from the row alone, a
+    database writer could swap it mid-rotation.
+    """
+    row = by_generation(session, generation)
+    if row is None:
+        raise NoRoot()
+    return root_public(row)
+
+
 def root_public(root: TrustRoot) -> PublicIdentity:
     return PublicIdentity.from_bytes(root.public)
 

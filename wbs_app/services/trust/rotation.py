@@ -219,7 +219,7 @@ def rewrap_batch(
     rows = _read(session, rotation, rotation.last_key_id, limit, late=late)
     if not rows:
         return 0
-    new_public = root.root_public(session.get_one(TrustRoot, rotation.to_generation))
+    new_public = root.anchored_public(session, rotation.to_generation)
     old_pair, new_pair = (rotation.from_generation, old), (rotation.to_generation, new_public)
     moved = [
         case_keys.rewrap_recovery(wrapped, uid, audience, old_pair, new_pair)
@@ -340,7 +340,7 @@ def run(
     if old.generation != rotation.from_generation:
         raise root.SharesRefused()
     rotation_id = rotation.id
-    new_public = root.root_public(session.get_one(TrustRoot, rotation.to_generation))
+    new_public = root.anchored_public(session, rotation.to_generation)
     old_pair = (rotation.from_generation, old.identity)
     with rewrap_pool.Mover(old_pair, (rotation.to_generation, new_public), workers) as mover:
         while True:
