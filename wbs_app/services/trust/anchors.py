@@ -18,10 +18,13 @@ links back and judges the rows by them:
   before the link of the next root generation (back-dated with old shares
   after a rotation, it is refused).
 
-Reading the links costs one Ed25519 verification each the first time a
-session sees them; the verified ones are remembered in ``Session.info`` (by
-link hash and signature, so an edited row is verified afresh), and the log's
-trust links are few: one per ceremony, rotation, certificate and revocation.
+Reading the links costs one Ed25519 verification each the first time this
+process sees them: that a signature verifies under a key is a fact about
+bytes, not about the database, so the verified (link hash, signature) pairs
+are remembered per installation key for the process's life (an edited row
+hashes differently and is verified afresh). The rows themselves are read
+again at every check, so a revocation counts at once. The log's trust links
+are few: one per ceremony, rotation, certificate and revocation.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from crypto import DecryptionError, HeadLink, PublicIdentity, link_hash
+from crypto.encoding import encode_fields
 from crypto.headlog import CERTIFICATE, LINK_SIGNATURE_LABEL, REVOCATION, ROOT, TRUST_KINDS
 from crypto.trustlinks import (
     ROOT_CASE_ID,
@@ -46,7 +50,10 @@ from wbs_app.models import HandlerCertificate, HeadLogLink, TrustRoot
 from wbs_app.services.cases import head_log
 from wbs_app.services.trust.statements import iso, statement_of
 
-_VERIFIED = "lentera.trust_links_verified"
+# Installation public key -> verified link hash + signature. Bounded: cleared past the cap.
+_VERIFIED: dict[bytes, set[bytes]] = {}
+_VERIFIED_CAP = 200_000
+_ENDORSED: set[bytes] = set()
 
 
 @dataclass(frozen=True)
@@ -88,7 +95,9 @@ class TrustIndex:
 def load(session: Session) -> TrustIndex:
     """Every trust link of the log, each signature checked (once per session and link)."""
     public = head_log.installation_key(session).public()
-    verified: set[bytes] = session.info.setdefault(_VERIFIED, set())
+    verified = _VERIFIED.setdefault(public.to_bytes(), set())
+    if len(verified) > _VERIFIED_CAP:
+        verified.clear()
     index = TrustIndex()
     rows = session.execute(
         select(HeadLogLink).where(HeadLogLink.kind.in_(TRUST_KINDS)).order_by(HeadLogLink.position)
@@ -138,12 +147,18 @@ def _endorsed(index: TrustIndex, previous: TrustRoot, row: TrustRoot) -> bool:
     if row.endorsement is None:
         before = index.roots[previous.generation].position
         return index.roots[row.generation].position == before + 1
+    memo = encode_fields(
+        "endorsement", previous.public, row.generation, row.public, row.endorsement
+    )
+    if memo in _ENDORSED:
+        return True
     try:
         verify_endorsement(
             PublicIdentity.from_bytes(previous.public), row.generation, row.public, row.endorsement
         )
     except (DecryptionError, ValueError):
         return False
+    _ENDORSED.add(memo)  # as the links: a fact about bytes, a handful per installation
     return True
 
 
