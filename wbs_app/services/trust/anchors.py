@@ -93,27 +93,35 @@ class TrustIndex:
 
 
 def load(session: Session) -> TrustIndex:
-    """Every trust link of the log, each signature checked (once per session and link)."""
+    """Every trust link of the log, each signature checked (once per process and link)."""
     public = head_log.installation_key(session).public()
     verified = _VERIFIED.setdefault(public.to_bytes(), set())
     if len(verified) > _VERIFIED_CAP:
         verified.clear()
     index = TrustIndex()
-    rows = session.execute(
-        select(HeadLogLink).where(HeadLogLink.kind.in_(TRUST_KINDS)).order_by(HeadLogLink.position)
-    ).scalars()
-    for row in rows:
-        computed = link_hash(
-            HeadLink(row.position, row.kind, row.case_uid, row.seq, row.entry_hash, row.prev_hash)
+    rows = session.execute(  # plain columns: no ORM objects for a read made at every wrap
+        select(
+            HeadLogLink.position,
+            HeadLogLink.kind,
+            HeadLogLink.case_uid,
+            HeadLogLink.seq,
+            HeadLogLink.entry_hash,
+            HeadLogLink.prev_hash,
+            HeadLogLink.signature,
         )
-        memo = computed + row.signature
+        .where(HeadLogLink.kind.in_(TRUST_KINDS))
+        .order_by(HeadLogLink.position)
+    )
+    for position, kind, subject, seq, entry, prev, signature in rows:
+        computed = link_hash(HeadLink(position, kind, subject, seq, entry, prev))
+        memo = computed + signature
         if memo not in verified:
             try:
-                public.verify(row.signature, LINK_SIGNATURE_LABEL + computed)
+                public.verify(signature, LINK_SIGNATURE_LABEL + computed)
             except DecryptionError:
                 continue  # not the installation's: as if absent (verify-journals reports it)
             verified.add(memo)
-        index.add(row.kind, row.case_uid, row.seq, TrustLink(row.position, row.seq, row.entry_hash))
+        index.add(kind, subject, seq, TrustLink(position, seq, entry))
     return index
 
 
