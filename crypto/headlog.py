@@ -39,10 +39,17 @@ KEY_LABEL = "lentera/installation-key/v1/ed25519"
 FINGERPRINT_LABEL = b"lentera/installation-key-fingerprint/v1"
 SEED_BYTES = 32
 
-# A link records a case's new head, or that a lawfully deleted case is gone.
+# A link records a case's new head, or that a lawfully deleted case is gone;
+# the trust links anchor the custodians' roots and every certificate and
+# revocation (``crypto.trustlinks``) under the same key, so a database writer
+# cannot add a root or a certificate, nor undo a revocation, unseen.
 HEAD = "head"
 DELETED = "deleted"
-KINDS = (HEAD, DELETED)
+ROOT = "root"
+CERTIFICATE = "certificate"
+REVOCATION = "revocation"
+TRUST_KINDS = (ROOT, CERTIFICATE, REVOCATION)
+KINDS = (HEAD, DELETED, *TRUST_KINDS)
 
 
 class InstallationPublicKey:

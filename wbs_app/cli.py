@@ -34,6 +34,7 @@ from wbs_app.services.office.catalogue import ensure_default_categories
 from wbs_app.services.office.organisation import Deadlines, OrganisationError
 from wbs_app.services.staff import accounts, staff_admin
 from wbs_app.services.staff.accounts import AccountError
+from wbs_app.services.trust import anchors
 from wbs_app.services.trust.status import TrustStatus, trust_status
 from wbs_app.settings import settings
 from wbs_app.worker_cli import worker
@@ -64,9 +65,15 @@ def db_upgrade() -> None:
         peppered = installation.record_pepper(session, settings().password_pepper)
         added = ensure_default_categories(session)
         anchored = head_log.anchor_unanchored(session)
+        trusted = anchors.anchor_existing(session)
     click.echo(f"database at head; {added} default categories added")
     if anchored:
         click.echo(f"{anchored} case journals anchored in the head log")
+    if trusted.roots or trusted.certificates or trusted.revocations:
+        click.echo(
+            f"trust on upgrade: {trusted.roots} custodian roots, {trusted.certificates}"
+            f" certificates and {trusted.revocations} revocations anchored in the head log"
+        )
     if recorded:
         click.echo("installation salt fingerprint recorded: back up instance/config.py with it")
     if peppered:

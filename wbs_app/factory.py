@@ -38,6 +38,7 @@ from wbs_app.services.cases import head_log
 from wbs_app.services.infra import installation
 from wbs_app.services.infra.argon2_gate import Argon2Gate
 from wbs_app.services.infra.store import AttachmentStore
+from wbs_app.services.trust import anchors
 from wbs_app.settings import from_config
 from wbs_app.settings import install as install_settings
 
@@ -151,6 +152,14 @@ HEAD_LOG_KEY_MISMATCH = (
 )
 
 
+TRUST_ROOTS_MISMATCH = (
+    "the custodians' roots in the database (trust_roots) do not match the roots anchored in "
+    "the journal head log: a root was added, removed or edited outside the application, and "
+    "no case key is wrapped to it; to mend it, restore the database from the last backup "
+    "taken before the change (wbs verify-journals shows what differs)"
+)
+
+
 def check_installation_secrets(app: Flask, salt: bytes, pepper: bytes) -> None:
     """Refuse to start on a database made with another salt, pepper or head-log key.
 
@@ -159,7 +168,9 @@ def check_installation_secrets(app: Flask, salt: bytes, pepper: bytes) -> None:
     mismatched pair, and the message names the mend instead of reporters
     finding out one by one. The head log's key the same way: beside another
     ``instance/`` new links would be signed by a key the old ones do not verify
-    under, and every checkpoint handed to a witness would stop matching.
+    under, and every checkpoint handed to a witness would stop matching. And
+    the custodians' roots: a ``trust_roots`` row without its head-log link (or
+    a link whose row is gone or edited) is a database writer's root.
     """
     database = app_database(app)
     try:
@@ -167,6 +178,7 @@ def check_installation_secrets(app: Flask, salt: bytes, pepper: bytes) -> None:
             installation.check_salt(session, salt)
             installation.check_pepper(session, pepper)
             head_log_signed = head_log.signed_by_configured_key(session)
+            roots_anchored = not head_log_signed or anchors.roots_agree(session)
     except installation.SaltMismatch:
         database.dispose()
         raise ConfigError(SALT_MISMATCH) from None
@@ -182,6 +194,9 @@ def check_installation_secrets(app: Flask, salt: bytes, pepper: bytes) -> None:
     if not head_log_signed:
         database.dispose()
         raise ConfigError(HEAD_LOG_KEY_MISMATCH)
+    if not roots_anchored:
+        database.dispose()
+        raise ConfigError(TRUST_ROOTS_MISMATCH)
 
 
 def register_argon2_gate(app: Flask, settings: Settings) -> None:

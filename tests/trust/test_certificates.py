@@ -16,10 +16,11 @@ from crypto.certificates import (
     verify_statement,
 )
 from tests.support.staff import identity_of, make_staff, make_units
-from tests.support.trust import open_test_root
+from tests.support.trust import CUSTODIANS, open_test_root
 from wbs_app.db import app_database
 from wbs_app.models import HandlerCertificate, StaffMember, StaffRole, TrustRoot
 from wbs_app.services.infra.clock import utcnow
+from wbs_app.services.trust import anchors, root, rotation
 from wbs_app.services.trust import certificates as certs
 
 INV = StaffRole.INVESTIGATOR
@@ -235,7 +236,7 @@ def test_forged_certificates_are_refused(app, org) -> None:
             issuer_generation=staff.identity_generation,
         )
         assert not certs.is_certified(session, staff)
-        # A real root certificate with one byte of its signature changed.
+        # Signed by the real root, but inserted in SQL: no head-log link covers it.
         real = _forge(
             session,
             staff,
@@ -243,7 +244,11 @@ def test_forged_certificates_are_refused(app, org) -> None:
             issuer_kind="root",
             issuer_root_generation=1,
         )
+        assert not certs.is_certified(session, staff)
+        # The same row with its link (as the application issues): it counts,
+        anchors.record_certificate(session, real)
         assert certs.is_certified(session, staff)
+        # until one byte of its signature changes.
         real.signature = bytes([real.signature[0] ^ 1]) + real.signature[1:]
         session.flush()
         assert not certs.is_certified(session, staff)
@@ -318,28 +323,24 @@ def test_a_certificate_counts_only_for_the_account_as_certified(app, org) -> Non
 def test_an_older_root_counts_for_what_it_signed_while_current(app, org) -> None:
     """After a rotation, generation 1's certificates stay; one it "signs" later does not count."""
     units, _boss, inv_a = org
-    old_root = open_test_root(app).identity
+    opened = open_test_root(app)
     later = make_staff(app, "baru", INV, (units["b"],), certified=False)
     with app_database(app).session() as session:
-        first = session.get(TrustRoot, 1)
-        retired = utcnow() + timedelta(seconds=2)
-        first.retired_at = retired
-        session.add(
-            TrustRoot(
-                generation=2,
-                public=Identity.generate().public().to_bytes(),
-                share_count=3,
-                threshold=2,
-                created_at=retired,
-            )
-        )
-        session.flush()
+        rotation.start(session, opened, list(CUSTODIANS))
+        assert root.current_root(session).generation == 2
         assert certs.is_certified(session, session.get(StaffMember, inv_a.id))
         staff = session.get(StaffMember, later.id)
-        row = _forge(session, staff, old_root, issuer_kind="root", issuer_root_generation=1)
-        assert certs.is_certified(session, staff)  # issued while generation 1 was current
-        row.issued_at = retired + timedelta(seconds=1)
-        row.signature = sign_statement(certs.statement_of(row), old_root)
+        # The old seed signs after the rotation, the row back-dated to before it, and even
+        # with a link (as if the application had issued it): its link comes too late.
+        row = _forge(session, staff, opened.identity, issuer_kind="root", issuer_root_generation=1)
+        row.issued_at = session.get(TrustRoot, 1).created_at.replace(microsecond=0)
+        row.signature = sign_statement(certs.statement_of(row), opened.identity)
         session.flush()
-        assert not certs.is_certified(session, staff)  # the old seed, used after its retirement
+        anchors.record_certificate(session, row)
+        assert not certs.is_certified(session, staff)
+        # The custodians of the old root cannot certify through the service either.
+        with pytest.raises(DecryptionError):
+            certs.certify_by_root(
+                session, staff, opened, certificate_fingerprint(staff.identity_public)
+            )
         session.rollback()

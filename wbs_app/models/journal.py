@@ -81,7 +81,8 @@ class HeadLogLink(Base):
     __tablename__ = "head_log"
 
     position: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    kind: Mapped[str] = mapped_column(String(10))
+    # Indexed: the trust links (``services.trust.anchors``) are read by kind at every wrap.
+    kind: Mapped[str] = mapped_column(String(20), index=True)
     case_uid: Mapped[str] = mapped_column(String(32), index=True)
     seq: Mapped[int] = mapped_column(Integer)
     entry_hash: Mapped[bytes] = mapped_column(LargeBinary(32))

@@ -29,6 +29,10 @@ class TrustRoot(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # Set when a newer generation replaces this one; None for the current root.
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # For generation n > 1: root n - 1's signature of "generation n is ``public``"
+    # (``crypto.trustlinks.sign_endorsement``); None for generation 1. Only a
+    # root whose head-log link covers this row counts (``services.trust.anchors``).
+    endorsement: Mapped[bytes | None] = mapped_column(LargeBinary(64))
 
     custodians: Mapped[list[Custodian]] = relationship(
         order_by="Custodian.share_number", cascade="all, delete-orphan"

@@ -39,7 +39,7 @@ from crypto import (
     make_checkpoint,
     sign_link,
 )
-from crypto.headlog import DELETED, HEAD, LINK_SIGNATURE_LABEL
+from crypto.headlog import DELETED, HEAD, LINK_SIGNATURE_LABEL, TRUST_KINDS
 from wbs_app.models import Case, CaseHead, HeadLogLink, JournalEntry, StaffMember, StaffRole
 from wbs_app.services.infra.clock import utcnow
 from wbs_app.services.infra.errors import DomainError
@@ -104,6 +104,14 @@ def _add_link(session: Session, kind: str, case_uid: str, seq: int, entry: bytes
     )
     session.add(row)
     return row  # flushed with the caller's work (autoflush before the next append reads the tail)
+
+
+def add_trust_link(session: Session, kind: str, subject: str, seq: int, entry: bytes) -> None:
+    """A root, certificate or revocation link (``services.trust.anchors`` says what it covers)."""
+    if kind not in TRUST_KINDS:
+        raise ValueError(f"not a trust link kind: {kind!r}")
+    _add_link(session, kind, subject, seq, entry)
+    session.flush()  # the gate reads links back in this transaction
 
 
 def record_head(session: Session, case: Case, entry: JournalEntry) -> HeadLogLink:

@@ -10,6 +10,8 @@ What each check catches (docs/threat-model.md, "The anchored journal"):
   hash differs from the log's (rewritten and re-signed), a case the log knows
   that is gone without a ``deleted`` link (a removed journal), entries the log
   never saw (written around it);
+- a custodians' root or certificate row without its trust link, or a trust
+  link whose row is gone or differs (``services.trust.anchors.problems``);
 - with a checkpoint from an outside witness: a log cut or rewritten before the
   checkpoint's position, which someone holding ``instance/`` as well could do
   undetected otherwise.
@@ -29,10 +31,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from crypto import Checkpoint, HeadLink, LogWalker, checkpoint_verifies, log_genesis
-from crypto.headlog import DELETED
+from crypto.headlog import DELETED, TRUST_KINDS
 from wbs_app.models import Case, CaseHead, HeadLogLink, JournalEntry
 from wbs_app.services.cases import journal
 from wbs_app.services.cases.head_log import installation_key
+from wbs_app.services.trust import anchors
 
 BATCH = 1000
 
@@ -66,9 +69,11 @@ def verify(session: Session, checkpoint: Checkpoint | None = None) -> JournalRep
     report.cases_checked, report.broken_chains = checked, len(broken)
     for link in broken:
         report.problems.append(f"case {link.case_id}: entry {link.seq} is broken ({link.reason})")
-    states, trusted_to, at_checkpoint = _walk_log(session, report, checkpoint)
+    trust = anchors.TrustIndex()
+    states, trusted_to, at_checkpoint = _walk_log(session, report, checkpoint, trust)
     report.log_links = trusted_to
     _compare(session, states, report)
+    report.problems.extend(anchors.problems(session, trust))
     _check_heads(session, report)
     if checkpoint is not None:
         _check_checkpoint(session, checkpoint, trusted_to, at_checkpoint, report)
@@ -76,7 +81,10 @@ def verify(session: Session, checkpoint: Checkpoint | None = None) -> JournalRep
 
 
 def _walk_log(
-    session: Session, report: JournalReport, checkpoint: Checkpoint | None
+    session: Session,
+    report: JournalReport,
+    checkpoint: Checkpoint | None,
+    trust: anchors.TrustIndex,
 ) -> tuple[dict[str, _CaseState], int, bytes | None]:
     """Walk the log in order, checking each link and the entry it names; stop at a break."""
     public = installation_key(session).public()
@@ -103,6 +111,10 @@ def _walk_log(
             break
         if checkpoint is not None and row.position == checkpoint.position:
             at_checkpoint = row.link_hash
+        if row.kind in TRUST_KINDS:  # a root, certificate or revocation: checked after the walk
+            link_at = anchors.TrustLink(row.position, row.seq, row.entry_hash)
+            trust.add(row.kind, row.case_uid, row.seq, link_at)
+            continue
         state = states.setdefault(row.case_uid, _CaseState())
         if row.kind == DELETED:
             state.deleted = True

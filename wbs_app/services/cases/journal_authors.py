@@ -10,6 +10,8 @@ certificate of that generation was valid at the entry's date
 before any ceremony cannot have been certified and are judged on the
 generation's dates alone. The custodians (author ``custodians:<root
 generation>``) sign with the root of that generation while it was current.
+Only roots anchored in the head log count (``services.trust.anchors``),
+and whether a ceremony was held at all is read from the log's root links.
 Respondents and the reporter sign with the identities their codes give, as
 before.
 
@@ -32,8 +34,8 @@ from wbs_app.models import (
     HandlerCertificate,
     RespondentInvitation,
     StaffIdentity,
-    TrustRoot,
 )
+from wbs_app.services.trust import anchors
 from wbs_app.services.trust.chain import Checker
 
 CertificateCheck = Callable[[Session, int, int, datetime], bool]
@@ -79,18 +81,42 @@ class CertifiedSpans:
         self, session: Session, staff_id: int, generation: int
     ) -> list[tuple[datetime, datetime | None]]:
         if self._checker is None:
-            self._checker = Checker(session)
+            self._checker = Checker(session, for_wraps=False)
         rows = session.scalars(
             select(HandlerCertificate).where(
                 HandlerCertificate.staff_id == staff_id,
                 HandlerCertificate.generation == generation,
             )
         )
-        return [
-            (_exact(row.issued_at), None if row.revoked_at is None else _exact(row.revoked_at))
-            for row in rows
-            if self._checker.chain_verifies(row)
-        ]
+        checker = self._checker
+        spans = []
+        for row in rows:
+            if checker.chain_verifies(row):
+                revoked = checker.revoked_since(row)
+                spans.append((_exact(row.issued_at), None if revoked is None else _exact(revoked)))
+        return spans
+
+
+def _anchored_roots(
+    session: Session,
+) -> tuple[dict[int, tuple[datetime, datetime | None, bytes]], datetime | None]:
+    """Each anchored root's span (its start to the next one's) and key; and the first start.
+
+    Spans come from the anchored rows' ``created_at`` (covered by the root's
+    link), never from ``retired_at``. With root links in the log but generation
+    1 not anchored (its row gone or edited), every staff entry needs a
+    certificate: the first start is then the earliest possible moment.
+    """
+    index = anchors.load(session)
+    anchored = index.anchored_roots(session)
+    spans: dict[int, tuple[datetime, datetime | None, bytes]] = {}
+    for generation, row in anchored.items():
+        successor = anchored.get(generation + 1)
+        end = None if successor is None else _second(successor.created_at)
+        spans[generation] = (_second(row.created_at), end, row.public)
+    if 1 in spans:
+        return spans, spans[1][0]
+    return spans, (datetime.min.replace(tzinfo=UTC) if index.roots else None)
 
 
 def _exact(moment: datetime) -> datetime:
@@ -119,15 +145,7 @@ class AuthorKeys:
             self._generations.setdefault(staff_id, []).append(
                 (generation, _second(created_at), public)
             )
-        self._roots = {
-            root.generation: (
-                _second(root.created_at),
-                None if root.retired_at is None else _second(root.retired_at),
-                root.public,
-            )
-            for root in session.scalars(select(TrustRoot))
-        }
-        self._first_root = min((start for start, _, _ in self._roots.values()), default=None)
+        self._roots, self._first_root = _anchored_roots(session)
         self._codes: dict[str, bytes] = {}
         for invitation in session.scalars(select(RespondentInvitation)):
             self._codes[f"respondent:{invitation.uid}"] = invitation.identity_public
@@ -167,6 +185,8 @@ class AuthorKeys:
         return None
 
     def _was_certified(self, staff_id: int, generation: int, when: datetime) -> bool:
+        # The log's root links decide whether a ceremony was held, not the rows:
+        # emptying trust_roots or moving its dates does not switch this off.
         if self._first_root is None or when < self._first_root:
             return True
         return self._certified(self._session, staff_id, generation, when)

@@ -10,7 +10,10 @@ The signer types the fingerprint the new colleague reads out, so the key
 signed is the one that person holds, not one the administrator swapped in.
 
 Every check reads the database afresh (no cache across calls; a memo within
-one call only), so a revocation stops the next wrap at once.
+one call only), so a revocation stops the next wrap at once. A certificate
+counts only with its issuance link in the head log and without a revocation
+link (``services.trust.anchors``): a row a database writer inserted, or whose
+``revoked_at`` they cleared, gives no wrap.
 """
 
 from __future__ import annotations
@@ -23,19 +26,15 @@ from sqlalchemy.orm import Session
 
 from crypto import DecryptionError, Identity, PublicIdentity
 from crypto.certificates import certificate_fingerprint, fingerprint_matches, sign_statement
-from wbs_app.models import HandlerCertificate, StaffIdentity, StaffMember, StaffStatus, TrustRoot
+from wbs_app.models import HandlerCertificate, StaffIdentity, StaffMember, StaffStatus
 from wbs_app.services.infra.clock import utcnow
 from wbs_app.services.infra.errors import DomainError
+from wbs_app.services.infra.transactions import Lock, serialise
 from wbs_app.services.staff import audit
-from wbs_app.services.trust.chain import (
-    HANDLER_ROLES,
-    Checker,
-    statement_of,
-    units_of,
-    units_text,
-    whole_seconds,
-)
+from wbs_app.services.trust import anchors
+from wbs_app.services.trust.chain import HANDLER_ROLES, Checker
 from wbs_app.services.trust.root import OpenRoot
+from wbs_app.services.trust.statements import statement_of, units_of, units_text, whole_seconds
 
 # Why a certificate stopped counting; the audit log shows the same word.
 REVOKE_REASONS = ("deactivated", "password_reset", "role_changed", "units_changed", "identity")
@@ -105,10 +104,12 @@ def current_certificate(
         if not matches_now(row, staff):
             continue
         if at is None:
-            if row.revoked_at is not None:
+            if checker.revoked_now(row):
                 continue
-        elif row.issued_at > at or (row.revoked_at is not None and row.revoked_at <= at):
-            continue
+        else:
+            revoked = checker.revoked_since(row)
+            if row.issued_at > at or (revoked is not None and revoked <= at):
+                continue
         if checker.chain_verifies(row):
             return row
     return None
@@ -136,9 +137,10 @@ def certificate_valid_at(session: Session, staff_id: int, generation: int, when:
     Unlike ``is_certified`` this does not compare with the account as it is
     now: an entry signed last year by a since-reset identity stays valid.
     """
-    checker = Checker(session)
+    checker = Checker(session, for_wraps=False)
     for row in _candidates(session, staff_id, generation):
-        if row.issued_at > when or (row.revoked_at is not None and row.revoked_at <= when):
+        revoked = checker.revoked_since(row)
+        if row.issued_at > when or (revoked is not None and revoked <= when):
             continue
         if checker.chain_verifies(row):
             return True
@@ -189,6 +191,7 @@ def _issue(
     row.signature = sign_statement(statement_of(row), signer)
     session.add(row)
     session.flush()
+    anchors.record_certificate(session, row)
     audit.record(
         session,
         "staff_certified",
@@ -204,9 +207,9 @@ def certify_by_root(
 ) -> HandlerCertificate:
     """The custodians certify a handler (the first ones, or any, in a recovery session)."""
     public = _check_subject(session, subject, typed_fingerprint)
-    stored = session.get(TrustRoot, root.generation)
-    if stored is None or stored.retired_at is not None:
-        raise DecryptionError()  # an OpenRoot is only ever made from the current root
+    stored = anchors.current_root(session)
+    if stored is None or stored.generation != root.generation:
+        raise DecryptionError()  # only the current anchored root certifies
     if stored.public != root.identity.public().to_bytes():
         raise DecryptionError()
     return _issue(session, subject, public, root.identity, root_generation=root.generation)
@@ -244,10 +247,16 @@ def may_certify(session: Session, issuer: StaffMember, subject: StaffMember) -> 
 
 
 def revoke(session: Session, staff: StaffMember, reason: str) -> int:
-    """Revoke every live certificate of ``staff`` at once; returns how many were live."""
+    """Revoke every live certificate of ``staff`` at once; returns how many were live.
+
+    Under ``Lock.HOLDERS`` whoever calls it (a revoke takes a holder away), and
+    each revocation gets its head-log link in the same transaction, so that
+    clearing ``revoked_at`` later brings nothing back.
+    """
     if reason not in REVOKE_REASONS:
         raise ValueError(f"unknown revocation reason {reason!r}")
-    now = utcnow()
+    serialise(session, Lock.HOLDERS)
+    now = utcnow()  # the link covers it to the second (as the statement's times)
     rows = session.scalars(
         select(HandlerCertificate).where(
             HandlerCertificate.staff_id == staff.id, HandlerCertificate.revoked_at.is_(None)
@@ -256,6 +265,7 @@ def revoke(session: Session, staff: StaffMember, reason: str) -> int:
     for row in rows:
         row.revoked_at = now
         row.revoked_reason = reason
+        anchors.record_revocation(session, row)
     if rows:
         audit.record(session, "staff_certificate_revoked", target_staff_id=staff.id, detail=reason)
     session.flush()

@@ -5,7 +5,9 @@ custodians' names, and hands back the shares to be printed, one per custodian;
 the seed itself is never written anywhere. ``open_root`` rebuilds it from
 shares typed in by custodians, for the length of one recovery action, and
 checks it against the stored public identity, so shares of another
-installation or an older root open nothing here.
+installation or an older root open nothing here. Only a root anchored in the
+head log counts (``services.trust.anchors``): the ceremony adds generation
+1's link, a rotation each next one's, endorsed by the root before.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from wbs_app.models import Custodian, TrustRoot
 from wbs_app.services.infra.clock import utcnow
 from wbs_app.services.infra.errors import DomainError
 from wbs_app.services.staff import audit
+from wbs_app.services.trust import anchors
+from wbs_app.services.trust.statements import whole_seconds
 
 DEFAULT_SHARES = 3
 DEFAULT_THRESHOLD = 2
@@ -76,11 +80,25 @@ class OpenRoot:
 
 
 def current_root(session: Session) -> TrustRoot | None:
-    return session.scalar(select(TrustRoot).where(TrustRoot.retired_at.is_(None)))
+    """The highest root generation anchored in the head log: a row added in SQL is not one."""
+    return anchors.current_root(session)
 
 
 def by_generation(session: Session, generation: int) -> TrustRoot | None:
-    return session.get(TrustRoot, generation)
+    """An anchored root generation, or None."""
+    return anchors.load(session).anchored_roots(session).get(generation)
+
+
+def anchored_public(session: Session, generation: int) -> PublicIdentity:
+    """The public identity of an anchored generation (a rotation's target), or ``NoRoot``.
+
+    A rotation wraps every case to this key: read from the row alone, a
+    database writer could swap it mid-rotation.
+    """
+    row = by_generation(session, generation)
+    if row is None:
+        raise NoRoot()
+    return root_public(row)
 
 
 def root_public(root: TrustRoot) -> PublicIdentity:
@@ -134,16 +152,16 @@ def hold_ceremony(
     if session.scalar(select(func.count()).select_from(TrustRoot)):
         raise RootExists()
     seed = new_root_seed()
-    session.add(
-        TrustRoot(
-            generation=1,
-            public=Identity(seed).public().to_bytes(),
-            share_count=len(custodians),
-            threshold=threshold,
-            created_at=utcnow(),
-        )
+    first = TrustRoot(
+        generation=1,
+        public=Identity(seed).public().to_bytes(),
+        share_count=len(custodians),
+        threshold=threshold,
+        created_at=whole_seconds(utcnow()),
     )
+    session.add(first)
     session.flush()
+    anchors.record_root(session, first)  # trust on first ceremony: its link alone anchors it
     issued = issue_shares(session, 1, seed, custodians, threshold)
     audit.record(session, "custodian_ceremony", detail=names_detail(custodians, threshold))
     return issued
@@ -156,7 +174,7 @@ def open_root(session: Session, shares: Sequence[str], generation: int | None = 
     (``services.trust.rotation``): its shares still open its seed, which is
     why the rotation deletes its wraps at the end.
     """
-    root = current_root(session) if generation is None else session.get(TrustRoot, generation)
+    root = current_root(session) if generation is None else by_generation(session, generation)
     if root is None:
         raise NoRoot()
     try:

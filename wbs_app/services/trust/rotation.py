@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session, aliased
 
 from crypto import Identity
 from crypto.custody import new_root_seed
+from crypto.trustlinks import sign_endorsement
 from wbs_app.models import (
     AudienceKey,
     Case,
@@ -43,7 +44,8 @@ from wbs_app.services.infra.clock import utcnow
 from wbs_app.services.infra.errors import DomainError
 from wbs_app.services.infra.transactions import begin_write
 from wbs_app.services.staff import audit
-from wbs_app.services.trust import rewrap_pool, root
+from wbs_app.services.trust import anchors, rewrap_pool, root
+from wbs_app.services.trust.statements import whole_seconds
 
 BATCH = 1000  # about 3 MiB of rows and wraps in flight; one commit per batch
 
@@ -75,21 +77,28 @@ def start(
     old = session.get_one(TrustRoot, opened.generation)
     if old.retired_at is not None:
         raise root.SharesRefused()  # only the current root hands over to a new one
-    now = utcnow()
+    if root.current_root(session) is not old:
+        raise root.SharesRefused()  # only the anchored current root hands over
+    now = whole_seconds(utcnow())
+    # Above every row, anchored or not: a row a database writer added is not reused.
     generation = (session.scalar(select(func.max(TrustRoot.generation))) or 0) + 1
+    if generation != old.generation + 1:
+        raise root.SharesRefused()  # rows beyond the anchored root: the start-up check says why
     seed = new_root_seed()
+    public = Identity(seed).public().to_bytes()
     old.retired_at = now
     session.flush()
-    session.add(
-        TrustRoot(
-            generation=generation,
-            public=Identity(seed).public().to_bytes(),
-            share_count=len(custodians),
-            threshold=threshold,
-            created_at=now,
-        )
+    successor = TrustRoot(
+        generation=generation,
+        public=public,
+        share_count=len(custodians),
+        threshold=threshold,
+        created_at=now,
+        endorsement=sign_endorsement(opened.identity, generation, public),
     )
+    session.add(successor)
     session.flush()
+    anchors.record_root(session, successor)  # endorsed by the old root, anchored by the log
     session.add(
         RootRotation(
             from_generation=old.generation,
@@ -257,7 +266,7 @@ def rewrap_batch(
     rows = _read(session, rotation, rotation.last_key_id, limit, late=late)
     if not rows:
         return 0
-    new_public = root.root_public(session.get_one(TrustRoot, rotation.to_generation))
+    new_public = root.anchored_public(session, rotation.to_generation)
     state = (rotation.from_generation, old, rotation.to_generation, new_public)
     _write(session, rotation, rows, rewrap_pool.move_each(state, _items(rows)))
     return len(rows)
@@ -374,7 +383,7 @@ def run(
     if old.generation != rotation.from_generation:
         raise root.SharesRefused()
     rotation_id = rotation.id
-    new_public = root.root_public(session.get_one(TrustRoot, rotation.to_generation))
+    new_public = root.anchored_public(session, rotation.to_generation)
     old_pair = (rotation.from_generation, old.identity)
     with rewrap_pool.Mover(old_pair, (rotation.to_generation, new_public), workers) as mover:
         while True:
