@@ -73,16 +73,18 @@ class Settings:
     ARGON2_MEMORY_KIB: int = PRODUCTION_ARGON2.memory_kib
     ARGON2_PARALLELISM: int = PRODUCTION_ARGON2.parallelism
     # How much of that work one server process does at once (per gunicorn
-    # worker): ARGON2_CONCURRENCY runs at a time (each holds 64 MiB and keeps
-    # four cores busy, so workers x CONCURRENCY x 4 should not exceed the
-    # cores by much), ARGON2_QUEUE more requests may wait up to ARGON2_WAIT_MS
-    # for a slot, and the rest get 503 with Retry-After at once. Keep
-    # CONCURRENCY + QUEUE below the threads per worker (WBS_THREADS, 4) so that
-    # a flood of logins leaves a thread for every other page.
+    # worker), in each of its three lanes (services/infra/argon2_gate.py: code
+    # logins, staff work, submissions), so that a flood of one kind never takes
+    # the slots of another: ARGON2_CONCURRENCY runs at a time per lane (each
+    # holds 64 MiB and keeps four cores busy, so workers x 3 x CONCURRENCY x 4
+    # should not exceed the cores by much), ARGON2_QUEUE more requests per lane
+    # may wait up to ARGON2_WAIT_MS for a slot, and the rest get 503 with
+    # Retry-After at once. Keep 3 x (CONCURRENCY + QUEUE) below the threads per
+    # worker (WBS_THREADS, 8) so that full lanes leave a thread for every other page.
     ARGON2_CONCURRENCY: int = 1
-    ARGON2_QUEUE: int = 2
+    ARGON2_QUEUE: int = 1
     ARGON2_WAIT_MS: int = 1000
-    # A new report (or invitation) is not refused for a login flood: it waits
+    # A new report (or invitation) is not refused for a busy lane: it waits
     # its turn outside that queue for up to ARGON2_SUBMIT_WAIT_MS.
     ARGON2_SUBMIT_WAIT_MS: int = 30_000
     # Request limits: the body as a whole, and what Werkzeug may hold in

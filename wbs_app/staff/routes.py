@@ -21,6 +21,7 @@ from wbs_app.security.staff_auth import (
     signed_in,
 )
 from wbs_app.security.zones import PUBLIC, STAFF, zone
+from wbs_app.services.infra import argon2_gate as lanes
 from wbs_app.services.staff import accounts, key_replacement, staff_login, staff_sessions, totp
 from wbs_app.services.staff.accounts import AccountError, Credentials
 from wbs_app.services.staff.staff_login import LoginFailed, LoginThrottled
@@ -59,7 +60,7 @@ def login() -> Any:
                 form.code.data,
                 argon2_params(),
                 pepper=password_pepper(),
-                gate=argon2_gate(),
+                gate=argon2_gate(lanes.STAFF),
             )
         except LoginThrottled as locked:
             db.commit()
@@ -176,7 +177,7 @@ def setup() -> Any:
                     credentials,
                     argon2_params(),
                     pepper=password_pepper(),
-                    gate=argon2_gate(),
+                    gate=argon2_gate(lanes.STAFF),
                 )
             except AccountError as error:
                 db.rollback()
@@ -219,7 +220,7 @@ def activate() -> Any:
                     credentials,
                     argon2_params(),
                     pepper=password_pepper(),
-                    gate=argon2_gate(),
+                    gate=argon2_gate(lanes.STAFF),
                 )
             except AccountError as error:
                 db.rollback()
@@ -265,7 +266,7 @@ def change_password() -> Any:
                 argon2_params(),
                 pepper=password_pepper(),
                 keep_session=context.id_hash,
-                gate=argon2_gate(),
+                gate=argon2_gate(lanes.STAFF),
             )
         except AccountError as error:
             db.rollback()
@@ -292,7 +293,7 @@ def _change_password_and_keys(staff: StaffMember, form: PasswordChangeForm) -> A
             form.password_confirm.data,
             argon2_params(),
             pepper=password_pepper(),
-            gate=argon2_gate(),
+            gate=argon2_gate(lanes.STAFF),
         )
     except AccountError as error:
         db.rollback()

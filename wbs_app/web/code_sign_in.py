@@ -30,7 +30,7 @@ from wbs_app.security.brake import brake_response, busy_response
 from wbs_app.security.code_holder_auth import CodeHolderZone
 from wbs_app.services.codes import code_holders
 from wbs_app.services.codes.code_holders import CodeLogin, CodeMistyped, CodeRefused
-from wbs_app.services.infra.argon2_gate import Argon2Busy
+from wbs_app.services.infra.argon2_gate import CODES, Argon2Busy
 from wbs_app.services.infra.errors import DomainError
 from wbs_app.settings import settings
 
@@ -86,7 +86,12 @@ def sign_in(page: CodeSignInPage, form: CodeEntryForm, send_kept: SendKept) -> A
         salt = settings().installation_salt
         try:
             cookie = page.login(
-                db, form.typed_code(), salt, argon2_params(), page.zone.policy(), gate=argon2_gate()
+                db,
+                form.typed_code(),
+                salt,
+                argon2_params(),
+                page.zone.policy(),
+                gate=argon2_gate(CODES),
             )
         except Argon2Busy as busy:
             if not form.held.data:
