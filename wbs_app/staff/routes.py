@@ -16,13 +16,22 @@ from wbs_app.refusals import PASSWORD_PROBLEMS, refusal_message
 from wbs_app.security.staff_auth import (
     clear_cookie,
     current_staff,
+    device_cookie,
     loaded_staff,
     set_cookie,
+    set_device_cookie,
     signed_in,
 )
 from wbs_app.security.zones import PUBLIC, STAFF, zone
 from wbs_app.services.infra import argon2_gate as lanes
-from wbs_app.services.staff import accounts, key_replacement, staff_login, staff_sessions, totp
+from wbs_app.services.staff import (
+    accounts,
+    key_replacement,
+    login_guard,
+    staff_login,
+    staff_sessions,
+    totp,
+)
 from wbs_app.services.staff.accounts import AccountError, Credentials
 from wbs_app.services.staff.staff_login import LoginFailed, LoginThrottled
 from wbs_app.services.staff.tokens import InvalidToken
@@ -34,13 +43,19 @@ def _home_for(staff: StaffMember) -> str:
     return url_for("admin.index" if staff.role is StaffRole.ADMIN else "investigator.index")
 
 
-def _signed_in(staff: StaffMember, seed: bytes) -> Response:
-    """Start a fresh session (new id, new CSRF token) and go to the person's zone."""
+def _signed_in(staff: StaffMember, seed: bytes, device: bool = False) -> Response:
+    """Start a fresh session (new id, new CSRF token) and go to the person's zone.
+
+    ``device``: a sign-in through the login form, which gives the browser a
+    new device cookie (``services.staff.login_guard``).
+    """
     cookie = staff_sessions.start(request_session(), staff, seed, staff_session_policy())
     request_session().commit()
     session.clear()
     response = redirect(_home_for(staff))
     set_cookie(response, cookie)
+    if device:
+        set_device_cookie(response, login_guard.issue_device(staff.id, password_pepper()))
     return response
 
 
@@ -61,6 +76,7 @@ def login() -> Any:
                 argon2_params(),
                 pepper=password_pepper(),
                 gate=argon2_gate(lanes.STAFF),
+                device=device_cookie(),
             )
         except LoginThrottled as locked:
             db.commit()
@@ -74,7 +90,7 @@ def login() -> Any:
             error = refusal_message(failed)
             status = 401
         else:
-            return _signed_in(staff, seed)
+            return _signed_in(staff, seed, device=True)
     elif request.method == "POST":
         status = 400
     return render_template("staff/login.html", form=form, error=error), status
