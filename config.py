@@ -128,9 +128,10 @@ class Settings:
     REPORTER_SESSION_MAX_MINUTES: int = 120
     # How long a report being written (and its encrypted files) is kept.
     DRAFT_HOURS: int = 6
-    # Failed receipt logins per minute, installation-wide, before every
-    # receipt login is slowed down (nothing about who failed is recorded).
-    RECEIPT_FAILURES_PER_MINUTE: int = 30
+    # Unknown receipts (or invitation codes) one browser may type before that
+    # browser alone waits, 2 s doubling per further failure up to 15 minutes
+    # (services/codes/guessing.py; the count is in its own signed cookie).
+    CODE_FREE_FAILURES: int = 5
     # The address people use to reach the site, for links printed or handed
     # over outside it (set-up, activation and reset links, invitation letters).
     # Empty: the address gunicorn binds (HOST and PORT, as gunicorn.conf.py
@@ -330,6 +331,8 @@ def validate(settings: Settings) -> None:
         raise ConfigError(
             "ARGON2_QUEUE, ARGON2_WAIT_MS and ARGON2_SUBMIT_WAIT_MS must not be negative"
         )
+    if settings.CODE_FREE_FAILURES < 0:
+        raise ConfigError("CODE_FREE_FAILURES must not be negative")
     if min(settings.SWEEP_MAX_UNKNOWN, settings.SWEEP_LOCK_WAIT_MS) < 0:
         raise ConfigError("SWEEP_MAX_UNKNOWN and SWEEP_LOCK_WAIT_MS must not be negative")
     if settings.CRASH_POINT:

@@ -130,7 +130,7 @@ def test_a_flood_of_logins_never_runs_more_argon2_at_once_than_the_bound(make_ap
         ARGON2_CONCURRENCY=2,
         ARGON2_QUEUE=1,
         ARGON2_WAIT_MS=300,
-        RECEIPT_FAILURES_PER_MINUTE=100_000,  # measure the gate, not the guessing brake
+        CODE_FREE_FAILURES=100_000,  # measure the gate, not the guessing brake
     )
     gate: Argon2Gate = app.extensions[ARGON2_GATE]
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
