@@ -230,6 +230,7 @@ def test_a_flood_of_a_real_server_is_refused_cheaply_and_the_landing_page_answer
         for key in ("SECRET_KEY", "INSTALLATION_SALT", "PASSWORD_PEPPER", "DATABASE_URL")
     }
     settings |= {key: str(value) for key, value in PRODUCTION_ARGON2.items()}
+    settings["CODE_FREE_FAILURES"] = "1000000"  # the gate, not the guessing browser's brake
     server = LiveServer(instance_path, settings).start()
     try:
         outcomes, landing = _flood(server.host, server.port, clients=32, seconds=10)
