@@ -215,7 +215,7 @@ def test_a_submission_waits_its_turn_where_a_login_is_refused() -> None:
 def test_a_flood_of_a_real_server_is_refused_cheaply_and_the_landing_page_answers(
     app, instance_path
 ) -> None:
-    """gunicorn as deployed (2 workers x 4 threads, production Argon2, default gate and brake).
+    """gunicorn as deployed (2 workers x 8 threads, production Argon2, default lanes).
 
     32 clients post receipt, invitation-code and staff logins as fast as they
     are answered for 10 s. The gate's counters live in the server processes, so
