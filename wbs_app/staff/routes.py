@@ -43,19 +43,18 @@ def _home_for(staff: StaffMember) -> str:
     return url_for("admin.index" if staff.role is StaffRole.ADMIN else "investigator.index")
 
 
-def _signed_in(staff: StaffMember, seed: bytes, device: bool = False) -> Response:
+def _signed_in(staff: StaffMember, seed: bytes) -> Response:
     """Start a fresh session (new id, new CSRF token) and go to the person's zone.
 
-    ``device``: a sign-in through the login form, which gives the browser a
-    new device cookie (``services.staff.login_guard``).
+    The browser also gets a new device cookie: its own count of wrong
+    passwords from now on (``services.staff.login_guard``).
     """
     cookie = staff_sessions.start(request_session(), staff, seed, staff_session_policy())
     request_session().commit()
     session.clear()
     response = redirect(_home_for(staff))
     set_cookie(response, cookie)
-    if device:
-        set_device_cookie(response, login_guard.issue_device(staff.id, password_pepper()))
+    set_device_cookie(response, login_guard.issue_device(staff.id, password_pepper()))
     return response
 
 
@@ -90,7 +89,7 @@ def login() -> Any:
             error = refusal_message(failed)
             status = 401
         else:
-            return _signed_in(staff, seed, device=True)
+            return _signed_in(staff, seed)
     elif request.method == "POST":
         status = 400
     return render_template("staff/login.html", form=form, error=error), status
