@@ -73,3 +73,26 @@ def test_a_full_lane_refuses_its_own_work_only(make_app) -> None:
         assert sign_in(app, https_client(app), budi).status_code == 302
     assert lanes.lane(CODES).refused == 1 and lanes.lane(STAFF).refused == 1
     assert lanes.refused == 2 and lanes.high_water == 1
+
+
+def test_the_owners_browser_waits_its_turn_in_a_full_staff_lane(make_app) -> None:
+    """Random staff names fill the staff lane: a browser without the account's device
+    cookie is refused at once, the owner's own browser waits for the slot and gets in."""
+    app = make_app(ARGON2_QUEUE=0, ARGON2_WAIT_MS=0, ARGON2_SUBMIT_WAIT_MS=10_000)
+    lanes: Argon2Lanes = app.extensions[ARGON2_GATE]
+    budi = make_staff(app, "budi", unit_ids=(make_units(app)["a"],))
+    owner = https_client(app)
+    assert sign_in(app, owner, budi).status_code == 302  # the device cookie
+    held, release = threading.Event(), threading.Event()
+
+    def flood() -> None:
+        with lanes.lane(STAFF).slot():
+            held.set()
+            release.wait(0.5)
+
+    flooder = threading.Thread(target=flood)
+    flooder.start()
+    assert held.wait(10)
+    assert sign_in(app, https_client(app), budi).status_code == 503
+    assert sign_in(app, owner, budi).status_code == 302, "waited for the slot"
+    flooder.join()
