@@ -34,7 +34,9 @@ PRODUCTION_ARGON2 = argon2_settings(crypto.PRODUCTION_ARGON2)
 SECONDS = 30
 
 
-def _phase(app, org, host: str, port: int, receipt: str, fresh: int) -> dict[str, object]:
+def _phase(
+    app, org, host: str, port: int, receipt: str, fresh: int, owner: LiveClient
+) -> dict[str, object]:
     """One flood of ``SECONDS``: 3 cookie-keeping guessers, ``fresh`` cookie-dropping ones,
     3 random staff names; meanwhile a real reporter every second and a staff member."""
     stop = time.monotonic() + SECONDS
@@ -81,7 +83,7 @@ def _phase(app, org, host: str, port: int, receipt: str, fresh: int) -> dict[str
 
     def staff_member() -> None:
         time.sleep(2)
-        browser = LiveClient(host, port)  # the owner's browser: its device cookie is kept
+        browser = owner  # the staff member's own browser: its device cookie is kept
         while time.monotonic() < stop - 3:
             token = csrf_from(browser.get("/staf/masuk").get_data(as_text=True))
             fields = {"csrf_token": token, "login": "budi", "password": org.budi.password}
@@ -120,8 +122,9 @@ def test_a_guessing_flood_leaves_real_reporters_and_staff_their_way_in(
         # Sent to the server itself: a receipt depends on the installation's Argon2 parameters.
         live = LiveClient(server.host, server.port)
         receipt = submit_report(live, Report(unit=org.units["a"], what="laporan"))
-        braked = _phase(app, org, server.host, server.port, receipt, fresh=0)
-        saturated = _phase(app, org, server.host, server.port, receipt, fresh=3)
+        owner = LiveClient(server.host, server.port)
+        braked = _phase(app, org, server.host, server.port, receipt, fresh=0, owner=owner)
+        saturated = _phase(app, org, server.host, server.port, receipt, fresh=3, owner=owner)
     finally:
         server.stop()
     assert "Traceback" not in server.log()
