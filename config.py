@@ -73,16 +73,18 @@ class Settings:
     ARGON2_MEMORY_KIB: int = PRODUCTION_ARGON2.memory_kib
     ARGON2_PARALLELISM: int = PRODUCTION_ARGON2.parallelism
     # How much of that work one server process does at once (per gunicorn
-    # worker): ARGON2_CONCURRENCY runs at a time (each holds 64 MiB and keeps
-    # four cores busy, so workers x CONCURRENCY x 4 should not exceed the
-    # cores by much), ARGON2_QUEUE more requests may wait up to ARGON2_WAIT_MS
-    # for a slot, and the rest get 503 with Retry-After at once. Keep
-    # CONCURRENCY + QUEUE below the threads per worker (WBS_THREADS, 4) so that
-    # a flood of logins leaves a thread for every other page.
+    # worker), in each of its three lanes (services/infra/argon2_gate.py: code
+    # logins, staff work, submissions), so that a flood of one kind never takes
+    # the slots of another: ARGON2_CONCURRENCY runs at a time per lane (each
+    # holds 64 MiB and keeps four cores busy, so workers x 3 x CONCURRENCY x 4
+    # should not exceed the cores by much), ARGON2_QUEUE more requests per lane
+    # may wait up to ARGON2_WAIT_MS for a slot, and the rest get 503 with
+    # Retry-After at once. Keep 3 x (CONCURRENCY + QUEUE) below the threads per
+    # worker (WBS_THREADS, 8) so that full lanes leave a thread for every other page.
     ARGON2_CONCURRENCY: int = 1
-    ARGON2_QUEUE: int = 2
+    ARGON2_QUEUE: int = 1
     ARGON2_WAIT_MS: int = 1000
-    # A new report (or invitation) is not refused for a login flood: it waits
+    # A new report (or invitation) is not refused for a busy lane: it waits
     # its turn outside that queue for up to ARGON2_SUBMIT_WAIT_MS.
     ARGON2_SUBMIT_WAIT_MS: int = 30_000
     # Request bodies (wbs_app.security.bodies): every route takes at most
@@ -142,9 +144,10 @@ class Settings:
     REPORTER_SESSION_MAX_MINUTES: int = 120
     # How long a report being written (and its encrypted files) is kept.
     DRAFT_HOURS: int = 6
-    # Failed receipt logins per minute, installation-wide, before every
-    # receipt login is slowed down (nothing about who failed is recorded).
-    RECEIPT_FAILURES_PER_MINUTE: int = 30
+    # Unknown receipts (or invitation codes) one browser may type before that
+    # browser alone waits, 2 s doubling per further failure up to 15 minutes
+    # (services/codes/guessing.py; the count is in its own signed cookie).
+    CODE_FREE_FAILURES: int = 5
     # The address people use to reach the site, for links printed or handed
     # over outside it (set-up, activation and reset links, invitation letters).
     # Empty: the address gunicorn binds (HOST and PORT, as gunicorn.conf.py
@@ -344,6 +347,8 @@ def validate(settings: Settings) -> None:
         raise ConfigError(
             "ARGON2_QUEUE, ARGON2_WAIT_MS and ARGON2_SUBMIT_WAIT_MS must not be negative"
         )
+    if settings.CODE_FREE_FAILURES < 0:
+        raise ConfigError("CODE_FREE_FAILURES must not be negative")
     if min(settings.SWEEP_MAX_UNKNOWN, settings.SWEEP_LOCK_WAIT_MS) < 0:
         raise ConfigError("SWEEP_MAX_UNKNOWN and SWEEP_LOCK_WAIT_MS must not be negative")
     if settings.CRASH_POINT:

@@ -18,9 +18,10 @@ gunicorn.http.wsgi.SERVER = "lentera"
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
 workers = int(os.environ.get("WBS_WORKERS", "2"))
-# Keep WBS_ARGON2_CONCURRENCY + WBS_ARGON2_QUEUE (config.py) below the threads,
-# so that a flood of logins always leaves a thread for every other page.
-threads = int(os.environ.get("WBS_THREADS", "4"))
+# Keep 3 x (WBS_ARGON2_CONCURRENCY + WBS_ARGON2_QUEUE) (config.py: three Argon2
+# lanes) below the threads, so that floods of logins always leave a thread for
+# every other page.
+threads = int(os.environ.get("WBS_THREADS", "8"))
 worker_class = "gthread"
 timeout = 120
 # An idle kept-alive connection is closed after this many seconds. gunicorn's

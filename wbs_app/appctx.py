@@ -10,7 +10,7 @@ from flask import current_app
 
 from crypto import Argon2Params
 from wbs_app.db import request_session
-from wbs_app.services.infra.argon2_gate import Argon2Gate
+from wbs_app.services.infra.argon2_gate import Argon2Gate, Argon2Lanes
 from wbs_app.services.infra.sessions import SessionPolicy
 from wbs_app.services.office.organisation import Deadlines, deadlines
 from wbs_app.settings import settings
@@ -27,10 +27,14 @@ def password_pepper() -> bytes:
     return settings().password_pepper
 
 
-def argon2_gate() -> Argon2Gate:
-    """This process's bound on concurrent Argon2id runs (``create_app`` makes it)."""
-    gate: Argon2Gate = current_app.extensions[ARGON2_GATE]
-    return gate
+def argon2_gate(lane: str) -> Argon2Gate:
+    """This process's bound on concurrent Argon2id runs of one kind of work.
+
+    ``lane`` is one of ``services.infra.argon2_gate.LANES`` (``create_app``
+    makes them): each kind of work waits only behind its own kind.
+    """
+    lanes: Argon2Lanes = current_app.extensions[ARGON2_GATE]
+    return lanes.lane(lane)
 
 
 def staff_session_policy() -> SessionPolicy:

@@ -36,7 +36,7 @@ from wbs_app.security.sides import init_sides
 from wbs_app.security.staff_auth import register_staff_guards
 from wbs_app.services.cases import head_log
 from wbs_app.services.infra import installation
-from wbs_app.services.infra.argon2_gate import Argon2Gate
+from wbs_app.services.infra.argon2_gate import Argon2Lanes
 from wbs_app.services.infra.store import AttachmentStore
 from wbs_app.services.trust import anchors
 from wbs_app.settings import from_config
@@ -200,8 +200,8 @@ def check_installation_secrets(app: Flask, salt: bytes, pepper: bytes) -> None:
 
 
 def register_argon2_gate(app: Flask, settings: Settings) -> None:
-    """One gate per app, so per gunicorn worker process (see ``services.infra.argon2_gate``)."""
-    app.extensions[ARGON2_GATE] = Argon2Gate(
+    """One set of lanes per app, so per gunicorn worker process (``services.infra.argon2_gate``)."""
+    app.extensions[ARGON2_GATE] = Argon2Lanes(
         bound=settings.ARGON2_CONCURRENCY,
         queue=settings.ARGON2_QUEUE,
         wait_seconds=settings.ARGON2_WAIT_MS / 1000,

@@ -59,7 +59,7 @@ class AppSettings:
     reporter_session_idle: timedelta
     reporter_session_max: timedelta
     draft_lifetime: timedelta
-    receipt_failures_per_minute: int
+    code_free_failures: int
     max_upload_bytes: int
     max_files_per_submission: int
     # Files and bytes per draft and per case, and the unsent drafts' budget.
@@ -99,7 +99,7 @@ def from_config(raw: config.Settings) -> AppSettings:
         reporter_session_idle=timedelta(minutes=raw.REPORTER_SESSION_IDLE_MINUTES),
         reporter_session_max=timedelta(minutes=raw.REPORTER_SESSION_MAX_MINUTES),
         draft_lifetime=timedelta(hours=raw.DRAFT_HOURS),
-        receipt_failures_per_minute=raw.RECEIPT_FAILURES_PER_MINUTE,
+        code_free_failures=raw.CODE_FREE_FAILURES,
         max_upload_bytes=raw.MAX_UPLOAD_BYTES,
         max_files_per_submission=raw.MAX_FILES_PER_SUBMISSION,
         disk_caps=DiskCaps(

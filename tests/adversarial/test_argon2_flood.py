@@ -130,7 +130,7 @@ def test_a_flood_of_logins_never_runs_more_argon2_at_once_than_the_bound(make_ap
         ARGON2_CONCURRENCY=2,
         ARGON2_QUEUE=1,
         ARGON2_WAIT_MS=300,
-        RECEIPT_FAILURES_PER_MINUTE=100_000,  # measure the gate, not the guessing brake
+        CODE_FREE_FAILURES=100_000,  # measure the gate, not the guessing brake
     )
     gate: Argon2Gate = app.extensions[ARGON2_GATE]
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
@@ -215,7 +215,7 @@ def test_a_submission_waits_its_turn_where_a_login_is_refused() -> None:
 def test_a_flood_of_a_real_server_is_refused_cheaply_and_the_landing_page_answers(
     app, instance_path
 ) -> None:
-    """gunicorn as deployed (2 workers x 4 threads, production Argon2, default gate and brake).
+    """gunicorn as deployed (2 workers x 8 threads, production Argon2, default lanes).
 
     32 clients post receipt, invitation-code and staff logins as fast as they
     are answered for 10 s. The gate's counters live in the server processes, so
@@ -230,6 +230,7 @@ def test_a_flood_of_a_real_server_is_refused_cheaply_and_the_landing_page_answer
         for key in ("SECRET_KEY", "INSTALLATION_SALT", "PASSWORD_PEPPER", "DATABASE_URL")
     }
     settings |= {key: str(value) for key, value in PRODUCTION_ARGON2.items()}
+    settings["CODE_FREE_FAILURES"] = "1000000"  # the gate, not the guessing browser's brake
     server = LiveServer(instance_path, settings).start()
     try:
         outcomes, landing = _flood(server.host, server.port, clients=32, seconds=10)

@@ -225,36 +225,43 @@ def test_every_argon2_run_on_a_request_holds_a_gate_slot_and_overlong_input_cost
 
 
 def test_the_guessing_brake_refuses_at_once_and_costs_no_argon2(make_app) -> None:
-    """While failures are over the limit, every code login gets 429 with Retry-After at once.
+    """A browser whose codes failed gets 429 with Retry-After at once; others get their run.
 
     First the brake slept outside any bound (a guessing flood put every server
     thread to sleep); then it slept inside an Argon2 slot, which let a few
-    guessers keep staff sign-ins and new reports out of the gate. Now it
-    refuses before any work: no thread sleeps, no slot is taken, and a staff
-    sign-in during the brake still gets its Argon2 run.
+    guessers keep staff sign-ins and new reports out of the gate; then it
+    refused every code login of the installation. Now it refuses the guessing
+    browser only (``services.codes.guessing``), before any work: no thread
+    sleeps, no slot is taken, and another browser and a staff sign-in still
+    get their Argon2 run.
     """
-    from wbs_app.services.codes import guessing
-
-    app = make_app(ARGON2_CONCURRENCY=1, ARGON2_QUEUE=0, ARGON2_WAIT_MS=0)
-    gate: Argon2Gate = app.extensions[ARGON2_GATE]
+    app = make_app(ARGON2_CONCURRENCY=1, ARGON2_QUEUE=0, ARGON2_WAIT_MS=0, CODE_FREE_FAILURES=1)
+    gate = app.extensions[ARGON2_GATE]
     units = make_units(app)
     budi = make_staff(app, "budi", unit_ids=(units["a"],))
-    with app_database(app).session() as session:
-        for _ in range(2 * int(app.config["RECEIPT_FAILURES_PER_MINUTE"]) + 4):
-            guessing.record_failure(session, "receipt")  # the brake: 4 x 0.25 s = 1 s
-            guessing.record_failure(session, "invitation")
-    runs = gate.runs
     for path, field in (("/lapor/masuk", "receipt"), ("/klarifikasi/masuk", "code")):
-        client = https_client(app)
-        token = csrf_from(client.get(path).get_data(as_text=True))
+        guesser = https_client(app)
+        for _ in range(2):  # one free failure, then one that starts a 2 s wait
+            token = csrf_from(guesser.get(path).get_data(as_text=True))
+            assert (
+                guesser.post(path, data={"csrf_token": token, field: generate_code()}).status_code
+                == 404
+            )
+        runs = gate.runs
+        token = csrf_from(guesser.get(path).get_data(as_text=True))
         started = time.monotonic()
-        response = client.post(path, data={"csrf_token": token, field: generate_code()})
+        response = guesser.post(path, data={"csrf_token": token, field: generate_code()})
         assert time.monotonic() - started < 0.5, "refused at once, not slept"
-        assert response.status_code == 429 and response.headers["Retry-After"] == "1"
-        assert "tunggu 1 detik" in response.get_data(as_text=True)
-    assert gate.runs == runs, "the brake costs no Argon2 run"
+        assert response.status_code == 429 and response.headers["Retry-After"] == "2"
+        assert "tunggu 2 detik" in response.get_data(as_text=True)
+        assert gate.runs == runs, "the brake costs no Argon2 run"
+        other = https_client(app)
+        token = csrf_from(other.get(path).get_data(as_text=True))
+        assert (
+            other.post(path, data={"csrf_token": token, field: generate_code()}).status_code == 404
+        )
+        assert gate.runs == runs + 1, "another browser's code is checked"
     assert sign_in(app, https_client(app), budi).status_code == 302, "staff still get in"
-    assert gate.runs == runs + 1
 
 
 @pytest.mark.parametrize(

@@ -87,7 +87,7 @@ def _compare(times: dict[str, list[float]], known: str, unknown: str) -> None:
 
 @pytest.mark.slow
 def test_unknown_receipt_costs_what_a_known_one_costs(make_app) -> None:
-    app = make_app(**PRODUCTION_ARGON2, RECEIPT_FAILURES_PER_MINUTE=1_000_000)
+    app = make_app(**PRODUCTION_ARGON2, CODE_FREE_FAILURES=1_000_000)
     units = make_units(app)
     make_staff(app, "budi", unit_ids=(units["a"],))
     make_staff(app, "rahman", StaffRole.SUPERVISOR, unit_ids=(units["kanwil"],))  # one must receive

@@ -27,6 +27,7 @@ from tests.support.reporter import (
 from wbs_app.appctx import ARGON2_GATE
 from wbs_app.db import app_database
 from wbs_app.models import Case, SubmissionDraft
+from wbs_app.services.infra.argon2_gate import SUBMIT
 
 EVIDENCE = b"foto kwitansi pungli " * 9000  # three stream chunks
 
@@ -102,13 +103,13 @@ def test_a_draft_past_its_expiry_that_still_exists_is_sent(app, org, reporter, m
 def test_a_send_the_argon2_gate_cannot_take_now_comes_back_to_the_review(
     make_app, org, reporter
 ) -> None:
-    """A full gate is nothing the reporter can mend: the review returns, with its draft."""
+    """A full lane is nothing the reporter can mend: the review returns, with its draft."""
     impatient = make_app(ARGON2_SUBMIT_WAIT_MS=0)
     client = https_client(impatient)
     review = post_form(client, Report(unit=org.units["a"], files=[("bukti.jpg", EVIDENCE)]))
     page = review.get_data(as_text=True)
-    gate = impatient.extensions[ARGON2_GATE]
-    with gate.slot():  # every slot taken by someone else's login
+    gate = impatient.extensions[ARGON2_GATE].lane(SUBMIT)
+    with gate.slot():  # the submission lane's slot taken by someone else's report
         refused = send_review(client, page)
     body = refused.get_data(as_text=True)
     assert refused.status_code == 503, body[:600]

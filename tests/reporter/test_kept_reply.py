@@ -349,13 +349,14 @@ def test_one_kept_message_sent_from_five_tabs_at_once_arrives_once(make_app, org
 def test_a_full_argon2_gate_at_the_code_page_keeps_the_page_and_its_message(make_app, org) -> None:
     """The app's generic busy page would lose the kept message's key: the code page comes back."""
     from wbs_app.appctx import ARGON2_GATE
+    from wbs_app.services.infra.argon2_gate import CODES
 
     app = make_app(ARGON2_QUEUE=0, ARGON2_WAIT_MS=0)
     receipt = submit_report(https_client(app), Report(unit=org.units["a"]))
     visitor, page = _signed_in(app, receipt)
     visitor.delete_cookie(COOKIE, path=COOKIE_PATH)
     body = _reply(visitor, page).get_data(as_text=True)
-    with app.extensions[ARGON2_GATE].slot():  # someone else's sign-in holds the only slot
+    with app.extensions[ARGON2_GATE].lane(CODES).slot():  # someone else's code login holds it
         busy = _login(visitor, body, receipt)
     busy_page = busy.get_data(as_text=True)
     assert busy.status_code == 503 and busy.headers["Retry-After"]

@@ -10,6 +10,7 @@ AUDIT_ACTIONS = {
     "login_failed": _l("Failed sign-in"),
     "login_throttled": _l("Sign-in locked after repeated failures"),
     "login_key_mismatch": _l("Sign-in refused: the stored key is not the key the password unlocks"),
+    "login_factor_locked": _l("Sign-in locked: right password, wrong codes (password known?)"),
     "logout": _l("Signed out"),
     "password_changed": _l("Password changed"),
     "keys_replaced": _l("Password changed with a new key"),

@@ -32,6 +32,7 @@ from wbs_app.security.staff_auth import signed_in
 from wbs_app.security.zones import INVESTIGATOR, zone
 from wbs_app.services.cases import casefile
 from wbs_app.services.cases.case_keys import NoAccess
+from wbs_app.services.infra.argon2_gate import SUBMIT
 from wbs_app.services.infra.clock import today
 from wbs_app.services.infra.transactions import begin_write
 from wbs_app.services.office import letter_numbers, letterhead
@@ -101,7 +102,7 @@ def create_invitation(case_id: int) -> Any:
             int(days),
             salt,
             argon2_params(),
-            gate=argon2_gate(),
+            gate=argon2_gate(SUBMIT),
             form_token_hash=token_hash,
         )
     except NoAccess:

@@ -26,6 +26,7 @@ from wbs_app.refusals import refusal_message
 from wbs_app.security.staff_auth import signed_in
 from wbs_app.security.zones import INVESTIGATOR, zone
 from wbs_app.services.cases.case_keys import NoAccess
+from wbs_app.services.infra.argon2_gate import SUBMIT
 from wbs_app.services.respondents import respondent, respondent_takeover
 from wbs_app.services.respondents.respondent import RespondentError
 from wbs_app.settings import settings
@@ -80,7 +81,7 @@ def reissue(case_id: int, uid: str) -> Response:
             context.identity,
             salt,
             argon2_params(),
-            gate=argon2_gate(),
+            gate=argon2_gate(SUBMIT),
         )
     except NoAccess:
         abort(404)

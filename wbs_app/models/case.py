@@ -262,16 +262,6 @@ class PendingFile(Base):
     size_rounded: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
-class FailureWindow(Base):
-    """Failed code logins per minute, installation-wide: how guessing is slowed, anonymously."""
-
-    __tablename__ = "failure_windows"
-
-    scope: Mapped[str] = mapped_column(String(20), primary_key=True)
-    window_start: Mapped[datetime] = mapped_column(UTCDateTime(), primary_key=True)
-    failures: Mapped[int] = mapped_column(Integer, default=0)
-
-
 class CaseRead(Base):
     """How far a handler has read a case: the newest record they have seen (unread markers)."""
 

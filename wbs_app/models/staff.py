@@ -124,10 +124,11 @@ class StaffSession(Base):
 
 
 class LoginThrottle(Base):
-    """Failed logins per account name (hashed), so one account's lock leaves others usable.
+    """Failed logins per key (hashed), so one account's lock leaves others usable.
 
-    Keyed by a hash of the normalised name typed, whether or not an account of
-    that name exists, so the lock itself reveals nothing. No address is kept.
+    The keys are ``services.staff.login_guard``'s (an account's browsers
+    without its device cookie, one device cookie, an account's second factor,
+    an unknown name as typed) and the recovery page's. No address is kept.
     """
 
     __tablename__ = "login_throttles"

@@ -36,7 +36,7 @@ from wbs_app.security.zones import PUBLIC, zone
 from wbs_app.services.cases import delivery, intake, routing
 from wbs_app.services.cases.intake import IntakeError
 from wbs_app.services.codes import receipt_handover
-from wbs_app.services.infra.argon2_gate import Argon2Busy
+from wbs_app.services.infra.argon2_gate import SUBMIT, Argon2Busy
 from wbs_app.settings import settings
 from wbs_app.web import uploads
 
@@ -132,7 +132,7 @@ def send() -> Any:
             current_deadlines(),
             salt,
             argon2_params(),
-            gate=argon2_gate(),
+            gate=argon2_gate(SUBMIT),
             checkpoint=checkpoint,
             route_up=route_up,
             caps=settings().disk_caps,

@@ -1,8 +1,7 @@
-"""The anonymous guessing brake's answer on the code login pages (reporter, respondent)."""
+"""The guessing brake's answer on the code login pages (reporter, respondent)."""
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from flask import make_response, render_template
@@ -10,17 +9,16 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 
-def brake_response(template: str, form: Any, delay: float) -> Response:
-    """429 with Retry-After, before any Argon2 work.
+def brake_response(template: str, form: Any, seconds: int) -> Response:
+    """429 with Retry-After, before any Argon2 work, to the browser whose codes failed.
 
-    The brake counts failures for everybody, never per address, so the same
-    answer reaches a guesser and an honest reporter alike; refusing at once
-    (rather than sleeping) keeps a guessing flood from holding the threads and
-    Argon2 slots that staff sign-ins and new reports need.
+    The count is that browser's own (``services.codes.guessing``): every other
+    reporter goes on signing in. Refusing at once (rather than sleeping)
+    keeps a guesser from holding the threads and Argon2 slots others need.
     """
-    seconds = max(1, math.ceil(delay))
+    seconds = max(1, seconds)
     error = _(
-        "Many codes were tried in the last minute. To protect every report, wait %(seconds)d seconds and try again.",
+        "Several codes typed in this browser were not right. Check the code digit by digit, wait %(seconds)d seconds and try again.",
         seconds=seconds,
     )
     response = make_response(render_template(template, form=form, error=error), 429)

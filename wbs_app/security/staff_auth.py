@@ -3,12 +3,15 @@
 The cookie is a browser-session cookie (no expiry date), HttpOnly,
 SameSite=Strict and Secure under TLS, on the staff side's path (``/staf``)
 only, so a staff member's browser never sends it to the reporter's or the
-respondent's pages (``security.sides``). It opens a row in ``staff_sessions``;
+respondent's pages (``security.sides``). The device cookie
+(``set_device_cookie``) lives on the sign-in page's path only. It opens a row in ``staff_sessions``;
 ``g.staff`` holds the result for the request. A role that does not match the
 zone gets 403, not a redirect, so nobody is bounced around between zones.
 """
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from flask import Flask, abort, g, redirect, request, url_for
 from werkzeug.wrappers import Response
@@ -19,12 +22,14 @@ from wbs_app.models import StaffRole
 from wbs_app.security.cookies import clear_session_cookie, set_session_cookie
 from wbs_app.security.sides import STAFF_PATH
 from wbs_app.security.zones import ADMIN, INVESTIGATOR, STAFF, register_guard
-from wbs_app.services.staff import staff_sessions
+from wbs_app.services.staff import login_guard, staff_sessions
 from wbs_app.services.staff.staff_sessions import StaffContext
+from wbs_app.settings import settings
 
 # Not "lentera_staff": that name was set on "/" before, and is forgotten as a left-over.
 COOKIE = "lentera_staf"
 COOKIE_PATH = STAFF_PATH
+DEVICE_COOKIE = "lentera_staf_perangkat"
 HANDLER_ROLES = (StaffRole.INVESTIGATOR, StaffRole.SUPERVISOR)
 
 
@@ -54,6 +59,29 @@ def signed_in() -> StaffContext:
 
 def set_cookie(response: Response, value: str) -> None:
     set_session_cookie(response, COOKIE, value, COOKIE_PATH)
+
+
+def device_cookie() -> str | None:
+    """The browser's staff device cookie (``services.staff.login_guard``), if it sent one."""
+    return request.cookies.get(DEVICE_COOKIE)
+
+
+def set_device_cookie(response: Response, value: str) -> None:
+    """Kept across browser restarts, on the sign-in page's path only.
+
+    Unlike the session cookies it has an expiry: it is what lets the owner's
+    own browser sign in while someone else spends the account's budget of
+    wrong passwords. It names no account and opens nothing by itself.
+    """
+    response.set_cookie(
+        DEVICE_COOKIE,
+        value,
+        max_age=int(timedelta(days=login_guard.DEVICE_DAYS).total_seconds()),
+        httponly=True,
+        secure=settings().tls,
+        samesite="Strict",
+        path=url_for("staff.login"),
+    )
 
 
 def clear_cookie(response: Response) -> None:

@@ -16,12 +16,22 @@ from wbs_app.refusals import PASSWORD_PROBLEMS, refusal_message
 from wbs_app.security.staff_auth import (
     clear_cookie,
     current_staff,
+    device_cookie,
     loaded_staff,
     set_cookie,
+    set_device_cookie,
     signed_in,
 )
 from wbs_app.security.zones import PUBLIC, STAFF, zone
-from wbs_app.services.staff import accounts, key_replacement, staff_login, staff_sessions, totp
+from wbs_app.services.infra import argon2_gate as lanes
+from wbs_app.services.staff import (
+    accounts,
+    key_replacement,
+    login_guard,
+    staff_login,
+    staff_sessions,
+    totp,
+)
 from wbs_app.services.staff.accounts import AccountError, Credentials
 from wbs_app.services.staff.staff_login import LoginFailed, LoginKeyMismatch, LoginThrottled
 from wbs_app.services.staff.tokens import InvalidToken
@@ -34,12 +44,17 @@ def _home_for(staff: StaffMember) -> str:
 
 
 def _signed_in(staff: StaffMember, seed: bytes) -> Response:
-    """Start a fresh session (new id, new CSRF token) and go to the person's zone."""
+    """Start a fresh session (new id, new CSRF token) and go to the person's zone.
+
+    The browser also gets a new device cookie: its own count of wrong
+    passwords from now on (``services.staff.login_guard``).
+    """
     cookie = staff_sessions.start(request_session(), staff, seed, staff_session_policy())
     request_session().commit()
     session.clear()
     response = redirect(_home_for(staff))
     set_cookie(response, cookie)
+    set_device_cookie(response, login_guard.issue_device(staff.id, password_pepper()))
     return response
 
 
@@ -59,7 +74,8 @@ def login() -> Any:
                 form.code.data,
                 argon2_params(),
                 pepper=password_pepper(),
-                gate=argon2_gate(),
+                gate=argon2_gate(lanes.STAFF),
+                device=device_cookie(),
             )
         except LoginThrottled as locked:
             db.commit()
@@ -180,7 +196,7 @@ def setup() -> Any:
                     credentials,
                     argon2_params(),
                     pepper=password_pepper(),
-                    gate=argon2_gate(),
+                    gate=argon2_gate(lanes.STAFF),
                 )
             except AccountError as error:
                 db.rollback()
@@ -223,7 +239,7 @@ def activate() -> Any:
                     credentials,
                     argon2_params(),
                     pepper=password_pepper(),
-                    gate=argon2_gate(),
+                    gate=argon2_gate(lanes.STAFF),
                 )
             except AccountError as error:
                 db.rollback()
@@ -269,7 +285,7 @@ def change_password() -> Any:
                 argon2_params(),
                 pepper=password_pepper(),
                 keep_session=context.id_hash,
-                gate=argon2_gate(),
+                gate=argon2_gate(lanes.STAFF),
             )
         except AccountError as error:
             db.rollback()
@@ -296,7 +312,7 @@ def _change_password_and_keys(staff: StaffMember, form: PasswordChangeForm) -> A
             form.password_confirm.data,
             argon2_params(),
             pepper=password_pepper(),
-            gate=argon2_gate(),
+            gate=argon2_gate(lanes.STAFF),
         )
     except AccountError as error:
         db.rollback()

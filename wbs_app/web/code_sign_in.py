@@ -3,7 +3,8 @@
 A reporter types the receipt on ``/lapor/masuk``, a respondent the invitation
 code on ``/klarifikasi/masuk``; the two pages do the same things in the same
 order, so they are written here once and each zone describes its page
-(``CodeSignInPage``): the guessing brake first (429 before any work), one
+(``CodeSignInPage``): the guessing brake first (429 before any work, for
+the browser whose own codes failed: ``services.codes.guessing``), one
 Argon2id run through the zone's service, a typo told apart from a refused
 code, a kept message or statement (``services.codes.held``) sent once the code
 opens the visit it was written in, a new CSRF token, the zone's cookie. The
@@ -28,9 +29,10 @@ from wbs_app.notices import DONE
 from wbs_app.refusals import refusal_message
 from wbs_app.security.brake import brake_response, busy_response
 from wbs_app.security.code_holder_auth import CodeHolderZone
-from wbs_app.services.codes import code_holders
 from wbs_app.services.codes.code_holders import CodeLogin, CodeMistyped, CodeRefused
-from wbs_app.services.infra.argon2_gate import Argon2Busy
+from wbs_app.services.codes.guessing import GuessCount
+from wbs_app.services.infra.argon2_gate import CODES, Argon2Busy
+from wbs_app.services.infra.clock import utcnow
 from wbs_app.services.infra.errors import DomainError
 from wbs_app.settings import settings
 
@@ -78,15 +80,19 @@ def sign_in(page: CodeSignInPage, form: CodeEntryForm, send_kept: SendKept) -> A
     status = 200
     if form.validate_on_submit():
         db = request_session()
-        allowed = settings().receipt_failures_per_minute
-        delay = code_holders.login_delay(db, page.zone.kind, allowed)
-        if delay:
-            db.commit()
-            return brake_response(page.template, form, delay)
+        guesses = _guesses(page)
+        wait = guesses.wait_seconds(utcnow().timestamp())
+        if wait:
+            return brake_response(page.template, form, wait)
         salt = settings().installation_salt
         try:
             cookie = page.login(
-                db, form.typed_code(), salt, argon2_params(), page.zone.policy(), gate=argon2_gate()
+                db,
+                form.typed_code(),
+                salt,
+                argon2_params(),
+                page.zone.policy(),
+                gate=argon2_gate(CODES),
             )
         except Argon2Busy as busy:
             if not form.held.data:
@@ -95,7 +101,9 @@ def sign_in(page: CodeSignInPage, form: CodeEntryForm, send_kept: SendKept) -> A
         except CodeMistyped as mistyped:
             error, status = refusal_message(mistyped), 400
         except CodeRefused as refused:
-            db.commit()  # the anonymous failure count
+            db.commit()
+            counted = guesses.failed(utcnow().timestamp(), settings().code_free_failures)
+            session[_guesses_key(page)] = counted.to_cookie()  # this browser's count only
             error, status = refusal_message(refused), 404
         except page.refusals as refusal:
             db.rollback()
@@ -114,3 +122,12 @@ def sign_in(page: CodeSignInPage, form: CodeEntryForm, send_kept: SendKept) -> A
     elif form.is_submitted():
         status = 400
     return render_template(page.template, form=form, error=error), status
+
+
+def _guesses_key(page: CodeSignInPage) -> str:
+    return f"guesses_{page.zone.kind.scope}"
+
+
+def _guesses(page: CodeSignInPage) -> GuessCount:
+    """This browser's failed codes, from the side's signed session cookie."""
+    return GuessCount.from_cookie(session.get(_guesses_key(page)))

@@ -12,8 +12,9 @@ guessing brake's scope. The steps:
   derives the lookup id and the identity seed, whether or not anything opens
   with the code, so a known and an unknown code cost the same.
 - The kind's own ``admit`` finds what the code opens (``reporter_access``,
-  ``respondent_access``); a code that opens nothing is counted anonymously by
-  the brake and refused with one answer whatever the reason (``CodeRefused``).
+  ``respondent_access``); a code that opens nothing is refused with one answer
+  whatever the reason (``CodeRefused``); the caller counts it against the
+  browser that typed it (``services.codes.guessing``).
 - The session row holds the identity seed sealed under a key only the cookie
   carries (``services.infra.sessions``); ``resume`` gives the visit back, finishing
   deletes the row, and ``purge_expired`` removes the expired rows of every
@@ -40,7 +41,6 @@ from crypto import (
     parse_code,
 )
 from wbs_app.models import ReporterSession, RespondentSession
-from wbs_app.services.codes import guessing
 from wbs_app.services.infra import sessions
 from wbs_app.services.infra.argon2_gate import Argon2Gate, slot_between_transactions
 from wbs_app.services.infra.clock import utcnow
@@ -84,7 +84,7 @@ class CodeHolderKind:
 
     name: str  # the session seed's sealing context: a seed sealed for one kind opens no other
     code: CodeKind
-    scope: str  # the guessing brake's count
+    scope: str  # names the browser's count of failed codes (services.codes.guessing)
     model: SessionModel
     owner: str  # the session column naming what the code opened
     mistyped: str  # the refusals' codes, worded per kind (a receipt, an invitation code)
@@ -139,15 +139,6 @@ class Visit:
     id_hash: bytes
 
 
-def login_delay(session: Session, kind: CodeHolderKind, allowed_per_minute: int) -> float:
-    """The anonymous guessing brake: while it is on, the view answers 429 before any work.
-
-    Refusing (with Retry-After) rather than sleeping keeps a guessing flood from
-    holding threads or Argon2 slots that staff sign-ins and new reports need.
-    """
-    return guessing.delay_seconds(session, kind.scope, allowed_per_minute)
-
-
 def login(
     session: Session,
     kind: CodeHolderKind,
@@ -163,8 +154,9 @@ def login(
 
     A well-formed code runs Argon2id while holding a slot of ``gate``, so a
     flood cannot tie up more threads than the gate admits; ``Argon2Busy`` when
-    no slot is free in time. The guessing brake (``login_delay``) is the
-    caller's, checked first. Whatever ``admit`` raises reaches the caller.
+    no slot is free in time. The guessing brake (``services.codes.guessing``,
+    the browser's own count) is the caller's, checked first. Whatever
+    ``admit`` raises reaches the caller.
     """
     try:
         digits = parse_code(text)
@@ -174,7 +166,6 @@ def login(
         code_secrets = derive_code_secrets(digits, kind.code, salt, params)
     admission = admit(code_secrets)
     if admission is None:
-        guessing.record_failure(session, kind.scope)
         raise CodeRefused(kind.refused)
     cookie, row = sessions.start_row(
         kind.model, kind.name, admission.seed, policy.absolute, **{kind.owner: admission.owner_id}

@@ -1,68 +1,67 @@
-"""Slowing down code guessing without knowing who guesses.
+"""Slowing down the guesser of codes, not every reporter.
 
 Receipt and invitation codes are 63-bit secrets behind one Argon2id run each,
-so guessing one is hopeless; what remains is to make mass guessing slower
-still without recording anything about the guesser. Failed code logins are
-counted per minute for the whole installation; while the current and the
-previous minute hold more than the allowed number, every code login (known
-or unknown code alike, so timing reveals nothing) waits a delay that grows
-with the excess. Legitimate reporters are slowed by seconds during an attack,
-never locked out.
+so guessing one is hopeless; what remains is to make a guesser slower still
+without recording anything about them and without stopping anyone else.
+Issue 18: an installation-wide count of failures armed a brake that refused
+every reporter for about two minutes after 61 unknown receipts (3 of 39 real
+attempts got in). Now the count is the browser's own: it travels in the
+side's signed session cookie (``GuessCount``, which the browser cannot lower,
+only throw away), so after ``free`` failures only that browser waits, a wait
+that doubles with every further failure; other browsers are untouched.
+
+A guesser who throws the cookie away also throws away the form's CSRF token
+and must fetch the page again for every guess; what bounds them then is the
+code lane of Argon2 work (``services.infra.argon2_gate``: one run at a time per
+server process, the rest 503), which leaves staff sign-ins and new reports in
+lanes of their own. Nothing here reads a clock of its own or touches the
+database: the view passes the time and keeps the count in the cookie.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import math
+from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
-
-from wbs_app.models import FailureWindow
-from wbs_app.services.infra.clock import utcnow
-
-MAX_DELAY_SECONDS = 5.0
-STEP_SECONDS = 0.25
+FIRST_WAIT_SECONDS = 2
+MAX_WAIT_SECONDS = 15 * 60
+# What one browser that keeps its cookie gets checked in any hour with the
+# default 5 free failures: 5, then 9 after waits of 2 ... 512 s, then one per
+# 15 minutes (tests/reporter/test_guessing.py guesses for an hour to show it).
+CHECKS_PER_HOUR = 17
 
 
-def _window(now: datetime) -> datetime:
-    return now.replace(second=0, microsecond=0)
+@dataclass(frozen=True)
+class GuessCount:
+    """One browser's failed codes, and until when (epoch seconds) it must wait."""
 
+    failures: int = 0
+    wait_until: float = 0.0
 
-def record_failure(session: Session, scope: str) -> None:
-    """Count one failed code login in this minute (in its own small transaction)."""
-    start = _window(utcnow())
-    updated = session.execute(
-        update(FailureWindow)
-        .where(FailureWindow.scope == scope, FailureWindow.window_start == start)
-        .values(failures=FailureWindow.failures + 1)
-    )
-    if getattr(updated, "rowcount", 0) == 0:
-        try:
-            with session.begin_nested():
-                session.add(FailureWindow(scope=scope, window_start=start, failures=1))
-        except IntegrityError:
-            session.execute(
-                update(FailureWindow)
-                .where(FailureWindow.scope == scope, FailureWindow.window_start == start)
-                .values(failures=FailureWindow.failures + 1)
-            )
-    session.execute(
-        delete(FailureWindow).where(
-            FailureWindow.scope == scope, FailureWindow.window_start < start - timedelta(minutes=5)
-        )
-    )
+    def wait_seconds(self, now: float) -> int:
+        """How long this browser must still wait before its next code is checked (0: none)."""
+        return max(0, math.ceil(self.wait_until - now))
 
+    def failed(self, now: float, free: int) -> GuessCount:
+        """The count after one more refused code; the wait starts once ``free`` are spent."""
+        failures = self.failures + 1
+        if failures <= free:
+            return GuessCount(failures, 0.0)
+        wait = min(FIRST_WAIT_SECONDS * 2 ** min(failures - free - 1, 20), MAX_WAIT_SECONDS)
+        return GuessCount(failures, now + wait)
 
-def delay_seconds(session: Session, scope: str, allowed_per_minute: int) -> float:
-    """How long every code login should wait now (0 unless failures are over the limit)."""
-    start = _window(utcnow())
-    recent = session.scalar(
-        select(func.coalesce(func.sum(FailureWindow.failures), 0)).where(
-            FailureWindow.scope == scope, FailureWindow.window_start >= start - timedelta(minutes=1)
-        )
-    )
-    excess = int(recent or 0) - 2 * allowed_per_minute
-    if excess <= 0:
-        return 0.0
-    return min(MAX_DELAY_SECONDS, STEP_SECONDS * excess)
+    def to_cookie(self) -> list[float]:
+        return [self.failures, round(self.wait_until, 3)]
+
+    @classmethod
+    def from_cookie(cls, value: object) -> GuessCount:
+        """The count a (signed) session value holds; a fresh one for anything else."""
+        if (
+            isinstance(value, list)
+            and len(value) == 2
+            and isinstance(value[0], int)
+            and isinstance(value[1], int | float)
+            and value[0] >= 0
+        ):
+            return cls(value[0], float(value[1]))
+        return cls()

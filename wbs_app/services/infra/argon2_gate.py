@@ -1,7 +1,7 @@
 """A bound on how much Argon2id work one server process does at once.
 
 Every receipt, invitation-code and staff login (and every new report and
-invitation) costs one Argon2id run (64 MiB and four lanes in production).
+invitation) costs one Argon2id run (64 MiB and a parallelism of four in production).
 Without a bound, a flood of logins would make the process run as many at
 once as it has threads: memory grows by 64 MiB per run and every run slows
 down, until nothing answers, the landing page included.
@@ -9,9 +9,10 @@ down, until nothing answers, the landing page included.
 The gate admits ``bound`` runs at once; up to ``queue`` more requests wait at
 most ``wait_seconds`` for a free slot, and everything beyond is refused at
 once (``Argon2Busy``, which the web layer turns into 503 with
-``Retry-After``), so a flood costs only cheap refusals. Keep ``bound +
-queue`` below the server's threads per process (gunicorn ``WBS_THREADS``, 4
-by default): the threads left over answer every other page during a flood.
+``Retry-After``), so a flood costs only cheap refusals. Keep three times
+``bound + queue`` (three lanes, below) below the server's threads per process
+(gunicorn ``WBS_THREADS``, 8 by default): the threads left over answer
+every other page during a flood.
 
 A finished report is not a login: a reporter who has written everything down
 must not be turned away because others are signing in. Submissions (and
@@ -20,9 +21,19 @@ their turn for up to ``patient_wait_seconds`` outside the short queue, and
 only then get the 503. Floods are made of logins, which need no prior step;
 a submission needs a draft posted first.
 
-The gate is a plain object held by the app (``app.extensions``), one per
-process; services take it as an argument and hold a slot exactly around each
-Argon2id run, so its counters are a faithful count of the runs.
+The work comes in three kinds, and each has a gate of its own, a *lane*
+(``Argon2Lanes``): code logins (receipts and invitation codes), staff work
+(sign-in, activation, password change, key replacement) and submissions (a
+new report, a respondent's statement, an invitation). A flood of anonymous
+code guesses fills the code lane only: staff still sign in and reports are
+still sent, each in its own lane (issue 18, "No lock-outs"). The price is at
+most one bound of runs per lane at once, so three times the memory of one
+gate; ``config.py`` sizes the threads so that full lanes still leave some.
+
+The lanes are a plain object held by the app (``app.extensions``), one per
+process; views pick the lane of their work and services take that gate as an
+argument and hold a slot exactly around each Argon2id run, so its counters
+are a faithful count of the runs.
 """
 
 from __future__ import annotations
@@ -108,6 +119,39 @@ class Argon2Gate:
             self._active += 1
             self.runs += 1
             self.high_water = max(self.high_water, self._active)
+
+
+CODES = "codes"  # receipt and invitation-code logins (and a respondent's first new code)
+STAFF = "staff"  # staff sign-in, activation, password change, key replacement
+SUBMIT = "submit"  # a new report, a respondent's statement, an invitation
+LANES = (CODES, STAFF, SUBMIT)
+
+
+class Argon2Lanes:
+    """One ``Argon2Gate`` per kind of work, so a flood of one kind never takes another's slots."""
+
+    def __init__(
+        self, bound: int, queue: int, wait_seconds: float, patient_wait_seconds: float = 30.0
+    ) -> None:
+        self.gates = {
+            name: Argon2Gate(bound, queue, wait_seconds, patient_wait_seconds) for name in LANES
+        }
+
+    def lane(self, name: str) -> Argon2Gate:
+        return self.gates[name]
+
+    @property
+    def runs(self) -> int:
+        return sum(gate.runs for gate in self.gates.values())
+
+    @property
+    def refused(self) -> int:
+        return sum(gate.refused for gate in self.gates.values())
+
+    @property
+    def high_water(self) -> int:
+        """The most runs one lane ever held at once (each lane is bounded on its own)."""
+        return max(gate.high_water for gate in self.gates.values())
 
 
 def slot(gate: Argon2Gate | None, patient: bool = False) -> AbstractContextManager[None]:

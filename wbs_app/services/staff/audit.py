@@ -22,6 +22,7 @@ ACTIONS = (
     "login_failed",
     "login_throttled",
     "login_key_mismatch",
+    "login_factor_locked",
     "logout",
     "password_changed",
     "keys_replaced",

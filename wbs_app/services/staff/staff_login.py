@@ -1,7 +1,8 @@
 """Staff sign-in: name, password and TOTP code, ending in the unlocked identity seed.
 
 The identity seed is sealed under the password, so opening it is the password
-check: a login is a throttle check, one Argon2id run to open the seed, one
+check: a login is a throttle check (``login_guard``: per account, the lock
+falling on the guessing), one Argon2id run to open the seed, one
 AES-GCM to open the TOTP secret, a code check. Unknown, inactive and real
 accounts all cost that one Argon2id run and end in the same ``LoginFailed``,
 so neither the answer nor its time says whether an account exists.
@@ -35,7 +36,7 @@ from wbs_app.services.infra.argon2_gate import (
 )
 from wbs_app.services.infra.errors import DomainError
 from wbs_app.services.infra.transactions import begin_write
-from wbs_app.services.staff import audit, held_key, password_policy, throttle, totp
+from wbs_app.services.staff import audit, held_key, login_guard, password_policy, totp
 
 MAX_LOGIN_NAME = 254
 
@@ -76,35 +77,43 @@ def authenticate(
     *,
     pepper: bytes,
     gate: Argon2Gate | None = None,
+    device: str | None = None,
 ) -> tuple[StaffMember, bytes]:
     """Check name, password and TOTP code; return the account and its unlocked seed.
 
-    Raises ``LoginThrottled`` (before any Argon2 work) while the name is locked,
-    ``LoginKeyMismatch`` when name, password and code are right but the seed
-    is not the account's stored key, and ``LoginFailed`` for every other
-    failure. Callers commit either way, so the failure count and the audit
-    event are kept. The read transaction is ended before the Argon2id work:
-    on SQLite an open transaction holds the database's write lock, and a
-    login must not stall every other request. Nothing is pending at that
-    point (a login is the first thing its request does), so the commit
-    writes nothing.
+    ``device`` is the browser's device cookie (``login_guard``): where its
+    failures count. Raises ``LoginThrottled`` before any Argon2 work while this
+    browser's password count is locked, or after a right password while the
+    account's second factor is locked, ``LoginKeyMismatch`` when name, password
+    and code are right but the seed is not the account's stored key, and
+    ``LoginFailed`` for every other failure. Callers commit either way, so
+    the failure count and the audit event are kept. The read transaction is
+    ended before the Argon2id work: on SQLite an open transaction holds the
+    database's write lock, and a login must not stall every other request.
+    Nothing is pending at that point (a login is the first thing its request
+    does), so the commit writes nothing.
     """
     name = login_name.strip()[:MAX_LOGIN_NAME]
-    key = throttle.throttle_key("staff-login", name)
-    until = throttle.locked_until(session, key)
-    if until is not None:
-        raise LoginThrottled(until)
-    if len(password) > password_policy.MAX_LENGTH:
-        raise LoginFailed()
     lowered = unicodedata.normalize("NFC", name).lower()
     staff = session.scalar(
         select(StaffMember).where(
             or_(StaffMember.username == lowered, StaffMember.email == lowered)
         )
     )
-    with slot_between_transactions(session, gate):
+    guard = login_guard.guard_for(staff, name, device, pepper)
+    until = login_guard.password_locked(session, guard)
+    if until is not None:
+        raise LoginThrottled(until)
+    if len(password) > password_policy.MAX_LENGTH:
+        raise LoginFailed()
+    # The account's own browser waits its turn in the staff lane (as a report
+    # does in its lane) instead of being refused with the flood of random names.
+    with slot_between_transactions(session, gate, patient=guard.trusted):
         seed = _open_seed_or_burn(staff, password, params, pepper)
     if staff is not None and seed is not None:
+        until = login_guard.factor_locked(session, guard)
+        if until is not None:  # someone who knows the password is guessing codes
+            raise LoginThrottled(until)
         # The row as it is now, locked: two sign-ins racing with one TOTP code
         # must not both see the old last step (on SQLite the write lock that
         # slot_between_transactions took already serialises them).
@@ -118,17 +127,19 @@ def authenticate(
                 held_key.record_mismatch(session, staff, "sign-in")
                 session.flush()
                 raise LoginKeyMismatch()
-            throttle.clear(session, key)
+            login_guard.succeeded(session, guard)
             audit.record(session, "login", actor_id=staff.id)
             session.flush()
             if staff.sealed_seed is not None and needs_rehash(staff.sealed_seed, params):
                 _renew_seal(session, staff, seed, password, params, pepper, gate)
             return staff, seed
-    locked = throttle.record_failure(session, key)
     target = staff.id if staff is not None else None
     audit.record(session, "login_failed", target_staff_id=target)
-    if locked is not None:
-        audit.record(session, "login_throttled", target_staff_id=target)
+    if seed is None:
+        if login_guard.password_failed(session, guard) is not None:
+            audit.record(session, "login_throttled", target_staff_id=target)
+    elif login_guard.factor_failed(session, guard) is not None:
+        audit.record(session, "login_factor_locked", target_staff_id=target)
     raise LoginFailed()
 
 

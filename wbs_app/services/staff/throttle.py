@@ -6,11 +6,16 @@ lock reveals nothing about existence). After ``FREE_FAILURES`` failures within
 failure, up to ``MAX_LOCK``. Other accounts are untouched: an attacker cannot
 lock everyone out by hammering one name. The counters live in the database so
 that every app server sees the same ones.
+
+A ``ThrottlePolicy`` names those four numbers; ``DEFAULT`` is the one above.
+Staff sign-in (``services.staff.login_guard``) counts wrong passwords and
+wrong second factors under their own keys and policies.
 """
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -25,6 +30,23 @@ FIRST_LOCK = timedelta(minutes=1)
 MAX_LOCK = timedelta(hours=1)
 
 
+@dataclass(frozen=True)
+class ThrottlePolicy:
+    """Free failures within a window, then a lock from ``first_lock`` doubling up to ``max_lock``.
+
+    A window starts with a failure; it ends (the count starts again) only when
+    it is older than ``window`` and no lock is running.
+    """
+
+    free_failures: int
+    window: timedelta
+    first_lock: timedelta
+    max_lock: timedelta
+
+
+DEFAULT = ThrottlePolicy(FREE_FAILURES, WINDOW, FIRST_LOCK, MAX_LOCK)
+
+
 def throttle_key(scope: str, name: str) -> bytes:
     return hashlib.sha256(f"lentera/throttle/{scope}/{name.strip().casefold()}".encode()).digest()
 
@@ -37,7 +59,9 @@ def locked_until(session: Session, key: bytes) -> datetime | None:
     return row.locked_until
 
 
-def record_failure(session: Session, key: bytes) -> datetime | None:
+def record_failure(
+    session: Session, key: bytes, policy: ThrottlePolicy = DEFAULT
+) -> datetime | None:
     """Count a failure; return the new lock's end if this failure locks the name."""
     now = utcnow()
     row = session.scalar(
@@ -46,16 +70,17 @@ def record_failure(session: Session, key: bytes) -> datetime | None:
     if row is None:
         row = LoginThrottle(key_hash=key, failures=0, window_started_at=now)
         session.add(row)
-    elif row.window_started_at + WINDOW < now and (
+    elif row.window_started_at + policy.window < now and (
         row.locked_until is None or row.locked_until <= now
     ):
         row.failures = 0
         row.window_started_at = now
     row.failures += 1
-    if row.failures < FREE_FAILURES:
+    if row.failures < policy.free_failures:
         session.flush()
         return None
-    lock = min(FIRST_LOCK * (2 ** (row.failures - FREE_FAILURES)), MAX_LOCK)
+    excess = min(row.failures - policy.free_failures, 32)  # no huge powers: max_lock caps it
+    lock = min(policy.first_lock * (2**excess), policy.max_lock)
     row.locked_until = now + lock
     session.flush()
     return row.locked_until
