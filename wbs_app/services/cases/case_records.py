@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from crypto import seal_record
+from crypto import padded_length, seal_record
 from wbs_app.models import Attachment, AudienceKey, AuthorKind, Case, CaseRecord, PendingFile
 from wbs_app.services.cases import case_keys
 from wbs_app.services.infra.clock import today
@@ -35,11 +35,13 @@ class FileInfo:
 
 
 def rounded_size(size: int) -> int:
-    """Sizes shown to staff: up to 64 KiB steps below 1 MiB, then powers of two."""
-    step = 64 * 1024
-    if size <= 1024 * 1024:
-        return max(step, -(-size // step) * step)
-    return 1 << (size - 1).bit_length()
+    """The size kept in clear: the file's padded stream length, never the exact size.
+
+    The same bucket as the ciphertext on disk (``crypto.stream.padded_length``:
+    64 KiB steps up to 1 MiB, then the Padme scale), so the row and the file
+    together tell no more than either alone.
+    """
+    return padded_length(size)
 
 
 def add_record(
