@@ -1,0 +1,60 @@
+"""What the stored evidence files tell without being decrypted: the day, and the size bucket.
+
+Issue 18: an evidence file kept its real modification and access times (the
+minute a reporter uploaded it, the minute it was last read), and its
+ciphertext length gave its exact size while the database showed a rounded
+one. Through the reporter's pages (an upload, the sending, a download of
+the reporter's own file), every file and folder of the attachment store must
+carry times at midnight UTC, and every file a length that only its size
+bucket decides. A change time (ctime) cannot be set by a process: that one
+remains (docs/threat-model.md, "Metadata at rest").
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from crypto import encrypted_size
+from tests.support.http import https_client
+from tests.support.reporter import Report, open_case, submit_report
+
+DAY = 86_400
+
+
+def _store_root(app) -> Path:
+    return app.extensions["lentera.store"].root
+
+
+def _stored(root: Path) -> list[Path]:
+    return [root, *root.rglob("*")]
+
+
+def test_stored_files_carry_the_day_and_their_bucket_only(app, org) -> None:
+    sizes = (10, 40_000)  # one bucket (64 KiB): the two files must look alike
+    reporter = https_client(app)
+    receipt = submit_report(
+        reporter,
+        Report(
+            unit=org.units["a"],
+            files=[(f"bukti-{size}.bin", os.urandom(size)) for size in sizes],
+        ),
+    )
+    assert open_case(reporter, receipt).status_code == 302
+    page = reporter.get("/lapor/kasus").get_data(as_text=True)
+    for file_id in set(re.findall(r"/lapor/kasus/berkas/(\d+)", page)):
+        assert reporter.get(f"/lapor/kasus/berkas/{file_id}").status_code == 200
+
+    root = _store_root(app)
+    files = [path for path in root.rglob("*") if path.is_file()]
+    assert len(files) == len(sizes)
+    assert {path.stat().st_size for path in files} == {encrypted_size(sizes[0])}
+    # A folder's access time is its last listing (this test's, the sweep's), no reporter's.
+    finer = [
+        f"{path} {what}={getattr(path.stat(), what)}"
+        for path in _stored(root)
+        for what in (("st_mtime", "st_atime") if path.is_file() else ("st_mtime",))
+        if getattr(path.stat(), what) % DAY
+    ]
+    assert not finer, "\n".join(finer)
