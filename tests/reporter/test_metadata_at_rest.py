@@ -14,11 +14,18 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import datetime, timedelta
 from pathlib import Path
+
+from sqlalchemy import select
 
 from crypto import encrypted_size
 from tests.support.http import https_client
 from tests.support.reporter import Report, open_case, submit_report
+from wbs_app.db import app_database
+from wbs_app.models import ReporterSession
+from wbs_app.services.infra.clock import DAY as DAY_STEP
+from wbs_app.services.infra.clock import floor_to
 
 DAY = 86_400
 
@@ -58,3 +65,29 @@ def test_stored_files_carry_the_day_and_their_bucket_only(app, org) -> None:
         if getattr(path.stat(), what) % DAY
     ]
     assert not finer, "\n".join(finer)
+
+
+def _at_midnight(moment: datetime) -> bool:
+    return moment == floor_to(moment, DAY_STEP)
+
+
+def test_a_reporter_session_row_keeps_days_and_the_cookie_the_minute(app, org, moved_clock) -> None:
+    """The row shows the day; the sealed clocks still end the visit on the minute."""
+    reporter = https_client(app)
+    receipt = submit_report(reporter, Report(unit=org.units["a"]))
+    visitor = https_client(app)
+    assert open_case(visitor, receipt).status_code == 302
+    idle = timedelta(minutes=int(app.config["REPORTER_SESSION_IDLE_MINUTES"]))
+
+    def rows() -> list[ReporterSession]:
+        with app_database(app).session() as session:
+            return list(session.scalars(select(ReporterSession)))
+
+    for _visit in range(3):  # each visit within the idle time re-seals the last-seen minute
+        moved_clock.advance(seconds=(idle - timedelta(minutes=1)).total_seconds())
+        assert visitor.get("/lapor/kasus").status_code == 200
+        (row,) = rows()
+        assert _at_midnight(row.last_seen_at) and _at_midnight(row.expires_at)
+    moved_clock.advance(seconds=(idle + timedelta(minutes=1)).total_seconds())
+    assert visitor.get("/lapor/kasus").status_code == 302
+    assert rows() == []

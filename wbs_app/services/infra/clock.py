@@ -52,6 +52,13 @@ def floor_to(moment: datetime, step: timedelta = COARSE) -> datetime:
 
 def coarse_expiry(lifetime: timedelta, step: timedelta = COARSE) -> datetime:
     """An expiry at least ``lifetime`` from now, on a whole ``step``: it tells no minute."""
-    end = utcnow() + lifetime
-    floored = floor_to(end, step)
-    return floored if floored == end else floored + step
+    return ceil_to(utcnow() + lifetime, step)
+
+
+DAY = timedelta(days=1)
+
+
+def ceil_to(moment: datetime, step: timedelta = COARSE) -> datetime:
+    """``moment`` rounded up to a whole ``step`` since the epoch (UTC)."""
+    floored = floor_to(moment, step)
+    return floored if floored == moment else floored + step
