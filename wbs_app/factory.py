@@ -26,6 +26,7 @@ from wbs_app.errors import register_error_handlers
 from wbs_app.extensions import babel, csrf
 from wbs_app.formats import init_formats
 from wbs_app.i18n import init_i18n, select_locale
+from wbs_app.security.access_log import register_access_log
 from wbs_app.security.anonymity import StripClientIdentity
 from wbs_app.security.headers import register_security_headers
 from wbs_app.security.reporter_auth import register_reporter_guard
@@ -193,6 +194,7 @@ def register_argon2_gate(app: Flask, settings: Settings) -> None:
 
 
 def register_security(app: Flask) -> None:
+    register_access_log(app)  # first: a request another hook answers is still described
     register_security_headers(app)
     init_sides(app)
     register_staff_guards(app)

@@ -318,7 +318,10 @@ def test_a_journey_through_all_zones_leaves_no_marker_anywhere(
     if not app.config["DATABASE_URL"]:  # SQLite: its raw files are in the instance folder
         assert any(name.endswith("wbs.sqlite3") for name in haystacks), "the raw database file"
     assert str(live_server.log_path) in "".join(haystacks), "the log file is in the temp scan"
-    assert b"POST /klarifikasi/pernyataan 302" in haystacks["gunicorn log (with the app's logging)"]
+    # The access log: staff routes as templates, the other sides' pages as "-" (issue 18).
+    server_log = haystacks["gunicorn log (with the app's logging)"]
+    assert b"POST /staf/pengelola/kasus/<int:case_id>/catatan 302" in server_log
+    assert b"/klarifikasi" not in server_log and b"/lapor" not in server_log
 
     hits = [
         f"{what} in {where}"
