@@ -12,6 +12,7 @@ remains (docs/threat-model.md, "Metadata at rest").
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from datetime import datetime, timedelta
@@ -21,9 +22,10 @@ from sqlalchemy import select
 
 from crypto import encrypted_size
 from tests.support.http import https_client
-from tests.support.reporter import Report, open_case, submit_report
+from tests.support.reporter import Report, csrf_from, open_case, submit_report
+from tests.support.world import build_world, multipart
 from wbs_app.db import app_database
-from wbs_app.models import ReporterSession
+from wbs_app.models import Attachment, CaseRecord, JournalEntry, ReporterSession
 from wbs_app.services.infra.clock import DAY as DAY_STEP
 from wbs_app.services.infra.clock import floor_to
 
@@ -91,3 +93,41 @@ def test_a_reporter_session_row_keeps_days_and_the_cookie_the_minute(app, org, m
     moved_clock.advance(seconds=(idle + timedelta(minutes=1)).total_seconds())
     assert visitor.get("/lapor/kasus").status_code == 302
     assert rows() == []
+
+
+def test_records_are_ordered_per_case_and_their_ids_tell_no_order(app, org) -> None:
+    """A reporter's replies take their place in their case (``seq``), and random ids.
+
+    Two cases, a reply in each, then a second reply in the first: the pages
+    show each thread in writing order, each case's numbers run 1, 2, 3 ...,
+    and no two ids of records, files or journal entries are near each other
+    (a global sequence would be: consecutive writes, consecutive ids).
+    """
+    world = build_world(app, org)
+    reporter = world.clients["reporter"]
+
+    def reply(text_: str) -> None:
+        token = csrf_from(reporter.get("/lapor/kasus").get_data(as_text=True))
+        data = {"csrf_token": token, "message": text_}
+        assert reporter.post("/lapor/kasus/pesan", **multipart(data)).status_code == 302
+
+    reply("BALASAN-PERTAMA")
+    reply("BALASAN-KEDUA")
+    page = reporter.get("/lapor/kasus").get_data(as_text=True)
+    assert page.index("BALASAN-PERTAMA") < page.index("BALASAN-KEDUA")
+    staff_page = world.clients["inv_a"].get(f"/staf/pengelola/kasus/{world.case_a}")
+    text_ = staff_page.get_data(as_text=True)
+    assert text_.index("BALASAN-PERTAMA") < text_.index("BALASAN-KEDUA")
+
+    with app_database(app).session() as session:
+        records = session.execute(select(CaseRecord.case_id, CaseRecord.seq, CaseRecord.id)).all()
+        ids = [row.id for row in records]
+        ids += session.scalars(select(Attachment.id))
+        ids += session.scalars(select(JournalEntry.id))
+    by_case: dict[int, list[int]] = {}
+    for case_id, seq, _id in records:
+        by_case.setdefault(case_id, []).append(seq)
+    assert all(sorted(seqs) == list(range(1, len(seqs) + 1)) for seqs in by_case.values())
+    ordered = sorted(ids)
+    assert len(ordered) > 10
+    assert min(b - a for a, b in itertools.pairwise(ordered)) > 1 << 32

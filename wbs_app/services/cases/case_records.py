@@ -15,7 +15,7 @@ import json
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from crypto import padded_length, seal_record
@@ -54,9 +54,17 @@ def add_record(
     plaintext: bytes,
     author_staff_id: int | None = None,
 ) -> CaseRecord:
-    """One sealed record of the case under ``key`` (its audience's), bound to the row's id."""
+    """One sealed record of the case under ``key`` (its audience's), bound to the row's uid.
+
+    Its place in the case is ``seq``, the case's next number: the case row is
+    locked for it (PostgreSQL; SQLite's writers are serial already), so two
+    writers of one case cannot take the same number.
+    """
+    session.execute(select(Case.id).where(Case.id == case.id).with_for_update())
+    last = session.scalar(select(func.max(CaseRecord.seq)).where(CaseRecord.case_id == case.id))
     record = CaseRecord(
         uid=secrets.token_hex(16),
+        seq=(last or 0) + 1,
         case_id=case.id,
         audience_key_id=key_row.id,
         kind=kind,
@@ -81,7 +89,7 @@ def attach_files(
 ) -> list[str]:
     """Attachment rows for files already encrypted under ``key``; returns their storage names."""
     names = []
-    for info in files:
+    for position, info in enumerate(files):
         meta = json.dumps(
             {"filename": info.filename, "content_type": info.content_type, "size": info.size},
             ensure_ascii=False,
@@ -90,6 +98,7 @@ def attach_files(
             Attachment(
                 case_id=case.id,
                 record_id=record.id,
+                position=position,
                 audience_key_id=key_row.id,
                 storage_name=info.storage_name,
                 sealed_meta=seal_record(
