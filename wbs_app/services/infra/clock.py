@@ -38,9 +38,10 @@ def today() -> date:
     return utcnow().date()
 
 
-# Rows a reporter's or respondent's action writes (drafts, kept messages,
-# receipt hand-overs, their files) keep times only to this step: an expiry
-# renewed at each save would otherwise record when the person last typed.
+# Rows a reporter's or respondent's action writes keep times only to a step:
+# an expiry renewed at each save would otherwise record when the person last
+# typed. Receipt hand-overs (minutes long) use their own lifetime as the step;
+# drafts, kept messages and their files the day (``DAY``, issue 18).
 COARSE = timedelta(hours=1)
 
 
