@@ -1,3 +1,3 @@
 """Benchmarks of DESIGN.md section 6: each prints its figures, then ``name=value`` last."""
 
-BENCHMARKS = ("crypto", "upload", "receipt_login", "inbox", "submit_load", "rewrap")
+BENCHMARKS = ("crypto", "upload", "receipt_login", "inbox", "submit_load", "rewrap", "padding")

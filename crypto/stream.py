@@ -57,8 +57,10 @@ def padded_length(size: int) -> int:
     ``size + 1`` (the end marker) rounded up: to whole 64 KiB chunks up to
     1 MiB, above that to the Padme scale of PURBs (Nikitin et al., 2019):
     only the top ``floor(log2 e) + 1`` bits of the length ``2**e ...`` are
-    kept, so a length leaks O(log log n) bits and costs at most about 12%
-    more bytes; never finer than a whole chunk, so every chunk is full.
+    kept, so a length leaks O(log log n) bits; never finer than a whole
+    chunk, so every chunk is full. From 1 MiB up it costs at most 6.25% more
+    bytes (just above 1 MiB, where the step is one chunk), 1.6% at 4 GiB
+    (``python -m bench padding``).
     """
     if size < 0:
         raise ValueError("a size is not negative")
