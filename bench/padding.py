@@ -4,8 +4,9 @@ A file's ciphertext is padded to its size bucket (``crypto.stream.padded_length`
 so that its length tells no more than ``attachments.size_rounded``. This prints
 the stored size over the plaintext size at sizes just past each bucket's edge
 (the worst cases) and at round sizes, from 1 MiB to 4 GiB, then the worst of
-them as ``padding=<ratio>`` (bound: 1.0625 plus the 40-byte header and tags). Below 1 MiB a file takes
-whole 64 KiB chunks, as ``size_rounded`` showed before.
+them as ``padding=<ratio>`` (bound: 1.0625 for the padding, plus the header
+and the tags). Below 1 MiB a file takes whole 64 KiB chunks, as
+``size_rounded`` showed before.
 """
 
 from __future__ import annotations
