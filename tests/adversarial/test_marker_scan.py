@@ -38,10 +38,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import select, text
+from sqlalchemy import text
 
-from crypto.stream import HEADER_BYTES, SEALED_CHUNK_BYTES
 from tests.support.live_client import LiveClient
+from tests.support.metadata import (
+    file_times_finer_than_a_day,
+    reporter_times_finer_than_a_day,
+    unpadded_files,
+)
 from tests.support.reporter import RECEIPT_RE, Report, csrf_from, follow, open_case, submit_report
 from tests.support.respondent import ONCE_RE, confirm_new_code_of
 from tests.support.staff import (
@@ -57,8 +61,6 @@ from tests.support.trust import certify_by_test_root
 from wbs_app.database import Base
 from wbs_app.db import app_database
 from wbs_app.models import StaffRole
-from wbs_app.models.types import UTCDateTime
-from wbs_app.services.infra.clock import DAY, floor_to
 from wbs_app.services.staff import accounts, totp
 
 CLIENT_ADDRESS = "127.0.0.3"
@@ -297,7 +299,7 @@ def test_a_journey_through_all_zones_leaves_no_marker_anywhere(
     assert WRITTEN["reply_file_name"] in page and WRITTEN["statement_file_name"] in page
     live_server.stop()
     # Before this test reads the files (a read sets the access time of a file the server did not).
-    file_times = _file_times_finer_than_a_day(app.extensions["lentera.store"].root)
+    file_times = file_times_finer_than_a_day(app.extensions["lentera.store"].root)
 
     needles: dict[str, bytes] = {
         f"written: {name}": value.split(" ")[0].split("-")[0].split(".")[0].encode()
@@ -350,65 +352,10 @@ def test_a_journey_through_all_zones_leaves_no_marker_anywhere(
     # Issue 18: after the purge, no reporter time finer than a day and no exact size at rest.
     done = run_sweep(app)
     assert done.exit_code == 0, done.output
-    finer = _reporter_times_finer_than_a_day(app) + file_times
-    finer += _unpadded_files(app.extensions["lentera.store"].root)
+    finer = reporter_times_finer_than_a_day(app) + file_times
+    finer += unpadded_files(app.extensions["lentera.store"].root)
     if not app.config["DATABASE_URL"]:
         wal = Path(app_database(app).engine.url.database or "").with_suffix(".sqlite3-wal")
         if wal.exists() and wal.stat().st_size:
             finer.append(f"{wal}: {wal.stat().st_size} bytes of WAL after the purge")
     assert not finer, "\n".join(finer)
-
-
-# Tables whose times a reporter's (or respondent's) visit writes: every one a whole day.
-REPORTER_TIMED_TABLES = (
-    "cases",
-    "case_records",
-    "attachments",
-    "reporter_sessions",
-    "respondent_sessions",
-    "submission_drafts",
-    "held_messages",
-    "pending_files",
-    "sent_drafts",
-    "receipt_handovers",
-    "failure_windows",
-)
-
-
-def _reporter_times_finer_than_a_day(app) -> list[str]:
-    """Times in the reporter's tables and the reporter's journal entries that are not midnight."""
-    found: list[str] = []
-    with app_database(app).engine.connect() as connection:
-        for table in Base.metadata.sorted_tables:
-            if table.name not in REPORTER_TIMED_TABLES:
-                continue
-            timed = [column for column in table.columns if isinstance(column.type, UTCDateTime)]
-            for column in timed:
-                for (value,) in connection.execute(select(column)):
-                    if value is not None and value != floor_to(value, DAY):
-                        found.append(f"{table.name}.{column.name} = {value.isoformat()}")
-        for author, stamp in connection.execute(
-            text("SELECT author, created_at FROM journal_entries WHERE author LIKE 'reporter:%'")
-        ):
-            if not stamp.endswith("T00:00:00+00:00"):
-                found.append(f"journal entry by {author} at {stamp}")
-    return found
-
-
-def _file_times_finer_than_a_day(root: Path) -> list[str]:
-    """Files' modification and access times, folders' modification times, not at midnight."""
-    found: list[str] = []
-    for path in [root, *root.rglob("*")]:
-        stat = path.stat()
-        clocks = {"mtime": stat.st_mtime} | ({"atime": stat.st_atime} if path.is_file() else {})
-        found += [f"{path} {name} {value}" for name, value in clocks.items() if value % 86_400]
-    return found
-
-
-def _unpadded_files(root: Path) -> list[str]:
-    """Stored files whose length is not a whole number of padded chunks (format v2)."""
-    return [
-        f"{path}: {path.stat().st_size} bytes"
-        for path in root.rglob("*")
-        if path.is_file() and (path.stat().st_size - HEADER_BYTES) % SEALED_CHUNK_BYTES
-    ]
