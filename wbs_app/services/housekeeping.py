@@ -4,6 +4,9 @@ Sessions of every zone (staff, and every kind of code holder in
 ``code_holders.KINDS``) and the receipt hand-overs nobody collected. Drafts
 and kept messages are not here: their files go with them, so the attachment
 sweep (``services.infra.sweep``) forgets them and removes the files after its commit.
+Once a purge has committed, ``services.infra.compaction.compact`` (``wbs sweep``
+runs it; ``compact_job`` is its form for the worker) takes the deleted rows out
+of SQLite's WAL or PostgreSQL's dead tuples too (issue 18).
 """
 
 from __future__ import annotations
