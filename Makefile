@@ -49,7 +49,8 @@ translations-update: $(VENV)/.installed
 instance: $(VENV)/.installed
 	$(PY) config.py init
 
-# gunicorn sweeps the attachment store itself on start (gunicorn.conf.py).
+# gunicorn sweeps the attachment store itself on start, then starts the
+# scheduled worker (`wbs worker`) beside it and stops it on exit (gunicorn.conf.py).
 migrate: instance translations
 	$(SERVED) $(VENV)/bin/flask --app wsgi wbs db-upgrade
 

@@ -85,13 +85,29 @@ class Settings:
     # A new report (or invitation) is not refused for a login flood: it waits
     # its turn outside that queue for up to ARGON2_SUBMIT_WAIT_MS.
     ARGON2_SUBMIT_WAIT_MS: int = 30_000
-    # Request limits: the body as a whole, and what Werkzeug may hold in
-    # memory for ordinary (non-file) form fields.
-    MAX_CONTENT_LENGTH: int = 512 * MiB
-    MAX_FORM_MEMORY_SIZE: int = 256 * 1024
+    # Request bodies (wbs_app.security.bodies): every route takes at most
+    # MAX_CONTENT_LENGTH, a url-encoded form at most MAX_FORM_MEMORY_SIZE
+    # (refused before it is read: Werkzeug would hold it whole in memory; 1 MiB
+    # leaves room for a form of several 20,000-character fields written in any
+    # script, percent-encoded); only the four streaming upload views take up to
+    # MAX_UPLOAD_REQUEST_BYTES, and only they take multipart at all.
+    MAX_CONTENT_LENGTH: int = 256 * 1024
+    MAX_FORM_MEMORY_SIZE: int = MiB
     MAX_FORM_PARTS: int = 64
+    MAX_UPLOAD_REQUEST_BYTES: int = 512 * MiB
+    # One evidence file, and what one report being written (a draft) may hold:
+    # files and bytes, checked on every post of the form and again at send.
     MAX_UPLOAD_BYTES: int = 100 * MiB
     MAX_FILES_PER_SUBMISSION: int = 10
+    MAX_DRAFT_BYTES: int = 512 * MiB
+    # What a sent case may hold from its reporter and respondents in all
+    # (the report's files included): later evidence beyond it is refused.
+    MAX_FILES_PER_CASE: int = 50
+    MAX_CASE_BYTES: int = 2048 * MiB
+    # Bytes held by all unsent drafts together (rounded sizes): beyond it new
+    # uploads into drafts get 503 until drafts expire, while sent reports,
+    # their messages and their evidence keep working.
+    DRAFT_BYTES_BUDGET: int = 10 * 1024 * MiB
     # Encrypted evidence files; empty means instance/attachments.
     ATTACHMENT_DIR: str = ""
     # The attachment sweep moves a stored file the database does not know into
@@ -339,6 +355,30 @@ def validate(settings: Settings) -> None:
         raise ConfigError("REPORTER_CHANNEL_DAYS_AFTER_CLOSE must not be negative")
     if settings.DEFAULT_LANGUAGE not in settings.LANGUAGES:
         raise ConfigError("DEFAULT_LANGUAGE must be one of LANGUAGES")
+    for name in BODY_AND_DISK_LIMITS:
+        if getattr(settings, name) < 1:
+            raise ConfigError(f"{name} must be at least 1: it bounds what anonymous clients send")
+    # A sent report must fit its case: a case holding less than one draft
+    # could refuse every reply from the moment it is made.
+    if settings.MAX_FILES_PER_CASE < settings.MAX_FILES_PER_SUBMISSION:
+        raise ConfigError("MAX_FILES_PER_CASE must be at least MAX_FILES_PER_SUBMISSION")
+    if settings.MAX_CASE_BYTES < settings.MAX_DRAFT_BYTES:
+        raise ConfigError("MAX_CASE_BYTES must be at least MAX_DRAFT_BYTES")
+
+
+# Limits that 0 or a negative number would turn into "nothing at all" or, read
+# by Werkzeug, "no limit": each must be a positive count of bytes or files.
+BODY_AND_DISK_LIMITS = (
+    "MAX_CONTENT_LENGTH",
+    "MAX_FORM_MEMORY_SIZE",
+    "MAX_UPLOAD_REQUEST_BYTES",
+    "MAX_UPLOAD_BYTES",
+    "MAX_FILES_PER_SUBMISSION",
+    "MAX_DRAFT_BYTES",
+    "MAX_FILES_PER_CASE",
+    "MAX_CASE_BYTES",
+    "DRAFT_BYTES_BUDGET",
+)
 
 
 def head_log_seed(settings: Settings) -> bytes:

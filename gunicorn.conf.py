@@ -127,6 +127,52 @@ def when_ready(server):
         server.log.error("start-up sweep failed:\n%s", done.stderr[-4000:])
         raise SystemExit(1)
     server.log.info("%s", done.stdout.strip())
+    _start_scheduled_worker(server)
+
+
+# The scheduled worker (`flask wbs worker`) this master started, if any.
+_scheduled = {}
+
+
+def _start_scheduled_worker(server):
+    """Start `wbs worker` beside the server's workers; ``on_exit`` stops it.
+
+    Every server starts one (WBS_WORKER=false leaves it out, for a server
+    whose worker runs elsewhere); with several servers on one database each
+    job still runs once per interval, whichever worker claims it. It is a
+    child of the master, not a gunicorn worker: gunicorn does not restart it
+    if it dies (administrators see its jobs fall late), and a master killed
+    without its exit hook leaves it to ``--exit-with-parent``.
+    """
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    if os.environ.get("WBS_WORKER", "true").strip().lower() in ("0", "false", "no", "off"):
+        server.log.info("scheduled worker not started here (WBS_WORKER is off)")
+        return
+    command = [sys.executable, "-m", "flask", "--app", "wsgi", "wbs", "worker"]
+    command.append("--exit-with-parent")
+    _scheduled["worker"] = subprocess.Popen(  # noqa: S603 - our own interpreter and command
+        command, cwd=Path(__file__).resolve().parent
+    )
+    server.log.info("scheduled worker started (pid %s)", _scheduled["worker"].pid)
+
+
+def on_exit(server):
+    """Stop the scheduled worker with the server: it finishes the job in hand first."""
+    import subprocess
+
+    process = _scheduled.pop("worker", None)
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    server.log.info("scheduled worker stopped")
 
 
 def post_worker_init(worker):

@@ -49,6 +49,7 @@ TARGETS = (
     Target("inbox", "inbox (SQLite)", "<=", 2.0, "inbox page, 100,000 / 1,000 cases"),
     Target("inbox", "inbox (PostgreSQL)", "<=", 2.0, "inbox page, 100,000 / 1,000 cases"),
     Target("submit_load", "submit_load", ">=", 0.6, "32 reporters submitting / bare Argon2id"),
+    Target("bodies", "bodies", "<=", 32.0, "worker peak RSS growth (MiB), 500 MiB forms to all"),
 )
 PEAK_MEMORY_MIB = 128.0
 

@@ -82,7 +82,7 @@ def measure(size_mib: int, rounds: int, profile: Path | None = None) -> dict[str
     try:
         limit = str(8 * 1024 * MiB)  # the benchmark's file is larger than the default 100 MiB
         env = instance_settings(
-            scratch / "instance", WBS_MAX_UPLOAD_BYTES=limit, WBS_MAX_CONTENT_LENGTH=limit
+            scratch / "instance", WBS_MAX_UPLOAD_BYTES=limit, WBS_MAX_UPLOAD_REQUEST_BYTES=limit
         )
         unit_id = prepare_installation(env)
         results = {

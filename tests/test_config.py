@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from config import (
+    BODY_AND_DISK_LIMITS,
     ConfigError,
     Settings,
     argon2_settings,
@@ -55,11 +56,35 @@ def test_reporter_channel_stays_open_two_years_after_closing_by_default(tmp_path
         validate(negative)
 
 
+def test_body_and_disk_limits_default_small_and_refuse_zero(tmp_path: Path) -> None:
+    """Issue 18: small bodies but where files stream; caps per draft, per case, for all drafts."""
+    defaults = Settings()
+    assert (defaults.MAX_CONTENT_LENGTH, defaults.MAX_FORM_MEMORY_SIZE) == (256 * 1024, 1024**2)
+    assert defaults.MAX_UPLOAD_REQUEST_BYTES == 512 * 1024 * 1024
+    assert (defaults.MAX_FILES_PER_SUBMISSION, defaults.MAX_FILES_PER_CASE) == (10, 50)
+    assert defaults.DRAFT_BYTES_BUDGET == 10 * 1024**3
+    secrets = {
+        "ENV": "test",
+        "SECRET_KEY": STRONG,
+        "INSTALLATION_SALT": STRONG,
+        "PASSWORD_PEPPER": STRONG,
+        "HEAD_LOG_SEED": STRONG,
+    }
+    for name in BODY_AND_DISK_LIMITS:
+        with pytest.raises(ConfigError, match=name):
+            validate(load_settings(tmp_path, {name: 0, **secrets}))
+    with pytest.raises(ConfigError, match="MAX_FILES_PER_CASE"):
+        validate(load_settings(tmp_path, {"MAX_FILES_PER_CASE": 5, **secrets}))
+    with pytest.raises(ConfigError, match="MAX_CASE_BYTES"):
+        validate(load_settings(tmp_path, {"MAX_CASE_BYTES": 1024, **secrets}))
+
+
 def test_factory_applies_test_config(app) -> None:
     assert app.config["ENV"] == "test"
     assert app.config["TESTING"] is True
     assert app.config["ARGON2_TIME_COST"] == 1
-    assert app.config["MAX_CONTENT_LENGTH"] == 512 * 1024 * 1024
+    assert app.config["MAX_CONTENT_LENGTH"] == 256 * 1024
+    assert app.config["MAX_UPLOAD_REQUEST_BYTES"] == 512 * 1024 * 1024
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Strict"
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.debug is False

@@ -65,7 +65,7 @@ def test_unused_methods_get_405(client, method: str) -> None:
 
 
 def test_413_page(make_app) -> None:
-    app = make_app(MAX_CONTENT_LENGTH=1024)
+    app = make_app(MAX_FORM_MEMORY_SIZE=1024)
 
     @zone(PUBLIC)
     def sink() -> str:

@@ -20,6 +20,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from wbs_app.db import end_request_session
+from wbs_app.services.cases.disk_caps import DraftsFull
 from wbs_app.services.infra.argon2_gate import Argon2Busy
 from wbs_app.services.infra.transactions import DatabaseFailure, database_failure
 
@@ -37,6 +38,10 @@ MESSAGES = {
         _l("The upload is too large"),
         _l("The files you sent are larger than allowed. Send smaller files or fewer at once."),
     ),
+    415: (
+        _l("This page takes no files"),
+        _l("Please go back and send the form without attaching anything."),
+    ),
     429: (
         _l("Too many attempts"),
         _l("Please wait a few minutes before trying again."),
@@ -51,6 +56,16 @@ BUSY_MESSAGE = (
     _l(
         "Many people are signing in or sending reports at this moment. "
         "Please wait a few seconds, go back and try again."
+    ),
+)
+# The unsent drafts hold their disk budget (services.cases.disk_caps): uploads
+# wait, sent reports do not.
+DRAFTS_FULL_MESSAGE = (
+    _l("Files cannot be received right now"),
+    _l(
+        "Too many unsent reports are holding files at this moment. Your report was not "
+        "saved. Please try again in an hour, or send it now without attachments; if you "
+        "already have a receipt code, you can still add files to your sent report."
     ),
 )
 CSRF_MESSAGE = (
@@ -107,6 +122,12 @@ def register_error_handlers(app: Flask) -> None:
         end_request_session()
         body, status = render_error(503, *BUSY_MESSAGE)
         return body, status, {"Retry-After": str(error.retry_after)}
+
+    @app.errorhandler(DraftsFull)
+    def _drafts_full(_error: DraftsFull) -> tuple[str, int, dict[str, str]]:
+        end_request_session()
+        body, status = render_error(503, *DRAFTS_FULL_MESSAGE)
+        return body, status, {"Retry-After": "3600"}
 
     @app.errorhandler(SQLAlchemyError)
     def _database(error: SQLAlchemyError) -> Any:

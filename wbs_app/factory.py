@@ -28,6 +28,8 @@ from wbs_app.formats import init_formats
 from wbs_app.i18n import init_i18n, select_locale
 from wbs_app.security.access_log import register_access_log
 from wbs_app.security.anonymity import StripClientIdentity
+from wbs_app.security.bodies import BodyLimits
+from wbs_app.security.bodies import install as install_body_limits
 from wbs_app.security.headers import register_security_headers
 from wbs_app.security.reporter_auth import register_reporter_guard
 from wbs_app.security.respondent_auth import register_respondent_guard
@@ -64,7 +66,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_database(app, settings, instance_path, built.head_log_key)
     check_installation_secrets(app, built.installation_salt, built.password_pepper)
     register_argon2_gate(app, settings)
-    register_security(app)
+    register_security(app, settings)
     register_blueprints(app)
     register_error_handlers(app)
     register_cli(app)
@@ -193,8 +195,16 @@ def register_argon2_gate(app: Flask, settings: Settings) -> None:
     )
 
 
-def register_security(app: Flask) -> None:
+def register_security(app: Flask, settings: Settings) -> None:
     register_access_log(app)  # first: a request another hook answers is still described
+    install_body_limits(
+        app,
+        BodyLimits(
+            default=settings.MAX_CONTENT_LENGTH,
+            form=settings.MAX_FORM_MEMORY_SIZE,
+            upload=settings.MAX_UPLOAD_REQUEST_BYTES,
+        ),
+    )
     register_security_headers(app)
     init_sides(app)
     register_staff_guards(app)

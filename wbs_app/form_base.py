@@ -61,6 +61,24 @@ class Form(FlaskForm):
             return CatalogueTranslations()
 
 
+# A row id or a case number as people type it: nine digits stay below 2**31,
+# the smallest INTEGER among the databases Lentera runs on.
+MAX_ID_DIGITS = 9
+
+
+def row_id(text: object) -> int | None:
+    """The id ``text`` names, or None unless it is 1 to 9 ASCII digits (spaces around allowed).
+
+    ``str.isdigit`` alone accepts "²" (which ``int`` refuses) and any length
+    (which overflows the database), so a posted id is read here, not with
+    ``int()``, and anything else is a 400 of the form, never a 500.
+    """
+    digits = str(text or "").strip()
+    if not (0 < len(digits) <= MAX_ID_DIGITS and digits.isascii() and digits.isdigit()):
+        return None
+    return int(digits)
+
+
 def ngettext(singular: str, plural: str, n: int) -> tuple[str, str]:
     """A marker for the extractor only: the plural pair, untranslated."""
     return singular, plural

@@ -60,6 +60,9 @@ MESSAGES = {
     ),
     "login_failed": _l("The username, password or authenticator code is not right."),
     "login_throttled": _l("Please wait a few minutes before trying again."),
+    "login_key_mismatch": _l(
+        "Your sign-in was refused: the key stored for your account is not the key your password unlocks. Someone may have changed the database. Do not read out any fingerprint; tell your supervisor in person or by telephone."
+    ),
     "invalid_link": _l(
         "The link has already been used, has expired, or is incomplete. Ask an administrator for a new one."
     ),
@@ -110,6 +113,14 @@ MESSAGES = {
     "bad_logo_type": _l("The logo must be a PNG or JPEG file."),
     "logo_missing": _l("There is no such file in the instance folder."),
     "logo_too_large": _l("The logo file is larger than 512 KiB."),
+    # Disk caps (services.cases.disk_caps).
+    "draft_files_full": _l(
+        "Your report already holds as many files, or as many megabytes, as a report may carry. The new files were not attached; what you wrote is kept. Remove a file to add another."
+    ),
+    "case_files_full": _l(
+        "This report already holds as many files as it can. Your message was not sent; send it without files, or describe the evidence in words."
+    ),
+    "drafts_full": _l("Files cannot be received right now. Please try again later."),
     # A report being written and sent (services.cases.intake, routing, delivery).
     "draft_gone": _l("Your unsent report expired for your safety. Please fill in the form again."),
     "bad_unit": _l("Choose a unit from the list."),
@@ -202,6 +213,9 @@ MESSAGES = {
     "subject_inactive": _l("This account is not active, so it cannot be certified."),
     "subject_no_identity": _l(
         "This colleague has no key yet: they must first activate their account."
+    ),
+    "subject_key_unrecorded": _l(
+        "This colleague's stored key is not the key recorded when their account was activated. Certify nobody; tell your supervisor, as the database may have been changed."
     ),
     "already_certified": _l("This key is already certified."),
     "not_certified": _l("This handler's key is not certified, so no report can be given to them."),

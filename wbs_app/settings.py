@@ -26,6 +26,7 @@ from flask import Flask, current_app
 
 import config
 from crypto import Argon2Params, InstallationKey
+from wbs_app.services.cases.disk_caps import DiskCaps
 from wbs_app.services.office.organisation import DEADLINE_KEYS
 
 SETTINGS = "lentera.settings"
@@ -61,6 +62,8 @@ class AppSettings:
     receipt_failures_per_minute: int
     max_upload_bytes: int
     max_files_per_submission: int
+    # Files and bytes per draft and per case, and the unsent drafts' budget.
+    disk_caps: DiskCaps
     sweep_max_unknown: int
     sweep_lock_wait: timedelta
     crash_point: str
@@ -99,6 +102,13 @@ def from_config(raw: config.Settings) -> AppSettings:
         receipt_failures_per_minute=raw.RECEIPT_FAILURES_PER_MINUTE,
         max_upload_bytes=raw.MAX_UPLOAD_BYTES,
         max_files_per_submission=raw.MAX_FILES_PER_SUBMISSION,
+        disk_caps=DiskCaps(
+            files_per_draft=raw.MAX_FILES_PER_SUBMISSION,
+            bytes_per_draft=raw.MAX_DRAFT_BYTES,
+            files_per_case=raw.MAX_FILES_PER_CASE,
+            bytes_per_case=raw.MAX_CASE_BYTES,
+            drafts_budget=raw.DRAFT_BYTES_BUDGET,
+        ),
         sweep_max_unknown=raw.SWEEP_MAX_UNKNOWN,
         sweep_lock_wait=timedelta(milliseconds=raw.SWEEP_LOCK_WAIT_MS),
         crash_point=raw.CRASH_POINT,

@@ -2,7 +2,7 @@
 
 - Over-size: on every upload route (report form, the reporter's later
   evidence, the respondent's statement) a file over ``MAX_UPLOAD_BYTES`` and a
-  body over ``MAX_CONTENT_LENGTH`` get 413 with the translated page, leave no
+  body over ``MAX_UPLOAD_REQUEST_BYTES`` get 413 with the translated page, leave no
   ciphertext behind, and lose nothing saved before (the draft and its file,
   earlier evidence, earlier statements).
 - Names: path parts, CR/LF, quotes, semicolons, non-ASCII and direction
@@ -78,7 +78,7 @@ FALLBACK_RE = re.compile(r'^attachment; filename="([A-Za-z0-9._ -]+)"; filename\
 
 @pytest.fixture
 def app(make_app):
-    return make_app(MAX_UPLOAD_BYTES=LIMIT, MAX_CONTENT_LENGTH=BODY_LIMIT)
+    return make_app(MAX_UPLOAD_BYTES=LIMIT, MAX_UPLOAD_REQUEST_BYTES=BODY_LIMIT)
 
 
 def _ciphertexts(app) -> set[str]:

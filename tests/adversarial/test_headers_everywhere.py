@@ -11,6 +11,7 @@ error page may carry a traceback, a file path or the exception's message.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from tests.support.headers import SECRET, assert_baseline, assert_error_page
 from tests.support.reporter import csrf_from
 from tests.support.settings import replace_settings
 from tests.support.world import World, build_world, multipart, stored_files
+from wbs_app.security import bodies as body_limits
 from wbs_app.security.zones import ADMIN, INVESTIGATOR, PUBLIC, REPORTER, RESPONDENT, STAFF, zone
 
 # A route that raises, in each zone, and the role whose session passes its guard.
@@ -85,7 +87,10 @@ def test_413_in_every_zone_that_takes_a_body(world: World, instance_path: Path) 
         response = world.clients[role].post(path, **multipart(data))
         assert_error_page(response, 413)
     assert stored_files(instance_path) == files
-    app.config["MAX_CONTENT_LENGTH"] = 8 * 1024
+    limits = app.extensions[body_limits.LIMITS]
+    app.extensions[body_limits.LIMITS] = dataclasses.replace(
+        limits, default=8 * 1024, form=8 * 1024
+    )
     bodies = (
         ("anon", "/staf/masuk"),
         ("inv_a", f"/staf/pengelola/kasus/{world.case_a}/catatan"),

@@ -75,8 +75,8 @@ def test_file_over_the_limit_is_413(make_app, org, instance_path) -> None:
     assert _files(instance_path) == []
 
 
-def test_request_over_max_content_length_is_413(make_app, org) -> None:
-    app = make_app(MAX_CONTENT_LENGTH=50_000)
+def test_upload_request_over_its_limit_is_413(make_app, org) -> None:
+    app = make_app(MAX_UPLOAD_REQUEST_BYTES=50_000)
     reporter = https_client(app)
     page = reporter.get("/lapor/formulir").get_data(as_text=True)
     body, content_type = _form_body(page, org.units["a"])

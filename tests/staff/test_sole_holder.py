@@ -251,3 +251,40 @@ def _wait_until_blocked_or_done(session, thread: threading.Thread) -> None:
             if waiting:
                 return
             thread.join(0.05)
+
+
+def _recovery_wraps_become(app, case_id: int, **values) -> None:
+    """A database writer's UPDATE of the case's recovery wraps (bytes or generation)."""
+    from sqlalchemy import update
+
+    with app_database(app).session() as session:
+        session.execute(
+            update(KeyWrap)
+            .where(KeyWrap.case_id == case_id, KeyWrap.recipient_kind == RecipientKind.RECOVERY)
+            .values(**values)
+        )
+        session.commit()
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"wrapped": b"\x00" * 32},  # garbage: not even the size of a wrap
+        {"identity_generation": 0},  # a generation that is not the current root's
+    ],
+    ids=["garbage", "old-generation"],
+)
+def test_a_recovery_wrap_that_the_current_root_cannot_open_does_not_allow_a_reset(
+    app, org, reporter, values
+) -> None:
+    """Finding 6b of the issue 17 review: any recovery row used to make the case look
+    recoverable, so the reset went through and the case was lost for good."""
+    case_id = _only_budi_holds(app, org, reporter, recoverable=True)
+    _recovery_wraps_become(app, case_id, **values)
+    admin = _admin(app)
+    refused = _post(admin, org.budi.id, "reset")
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 409, page[:300]
+    assert REFUSED in page and f"#{case_id}" in page
+    with app_database(app).session() as session:
+        assert access.sole_holder_cases(session, org.budi.id, case_id, recovery_counts=True)

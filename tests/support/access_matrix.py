@@ -105,6 +105,7 @@ investigator.journal_checkpoint_page login login login 403    403      200      
 investigator.journal_checkpoint_download login login login 403 403    200      403
 admin.index                     login    login    login    403      403      403      200
 admin.audit_log                 login    login    login    403      403      403      200
+admin.worker_health             login    login    login    403      403      403      200
 admin.categories                login    login    login    403      403      403      200
 admin.create_category           login    login    login    403      403      403      302
 admin.update_category           login    login    login    403      403      403      302

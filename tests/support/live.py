@@ -33,8 +33,28 @@ def free_port(host: str) -> int:
         return port
 
 
+def served_environment(instance_path: Path, settings: Mapping[str, str]) -> dict[str, str]:
+    """The environment of a server or command on this test's database, as ``make run`` sets it."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("WBS_")}
+    env.update({f"WBS_{key}": value for key, value in settings.items()})
+    if "WBS_HEAD_LOG_SEED" not in env and "WBS_INSTALLATION_SALT" in env:
+        # The server runs as ENV=development, which needs the seed a test app
+        # derives from its salt (config.head_log_seed): the same key, one head log.
+        salt = env["WBS_INSTALLATION_SALT"]
+        seed = head_log_seed(Settings(ENV="test", INSTALLATION_SALT=salt))
+        env["WBS_HEAD_LOG_SEED"] = seed.hex()
+    env.update(WBS_INSTANCE_PATH=str(instance_path), WBS_ENV="development", WBS_TLS="false")
+    return env
+
+
 class LiveServer:
-    """gunicorn with the project's own gunicorn.conf.py, logging to a file."""
+    """gunicorn with the project's own gunicorn.conf.py, logging to a file.
+
+    Without its scheduled worker (``wbs worker``) unless asked: one more import
+    of the app per server costs seconds of CPU that the other pytest-xdist
+    worker waits for, and a sweep each minute beside a test that counts files
+    would make its census a race. ``tests/worker`` starts servers with it.
+    """
 
     def __init__(
         self,
@@ -42,9 +62,11 @@ class LiveServer:
         settings: Mapping[str, str],
         host: str = "127.0.0.2",
         workers: int = 2,
+        scheduled_worker: bool = False,
     ):
         self.host = host
         self.workers = workers
+        self.scheduled_worker = scheduled_worker
         self.port = free_port(host)
         self.log_path = instance_path.parent / "gunicorn.log"
         self.instance_path = instance_path
@@ -56,19 +78,10 @@ class LiveServer:
         return f"http://{self.host}:{self.port}"
 
     def start(self) -> LiveServer:
-        env = {key: value for key, value in os.environ.items() if not key.startswith("WBS_")}
-        env.update({f"WBS_{key}": value for key, value in self.settings.items()})
-        if "WBS_HEAD_LOG_SEED" not in env and "WBS_INSTALLATION_SALT" in env:
-            # The server runs as ENV=development, which needs the seed a test app
-            # derives from its salt (config.head_log_seed): the same key, one head log.
-            salt = env["WBS_INSTALLATION_SALT"]
-            seed = head_log_seed(Settings(ENV="test", INSTALLATION_SALT=salt))
-            env["WBS_HEAD_LOG_SEED"] = seed.hex()
+        env = served_environment(self.instance_path, self.settings)
         env.update(
-            WBS_INSTANCE_PATH=str(self.instance_path),
-            WBS_ENV="development",
-            WBS_TLS="false",
             WBS_WORKERS=str(self.workers),
+            WBS_WORKER="true" if self.scheduled_worker else "false",
             HOST=self.host,
             PORT=str(self.port),
         )

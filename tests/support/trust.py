@@ -83,7 +83,7 @@ def own_fingerprint(handler: FlaskClient) -> str:
     return found.group(1)
 
 
-def certify_on_page(certifier: FlaskClient, staff_id: int, fingerprint: str) -> TestResponse:
+def certify_on_page(certifier: FlaskClient, staff_id: int | str, fingerprint: str) -> TestResponse:
     """A certified colleague types the fingerprint heard on the certification page."""
     page = certifier.get("/staf/pengelola/sertifikasi").get_data(as_text=True)
     found = CSRF_RE.search(page)

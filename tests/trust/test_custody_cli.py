@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import logging
-import re
 
 from sqlalchemy import func, select
 
+from tests.support.console import NAMES, SHARE_LINE, WORD, name_custodians, take_share
 from tests.support.reporter import Report, submit_report
 from tests.support.staff import make_staff
 from tests.support.trust import ceremony_shares
@@ -14,10 +14,7 @@ from wbs_app.db import app_database
 from wbs_app.models import AuditEvent, KeyWrap, RecipientKind, StaffMember, TrustRoot
 from wbs_app.services.trust import certificates, root
 
-NAMES = (
-    "Andi Mappaselle\nKepala Kantor Wilayah\nNurhayati\nKepala Divisi\nYusuf Tahir\nInspektorat\n"
-)
-SHARE_LINE = re.compile(r"^  ((?:[a-z]+ ){19,32}[a-z]+)$", re.M)
+WIPE = "\x1b[2J\x1b[1;1H\x1b[3J"  # click.clear, then the scrollback
 
 
 def _details(app) -> str:
@@ -27,36 +24,66 @@ def _details(app) -> str:
         )
 
 
-def test_the_ceremony_prints_each_share_once_and_keeps_only_the_public_root(app, caplog) -> None:
-    caplog.set_level(logging.DEBUG)
+def test_the_ceremony_refuses_a_pipe_and_shows_no_share(app) -> None:
     runner = app.test_cli_runner()
-    unconfirmed = runner.invoke(args=["wbs", "custodian-ceremony"], input=NAMES + "no\n")
-    assert unconfirmed.exit_code != 0 and "nothing was kept" in unconfirmed.output
+    piped = runner.invoke(args=["wbs", "custodian-ceremony"], input=NAMES + "YA\n")
+    assert piped.exit_code != 0
+    assert "Bagian hanya ditampilkan di terminal" in piped.output
+    assert "Kustodian 1" not in piped.output  # refused before anything is asked
+    assert not SHARE_LINE.search(piped.output) and not WORD.search(piped.output)
+    english = runner.invoke(args=["wbs", "custodian-ceremony", "--lang", "en"], input=NAMES)
+    assert "Shares are shown only on a terminal" in english.output
+    for command in (["recovery", "resplit"], ["recovery", "new-key"]):
+        refused = runner.invoke(args=["wbs", *command], input="a\nb\n")
+        assert refused.exit_code != 0 and "hanya ditampilkan di terminal" in refused.output
     with app_database(app).session() as session:
         assert session.scalar(select(func.count()).select_from(TrustRoot)) == 0
 
-    result = runner.invoke(args=["wbs", "custodian-ceremony"], input=NAMES + "YES\n")
-    assert result.exit_code == 0, result.output
-    shares = SHARE_LINE.findall(result.output)
-    assert len(shares) == 3 and len(set(shares)) == 3
+
+def test_the_ceremony_on_a_console_hands_each_share_to_its_custodian_alone(app, console) -> None:
+    unconfirmed = console("custodian-ceremony")
+    name_custodians(unconfirmed)
+    for _number in range(3):
+        take_share(unconfirmed)
+    unconfirmed.expect(r"Ketik YA bila setiap bagian sudah ditulis di kertas")
+    unconfirmed.type("belum")
+    assert unconfirmed.finish() != 0 and "tidak ada yang disimpan" in unconfirmed.text
+    with app_database(app).session() as session:
+        assert session.scalar(select(func.count()).select_from(TrustRoot)) == 0
+
+    ceremony = console("custodian-ceremony")
+    name_custodians(ceremony)
+    shares = [take_share(ceremony, mistype=number == 1) for number in range(3)]
+    ceremony.expect(r"Ketik YA")
+    ceremony.type("ya")
+    assert ceremony.finish() == 0, ceremony.text
+    assert "Disimpan: akar publik dan nama para kustodian" in ceremony.text
+    assert len(set(shares)) == 3 and all(len(share.split()) == 33 for share in shares)
+    screen = ceremony.text
+    warning = screen.index("Sebelum bagian pertama: layar ini tidak boleh direkam")
+    assert "tmux" in screen and warning < screen.index("Bagian 1 dari 3")
+    assert "Bagian 2 dari 3 (2 bagian mana pun membuka akar)" in screen
+    assert "Kustodian: Nurhayati, Kepala Divisi" in screen
+    # Each share is followed by a wipe of the screen and of the scrollback.
     for share in shares:
-        assert result.output.count(share) == 1  # printed once
-    assert "Share 2 of 3 (any 2 of them open the root)" in result.output
-    assert "Custodian: Nurhayati, Kepala Divisi" in result.output
-    assert "Write these words on paper" in result.output
+        after = screen.split(share.split()[10])[-1]
+        assert WIPE in after
+    assert screen.count(WIPE) >= 6  # before and after each share
     with app_database(app).session() as session:
         opened = root.open_root(session, [shares[2], shares[0]])
         assert opened.identity.public().to_bytes() == session.get_one(TrustRoot, 1).public
     details = _details(app)
-    assert "custodian_ceremony 2 of 3: Andi Mappaselle; Nurhayati; Yusuf Tahir" in details
-    again = runner.invoke(args=["wbs", "custodian-ceremony"], input=NAMES + "YES\n")
-    assert again.exit_code != 0 and "root_exists" in again.output
+    assert "custodian_ceremony 2/3: Andi Mappaselle; Nurhayati; Yusuf Tahir" in details
+    again = app.test_cli_runner().invoke(args=["wbs", "custodian-ceremony"], input=NAMES)
+    assert again.exit_code != 0 and "hanya ditampilkan di terminal" in again.output
     for share in shares:
-        assert share not in caplog.text and share not in details
+        assert share not in details
         assert share.split()[5] + " " + share.split()[6] not in details
 
 
-def test_regrant_and_a_new_recovery_key_from_the_command_line(app, org, reporter, caplog) -> None:
+def test_regrant_and_a_new_recovery_key_from_the_command_line(
+    app, org, reporter, console, caplog
+) -> None:
     caplog.set_level(logging.DEBUG)
     shares = ceremony_shares(app)
     submit_report(reporter, Report(unit=org.units["a"]))
@@ -74,19 +101,22 @@ def test_regrant_and_a_new_recovery_key_from_the_command_line(app, org, reporter
         input=typed,
     )
     assert given.exit_code == 0, given.output
-    assert "given back to Sitti: 1 cases" in given.output
+    assert "Diberikan kembali kepada Sitti: 1 kasus" in given.output
     assert shares[0] not in given.output  # the prompt does not echo
 
     no_workers = runner.invoke(args=["wbs", "recovery", "new-key", "--workers", "0"])
     assert no_workers.exit_code == 2 and "--workers" in no_workers.output  # before any prompt
-    moved = runner.invoke(
-        args=["wbs", "recovery", "new-key", "--batch", "1", "--workers", "2"],
-        input=typed + NAMES + "YES\n",
-    )
-    assert moved.exit_code == 0, moved.output
-    new_shares = SHARE_LINE.findall(moved.output)
-    assert len(new_shares) == 3
-    assert "recovery key 1 -> 2: 4 wraps moved, the old ones deleted" in moved.output
+    moved = console("recovery", "new-key", "--batch", "1", "--workers", "2")
+    for share in shares[:2]:
+        moved.expect(r"Bagian kustodian ke-\d dari 2")
+        moved.type(share)
+    name_custodians(moved)
+    new_shares = [take_share(moved) for _number in range(3)]
+    moved.expect(r"Ketik YA")
+    moved.type("YA")
+    assert moved.finish() == 0, moved.text
+    assert "Kunci pemulihan 1 → 2: 4 bungkus kunci dipindahkan, yang lama dihapus" in moved.text
+    assert shares[0] not in moved.text  # typed shares are not echoed
     with app_database(app).session() as session:
         generations = session.scalars(
             select(KeyWrap.identity_generation).where(
@@ -111,6 +141,10 @@ def test_certify_from_the_command_line(app, org) -> None:
     wrong = runner.invoke(args=args, input=f"{shares[0]}\n{shares[2]}\n0000 0000\n")
     assert wrong.exit_code != 0 and "fingerprint_mismatch" in wrong.output
     done = runner.invoke(args=args, input=f"{shares[0]}\n{shares[2]}\n{heard}\n")
-    assert done.exit_code == 0 and "certified by the custodians: Dewi" in done.output
+    assert done.exit_code == 0 and "Disertifikasi oleh para kustodian: Dewi" in done.output
+    english = runner.invoke(
+        args=[*args, "--lang", "en"], input=f"{shares[0]}\n{shares[2]}\n{heard}\n"
+    )
+    assert "Fingerprint the handler reads out" in english.output
     with app_database(app).session() as session:
         assert certificates.is_certified(session, session.get_one(StaffMember, late.id))

@@ -20,4 +20,5 @@ from wbs_app.admin import (  # noqa: E402,F401 - registers the views on bp
     letterhead_views,
     routes,
     unit_views,
+    worker_view,
 )

@@ -7,6 +7,7 @@ one place that says it in the administrator's language.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -26,6 +27,16 @@ DEADLINES = {
     "feedback_days": _l("Feedback to the reporter: %(days)s days"),
     "respondent_days": _l("Time for the accused to answer: %(days)s days"),
 }
+
+
+# ``services.trust.root.names_detail`` after an optional root or rotation head;
+# rows written before it stored data read "2 of 3: ..." and are read alike.
+SPLIT = re.compile(
+    r"(?:root (?P<old>\d+)(?: -> (?P<new>\d+))?[:;] )?"
+    r"(?P<k>\d+)(?:/| of )(?P<n>\d+): (?P<names>.*)",
+    re.S,
+)
+SPLIT_ACTIONS = ("custodian_ceremony", "custodians_resplit", "recovery_key_rotation_started")
 
 
 @dataclass(frozen=True)
@@ -54,6 +65,32 @@ def _deadlines(detail: str) -> str:
     return "; ".join(parts)
 
 
+def _split(detail: str) -> str:
+    found = SPLIT.fullmatch(detail)
+    if found is None:
+        return detail
+    split = str(
+        _(
+            "%(threshold)s of %(total)s: %(names)s",
+            threshold=number(int(found["k"])),
+            total=number(int(found["n"])),
+            names=found["names"],
+        )
+    )
+    if found["new"] is not None:
+        return str(
+            _(
+                "Recovery key %(old)s → %(new)s; %(split)s",
+                old=found["old"],
+                new=found["new"],
+                split=split,
+            )
+        )
+    if found["old"] is not None:
+        return str(_("Root %(generation)s: %(split)s", generation=found["old"], split=split))
+    return split
+
+
 def _detail(row: AuditRow, units: dict[str, str], categories: dict[str, str]) -> str:
     if not row.detail:
         return ""
@@ -69,6 +106,8 @@ def _detail(row: AuditRow, units: dict[str, str], categories: dict[str, str]) ->
         return _deadlines(row.detail)
     if row.action in ("staff_certified", "staff_certificate_revoked"):
         return str(CERTIFICATE_DETAILS.get(row.detail, row.detail))
+    if row.action in SPLIT_ACTIONS:
+        return _split(row.detail)
     return row.detail
 
 

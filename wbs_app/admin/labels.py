@@ -9,6 +9,7 @@ AUDIT_ACTIONS = {
     "login": _l("Signed in"),
     "login_failed": _l("Failed sign-in"),
     "login_throttled": _l("Sign-in locked after repeated failures"),
+    "login_key_mismatch": _l("Sign-in refused: the stored key is not the key the password unlocks"),
     "logout": _l("Signed out"),
     "password_changed": _l("Password changed"),
     "keys_replaced": _l("Password changed with a new key"),
@@ -61,4 +62,10 @@ STATUSES = {
     "active": _l("Active"),
     "reset": _l("Password reset pending"),
     "deactivated": _l("Deactivated"),
+}
+
+# The scheduled worker's jobs (``services.housekeeping.JOBS``), as the health page names them.
+WORKER_JOBS = {
+    "sweep": _l("Attachment sweep: expired drafts and their files"),
+    "purge_sessions": _l("Expired sessions and uncollected receipts"),
 }

@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from wbs_app.admin import audit_view, bp
+from wbs_app.admin import audit_view, bp, worker_view
 from wbs_app.admin.forms import (
     CategoryForm,
     DeadlinesForm,
@@ -30,7 +30,7 @@ from wbs_app.services.office import organisation
 from wbs_app.services.office.organisation import OrganisationError
 from wbs_app.services.staff import accounts, audit, staff_admin, staff_sessions
 from wbs_app.services.staff.accounts import AccountError
-from wbs_app.services.trust import certificates
+from wbs_app.services.trust import certificates, root
 from wbs_app.staff.forms import EmptyForm
 
 AUDIT_PAGE_SIZE = 50
@@ -51,7 +51,9 @@ def index() -> str:
         unit_count=len(organisation.unit_tree(db)),
         counts=counts,
         recent=audit_view.present(db, audit.page(db, 1, 10)[0]),
-        undeliverable=delivery.units_without_supervisor(db),
+        undeliverable=delivery.undeliverable_units(db),
+        ceremony_held=root.current_root(db) is not None,
+        worker_late=worker_view.any_late(db),
     )
 
 

@@ -73,7 +73,9 @@ def _page(
         top=organisation.top_unit(db),
         intake=intake,
         deletable=unit_admin.deletable_ids(db),
-        undeliverable={unit.id for unit in delivery.units_without_supervisor(db)},
+        undeliverable={
+            blocked.unit.id: blocked.uncertified for blocked in delivery.undeliverable_units(db)
+        },
         error=error,
     ), status
 

@@ -120,7 +120,7 @@ class Desk:
         intake.keep_draft(self.session, draft)
         infos = [self._encrypt(draft.key, draft.case_uid, item) for item in files]
         for info in infos:
-            intake.register_pending(self.session, draft, info.storage_name)
+            intake.register_pending(self.session, draft, info)
         payload = DraftPayload(unit.id if unit else None, category.id, answers, identity, infos)
         intake.save_draft(self.session, draft, payload, DRAFT_LIFETIME)
         draft = intake.open_draft(self.session, draft.secret.cookie)

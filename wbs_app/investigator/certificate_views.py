@@ -15,6 +15,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from wbs_app.db import request_session
+from wbs_app.form_base import row_id
 from wbs_app.investigator import bp
 from wbs_app.investigator.forms import CertifyForm
 from wbs_app.models import StaffMember
@@ -22,23 +23,31 @@ from wbs_app.refusals import refusal_message
 from wbs_app.security.staff_auth import signed_in
 from wbs_app.security.zones import INVESTIGATOR, zone
 from wbs_app.services.trust import certificates
+from wbs_app.services.trust.status import custodians_certify_first
 
 
 @bp.get("/kunci")
 @zone(INVESTIGATOR)
 def own_key() -> str:
-    """The handler's fingerprint, and whether (and by whom) it is certified."""
-    db = request_session()
-    staff = signed_in().staff
+    """The fingerprint of the key the handler holds, and whether (and by whom) it is certified."""
+    db, context = request_session(), signed_in()
     return render_template(
-        "investigator/own_key.html", staff=staff, cert=certificates.certificate_view(db, staff)
+        "investigator/own_key.html",
+        staff=context.staff,
+        cert=certificates.own_certificate_view(db, context.staff, context.identity.public()),
+        first_key=custodians_certify_first(db, context.staff),
     )
 
 
-def _page(status: int = 200, failed: int | None = None, form: CertifyForm | None = None) -> Any:
+def _page(
+    status: int = 200,
+    failed: int | None = None,
+    form: CertifyForm | None = None,
+    error: str | None = None,
+) -> Any:
     context = signed_in()
     db = request_session()
-    own = certificates.certificate_view(db, context.staff)
+    own = certificates.own_certificate_view(db, context.staff, context.identity.public())
     waiting = certificates.waiting_for(db, context.staff)
     return (
         render_template(
@@ -48,6 +57,8 @@ def _page(status: int = 200, failed: int | None = None, form: CertifyForm | None
             form=CertifyForm(formdata=None),
             failed=failed,
             failed_form=form,
+            first_key=custodians_certify_first(db, context.staff),
+            error=error,
         ),
         status,
     )
@@ -65,10 +76,12 @@ def certify() -> Any:
     context = signed_in()
     db = request_session()
     form = CertifyForm()
-    subject_id = int(form.staff_id.data) if str(form.staff_id.data or "").isdigit() else None
+    subject_id = row_id(form.staff_id.data)
     subject = db.get(StaffMember, subject_id) if subject_id is not None else None
-    if not form.validate_on_submit() or subject is None:
-        if subject is not None and not form.fingerprint.errors:
+    if subject is None:
+        return _page(400, error=_("Choose a colleague from the list, then type their fingerprint."))
+    if not form.validate_on_submit():
+        if not form.fingerprint.errors:
             form.fingerprint.errors = [_("Type the fingerprint your colleague reads out.")]
         return _page(400, subject_id, form)
     try:

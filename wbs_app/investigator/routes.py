@@ -11,7 +11,7 @@ from wbs_app.security.staff_auth import signed_in
 from wbs_app.security.zones import INVESTIGATOR, zone
 from wbs_app.services.cases import case_routing
 from wbs_app.services.office import organisation
-from wbs_app.services.trust import certificates
+from wbs_app.services.trust import certificates, status
 
 
 @bp.get("/")
@@ -27,5 +27,6 @@ def index() -> str:
         staff=staff,
         tree=tree,
         deadlines=current_deadlines(),
-        cert=certificates.certificate_view(request_session(), staff),
+        cert=certificates.own_certificate_view(request_session(), staff, context.identity.public()),
+        first_key=status.custodians_certify_first(request_session(), staff),
     )

@@ -40,7 +40,14 @@ from wbs_app.models.staff import (
     StaffUnit,
     TokenPurpose,
 )
-from wbs_app.models.trust import Custodian, HandlerCertificate, RootRotation, TrustRoot
+from wbs_app.models.trust import (
+    Custodian,
+    HandlerCertificate,
+    RootRotation,
+    RotationFailure,
+    TrustRoot,
+)
+from wbs_app.models.worker import WorkerJob
 
 __all__ = [
     "CLOSED_STATUSES",
@@ -77,6 +84,7 @@ __all__ = [
     "RespondentInvitation",
     "RespondentSession",
     "RootRotation",
+    "RotationFailure",
     "SentDraft",
     "SettingValue",
     "StaffIdentity",
@@ -89,4 +97,5 @@ __all__ = [
     "TokenPurpose",
     "TrustRoot",
     "Unit",
+    "WorkerJob",
 ]

@@ -263,6 +263,9 @@ class PendingFile(Base):
     held_id_hash: Mapped[bytes | None] = mapped_column(
         ForeignKey("held_messages.id_hash", ondelete="SET NULL"), index=True
     )
+    # Rounded like ``Attachment.size_rounded``: what the drafts' disk budget
+    # sums (``services.cases.disk_caps``); 0 where nobody counts it.
+    size_rounded: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class FailureWindow(Base):

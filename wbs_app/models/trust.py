@@ -77,6 +77,25 @@ class RootRotation(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+class RotationFailure(Base):
+    """An old recovery wrap a rotation could not open with the old root: its key was not moved.
+
+    A damaged row (or one a database writer inserted) must not stop the move
+    of every other wrap for good, nor keep every recovery action refused; it is
+    recorded here, reported at the end (key ids only), and then deleted with
+    the rest of the old generation, since no root opens it anyway.
+    """
+
+    __tablename__ = "rotation_failures"
+
+    rotation_id: Mapped[int] = mapped_column(
+        ForeignKey("root_rotations.id", ondelete="CASCADE"), primary_key=True
+    )
+    audience_key_id: Mapped[int] = mapped_column(
+        ForeignKey("audience_keys.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
 class HandlerCertificate(Base):
     """A signed statement that one staff identity may receive case keys (plain metadata).
 

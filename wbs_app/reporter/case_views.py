@@ -27,11 +27,12 @@ from wbs_app.reporter.labels import (
     REPORTER_STATUS,
     RETALIATION_SENT,
 )
+from wbs_app.security.bodies import takes_files
 from wbs_app.security.downloads import download_response
 from wbs_app.security.kept import keeps_posts_after_session
 from wbs_app.security.reporter_auth import ZONE, signed_in_reporter
 from wbs_app.security.zones import PUBLIC, REPORTER, zone
-from wbs_app.services.cases import casefile, reporter_channel
+from wbs_app.services.cases import casefile, disk_caps, reporter_channel
 from wbs_app.services.cases.case_keys import NoAccess
 from wbs_app.services.cases.case_records import FileInfo
 from wbs_app.services.cases.casefile import CaseClosed
@@ -95,6 +96,8 @@ def _send_kept_reply(cookie: str, field_value: str) -> tuple[str, str] | None:
     retaliation = held.kind_of(db, field_value) == held.RETALIATION
 
     def add(text: str, files: list[FileInfo]) -> list[str]:
+        # Kept files join the case as a reply's would: within the case's caps.
+        disk_caps.check_case(db, case_.id, [f.size for f in files], settings().disk_caps)
         if retaliation:
             return reporter_channel.report_retaliation(
                 db, case_, key, identity, text, _channel_days(), files
@@ -116,6 +119,8 @@ def _send_kept_reply(cookie: str, field_value: str) -> tuple[str, str] | None:
         ), DONE
     if outcome == "refused":
         return str(_("This report is closed; it no longer takes messages.")), ERROR
+    if outcome == "case_files_full":
+        return str(MESSAGES["case_files_full"]), ERROR
     return str(KEPT_REPLY_GONE), ERROR
 
 
@@ -154,6 +159,7 @@ def case() -> Any:
 
 
 @bp.post("/kasus/tindakan-balasan")
+@takes_files
 @zone(REPORTER)
 @keeps_posts_after_session(_keep_retaliation)
 @csrf.exempt
@@ -174,6 +180,7 @@ def report_retaliation() -> Any:
         return _render_case(form, 400)  # what was typed comes back in the field
     account = form.account.data or ""
     try:
+        disk_caps.check_case(db, context.case.id, [f.size for f in files], settings().disk_caps)
         names = reporter_channel.report_retaliation(
             db,
             context.case,
@@ -183,7 +190,7 @@ def report_retaliation() -> Any:
             _channel_days(),
             files,
         )
-    except reporter_channel.ChannelClosed as closed:
+    except (reporter_channel.ChannelClosed, disk_caps.TooManyFiles) as closed:
         db.rollback()
         parsed.discard_files()
         refused(refusal_message(closed))
@@ -194,6 +201,7 @@ def report_retaliation() -> Any:
 
 
 @bp.post("/kasus/pesan")
+@takes_files
 @zone(REPORTER)
 @keeps_posts_after_session(_keep_reply)
 @csrf.exempt
@@ -207,6 +215,7 @@ def reply() -> Response:
     parsed = uploads.receive(lambda _form: (context.reporter_key, context.case.uid))
     files = uploads.file_infos(parsed.files)
     try:
+        disk_caps.check_case(db, context.case.id, [f.size for f in files], settings().disk_caps)
         names = casefile.add_reporter_message(
             db,
             context.case,

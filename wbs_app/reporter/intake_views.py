@@ -20,9 +20,6 @@ from wbs_app.extensions import csrf
 from wbs_app.refusals import refusal_message
 from wbs_app.reporter import bp
 from wbs_app.reporter.forms import NO_CATEGORY, ReportForm
-from wbs_app.reporter.labels import (
-    TOO_MANY_FILES,
-)
 from wbs_app.reporter.receipt_views import if_already_sent
 from wbs_app.reporter.report_pages import (
     DRAFT_GONE,
@@ -34,8 +31,9 @@ from wbs_app.reporter.report_pages import (
     render_form,
     render_review,
 )
+from wbs_app.security.bodies import takes_files
 from wbs_app.security.zones import PUBLIC, zone
-from wbs_app.services.cases import intake
+from wbs_app.services.cases import disk_caps, intake
 from wbs_app.services.cases.case_records import FileInfo
 from wbs_app.services.cases.intake import DraftPayload, IntakeError, OpenDraft
 from wbs_app.services.codes import receipt_handover
@@ -130,6 +128,7 @@ def _payload(
 
 
 @bp.post("/formulir")
+@takes_files
 @zone(PUBLIC)
 @csrf.exempt
 def receive_form() -> Any:
@@ -137,13 +136,21 @@ def receive_form() -> Any:
     db = request_session()
     state: dict[str, Any] = {}
     checkpoint = uploads.checkpoint()
+    caps = settings().disk_caps
 
     def keying(streamed: Any) -> tuple[bytes, str]:
         if "posted" not in state:
             state["posted"] = _open_or_start(streamed.fields)
         return state["posted"].draft.key, state["posted"].draft.case_uid
 
-    parsed = uploads.receive(keying, checkpoint)
+    def keying_a_file(streamed: Any) -> tuple[bytes, str]:
+        # A file part arrived: refused (503) before its bytes are written if
+        # the unsent drafts already hold their budget; a post without files
+        # (the text alone) is still saved.
+        disk_caps.check_drafts_budget(db, caps)
+        return keying(streamed)
+
+    parsed = uploads.receive(keying_a_file, checkpoint)
     if "posted" not in state:
         keying(parsed)
     checkpoint("parsed")  # every file is ciphertext in pending/; nothing is in the database
@@ -178,21 +185,29 @@ def receive_form() -> Any:
             parsed.discard_files()
             return gone_or_sent(draft.secret.cookie)
     new_files = uploads.file_infos(parsed.files)
-    for info in new_files:
-        intake.register_pending(db, draft, info.storage_name)
     previous = draft.payload.files if draft.payload else []
     removed = set(parsed.fields.getlist("remove_file"))
     kept = [info for info in previous if info.storage_name not in removed]
     dropped = [info.storage_name for info in previous if info.storage_name in removed]
     intake.release_pending(db, dropped)
+    over_caps = None
+    try:
+        # The files the draft keeps count too: posting it again adds none beyond its caps.
+        disk_caps.check_draft([info.size for info in kept + new_files], caps)
+    except disk_caps.TooManyFiles as full:
+        over_caps = refusal_message(full)
+        parsed.discard_files()  # what was typed is saved; these new files are not
+        new_files = []
+    for info in new_files:
+        intake.register_pending(db, draft, info)
 
     report_form = ReportForm(formdata=parsed.fields)
     fill_choices(report_form)
     valid = report_form.validate()
     payload = _payload(report_form, parsed.fields, kept + new_files)
-    if len(payload.files) > settings().max_files_per_submission:
+    if over_caps is not None:
         valid = False
-        report_form.form_errors.append(TOO_MANY_FILES)
+        report_form.form_errors.append(over_caps)
     if valid:
         try:
             intake.validate_choice(db, payload.unit_id, payload.category_id)

@@ -47,9 +47,6 @@ CHOOSE_CATEGORY_LABEL = _l("— Choose one —")
 
 NOT_SURE_LABEL = _l("Not sure (the regional office decides)")
 
-# More files than a report may carry (the view counts them; no service is asked).
-TOO_MANY_FILES = _l("Too many files attached.")
-
 # Every supervisor excluded, and a unit above whose own team can take the report
 # (services.cases.routing): shown with its name on the review page, before anything is sent.
 ROUTE_UP_OFFER = _l(

@@ -135,6 +135,7 @@ def send() -> Any:
             gate=argon2_gate(),
             checkpoint=checkpoint,
             route_up=route_up,
+            caps=settings().disk_caps,
         )
     except IntakeError as error:
         return _send_refused(

@@ -25,13 +25,16 @@ from wbs_app.refusals import MESSAGES, refusal_message
 from wbs_app.respondent import bp
 from wbs_app.respondent.forms import ActionForm, CodeForm, ExtensionForm
 from wbs_app.respondent.labels import KEPT_STATEMENT_ELSEWHERE, KEPT_STATEMENT_GONE
+from wbs_app.security.bodies import takes_files
 from wbs_app.security.kept import keeps_posts_after_session
 from wbs_app.security.respondent_auth import COOKIE, ZONE, signed_in_respondent
 from wbs_app.security.zones import PUBLIC, RESPONDENT, zone
+from wbs_app.services.cases import disk_caps
+from wbs_app.services.cases.case_records import FileInfo
 from wbs_app.services.codes import code_holders, held, respondent_access
 from wbs_app.services.infra.errors import DomainError
 from wbs_app.services.respondents import respondent, respondent_takeover, right_of_reply
-from wbs_app.services.respondents.respondent import RespondentError
+from wbs_app.services.respondents.respondent import RespondentContext, RespondentError
 from wbs_app.services.respondents.respondent_takeover import CodeReplaced, InvitationClosed
 from wbs_app.settings import settings
 from wbs_app.web import kept, uploads
@@ -99,7 +102,7 @@ def _send_kept_statement(cookie: str, field_value: str) -> tuple[str, str] | Non
         field_value,
         context.key,
         context.case.uid,
-        lambda text, files: respondent.submit_statement(db, context, text, files),
+        lambda text, files: _submit_within_caps(context, text, files),
     )
     if outcome == "elsewhere":
         code_holders.finish(db, ZONE.kind, context.id_hash)
@@ -109,7 +112,16 @@ def _send_kept_statement(cookie: str, field_value: str) -> tuple[str, str] | Non
         return str(_("Your statement was received.")), DONE
     if outcome == "refused":
         return _refused(context.invitation), ERROR
+    if outcome == "case_files_full":
+        return str(MESSAGES["case_files_full"]), ERROR
     return str(KEPT_STATEMENT_GONE), ERROR
+
+
+def _submit_within_caps(context: RespondentContext, text: str, files: list[FileInfo]) -> list[str]:
+    """A statement's files join the case within its caps (``disk_caps``), kept or not."""
+    db = request_session()
+    disk_caps.check_case(db, context.case.id, [f.size for f in files], settings().disk_caps)
+    return respondent.submit_statement(db, context, text, files)
 
 
 @bp.get("/")
@@ -135,6 +147,7 @@ def home() -> Any:
 
 
 @bp.post("/pernyataan")
+@takes_files
 @zone(RESPONDENT)
 @keeps_posts_after_session(_keep_statement)
 @csrf.exempt
@@ -148,7 +161,12 @@ def statement() -> Response:
     parsed = uploads.receive(lambda _form: (context.key, context.case.uid))
     files = uploads.file_infos(parsed.files)
     try:
-        names = respondent.submit_statement(db, context, parsed.fields.get("statement", ""), files)
+        names = _submit_within_caps(context, parsed.fields.get("statement", ""), files)
+    except disk_caps.TooManyFiles as full:
+        db.rollback()
+        parsed.discard_files()
+        refused(refusal_message(full))
+        return redirect(url_for("respondent.home"))
     except RespondentError as error:
         db.rollback()
         parsed.discard_files()

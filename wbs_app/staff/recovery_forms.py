@@ -13,24 +13,27 @@ from wtforms import EmailField, RadioField, SelectField, StringField, TextAreaFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from wbs_app.form_base import Form
+from wbs_app.form_base import MAX_ID_DIGITS, Form, row_id
 from wbs_app.services.trust.root import MAX_SHARES
 
 # A SLIP-39 share is 20 to 33 words of at most 8 letters: 400 characters is plenty.
 SHARE_LENGTH = 400
-CASE_NUMBERS = re.compile(r"^[\d\s,;]*$")
+CASE_NUMBERS = re.compile(r"^[0-9\s,;]*$")
+CASE_NUMBER = re.compile(r"[0-9]+")
 
 
 class RecoveryForm(Form):
     """Certify a handler's key, or give cases (by number, or a unit's) back to a handler."""
 
+    # Certifying comes first and is chosen: a new office's first use of the
+    # page is certifying its first supervisors (issue 17 new-user walk, 7).
     action = RadioField(
         _l("What the custodians do"),
         choices=[
-            SelectChoice("regrant", _l("Give cases back to a handler")),
             SelectChoice("certify", _l("Certify a handler's key")),
+            SelectChoice("regrant", _l("Give cases back to a handler")),
         ],
-        default="regrant",
+        default="certify",
         validators=[DataRequired()],
     )
     staff_email = EmailField(
@@ -56,9 +59,14 @@ class RecoveryForm(Form):
     def validate_case_numbers(self, field: StringField) -> None:
         if field.data and not CASE_NUMBERS.fullmatch(field.data):
             raise ValidationError(_l("Write only case numbers, separated by commas."))
+        if any(row_id(n) is None for n in CASE_NUMBER.findall(field.data or "")):
+            raise ValidationError(
+                _l("A case number has at most %(digits)s digits.", digits=MAX_ID_DIGITS)
+            )
 
     def case_ids(self) -> list[int]:
-        return [int(n) for n in re.findall(r"\d+", self.case_numbers.data or "")]
+        """The case numbers typed (checked by ``validate_case_numbers``: at most nine digits)."""
+        return [n for n in map(row_id, CASE_NUMBER.findall(self.case_numbers.data or "")) if n]
 
     def shares(self) -> list[str]:
         return [str(getattr(self, f"share_{n}").data or "") for n in range(1, MAX_SHARES + 1)]

@@ -23,7 +23,7 @@ from wbs_app.security.staff_auth import (
 from wbs_app.security.zones import PUBLIC, STAFF, zone
 from wbs_app.services.staff import accounts, key_replacement, staff_login, staff_sessions, totp
 from wbs_app.services.staff.accounts import AccountError, Credentials
-from wbs_app.services.staff.staff_login import LoginFailed, LoginThrottled
+from wbs_app.services.staff.staff_login import LoginFailed, LoginKeyMismatch, LoginThrottled
 from wbs_app.services.staff.tokens import InvalidToken
 from wbs_app.staff import bp
 from wbs_app.staff.forms import CredentialsForm, EmptyForm, LoginForm, PasswordChangeForm, SetupForm
@@ -72,6 +72,10 @@ def login() -> Any:
             db.commit()
             error = refusal_message(failed)
             status = 401
+        except LoginKeyMismatch as mismatch:
+            db.commit()  # the audit event and the used code
+            error = refusal_message(mismatch)
+            status = 403
         else:
             return _signed_in(staff, seed)
     elif request.method == "POST":

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from wbs_app.db import request_session
+from wbs_app.services.cases import disk_caps
 from wbs_app.services.cases.case_records import FileInfo
 from wbs_app.services.codes import held
 from wbs_app.services.codes.held import HeldElsewhere, HeldGone, NothingToKeep, OpenHeld
@@ -35,7 +36,15 @@ def keep_post(kind: str, text_field: str) -> OpenHeld | None:
     """
     db = request_session()
     started = held.start(kind, lifetime())
-    parsed = uploads.receive(lambda _form: (started.key, started.uid))
+    caps = settings().disk_caps
+
+    def keying(_form: object) -> tuple[bytes, str]:
+        # Anyone may post here without a session: its files wait like a draft's,
+        # and within the same budget (a 503 once it is full).
+        disk_caps.check_drafts_budget(db, caps)
+        return started.key, started.uid
+
+    parsed = uploads.receive(keying)
     files = uploads.file_infos(parsed.files)
     try:
         kept = held.keep(
@@ -58,7 +67,8 @@ def send_kept(
     """Send the kept message through ``add`` once a code opened the case; files in place after.
 
     Returns what happened: ``sent``, ``refused`` (the case or invitation no
-    longer takes it: closed, past its deadline), ``elsewhere`` (the code opened
+    longer takes it: closed, past its deadline), ``case_files_full`` (its files
+    would take the case past its caps, ``disk_caps``), ``elsewhere`` (the code opened
     another case than the one it was written to: still kept, nothing sent), or
     why nothing could be sent (``HeldGone.code``). A page posted twice finds the
     kept message settled and answers what happened the first time.
@@ -75,4 +85,6 @@ def send_kept(
         db.rollback()
         return gone.code
     uploads.commit_and_promote(delivery.promote, discard=delivery.discard, writes=delivery.writes)
-    return "sent" if delivery.refusal is None else "refused"
+    if delivery.refusal is None:
+        return "sent"
+    return "case_files_full" if isinstance(delivery.refusal, disk_caps.TooManyFiles) else "refused"

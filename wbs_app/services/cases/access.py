@@ -17,6 +17,7 @@ from sqlalchemy import delete, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from crypto import Identity
+from crypto.envelope import WRAPPED_BYTES
 from wbs_app.models import (
     AudienceKey,
     Case,
@@ -31,7 +32,7 @@ from wbs_app.models import (
 from wbs_app.services.cases import case_keys, journal
 from wbs_app.services.infra.errors import DomainError
 from wbs_app.services.infra.transactions import Lock, serialise
-from wbs_app.services.trust import certificates
+from wbs_app.services.trust import certificates, root
 
 HANDLER_ROLES = (StaffRole.INVESTIGATOR, StaffRole.SUPERVISOR)
 
@@ -116,8 +117,8 @@ def sole_holder_cases(
     """The cases with a key that only this person can still open, by number.
 
     With ``recovery_counts`` (a password reset: the key is lost with the
-    password anyway) a key with a recovery wrap is not lost: K custodians can
-    give it back. A deactivation only locks the key away (a reactivation
+    password anyway) a key with a recovery wrap to the current root is not
+    lost: K custodians can give it back. A deactivation only locks the key away (a reactivation
     gives it back) and a revoke is a choice, so both still need another
     handler who can read the case.
 
@@ -149,13 +150,21 @@ def sole_holder_cases(
         .correlate(KeyWrap)
     )
     # A key the custodians' root can open is not lost with this person's key:
-    # K custodians can re-grant it (``services.trust.recovery``).
+    # K custodians can re-grant it (``services.trust.recovery``). Only a wrap
+    # to the current root counts (an older generation's is moved or deleted by
+    # a rotation, and recovery opens the current one only), and only one of a
+    # wrap's size: a damaged or inserted row must not let a reset lose the case.
+    # Whether a well-formed wrap opens cannot be told without the shares; the
+    # anchoring of audience keys (review finding 3) is what would settle that.
+    current = root.current_root(session) if recovery_counts else None
     recovery = aliased(KeyWrap)
     recoverable = (
         exists()
         .where(
             recovery.audience_key_id == KeyWrap.audience_key_id,
             recovery.recipient_kind == RecipientKind.RECOVERY,
+            recovery.identity_generation == (current.generation if current else -1),
+            func.length(recovery.wrapped) == WRAPPED_BYTES,
         )
         .correlate(KeyWrap)
     )

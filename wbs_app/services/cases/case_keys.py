@@ -128,8 +128,12 @@ def wrap_to_recovery(
 
     Called wherever an audience key is made (``new_audience_key``) and by the
     rotation to a new recovery key. Before the ceremony there is no root and
-    nothing to wrap to: intake works as before, and such a case can be
-    recovered only through a handler who still holds it.
+    nothing to wrap to. Intake does not work then: no handler can be
+    certified without a root, and a report is refused (``no_supervisor``)
+    until a certified supervisor receives it (README, "First start and staff
+    accounts"). What reaches here without a root is a key of a case made
+    before the upgrade to certificates (an invitation's audience key, say):
+    such a case can be recovered only through a handler who still holds it.
     """
     root = root if root is not None else trust_root.current_root(session)
     if root is None:

@@ -13,6 +13,7 @@ unit, so that the office can appoint one before a reporter meets it.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
@@ -80,7 +81,26 @@ def delivery_problem(handlers: Iterable[StaffMember], excluded: Collection[int] 
 
 
 def units_without_supervisor(session: Session) -> list[Unit]:
-    """Units (in tree order) whose reports cannot be delivered: no supervisor at or above them.
+    """Units (in tree order) whose reports cannot be delivered: no certified supervisor above."""
+    return [blocked.unit for blocked in undeliverable_units(session)]
+
+
+@dataclass(frozen=True)
+class Undeliverable:
+    """A unit that cannot receive reports, and why.
+
+    ``uncertified`` tells the two fixes apart: with no supervisor at or above
+    the unit the administrator invites one; with a supervisor whose key is not
+    certified yet, inviting another would not help (the custodians, or a
+    certified colleague above, certify the key).
+    """
+
+    unit: Unit
+    uncertified: bool
+
+
+def undeliverable_units(session: Session) -> list[Undeliverable]:
+    """Units (in tree order) with no certified supervisor at or above them.
 
     A supervisor counts only while certified. The supervisors' certificates
     are checked in one pass (a few queries each), then the tree is walked once.
@@ -90,20 +110,26 @@ def units_without_supervisor(session: Session) -> list[Unit]:
             select(StaffMember).where(StaffMember.role == StaffRole.SUPERVISOR, can_receive())
         )
     )
-    covered = {
+    certified = {
         unit.id
         for staff in certificates.certified_among(session, supervisors)
         for unit in staff.units
     }
+    present = {unit.id for staff in supervisors for unit in staff.units}
     tree = unit_tree(session, active_only=True)  # a retired unit receives nothing anyway
     parents = {node.unit.id: node.unit.parent_id for node in tree}
-    found = []
-    for node in tree:
-        current: int | None = node.unit.id
-        seen: set[int] = set()
-        while current is not None and current not in covered and current not in seen:
-            seen.add(current)
-            current = parents.get(current)
-        if current is None or current in seen:
-            found.append(node.unit)
-    return found
+    return [
+        Undeliverable(node.unit, _covered(node.unit.id, present, parents))
+        for node in tree
+        if not _covered(node.unit.id, certified, parents)
+    ]
+
+
+def _covered(unit_id: int, covered: set[int], parents: dict[int, int | None]) -> bool:
+    """Whether the unit or a unit above it is in ``covered`` (a cycle ends the walk)."""
+    current: int | None = unit_id
+    seen: set[int] = set()
+    while current is not None and current not in covered and current not in seen:
+        seen.add(current)
+        current = parents.get(current)
+    return current is not None and current not in seen

@@ -49,7 +49,7 @@ from wbs_app.models import (
     SubmissionDraft,
     Unit,
 )
-from wbs_app.services.cases import case_keys, case_records, routing
+from wbs_app.services.cases import case_keys, case_records, disk_caps, routing
 from wbs_app.services.cases.case_records import FileInfo
 from wbs_app.services.cases.delivery import eligible_handlers as eligible_handlers
 from wbs_app.services.infra import sessions
@@ -67,7 +67,7 @@ MAX_FIELD_CHARS = 20_000
 class IntakeError(DomainError):
     """A report refused before it is a case; a refused route passes its code on."""
 
-    codes = routing.RouteRefused.codes
+    codes = (*routing.RouteRefused.codes, "draft_files_full")
 
 
 @dataclass
@@ -198,12 +198,14 @@ def open_draft(session: Session, field_value: str | None) -> OpenDraft:
     return OpenDraft(row, secret, payload)
 
 
-def register_pending(session: Session, draft: OpenDraft, storage_name: str) -> None:
+def register_pending(session: Session, draft: OpenDraft, info: FileInfo) -> None:
+    """The file waits with its draft, counted (rounded) in the drafts' disk budget."""
     session.add(
         PendingFile(
-            storage_name=storage_name,
+            storage_name=info.storage_name,
             draft_id_hash=draft.row.id_hash,
             created_at=floor_to(utcnow(), DAY),
+            size_rounded=case_records.rounded_size(info.size),
         )
     )
 
@@ -273,6 +275,7 @@ def submit(
     gate: Argon2Gate | None = None,
     checkpoint: Callable[[str], None] = lambda _step: None,
     route_up: int | None = None,
+    caps: disk_caps.DiskCaps | None = None,
 ) -> Submitted:
     """Create the case from a draft; the caller commits and then promotes the files.
 
@@ -280,6 +283,9 @@ def submit(
     is written unless a supervisor receives it (``services.cases.delivery``);
     ``route_up`` files it to the unit above that the reporter accepted
     instead (``services.cases.routing``), ``bad_route`` if it can no longer take it.
+    ``caps`` are checked again here (``draft_files_full``): a draft stored
+    under other caps, or by a post that slipped past them, never becomes a
+    case holding more than they allow.
 
     ``checkpoint("encrypted")`` runs once every key is wrapped and every
     record sealed and flushed, before anything is committed (the crash tests
@@ -291,6 +297,11 @@ def submit(
     validate_choice(session, payload.unit_id, payload.category_id)
     if payload.category_id is None or not payload.report.get("what", "").strip():
         raise IntakeError("incomplete")
+    if caps is not None:
+        try:
+            disk_caps.check_draft([info.size for info in payload.files], caps)
+        except disk_caps.TooManyFiles as full:
+            raise IntakeError(full.code) from None
     unit_id = target_unit(session, payload)
     _route(session, unit_id, excluded_staff_ids, route_up)  # refused before the Argon2 run
 

@@ -44,7 +44,7 @@ from crypto import (
 )
 from wbs_app.models import HeldMessage, PendingFile
 from wbs_app.services.cases.case_keys import file_context
-from wbs_app.services.cases.case_records import FileInfo
+from wbs_app.services.cases.case_records import FileInfo, rounded_size
 from wbs_app.services.infra import sessions
 from wbs_app.services.infra.clock import DAY, coarse_expiry, floor_to, utcnow
 from wbs_app.services.infra.errors import DomainError
@@ -189,7 +189,10 @@ def keep(
     for info in files:
         session.add(
             PendingFile(
-                storage_name=info.storage_name, held_id_hash=held.row.id_hash, created_at=now
+                storage_name=info.storage_name,
+                held_id_hash=held.row.id_hash,
+                created_at=now,
+                size_rounded=rounded_size(info.size),  # counted in the unsent files' budget
             )
         )
     session.flush()

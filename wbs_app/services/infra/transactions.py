@@ -143,11 +143,13 @@ class Lock(IntEnum):
     at once cannot each count on the other's person. ``SWEEP``: one attachment
     sweep at a time per installation. ``HEAD_LOG``: one journal append at a time
     reads the head log's last link and adds the next (``services.cases.head_log``).
+    ``WORKER``: one claim of a scheduled job at a time (``services.infra.worker``).
     """
 
     HOLDERS = 0x4C454E5445524131
     SWEEP = 0x4C454E5445524101
     HEAD_LOG = 0x4C454E5445524141
+    WORKER = 0x4C454E5445524151
 
 
 def serialise(session: Session, lock_id: int) -> None:

@@ -21,6 +21,7 @@ ACTIONS = (
     "login",
     "login_failed",
     "login_throttled",
+    "login_key_mismatch",
     "logout",
     "password_changed",
     "keys_replaced",

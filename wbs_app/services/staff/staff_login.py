@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from crypto import (
     Argon2Params,
     DecryptionError,
+    Identity,
     argon2id,
     needs_rehash,
     open_seed,
@@ -34,7 +35,7 @@ from wbs_app.services.infra.argon2_gate import (
 )
 from wbs_app.services.infra.errors import DomainError
 from wbs_app.services.infra.transactions import begin_write
-from wbs_app.services.staff import audit, password_policy, throttle, totp
+from wbs_app.services.staff import audit, held_key, password_policy, throttle, totp
 
 MAX_LOGIN_NAME = 254
 
@@ -43,6 +44,17 @@ class LoginFailed(DomainError):
     """Wrong name, password or code, or an inactive account: deliberately one error."""
 
     code = "login_failed"
+
+
+class LoginKeyMismatch(DomainError):
+    """Password and code were right, but the key they unlock is not the account's stored key.
+
+    Only someone who knows the password and holds the authenticator gets this
+    far, so the message may say what happened: the person must not read out
+    any fingerprint and should tell their supervisor (``held_key``).
+    """
+
+    code = "login_key_mismatch"
 
 
 class LoginThrottled(DomainError):
@@ -68,12 +80,14 @@ def authenticate(
     """Check name, password and TOTP code; return the account and its unlocked seed.
 
     Raises ``LoginThrottled`` (before any Argon2 work) while the name is locked,
-    and ``LoginFailed`` for every other failure. Callers commit either way, so
-    the failure count and the audit event are kept. The read transaction is
-    ended before the Argon2id work: on SQLite an open transaction holds the
-    database's write lock, and a login must not stall every other request.
-    Nothing is pending at that point (a login is the first thing its request
-    does), so the commit writes nothing.
+    ``LoginKeyMismatch`` when name, password and code are right but the seed
+    is not the account's stored key, and ``LoginFailed`` for every other
+    failure. Callers commit either way, so the failure count and the audit
+    event are kept. The read transaction is ended before the Argon2id work:
+    on SQLite an open transaction holds the database's write lock, and a
+    login must not stall every other request. Nothing is pending at that
+    point (a login is the first thing its request does), so the commit
+    writes nothing.
     """
     name = login_name.strip()[:MAX_LOGIN_NAME]
     key = throttle.throttle_key("staff-login", name)
@@ -100,6 +114,10 @@ def authenticate(
         step = _check_totp(staff, seed, code) if active else None
         if step is not None:
             staff.totp_last_step = step
+            if not held_key.matches(session, staff, Identity(seed)):
+                held_key.record_mismatch(session, staff, "sign-in")
+                session.flush()
+                raise LoginKeyMismatch()
             throttle.clear(session, key)
             audit.record(session, "login", actor_id=staff.id)
             session.flush()

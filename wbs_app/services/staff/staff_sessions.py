@@ -17,7 +17,7 @@ from wbs_app.models import StaffMember, StaffSession, StaffStatus
 from wbs_app.services.infra import sessions
 from wbs_app.services.infra.clock import utcnow
 from wbs_app.services.infra.sessions import SessionPolicy
-from wbs_app.services.staff import audit
+from wbs_app.services.staff import audit, held_key
 
 KIND = "staff"
 
@@ -48,7 +48,11 @@ def start(session: Session, staff: StaffMember, seed: bytes, policy: SessionPoli
 
 
 def resume(session: Session, cookie: str | None, policy: SessionPolicy) -> StaffContext | None:
-    """The session a cookie opens; None if it opens none (or the account is no longer active)."""
+    """The session a cookie opens; None if it opens none (or the account is no longer active).
+
+    Also None, with the session ended and audited, when the account's stored
+    key is no longer the key of the session's seed (``held_key``).
+    """
     found = sessions.live_row(session, StaffSession, cookie, policy.idle)
     if found is None:
         return None
@@ -61,9 +65,17 @@ def resume(session: Session, cookie: str | None, policy: SessionPolicy) -> Staff
     seed = sessions.open_session_seed(secret, KIND, row.sealed_seed)
     if seed is None:
         return None
+    identity = Identity.from_seed(seed)
+    if not held_key.matches(session, staff, identity):
+        # The stored key changed under a live session: end it, so the pages
+        # never show the person a key they do not hold; the sign-in says why.
+        session.delete(row)
+        held_key.record_mismatch(session, staff, "session")
+        session.flush()
+        return None
     return StaffContext(
         staff=staff,
-        identity=Identity.from_seed(seed),
+        identity=identity,
         id_hash=row.id_hash,
         display_name=staff.display_name,
     )

@@ -21,9 +21,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crypto import DecryptionError, Identity
+from crypto import DecryptionError, Identity, PublicIdentity
 from crypto.certificates import certificate_fingerprint, fingerprint_matches, sign_statement
-from wbs_app.models import HandlerCertificate, StaffMember, StaffStatus, TrustRoot
+from wbs_app.models import HandlerCertificate, StaffIdentity, StaffMember, StaffStatus, TrustRoot
 from wbs_app.services.infra.clock import utcnow
 from wbs_app.services.infra.errors import DomainError
 from wbs_app.services.staff import audit
@@ -52,6 +52,7 @@ class CertificationRefused(DomainError):
         "subject_not_handler",
         "subject_inactive",
         "subject_no_identity",
+        "subject_key_unrecorded",
         "already_certified",
     )
 
@@ -151,6 +152,11 @@ def _check_subject(session: Session, subject: StaffMember, typed_fingerprint: st
         raise CertificationRefused("subject_inactive")
     if subject.identity_public is None:
         raise CertificationRefused("subject_no_identity")
+    # The column alone can be swapped by a database writer; the generation's
+    # record was made with the key at activation (see also staff.held_key).
+    recorded = session.get(StaffIdentity, (subject.id, subject.identity_generation))
+    if recorded is None or recorded.public != subject.identity_public:
+        raise CertificationRefused("subject_key_unrecorded")
     if is_certified(session, subject):
         raise CertificationRefused("already_certified")
     if not fingerprint_matches(subject.identity_public, typed_fingerprint):
@@ -283,6 +289,29 @@ def certificate_view(session: Session, staff: StaffMember) -> CertificateView:
         None if issuer is None else issuer.display_name,
         by_root,
         row.issued_at,
+    )
+
+
+def own_certificate_view(
+    session: Session, staff: StaffMember, held: PublicIdentity
+) -> CertificateView:
+    """What the person's own pages show: the fingerprint of the key they hold.
+
+    ``held`` is the public half of the identity opened in their session, never
+    the stored column: the digits read out to a certifier must be those of
+    the key the person holds (issue 17 review, finding 2). A certificate
+    counts only if it is for that key.
+    """
+    public = held.to_bytes()
+    view = certificate_view(session, staff)
+    if staff.identity_public != public:
+        return CertificateView(certificate_fingerprint(public), False, None, False, None)
+    return CertificateView(
+        certificate_fingerprint(public),
+        view.certified,
+        view.certified_by,
+        view.by_custodians,
+        view.certified_at,
     )
 
 

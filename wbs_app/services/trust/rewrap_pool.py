@@ -47,48 +47,56 @@ def _start_worker(seed: bytes, old_generation: int, new_public: bytes, new_gener
     _state = (old_generation, Identity(seed), new_generation, PublicIdentity.from_bytes(new_public))
 
 
-def _move(items: Sequence[Item]) -> list[bytes] | None:
-    """A chunk moved, in a worker; None when a wrap does not open (raised again in the parent:
-    the opaque ``DecryptionError`` does not cross the process boundary as itself)."""
+def _move(items: Sequence[Item]) -> list[bytes | None]:
+    """A chunk moved, in a worker (``move_each``)."""
     if _state is None:
         raise RuntimeError("the rewrap worker was not started")
-    try:
-        return _move_with(_state, items)
-    except DecryptionError:
-        return None
+    return move_each(_state, items)
 
 
-def _move_with(
+def move_each(
     state: tuple[int, Identity, int, PublicIdentity], items: Sequence[Item]
-) -> list[bytes]:
+) -> list[bytes | None]:
+    """Each wrap moved to the new root, or None for one that does not open with the old root.
+
+    Per wrap, not per batch: one damaged row must not stop the move of every
+    other (``rotation`` records it and goes on). Only the opaque
+    ``DecryptionError`` is caught; any other error still ends the run.
+    """
     old_generation, identity, new_generation, public = state
     old, new = (old_generation, identity), (new_generation, public)
-    # Through the module attribute: the same WrapContext as every other recovery wrap.
-    return [case_keys.rewrap_recovery(w, uid, audience, old, new) for w, uid, audience in items]
+    moved: list[bytes | None] = []
+    for wrapped, uid, audience in items:
+        try:
+            # Through the module attribute: the same WrapContext as every other recovery wrap.
+            moved.append(case_keys.rewrap_recovery(wrapped, uid, audience, old, new))
+        except DecryptionError:
+            moved.append(None)
+    return moved
 
 
 class Moving:
-    """One batch being moved; ``result`` waits for it and gives the new wraps in order."""
+    """One batch being moved; ``result`` waits for it and gives the new wraps in order.
+
+    A wrap that did not open is None in its place (``move_each``).
+    """
 
     def __init__(
         self,
-        futures: list[Future[list[bytes] | None]] | None = None,
+        futures: list[Future[list[bytes | None]]] | None = None,
         lazy: tuple[tuple[int, Identity, int, PublicIdentity], Sequence[Item]] | None = None,
     ) -> None:
         self._futures = futures or []
         self._lazy = lazy
 
-    def result(self) -> list[bytes]:
+    def result(self) -> list[bytes | None]:
         if self._lazy is not None:
             state, items = self._lazy
             self._lazy = None
-            return _move_with(state, items)
-        moved: list[bytes] = []
+            return move_each(state, items)
+        moved: list[bytes | None] = []
         for future in self._futures:
-            chunk = future.result()
-            if chunk is None:
-                raise DecryptionError()
-            moved.extend(chunk)
+            moved.extend(future.result())
         return moved
 
     def cancel(self) -> None:

@@ -95,9 +95,12 @@ def check_custodians(custodians: Sequence[CustodianName], threshold: int) -> Non
 
 
 def names_detail(custodians: Sequence[CustodianName], threshold: int) -> str:
-    """The audit log's words for a split: N, K and who holds the shares (never a share)."""
+    """The audit log's data for a split: K/N and who holds the shares (never a share).
+
+    Data, not words: ``admin.audit_view`` says it in the administrator's language.
+    """
     names = "; ".join(c.name.strip() for c in custodians)
-    return f"{threshold} of {len(custodians)}: {names}"[:160]
+    return f"{threshold}/{len(custodians)}: {names}"[:160]
 
 
 def issue_shares(

@@ -10,7 +10,10 @@ batch and a crash loses at most the batch in flight; running it again (with
 the old shares) resumes after ``last_key_id``. When no old wrap is left
 unmoved, the old generation's wraps are deleted and ``finished_at`` is set,
 again in one transaction: an old wrap is never deleted before its new one is
-committed.
+committed. An old wrap that does not open with the old root (a damaged row)
+cannot be moved by anyone: it is recorded in ``rotation_failures`` and the
+move goes on, so one such row no longer stops the rotation (and with it every
+recovery action) for good; the end reports its key id.
 
 A rotation grants nobody a case: the same custodians' power moves from one key
 to the next. It is therefore one audit event at each end and the rotation row,
@@ -33,9 +36,9 @@ from wbs_app.models import (
     KeyWrap,
     RecipientKind,
     RootRotation,
+    RotationFailure,
     TrustRoot,
 )
-from wbs_app.services.cases import case_keys
 from wbs_app.services.infra.clock import utcnow
 from wbs_app.services.infra.errors import DomainError
 from wbs_app.services.infra.transactions import begin_write
@@ -107,9 +110,9 @@ def start(
 
 
 def _unmoved(rotation: RootRotation) -> ColumnElement[bool]:
-    """An old wrap whose key has no wrap to the new root yet."""
+    """An old wrap whose key has no wrap to the new root yet, nor a recorded failure."""
     fresh = aliased(KeyWrap)
-    return ~(
+    moved = (
         select(fresh.id)
         .where(
             fresh.audience_key_id == KeyWrap.audience_key_id,
@@ -118,6 +121,15 @@ def _unmoved(rotation: RootRotation) -> ColumnElement[bool]:
         )
         .exists()
     )
+    failed = (
+        select(RotationFailure.audience_key_id)
+        .where(
+            RotationFailure.rotation_id == rotation.id,
+            RotationFailure.audience_key_id == KeyWrap.audience_key_id,
+        )
+        .exists()
+    )
+    return ~moved & ~failed
 
 
 Row = tuple[int, int, bytes, str, str]  # key id, case id, old wrap, case uid, audience name
@@ -165,9 +177,16 @@ def _items(rows: Sequence[Row]) -> list[rewrap_pool.Item]:
 
 
 def _write(
-    session: Session, rotation: RootRotation, rows: Sequence[Row], moved: list[bytes]
+    session: Session, rotation: RootRotation, rows: Sequence[Row], moved: list[bytes | None]
 ) -> None:
-    """A batch's new wraps and the cursor past it, in the caller's (one) transaction."""
+    """A batch's new wraps, its failures and the cursor past it, in the caller's transaction.
+
+    A wrap that did not open (None) is recorded in ``rotation_failures``
+    instead of stopping the batch: the cursor passes it, ``finish`` does not
+    wait for it, and the run reports it at the end.
+    """
+    done = [(row, wrap) for row, wrap in zip(rows, moved, strict=True) if wrap is not None]
+    failed = [row[0] for row, wrap in zip(rows, moved, strict=True) if wrap is None]
     values = [
         {
             "audience_key_id": key_id,
@@ -177,24 +196,52 @@ def _write(
             "identity_generation": rotation.to_generation,
             "wrapped": wrap,
         }
-        for (key_id, case_id, *_), wrap in zip(rows, moved, strict=True)
+        for (key_id, case_id, *_), wrap in done
     ]
     # On the connection: a plain executemany, without the ORM bulk path's work per row.
-    session.connection().execute(insert(KeyWrap), values)
+    if values:
+        session.connection().execute(insert(KeyWrap), values)
+    if failed:
+        session.connection().execute(
+            insert(RotationFailure),
+            [{"rotation_id": rotation.id, "audience_key_id": key_id} for key_id in failed],
+        )
     session.execute(
         update(RootRotation)
         .where(RootRotation.id == rotation.id)
         .values(
             last_key_id=max(rotation.last_key_id, rows[-1][0]),
-            rewrapped=RootRotation.rewrapped + len(rows),
+            rewrapped=RootRotation.rewrapped + len(values),
         )
     )
+
+
+def failed_keys(session: Session, rotation_id: int) -> list[int]:
+    """The audience key ids whose old wrap did not open in this rotation (never a secret)."""
+    return list(
+        session.scalars(
+            select(RotationFailure.audience_key_id)
+            .where(RotationFailure.rotation_id == rotation_id)
+            .order_by(RotationFailure.audience_key_id)
+        )
+    )
+
+
+def _failures_detail(keys: Sequence[int], shown: int = 12) -> str:
+    """The audit detail's part on failures: the first key ids (the detail holds 200 characters)."""
+    if not keys:
+        return ""
+    named = ", ".join(str(k) for k in keys[:shown])
+    more = f" and {len(keys) - shown} more" if len(keys) > shown else ""
+    return f"; {len(keys)} did not open (keys {named}{more})"
 
 
 def rewrap_batch(
     session: Session, rotation: RootRotation, old: Identity, limit: int, *, late: bool = False
 ) -> int:
     """Move up to ``limit`` old wraps (by audience key id) to the new root; 0 when none are left.
+
+    Returns how many were read, moved or recorded as not opening.
 
     In this process, under the write lock from the read to the write. A key
     made after the start has no old wrap (intake wraps it to the new root), and
@@ -211,12 +258,8 @@ def rewrap_batch(
     if not rows:
         return 0
     new_public = root.root_public(session.get_one(TrustRoot, rotation.to_generation))
-    old_pair, new_pair = (rotation.from_generation, old), (rotation.to_generation, new_public)
-    moved = [
-        case_keys.rewrap_recovery(wrapped, uid, audience, old_pair, new_pair)
-        for wrapped, uid, audience in _items(rows)
-    ]
-    _write(session, rotation, rows, moved)
+    state = (rotation.from_generation, old, rotation.to_generation, new_public)
+    _write(session, rotation, rows, rewrap_pool.move_each(state, _items(rows)))
     return len(rows)
 
 
@@ -304,7 +347,7 @@ def finish(session: Session, rotation: RootRotation) -> bool:
         session,
         "recovery_key_rotation_finished",
         detail=f"root {rotation.from_generation} -> {rotation.to_generation}: "
-        f"{rotation.rewrapped} wraps",
+        f"{rotation.rewrapped} wraps{_failures_detail(failed_keys(session, rotation.id))}",
     )
     session.flush()
     return True

@@ -16,8 +16,8 @@ among other cases' timestamped staff steps. Their order is per case: the new
 ``seq``; the unread marker (``case_reads``) keeps a ``seq`` instead of an id.
 Existing rows keep their ids (ciphertexts are bound to uids, not ids).
 
-Revision ID: 0040
-Revises: 0030
+Revision ID: 0036
+Revises: 0035
 Create Date: 2026-12-02 13:20:00.000000
 """
 
@@ -26,8 +26,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0040"
-down_revision: str | None = "0030"
+revision: str = "0036"
+down_revision: str | None = "0035"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
