@@ -72,11 +72,11 @@ def compact(engine: Engine) -> Compaction:
     return Compaction(engine.dialect.name, True)
 
 
-def compact_job(session: Session) -> None:
+def compact_job(session: Session) -> Compaction:
     """``compact`` as a job of the worker's registry: commits ``session`` first, then compacts."""
     session.commit()
     bind = session.get_bind()
-    compact(bind if isinstance(bind, Engine) else bind.engine)
+    return compact(bind if isinstance(bind, Engine) else bind.engine)
 
 
 def _checkpoint_sqlite(engine: Engine) -> bool:
