@@ -1,8 +1,10 @@
 """gunicorn settings: no client address, no user agent, no software version.
 
 The access log keeps only what operators need to see the service is healthy:
-method, path without query, status, size and duration; the format codes for the
-remote address, the request line and the user agent are left out on purpose (DESIGN.md section 5).
+on the staff side the method and the route's template (no ids, no query), on
+every other page nothing but status and duration (issue 18); the format codes
+for the remote address, the request line, the path, the size and the user
+agent are left out on purpose (DESIGN.md section 5).
 """
 
 import ipaddress
@@ -30,7 +32,9 @@ timeout = 120
 # "connection reset" on GET /), so idle connections are kept a little longer.
 keepalive = 5
 accesslog = "-"
-access_log_format = "%(m)s %(U)s %(s)s %(B)s %(M)sms"
+# The request part comes from the app (wbs_app/security/access_log.py): a staff
+# route's method and template, "-" for every other page; then status and duration.
+access_log_format = "%({lentera.access}e)s %(s)s %(M)sms"
 errorlog = "-"
 loglevel = "info"
 forwarded_allow_ips = ""

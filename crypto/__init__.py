@@ -58,7 +58,7 @@ from crypto.passwords import (
     seal_version,
 )
 from crypto.records import RecordContext, open_record, open_text, seal_record, seal_text
-from crypto.stream import StreamDecryptor, StreamEncryptor, encrypted_size
+from crypto.stream import StreamDecryptor, StreamEncryptor, encrypted_size, padded_length
 
 __all__ = [
     "JOURNAL_VERSION",
@@ -105,6 +105,7 @@ __all__ = [
     "open_record",
     "open_seed",
     "open_text",
+    "padded_length",
     "parse_checkpoint",
     "parse_code",
     "pepper_fingerprint",

@@ -26,7 +26,7 @@ from wbs_app.models import StaffRole
 from wbs_app.security.reporter_auth import ZONE as REPORTER_ZONE
 from wbs_app.services import housekeeping
 from wbs_app.services.cases import head_log, journal_audit
-from wbs_app.services.infra import installation
+from wbs_app.services.infra import compaction, installation
 from wbs_app.services.infra import sweep as attachment_sweep
 from wbs_app.services.infra.store import AttachmentStore
 from wbs_app.services.office import organisation
@@ -167,7 +167,9 @@ def sweep(at_start: bool, quarantine_unknown: bool) -> None:
         if at_start:
             message += " The server does not start until this is resolved."
         raise click.ClickException(message)
-    click.echo(result.summary())
+    # What the purge deleted leaves the database's files too (WAL, dead rows).
+    compacted = compaction.compact(database.engine)
+    click.echo(f"{result.summary()}; {compacted.summary()}")
 
 
 @contextmanager

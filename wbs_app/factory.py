@@ -26,6 +26,7 @@ from wbs_app.errors import register_error_handlers
 from wbs_app.extensions import babel, csrf
 from wbs_app.formats import init_formats
 from wbs_app.i18n import init_i18n, select_locale
+from wbs_app.security.access_log import register_access_log
 from wbs_app.security.anonymity import StripClientIdentity
 from wbs_app.security.bodies import BodyLimits
 from wbs_app.security.bodies import install as install_body_limits
@@ -210,6 +211,7 @@ def register_argon2_gate(app: Flask, settings: Settings) -> None:
 
 
 def register_security(app: Flask, settings: Settings) -> None:
+    register_access_log(app)  # first: a request another hook answers is still described
     install_body_limits(
         app,
         BodyLimits(

@@ -19,6 +19,15 @@ config), the test run's temp directory, the gunicorn log (the app's logging
 goes there) and the Python logging captured in this process. Zero hits: what
 people wrote exists only as ciphertext, which cannot contain a marker in the
 clear.
+
+Then (issue 18) the purge runs (``wbs sweep``) and what stays is searched for
+time and size: no time finer than a day in any table a reporter's or
+respondent's visit writes, nor in the reporter's journal entries; no file or
+folder of the attachment store with a modification (or a file with an
+access) time other than midnight; no stored file whose length is other than
+whole padded chunks (its size bucket, never its exact size); and SQLite's
+WAL empty, so that no deleted row's page is left in it. The access log's
+lines of the reporter and respondent sides say "-" (the log check above).
 """
 
 from __future__ import annotations
@@ -32,6 +41,11 @@ from pathlib import Path
 from sqlalchemy import text
 
 from tests.support.live_client import LiveClient
+from tests.support.metadata import (
+    file_times_finer_than_a_day,
+    reporter_times_finer_than_a_day,
+    unpadded_files,
+)
 from tests.support.reporter import RECEIPT_RE, Report, csrf_from, follow, open_case, submit_report
 from tests.support.respondent import ONCE_RE, confirm_new_code_of
 from tests.support.staff import (
@@ -42,6 +56,7 @@ from tests.support.staff import (
     make_units,
     sign_in,
 )
+from tests.support.sweeping import run_sweep
 from tests.support.trust import certify_by_test_root
 from wbs_app.database import Base
 from wbs_app.db import app_database
@@ -283,6 +298,8 @@ def test_a_journey_through_all_zones_leaves_no_marker_anywhere(
     assert WRITTEN["statement"] in page and WRITTEN["staff_message"] in page
     assert WRITTEN["reply_file_name"] in page and WRITTEN["statement_file_name"] in page
     live_server.stop()
+    # Before this test reads the files (a read sets the access time of a file the server did not).
+    file_times = file_times_finer_than_a_day(app.extensions["lentera.store"].root)
 
     needles: dict[str, bytes] = {
         f"written: {name}": value.split(" ")[0].split("-")[0].split(".")[0].encode()
@@ -318,7 +335,10 @@ def test_a_journey_through_all_zones_leaves_no_marker_anywhere(
     if not app.config["DATABASE_URL"]:  # SQLite: its raw files are in the instance folder
         assert any(name.endswith("wbs.sqlite3") for name in haystacks), "the raw database file"
     assert str(live_server.log_path) in "".join(haystacks), "the log file is in the temp scan"
-    assert b"POST /klarifikasi/pernyataan 302" in haystacks["gunicorn log (with the app's logging)"]
+    # The access log: staff routes as templates, the other sides' pages as "-" (issue 18).
+    server_log = haystacks["gunicorn log (with the app's logging)"]
+    assert b"POST /staf/pengelola/kasus/<int:case_id>/catatan 302" in server_log
+    assert b"/klarifikasi" not in server_log and b"/lapor" not in server_log
 
     hits = [
         f"{what} in {where}"
@@ -328,3 +348,14 @@ def test_a_journey_through_all_zones_leaves_no_marker_anywhere(
         if form.lower() in haystack.lower()
     ]
     assert not hits, "\n".join(hits)
+
+    # Issue 18: after the purge, no reporter time finer than a day and no exact size at rest.
+    done = run_sweep(app)
+    assert done.exit_code == 0, done.output
+    finer = reporter_times_finer_than_a_day(app) + file_times
+    finer += unpadded_files(app.extensions["lentera.store"].root)
+    if not app.config["DATABASE_URL"]:
+        wal = Path(app_database(app).engine.url.database or "").with_suffix(".sqlite3-wal")
+        if wal.exists() and wal.stat().st_size:
+            finer.append(f"{wal}: {wal.stat().st_size} bytes of WAL after the purge")
+    assert not finer, "\n".join(finer)

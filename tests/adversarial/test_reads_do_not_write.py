@@ -53,26 +53,36 @@ def world(app: Flask, org: Any) -> World:
     return build_world(app, org)
 
 
-def _age_sessions(app: Flask) -> Any:
-    """Every session was last seen two minutes ago: the next request touches its idle clock."""
-    then = utcnow() - timedelta(minutes=2)
-    with app_database(app).session() as session:
-        for model in SESSION_TABLES:
-            session.execute(update(model).values(last_seen_at=then))
-    return then
+def _age_sessions(world: World, moved_clock: Any) -> list[Any]:
+    """Every session was last seen two minutes ago: the next request touches its idle clock.
+
+    The clock moves on rather than a column being edited: a code holder's row
+    keeps only the day, its exact idle clock is sealed in the row (issue 18).
+    """
+    moved_clock.advance(minutes=2)
+    return _idle_clocks(world)
 
 
-def _last_seen(world: World) -> list[Any]:
-    """The idle clocks of the sessions the world's clients hold (B's respondent has none)."""
+def _idle_clocks(world: World) -> list[Any]:
+    """What a touch rewrites, per session the world's clients hold (B's respondent has none):
+    a staff row's last-seen time, a code holder's sealed seed (its exact clocks inside)."""
     with app_database(world.app).session() as session:
-        clocks = list(session.scalars(select(StaffSession.last_seen_at)))
-        clocks += session.scalars(select(ReporterSession.last_seen_at))
+        clocks: list[Any] = list(session.scalars(select(StaffSession.last_seen_at)))
+        clocks += session.scalars(select(ReporterSession.sealed_seed))
         clocks += session.scalars(
-            select(RespondentSession.last_seen_at)
+            select(RespondentSession.sealed_seed)
             .join(RespondentInvitation)
             .where(RespondentInvitation.uid == world.invitation_a1)
         )
         return clocks
+
+
+def _touched(world: World, aged: list[Any]) -> bool:
+    return all(now != then for now, then in zip(_idle_clocks(world), aged, strict=True))
+
+
+def _untouched(world: World, aged: list[Any]) -> bool:
+    return _idle_clocks(world) == aged
 
 
 @contextmanager
@@ -101,22 +111,22 @@ def _get_every_page(world: World) -> list[str]:
     return answers
 
 
-def test_no_page_writes_inside_its_read_transaction(world: World) -> None:
-    aged = _age_sessions(world.app)
+def test_no_page_writes_inside_its_read_transaction(world: World, moved_clock: Any) -> None:
+    aged = _age_sessions(world, moved_clock)
     with _writes_outside_a_write_transaction(world.app) as found:
         answers = _get_every_page(world)
     assert not [a for a in answers if a.endswith(" 500") or a.endswith(" 503")], answers
     assert found == [], f"written inside a read transaction: {sorted(set(found))}"
-    assert all(seen > aged for seen in _last_seen(world)), "every idle clock was touched"
+    assert _touched(world, aged), "every idle clock was touched"
 
 
-def test_pages_are_read_while_another_writer_holds_the_lock(world: World) -> None:
+def test_pages_are_read_while_another_writer_holds_the_lock(world: World, moved_clock: Any) -> None:
     if not faults.is_sqlite(world.app):
         pytest.skip("SQLite's single writer")
     assert _reporter_replies(world) == 302  # something new on case A
     marker = _marker(world)
     assert marker is not None and marker < _newest_record(world)
-    aged = _age_sessions(world.app)
+    aged = _age_sessions(world, moved_clock)
     pages = (
         ("reporter", "/lapor/kasus", "MAKASSAR-RAHASIA"),
         ("respondent", "/klarifikasi/", "TUDUHAN-A-RINGKAS"),
@@ -131,24 +141,24 @@ def test_pages_are_read_while_another_writer_holds_the_lock(world: World) -> Non
             response = world.clients[role].get(path)
             assert response.status_code == 200, (path, response.status_code)
             assert shown in response.get_data(as_text=True), path
-    assert all(seen == aged for seen in _last_seen(world)), "no touch got through the lock"
+    assert _untouched(world, aged), "no touch got through the lock"
     assert _marker(world) == marker, "the marker could not be written"
     for role, path, _ in pages:
         assert world.clients[role].get(path).status_code == 200
-    assert all(seen > aged for seen in _last_seen(world)), "written at the next visit"
+    assert _touched(world, aged), "written at the next visit"
     assert _marker(world) == _newest_record(world)
 
 
 def _marker(world: World) -> int | None:
     with app_database(world.app).session() as session:
         row = session.get(CaseRead, (world.org.budi.id, world.case_a))
-        return None if row is None else row.last_seen_record_id
+        return None if row is None else row.last_seen_seq
 
 
 def _newest_record(world: World) -> int:
     with app_database(world.app).session() as session:
         newest = session.scalar(
-            select(func.max(CaseRecord.id)).where(CaseRecord.case_id == world.case_a)
+            select(func.max(CaseRecord.seq)).where(CaseRecord.case_id == world.case_a)
         )
         assert newest is not None
         return newest

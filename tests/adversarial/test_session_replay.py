@@ -162,19 +162,21 @@ def test_reporter_cookie_after_finish_and_clear(world: World) -> None:
 
 
 @pytest.mark.parametrize("clock", ["idle", "absolute"])
-def test_reporter_and_respondent_cookies_after_expiry(world: World, clock: str) -> None:
+def test_reporter_and_respondent_cookies_after_expiry(
+    world: World, clock: str, moved_clock
+) -> None:
+    """Idle: the clock moves on (a code holder's row keeps only days, the minute is sealed);
+    absolute: the row's own expiry (the day the purge reads) has passed."""
     config = world.app.config
     idle = timedelta(minutes=int(config["REPORTER_SESSION_IDLE_MINUTES"]) + 1)
-    now = utcnow()
-    changes = (
-        {"last_seen_at": now - idle}
-        if clock == "idle"
-        else {"expires_at": now - timedelta(seconds=1)}
-    )
     reporter = cookie_of(world.clients["reporter"], REPORTER)
     respondent = cookie_of(world.clients["respondent"], RESPONDENT)
-    _age(world, ReporterSession, reporter, **changes)
-    _age(world, RespondentSession, respondent, **changes)
+    if clock == "idle":
+        moved_clock.advance(seconds=idle.total_seconds())
+    else:
+        changes = {"expires_at": utcnow() - timedelta(seconds=1)}
+        _age(world, ReporterSession, reporter, **changes)
+        _age(world, RespondentSession, respondent, **changes)
     assert_replay_refused(world, REPORTER, reporter, guarded_pages(world, ("reporter",)))
     assert_replay_refused(world, RESPONDENT, respondent, guarded_pages(world, ("respondent",)))
     # A new visit with the receipt starts afresh.

@@ -26,8 +26,10 @@ def test_stored_ciphertexts_still_open() -> None:
     identity = Identity.from_seed(vectors.SEED)
     assert unwrap_key(stored["wrapped_key"], identity, vectors.WRAP_CONTEXT) == vectors.KEY
     assert open_record(vectors.KEY, stored["record"], vectors.RECORD_CONTEXT) == vectors.PLAINTEXT
-    stream = StreamDecryptor(vectors.KEY, io.BytesIO(stored["stream"]), vectors.FILE_CONTEXT)
-    assert stream.read_all() == vectors.PLAINTEXT * 1460
+    for name, version in (("stream", 1), ("stream_v2", 2)):  # v1: files written before issue 18
+        stream = StreamDecryptor(vectors.KEY, io.BytesIO(stored[name]), vectors.FILE_CONTEXT)
+        assert stream.version == version
+        assert stream.read_all() == vectors.PLAINTEXT * 1460
     assert open_seed(stored["sealed_seed"], vectors.PASSWORD, vectors.PEPPER) == vectors.SEED
     assert open_seed(stored["sealed_seed_v2"], vectors.PASSWORD, vectors.PEPPER) == vectors.SEED
 

@@ -96,6 +96,10 @@ def deterministic() -> dict[str, str]:
     }
 
 
+# Ciphertexts of formats no longer written, kept from the file as they were made.
+LEGACY = ("stream",)
+
+
 def randomised() -> dict[str, str]:
     identity = Identity.from_seed(SEED)
     stream = io.BytesIO()
@@ -104,7 +108,9 @@ def randomised() -> dict[str, str]:
     return {
         "wrapped_key": wrap_key(KEY, identity.public(), WRAP_CONTEXT).hex(),
         "record": seal_record(KEY, PLAINTEXT, RECORD_CONTEXT).hex(),
-        "stream": stream.getvalue().hex(),
+        # Format v2 (padded, issue 18); "stream" in the stored file is v1, which
+        # nothing writes any more and every reader still opens (``LEGACY``).
+        "stream_v2": stream.getvalue().hex(),
         # v1 (password alone) as releases before the pepper wrote it, and v2.
         "sealed_seed": seal_seed_v1(SEED, PASSWORD, TEST_ARGON2).hex(),
         "sealed_seed_v2": seal_seed(SEED, PASSWORD, TEST_ARGON2, PEPPER).hex(),
@@ -115,7 +121,12 @@ def main(argv: list[str]) -> int:
     if argv[1:] != ["--write"]:
         print("usage: python -m tests.crypto.vectors --write", file=sys.stderr)
         return 2
-    data: dict[str, Any] = {"deterministic": deterministic(), "randomised": randomised()}
+    stored = json.loads(PATH.read_text())["randomised"] if PATH.exists() else {}
+    kept = {name: stored[name] for name in LEGACY if name in stored}
+    data: dict[str, Any] = {
+        "deterministic": deterministic(),
+        "randomised": kept | randomised(),
+    }
     PATH.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
     print(f"wrote {PATH}")
     return 0

@@ -187,7 +187,8 @@ def census(app: Flask, store_root: Path) -> Census:
 
 
 SERVER_FAILURE_RE = re.compile(
-    r"^(?:[A-Z]+ \S+ 5\d\d \d+ .*|.*(?:database is locked|unhandled|Traceback|WORKER TIMEOUT).*)$",
+    r"^(?:(?:[A-Z]+ \S+|-) 5\d\d \d+ms.*"
+    r"|.*(?:database is locked|unhandled|Traceback|WORKER TIMEOUT).*)$",
     re.MULTILINE,
 )
 

@@ -30,7 +30,14 @@ from tests.support.staff import StaffLogin, make_staff, signed_in
 from tests.support.trust import ceremony_shares
 from wbs_app.database import Base
 from wbs_app.db import app_database
-from wbs_app.models import Attachment, Case, Category, RespondentInvitation, StaffRole
+from wbs_app.models import (
+    Attachment,
+    Case,
+    CaseRecord,
+    Category,
+    RespondentInvitation,
+    StaffRole,
+)
 from wbs_app.security.sides import REPORTER_PATH, RESPONDENT_PATH, STAFF_PATH, side_of
 
 # What each role's client is, in the order of the access matrix's columns.
@@ -160,8 +167,11 @@ def build_world(app: Flask, org: Org) -> World:
         uids: dict[int, list[str]] = {case_a: [], case_b: []}
         for invitation in rows:
             uids[invitation.case_id].append(invitation.uid)
+        # In writing order within each case (ids are random, issue 18).
         attachments = session.execute(
-            select(Attachment.case_id, Attachment.id).order_by(Attachment.id)
+            select(Attachment.case_id, Attachment.id)
+            .join(CaseRecord, CaseRecord.id == Attachment.record_id)
+            .order_by(CaseRecord.seq, Attachment.position)
         )
         files: dict[int, list[int]] = {case_a: [], case_b: []}
         for case_id, file_id in attachments:

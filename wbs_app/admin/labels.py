@@ -69,4 +69,5 @@ STATUSES = {
 WORKER_JOBS = {
     "sweep": _l("Attachment sweep: expired drafts and their files"),
     "purge_sessions": _l("Expired sessions and uncollected receipts"),
+    "compact": _l("Deleted rows out of the database files (WAL, vacuum)"),
 }

@@ -15,7 +15,7 @@ from sqlalchemy import Date, ForeignKey, Index, Integer, LargeBinary, String, Un
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wbs_app.database import Base
-from wbs_app.models.types import UTCDateTime, enum_column
+from wbs_app.models.types import RandomIdType, UTCDateTime, enum_column, random_id
 
 
 class CaseStatus(enum.StrEnum):
@@ -141,8 +141,12 @@ class CaseRecord(Base):
     """One thing someone wrote in a case (the report, identity, a message, a note)."""
 
     __tablename__ = "case_records"
+    __table_args__ = (UniqueConstraint("case_id", "seq"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Random: a global sequence would place a reporter's message among other
+    # cases' timestamped staff steps (issue 18). ``seq`` orders the case's records.
+    id: Mapped[int] = mapped_column(RandomIdType, primary_key=True, default=random_id)
+    seq: Mapped[int] = mapped_column(Integer)
     # Bound into the ciphertext's AAD, so it is known before the row is written.
     uid: Mapped[str] = mapped_column(String(32), unique=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
@@ -161,11 +165,13 @@ class Attachment(Base):
 
     __tablename__ = "attachments"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Random like the records' ids; ``position`` orders the files of one record.
+    id: Mapped[int] = mapped_column(RandomIdType, primary_key=True, default=random_id)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     record_id: Mapped[int] = mapped_column(
-        ForeignKey("case_records.id", ondelete="CASCADE"), index=True
+        RandomIdType, ForeignKey("case_records.id", ondelete="CASCADE"), index=True
     )
+    position: Mapped[int] = mapped_column(Integer, default=0)
     audience_key_id: Mapped[int] = mapped_column(ForeignKey("audience_keys.id", ondelete="CASCADE"))
     # Random file name in the attachment store; says nothing about the file.
     storage_name: Mapped[str] = mapped_column(String(64), unique=True)
@@ -273,4 +279,5 @@ class CaseRead(Base):
     case_id: Mapped[int] = mapped_column(
         ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
     )
-    last_seen_record_id: Mapped[int] = mapped_column(Integer, default=0)
+    # The ``seq`` of the newest record seen (record ids are random, issue 18).
+    last_seen_seq: Mapped[int] = mapped_column(Integer, default=0)

@@ -15,7 +15,7 @@ from sqlalchemy import ForeignKey, Integer, LargeBinary, String, UniqueConstrain
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wbs_app.database import Base
-from wbs_app.models.types import UTCDateTime
+from wbs_app.models.types import RandomIdType, UTCDateTime, random_id
 
 
 class StaffIdentity(Base):
@@ -35,7 +35,9 @@ class JournalEntry(Base):
     __tablename__ = "journal_entries"
     __table_args__ = (UniqueConstraint("case_id", "seq"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Random (issue 18): entries of all cases in one sequence would order a
+    # reporter's day-stamped entry among other cases' timed ones; ``seq`` is the order.
+    id: Mapped[int] = mapped_column(RandomIdType, primary_key=True, default=random_id)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     seq: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(30))

@@ -14,6 +14,9 @@ characters, kept in ``worker_jobs``; give it a label in
 a ``JobContext`` and returns a summary with counts only. The sweep's interval
 bounds how long an expired draft and its files outlive their expiry: one
 interval plus the sweep's own run.
+Once a purge has committed, ``services.infra.compaction.compact`` (``wbs sweep``
+runs it; ``compact_job`` is its form for a job) takes the deleted rows out of
+SQLite's WAL or PostgreSQL's dead tuples too (issue 18).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from wbs_app.services.codes import code_holders, receipt_handover
+from wbs_app.services.infra import compaction
 from wbs_app.services.infra import sweep as attachment_sweep
 from wbs_app.services.infra.worker import Job, JobContext, JobRefused
 from wbs_app.services.staff import staff_sessions
@@ -57,7 +61,13 @@ def _purge(context: JobContext) -> str:
     return "expired sessions and receipt hand-overs purged"
 
 
+def _compact(context: JobContext) -> str:
+    """After the purges: deleted rows out of SQLite's WAL, or PostgreSQL's tables vacuumed."""
+    return compaction.compact_job(context.session).summary()
+
+
 JOBS: tuple[Job, ...] = (
     Job("sweep", timedelta(minutes=1), _sweep),
     Job("purge_sessions", timedelta(minutes=1), _purge),
+    Job("compact", timedelta(minutes=1), _compact),
 )

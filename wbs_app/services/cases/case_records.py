@@ -15,10 +15,10 @@ import json
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from crypto import seal_record
+from crypto import padded_length, seal_record
 from wbs_app.models import Attachment, AudienceKey, AuthorKind, Case, CaseRecord, PendingFile
 from wbs_app.services.cases import case_keys
 from wbs_app.services.infra.clock import today
@@ -35,11 +35,13 @@ class FileInfo:
 
 
 def rounded_size(size: int) -> int:
-    """Sizes shown to staff: up to 64 KiB steps below 1 MiB, then powers of two."""
-    step = 64 * 1024
-    if size <= 1024 * 1024:
-        return max(step, -(-size // step) * step)
-    return 1 << (size - 1).bit_length()
+    """The size kept in clear: the file's padded stream length, never the exact size.
+
+    The same bucket as the ciphertext on disk (``crypto.stream.padded_length``:
+    64 KiB steps up to 1 MiB, then the Padme scale), so the row and the file
+    together tell no more than either alone.
+    """
+    return padded_length(size)
 
 
 def add_record(
@@ -52,9 +54,17 @@ def add_record(
     plaintext: bytes,
     author_staff_id: int | None = None,
 ) -> CaseRecord:
-    """One sealed record of the case under ``key`` (its audience's), bound to the row's id."""
+    """One sealed record of the case under ``key`` (its audience's), bound to the row's uid.
+
+    Its place in the case is ``seq``, the case's next number: the case row is
+    locked for it (PostgreSQL; SQLite's writers are serial already), so two
+    writers of one case cannot take the same number.
+    """
+    session.execute(select(Case.id).where(Case.id == case.id).with_for_update())
+    last = session.scalar(select(func.max(CaseRecord.seq)).where(CaseRecord.case_id == case.id))
     record = CaseRecord(
         uid=secrets.token_hex(16),
+        seq=(last or 0) + 1,
         case_id=case.id,
         audience_key_id=key_row.id,
         kind=kind,
@@ -79,7 +89,7 @@ def attach_files(
 ) -> list[str]:
     """Attachment rows for files already encrypted under ``key``; returns their storage names."""
     names = []
-    for info in files:
+    for position, info in enumerate(files):
         meta = json.dumps(
             {"filename": info.filename, "content_type": info.content_type, "size": info.size},
             ensure_ascii=False,
@@ -88,6 +98,7 @@ def attach_files(
             Attachment(
                 case_id=case.id,
                 record_id=record.id,
+                position=position,
                 audience_key_id=key_row.id,
                 storage_name=info.storage_name,
                 sealed_meta=seal_record(

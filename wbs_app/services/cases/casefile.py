@@ -82,7 +82,9 @@ def files_of(
     if not record_ids:
         return found
     rows = session.scalars(
-        select(Attachment).where(Attachment.record_id.in_(record_ids)).order_by(Attachment.id)
+        select(Attachment)
+        .where(Attachment.record_id.in_(record_ids))
+        .order_by(Attachment.record_id, Attachment.position)
     )
     for row in rows:
         meta = json.loads(
@@ -101,7 +103,7 @@ def _records(session: Session, case: Case, audience_key_id: int) -> list[CaseRec
         session.scalars(
             select(CaseRecord)
             .where(CaseRecord.case_id == case.id, CaseRecord.audience_key_id == audience_key_id)
-            .order_by(CaseRecord.id)
+            .order_by(CaseRecord.seq)
         )
     )
 

@@ -178,7 +178,7 @@ def _unread(session: Session, staff: StaffMember, case_ids: list[int]) -> set[in
     if not case_ids:
         return set()
     newest = (
-        select(CaseRecord.case_id, func.max(CaseRecord.id).label("newest"))
+        select(CaseRecord.case_id, func.max(CaseRecord.seq).label("newest"))
         .where(CaseRecord.case_id.in_(case_ids))
         .group_by(CaseRecord.case_id)
         .subquery()
@@ -189,7 +189,7 @@ def _unread(session: Session, staff: StaffMember, case_ids: list[int]) -> set[in
             CaseRead,
             and_(CaseRead.case_id == newest.c.case_id, CaseRead.staff_id == staff.id),
         )
-        .where(newest.c.newest > func.coalesce(CaseRead.last_seen_record_id, 0))
+        .where(newest.c.newest > func.coalesce(CaseRead.last_seen_seq, 0))
     )
     return {case_id for (case_id,) in rows}
 
@@ -221,12 +221,12 @@ def _answers_due(session: Session, case_ids: list[int]) -> dict[int, tuple[date,
 
 
 def newest_record(session: Session, case: Case) -> int:
-    """The newest record id, read before the page reads the records: what the page shows.
+    """The newest record's ``seq``, read before the page reads the records: what the page shows.
 
     The marker stores this, never the newest at the moment of writing: a
     message that arrives while the page is drawn must stay new.
     """
-    newest = session.scalar(select(func.max(CaseRecord.id)).where(CaseRecord.case_id == case.id))
+    newest = session.scalar(select(func.max(CaseRecord.seq)).where(CaseRecord.case_id == case.id))
     return newest or 0
 
 
@@ -243,9 +243,9 @@ def mark_read(session: Session, staff: StaffMember, case: Case, seen: int) -> bo
     def record(unit: Session) -> None:
         row = unit.get(CaseRead, key, populate_existing=True)
         if row is None:
-            unit.add(CaseRead(staff_id=key[0], case_id=key[1], last_seen_record_id=seen))
+            unit.add(CaseRead(staff_id=key[0], case_id=key[1], last_seen_seq=seen))
         else:
-            row.last_seen_record_id = max(row.last_seen_record_id, seen)
+            row.last_seen_seq = max(row.last_seen_seq, seen)
 
     return write_apart(session, record)
 

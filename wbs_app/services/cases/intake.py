@@ -54,7 +54,7 @@ from wbs_app.services.cases.case_records import FileInfo
 from wbs_app.services.cases.delivery import eligible_handlers as eligible_handlers
 from wbs_app.services.infra import sessions
 from wbs_app.services.infra.argon2_gate import Argon2Gate, slot_between_transactions
-from wbs_app.services.infra.clock import coarse_expiry, floor_to, today, utcnow
+from wbs_app.services.infra.clock import DAY, coarse_expiry, floor_to, today, utcnow
 from wbs_app.services.infra.errors import DomainError
 from wbs_app.services.infra.transactions import Lock, serialise
 from wbs_app.services.office import unit_admin
@@ -126,7 +126,7 @@ def start_draft(
         id_hash=secret.id_hash,
         case_uid=secrets.token_hex(16),
         sealed_payload=b"",
-        expires_at=coarse_expiry(lifetime),
+        expires_at=coarse_expiry(lifetime, DAY),
         first_post_tag=first_post,
     )
     return OpenDraft(row, secret, None)
@@ -204,7 +204,7 @@ def register_pending(session: Session, draft: OpenDraft, info: FileInfo) -> None
         PendingFile(
             storage_name=info.storage_name,
             draft_id_hash=draft.row.id_hash,
-            created_at=floor_to(utcnow()),
+            created_at=floor_to(utcnow(), DAY),
             size_rounded=case_records.rounded_size(info.size),
         )
     )
@@ -228,8 +228,12 @@ def save_draft(
 
 def renew_draft(session: Session, draft: OpenDraft, lifetime: timedelta) -> None:
     """Slide the expiry: every post of the draft (the form, back to edit, a send that
-    could not happen) keeps it ``lifetime`` from now, so a writer at work never loses it."""
-    draft.row.expires_at = coarse_expiry(lifetime)
+    could not happen) keeps it ``lifetime`` from now, so a writer at work never loses it.
+
+    The expiry is the first midnight UTC at least ``lifetime`` away (issue 18):
+    the row tells on which day the reporter last saved, not the hour, and an
+    abandoned draft is purged at most a day later than its lifetime alone."""
+    draft.row.expires_at = coarse_expiry(lifetime, DAY)
     session.flush()
 
 

@@ -16,7 +16,8 @@ guessing brake's scope. The steps:
   whatever the reason (``CodeRefused``); the caller counts it against the
   browser that typed it (``services.codes.guessing``).
 - The session row holds the identity seed sealed under a key only the cookie
-  carries (``services.infra.sessions``); ``resume`` gives the visit back, finishing
+  carries (``services.infra.sessions``), with the visit's exact clocks: the
+  row's own columns keep only days (a coarse row); ``resume`` gives the visit back, finishing
   deletes the row, and ``purge_expired`` removes the expired rows of every
   kind in ``KINDS``, so a kind cannot be forgotten by the purge.
 """
@@ -168,7 +169,12 @@ def login(
     if admission is None:
         raise CodeRefused(kind.refused)
     cookie, row = sessions.start_row(
-        kind.model, kind.name, admission.seed, policy.absolute, **{kind.owner: admission.owner_id}
+        kind.model,
+        kind.name,
+        admission.seed,
+        policy.absolute,
+        coarse=True,  # a code holder's clocks: the day in the row, the minute sealed
+        **{kind.owner: admission.owner_id},
     )
     session.add(row)
     session.flush()
@@ -181,15 +187,15 @@ def resume(
     session: Session, kind: CodeHolderKind, cookie: str | None, policy: SessionPolicy
 ) -> Visit | None:
     """The visit a cookie opens, if it has neither expired nor idled out."""
-    found = sessions.live_row(session, kind.model, cookie, policy.idle)
+    found = sessions.live_row(session, kind.model, cookie, policy.idle, coarse_kind=kind.name)
     if found is None:
         return None
     secret, row = found
-    seed = sessions.open_session_seed(secret, kind.name, row.sealed_seed)
-    if seed is None:
+    timed = sessions.open_timed_seed(secret, kind.name, row.sealed_seed)
+    if timed is None:
         return None
     owner_id: int = getattr(row, kind.owner)
-    return Visit(owner_id, Identity.from_seed(seed), row.id_hash)
+    return Visit(owner_id, Identity.from_seed(timed.seed), row.id_hash)
 
 
 def finish(session: Session, kind: CodeHolderKind, id_hash: bytes) -> None:

@@ -46,7 +46,7 @@ from wbs_app.models import HeldMessage, PendingFile
 from wbs_app.services.cases.case_keys import file_context
 from wbs_app.services.cases.case_records import FileInfo, rounded_size
 from wbs_app.services.infra import sessions
-from wbs_app.services.infra.clock import coarse_expiry, floor_to, utcnow
+from wbs_app.services.infra.clock import DAY, coarse_expiry, floor_to, utcnow
 from wbs_app.services.infra.errors import DomainError
 from wbs_app.services.infra.store import AttachmentStore, PendingWrite
 from wbs_app.services.infra.transactions import begin_write, release_snapshot
@@ -164,7 +164,7 @@ def start(kind: str, lifetime: timedelta) -> OpenHeld:
         kind=kind,
         uid=secrets.token_hex(16),
         sealed_payload=b"",
-        expires_at=coarse_expiry(lifetime),
+        expires_at=coarse_expiry(lifetime, DAY),
     )
     return OpenHeld(row, secret, HeldPayload(""))
 
@@ -185,7 +185,7 @@ def keep(
     )
     session.add(held.row)
     session.flush()
-    now = floor_to(utcnow())
+    now = floor_to(utcnow(), DAY)
     for info in files:
         session.add(
             PendingFile(
@@ -232,7 +232,7 @@ def claim(session: Session, kind: str, field_value: str | None, lifetime: timede
     touched it; renewed here, it cannot expire while its files are re-encrypted.
     """
     held = open_held(session, kind, field_value)
-    held.row.expires_at = coarse_expiry(lifetime)
+    held.row.expires_at = coarse_expiry(lifetime, DAY)
     session.flush()
     return held
 

@@ -38,9 +38,10 @@ def today() -> date:
     return utcnow().date()
 
 
-# Rows a reporter's or respondent's action writes (drafts, kept messages,
-# receipt hand-overs, their files) keep times only to this step: an expiry
-# renewed at each save would otherwise record when the person last typed.
+# Rows a reporter's or respondent's action writes keep times only to a step:
+# an expiry renewed at each save would otherwise record when the person last
+# typed. Receipt hand-overs (minutes long) use their own lifetime as the step;
+# drafts, kept messages and their files the day (``DAY``, issue 18).
 COARSE = timedelta(hours=1)
 
 
@@ -52,6 +53,13 @@ def floor_to(moment: datetime, step: timedelta = COARSE) -> datetime:
 
 def coarse_expiry(lifetime: timedelta, step: timedelta = COARSE) -> datetime:
     """An expiry at least ``lifetime`` from now, on a whole ``step``: it tells no minute."""
-    end = utcnow() + lifetime
-    floored = floor_to(end, step)
-    return floored if floored == end else floored + step
+    return ceil_to(utcnow() + lifetime, step)
+
+
+DAY = timedelta(days=1)
+
+
+def ceil_to(moment: datetime, step: timedelta = COARSE) -> datetime:
+    """``moment`` rounded up to a whole ``step`` since the epoch (UTC)."""
+    floored = floor_to(moment, step)
+    return floored if floored == moment else floored + step

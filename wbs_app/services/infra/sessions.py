@@ -6,6 +6,13 @@ database alone cannot read the seed and the cookie alone has nothing to read.
 Staff sessions (``services.staff.staff_sessions``) and the code holders' sessions
 (``services.codes.code_holders``: reporters and respondents) are all built on it,
 under one ``SessionPolicy``.
+
+A code holder's visit is timed without its row telling when (issue 18): such a
+row is *coarse* (``start_row(..., coarse=True)``): its columns keep only the
+day it was last seen and the day it expires (what the purge needs), while the
+exact expiry and last-seen moment are sealed with the seed, under the key only
+the cookie carries. The database alone shows which days a visit spanned; the
+minute exists only for the request that holds the cookie.
 """
 
 from __future__ import annotations
@@ -15,15 +22,16 @@ import binascii
 import hashlib
 import hmac
 import secrets
+import struct
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.orm import Session
 
 from crypto import DecryptionError, RecordContext, open_record, seal_record
-from wbs_app.services.infra.clock import utcnow
+from wbs_app.services.infra.clock import DAY, ceil_to, floor_to, utcnow
 from wbs_app.services.infra.transactions import write_apart
 
 TOKEN_BYTES = 32
@@ -112,6 +120,45 @@ def _context(secret: SessionSecret, kind: str) -> RecordContext:
     return RecordContext(case_id="", kind=f"session/{kind}", row_id=secret.id_hash.hex())
 
 
+# A coarse row's exact clocks, after the seed: expiry, last seen (microseconds since the epoch).
+_TIMES = struct.Struct(">qq")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class TimedSeed:
+    """What a coarse row's seal holds: the seed and the visit's exact clocks."""
+
+    seed: bytes
+    expires_at: datetime
+    last_seen_at: datetime
+
+
+def _micros(moment: datetime) -> int:
+    return (moment - _EPOCH) // timedelta(microseconds=1)
+
+
+def seal_timed_seed(secret: SessionSecret, kind: str, timed: TimedSeed) -> bytes:
+    clocks = _TIMES.pack(_micros(timed.expires_at), _micros(timed.last_seen_at))
+    return seal_record(secret.key, timed.seed + clocks, _context(secret, f"{kind}/timed"))
+
+
+def open_timed_seed(secret: SessionSecret, kind: str, sealed: bytes) -> TimedSeed | None:
+    """The seed and clocks of a coarse row; None for anything else (an older row, a forgery)."""
+    try:
+        opened = open_record(secret.key, sealed, _context(secret, f"{kind}/timed"))
+    except DecryptionError:
+        return None
+    if len(opened) <= _TIMES.size:
+        return None
+    expires, seen = _TIMES.unpack(opened[-_TIMES.size :])
+    return TimedSeed(opened[: -_TIMES.size], _moment(expires), _moment(seen))
+
+
+def _moment(micros: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=micros)
+
+
 class SessionRow(Protocol):
     """What every session table has: the token's hash, a sealed seed and two clocks."""
 
@@ -126,11 +173,30 @@ TOUCH_EVERY = timedelta(minutes=1)
 
 
 def start_row(
-    model: Callable[..., R], kind: str, seed: bytes, absolute: timedelta, **fields: Any
+    model: Callable[..., R],
+    kind: str,
+    seed: bytes,
+    absolute: timedelta,
+    *,
+    coarse: bool = False,
+    **fields: Any,
 ) -> tuple[str, R]:
-    """A new session row for ``model`` (not yet added) and the cookie that opens it."""
+    """A new session row for ``model`` (not yet added) and the cookie that opens it.
+
+    ``coarse``: the row's clocks to the day, the exact ones sealed with the seed.
+    """
     secret = new_secret()
     now = utcnow()
+    if coarse:
+        timed = TimedSeed(seed, now + absolute, now)
+        row = model(
+            id_hash=secret.id_hash,
+            sealed_seed=seal_timed_seed(secret, kind, timed),
+            last_seen_at=floor_to(now, DAY),
+            expires_at=ceil_to(timed.expires_at, DAY),
+            **fields,
+        )
+        return secret.cookie, row
     row = model(
         id_hash=secret.id_hash,
         sealed_seed=seal_session_seed(secret, kind, seed),
@@ -142,7 +208,12 @@ def start_row(
 
 
 def live_row(
-    session: Session, model: type[R], cookie: str | None, idle: timedelta
+    session: Session,
+    model: type[R],
+    cookie: str | None,
+    idle: timedelta,
+    *,
+    coarse_kind: str | None = None,
 ) -> tuple[SessionSecret, R] | None:
     """The row a cookie opens, if it has neither expired nor idled out.
 
@@ -150,7 +221,8 @@ def live_row(
     a minute, so that reading a page is rarely a write. Both writes go beside
     a reading request's transaction (``write_apart``): a touch the database
     cannot take now (another writer holds the lock) is simply left for the
-    next request, and an expired row the purge removes later.
+    next request, and an expired row the purge removes later. A coarse row
+    (``coarse_kind`` names its seal) is judged by its sealed exact clocks.
     """
     secret = parse_cookie(cookie)
     if secret is None:
@@ -158,6 +230,8 @@ def live_row(
     row = session.get(model, secret.id_hash)
     if row is None:
         return None
+    if coarse_kind is not None:
+        return _live_coarse_row(session, model, secret, row, idle, coarse_kind)
     now = utcnow()
 
     def drop(unit: Session) -> None:
@@ -174,5 +248,38 @@ def live_row(
         write_apart(session, drop)
         return None
     if now - row.last_seen_at > TOUCH_EVERY:
+        write_apart(session, touch)
+    return secret, row
+
+
+def _live_coarse_row(
+    session: Session, model: type[R], secret: SessionSecret, row: R, idle: timedelta, kind: str
+) -> tuple[SessionSecret, R] | None:
+    """``live_row`` for a coarse row: the exact clocks are in its seal, the touch re-seals them."""
+    timed = open_timed_seed(secret, kind, row.sealed_seed)
+    now = utcnow()
+
+    def drop(unit: Session) -> None:
+        fresh = unit.get(model, secret.id_hash)
+        if fresh is not None:
+            unit.delete(fresh)
+
+    if (
+        timed is None
+        or row.expires_at <= now
+        or timed.expires_at <= now
+        or timed.last_seen_at + idle <= now
+    ):
+        write_apart(session, drop)
+        return None
+    if now - timed.last_seen_at > TOUCH_EVERY:
+        touched = TimedSeed(timed.seed, timed.expires_at, now)
+
+        def touch(unit: Session) -> None:
+            fresh = unit.get(model, secret.id_hash)
+            if fresh is not None:
+                fresh.sealed_seed = seal_timed_seed(secret, kind, touched)
+                fresh.last_seen_at = floor_to(now, DAY)
+
         write_apart(session, touch)
     return secret, row

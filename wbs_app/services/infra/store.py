@@ -14,6 +14,13 @@ any process on the host, leaves a locked file alone, so an upload still
 streaming in, or written but not yet committed, is never moved. A writer
 that dies (crash, ``kill -9``) loses its lock with its process, so what it
 left behind is swept at once. The store never sees plaintext.
+
+A file's times would say when a reporter uploaded it and when someone last
+read it (issue 18): once a request is done with a file (``release``) its
+modification and access times, and its folder's, are set to the day
+(midnight UTC), moved files likewise, and files are read with
+``O_NOATIME`` where the system allows. The change time cannot be set by a
+process (docs/threat-model.md, "Metadata at rest").
 """
 
 from __future__ import annotations
@@ -25,8 +32,11 @@ import os
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import BinaryIO
+
+from wbs_app.services.infra.clock import floor_to, utcnow
 
 STORAGE_NAME_BYTES = 24
 QUARANTINE = "quarantine"
@@ -57,15 +67,24 @@ class PendingWrite:
     the file is committed (or discarded), at the end of the request.
     """
 
-    def __init__(self, name: str, handle: BinaryIO, lock_fd: int) -> None:
+    def __init__(
+        self, name: str, handle: BinaryIO, lock_fd: int, folders: tuple[Path, ...] = ()
+    ) -> None:
         self.name = name
         self.handle = handle
         self._lock_fd = lock_fd
+        self._folders = folders
 
     def release(self) -> None:
-        """Drop the lock; the handle too, should a failed write have left it open."""
+        """Drop the lock; the handle too, should a failed write have left it open.
+
+        The file's times, wherever it is now (still pending, promoted, or
+        deleted), and its folders' go to the day first: the lock's
+        descriptor still names the file after a move.
+        """
         self.handle.close()
         if self._lock_fd >= 0:
+            to_the_day(self._lock_fd, *self._folders)
             os.close(self._lock_fd)
             self._lock_fd = -1
 
@@ -76,14 +95,16 @@ class AttachmentStore:
         self.pending = root / Folder.PENDING.value
         self.files = root / Folder.FILES.value
         self.quarantine = root / QUARANTINE
-        for folder in (
+        folders = (
             self.root,
             self.pending,
             self.files,
             self.quarantine,
             *(self.quarantine / where.value for where in Folder),
-        ):
+        )
+        for folder in folders:
             folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        to_the_day(*folders)  # no folder tells when the server started, or last changed
 
     @staticmethod
     def new_name() -> str:
@@ -119,18 +140,20 @@ class AttachmentStore:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             fcntl.flock(fd, fcntl.LOCK_EX)
             if _still_at(path, fd):
-                return PendingWrite(name, os.fdopen(fd, "wb"), os.dup(fd))
+                folders = (self.pending, self.files)
+                return PendingWrite(name, os.fdopen(fd, "wb"), os.dup(fd), folders)
             os.close(fd)
         raise RuntimeError("pending files keep disappearing: is a sweep misbehaving?")
 
     @contextmanager
     def open_pending(self, name: str) -> Iterator[BinaryIO]:
         """Read a pending file's ciphertext (a kept message's file, to re-encrypt it)."""
-        with self._pending_path(name).open("rb") as handle:
+        with _open_quietly(self._pending_path(name)) as handle:
             yield handle
 
     def discard_pending(self, name: str) -> None:
         self._pending_path(name).unlink(missing_ok=True)
+        to_the_day(self.pending)
 
     @contextmanager
     def hold_pending(self, name: str) -> Iterator[Hold]:
@@ -166,6 +189,7 @@ class AttachmentStore:
             if not target.exists():  # not promoted already: lost
                 log.error("a committed attachment's file is missing from the store")
             return
+        to_the_day(target, self.pending, self.files)
         _fsync_dir(self.files)
 
     def quarantine_file(self, where: Folder, name: str) -> bool:
@@ -188,14 +212,45 @@ class AttachmentStore:
             os.rename(source, target)
         except FileNotFoundError:
             return False
+        to_the_day(target, target_dir, source.parent)
         _fsync_dir(target_dir)
         _fsync_dir(source.parent)
         return True
 
     @contextmanager
     def open(self, name: str) -> Iterator[BinaryIO]:
-        with self._file_path(name).open("rb") as handle:
+        with _open_quietly(self._file_path(name)) as handle:
             yield handle
+
+
+def to_the_day(*targets: int | Path) -> None:
+    """Set files' (paths' or descriptors') access and modification times to midnight UTC today.
+
+    Best effort: a file or folder gone meanwhile, or one that is not ours to
+    change, keeps its times and never fails the request that touched it.
+    """
+    midnight = floor_to(utcnow(), timedelta(days=1)).timestamp()
+    for target in targets:
+        try:
+            os.utime(target, (midnight, midnight))
+        except OSError:
+            continue
+
+
+@contextmanager
+def _open_quietly(path: Path) -> Iterator[BinaryIO]:
+    """Open for reading without recording the access time (``O_NOATIME``, where allowed).
+
+    Only the file's owner may ask for it; another user's file is opened the
+    usual way.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NOATIME", 0)
+    try:
+        fd = os.open(path, flags)
+    except PermissionError:
+        fd = os.open(path, os.O_RDONLY)
+    with os.fdopen(fd, "rb") as handle:
+        yield handle
 
 
 def is_storage_name(name: str) -> bool:

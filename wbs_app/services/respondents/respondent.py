@@ -211,7 +211,7 @@ def read_thread(
                 CaseRecord.case_id == case.id,
                 CaseRecord.audience_key_id == invitation.audience_key_id,
             )
-            .order_by(CaseRecord.id)
+            .order_by(CaseRecord.seq)
         )
     )
     files = casefile.files_of(session, case, key, [record.id for record in records])
