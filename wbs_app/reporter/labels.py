@@ -60,6 +60,9 @@ ROUTE_UP_OFFER = _l(
 SEND_BUSY = _l(
     "Many people are signing in or sending reports at this moment, so your report was not sent yet. Everything is kept: wait a few seconds and press “Send the report” again."
 )
+SENDS_CROWDED = _l(
+    "Many reports are arriving at this moment, so yours was not sent yet. Everything is kept: wait a few seconds and press “Send the report” again."
+)
 
 # A kept reply (services.codes.held) meeting the receipt of another report than its own.
 KEPT_REPLY_ELSEWHERE = MESSAGES["held_elsewhere"]
