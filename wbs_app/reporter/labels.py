@@ -41,6 +41,10 @@ REPORTER_STATUS = {
     ),
     CaseStatus.ON_HOLD: (_l("On hold"), _l("Handling is paused for now; see the team's message.")),
     CaseStatus.WITHDRAWN: (_l("Withdrawn"), _l("You withdrew this report.")),
+    CaseStatus.ARCHIVED: (
+        _l("Archived"),
+        _l("The team archived this report; see the team's message."),
+    ),
 }
 
 CHOOSE_CATEGORY_LABEL = _l("— Choose one —")
