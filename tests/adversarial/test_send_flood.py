@@ -38,7 +38,8 @@ def _form_fields(page: str, unit: int, what: str) -> list[tuple[str, str]]:
     new_draft = NEW_DRAFT_RE.search(page)
     if new_draft:
         fields.append(("new_draft", new_draft.group(1)))
-    return fields + [
+    return [
+        *fields,
         ("csrf_token", csrf_from(page)),
         ("unit", str(unit)),
         ("category", "1"),
