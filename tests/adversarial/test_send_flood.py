@@ -29,7 +29,7 @@ from tests.support.reporter import DRAFT_RE, NEW_DRAFT_RE, RECEIPT_RE, csrf_from
 PRODUCTION_ARGON2 = argon2_settings(crypto.PRODUCTION_ARGON2)
 SENDS_PER_MINUTE = 450
 FLOOD_SECONDS = 40
-FLOOD_CLIENTS = 40
+FLOOD_CLIENTS = 8
 RETRY_RE = re.compile(r"Banyak laporan sedang masuk|Saat ini banyak orang")
 
 

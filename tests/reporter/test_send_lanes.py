@@ -114,6 +114,7 @@ def test_an_open_lane_send_is_refused_at_once_kept_and_goes_once_there_is_room(
     assert refused.status_code == 503 and refused.headers["Retry-After"] == "5"
     assert CROWDED in text
     assert DRAFT_RE.search(text).group(1) == DRAFT_RE.search(page).group(1), "the draft is kept"
+    assert "Petugas loket meminta uang" in text, "the report is shown again"
     sent = _send(reporter, text)  # sent again from the page that came back
     assert sent.status_code == 303
     assert RECEIPT_RE.search(follow(reporter, sent).get_data(as_text=True))

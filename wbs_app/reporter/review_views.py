@@ -149,9 +149,11 @@ def send() -> Any:
                 route_up=route_up,
             )
     except SendBusy as crowded:
-        # Many reports at once, and this one carried no solved puzzle (the
-        # lane that goes first): the review again, kept, to send in a moment.
-        response = _send_refused(form.draft.data, SENDS_CROWDED, 503)
+        # Many reports at once, and this one found no place in its lane: the
+        # review again, the exclusions still ticked, to send in a moment.
+        # Refused before anything was written, and nothing is written now
+        # (no renewal): in a flood, a refusal must stay cheap.
+        response = make_response(render_review(draft, SENDS_CROWDED, 503, frozenset(excluded)))
         response.headers["Retry-After"] = str(crowded.retry_after)
         return response
     except IntakeError as error:
