@@ -136,17 +136,22 @@ def test_a_flood_of_sends_keeps_the_landing_page_and_lets_a_real_report_in(
             browser = Browser(base)
             review = _review(browser, org.units["a"], "Laporan sungguhan: pungutan liar di loket")
             started = time.monotonic()
-            attempts = 0
+            attempts = busy_pages = 0
             while time.monotonic() - started < 120:
                 attempts += 1
                 status, page = _send(browser, review)
                 if status == 200 and RECEIPT_RE.search(page):
-                    real.update(seconds=time.monotonic() - started, attempts=attempts)
+                    real.update(
+                        seconds=time.monotonic() - started, attempts=attempts, busy=busy_pages
+                    )
                     return
-                assert status == 503 and RETRY_RE.search(page), (status, page[:500])
-                review = page  # the review page came back, kept
+                assert status == 503, (status, page[:500])
+                if RETRY_RE.search(page):
+                    review = page  # the review page came back, kept
+                else:  # the site's busy page (the database's lock): back, and again
+                    busy_pages += 1
                 time.sleep(5)  # the Retry-After it names
-            real.update(seconds=float("inf"), attempts=attempts)
+            real.update(seconds=float("inf"), attempts=attempts, busy=busy_pages)
 
         threads = [threading.Thread(target=flood, args=(n,)) for n in range(FLOOD_CLIENTS)]
         threads += [threading.Thread(target=probe), threading.Thread(target=reporter)]
@@ -170,9 +175,9 @@ def test_a_flood_of_sends_keeps_the_landing_page_and_lets_a_real_report_in(
         f"{flood_median * 1000:.1f} ms (x{flood_median / quiet_median:.2f}), "
         f"max {max(landing) * 1000:.0f} ms over {len(landing)}\n"
         f"real report (JavaScript off): sent after {real['seconds']:.1f} s, "
-        f"{real['attempts']} attempt(s)"
+        f"{real['attempts']} attempt(s), {real['busy']} of them the site's busy page"
     )
-    assert set(outcomes) <= {200, 503}, (outcomes, problems[:3])
+    assert set(outcomes) <= {200, 503, "form 503"}, (outcomes, problems[:3])
     assert sent * 60 / elapsed > 0.8 * SENDS_PER_MINUTE, "the flood did not reach its rate"
     assert flood_median <= 2 * quiet_median, (quiet_median, flood_median)
     assert real["seconds"] <= 60, real

@@ -117,6 +117,8 @@ def test_a_mark_can_be_cleared_and_reopening_clears_it(app, org) -> None:
     _mark(budi, case_id, "spam")
     _mark(budi, case_id, "")
     assert _state(app, case_id)[1] is None
+    journal = budi.get(f"{INBOX}/{case_id}").get_data(as_text=True)
+    assert "Tanda triase diubah" in journal and "Tanpa tanda" in journal and "Spam" in journal
     _mark(budi, case_id, "duplikat")
     _archive(budi, [case_id])
     page = budi.get(f"{INBOX}/{case_id}").get_data(as_text=True)

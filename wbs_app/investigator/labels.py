@@ -53,7 +53,7 @@ STEPS = {
     "retaliation_reported": _l("Reporter reported retaliation"),
     "withdrawn": _l("Report withdrawn by the reporter"),
     "retaliation_acknowledged": _l("Report of retaliation taken up"),
-    "triage": _l("Triage mark set"),
+    "triage": _l("Triage mark changed"),
     "archived": _l("Archived as spam or duplicate"),
 }
 ROLES = {

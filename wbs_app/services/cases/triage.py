@@ -51,7 +51,7 @@ def mark(
             chosen = TriageMark(value)
         except ValueError:
             raise TriageRefused("triage_bad_mark") from None
-    body = {"mark": chosen.value if chosen else "", "note": note.strip()[:MAX_NOTE_CHARS]}
+    body = {"mark": chosen.value if chosen else "none", "note": note.strip()[:MAX_NOTE_CHARS]}
     journal.append(session, case, staff, identity, "triage", body)
     case.triage = chosen
     session.flush()
