@@ -134,32 +134,30 @@ def test_a_send_with_a_solved_puzzle_waits_its_turn_and_goes(app, org, reporter)
     assert lanes.admitted[True] == 1 and lanes.refused == {False: 0, True: 0}
 
 
-@pytest.mark.parametrize("forgery", ["foreign", "wrong", "cheap", "junk"])
+@pytest.mark.parametrize("forgery", ["foreign", "wrong", "cheap", "expired", "junk"])
 def test_a_forged_solution_is_no_solution(app, org, reporter, forgery) -> None:
-    """Another draft's puzzle, a wrong counter, a cheaper puzzle, garbage: the open lane."""
+    """Another draft's puzzle, a wrong counter, a cheaper or expired puzzle, junk: the open lane."""
     page = _review(reporter, org)
-    other = _review(reporter, org)
-    puzzle = PUZZLE_RE.search(page).group(1)
-    key = app.secret_key.encode()
-    uid_puzzle = {
-        "foreign": PUZZLE_RE.search(other).group(1),
-        "wrong": puzzle,
-        "cheap": None,
-        "junk": "8.99999999999.x.y",
-    }[forgery]
-    if forgery == "cheap":
-        uid = _draft_uid(app, page)
-        uid_puzzle = proof_of_work.challenge(key, uid, 1, 3600)
-    solution = proof_of_work.solve(uid_puzzle) if forgery != "wrong" else "x"
-    if forgery == "wrong":  # a counter that does not solve it
+    key, uid = app.secret_key.encode(), _draft_uid(app, page)
+    own = PUZZLE_RE.search(page).group(1)
+    if forgery == "foreign":  # solved, but drawn for another draft
+        puzzle = PUZZLE_RE.search(_review(reporter, org)).group(1)
+    elif forgery == "cheap":  # this draft's, signed, but 1 bit where 8 are asked
+        puzzle = proof_of_work.challenge(key, uid, 1, 3600)
+    elif forgery == "expired":
+        puzzle = proof_of_work.challenge(key, uid, 8, -10)
+    elif forgery == "junk":
+        puzzle = "8.99999999999.x.y"
+    else:
+        puzzle = own
+    solution = proof_of_work.solve(puzzle)
+    if forgery == "wrong":  # a counter that does not solve this draft's puzzle
         solution = next(
-            str(n)
-            for n in range(1000)
-            if not proof_of_work.solved(key, _draft_uid(app, page), 8, puzzle, str(n))
+            str(n) for n in range(1000) if not proof_of_work.solved(key, uid, 8, own, str(n))
         )
     held = _Held(app)
     try:
-        refused = _send(reporter, page, solution, puzzle=uid_puzzle)
+        refused = _send(reporter, page, solution, puzzle=puzzle)
     finally:
         held.release()
     assert refused.status_code == 503 and CROWDED in refused.get_data(as_text=True)
