@@ -153,9 +153,9 @@ def send() -> Any:
         # review again, the exclusions still ticked, to send in a moment.
         # Refused before anything was written, and nothing is written now
         # (no renewal): in a flood, a refusal must stay cheap.
-        response = make_response(render_review(draft, SENDS_CROWDED, 503, frozenset(excluded)))
-        response.headers["Retry-After"] = str(crowded.retry_after)
-        return response
+        crowded_page = make_response(render_review(draft, SENDS_CROWDED, 503, frozenset(excluded)))
+        crowded_page.headers["Retry-After"] = str(crowded.retry_after)
+        return crowded_page
     except IntakeError as error:
         return _send_refused(
             form.draft.data,
