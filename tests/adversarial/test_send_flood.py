@@ -134,9 +134,15 @@ def test_a_flood_of_sends_keeps_the_landing_page_and_lets_a_real_report_in(
         def reporter() -> None:
             time.sleep(8)
             browser = Browser(base)
-            review = _review(browser, org.units["a"], "Laporan sungguhan: pungutan liar di loket")
             started = time.monotonic()
             attempts = busy_pages = 0
+            while True:  # the form itself may meet the site's busy page: back, and again
+                try:
+                    review = _review(browser, org.units["a"], "Laporan sungguhan: pungli loket")
+                    break
+                except FormRefused:
+                    busy_pages += 1
+                    time.sleep(5)
             while time.monotonic() - started < 120:
                 attempts += 1
                 status, page = _send(browser, review)
@@ -174,7 +180,7 @@ def test_a_flood_of_sends_keeps_the_landing_page_and_lets_a_real_report_in(
         f"landing page: quiet median {quiet_median * 1000:.1f} ms, under the flood median "
         f"{flood_median * 1000:.1f} ms (x{flood_median / quiet_median:.2f}), "
         f"max {max(landing) * 1000:.0f} ms over {len(landing)}\n"
-        f"real report (JavaScript off): sent after {real['seconds']:.1f} s, "
+        f"real report (JavaScript off): receipt {real['seconds']:.1f} s after the form, "
         f"{real['attempts']} attempt(s), {real['busy']} of them the site's busy page"
     )
     assert set(outcomes) <= {200, 503, "form 503"}, (outcomes, problems[:3])
