@@ -121,6 +121,20 @@ class Settings:
     # How long a sweep waits for another one to finish (PostgreSQL's advisory
     # lock; on SQLite the busy timeout above applies).
     SWEEP_LOCK_WAIT_MS: int = 30_000
+    # Floods of sends (wbs_app/services/infra/send_lanes.py, proof_of_work.py).
+    # The review page offers browsers with JavaScript a puzzle of PUZZLE_BITS
+    # bits (about 2**PUZZLE_BITS SHA-256 runs: a second or so in a browser;
+    # 0 offers none); a send with it solved goes first. Per server process, SEND_CONCURRENCY
+    # sends run at once; SEND_FIRST_QUEUE sends with a solved puzzle may wait
+    # up to SEND_FIRST_WAIT_MS, SEND_OPEN_QUEUE others up to SEND_OPEN_WAIT_MS,
+    # and the rest get the review page again with 503 and Retry-After. Keep
+    # SEND_CONCURRENCY + both queues below the threads per worker (WBS_THREADS).
+    PUZZLE_BITS: int = 18
+    SEND_CONCURRENCY: int = 1
+    SEND_OPEN_QUEUE: int = 1
+    SEND_OPEN_WAIT_MS: int = 2000
+    SEND_FIRST_QUEUE: int = 1
+    SEND_FIRST_WAIT_MS: int = 30_000
     LANGUAGES: tuple[str, ...] = ("id", "en")
     DEFAULT_LANGUAGE: str = "id"
     # The installation's time zone (IANA name): every date and time on a page
@@ -351,6 +365,18 @@ def validate(settings: Settings) -> None:
         raise ConfigError("CODE_FREE_FAILURES must not be negative")
     if min(settings.SWEEP_MAX_UNKNOWN, settings.SWEEP_LOCK_WAIT_MS) < 0:
         raise ConfigError("SWEEP_MAX_UNKNOWN and SWEEP_LOCK_WAIT_MS must not be negative")
+    if not 0 <= settings.PUZZLE_BITS <= 32:
+        raise ConfigError("PUZZLE_BITS must be between 0 (no puzzle) and 32")
+    if settings.SEND_CONCURRENCY < 1:
+        raise ConfigError("SEND_CONCURRENCY must be at least 1")
+    send_limits = (
+        settings.SEND_OPEN_QUEUE,
+        settings.SEND_OPEN_WAIT_MS,
+        settings.SEND_FIRST_QUEUE,
+        settings.SEND_FIRST_WAIT_MS,
+    )
+    if min(send_limits) < 0:
+        raise ConfigError("SEND_OPEN_* and SEND_FIRST_* must not be negative")
     if settings.CRASH_POINT:
         if settings.ENV == "production":
             raise ConfigError("CRASH_POINT is a test hook and is refused in production")

@@ -11,11 +11,13 @@ from flask import current_app
 from crypto import Argon2Params
 from wbs_app.db import request_session
 from wbs_app.services.infra.argon2_gate import Argon2Gate, Argon2Lanes
+from wbs_app.services.infra.send_lanes import SendLanes
 from wbs_app.services.infra.sessions import SessionPolicy
 from wbs_app.services.office.organisation import Deadlines, deadlines
 from wbs_app.settings import settings
 
 ARGON2_GATE = "lentera.argon2_gate"
+SEND_LANES = "lentera.send_lanes"
 
 
 def argon2_params() -> Argon2Params:
@@ -35,6 +37,12 @@ def argon2_gate(lane: str) -> Argon2Gate:
     """
     lanes: Argon2Lanes = current_app.extensions[ARGON2_GATE]
     return lanes.lane(lane)
+
+
+def send_lanes() -> SendLanes:
+    """This process's two lanes for sending a report (``create_app`` makes them)."""
+    lanes: SendLanes = current_app.extensions[SEND_LANES]
+    return lanes
 
 
 def staff_session_policy() -> SessionPolicy:

@@ -19,7 +19,7 @@ from sqlalchemy.exc import OperationalError
 
 from config import ConfigError, Settings, load_settings, secure_instance_folder, validate
 from crypto import InstallationKey
-from wbs_app.appctx import ARGON2_GATE
+from wbs_app.appctx import ARGON2_GATE, SEND_LANES
 from wbs_app.database import Database, sqlite_url
 from wbs_app.db import app_database, init_request_sessions
 from wbs_app.errors import register_error_handlers
@@ -38,6 +38,7 @@ from wbs_app.security.staff_auth import register_staff_guards
 from wbs_app.services.cases import head_log
 from wbs_app.services.infra import installation
 from wbs_app.services.infra.argon2_gate import Argon2Lanes
+from wbs_app.services.infra.send_lanes import SendLanes
 from wbs_app.services.infra.store import AttachmentStore
 from wbs_app.services.trust import anchors
 from wbs_app.settings import from_config
@@ -67,6 +68,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_database(app, settings, instance_path, built.head_log_key)
     check_installation_secrets(app, built.installation_salt, built.password_pepper)
     register_argon2_gate(app, settings)
+    register_send_lanes(app, settings)
     register_security(app, settings)
     register_blueprints(app)
     register_error_handlers(app)
@@ -207,6 +209,17 @@ def register_argon2_gate(app: Flask, settings: Settings) -> None:
         queue=settings.ARGON2_QUEUE,
         wait_seconds=settings.ARGON2_WAIT_MS / 1000,
         patient_wait_seconds=settings.ARGON2_SUBMIT_WAIT_MS / 1000,
+    )
+
+
+def register_send_lanes(app: Flask, settings: Settings) -> None:
+    """One pair of send lanes per app, so per worker process (``services.infra.send_lanes``)."""
+    app.extensions[SEND_LANES] = SendLanes(
+        bound=settings.SEND_CONCURRENCY,
+        open_queue=settings.SEND_OPEN_QUEUE,
+        open_wait_seconds=settings.SEND_OPEN_WAIT_MS / 1000,
+        first_queue=settings.SEND_FIRST_QUEUE,
+        first_wait_seconds=settings.SEND_FIRST_WAIT_MS / 1000,
     )
 
 

@@ -223,6 +223,14 @@ MESSAGES = {
     "note_empty": _l("Write a note first."),
     "already_acknowledged": _l("A colleague has already taken up this report of retaliation."),
     "wrong_status": _l("This step is not possible in the case's current status."),
+    # Triage (services.cases.triage).
+    "triage_closed": _l("This case has ended: it can no longer be marked."),
+    "triage_bad_mark": _l("Choose spam, duplicate or no mark."),
+    "triage_nothing_chosen": _l("Tick at least one case to archive."),
+    "triage_too_many": _l("Archive at most 200 cases at a time."),
+    "triage_not_archivable": _l(
+        "Only open cases marked as spam or duplicate can be archived. Nothing was archived."
+    ),
     "missing_field": _l("A required field is empty."),
     "bad_choice": _l("Choose one of the options."),
     "bad_date": _l("Write the date as YYYY-MM-DD."),

@@ -66,6 +66,8 @@ class AppSettings:
     disk_caps: DiskCaps
     sweep_max_unknown: int
     sweep_lock_wait: timedelta
+    # Strength of the review page's optional puzzle; 0: none offered.
+    puzzle_bits: int
     crash_point: str
 
     @property
@@ -111,6 +113,7 @@ def from_config(raw: config.Settings) -> AppSettings:
         ),
         sweep_max_unknown=raw.SWEEP_MAX_UNKNOWN,
         sweep_lock_wait=timedelta(milliseconds=raw.SWEEP_LOCK_WAIT_MS),
+        puzzle_bits=raw.PUZZLE_BITS,
         crash_point=raw.CRASH_POINT,
     )
 

@@ -218,6 +218,19 @@ ACTIONS = [
         _fixed({"kind": "investigation", "activity": "interview", "description": "CSRF"}),
     ),
     Action(
+        "investigator.mark_triage",
+        "inv_a",
+        lambda w, e: f"/staf/pengelola/kasus/{w.case_a}/triase",
+        _fixed({"mark": "duplikat", "note": "CSRF-TRIASE"}),
+    ),
+    Action(  # nothing ticked: refused with the inbox again, so it changes nothing
+        "investigator.archive_marked",
+        "inv_a",
+        lambda w, e: "/staf/pengelola/kasus/arsipkan",
+        _fixed({}),
+        harmless_status=302,
+    ),
+    Action(
         "investigator.send_message",
         "inv_a",
         lambda w, e: f"/staf/pengelola/kasus/{w.case_a}/pesan",

@@ -140,6 +140,11 @@ PROBES: list[Probe] = [
     ),
     (
         "POST",
+        lambda f, o: f"/staf/pengelola/kasus/{f['case']}/triase",
+        lambda f, o: {"mark": "spam", "note": "IDOR"},
+    ),
+    (
+        "POST",
         lambda f, o: f"/staf/pengelola/kasus/{f['case']}/langkah",
         lambda f, o: {"kind": "investigation", "activity": "interview", "description": "IDOR"},
     ),

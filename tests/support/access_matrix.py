@@ -84,6 +84,8 @@ investigator.case_page          login    login    login    200      404      200
 investigator.download           login    login    login    200      404      200      403
 investigator.reveal_identity    login    login    login    200      404      200      403
 investigator.record_step        login    login    login    400      404      400      403
+investigator.mark_triage        login    login    login    400      404      400      403
+investigator.archive_marked     login    login    login    302      302      302      403
 investigator.send_message       login    login    login    302      404      302      403
 investigator.add_note           login    login    login    302      404      302      403
 investigator.acknowledge_retaliation login login login 400    404      400      403

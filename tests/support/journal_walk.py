@@ -91,6 +91,7 @@ def every_kind_on_case_a(world: World) -> None:
     _recovered(world, dewi)
     _reclassify(world, base, page)
     _retaliation(world, base)
+    _triage(world, base)
     reporter = world.clients["reporter"]
     confirm = reporter.get("/lapor/kasus/cabut").get_data(as_text=True)
     withdrawn = _post(reporter, "/lapor/kasus/cabut", confirm, reason="Sudah selesai")
@@ -110,6 +111,20 @@ def _retaliation(world: World, base: str) -> None:
     page = budi.get(base).get_data(as_text=True)
     taken = _post(budi, f"{base}/tindakan-balasan", page, retaliation_note="Koordinasi")
     assert taken.status_code == 302
+
+
+def _triage(world: World, base: str) -> None:
+    """Budi marks case A spam, archives it from the inbox, and reopens it."""
+    budi = world.clients["inv_a"]
+    page = budi.get(base).get_data(as_text=True)
+    assert _post(budi, f"{base}/triase", page, mark="spam", note="Isi acak").status_code == 302
+    archived = budi.post(
+        "/staf/pengelola/kasus/arsipkan",
+        data={"csrf_token": csrf_from(page), "case": str(world.case_a)},
+    )
+    assert archived.status_code == 302
+    reopened = _post(budi, f"{base}/langkah", page, kind="reopen", reason="Bukan spam")
+    assert reopened.status_code == 302
 
 
 def _reclassify(world: World, base: str, page: str) -> None:

@@ -13,4 +13,5 @@ from wbs_app.investigator import (  # noqa: E402,F401 - registers the views
     journal_views,
     routes,
     takeover_views,
+    triage_views,
 )

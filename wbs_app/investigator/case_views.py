@@ -58,6 +58,7 @@ def _filters() -> inbox.InboxFilter:
         unit_id=args.get("unit", type=int) or None,
         category_id=args.get("category", type=int) or None,
         overdue=args.get("overdue") == "1",
+        triage=args.get("triage") == "1",
     )
 
 
@@ -81,6 +82,7 @@ def inbox_page() -> str:
         # Translated once per page, not once per row (the lazy strings would be).
         status_labels=labels.resolved(labels.STATUS),
         deadline_labels=labels.resolved(labels.DEADLINES),
+        triage_labels=labels.resolved(labels.TRIAGE),
     )
 
 

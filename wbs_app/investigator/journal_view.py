@@ -68,6 +68,8 @@ CHOICE_FIELDS: dict[str, tuple[Any, Mapping[str, Any]]] = {
     "level": (_l("Sanction level (PP 94/2021)"), labels.LEVELS),
     "role": (_l("Invited as"), labels.RESPONDENT_ROLES),
     "outcome": (_l("Outcome"), labels.STATUS),
+    # A triage step's mark; "none" is a mark cleared (``services.cases.triage``).
+    "mark": (_l("Triage mark"), {**labels.TRIAGE, "none": labels.TRIAGE[""]}),
 }
 DATE_FIELDS = {
     "answer_due": _l("Answer by"),

@@ -17,6 +17,13 @@ STATUS = {
     "bukan_wewenang": _l("Not within authority"),
     "ditunda": _l("On hold"),
     "dicabut": _l("Withdrawn"),
+    "diarsipkan": _l("Archived"),
+}
+# Triage marks (``services.cases.triage``); "" is no mark.
+TRIAGE = {
+    "": _l("No mark"),
+    "spam": _l("Spam"),
+    "duplikat": _l("Duplicate"),
 }
 STEPS = {
     "acknowledge": _l("Acknowledge receipt"),
@@ -46,6 +53,8 @@ STEPS = {
     "retaliation_reported": _l("Reporter reported retaliation"),
     "withdrawn": _l("Report withdrawn by the reporter"),
     "retaliation_acknowledged": _l("Report of retaliation taken up"),
+    "triage": _l("Triage mark changed"),
+    "archived": _l("Archived as spam or duplicate"),
 }
 ROLES = {
     "accused": _l("Accused (terlapor), to answer the allegation"),

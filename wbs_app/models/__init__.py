@@ -22,6 +22,7 @@ from wbs_app.models.case import (
     RecipientKind,
     ReporterSession,
     SubmissionDraft,
+    TriageMark,
 )
 from wbs_app.models.journal import CaseHead, HeadLogLink, JournalEntry, StaffIdentity
 from wbs_app.models.letters import InvitationLetter, LetterCounter, Letterhead
@@ -93,6 +94,7 @@ __all__ = [
     "StaffUnit",
     "SubmissionDraft",
     "TokenPurpose",
+    "TriageMark",
     "TrustRoot",
     "Unit",
     "WorkerJob",

@@ -31,12 +31,27 @@ class CaseStatus(enum.StrEnum):
     NOT_COMPETENT = "bukan_wewenang"
     ON_HOLD = "ditunda"
     WITHDRAWN = "dicabut"
+    # A handler marked it spam or a duplicate and archived it (``services.cases.triage``).
+    ARCHIVED = "diarsipkan"
 
 
 # Where a case has ended (it may still be reopened with a reason).
 CLOSED_STATUSES = frozenset(
-    {CaseStatus.CLOSED, CaseStatus.REFERRED, CaseStatus.NOT_COMPETENT, CaseStatus.WITHDRAWN}
+    {
+        CaseStatus.CLOSED,
+        CaseStatus.REFERRED,
+        CaseStatus.NOT_COMPETENT,
+        CaseStatus.WITHDRAWN,
+        CaseStatus.ARCHIVED,
+    }
 )
+
+
+class TriageMark(enum.StrEnum):
+    """A handler's judgement that a case is not a report to handle (``services.cases.triage``)."""
+
+    SPAM = "spam"
+    DUPLICATE = "duplikat"
 
 
 class Audience(enum.StrEnum):
@@ -97,6 +112,9 @@ class Case(Base):
     # journal entries the reporter signs can be verified like any other. It
     # tests a receipt guess no faster than ``lookup_hash`` (one Argon2id run).
     reporter_public: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Spam or duplicate, as a handler marked it (journalled): a workflow fact in
+    # clear, so that a flood's cases are found and archived together.
+    triage: Mapped[TriageMark | None] = mapped_column(enum_column(TriageMark, "triage_mark"))
 
 
 class AudienceKey(Base):

@@ -41,6 +41,10 @@ REPORTER_STATUS = {
     ),
     CaseStatus.ON_HOLD: (_l("On hold"), _l("Handling is paused for now; see the team's message.")),
     CaseStatus.WITHDRAWN: (_l("Withdrawn"), _l("You withdrew this report.")),
+    CaseStatus.ARCHIVED: (
+        _l("Archived"),
+        _l("The team archived this report; see the team's message."),
+    ),
 }
 
 CHOOSE_CATEGORY_LABEL = _l("— Choose one —")
@@ -56,6 +60,9 @@ ROUTE_UP_OFFER = _l(
 # A send the Argon2 gate could not take in time (other people's sign-ins).
 SEND_BUSY = _l(
     "Many people are signing in or sending reports at this moment, so your report was not sent yet. Everything is kept: wait a few seconds and press “Send the report” again."
+)
+SENDS_CROWDED = _l(
+    "Many reports are arriving at this moment, so yours was not sent yet. Everything is kept: wait a few seconds and press “Send the report” again."
 )
 
 # A kept reply (services.codes.held) meeting the receipt of another report than its own.

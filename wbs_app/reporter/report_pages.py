@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import make_response, render_template
+from flask import current_app, make_response, render_template
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
@@ -25,9 +25,10 @@ from wbs_app.reporter.labels import (
     ROUTE_UP_OFFER,
 )
 from wbs_app.reporter.receipt_views import if_already_sent
+from wbs_app.security.headers import PUZZLE_PAGE_CSP
 from wbs_app.services.cases import delivery, intake, routing
 from wbs_app.services.cases.intake import IntakeError, OpenDraft
-from wbs_app.services.infra import sessions
+from wbs_app.services.infra import proof_of_work, sessions
 from wbs_app.services.office import organisation
 from wbs_app.services.office.catalogue import active_categories
 from wbs_app.services.office.organisation import TreeNode
@@ -105,6 +106,14 @@ def render_review(
     # Who vouched for each recipient's key, and when: the reporter sees whom the
     # keys go to, not only names an administrator typed.
     views = {staff.id: certificates.certificate_view(db, staff) for staff in handlers}
+    bits = settings().puzzle_bits
+    puzzle = (
+        proof_of_work.challenge(
+            puzzle_key(), draft.case_uid, bits, int(draft_lifetime().total_seconds())
+        )
+        if bits
+        else ""
+    )
     return (
         render_template(
             "reporter/review.html",
@@ -122,9 +131,17 @@ def render_review(
             category=db.get(Category, payload.category_id) if payload.category_id else None,
             error=error,
             form=DraftForm(formdata=None),
+            puzzle=puzzle,
         ),
         status,
+        {"Content-Security-Policy": PUZZLE_PAGE_CSP} if puzzle else {},
     )
+
+
+def puzzle_key() -> bytes:
+    """The key that binds a puzzle to its draft: from the app's secret, shared by every worker."""
+    secret = current_app.secret_key
+    return secret.encode() if isinstance(secret, str) else bytes(secret or b"")
 
 
 def gone_or_sent(draft_field: str | None) -> Response:

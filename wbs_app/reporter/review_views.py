@@ -13,13 +13,14 @@ from typing import Any
 from flask import make_response, request
 from werkzeug.wrappers import Response
 
-from wbs_app.appctx import argon2_gate, argon2_params, current_deadlines
+from wbs_app.appctx import argon2_gate, argon2_params, current_deadlines, send_lanes
 from wbs_app.db import request_session
 from wbs_app.refusals import refusal_message
 from wbs_app.reporter import bp
 from wbs_app.reporter.forms import DraftForm, ReportForm
 from wbs_app.reporter.labels import (
     SEND_BUSY,
+    SENDS_CROWDED,
 )
 from wbs_app.reporter.receipt_views import to_receipt_page
 from wbs_app.reporter.report_pages import (
@@ -29,6 +30,7 @@ from wbs_app.reporter.report_pages import (
     empty_form,
     fill_choices,
     gone_or_sent,
+    puzzle_key,
     render_form,
     render_review,
 )
@@ -36,7 +38,9 @@ from wbs_app.security.zones import PUBLIC, zone
 from wbs_app.services.cases import delivery, intake, routing
 from wbs_app.services.cases.intake import IntakeError
 from wbs_app.services.codes import receipt_handover
+from wbs_app.services.infra import proof_of_work
 from wbs_app.services.infra.argon2_gate import SUBMIT, Argon2Busy
+from wbs_app.services.infra.send_lanes import SendBusy
 from wbs_app.settings import settings
 from wbs_app.web import uploads
 
@@ -124,19 +128,35 @@ def send() -> Any:
     above = request.form.get("route_up", "")
     route_up = int(above) if above.isascii() and above.isdigit() and len(above) < 12 else None
     checkpoint = uploads.checkpoint()
+    first = proof_of_work.solved(
+        puzzle_key(),
+        draft.case_uid,
+        settings().puzzle_bits,
+        request.form.get("puzzle", ""),
+        request.form.get("puzzle_solution", ""),
+    )
     try:
-        submitted = intake.submit(
-            db,
-            draft,
-            excluded,
-            current_deadlines(),
-            salt,
-            argon2_params(),
-            gate=argon2_gate(SUBMIT),
-            checkpoint=checkpoint,
-            route_up=route_up,
-            caps=settings().disk_caps,
-        )
+        with send_lanes().slot(first):
+            submitted = intake.submit(
+                db,
+                draft,
+                excluded,
+                current_deadlines(),
+                salt,
+                argon2_params(),
+                gate=argon2_gate(SUBMIT),
+                checkpoint=checkpoint,
+                route_up=route_up,
+                caps=settings().disk_caps,
+            )
+    except SendBusy as crowded:
+        # Many reports at once, and this one found no place in its lane: the
+        # review again, the exclusions still ticked, to send in a moment.
+        # Refused before anything was written, and nothing is written now
+        # (no renewal): in a flood, a refusal must stay cheap.
+        crowded_page = make_response(render_review(draft, SENDS_CROWDED, 503, frozenset(excluded)))
+        crowded_page.headers["Retry-After"] = str(crowded.retry_after)
+        return crowded_page
     except IntakeError as error:
         return _send_refused(
             form.draft.data,

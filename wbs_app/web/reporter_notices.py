@@ -24,5 +24,7 @@ NOTICES = {
     "on_hold": _l("Handling of your report is paused for now."),
     "resumed": _l("Handling of your report has resumed."),
     "reopened": _l("Your report has been reopened and is being verified again."),
+    "archived": _l(
+        "The team archived your report as a repeat of another report or as not a real report. If this is a mistake, answer here: the team can reopen it."
+    ),
 }
-

@@ -26,6 +26,7 @@ from wbs_app.models import (
     KeyWrap,
     RespondentInvitation,
     StaffMember,
+    TriageMark,
     Unit,
 )
 from wbs_app.services.infra.clock import today
@@ -61,6 +62,8 @@ class InboxFilter:
     unit_id: int | None = None
     category_id: int | None = None
     overdue: bool = False
+    # Open cases marked spam or duplicate only (``services.cases.triage``): to archive them.
+    triage: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,8 @@ class InboxRow:
     answer_due: date | None = None
     # A report of retaliation no handler has taken up yet (``reporter_channel``).
     retaliation_reported_on: date | None = None
+    triage: TriageMark | None = None
+    archivable: bool = False  # marked and still open
 
 
 def _accessible(staff: StaffMember) -> ColumnElement[bool]:
@@ -133,6 +138,8 @@ def page(
         query = query.where(Case.category_id == filters.category_id)
     if filters.overdue:
         query = query.where(_overdue(now))
+    if filters.triage:
+        query = query.where(Case.triage.is_not(None), Case.status.not_in(list(CLOSED_STATUSES)))
     rows = list(
         session.execute(
             query.order_by(Case.received_on.desc(), Case.id.desc())
@@ -168,6 +175,8 @@ def page(
                 answer=deadline_state(*answers[case.id], now) if case.id in answers else None,
                 answer_due=answers[case.id][0] if case.id in answers else None,
                 retaliation_reported_on=case.retaliation_reported_on,
+                triage=case.triage,
+                archivable=case.triage is not None and not closed,
             )
         )
     return result, len(rows) > per_page

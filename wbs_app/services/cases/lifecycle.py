@@ -185,6 +185,8 @@ def record_step(
     journal.append(session, case, staff, identity, kind, body)
     if kind == "acknowledge":
         case.acknowledged_on = today()
+    if kind == "reopen":
+        case.triage = None  # reopened: a judgement of spam or duplicate no longer holds
     if target is not case.status:
         case.status = target
         case.status_changed_on = today()
