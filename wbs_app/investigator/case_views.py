@@ -34,7 +34,15 @@ from wbs_app.refusals import MESSAGES, refusal_message
 from wbs_app.security.downloads import download_response
 from wbs_app.security.staff_auth import signed_in
 from wbs_app.security.zones import INVESTIGATOR, zone
-from wbs_app.services.cases import access, casefile, inbox, journal, lifecycle, reporter_channel
+from wbs_app.services.cases import (
+    access,
+    casefile,
+    inbox,
+    journal,
+    lifecycle,
+    regrant_wait,
+    reporter_channel,
+)
 from wbs_app.services.cases.case_keys import NoAccess
 from wbs_app.services.cases.lifecycle import StepRefused
 from wbs_app.services.infra.errors import DomainError
@@ -81,6 +89,7 @@ def inbox_page() -> str:
         # Translated once per page, not once per row (the lazy strings would be).
         status_labels=labels.resolved(labels.STATUS),
         deadline_labels=labels.resolved(labels.DEADLINES),
+        awaiting=regrant_wait.awaiting(db, context.staff.id),
     )
 
 

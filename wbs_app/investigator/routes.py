@@ -9,7 +9,7 @@ from wbs_app.db import request_session
 from wbs_app.investigator import bp
 from wbs_app.security.staff_auth import signed_in
 from wbs_app.security.zones import INVESTIGATOR, zone
-from wbs_app.services.cases import case_routing
+from wbs_app.services.cases import case_routing, regrant_wait
 from wbs_app.services.office import organisation
 from wbs_app.services.trust import certificates, status
 
@@ -29,4 +29,5 @@ def index() -> str:
         deadlines=current_deadlines(),
         cert=certificates.own_certificate_view(request_session(), staff, context.identity.public()),
         first_key=status.custodians_certify_first(request_session(), staff),
+        awaiting=regrant_wait.awaiting(request_session(), staff.id),
     )

@@ -1,0 +1,56 @@
+"""Walk 17/2, finding 1: after a reset the handler is told which cases wait to be given back."""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import select
+
+from tests.support.http import https_client
+from tests.support.reporter import Report, submit_report
+from tests.support.staff import (
+    PASSWORD,
+    StaffLogin,
+    activation_fields,
+    enrolment_fields,
+    make_staff,
+    signed_in,
+)
+from tests.support.trust import certify_by_test_root
+from wbs_app.db import app_database
+from wbs_app.models import Case, StaffMember, StaffRole
+from wbs_app.services.staff import staff_admin, totp
+
+
+def _reset_and_reactivate(app, org):
+    admin = make_staff(app, "admin", StaffRole.ADMIN)
+    with app_database(app).session() as session:
+        token = staff_admin.reset_password(session, session.get(StaffMember, admin.id), org.budi.id)
+    newcomer = https_client(app)
+    page = newcomer.get(f"/staf/aktivasi?kode={token}").get_data(as_text=True)
+    enrolment = enrolment_fields(page, when=time.time() - 30)
+    secret = totp.parse_secret_text(enrolment["totp_secret"])
+    newcomer.post("/staf/aktivasi", data=enrolment | activation_fields(token, "budi", PASSWORD))
+    return signed_in(app, StaffLogin(org.budi.id, "budi", PASSWORD, secret))
+
+
+def test_reset_handler_sees_which_cases_wait(app, org, reporter) -> None:
+    submit_report(reporter, Report(unit=org.units["a"]))
+    with app_database(app).session() as session:
+        case_id = session.scalar(select(Case.id))
+    budi = _reset_and_reactivate(app, org)
+    certify_by_test_root(app, org.budi.id)
+    for page in ("/staf/pengelola/", "/staf/pengelola/kasus"):
+        text = budi.get(page).get_data(as_text=True)
+        assert "menunggu diberikan kembali" in text, page
+        assert f"#{case_id}" in text, page
+    response = budi.get(f"/staf/pengelola/kasus/{case_id}")
+    assert response.status_code == 403
+    text = response.get_data(as_text=True)
+    assert "menunggu diberikan kembali" in text
+    assert "Halaman tidak ditemukan" not in text
+    assert 'href="/staf/pengelola/"' in text  # back to the staff overview, not the public home
+    # A case she never held stays a plain 404, and staff error pages lead to the staff overview.
+    missing = budi.get("/staf/pengelola/kasus/999")
+    assert missing.status_code == 404
+    assert 'href="/staf/pengelola/"' in missing.get_data(as_text=True)
