@@ -7,7 +7,7 @@ import time
 from sqlalchemy import select
 
 from tests.support.http import https_client
-from tests.support.reporter import Report, submit_report
+from tests.support.reporter import Report, csrf_from, submit_report
 from tests.support.staff import (
     PASSWORD,
     StaffLogin,
@@ -54,3 +54,31 @@ def test_reset_handler_sees_which_cases_wait(app, org, reporter) -> None:
     missing = budi.get("/staf/pengelola/kasus/999")
     assert missing.status_code == 404
     assert 'href="/staf/pengelola/"' in missing.get_data(as_text=True)
+
+
+def test_reset_page_supervisor_and_trust_status_name_the_waiting_cases(app, org, reporter) -> None:
+    """Finding 2: the custodians' form needs case numbers; the people who tell them see them."""
+    submit_report(reporter, Report(unit=org.units["a"]))
+    with app_database(app).session() as session:
+        case_id = session.scalar(select(Case.id))
+    admin = signed_in(app, make_staff(app, "admin", StaffRole.ADMIN))
+    detail = admin.get(f"/staf/admin/staf/{org.budi.id}").get_data(as_text=True)
+    done = admin.post(
+        f"/staf/admin/staf/{org.budi.id}/reset", data={"csrf_token": csrf_from(detail)}
+    )
+    assert done.status_code == 200
+    text = done.get_data(as_text=True)
+    assert f"Kasus yang menunggu diberikan kembali kepada Budi: #{case_id}" in text
+    # The account's page says it again when the administrator comes back to it.
+    again = admin.get(f"/staf/admin/staf/{org.budi.id}").get_data(as_text=True)
+    assert f"Kasus yang menunggu diberikan kembali kepada Budi: #{case_id}" in again
+    overview = signed_in(app, org.rahman).get("/staf/pengelola/").get_data(as_text=True)
+    assert f"Budi: #{case_id}" in overview
+    assert "menunggu diberikan kembali" in overview
+    # Another unit's investigator is not told about it.
+    assert "menunggu diberikan kembali" not in signed_in(app, org.sitti).get(
+        "/staf/pengelola/"
+    ).get_data(as_text=True)
+    status = app.test_cli_runner().invoke(args=["wbs", "trust-status"])
+    assert status.exit_code == 0, status.output
+    assert f"Budi: #{case_id}" in status.output

@@ -11,19 +11,27 @@ written in a case is read.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection
+from dataclasses import dataclass
 
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from wbs_app.models import KeyWrap, RecipientKind, StaffMember
+from wbs_app.models import Case, KeyWrap, RecipientKind, StaffMember
 
 
-def awaiting_by_staff(session: Session, staff_ids: Iterable[int]) -> dict[int, list[int]]:
-    """Staff id -> the numbers of the cases waiting for them, ascending; only people with any."""
-    ids = list(staff_ids)
-    if not ids:
-        return {}
+@dataclass(frozen=True)
+class Waiting:
+    """A person and the numbers of the cases that wait to be given back to them."""
+
+    staff_id: int
+    name: str
+    case_ids: list[int]
+
+
+def _waiting(
+    session: Session, staff_ids: Collection[int] | None, unit_ids: Collection[int] | None
+) -> list[Waiting]:
     current = aliased(KeyWrap)
     # A wrap the person can still open: to the current identity, seed present.
     readable = (
@@ -37,11 +45,11 @@ def awaiting_by_staff(session: Session, staff_ids: Iterable[int]) -> dict[int, l
         )
         .correlate(KeyWrap, StaffMember)
     )
-    rows = session.execute(
-        select(KeyWrap.staff_id, KeyWrap.case_id)
+    query = (
+        select(StaffMember.id, StaffMember.display_name, KeyWrap.case_id)
+        .select_from(KeyWrap)
         .join(StaffMember, StaffMember.id == KeyWrap.staff_id)
         .where(
-            KeyWrap.staff_id.in_(ids),
             KeyWrap.recipient_kind == RecipientKind.STAFF,
             or_(
                 StaffMember.sealed_seed.is_(None),
@@ -49,15 +57,29 @@ def awaiting_by_staff(session: Session, staff_ids: Iterable[int]) -> dict[int, l
             ),
         )
         .distinct()
-        .order_by(KeyWrap.staff_id, KeyWrap.case_id)
+        .order_by(StaffMember.display_name, StaffMember.id, KeyWrap.case_id)
     )
-    waiting: dict[int, list[int]] = {}
-    for staff_id, case_id in rows:
-        if staff_id is not None:  # always: the query asks for these staff ids
-            waiting.setdefault(staff_id, []).append(case_id)
-    return waiting
+    if staff_ids is not None:
+        query = query.where(KeyWrap.staff_id.in_(list(staff_ids)))
+    if unit_ids is not None:
+        query = query.join(Case, Case.id == KeyWrap.case_id).where(Case.unit_id.in_(list(unit_ids)))
+    people: dict[int, Waiting] = {}
+    for staff_id, name, case_id in session.execute(query):
+        people.setdefault(staff_id, Waiting(staff_id, name, [])).case_ids.append(case_id)
+    return list(people.values())
+
+
+def awaiting_people(session: Session, unit_ids: Collection[int] | None = None) -> list[Waiting]:
+    """Everyone with cases waiting, by name; with ``unit_ids``, only cases of those units.
+
+    A supervisor is shown the cases of the units he covers (he may hold them and
+    give them back himself); the administrator and the operator see them all,
+    by number, as the administrator already sees a sole holder's cases.
+    """
+    return _waiting(session, None, unit_ids)
 
 
 def awaiting(session: Session, staff_id: int) -> list[int]:
-    """The numbers of the cases this person held with a key that a reset erased."""
-    return awaiting_by_staff(session, [staff_id]).get(staff_id, [])
+    """The numbers of the cases this person held with a key that is gone."""
+    found = _waiting(session, [staff_id], None)
+    return found[0].case_ids if found else []
