@@ -82,3 +82,40 @@ def test_reset_page_supervisor_and_trust_status_name_the_waiting_cases(app, org,
     status = app.test_cli_runner().invoke(args=["wbs", "trust-status"])
     assert status.exit_code == 0, status.output
     assert f"Budi: #{case_id}" in status.output
+
+
+def _access_item(page: str, name: str) -> str:
+    """The Access box's line for one person."""
+    box = page.split("<h2>Akses</h2>")[1].split("</section>")[0]
+    return next(item for item in box.split("<li>") if item.strip().startswith(name))
+
+
+def test_access_box_says_why_and_offers_the_give_back_on_the_old_key_line(
+    app, org, reporter
+) -> None:
+    """Finding 3: 'kunci lama' says what waits, and the give-back is a button on that line."""
+    submit_report(reporter, Report(unit=org.units["a"]))
+    with app_database(app).session() as session:
+        case_id = session.scalar(select(Case.id))
+    budi = _reset_and_reactivate(app, org)
+    rahman = signed_in(app, org.rahman)
+    page = rahman.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
+    line = _access_item(page, "Budi")
+    assert "kunci lama: kunci barunya belum disertifikasi" in line
+    assert 'href="/staf/pengelola/sertifikasi"' in line
+    assert "Berikan akses kembali" not in line
+    certify_by_test_root(app, org.budi.id)
+    page = rahman.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
+    line = _access_item(page, "Budi")
+    assert "Berikan akses kembali" in line
+    # The separate grant form no longer offers him a second time.
+    grant = page.split("<h2>Akses</h2>")[1].split("</ul>")[1].split("</section>")[0]
+    assert f'value="{org.budi.id}"' not in grant
+    form = line.split("<form")[-1]
+    assert f"/staf/pengelola/kasus/{case_id}/akses/beri" in form
+    response = rahman.post(
+        f"/staf/pengelola/kasus/{case_id}/akses/beri",
+        data={"csrf_token": csrf_from(page), "staff_id": str(org.budi.id)},
+    )
+    assert response.status_code == 302
+    assert budi.get(f"/staf/pengelola/kasus/{case_id}").status_code == 200

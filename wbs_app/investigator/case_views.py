@@ -135,9 +135,16 @@ def render_case(
     inbox.mark_read(db, context.staff, case, seen)
     db.commit()  # a reveal's journal entry (who looked) and its marker; a GET only ends its read
     moves = sorted(lifecycle.STATUS_MOVES.get(case.status, frozenset()), key=lambda s: s.value)
+    holders = access.holders(db, case)
+    grantable = access.grantable(db, case)
+    # A holder with an old key is given back on his own line of the list,
+    # not offered a second time in the grant form below it.
+    old_keys = {holder.staff.id for holder in holders if holder.state == "old_key"}
     grant_form = AccessForm(formdata=None)
     grant_form.staff_id.choices = [
-        SelectChoice(staff.id, staff.display_name) for staff in access.grantable(db, case)
+        SelectChoice(staff.id, staff.display_name)
+        for staff in grantable
+        if staff.id not in old_keys
     ]
     return render_template(
         "investigator/case.html",
@@ -153,7 +160,8 @@ def render_case(
         step_form=step_form or _step_form(),
         moves=moves,
         labels=labels,
-        holders=access.holders(db, case),
+        holders=holders,
+        regrantable={staff.id for staff in grantable if staff.id in old_keys},
         invitations=[
             (invitation, allegation, right_of_reply.worded(thread), signatures)
             for invitation, _, allegation, thread, signatures in invitations
