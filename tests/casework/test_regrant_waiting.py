@@ -119,3 +119,32 @@ def test_access_box_says_why_and_offers_the_give_back_on_the_old_key_line(
     )
     assert response.status_code == 302
     assert budi.get(f"/staf/pengelola/kasus/{case_id}").status_code == 200
+
+
+def test_reset_pages_tell_the_same_three_steps_and_a_reset_session_is_told(app, org) -> None:
+    """Findings 6, 7, 8: one story on every reset page; the label; the ended session's message."""
+    budi_before = signed_in(app, org.budi)
+    admin = signed_in(app, make_staff(app, "admin", StaffRole.ADMIN))
+    detail = admin.get(f"/staf/admin/staf/{org.budi.id}").get_data(as_text=True)
+    done = admin.post(
+        f"/staf/admin/staf/{org.budi.id}/reset", data={"csrf_token": csrf_from(detail)}
+    ).get_data(as_text=True)
+    token = done.split("kode=")[1].split("<")[0].split("&")[0]
+    activation = https_client(app).get(f"/staf/aktivasi?kode={token}").get_data(as_text=True)
+    for page in (done, activation):
+        assert "menyertifikasi kunci baru" in page
+        assert "para kustodian" in page
+        assert "memberikan kasus-kasus itu kembali" in page
+    status = admin.get(f"/staf/admin/staf/{org.budi.id}").get_data(as_text=True)
+    assert "Menunggu aktivasi ulang" in status
+    assert "Menunggu kata sandi diatur ulang" not in status
+    # Budi's old browser: its next click lands on the sign-in page with a reason.
+    ended = budi_before.get("/staf/pengelola/")
+    assert ended.status_code == 302
+    signin = budi_before.get(ended.headers["Location"]).get_data(as_text=True)
+    assert "Sesi Anda telah berakhir" in signin
+    assert "tautan aktivasi" in signin
+    # A stranger's browser sees no such message.
+    assert "Sesi Anda telah berakhir" not in https_client(app).get("/staf/masuk").get_data(
+        as_text=True
+    )

@@ -61,7 +61,8 @@ ROLES = {
 STATUSES = {
     "invited": _l("Invited"),
     "active": _l("Active"),
-    "reset": _l("Password reset pending"),
+    # The reset has happened: the person has yet to choose a new password with the link.
+    "reset": _l("Waiting for reactivation"),
     "deactivated": _l("Deactivated"),
 }
 
