@@ -148,3 +148,10 @@ def test_reset_pages_tell_the_same_three_steps_and_a_reset_session_is_told(app, 
     assert "Sesi Anda telah berakhir" not in https_client(app).get("/staf/masuk").get_data(
         as_text=True
     )
+
+
+def test_indonesian_pages_name_the_operator_guide_not_an_english_readme(app, client) -> None:
+    """Finding 12: a supervisor has no README; the Indonesian text names the operator's guide."""
+    page = client.get("/staf/pemulihan").get_data(as_text=True)
+    assert "panduan operator" in page
+    assert "First start and staff accounts" not in page
