@@ -51,3 +51,16 @@ def test_nothing_given_is_an_error_with_the_reason_first_and_its_own_audit_actio
     assert "Pemulihan: tidak ada kasus yang diberikan kembali" in log
     assert "akar 1: 1 kasus" in log and "akar 1: 0 kasus" in log
     assert "cases" not in log
+
+
+def test_the_same_share_typed_twice_gets_its_own_refusal(app, org) -> None:
+    """Finding 9: one custodian's share in two boxes is not 'check every word'."""
+    shares = ceremony_shares(app)
+    custodians = https_client(app)
+    refused = _recover(
+        custodians, [shares[0], "  " + shares[0].upper() + " "], "sitti@kanwil.example", "1"
+    )
+    assert refused.status_code == 400
+    text = refused.get_data(as_text=True)
+    assert "sama" in text and "bagiannya sendiri" in text
+    assert "Periksa setiap kata" not in text
