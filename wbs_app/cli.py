@@ -121,6 +121,10 @@ def trust_status_command() -> None:
         click.echo(f"{unit.name}")
         click.echo(f"  certified: {', '.join(unit.certified) or '-'}")
         click.echo(f"  waiting:   {', '.join(unit.waiting) or '-'}")
+    if status.regrants:
+        click.echo("cases waiting to be given back (key gone after a reset or key replacement):")
+        for waiting in status.regrants:
+            click.echo(f"  {waiting.name}: {', '.join(f'#{n}' for n in waiting.case_ids)}")
     _warn_until_certified(status)
 
 

@@ -149,6 +149,8 @@ def register_error_handlers(app: Flask) -> None:
         status = error.code or 500
         if status < 400:
             return error  # redirects raised as exceptions pass through
+        if isinstance(error.response, Response):
+            return error.response  # a page drawn for this refusal (``abort(response)``)
         end_request_session()
         title, message = MESSAGES.get(status, MESSAGES[500 if status >= 500 else 400])
         response = error.get_response()

@@ -13,6 +13,7 @@ from flask import flash
 
 ERROR = "error"
 DONE = "message"  # Flask's default category
+WARN = "warn"  # neither done nor refused: something the person must know (a session ended)
 
 
 def refused(message: str) -> None:
@@ -23,3 +24,8 @@ def refused(message: str) -> None:
 def done(message: str) -> None:
     """Tell the next page that what was asked was done."""
     flash(message, DONE)
+
+
+def warned(message: str) -> None:
+    """Tell the next page something that happened to the person, in the warning colours."""
+    flash(message, WARN)

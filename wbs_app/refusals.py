@@ -169,6 +169,7 @@ MESSAGES = {
     "shares_refused": _l(
         "These shares do not open this installation's root. Check every word with its custodian and try again."
     ),
+    "shares_same": _l("The same share was typed twice: each custodian types their own share."),
     "custodian_name_missing": _l("Every custodian needs a name."),
     # The anchored journal (services.cases.head_log).
     "checkpoint_supervisors_only": _l("Only a supervisor downloads the journal checkpoint."),

@@ -109,7 +109,9 @@ def test_regrant_after_password_reset(app, org, reporter) -> None:
     newcomer.post("/staf/aktivasi", data=enrolment | activation_fields(token, "budi", PASSWORD))
     budi = signed_in(app, StaffLogin(org.budi.id, "budi", PASSWORD, secret))
     certify_by_test_root(app, org.budi.id)  # the new key, certified before any re-grant
-    assert budi.get(f"/staf/pengelola/kasus/{case_id}").status_code == 404  # the old key is gone
+    waiting = budi.get(f"/staf/pengelola/kasus/{case_id}")  # the old key is gone
+    assert waiting.status_code == 403
+    assert "menunggu diberikan kembali" in waiting.get_data(as_text=True)
     rahman = signed_in(app, org.rahman)
     page = rahman.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
     assert "kunci lama" in page

@@ -92,13 +92,13 @@ def test_replacing_the_key_makes_a_new_identity_and_a_colleague_regrants_the_cas
 
     # The authenticator stays enrolled; the case no longer opens until it is re-granted.
     budi = signed_in(app, replace(org.budi, password=NEW_PASSWORD))
-    assert budi.get(f"/staf/pengelola/kasus/{case_id}").status_code == 404
+    assert budi.get(f"/staf/pengelola/kasus/{case_id}").status_code == 403
     rahman = signed_in(app, org.rahman)
     # The new key has no certificate yet: no colleague can grant it anything.
     refused = _access(rahman, case_id, "beri", org.budi.id)
     shown = rahman.get(refused.headers["Location"]).get_data(as_text=True)
     assert "belum disertifikasi" in shown
-    assert budi.get(f"/staf/pengelola/kasus/{case_id}").status_code == 404
+    assert budi.get(f"/staf/pengelola/kasus/{case_id}").status_code == 403
     assert certify_on_page(rahman, org.budi.id, own_fingerprint(budi)).status_code == 302
     assert _access(rahman, case_id, "beri", org.budi.id).status_code == 302
     assert budi.get(f"/staf/pengelola/kasus/{case_id}").status_code == 200

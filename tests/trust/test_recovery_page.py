@@ -89,7 +89,11 @@ def test_k_shares_give_back_a_case_whose_every_holder_was_reset(app, org, report
     budi = _reset_and_return(app, admin.id, org.budi)
     _reset_and_return(app, admin.id, org.rahman)
     budi_browser = signed_in(app, budi)
-    assert budi_browser.get(f"/staf/pengelola/kasus/{first}").status_code == 404
+    # He held it: the page says it waits to be given back, and shows nothing written in it.
+    waiting = budi_browser.get(f"/staf/pengelola/kasus/{first}")
+    assert waiting.status_code == 403
+    assert "menunggu diberikan kembali" in waiting.get_data(as_text=True)
+    assert "RAHASIALAPORAN" not in waiting.get_data(as_text=True)
 
     custodians = https_client(app)
     answers = [custodians.get(PAGE)]
@@ -98,7 +102,7 @@ def test_k_shares_give_back_a_case_whose_every_holder_was_reset(app, org, report
     answers.append(_recover(custodians, shares[:1], "budi@kanwil.example", str(first)))
     assert answers[-1].status_code == 400
     assert "tidak membuka" in answers[-1].get_data(as_text=True)
-    assert budi_browser.get(f"/staf/pengelola/kasus/{first}").status_code == 404
+    assert budi_browser.get(f"/staf/pengelola/kasus/{first}").status_code == 403
     # Budi's new key is not certified yet: nothing can be given to it.
     answers.append(_recover(custodians, shares[1:], "budi@kanwil.example", str(first)))
     assert answers[-1].status_code == 400
@@ -122,7 +126,7 @@ def test_k_shares_give_back_a_case_whose_every_holder_was_reset(app, org, report
     assert "Budi" in shown and "999" in shown
     page = budi_browser.get(f"/staf/pengelola/kasus/{first}")
     assert page.status_code == 200 and "RAHASIALAPORAN" in page.get_data(as_text=True)
-    assert budi_browser.get(f"/staf/pengelola/kasus/{second}").status_code == 404
+    assert budi_browser.get(f"/staf/pengelola/kasus/{second}").status_code == 403
     # Every case of the unit: the second now, the first already readable.
     answers.append(_recover(custodians, shares[:2], "budi@kanwil.example", "", org.units["a"]))
     assert answers[-1].status_code == 200

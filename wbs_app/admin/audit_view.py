@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -37,6 +38,9 @@ SPLIT = re.compile(
     re.S,
 )
 SPLIT_ACTIONS = ("custodian_ceremony", "custodians_resplit", "recovery_key_rotation_started")
+# ``services.trust.recovery.regrant``: "root G: N"; rows written before read "root G: N cases".
+REGRANT = re.compile(r"root (?P<generation>\d+): (?P<count>\d+)(?: cases)?")
+REGRANT_ACTIONS = ("recovery_regrant", "recovery_regrant_none")
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,17 @@ def _detail(row: AuditRow, units: dict[str, str], categories: dict[str, str]) ->
         return str(CERTIFICATE_DETAILS.get(row.detail, row.detail))
     if row.action in SPLIT_ACTIONS:
         return _split(row.detail)
+    if row.action in REGRANT_ACTIONS and (found := REGRANT.fullmatch(row.detail)):
+        count = int(found["count"])
+        return str(
+            ngettext(
+                "root %(generation)s: %(count)s case",
+                "root %(generation)s: %(count)s cases",
+                count,
+                generation=found["generation"],
+                count=number(count),
+            )
+        )
     return row.detail
 
 

@@ -36,6 +36,7 @@ AUDIT_ACTIONS = {
     "custodians_resplit": _l("Root shares given to new custodians"),
     "recovery_refused": _l("Recovery: shares refused"),
     "recovery_regrant": _l("Recovery: cases given back to a handler"),
+    "recovery_regrant_none": _l("Recovery: no case given back (nothing to give)"),
     "recovery_key_rotation_started": _l("New recovery key: re-wrapping started"),
     "recovery_key_rotation_finished": _l("New recovery key: re-wrapping finished"),
     "staff_certified": _l("Handler key certified"),
@@ -61,7 +62,8 @@ ROLES = {
 STATUSES = {
     "invited": _l("Invited"),
     "active": _l("Active"),
-    "reset": _l("Password reset pending"),
+    # The reset has happened: the person has yet to choose a new password with the link.
+    "reset": _l("Waiting for reactivation"),
     "deactivated": _l("Deactivated"),
 }
 

@@ -24,7 +24,7 @@ from wbs_app.notices import refused
 from wbs_app.refusals import refusal_message
 from wbs_app.security.staff_auth import signed_in
 from wbs_app.security.zones import ADMIN, zone
-from wbs_app.services.cases import delivery
+from wbs_app.services.cases import delivery, regrant_wait
 from wbs_app.services.cases.access import SoleHolder
 from wbs_app.services.office import organisation
 from wbs_app.services.office.organisation import OrganisationError
@@ -199,7 +199,13 @@ def invite() -> Any:
 def _show_link(staff: StaffMember, token: str, *, reset: bool) -> str:
     """The activation link, shown once to the administrator to hand over."""
     link = external_url(url_for("staff.activate", kode=token, lang=None))
-    return render_template("admin/link.html", staff=staff, link=link, reset=reset)
+    return render_template(
+        "admin/link.html",
+        staff=staff,
+        link=link,
+        reset=reset,
+        awaiting=regrant_wait.awaiting(request_session(), staff.id),
+    )
 
 
 @bp.get("/staf/<int:staff_id>")
@@ -226,6 +232,7 @@ def _staff_page(staff: StaffMember, refusal: SoleHolder | None = None, action: s
         is_self=staff.id == _actor().id,
         sole_cases=refusal.cases if refusal else [],
         refused_action=action,
+        awaiting=regrant_wait.awaiting(db, staff.id),
     )
 
 

@@ -34,7 +34,15 @@ from wbs_app.refusals import MESSAGES, refusal_message
 from wbs_app.security.downloads import download_response
 from wbs_app.security.staff_auth import signed_in
 from wbs_app.security.zones import INVESTIGATOR, zone
-from wbs_app.services.cases import access, casefile, inbox, journal, lifecycle, reporter_channel
+from wbs_app.services.cases import (
+    access,
+    casefile,
+    inbox,
+    journal,
+    lifecycle,
+    regrant_wait,
+    reporter_channel,
+)
 from wbs_app.services.cases.case_keys import NoAccess
 from wbs_app.services.cases.lifecycle import StepRefused
 from wbs_app.services.infra.errors import DomainError
@@ -83,6 +91,7 @@ def inbox_page() -> str:
         status_labels=labels.resolved(labels.STATUS),
         deadline_labels=labels.resolved(labels.DEADLINES),
         triage_labels=labels.resolved(labels.TRIAGE),
+        awaiting=regrant_wait.awaiting(db, context.staff.id),
     )
 
 
@@ -128,9 +137,16 @@ def render_case(
     inbox.mark_read(db, context.staff, case, seen)
     db.commit()  # a reveal's journal entry (who looked) and its marker; a GET only ends its read
     moves = sorted(lifecycle.STATUS_MOVES.get(case.status, frozenset()), key=lambda s: s.value)
+    holders = access.holders(db, case)
+    grantable = access.grantable(db, case)
+    # A holder with an old key is given back on his own line of the list,
+    # not offered a second time in the grant form below it.
+    old_keys = {holder.staff.id for holder in holders if holder.state == "old_key"}
     grant_form = AccessForm(formdata=None)
     grant_form.staff_id.choices = [
-        SelectChoice(staff.id, staff.display_name) for staff in access.grantable(db, case)
+        SelectChoice(staff.id, staff.display_name)
+        for staff in grantable
+        if staff.id not in old_keys
     ]
     return render_template(
         "investigator/case.html",
@@ -146,7 +162,8 @@ def render_case(
         step_form=step_form or _step_form(),
         moves=moves,
         labels=labels,
-        holders=access.holders(db, case),
+        holders=holders,
+        regrantable={staff.id for staff in grantable if staff.id in old_keys},
         invitations=[
             (invitation, allegation, right_of_reply.worded(thread), signatures)
             for invitation, _, allegation, thread, signatures in invitations

@@ -7,9 +7,10 @@ from flask import render_template
 from wbs_app.appctx import current_deadlines
 from wbs_app.db import request_session
 from wbs_app.investigator import bp
+from wbs_app.models import StaffRole
 from wbs_app.security.staff_auth import signed_in
 from wbs_app.security.zones import INVESTIGATOR, zone
-from wbs_app.services.cases import case_routing
+from wbs_app.services.cases import case_routing, regrant_wait
 from wbs_app.services.office import organisation
 from wbs_app.services.trust import certificates, status
 
@@ -17,10 +18,23 @@ from wbs_app.services.trust import certificates, status
 @bp.get("/")
 @zone(INVESTIGATOR)
 def index() -> str:
-    """The handler's start page: the units they cover and the deadlines in force."""
+    """The handler's start page: the units they cover and the deadlines in force.
+
+    A supervisor also sees whose cases of his units wait to be given back after
+    a reset: he may hold them himself, or tell the custodians their numbers.
+    """
     context = signed_in()
     staff = context.staff
     covered = case_routing.covered_units(request_session(), staff)
+    team_waiting = (
+        [
+            waiting
+            for waiting in regrant_wait.awaiting_people(request_session(), covered)
+            if waiting.staff_id != staff.id
+        ]
+        if staff.role is StaffRole.SUPERVISOR
+        else []
+    )
     tree = [node for node in organisation.unit_tree(request_session()) if node.unit.id in covered]
     return render_template(
         "investigator/index.html",
@@ -29,4 +43,6 @@ def index() -> str:
         deadlines=current_deadlines(),
         cert=certificates.own_certificate_view(request_session(), staff, context.identity.public()),
         first_key=status.custodians_certify_first(request_session(), staff),
+        awaiting=regrant_wait.awaiting(request_session(), staff.id),
+        team_waiting=team_waiting,
     )

@@ -14,11 +14,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Flask, abort, g, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from wbs_app.appctx import staff_session_policy
 from wbs_app.db import request_session
 from wbs_app.models import StaffRole
+from wbs_app.notices import warned
 from wbs_app.security.cookies import clear_session_cookie, set_session_cookie
 from wbs_app.security.sides import STAFF_PATH
 from wbs_app.security.zones import ADMIN, INVESTIGATOR, STAFF, register_guard
@@ -31,6 +33,11 @@ COOKIE = "lentera_staf"
 COOKIE_PATH = STAFF_PATH
 DEVICE_COOKIE = "lentera_staf_perangkat"
 HANDLER_ROLES = (StaffRole.INVESTIGATOR, StaffRole.SUPERVISOR)
+SESSION_ENDED = _l(
+    "Your session has ended: it timed out, you signed out, or an administrator reset your"
+    " password. If your password was reset, use the activation link you were given; your old"
+    " password no longer works."
+)
 
 
 def current_staff() -> StaffContext | None:
@@ -93,6 +100,9 @@ def _require(roles: tuple[StaffRole, ...] | None) -> Response | None:
     if context is None:
         response = redirect(url_for("staff.login"))
         if request.cookies.get(COOKIE):
+            # Only the browser that held a session is told, so a stranger learns
+            # nothing about any account; a reset ends sessions silently otherwise.
+            warned(str(SESSION_ENDED))
             clear_cookie(response)
         return response
     if roles is not None and context.staff.role not in roles:

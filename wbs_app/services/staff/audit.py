@@ -48,6 +48,7 @@ ACTIONS = (
     "custodians_resplit",
     "recovery_refused",
     "recovery_regrant",
+    "recovery_regrant_none",
     "recovery_key_rotation_started",
     "recovery_key_rotation_finished",
     "staff_certified",

@@ -204,11 +204,13 @@ def regrant(
             outcome.excluded.append(case_id)
         else:
             _regrant_case(session, opened, case, target, outcome)
+    # Data, rendered in the administrator's language by ``admin.audit_view``;
+    # a request that gave nothing is its own action, not a give-back.
     audit.record(
         session,
-        "recovery_regrant",
+        "recovery_regrant" if outcome.regranted else "recovery_regrant_none",
         target_staff_id=target.id,
-        detail=f"root {opened.generation}: {len(outcome.regranted)} cases",
+        detail=f"root {opened.generation}: {len(outcome.regranted)}",
     )
     session.flush()
     return outcome

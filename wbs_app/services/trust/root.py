@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from crypto import DecryptionError, Identity, PublicIdentity
 from crypto.custody import MAX_SHARES as MAX_SHARES  # for pages: the most shares asked
-from crypto.custody import join_shares, new_root_seed, split_seed
+from crypto.custody import join_shares, new_root_seed, normalise_share, split_seed
 from wbs_app.models import Custodian, TrustRoot
 from wbs_app.services.infra.clock import utcnow
 from wbs_app.services.infra.errors import DomainError
@@ -48,6 +48,16 @@ class SharesRefused(DomainError):
     """The shares typed do not rebuild the current root (too few, mistyped, or another root's)."""
 
     code = "shares_refused"
+
+
+class SameShareTwice(SharesRefused):
+    """One share typed into two boxes: the shares are right, a second custodian's is missing.
+
+    A refusal of its own, so that the custodians do not check every word of a
+    share that is correct; it still counts towards the lock like any refusal.
+    """
+
+    code = "shares_same"
 
 
 class CustodianProblem(DomainError):
@@ -177,6 +187,9 @@ def open_root(session: Session, shares: Sequence[str], generation: int | None = 
     root = current_root(session) if generation is None else by_generation(session, generation)
     if root is None:
         raise NoRoot()
+    typed = [normalise_share(share) for share in shares if share.strip()]
+    if len(set(typed)) < len(typed):
+        raise SameShareTwice()
     try:
         identity = Identity(join_shares(shares))
     except DecryptionError:

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wbs_app.models import StaffMember, StaffStatus
+from wbs_app.services.cases import regrant_wait
 from wbs_app.services.office.organisation import unit_tree
 from wbs_app.services.trust import certificates, root
 from wbs_app.services.trust.chain import HANDLER_ROLES, Checker
@@ -36,6 +37,9 @@ class TrustStatus:
     threshold: int | None
     custodians: list[str]
     units: list[UnitTrust]
+    # After a reset: whose cases wait to be given back, by number (what the
+    # custodians type on /staf/pemulihan when no colleague holds a case).
+    regrants: list[regrant_wait.Waiting]
 
     @property
     def waiting(self) -> int:
@@ -77,6 +81,7 @@ def trust_status(session: Session) -> TrustStatus:
         None if current is None else current.threshold,
         [] if current is None else [c.name for c in current.custodians],
         units,
+        regrant_wait.awaiting_people(session),
     )
 
 
