@@ -35,7 +35,6 @@ HOT_TABLES = (
     "pending_files",
     "receipt_handovers",
     "sent_drafts",
-    "failure_windows",
     "login_throttles",
 )
 CHECKPOINT_TRIES = 20
