@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
 ENV_PREFIX = "WBS_"
+# Threads per gunicorn worker (WBS_THREADS; gunicorn.conf.py reads the same
+# default): the Argon2 and send lanes below are sized against them.
+DEFAULT_THREADS = 72
 ENVIRONMENTS = ("production", "development", "test")
 MIN_SECRET_BYTES = 32
 MiB = 1024 * 1024
@@ -80,10 +83,10 @@ class Settings:
     # should not exceed the cores by much), ARGON2_QUEUE more requests per lane
     # may wait up to ARGON2_WAIT_MS for a slot, and the rest get 503 with
     # Retry-After at once. Keep 3 x (CONCURRENCY + QUEUE) below the threads per
-    # worker (WBS_THREADS, 8) so that full lanes leave a thread for every other page.
+    # worker (WBS_THREADS, 72) so that full lanes leave a thread for every other page.
     ARGON2_CONCURRENCY: int = 1
-    ARGON2_QUEUE: int = 1
-    ARGON2_WAIT_MS: int = 1000
+    ARGON2_QUEUE: int = 4
+    ARGON2_WAIT_MS: int = 3000
     # A new report (or invitation) is not refused for a busy lane: it waits
     # its turn outside that queue for up to ARGON2_SUBMIT_WAIT_MS.
     ARGON2_SUBMIT_WAIT_MS: int = 30_000
@@ -127,14 +130,20 @@ class Settings:
     # 0 offers none); a send with it solved goes first. Per server process, SEND_CONCURRENCY
     # sends run at once; SEND_FIRST_QUEUE sends with a solved puzzle may wait
     # up to SEND_FIRST_WAIT_MS, SEND_OPEN_QUEUE others up to SEND_OPEN_WAIT_MS,
-    # and the rest get the review page again with 503 and Retry-After. Keep
-    # SEND_CONCURRENCY + both queues below the threads per worker (WBS_THREADS).
+    # and the rest get the review page again with 503 and Retry-After. The
+    # queues hold a burst of real reports (DESIGN.md section 6: 32 reporters
+    # at once, zero errors, over two workers however the connections fall):
+    # a waiting send sleeps, holding a thread but no transaction and no Argon2
+    # memory. Keep SEND_CONCURRENCY + both queues + 3 x (ARGON2_CONCURRENCY +
+    # ARGON2_QUEUE) below the threads per worker (WBS_THREADS, 72), so that a
+    # flood of sends still leaves threads for every other page.
     PUZZLE_BITS: int = 18
+    THREADS: int = DEFAULT_THREADS
     SEND_CONCURRENCY: int = 1
-    SEND_OPEN_QUEUE: int = 1
-    SEND_OPEN_WAIT_MS: int = 2000
-    SEND_FIRST_QUEUE: int = 1
-    SEND_FIRST_WAIT_MS: int = 30_000
+    SEND_OPEN_QUEUE: int = 24
+    SEND_OPEN_WAIT_MS: int = 45_000
+    SEND_FIRST_QUEUE: int = 24
+    SEND_FIRST_WAIT_MS: int = 45_000
     LANGUAGES: tuple[str, ...] = ("id", "en")
     DEFAULT_LANGUAGE: str = "id"
     # The installation's time zone (IANA name): every date and time on a page
@@ -298,6 +307,17 @@ def _is_time_zone(name: str) -> bool:
     return True
 
 
+def lane_threads(settings: Settings) -> int:
+    """The most threads of one worker that waiting or running Argon2 and send work can hold.
+
+    Three Argon2 lanes of runs and their queues, and the sends (whose
+    Argon2 runs take the submission lane's slots from within their own thread).
+    """
+    argon2 = 3 * (settings.ARGON2_CONCURRENCY + settings.ARGON2_QUEUE)
+    sends = settings.SEND_CONCURRENCY + settings.SEND_OPEN_QUEUE + settings.SEND_FIRST_QUEUE
+    return argon2 + sends
+
+
 def validate(settings: Settings) -> None:
     """Refuse to run with settings that would weaken a deployment."""
     if settings.ENV not in ENVIRONMENTS:
@@ -377,6 +397,12 @@ def validate(settings: Settings) -> None:
     )
     if min(send_limits) < 0:
         raise ConfigError("SEND_OPEN_* and SEND_FIRST_* must not be negative")
+    held = lane_threads(settings)
+    if held >= settings.THREADS:
+        raise ConfigError(
+            f"the Argon2 and send lanes may hold {held} threads of a worker: WBS_THREADS "
+            f"({settings.THREADS}) must be more, or a flood would leave no thread for other pages"
+        )
     if settings.CRASH_POINT:
         if settings.ENV == "production":
             raise ConfigError("CRASH_POINT is a test hook and is refused in production")

@@ -15,15 +15,20 @@ import re
 import gunicorn.http.wsgi
 from gunicorn.glogging import Logger
 
+from config import DEFAULT_THREADS
+
 # gunicorn sends "Server: gunicorn" from a module constant; say nothing.
 gunicorn.http.wsgi.SERVER = "lentera"
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
 workers = int(os.environ.get("WBS_WORKERS", "2"))
 # Keep 3 x (WBS_ARGON2_CONCURRENCY + WBS_ARGON2_QUEUE) (config.py: three Argon2
-# lanes) below the threads, so that floods of logins always leave a thread for
-# every other page.
-threads = int(os.environ.get("WBS_THREADS", "8"))
+# lanes) plus the send lanes (SEND_CONCURRENCY + both SEND_*_QUEUE, 49) below
+# the threads (config.py checks it at start), so that floods of logins or
+# sends always leave threads for every other page. A thread waiting its turn
+# only sleeps: no transaction, no Argon2 memory (the Argon2 lanes bound the
+# runs themselves).
+threads = int(os.environ.get("WBS_THREADS", str(DEFAULT_THREADS)))
 worker_class = "gthread"
 timeout = 120
 # An idle kept-alive connection is closed after this many seconds. gunicorn's

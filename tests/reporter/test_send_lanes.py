@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from config import ConfigError, Settings, validate
+from config import ConfigError, Settings, lane_threads, validate
 from tests.support.reporter import DRAFT_RE, RECEIPT_RE, Report, csrf_from, follow, post_form
 from wbs_app.appctx import SEND_LANES
 from wbs_app.security.headers import CONTENT_SECURITY_POLICY, PUZZLE_PAGE_CSP
@@ -206,10 +206,59 @@ def test_a_waiting_solved_send_goes_before_a_waiting_open_one() -> None:
 
 @pytest.mark.parametrize(
     "setting",
-    [{"PUZZLE_BITS": 33}, {"PUZZLE_BITS": -1}, {"SEND_CONCURRENCY": 0}, {"SEND_OPEN_QUEUE": -1}],
+    [
+        {"PUZZLE_BITS": 33},
+        {"PUZZLE_BITS": -1},
+        {"SEND_CONCURRENCY": 0},
+        {"SEND_OPEN_QUEUE": -1},
+        {"THREADS": 64},  # the default lanes hold 64 threads: none would be left over
+        {"SEND_FIRST_QUEUE": 60},
+    ],
 )
 def test_send_lane_settings_are_checked_at_start(setting) -> None:
     strong = "ab" * 32
     secrets = {"SECRET_KEY": strong, "INSTALLATION_SALT": strong, "PASSWORD_PEPPER": strong}
-    with pytest.raises(ConfigError, match=r"PUZZLE_BITS|SEND_"):
+    with pytest.raises(ConfigError, match=r"PUZZLE_BITS|SEND_|WBS_THREADS"):
         validate(Settings(ENV="test", **secrets, **setting))
+
+
+def test_the_default_lanes_leave_threads_for_every_other_page() -> None:
+    strong = "ab" * 32
+    defaults = Settings(
+        ENV="test", SECRET_KEY=strong, INSTALLATION_SALT=strong, PASSWORD_PEPPER=strong
+    )
+    validate(defaults)
+    assert lane_threads(defaults) == 64 and defaults.THREADS == 72
+
+
+def test_a_send_waiting_for_its_turn_keeps_no_other_writer_waiting(make_app, org) -> None:
+    """The wait in the lane holds no transaction: on SQLite, no write lock (the CI's 10 s 503s).
+
+    A send that waited with its IMMEDIATE transaction open held SQLite's only
+    write lock for the whole wait, so every other writer (a draft, a login)
+    ran into the busy timeout and got 503; on PostgreSQL it held a pooled
+    connection the while.
+    """
+    from tests.support.http import https_client
+
+    app = make_app(
+        PUZZLE_BITS=0, SEND_OPEN_QUEUE=1, SEND_OPEN_WAIT_MS=8000, SQLITE_BUSY_TIMEOUT_MS=300
+    )
+    sender, other = https_client(app), https_client(app)
+    page = _review(sender, org)
+    lanes: SendLanes = app.extensions[SEND_LANES]
+    held = _Held(app)
+    answers: list = []
+    waiting = threading.Thread(target=lambda: answers.append(_send(sender, page)))
+    try:
+        waiting.start()
+        deadline = time.monotonic() + 5
+        while lanes.waiting[False] == 0 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert lanes.waiting[False] == 1, "the send waits its turn in the open lane"
+        written = post_form(other, Report(unit=org.units["a"], what="Laporan lain"))
+        assert written.status_code == 200, "another reporter's draft is written meanwhile"
+    finally:
+        held.release()
+        waiting.join(10)
+    assert answers[0].status_code == 303, "and the waiting send goes once its turn comes"

@@ -40,7 +40,7 @@ from wbs_app.services.cases.intake import IntakeError
 from wbs_app.services.codes import receipt_handover
 from wbs_app.services.infra import proof_of_work
 from wbs_app.services.infra.argon2_gate import SUBMIT, Argon2Busy
-from wbs_app.services.infra.send_lanes import SendBusy
+from wbs_app.services.infra.send_lanes import SendBusy, slot_outside_transaction
 from wbs_app.settings import settings
 from wbs_app.web import uploads
 
@@ -136,7 +136,7 @@ def send() -> Any:
         request.form.get("puzzle_solution", ""),
     )
     try:
-        with send_lanes().slot(first):
+        with slot_outside_transaction(db, send_lanes(), first):
             submitted = intake.submit(
                 db,
                 draft,

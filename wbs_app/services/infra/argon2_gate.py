@@ -11,7 +11,7 @@ most ``wait_seconds`` for a free slot, and everything beyond is refused at
 once (``Argon2Busy``, which the web layer turns into 503 with
 ``Retry-After``), so a flood costs only cheap refusals. Keep three times
 ``bound + queue`` (three lanes, below) below the server's threads per process
-(gunicorn ``WBS_THREADS``, 8 by default): the threads left over answer
+(gunicorn ``WBS_THREADS``, 72 by default): the threads left over answer
 every other page during a flood.
 
 A finished report is not a login: a reporter who has written everything down

@@ -31,8 +31,13 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+from sqlalchemy.orm import Session
+
+from wbs_app.services.infra.transactions import release_snapshot
 
 RETRY_AFTER_SECONDS = 5
 
@@ -44,7 +49,12 @@ class SendBusy(Exception):
 
 
 class SendLanes:
-    """``bound`` sends at once; a waiting first-lane send always goes before an open-lane one."""
+    """``bound`` sends at once; a waiting first-lane send always goes before an open-lane one.
+
+    Each lane is a line, served in the order of arrival: a send that waits
+    is never overtaken by a later one of its lane, so its wait is bounded by
+    the sends ahead of it, not by chance.
+    """
 
     def __init__(
         self,
@@ -63,15 +73,25 @@ class SendLanes:
         self.waits = {False: open_wait_seconds, True: first_wait_seconds}
         self._condition = threading.Condition()
         self._active = 0
-        self._waiting = {False: 0, True: 0}
+        self._lines: dict[bool, deque[object]] = {False: deque(), True: deque()}
         self.admitted = {False: 0, True: 0}
         self.refused = {False: 0, True: 0}
         self.high_water = 0
 
-    def _free_for(self, first: bool) -> bool:
+    @property
+    def waiting(self) -> dict[bool, int]:
+        """Sends waiting now, by lane (``True``: with a solved puzzle)."""
+        with self._condition:
+            return {first: len(line) for first, line in self._lines.items()}
+
+    def _turn_of(self, first: bool, ticket: object | None) -> bool:
+        """A slot is free and nobody waits ahead: the first lane, then this lane's line."""
         if self._active >= self.bound:
             return False
-        return first or self._waiting[True] == 0  # the first lane goes first
+        if not first and self._lines[True]:
+            return False  # the first lane goes first
+        line = self._lines[first]
+        return not line if ticket is None else line[0] is ticket
 
     @contextmanager
     def slot(self, first: bool) -> Iterator[None]:
@@ -89,22 +109,40 @@ class SendLanes:
 
     def _acquire(self, first: bool) -> None:
         with self._condition:
-            if not self._free_for(first):
-                if self._waiting[first] >= self.queues[first]:
+            if not self._turn_of(first, None):
+                line = self._lines[first]
+                if len(line) >= self.queues[first]:
                     self.refused[first] += 1
                     raise SendBusy()
-                self._waiting[first] += 1
+                ticket = object()
+                line.append(ticket)
                 deadline = time.monotonic() + self.waits[first]
                 try:
-                    while not self._free_for(first):
+                    while not self._turn_of(first, ticket):
                         left = deadline - time.monotonic()
                         if left <= 0:
                             self.refused[first] += 1
                             raise SendBusy()
                         self._condition.wait(left)
                 finally:
-                    self._waiting[first] -= 1
-                    self._condition.notify_all()  # an open-lane waiter may go now
+                    line.remove(ticket)
+                    self._condition.notify_all()  # the next in line, or the open lane, may go
             self._active += 1
             self.admitted[first] += 1
             self.high_water = max(self.high_water, self._active)
+
+
+@contextmanager
+def slot_outside_transaction(session: Session, lanes: SendLanes, first: bool) -> Iterator[None]:
+    """A send slot, waited for with no transaction open.
+
+    A request that may write begins IMMEDIATE: on SQLite its transaction
+    holds the installation's only write lock, on PostgreSQL a pooled
+    connection. Waiting its turn with it open kept every other writer (a
+    draft, a login) waiting behind the lane until the busy timeout refused
+    them. The caller has only read so far (the draft); ``submit`` begins its
+    own write when it writes.
+    """
+    release_snapshot(session)
+    with lanes.slot(first):
+        yield
