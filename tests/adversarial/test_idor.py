@@ -437,3 +437,20 @@ def test_inbox_filters_with_a_foreign_unit_show_nothing_foreign(world: World) ->
         assert page.status_code == 200
         assert f"/staf/pengelola/kasus/{case}" not in body
         assert not [m for m in markers if m in body]
+
+
+@pytest.mark.parametrize(
+    ("role", "target"),
+    [
+        ("inv_a", "/staf/pengelola/kasus?unit=99999999999999999999999"),
+        ("inv_a", "/staf/pengelola/kasus?category=99999999999999999999999"),
+        ("inv_a", "/staf/pengelola/kasus?unit=-99999999999999999999999"),
+        ("admin", "/staf/admin/audit?hal=99999999999999999999999"),
+    ],
+)
+def test_numbers_too_large_for_the_database_in_a_query_are_no_error(
+    world: World, role: str, target: str
+) -> None:
+    """A number no column can hold is no id and no page: the page, never a 500."""
+    page = world.clients[role].get(target)
+    assert page.status_code == 200, page.status_code

@@ -55,9 +55,13 @@ def _count(app, model) -> int:
 def test_one_draft_sent_five_times_at_once_makes_one_case(make_app, org) -> None:
     # Argon2 slow enough (and bounds wide enough: the Argon2 gate's and the
     # send lanes') that all five have read the draft before the first commits:
-    # the race, not a queue.
+    # the race, not a queue. Such bounds need a server with more threads.
     app = make_app(
-        ARGON2_TIME_COST=2, ARGON2_MEMORY_KIB=32768, ARGON2_CONCURRENCY=5, SEND_CONCURRENCY=5
+        ARGON2_TIME_COST=2,
+        ARGON2_MEMORY_KIB=32768,
+        ARGON2_CONCURRENCY=5,
+        SEND_CONCURRENCY=5,
+        THREADS=96,
     )
     review = post_form(https_client(app), Report(unit=org.units["a"])).get_data(as_text=True)
     draft = DRAFT_RE.search(review).group(1)

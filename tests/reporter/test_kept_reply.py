@@ -309,7 +309,7 @@ def test_one_kept_message_sent_from_five_tabs_at_once_arrives_once(make_app, org
     import threading
 
     # Argon2 slow enough, and a bound wide enough, that the five sign-ins overlap.
-    app = make_app(ARGON2_TIME_COST=2, ARGON2_MEMORY_KIB=32768, ARGON2_CONCURRENCY=5)
+    app = make_app(ARGON2_TIME_COST=2, ARGON2_MEMORY_KIB=32768, ARGON2_CONCURRENCY=5, THREADS=96)
     receipt = submit_report(https_client(app), Report(unit=org.units["a"]))
     visitor, page = _signed_in(app, receipt)
     visitor.delete_cookie(COOKIE, path=COOKIE_PATH)

@@ -19,6 +19,7 @@ from wbs_app.admin.forms import (
 from wbs_app.admin.unit_views import unit_choices
 from wbs_app.appctx import current_deadlines, external_url
 from wbs_app.db import request_session
+from wbs_app.form_base import row_id
 from wbs_app.models import StaffMember, StaffRole, StaffStatus
 from wbs_app.notices import refused
 from wbs_app.refusals import refusal_message
@@ -327,7 +328,7 @@ def change_role(staff_id: int) -> Response:
 @bp.get("/audit")
 @zone(ADMIN)
 def audit_log() -> str:
-    page_number = max(request.args.get("hal", 1, type=int) or 1, 1)
+    page_number = row_id(request.args.get("hal")) or 1
     db = request_session()
     rows, total = audit.page(db, page_number, AUDIT_PAGE_SIZE)
     pages = max((total + AUDIT_PAGE_SIZE - 1) // AUDIT_PAGE_SIZE, 1)

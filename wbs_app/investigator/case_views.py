@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 
 from wbs_app.appctx import current_deadlines
 from wbs_app.db import request_session
+from wbs_app.form_base import row_id
 from wbs_app.i18n import current_language
 from wbs_app.investigator import bp, journal_view, labels
 from wbs_app.investigator.cases import held_case
@@ -63,8 +64,8 @@ def _filters() -> inbox.InboxFilter:
     status = args.get("status", "")
     return inbox.InboxFilter(
         status=CaseStatus(status) if status in {s.value for s in CaseStatus} else None,
-        unit_id=args.get("unit", type=int) or None,
-        category_id=args.get("category", type=int) or None,
+        unit_id=row_id(args.get("unit")),
+        category_id=row_id(args.get("category")),
         overdue=args.get("overdue") == "1",
         triage=args.get("triage") == "1",
     )

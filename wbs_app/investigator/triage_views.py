@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from wbs_app.db import request_session
+from wbs_app.form_base import row_id
 from wbs_app.investigator import bp
 from wbs_app.investigator.cases import held_case
 from wbs_app.notices import done, refused
@@ -57,9 +58,9 @@ def archive_marked() -> Response:
     context = signed_in()
     db = request_session()
     chosen = [
-        int(value)
+        case_id
         for value in request.form.getlist("case")[: triage.MAX_BULK + 1]
-        if value.isascii() and value.isdigit() and len(value) < 12
+        if (case_id := row_id(value))
     ]
     back = url_for("investigator.inbox_page", triage="1")
     try:

@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 
 from wbs_app.appctx import argon2_gate, argon2_params, current_deadlines, send_lanes
 from wbs_app.db import request_session
+from wbs_app.form_base import row_id
 from wbs_app.refusals import refusal_message
 from wbs_app.reporter import bp
 from wbs_app.reporter.forms import DraftForm, ReportForm
@@ -120,13 +121,8 @@ def send() -> Any:
         draft = intake.open_draft(db, form.draft.data)
     except IntakeError:
         return gone_or_sent(form.draft.data)
-    excluded = {
-        int(v)
-        for v in request.form.getlist("exclude")
-        if v.isascii() and v.isdigit() and len(v) < 12
-    }
-    above = request.form.get("route_up", "")
-    route_up = int(above) if above.isascii() and above.isdigit() and len(above) < 12 else None
+    excluded = {staff_id for v in request.form.getlist("exclude") if (staff_id := row_id(v))}
+    route_up = row_id(request.form.get("route_up"))
     checkpoint = uploads.checkpoint()
     first = proof_of_work.solved(
         puzzle_key(),
