@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import delete, exists, func, select
+from sqlalchemy import ColumnElement, and_, delete, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from crypto import Identity
@@ -71,6 +71,22 @@ class Holder:
     staff: StaffMember
     current: bool
     state: str  # "ok", "deactivated", "reset" (key erased, new one not made yet), "old_key"
+
+
+def opens_with_own_key(wrap: type[KeyWrap], person: type[StaffMember]) -> ColumnElement[bool]:
+    """SQL: ``wrap`` is to ``person``'s current identity, and that identity's key exists.
+
+    The one test of "this person can still open it" (a reset erases the key
+    and later raises the generation): ``sole_holder_cases`` counts such wraps,
+    ``regrant_wait`` looks for people who have none. Either argument may be an
+    alias.
+    """
+    return and_(
+        wrap.recipient_kind == RecipientKind.STAFF,
+        wrap.staff_id == person.id,
+        wrap.identity_generation == person.identity_generation,
+        person.sealed_seed.is_not(None),
+    )
 
 
 def _staff_wraps(session: Session, case: Case, staff_id: int) -> list[KeyWrap]:
@@ -176,9 +192,7 @@ def sole_holder_cases(
         .join(Unit, Unit.id == Case.unit_id)
         .where(
             KeyWrap.staff_id == staff_id,
-            KeyWrap.recipient_kind == RecipientKind.STAFF,
-            KeyWrap.identity_generation == StaffMember.identity_generation,
-            StaffMember.sealed_seed.is_not(None),
+            opens_with_own_key(KeyWrap, StaffMember),
             ~readable_elsewhere,
             *([~recoverable] if recovery_counts else []),
         )

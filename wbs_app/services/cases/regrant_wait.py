@@ -14,10 +14,11 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, aliased
 
 from wbs_app.models import Case, KeyWrap, RecipientKind, StaffMember
+from wbs_app.services.cases.access import opens_with_own_key
 
 
 @dataclass(frozen=True)
@@ -33,29 +34,17 @@ def _waiting(
     session: Session, staff_ids: Collection[int] | None, unit_ids: Collection[int] | None
 ) -> list[Waiting]:
     current = aliased(KeyWrap)
-    # A wrap the person can still open: to the current identity, seed present.
+    # Of the case, a wrap the person can still open (access.opens_with_own_key).
     readable = (
         exists()
-        .where(
-            current.case_id == KeyWrap.case_id,
-            current.staff_id == KeyWrap.staff_id,
-            current.recipient_kind == RecipientKind.STAFF,
-            current.identity_generation == StaffMember.identity_generation,
-            StaffMember.sealed_seed.is_not(None),
-        )
+        .where(current.case_id == KeyWrap.case_id, opens_with_own_key(current, StaffMember))
         .correlate(KeyWrap, StaffMember)
     )
     query = (
         select(StaffMember.id, StaffMember.display_name, KeyWrap.case_id)
         .select_from(KeyWrap)
         .join(StaffMember, StaffMember.id == KeyWrap.staff_id)
-        .where(
-            KeyWrap.recipient_kind == RecipientKind.STAFF,
-            or_(
-                StaffMember.sealed_seed.is_(None),
-                and_(KeyWrap.identity_generation != StaffMember.identity_generation, ~readable),
-            ),
-        )
+        .where(KeyWrap.recipient_kind == RecipientKind.STAFF, ~readable)
         .distinct()
         .order_by(StaffMember.display_name, StaffMember.id, KeyWrap.case_id)
     )
