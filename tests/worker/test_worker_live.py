@@ -54,15 +54,25 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-def test_gunicorn_starts_the_worker_beside_it_and_stops_it_with_itself(
-    app: Flask, instance_path: Path
-) -> None:
+def _server_with_its_worker(app: Flask, instance_path: Path) -> tuple[LiveServer, int]:
+    """A gunicorn with its scheduled worker, once every job has run once; and the worker's pid."""
     server = LiveServer(instance_path, live_settings(app), workers=1, scheduled_worker=True)
     server.start()
     try:
         _wait_for(lambda: STARTED_RE.search(server.log()), 120, "the worker's start line")
         pid = int(STARTED_RE.search(server.log()).group(1))
         _wait_for(lambda: len(_runs(app)) == len(JOBS), 120, "a first run of every job")
+    except BaseException:
+        server.kill()
+        raise
+    return server, pid
+
+
+def test_gunicorn_starts_the_worker_beside_it_and_stops_it_with_itself(
+    app: Flask, instance_path: Path
+) -> None:
+    server, pid = _server_with_its_worker(app, instance_path)
+    try:
         assert _alive(pid)
     finally:
         server.stop()
@@ -77,12 +87,8 @@ def test_a_gunicorn_killed_without_its_exit_hook_leaves_no_worker_behind(
     app: Flask, instance_path: Path
 ) -> None:
     """SIGKILL of the master alone: the worker sees its parent gone and stops by itself."""
-    server = LiveServer(instance_path, live_settings(app), workers=1, scheduled_worker=True)
-    server.start()
+    server, pid = _server_with_its_worker(app, instance_path)
     try:
-        _wait_for(lambda: STARTED_RE.search(server.log()), 120, "the worker's start line")
-        pid = int(STARTED_RE.search(server.log()).group(1))
-        _wait_for(lambda: len(_runs(app)) == len(JOBS), 120, "a first run of every job")
         os.kill(server.process.pid, signal.SIGKILL)
         server.process.wait()
         stopped = _wait_for(lambda: not _alive(pid), 40, "the orphaned worker's exit")
