@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import shamir_mnemonic
 
@@ -67,3 +68,31 @@ def join_shares(shares: Sequence[str]) -> bytes:
     if len(seed) != SEED_BYTES:
         raise DecryptionError()
     return seed
+
+
+@dataclass(frozen=True)
+class ShareSet:
+    """Which shares were typed: their split and their numbers, never their words.
+
+    ``split`` is the SLIP-39 identifier that every share of one split carries
+    (a re-split of the same seed has another); ``numbers`` are the shares'
+    positions as issued, from 1, so that each names the custodian it was
+    printed for.
+    """
+
+    split: int
+    numbers: tuple[int, ...]
+
+
+def which_shares(shares: Sequence[str]) -> ShareSet:
+    """The split and numbers of shares that joined (``join_shares`` succeeded on them)."""
+    try:
+        parsed = [
+            shamir_mnemonic.Share.from_mnemonic(normalise_share(s)) for s in shares if s.strip()
+        ]
+    except (shamir_mnemonic.MnemonicError, ValueError, KeyError, IndexError):
+        raise DecryptionError() from None
+    splits = {share.identifier for share in parsed}
+    if len(splits) != 1:
+        raise DecryptionError()
+    return ShareSet(splits.pop(), tuple(sorted(share.index + 1 for share in parsed)))

@@ -64,6 +64,9 @@ def test_case_page_identity_reveal_is_journaled(app, org, reporter) -> None:
     budi = signed_in(app, org.budi)
     page = budi.get(f"/staf/pengelola/kasus/{case_a}").get_data(as_text=True)
     assert "Kasus di Makassar" in page and "Saksi Rahasia" not in page
+    # The evidence's own size, as the reporter's pages give it: not the padded
+    # size at rest, which read as a limit ("hingga 65,5 kB", walk 2, finding 11).
+    assert "bukti.txt</a> (7 bita)" in page and "hingga" not in page
     file_id = re.search(rf"/staf/pengelola/kasus/{case_a}/berkas/(\d+)", page).group(1)
     with budi.get(f"/staf/pengelola/kasus/{case_a}/berkas/{file_id}") as download:
         assert download.get_data() == b"bukti A"

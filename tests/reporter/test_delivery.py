@@ -65,6 +65,9 @@ def test_back_to_edit_from_the_warning_keeps_the_typing(app, bare, reporter) -> 
 
 def test_excluding_every_supervisor_is_refused_and_keeps_the_draft(app, org, reporter) -> None:
     page = post_form(reporter, Report(unit=org.units["a"])).get_data(as_text=True)
+    # Who else can ever give the report to someone: the custodians, together,
+    # and never to a person excluded here (walk 2, finding 10).
+    assert "para kustodian kantor" in page and "tidak pernah kepada orang yang Anda kecualikan" in page
     refused = send_review(reporter, page, exclude=[org.rahman.id])
     body = refused.get_data(as_text=True)
     assert refused.status_code == 400 and KEEP_A_SUPERVISOR in body

@@ -22,7 +22,7 @@ from tests.support.staff import (
     make_staff,
     signed_in,
 )
-from tests.support.trust import ceremony_shares
+from tests.support.trust import CUSTODIANS, ceremony_shares
 from wbs_app.db import app_database
 from wbs_app.models import AuditEvent, Case, JournalEntry, StaffMember, StaffRole
 from wbs_app.services.cases import journal
@@ -152,6 +152,13 @@ def test_k_shares_give_back_a_case_whose_every_holder_was_reset(app, org, report
         details = " ".join(session.scalars(select(AuditEvent.detail)))
     timeline = budi_browser.get(f"/staf/pengelola/kasus/{first}").get_data(as_text=True)
     assert "kustodian" in timeline.lower()
+    # Which custodians met, by their shares' numbers and names (walk 2, finding 13):
+    # the second and third gave the first case back, the first and second the rest.
+    acted = f"2, 3: {CUSTODIANS[1].name}; {CUSTODIANS[2].name}"
+    assert "Kustodian yang hadir (nomor bagian)" in timeline and acted in timeline
+    assert f"root 1: 1; {acted}" in details
+    audit_page = signed_in(app, admin).get("/staf/admin/audit").get_data(as_text=True)
+    assert f"akar 1: 1 kasus; bagian {acted}" in audit_page
     texts = [a.get_data(as_text=True) for a in answers] + [timeline, caplog.text, details]
     _no_share_anywhere(shares, texts)
 

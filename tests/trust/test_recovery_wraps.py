@@ -137,6 +137,13 @@ def test_resplit_gives_new_shares_of_the_same_root(app, org, reporter) -> None:
         # The same seed: the old shares still open it (why a new recovery key exists).
         assert opened.identity.public() == root.open_root(session, old_shares[:2]).identity.public()
         assert _opens(session, 1, opened) == (6, 0)
+        # Who acted: the new split's shares name the new custodians; the old
+        # split's still open the root, but the names under their numbers are
+        # other people's now, so only the numbers are said.
+        names = "; ".join(c.name for c in NEW_CUSTODIANS)
+        assert root.acting_detail(session, opened) == f"1, 2, 3: {names}"
+        old = root.open_root(session, [old_shares[2], old_shares[0]])
+        assert root.acting_detail(session, old) == "1, 3"
 
 
 @pytest.mark.parametrize("workers", [1, 2])

@@ -39,7 +39,11 @@ SPLIT = re.compile(
 )
 SPLIT_ACTIONS = ("custodian_ceremony", "custodians_resplit", "recovery_key_rotation_started")
 # ``services.trust.recovery.regrant``: "root G: N"; rows written before read "root G: N cases".
-REGRANT = re.compile(r"root (?P<generation>\d+): (?P<count>\d+)(?: cases)?")
+# Since walk 2 (finding 13) followed by "; " and which custodians acted
+# (``services.trust.root.acting_detail``), as is "custodians" for a certificate.
+REGRANT = re.compile(
+    r"root (?P<generation>\d+): (?P<count>\d+)(?: cases)?(?:; (?P<acting>.+))?", re.S
+)
 REGRANT_ACTIONS = ("recovery_regrant", "recovery_regrant_none")
 
 
@@ -109,12 +113,14 @@ def _detail(row: AuditRow, units: dict[str, str], categories: dict[str, str]) ->
     if row.action == "settings_changed":
         return _deadlines(row.detail)
     if row.action in ("staff_certified", "staff_certificate_revoked"):
-        return str(CERTIFICATE_DETAILS.get(row.detail, row.detail))
+        reason, _sep, acting = row.detail.partition("; ")
+        shown = str(CERTIFICATE_DETAILS.get(reason, reason))
+        return _with_acting(shown, acting)
     if row.action in SPLIT_ACTIONS:
         return _split(row.detail)
     if row.action in REGRANT_ACTIONS and (found := REGRANT.fullmatch(row.detail)):
         count = int(found["count"])
-        return str(
+        shown = str(
             ngettext(
                 "root %(generation)s: %(count)s case",
                 "root %(generation)s: %(count)s cases",
@@ -123,7 +129,15 @@ def _detail(row: AuditRow, units: dict[str, str], categories: dict[str, str]) ->
                 count=number(count),
             )
         )
+        return _with_acting(shown, found["acting"] or "")
     return row.detail
+
+
+def _with_acting(shown: str, acting: str) -> str:
+    """``shown``, then which custodians acted ("shares 2, 3: names"), when the row says."""
+    if not acting:
+        return shown
+    return str(_("%(detail)s; shares %(acting)s", detail=shown, acting=acting))
 
 
 def present(session: Session, rows: list[AuditRow]) -> list[AuditLine]:

@@ -57,6 +57,7 @@ TEXT_FIELDS = {
     "reason": _l("Reason"),
     "name": _l("Name of the official"),
     "staff": _l("Colleague"),
+    "custodians": _l("Custodians present (share numbers)"),
     "ahead_reason": _l("Reason to decide before the time to answer ended"),
     "account": _l("What the reporter says happened"),
 }

@@ -37,7 +37,7 @@ STEPS = {
     "access_granted": _l("Access granted"),
     "access_regranted": _l("Access granted again (new key)"),
     "access_revoked": _l("Access revoked"),
-    "recovery_regranted": _l("Access given back by the custodians (recovery)"),
+    "recovery_regranted": _l("Access given back from the recovery key"),
     "assigned": _l("Case assigned"),
     "invitation_created": _l("Invitation to answer created"),
     "statement_received": _l("Statement received"),

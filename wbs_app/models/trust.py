@@ -33,6 +33,10 @@ class TrustRoot(Base):
     # (``crypto.trustlinks.sign_endorsement``); None for generation 1. Only a
     # root whose head-log link covers this row counts (``services.trust.anchors``).
     endorsement: Mapped[bytes | None] = mapped_column(LargeBinary(64))
+    # The SLIP-39 identifier of the shares the custodians below hold (each
+    # split has its own; none before migration 0039): shares of another split
+    # of the same seed still open the root, and then their numbers name nobody.
+    split_id: Mapped[int | None] = mapped_column(Integer)
 
     custodians: Mapped[list[Custodian]] = relationship(
         order_by="Custodian.share_number", cascade="all, delete-orphan"

@@ -33,7 +33,7 @@ from wbs_app.services.infra.transactions import Lock, serialise
 from wbs_app.services.staff import audit
 from wbs_app.services.trust import anchors
 from wbs_app.services.trust.chain import HANDLER_ROLES, Checker
-from wbs_app.services.trust.root import OpenRoot
+from wbs_app.services.trust.root import OpenRoot, acting_detail
 from wbs_app.services.trust.statements import statement_of, units_of, units_text, whole_seconds
 
 # Why a certificate stopped counting; the audit log shows the same word.
@@ -174,6 +174,7 @@ def _issue(
     *,
     root_generation: int | None = None,
     issuer_staff: StaffMember | None = None,
+    acting: str = "",
 ) -> HandlerCertificate:
     row = HandlerCertificate(
         staff_id=subject.id,
@@ -197,7 +198,12 @@ def _issue(
         "staff_certified",
         actor_id=None if issuer_staff is None else issuer_staff.id,
         target_staff_id=subject.id,
-        detail="custodians" if issuer_staff is None else "",
+        # By the custodians: which of them, "custodians; 1, 2: names" (``root.acting_detail``).
+        detail=""
+        if issuer_staff is not None
+        else f"custodians; {acting}"
+        if acting
+        else "custodians",
     )
     return row
 
@@ -212,7 +218,14 @@ def certify_by_root(
         raise DecryptionError()  # only the current anchored root certifies
     if stored.public != root.identity.public().to_bytes():
         raise DecryptionError()
-    return _issue(session, subject, public, root.identity, root_generation=root.generation)
+    return _issue(
+        session,
+        subject,
+        public,
+        root.identity,
+        root_generation=root.generation,
+        acting=acting_detail(session, root),
+    )
 
 
 def certify_by_handler(

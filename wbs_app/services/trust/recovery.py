@@ -194,6 +194,7 @@ def regrant(
     if len(wanted) > MAX_CASES:
         raise RecoveryRefused("recovery_too_many")
     target = _certified_target(session, staff_id)
+    acting = root.acting_detail(session, opened)
     outcome = RegrantOutcome()
     cases = {c.id: c for c in session.scalars(select(Case).where(Case.id.in_(wanted)))}
     for case_id in wanted:
@@ -203,14 +204,14 @@ def regrant(
         elif target.id in access.excluded_ids(session, case):
             outcome.excluded.append(case_id)
         else:
-            _regrant_case(session, opened, case, target, outcome)
+            _regrant_case(session, opened, case, target, outcome, acting)
     # Data, rendered in the administrator's language by ``admin.audit_view``;
     # a request that gave nothing is its own action, not a give-back.
     audit.record(
         session,
         "recovery_regrant" if outcome.regranted else "recovery_regrant_none",
         target_staff_id=target.id,
-        detail=f"root {opened.generation}: {len(outcome.regranted)}",
+        detail=f"root {opened.generation}: {len(outcome.regranted)}; {acting}",
     )
     session.flush()
     return outcome
@@ -222,6 +223,7 @@ def _regrant_case(
     case: Case,
     target: StaffMember,
     outcome: RegrantOutcome,
+    acting: str,
 ) -> None:
     rows = list(session.scalars(select(AudienceKey).where(AudienceKey.case_id == case.id)))
     try:
@@ -269,6 +271,7 @@ def _regrant_case(
             "staff": target.display_name,
             "staff_id": target.id,
             "key": fingerprint_of(target),
+            "custodians": acting,  # which of them met: share numbers and names
         },
     )
     outcome.regranted.append(case.id)

@@ -20,7 +20,14 @@ from sqlalchemy.orm import Session
 
 from crypto import DecryptionError, Identity, PublicIdentity
 from crypto.custody import MAX_SHARES as MAX_SHARES  # for pages: the most shares asked
-from crypto.custody import join_shares, new_root_seed, normalise_share, split_seed
+from crypto.custody import (
+    ShareSet,
+    join_shares,
+    new_root_seed,
+    normalise_share,
+    split_seed,
+    which_shares,
+)
 from wbs_app.models import Custodian, TrustRoot
 from wbs_app.services.infra.clock import utcnow
 from wbs_app.services.infra.errors import DomainError
@@ -87,6 +94,7 @@ class OpenRoot:
 
     generation: int
     identity: Identity
+    shares: ShareSet  # which shares opened it (``acting_detail``)
 
 
 def current_root(session: Session) -> TrustRoot | None:
@@ -139,6 +147,7 @@ def issue_shares(
     threshold: int,
 ) -> list[IssuedShare]:
     words = split_seed(seed, len(custodians), threshold)
+    session.get_one(TrustRoot, generation).split_id = which_shares(words).split
     for number, custodian in enumerate(custodians, start=1):
         session.add(
             Custodian(
@@ -196,7 +205,23 @@ def open_root(session: Session, shares: Sequence[str], generation: int | None = 
         raise SharesRefused() from None
     if identity.public() != root_public(root):
         raise SharesRefused()  # another installation's or an older root's shares
-    return OpenRoot(root.generation, identity)
+    return OpenRoot(root.generation, identity, which_shares(shares))
+
+
+def acting_detail(session: Session, opened: OpenRoot) -> str:
+    """Which custodians acted, as data for the audit log and the journal: "2, 3: Nurhayati; Yusuf".
+
+    The shares' numbers always (never their words); the names printed for
+    those numbers only when the shares are of the split those names were
+    recorded for: after a re-split the old shares still open the root, and
+    the names now under their numbers are other people's.
+    """
+    row = session.get_one(TrustRoot, opened.generation)
+    numbers = ", ".join(str(n) for n in opened.shares.numbers)
+    if row.split_id is None or row.split_id != opened.shares.split:
+        return numbers
+    names = {custodian.share_number: custodian.name for custodian in row.custodians}
+    return f"{numbers}: {'; '.join(names.get(n, '?') for n in opened.shares.numbers)}"[:160]
 
 
 def resplit(
