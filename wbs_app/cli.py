@@ -35,8 +35,9 @@ from wbs_app.services.office.organisation import Deadlines, OrganisationError
 from wbs_app.services.staff import accounts, staff_admin
 from wbs_app.services.staff.accounts import AccountError
 from wbs_app.services.trust import anchors
-from wbs_app.services.trust.status import TrustStatus, trust_status
+from wbs_app.services.trust.status import trust_status
 from wbs_app.settings import settings
+from wbs_app.trust_cli import trust_status_command, warn_until_certified
 from wbs_app.worker_cli import worker
 
 wbs = AppGroup("wbs", help="Lentera administration commands.")
@@ -45,6 +46,7 @@ wbs.add_command(custodian_ceremony)
 wbs.add_command(recovery_group)
 # The scheduled worker too (``wbs_app.worker_cli``): gunicorn starts it.
 wbs.add_command(worker)
+wbs.add_command(trust_status_command)
 
 
 def deadlines_from(session: Session) -> Deadlines:
@@ -82,50 +84,8 @@ def db_upgrade() -> None:
             "database"
         )
     with database.session() as session:
-        _warn_until_certified(trust_status(session))
-
-
-def _warn_until_certified(status: TrustStatus) -> None:
-    """Say why no report arrives yet: no root, or handlers waiting (a new office, an upgrade)."""
-    if status.root_generation is None:
-        click.echo(
-            "warning: no custodians' root yet, so no key can be certified and no report can "
-            "reach a handler. Hold the ceremony on the console with the custodians present "
-            "(wbs custodian-ceremony), then the custodians certify a first supervisor on "
-            "/staf/pemulihan (README: First start and staff accounts).",
-            err=True,
-        )
-    if status.waiting:
-        click.echo(
-            f"warning: {status.waiting} handlers wait for certification and receive no report "
-            "until then: the custodians certify a first supervisor on /staf/pemulihan, "
-            "certified supervisors the others on /staf/pengelola/sertifikasi "
-            "(wbs trust-status lists them).",
-            err=True,
-        )
-
-
-@wbs.command("trust-status")
-def trust_status_command() -> None:
-    """The custodians' root and, per unit, which handlers are certified and which wait."""
-    with app_database(current_app).session() as session:
         status = trust_status(session)
-    if status.root_generation is None:
-        click.echo("root: none (the custodian ceremony has not been held)")
-    else:
-        click.echo(
-            f"root: generation {status.root_generation}, any {status.threshold} of "
-            f"{len(status.custodians)} custodians: {'; '.join(status.custodians)}"
-        )
-    for unit in status.units:
-        click.echo(f"{unit.name}")
-        click.echo(f"  certified: {', '.join(unit.certified) or '-'}")
-        click.echo(f"  waiting:   {', '.join(unit.waiting) or '-'}")
-    if status.regrants:
-        click.echo("cases waiting to be given back (key gone after a reset or key replacement):")
-        for waiting in status.regrants:
-            click.echo(f"  {waiting.name}: {', '.join(f'#{n}' for n in waiting.case_ids)}")
-    _warn_until_certified(status)
+    warn_until_certified(status)
 
 
 @wbs.command("sweep")

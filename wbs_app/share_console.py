@@ -169,6 +169,8 @@ def hand_out(issued: Sequence[root.IssuedShare], threshold: int) -> bool:
             click.echo(_("Those words do not match the share: correct your paper and try again."))
         _wipe()
     answer: str = click.prompt(
-        _("Type %(yes)s when every share is written on paper", yes=_("YES")), default=""
+        _("Type %(yes)s when every share is written on paper", yes=_("YES")),
+        default="",
+        show_default=False,
     )
     return answer.strip().upper() == str(_("YES")).upper()

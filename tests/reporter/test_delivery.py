@@ -67,7 +67,9 @@ def test_excluding_every_supervisor_is_refused_and_keeps_the_draft(app, org, rep
     page = post_form(reporter, Report(unit=org.units["a"])).get_data(as_text=True)
     # Who else can ever give the report to someone: the custodians, together,
     # and never to a person excluded here (walk 2, finding 10).
-    assert "para kustodian kantor" in page and "tidak pernah kepada orang yang Anda kecualikan" in page
+    assert (
+        "para kustodian kantor" in page and "tidak pernah kepada orang yang Anda kecualikan" in page
+    )
     refused = send_review(reporter, page, exclude=[org.rahman.id])
     body = refused.get_data(as_text=True)
     assert refused.status_code == 400 and KEEP_A_SUPERVISOR in body
@@ -121,9 +123,7 @@ def test_a_supervisor_deactivated_while_the_report_is_sealed_is_not_its_only_hol
             with app_database(app).session(immediate=True) as session:
                 from wbs_app.models import StaffMember
 
-                staff_admin.deactivate(
-                    session, session.get(StaffMember, admin.id), org.rahman.id
-                )
+                staff_admin.deactivate(session, session.get(StaffMember, admin.id), org.rahman.id)
         return real(*args, **kwargs)
 
     monkeypatch.setattr(crypto.kdf, "hash_secret_raw", deactivate_meanwhile)

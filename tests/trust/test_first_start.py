@@ -90,20 +90,25 @@ def test_db_upgrade_warns_until_handlers_are_certified(app) -> None:
     units = make_units(app)
     runner = app.test_cli_runner()
     bare = runner.invoke(args=["wbs", "db-upgrade"])
-    assert bare.exit_code == 0 and "warning: no custodians' root yet" in bare.output
+    # In the installation's language (walk 2, finding 12), as the ceremony is.
+    assert bare.exit_code == 0 and "peringatan: belum ada akar kustodian" in bare.output
     budi = make_staff(app, "budi", StaffRole.SUPERVISOR, (units["kanwil"],), certified=False)
     ceremony_shares(app)
     waiting = runner.invoke(args=["wbs", "db-upgrade"])
-    assert "no custodians' root" not in waiting.output
-    assert "warning: 1 handlers wait for certification" in waiting.output
+    assert "belum ada akar kustodian" not in waiting.output
+    assert "peringatan: 1 petugas menunggu sertifikasi" in waiting.output
     status = runner.invoke(args=["wbs", "trust-status"])
     assert status.exit_code == 0, status.output
-    assert "root: generation 1, any 2 of 3 custodians: Andi Mappaselle" in status.output
-    assert "Kanwil Sulawesi Selatan\n  certified: -\n  waiting:   Budi" in status.output
+    assert "akar: generasi 1, 2 dari 3 kustodian mana pun: Andi Mappaselle" in status.output
+    assert "Kanwil Sulawesi Selatan\n  bersertifikat: -\n  menunggu:     Budi\n" in status.output
+    english = runner.invoke(args=["wbs", "trust-status", "--lang", "en"])
+    assert "root: generation 1, any 2 of 3 custodians: Andi Mappaselle" in english.output
+    assert "\n  waiting:   Budi\n" in english.output
+    assert "waiting:   -\nwarning: 1 handler waits for certification" in english.output
     certify_by_test_root(app, budi.id)
     done = runner.invoke(args=["wbs", "db-upgrade"])
-    assert "warning" not in done.output
-    assert "certified: Budi" in runner.invoke(args=["wbs", "trust-status"]).output
+    assert "peringatan" not in done.output
+    assert "bersertifikat: Budi" in runner.invoke(args=["wbs", "trust-status"]).output
 
 
 def test_the_audit_log_says_the_split_in_the_administrators_language(app) -> None:
