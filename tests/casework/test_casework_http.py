@@ -118,6 +118,8 @@ def test_steps_messages_and_notes_through_http(app, org, reporter) -> None:
     open_case(visitor, receipt)
     reporter_page = visitor.get("/lapor/kasus").get_data(as_text=True)
     assert "Apakah ada saksi lain?" in reporter_page and "Pertanyaan untuk Anda" in reporter_page
+    # Who and what kind, apart (walk 2, finding 14: "pengaduan· Pertanyaan").
+    assert re.search(r"Tim pengelola pengaduan\s+&middot; Pertanyaan untuk Anda", reporter_page)
     assert "cek daftar hadir" not in reporter_page
 
 

@@ -194,3 +194,25 @@ def test_last_admin_cannot_be_deactivated_and_audit_shows_no_secrets(app, client
         assert not session.scalars(
             select(AuditEvent).where(AuditEvent.detail.contains("password"))
         ).all()
+
+
+def test_the_audit_log_names_an_invited_account_by_its_name_not_a_placeholder(
+    app, client, org
+) -> None:
+    """Before activation an account has no user name of its own (walk 2, finding 14)."""
+    units, admin, _handler = org
+    sign_in(app, client, admin)
+    invited = client.post(
+        "/staf/admin/staf/undang",
+        data={
+            "csrf_token": csrf_token(client, "/staf/admin/staf/undang"),
+            "display_name": "Sitti Rahmawati",
+            "email": "sitti@kanwil.example",
+            "role": "investigator",
+            "units": [str(units["a"])],
+        },
+    )
+    assert invited.status_code == 200, invited.get_data(as_text=True)[:3000]
+    for page in ("/staf/admin/audit", "/staf/admin/"):
+        text = client.get(page).get_data(as_text=True)
+        assert "Sitti Rahmawati" in text and "invited-" not in text, page

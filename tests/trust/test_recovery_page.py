@@ -8,6 +8,7 @@ type two shares on /staf/pemulihan, and the handler reads the case again.
 from __future__ import annotations
 
 import logging
+import re
 import time
 
 from sqlalchemy import select
@@ -124,6 +125,9 @@ def test_k_shares_give_back_a_case_whose_every_holder_was_reset(app, org, report
     assert answers[-1].status_code == 200
     shown = answers[-1].get_data(as_text=True)
     assert "Budi" in shown and "999" in shown
+    # Done: the form comes back empty, not looking like a request still pending
+    # (walk 2, finding 14).
+    assert not re.search(r'<input[^>]*name="(staff_email|case_numbers)"[^>]*value="[^"]', shown)
     page = budi_browser.get(f"/staf/pengelola/kasus/{first}")
     assert page.status_code == 200 and "RAHASIALAPORAN" in page.get_data(as_text=True)
     assert budi_browser.get(f"/staf/pengelola/kasus/{second}").status_code == 403

@@ -30,8 +30,9 @@ from wbs_app.staff import bp
 from wbs_app.staff.recovery_forms import RecoveryForm
 
 
-def _form() -> RecoveryForm:
-    form = RecoveryForm()
+def _form(*, empty: bool = False) -> RecoveryForm:
+    """The page's form, as posted, or ``empty`` (after an action that was carried out)."""
+    form = RecoveryForm(formdata=None) if empty else RecoveryForm()
     units = organisation.unit_tree(request_session())
     form.unit_id.choices = [SelectChoice(0, _("No unit: only the numbered cases"))] + [
         SelectChoice(node.unit.id, "\u2003" * node.depth + node.unit.name) for node in units
@@ -96,9 +97,8 @@ def recovery_page() -> Any:
         return _page(form, 400, error=refusal_message(refused))
     db.commit()
     fingerprint = recovery.fingerprint_of(target)
-    form.fingerprint.data = ""
     return _page(
-        form,
+        _form(empty=True),  # done: nothing left filled in as if it were still pending
         outcome=outcome,
         certified=outcome is None,
         target=target,

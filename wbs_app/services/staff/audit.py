@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, aliased
 
-from wbs_app.models import AuditEvent, StaffMember, Unit
+from wbs_app.models import AuditEvent, StaffMember, StaffStatus, Unit
 from wbs_app.services.infra.clock import utcnow
 
 ACTIONS = (
@@ -93,8 +93,13 @@ def page(session: Session, page_number: int, per_page: int = 50) -> tuple[list[A
     """One page of the log, newest first, with the total number of events."""
     actor = aliased(StaffMember)
     target = aliased(StaffMember)
+    # An invited account has only a placeholder user name until it is activated:
+    # the name the administrator typed says whom the event concerns.
+    target_name = case(
+        (target.status == StaffStatus.INVITED, target.display_name), else_=target.username
+    )
     query = (
-        select(AuditEvent, actor.username, target.username, Unit.name)
+        select(AuditEvent, actor.username, target_name, Unit.name)
         .outerjoin(actor, AuditEvent.actor_id == actor.id)
         .outerjoin(target, AuditEvent.target_staff_id == target.id)
         .outerjoin(Unit, AuditEvent.target_unit_id == Unit.id)
