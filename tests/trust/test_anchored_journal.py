@@ -242,6 +242,51 @@ def test_re_signing_with_a_key_inserted_into_the_database_is_caught(
     assert "differs from the head log's hash (rewritten or re-signed)" in result.output
 
 
+def test_only_the_signatures_replaced_under_a_swapped_key_are_caught(app, org, reporter) -> None:
+    """Review finding 9a: every entry's content and hash kept, only who signed changed.
+
+    The thief replaces Budi's public key in the database with their own and
+    re-signs his entries: the head log's hashes still match, so the check that
+    catches it is that an author key counts only as its anchored certificate
+    names it.
+    """
+    case_id = _case_with_entries(app, org, reporter, count=3)
+    forger = Identity.generate()
+    with app_database(app).session() as session:
+        case = session.get_one(Case, case_id)
+        session.execute(
+            update(StaffIdentity)
+            .where(StaffIdentity.staff_id == org.budi.id)
+            .values(public=forger.public().to_bytes())
+        )
+        rows = session.scalars(select(JournalEntry).where(JournalEntry.case_id == case_id))
+        for row in rows:
+            record = JournalRecord(
+                case.uid,
+                row.seq,
+                row.kind,
+                row.author,
+                row.created_at,
+                row.content,
+                row.prev_hash,
+                2,
+            )
+            assert entry_hash(record) == row.entry_hash  # the content is untouched
+            row.signature = sign_entry(record, forger)
+        head = session.get_one(CaseHead, case_id)
+        last = session.scalar(
+            select(JournalEntry.signature)
+            .where(JournalEntry.case_id == case_id)
+            .order_by(JournalEntry.seq.desc())
+            .limit(1)
+        )
+        head.signature = last
+        session.commit()
+    result = _verify(app)
+    assert result.exit_code == 1, result.output
+    assert f"case {case_id}: entry " in result.output
+
+
 def test_a_log_rewritten_with_the_installation_key_is_caught_by_the_checkpoint(
     app, org, reporter, tmp_path
 ) -> None:
@@ -568,7 +613,10 @@ def test_after_the_ceremony_an_uncertified_generation_signs_nothing(app, org, re
         journal._append(session, case, f"staff:{org.budi.id}:2", inserted, key, "note", {})
         verdict = journal.verify_case(session, case)
         assert verdict is not None and verdict.reason == "author"
-        dates_only = journal_authors.AuthorKeys(session, certificate_check=lambda *_: True)
+        keys = {1: identity_of(app, org.budi).public().to_bytes(), 2: inserted.public().to_bytes()}
+        dates_only = journal_authors.AuthorKeys(  # as if every generation were certified
+            session, certificate_check=lambda _s, _staff, generation, _when: keys[generation]
+        )
         assert journal.verify_case(session, case, dates_only) is None  # the certificate refused it
 
 
@@ -598,8 +646,10 @@ def test_the_verifiers_certificate_spans_agree_with_certificate_valid_at(app, or
         for generation in (1, 2):
             for when in moments:
                 expected = certificates.certificate_valid_at(session, staff.id, generation, when)
-                assert spans(session, staff.id, generation, when) is expected, (generation, when)
-        assert [spans(session, staff.id, 1, when) for when in moments] == [
+                found = spans(session, staff.id, generation, when)
+                assert (found is not None) is expected, (generation, when)
+                assert found in (None, identity_of(app, org.budi).public().to_bytes())
+        assert [spans(session, staff.id, 1, when) is not None for when in moments] == [
             False,
             True,
             True,

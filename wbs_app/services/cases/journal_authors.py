@@ -38,7 +38,9 @@ from wbs_app.models import (
 from wbs_app.services.trust import anchors
 from wbs_app.services.trust.chain import Checker
 
-CertificateCheck = Callable[[Session, int, int, datetime], bool]
+# (session, staff id, generation, moment) -> the public key that a certificate
+# valid at that moment names for that generation, or None.
+CertificateCheck = Callable[[Session, int, int, datetime], bytes | None]
 
 
 def custodians_author(root_generation: int) -> str:
@@ -68,18 +70,24 @@ class CertifiedSpans:
     """
 
     def __init__(self) -> None:
-        self._spans: dict[tuple[int, int], list[tuple[datetime, datetime | None]]] = {}
+        self._spans: dict[tuple[int, int], list[tuple[datetime, datetime | None, bytes]]] = {}
         self._checker: Checker | None = None
 
-    def __call__(self, session: Session, staff_id: int, generation: int, when: datetime) -> bool:
+    def __call__(
+        self, session: Session, staff_id: int, generation: int, when: datetime
+    ) -> bytes | None:
+        """The key a certificate valid at ``when`` names (signed, so not the row's to change)."""
         spans = self._spans.get((staff_id, generation))
         if spans is None:
             spans = self._spans[(staff_id, generation)] = self._load(session, staff_id, generation)
-        return any(start <= when and (end is None or when < end) for start, end in spans)
+        for start, end, public in spans:
+            if start <= when and (end is None or when < end):
+                return public
+        return None
 
     def _load(
         self, session: Session, staff_id: int, generation: int
-    ) -> list[tuple[datetime, datetime | None]]:
+    ) -> list[tuple[datetime, datetime | None, bytes]]:
         if self._checker is None:
             self._checker = Checker(session, for_wraps=False)
         rows = session.scalars(
@@ -93,7 +101,8 @@ class CertifiedSpans:
         for row in rows:
             if checker.chain_verifies(row):
                 revoked = checker.revoked_since(row)
-                spans.append((_exact(row.issued_at), None if revoked is None else _exact(revoked)))
+                end = None if revoked is None else _exact(revoked)
+                spans.append((_exact(row.issued_at), end, row.subject_public))
         return spans
 
 
@@ -179,17 +188,23 @@ class AuthorKeys:
             successor = found[index + 1][1] if index + 1 < len(found) else None
             if when < start or (successor is not None and when > successor):
                 return None
-            if not self._was_certified(staff_id, generation, when):
+            if not self._was_certified(staff_id, generation, when, public):
                 return None
             return PublicIdentity.from_bytes(public)
         return None
 
-    def _was_certified(self, staff_id: int, generation: int, when: datetime) -> bool:
+    def _was_certified(self, staff_id: int, generation: int, when: datetime, public: bytes) -> bool:
+        """Certified then, and for this very key (review finding 9a).
+
+        The identity row is the database's to change: a key swapped into it,
+        with every entry re-signed, keeps every entry's hash (the head log's)
+        intact. The certificate's key is signed up to the anchored root.
+        """
         # The log's root links decide whether a ceremony was held, not the rows:
         # emptying trust_roots or moving its dates does not switch this off.
         if self._first_root is None or when < self._first_root:
             return True
-        return self._certified(self._session, staff_id, generation, when)
+        return self._certified(self._session, staff_id, generation, when) == public
 
     def _custodians(self, record: JournalRecord, rest: str) -> PublicIdentity | None:
         when = entry_time(record)
