@@ -23,8 +23,8 @@ gunicorn.http.wsgi.SERVER = "lentera"
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
 workers = int(os.environ.get("WBS_WORKERS", "2"))
 # Keep 3 x (WBS_ARGON2_CONCURRENCY + WBS_ARGON2_QUEUE) (config.py: three Argon2
-# lanes) plus the send lanes (SEND_CONCURRENCY + both SEND_*_QUEUE, 49) below
-# the threads (config.py checks it at start), so that floods of logins or
+# lanes) plus the send lanes (SEND_CONCURRENCY + both SEND_*_QUEUE) below the
+# threads (config.lane_threads, checked at start), so that floods of logins or
 # sends always leave threads for every other page. A thread waiting its turn
 # only sleeps: no transaction, no Argon2 memory (the Argon2 lanes bound the
 # runs themselves).

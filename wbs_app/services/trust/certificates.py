@@ -174,7 +174,7 @@ def _issue(
     *,
     root_generation: int | None = None,
     issuer_staff: StaffMember | None = None,
-    acting: str = "",
+    audit_detail: str = "",
 ) -> HandlerCertificate:
     row = HandlerCertificate(
         staff_id=subject.id,
@@ -198,12 +198,7 @@ def _issue(
         "staff_certified",
         actor_id=None if issuer_staff is None else issuer_staff.id,
         target_staff_id=subject.id,
-        # By the custodians: which of them, "custodians; 1, 2: names" (``root.acting_detail``).
-        detail=""
-        if issuer_staff is not None
-        else f"custodians; {acting}"
-        if acting
-        else "custodians",
+        detail=audit_detail,
     )
     return row
 
@@ -224,7 +219,8 @@ def certify_by_root(
         public,
         root.identity,
         root_generation=root.generation,
-        acting=acting_detail(session, root),
+        # By the custodians, and which of them: "custodians; 1, 2: names".
+        audit_detail=f"custodians; {acting_detail(session, root)}",
     )
 
 
