@@ -90,6 +90,10 @@ class Settings:
     # A new report (or invitation) is not refused for a busy lane: it waits
     # its turn outside that queue for up to ARGON2_SUBMIT_WAIT_MS.
     ARGON2_SUBMIT_WAIT_MS: int = 30_000
+    # Each run is made on a thread of its own at this nice value (Linux; 0
+    # runs it on the request's thread), so that during a flood the cores
+    # answer every other page first (services/infra/low_priority.py).
+    ARGON2_NICE: int = 10
     # Request bodies (wbs_app.security.bodies): every route takes at most
     # MAX_CONTENT_LENGTH, a url-encoded form at most MAX_FORM_MEMORY_SIZE
     # (refused before it is read: Werkzeug would hold it whole in memory; 1 MiB
@@ -381,6 +385,8 @@ def validate(settings: Settings) -> None:
         raise ConfigError(
             "ARGON2_QUEUE, ARGON2_WAIT_MS and ARGON2_SUBMIT_WAIT_MS must not be negative"
         )
+    if not 0 <= settings.ARGON2_NICE <= 19:
+        raise ConfigError("ARGON2_NICE must be between 0 (the request's own priority) and 19")
     if settings.CODE_FREE_FAILURES < 0:
         raise ConfigError("CODE_FREE_FAILURES must not be negative")
     if min(settings.SWEEP_MAX_UNKNOWN, settings.SWEEP_LOCK_WAIT_MS) < 0:

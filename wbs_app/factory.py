@@ -209,6 +209,7 @@ def register_argon2_gate(app: Flask, settings: Settings) -> None:
         queue=settings.ARGON2_QUEUE,
         wait_seconds=settings.ARGON2_WAIT_MS / 1000,
         patient_wait_seconds=settings.ARGON2_SUBMIT_WAIT_MS / 1000,
+        nice=settings.ARGON2_NICE,
     )
 
 

@@ -8,6 +8,7 @@ report waits its turn where a login is refused.
 
 from __future__ import annotations
 
+import os
 import secrets
 import threading
 import time
@@ -21,7 +22,8 @@ from crypto import generate_code
 from tests.support.http import QuietHandler
 from tests.support.reporter import csrf_from
 from wbs_app.appctx import ARGON2_GATE
-from wbs_app.services.infra.argon2_gate import Argon2Busy, Argon2Gate
+from wbs_app.services.infra import low_priority
+from wbs_app.services.infra.argon2_gate import SUBMIT, Argon2Busy, Argon2Gate
 
 PRODUCTION_ARGON2 = argon2_settings(crypto.PRODUCTION_ARGON2)
 FLOOD_TARGETS = (
@@ -209,6 +211,36 @@ def test_a_submission_waits_its_turn_where_a_login_is_refused() -> None:
     hopeless = Argon2Gate(bound=1, queue=0, wait_seconds=0, patient_wait_seconds=0.1)
     with hopeless.slot(), pytest.raises(Argon2Busy), hopeless.slot(patient=True):
         pass  # even patience ends
+
+
+def _own_nice() -> int:
+    return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+
+class _Refused(Exception):
+    pass
+
+
+def _refuse() -> None:
+    raise _Refused("from the run's thread")
+
+
+@pytest.mark.skipif(not low_priority.PER_THREAD_NICE, reason="a nice value per thread is Linux's")
+def test_a_run_is_made_on_a_thread_the_system_serves_last(app) -> None:
+    """The app's lanes hand a slot's holder a run at ARGON2_NICE; its own thread keeps its own."""
+    nice = app.config["ARGON2_NICE"]
+    assert nice == 10, "the default"
+    before = _own_nice()
+    with app.extensions[ARGON2_GATE].lane(SUBMIT).slot() as run:
+        assert run(_own_nice) == max(before, nice), "raised on the run's thread"
+        with pytest.raises(_Refused, match="run's thread"):
+            run(_refuse)  # what the run raises reaches the slot's holder
+        assert run(int, "7", base=8) == 7, "arguments and keywords go through"
+    assert _own_nice() == before, "never the caller's thread"
+    with Argon2Gate(bound=1, queue=0, wait_seconds=0, nice=0).slot() as run:
+        assert run(threading.get_native_id) == threading.get_native_id(), "nice 0: inline"
+    with pytest.raises(ValueError):
+        Argon2Gate(bound=1, queue=0, wait_seconds=0, nice=20)
 
 
 @pytest.mark.slow

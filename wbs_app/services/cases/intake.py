@@ -306,8 +306,10 @@ def submit(
     _route(session, unit_id, excluded_staff_ids, route_up)  # refused before the Argon2 run
 
     receipt = generate_code()
-    with slot_between_transactions(session, gate, patient=True):
-        code_secrets = derive_code_secrets(receipt, CodeKind.RECEIPT, installation_salt, params)
+    with slot_between_transactions(session, gate, patient=True) as run:
+        code_secrets = run(
+            derive_code_secrets, receipt, CodeKind.RECEIPT, installation_salt, params
+        )
     # Read again, under the lock every reset and deactivation takes: whoever
     # left meanwhile must not be the case's only way in.
     serialise(session, Lock.HOLDERS)

@@ -163,8 +163,8 @@ def login(
         digits = parse_code(text)
     except CodeFormatError:
         raise CodeMistyped(kind.mistyped) from None
-    with slot_between_transactions(session, gate):
-        code_secrets = derive_code_secrets(digits, kind.code, salt, params)
+    with slot_between_transactions(session, gate) as run:
+        code_secrets = run(derive_code_secrets, digits, kind.code, salt, params)
     admission = admit(code_secrets)
     if admission is None:
         raise CodeRefused(kind.refused)

@@ -33,7 +33,10 @@ gate; ``config.py`` sizes the threads so that full lanes still leave some.
 The lanes are a plain object held by the app (``app.extensions``), one per
 process; views pick the lane of their work and services take that gate as an
 argument and hold a slot exactly around each Argon2id run, so its counters
-are a faithful count of the runs.
+are a faithful count of the runs. The slot hands its holder the way to make
+the run, ``run(fn, *args)``: on a thread of lowered priority
+(``ARGON2_NICE``, ``services.infra.low_priority``), so that the pages
+answered beside a flood of runs are served first.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 
 from sqlalchemy.orm import Session
 
+from wbs_app.services.infra.low_priority import Run, inline, lowered
 from wbs_app.services.infra.transactions import begin_write, release_snapshot
 
 RETRY_AFTER_SECONDS = 5
@@ -64,11 +68,19 @@ class Argon2Gate:
     """At most ``bound`` Argon2id runs at once in this process; a short queue; counters."""
 
     def __init__(
-        self, bound: int, queue: int, wait_seconds: float, patient_wait_seconds: float = 30.0
+        self,
+        bound: int,
+        queue: int,
+        wait_seconds: float,
+        patient_wait_seconds: float = 30.0,
+        nice: int = 0,
     ) -> None:
         if bound < 1 or queue < 0 or wait_seconds < 0 or patient_wait_seconds < 0:
             raise ValueError("Argon2 gate: bound >= 1, queue >= 0, waits >= 0")
+        if not 0 <= nice <= 19:
+            raise ValueError("Argon2 gate: nice between 0 and 19")
         self.bound = bound
+        self.run: Run = lowered(nice)
         self.queue = queue
         self.wait_seconds = wait_seconds
         self.patient_wait_seconds = patient_wait_seconds
@@ -84,14 +96,15 @@ class Argon2Gate:
         return self._active
 
     @contextmanager
-    def slot(self, patient: bool = False) -> Iterator[None]:
+    def slot(self, patient: bool = False) -> Iterator[Run]:
         """Hold one of the ``bound`` slots for the block, or raise ``Argon2Busy``.
 
         ``patient``: wait outside the short queue, up to ``patient_wait_seconds``.
+        The block makes its run with what it is given: ``run(fn, *args)``.
         """
         self._acquire(patient)
         try:
-            yield
+            yield self.run
         finally:
             with self._condition:
                 self._active -= 1
@@ -131,10 +144,16 @@ class Argon2Lanes:
     """One ``Argon2Gate`` per kind of work, so a flood of one kind never takes another's slots."""
 
     def __init__(
-        self, bound: int, queue: int, wait_seconds: float, patient_wait_seconds: float = 30.0
+        self,
+        bound: int,
+        queue: int,
+        wait_seconds: float,
+        patient_wait_seconds: float = 30.0,
+        nice: int = 0,
     ) -> None:
         self.gates = {
-            name: Argon2Gate(bound, queue, wait_seconds, patient_wait_seconds) for name in LANES
+            name: Argon2Gate(bound, queue, wait_seconds, patient_wait_seconds, nice)
+            for name in LANES
         }
 
     def lane(self, name: str) -> Argon2Gate:
@@ -154,15 +173,15 @@ class Argon2Lanes:
         return max(gate.high_water for gate in self.gates.values())
 
 
-def slot(gate: Argon2Gate | None, patient: bool = False) -> AbstractContextManager[None]:
+def slot(gate: Argon2Gate | None, patient: bool = False) -> AbstractContextManager[Run]:
     """The gate's slot, or no bound at all where there is no request (CLI, fixtures)."""
-    return gate.slot(patient) if gate is not None else nullcontext()
+    return gate.slot(patient) if gate is not None else nullcontext(inline)
 
 
 @contextmanager
 def slot_between_transactions(
     session: Session, gate: Argon2Gate | None, patient: bool = False
-) -> Iterator[None]:
+) -> Iterator[Run]:
     """A slot for an Argon2id run on a request, with no transaction held across it.
 
     Ends the read transaction before the wait and the run, and after them
@@ -170,6 +189,6 @@ def slot_between_transactions(
     ``services.infra.transactions``): the run's caller then writes what it derived.
     """
     release_snapshot(session)
-    with slot(gate, patient):
-        yield
+    with slot(gate, patient) as run:
+        yield run
     begin_write(session)

@@ -144,8 +144,10 @@ def create_invitation(
     if not 1 <= answer_days <= 365:
         raise RespondentError("bad_answer_days")
     code = generate_code()
-    with slot_between_transactions(session, gate, patient=True):
-        code_secrets = derive_code_secrets(code, CodeKind.INVITATION, installation_salt, params)
+    with slot_between_transactions(session, gate, patient=True) as run:
+        code_secrets = run(
+            derive_code_secrets, code, CodeKind.INVITATION, installation_salt, params
+        )
     holder = Identity.from_seed(code_secrets.identity_seed).public()
     uid = secrets.token_hex(16)
     key = new_key()

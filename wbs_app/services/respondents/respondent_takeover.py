@@ -125,8 +125,8 @@ def take_over(
         raise InvitationClosed()
     invitation_id, printed_lookup = invitation.id, lookup_hash(printed.lookup_id)
     new_code = generate_code()
-    with slot_between_transactions(session, gate, patient=True):
-        fresh = derive_code_secrets(new_code, CodeKind.INVITATION, salt, params)
+    with slot_between_transactions(session, gate, patient=True) as run:
+        fresh = run(derive_code_secrets, new_code, CodeKind.INVITATION, salt, params)
     addressee = Identity.from_seed(fresh.identity_seed)
     switched = session.execute(
         update(RespondentInvitation)

@@ -307,8 +307,8 @@ def complete_setup(
     check_setup_token(session, token)
     member = _check_member(session, email, display_name, StaffRole.ADMIN, [])
     enrolment = _check_enrolment(session, None, member.email, member.display_name, credentials)
-    with slot_between_transactions(session, gate):
-        sealed = seal_seed(enrolment.identity.seed, credentials.password, params, pepper)
+    with slot_between_transactions(session, gate) as run:
+        sealed = run(seal_seed, enrolment.identity.seed, credentials.password, params, pepper)
     tokens.consume(session, token, (TokenPurpose.SETUP,))
     if has_admin(session):
         raise tokens.InvalidToken()
@@ -360,8 +360,8 @@ def activate(
     """Set password and TOTP from an activation or reset link; always a new identity."""
     staff = pending_account(session, token)
     enrolment = _check_enrolment(session, staff.id, staff.email, staff.display_name, credentials)
-    with slot_between_transactions(session, gate):
-        sealed = seal_seed(enrolment.identity.seed, credentials.password, params, pepper)
+    with slot_between_transactions(session, gate) as run:
+        sealed = run(seal_seed, enrolment.identity.seed, credentials.password, params, pepper)
     # The link may have been used, or the account changed, during the run.
     tokens.consume(session, token, (TokenPurpose.ACTIVATION, TokenPurpose.RESET))
     session.refresh(staff, with_for_update=True)
@@ -411,13 +411,13 @@ def change_password(
     opened = staff.sealed_seed
     release_snapshot(session)
     try:
-        with slot(gate):
-            seed = open_seed(opened, current, pepper)
+        with slot(gate) as run:
+            seed = run(open_seed, opened, current, pepper)
     except (DecryptionError, ValueError):
         raise AccountError("wrong_password") from None
     check_new_password(new, confirm, (staff.username, staff.email, staff.display_name))
-    with slot_between_transactions(session, gate):
-        sealed = seal_seed(seed, new, params, pepper)
+    with slot_between_transactions(session, gate) as run:
+        sealed = run(seal_seed, seed, new, params, pepper)
     session.refresh(staff, with_for_update=True)
     if staff.status is not StaffStatus.ACTIVE or staff.sealed_seed != opened:
         # Reset, deactivated or changed elsewhere during the run: nothing stored.

@@ -68,8 +68,8 @@ def change_password_and_keys(
     opened, sealed_totp = staff.sealed_seed, staff.sealed_totp_secret
     release_snapshot(session)
     try:
-        with slot(gate):
-            seed = open_seed(opened, current, pepper)
+        with slot(gate) as run:
+            seed = run(open_seed, opened, current, pepper)
     except (DecryptionError, ValueError):
         raise AccountError("wrong_password") from None
     check_new_password(new, confirm, (staff.username, staff.email, staff.display_name))
@@ -77,8 +77,8 @@ def change_password_and_keys(
         raise AccountError("changed_meanwhile")
     secret = totp.open_secret(seed, sealed_totp, staff.id)
     identity = Identity.generate()
-    with slot_between_transactions(session, gate):
-        sealed = seal_seed(identity.seed, new, params, pepper)
+    with slot_between_transactions(session, gate) as run:
+        sealed = run(seal_seed, identity.seed, new, params, pepper)
     session.refresh(staff, with_for_update=True)
     if staff.status is not StaffStatus.ACTIVE or staff.sealed_seed != opened:
         raise AccountError("changed_meanwhile")

@@ -108,8 +108,10 @@ def authenticate(
         raise LoginFailed()
     # The account's own browser waits its turn in the staff lane (as a report
     # does in its lane) instead of being refused with the flood of random names.
-    with slot_between_transactions(session, gate, patient=guard.trusted):
-        seed = _open_seed_or_burn(staff, password, params, pepper)
+    active = staff is not None and staff.status is StaffStatus.ACTIVE
+    sealed = staff.sealed_seed if active and staff is not None else None
+    with slot_between_transactions(session, gate, patient=guard.trusted) as run:
+        seed = run(_open_seed_or_burn, sealed, password, params, pepper)
     if staff is not None and seed is not None:
         until = login_guard.factor_locked(session, guard)
         if until is not None:  # someone who knows the password is guessing codes
@@ -167,8 +169,8 @@ def _renew_seal(
     opened = staff.sealed_seed
     session.commit()
     try:
-        with slot(gate):
-            resealed = seal_seed(seed, password, params, pepper)
+        with slot(gate) as run:
+            resealed = run(seal_seed, seed, password, params, pepper)
     except Argon2Busy:
         return
     try:
@@ -182,14 +184,18 @@ def _renew_seal(
 
 
 def _open_seed_or_burn(
-    staff: StaffMember | None, password: str, params: Argon2Params, pepper: bytes
+    sealed: bytes | None, password: str, params: Argon2Params, pepper: bytes
 ) -> bytes | None:
-    """Open the seed, or spend the same Argon2id work when there is none to open."""
-    if staff is None or staff.status is not StaffStatus.ACTIVE or staff.sealed_seed is None:
+    """Open the seed, or spend the same Argon2id work when there is none to open.
+
+    Takes the sealed seed, not the account's row: it runs on a thread of its
+    own (the slot's ``run``), away from the session.
+    """
+    if sealed is None:
         argon2id(password.encode("utf-8"), secrets.token_bytes(16), params)
         return None
     try:
-        return open_seed(staff.sealed_seed, password, pepper)
+        return open_seed(sealed, password, pepper)
     except (DecryptionError, ValueError):
         return None
 
