@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from crypto import new_key
 from tests.support.reporter import Report, submit_report
@@ -185,7 +185,8 @@ def test_a_new_recovery_key_moves_every_wrap_and_resumes_after_a_crash(
     with app_database(app).session() as session:
         progress = session.scalar(select(RootRotation))
         assert (progress.rewrapped, progress.finished_at) == (2, None)  # one batch committed
-        assert len(_recovery_wraps(session, 1)) == 6  # no old wrap deleted yet
+        # The committed batch's old wraps went with it; the rest wait for the next run.
+        assert len(_recovery_wraps(session, 1)) == 6 - 2
         assert len(_recovery_wraps(session, 2)) == 2 + 2  # the batch, and the new report's
     monkeypatch.setattr(rewrap_pool.Moving, "result", real)
     with app_database(app).session() as session:
@@ -235,7 +236,7 @@ def test_a_crash_between_batches_with_the_pool_resumes_with_the_pool(app, org, r
     with app_database(app).session() as session:
         progress = session.scalar(select(RootRotation))
         assert (progress.rewrapped, progress.finished_at) == (2, None)
-        assert len(_recovery_wraps(session, 1)) == 6 and len(_recovery_wraps(session, 2)) == 2
+        assert len(_recovery_wraps(session, 1)) == 4 and len(_recovery_wraps(session, 2)) == 2
         done = rotation.run(session, old, batch=2, workers=2)
         assert done.finished_at is not None and done.rewrapped == 6
     with app_database(app).session() as session:
@@ -281,16 +282,28 @@ def test_a_wrap_committed_behind_the_cursor_is_moved_before_the_old_ones_go(
         session.commit()
         old = root.open_root(session, old_shares[:2], generation=1)
         progress = session.scalar(select(RootRotation))
+        # The late one, as its intake wrote it to the old root (committed below, late).
+        first = min(_recovery_wraps(session, 1), key=lambda w: w.audience_key_id)
+        late = (first.audience_key_id, first.case_id, first.wrapped)
         while rotation.rewrap_batch(session, progress, old.identity, 10):
             session.commit()
         session.commit()
-        # The late one: its key has the old wrap only, below the cursor.
-        late = session.scalars(
-            select(KeyWrap).where(
-                KeyWrap.recipient_kind == RecipientKind.RECOVERY, KeyWrap.identity_generation == 2
+        assert _recovery_wraps(session, 1) == [], "each batch took its old wraps with it"
+        # Committed after the cursor passed its key: the old wrap only, below the cursor.
+        session.execute(
+            delete(KeyWrap).where(
+                KeyWrap.audience_key_id == late[0], KeyWrap.recipient_kind == RecipientKind.RECOVERY
             )
-        ).first()
-        session.delete(late)
+        )
+        session.add(
+            KeyWrap(
+                audience_key_id=late[0],
+                case_id=late[1],
+                recipient_kind=RecipientKind.RECOVERY,
+                identity_generation=1,
+                wrapped=late[2],
+            )
+        )
         session.commit()
         done = rotation.run(session, old, batch=10)
         assert done.finished_at is not None and done.rewrapped == 7  # six, and the late one again

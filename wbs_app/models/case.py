@@ -147,8 +147,9 @@ class KeyWrap(Base):
     # Denormalised from the audience key, so access checks are one index lookup.
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
     recipient_kind: Mapped[RecipientKind] = mapped_column(enum_column(RecipientKind, "recipient"))
+    # Looked up through ix_key_wraps_staff_case, whose first column it is.
     staff_id: Mapped[int | None] = mapped_column(
-        ForeignKey("staff_members.id", ondelete="CASCADE"), index=True
+        ForeignKey("staff_members.id", ondelete="CASCADE")
     )
     # Which of the staff member's identities this wrap is for (resets make new ones).
     identity_generation: Mapped[int] = mapped_column(Integer, default=0)

@@ -66,8 +66,8 @@ class RootRotation(Base):
     The new root is current from the start (new cases are wrapped to it); the
     batches walk audience keys in id order and ``last_key_id`` records the last
     one whose new wrap is committed, so a crash loses at most one batch of work.
-    The old generation's wraps are deleted only after every new one is
-    committed, and then ``finished_at`` is set.
+    Each batch deletes the old wraps it replaces in the commit of their new
+    ones; once none is left unmoved, ``finished_at`` is set.
     """
 
     __tablename__ = "root_rotations"

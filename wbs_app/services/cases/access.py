@@ -145,11 +145,11 @@ def sole_holder_cases(
     person's own wraps count while their key exists, deactivated or not: a
     reset would destroy a key that a reactivation gives back.
 
-    One query: the person's wraps through ``ix_key_wraps_staff_case`` (or
-    ``ix_key_wraps_staff_id``), and for each an anti-join on the key's other
-    wraps through an index led by ``audience_key_id`` (the unique constraint's
-    on SQLite, ``ix_key_wraps_audience_key_id`` on PostgreSQL), so it costs
-    what the person holds, not what the installation holds; no new index.
+    One query: the person's wraps through ``ix_key_wraps_staff_case``, and
+    for each an anti-join on the key's other wraps through an index led by
+    ``audience_key_id`` (the unique constraint's on SQLite,
+    ``ix_key_wraps_audience_key_id`` on PostgreSQL), so it costs what the
+    person holds, not what the installation holds; no new index.
     """
     other = aliased(KeyWrap)
     colleague = aliased(StaffMember)

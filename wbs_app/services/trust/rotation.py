@@ -4,16 +4,20 @@
 old one and records a ``RootRotation``; its shares are returned to be printed
 and the caller commits only once they are. From then on new audience keys are
 wrapped to the new root. ``run`` moves the old wraps in batches, one
-transaction each: it unwraps a batch with the old root, inserts the new wraps
-and advances ``last_key_id`` in the same commit, so memory is bounded by the
-batch and a crash loses at most the batch in flight; running it again (with
-the old shares) resumes after ``last_key_id``. When no old wrap is left
-unmoved, the old generation's wraps are deleted and ``finished_at`` is set,
-again in one transaction: an old wrap is never deleted before its new one is
-committed. An old wrap that does not open with the old root (a damaged row)
-cannot be moved by anyone: it is recorded in ``rotation_failures`` and the
-move goes on, so one such row no longer stops the rotation (and with it every
-recovery action) for good; the end reports its key id.
+transaction each: it unwraps a batch with the old root, inserts the new
+wraps, deletes the old ones they replace and advances ``last_key_id`` in the
+same commit, so memory is bounded by the batch, a crash loses at most the
+batch in flight and an old wrap is never deleted before its new one is
+committed; running it again (with the old shares) resumes after
+``last_key_id``. A rotation is often made because old shares may have been
+exposed: a moved case is then out of the old key's reach as soon as its batch
+commits, not only once the whole run ends. When no old wrap is left unmoved,
+what remains of the old generation (the wraps that did not open) is deleted
+and ``finished_at`` is set, again in one transaction. An old wrap that does
+not open with the old root (a damaged row) cannot be moved by anyone: it is
+recorded in ``rotation_failures`` and the move goes on, so one such row no
+longer stops the rotation (and with it every recovery action) for good; the
+end reports its key id.
 
 A rotation grants nobody a case: the same custodians' power moves from one key
 to the next. It is therefore one audit event at each end and the rotation row,
@@ -188,7 +192,9 @@ def _items(rows: Sequence[Row]) -> list[rewrap_pool.Item]:
 def _write(
     session: Session, rotation: RootRotation, rows: Sequence[Row], moved: list[bytes | None]
 ) -> None:
-    """A batch's new wraps, its failures and the cursor past it, in the caller's transaction.
+    """A batch's new wraps in place of its old ones, its failures and the cursor past it.
+
+    All in the caller's transaction, so an old wrap goes only with its successor.
 
     A wrap that did not open (None) is recorded in ``rotation_failures``
     instead of stopping the batch: the cursor passes it, ``finish`` does not
@@ -210,6 +216,13 @@ def _write(
     # On the connection: a plain executemany, without the ORM bulk path's work per row.
     if values:
         session.connection().execute(insert(KeyWrap), values)
+        session.connection().execute(
+            delete(KeyWrap).where(
+                KeyWrap.recipient_kind == RecipientKind.RECOVERY,
+                KeyWrap.identity_generation == rotation.from_generation,
+                KeyWrap.audience_key_id.in_([row[0] for row, _ in done]),
+            )
+        )
     if failed:
         session.connection().execute(
             insert(RotationFailure),
@@ -326,7 +339,10 @@ def _by_cursor(
 
 
 def finish(session: Session, rotation: RootRotation) -> bool:
-    """Delete the old generation's wraps and close the rotation, if every one has its successor.
+    """Close the rotation, if every old wrap has its successor or did not open.
+
+    What is left of the old generation then (the wraps that did not open; the
+    moved ones went with their batch) is deleted: no root opens them.
 
     Under the write lock, an old wrap without a new one (an intake that read
     the old root just before the start and committed after the last batch)
