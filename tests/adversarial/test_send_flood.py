@@ -133,6 +133,9 @@ def test_a_flood_of_sends_keeps_the_landing_page_and_lets_a_real_report_in(
                 except FormRefused as refused:
                     status = str(refused)[:8]
                     problems.append(str(refused))
+                except Exception as error:
+                    status = type(error).__name__
+                    problems.append(repr(error))
                 with lock:
                     outcomes[status] = outcomes.get(status, 0) + 1
 

@@ -270,6 +270,42 @@ def test_a_wrap_that_does_not_open_is_recorded_and_the_run_finishes(
         assert _opens(session, 2, root.open_root(session, new_shares[:2])) == (5, 1)
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_key_given_a_second_old_wrap_is_moved_whole_across_a_batch_boundary(
+    app, org, reporter, workers
+) -> None:
+    """A database writer gives the second key a damaged old wrap ordered before its genuine
+    one. Batches of two keys' rows would end on the damaged wrap, record the key as not
+    opening, pass it with the cursor and delete the genuine wrap at the end; a batch holds
+    whole keys, so the genuine one is moved and the key is not reported."""
+    _three_cases(app, org, reporter)
+    old_shares = ceremony_shares(app)
+    with app_database(app).session() as session:
+        new_shares = [s.words for s in rotation.start(session, open_test_root(app), CUSTODIANS)]
+        session.commit()
+        second = sorted(_recovery_wraps(session, 1), key=lambda w: w.audience_key_id)[1]
+        genuine = second.wrapped
+        second.wrapped = bytes(len(genuine))  # the lower row id now holds the damaged copy
+        session.add(
+            KeyWrap(
+                audience_key_id=second.audience_key_id,
+                case_id=second.case_id,
+                recipient_kind=RecipientKind.RECOVERY,
+                identity_generation=1,
+                wrapped=genuine,
+            )
+        )
+        session.commit()
+    with app_database(app).session() as session:
+        old = root.open_root(session, old_shares[:2], generation=1)
+        done = rotation.run(session, old, batch=2, workers=workers)
+        assert done.finished_at is not None and done.rewrapped == 6
+        assert rotation.failed_keys(session, done.id) == []
+    with app_database(app).session() as session:
+        assert _recovery_wraps(session, 1) == []
+        assert _opens(session, 2, root.open_root(session, new_shares[:2])) == (6, 0)
+
+
 def test_a_wrap_committed_behind_the_cursor_is_moved_before_the_old_ones_go(
     app, org, reporter
 ) -> None:

@@ -54,8 +54,12 @@ def lowered(nice: int) -> Run:
         failure: list[BaseException] = []
 
         def work() -> None:
+            thread = threading.get_native_id()
+            # Never above the caller's own priority: a server started at nice 15
+            # (and allowed to lower it) keeps its runs at 15, not at 10.
             with contextlib.suppress(OSError):  # refused: run at the caller's priority
-                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), nice)
+                current = os.getpriority(os.PRIO_PROCESS, thread)
+                os.setpriority(os.PRIO_PROCESS, thread, max(nice, current))
             try:
                 outcome.append(fn(*args, **kwargs))
             except BaseException as error:  # handed to the caller, raised there
@@ -63,9 +67,17 @@ def lowered(nice: int) -> Run:
 
         worker = threading.Thread(target=work, name="lowered-priority", daemon=True)
         worker.start()
-        worker.join()
+        try:
+            worker.join()
+        except BaseException:  # interrupted (Ctrl-C on a main thread): the run keeps
+            worker.join()  # its slot until it has ended, then the interruption goes on
+            raise
         if failure:
-            raise failure[0]
-        return outcome[0]
+            error = failure.pop()
+            try:
+                raise error
+            finally:
+                del error  # no cycle through the traceback keeps the secrets it saw
+        return outcome.pop()
 
     return run

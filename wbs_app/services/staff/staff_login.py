@@ -108,8 +108,9 @@ def authenticate(
         raise LoginFailed()
     # The account's own browser waits its turn in the staff lane (as a report
     # does in its lane) instead of being refused with the flood of random names.
-    active = staff is not None and staff.status is StaffStatus.ACTIVE
-    sealed = staff.sealed_seed if active and staff is not None else None
+    sealed = (
+        staff.sealed_seed if staff is not None and staff.status is StaffStatus.ACTIVE else None
+    )
     with slot_between_transactions(session, gate, patient=guard.trusted) as run:
         seed = run(_open_seed_or_burn, sealed, password, params, pepper)
     if staff is not None and seed is not None:

@@ -191,7 +191,7 @@ def open_root(session: Session, shares: Sequence[str], generation: int | None = 
 
     ``generation`` names an older root only to finish a rotation away from it
     (``services.trust.rotation``): its shares still open its seed, which is
-    why the rotation deletes its wraps at the end.
+    why the rotation deletes each old wrap as soon as its successor is committed.
     """
     root = current_root(session) if generation is None else by_generation(session, generation)
     if root is None:

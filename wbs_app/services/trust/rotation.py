@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Sequence
 
-from sqlalchemy import ColumnElement, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from crypto import Identity
@@ -161,23 +161,35 @@ def _locked(session: Session, rotation_id: int) -> RootRotation:
 def _read(
     session: Session, rotation: RootRotation, after: int, limit: int, *, late: bool = False
 ) -> list[Row]:
-    """Up to ``limit`` old wraps past key id ``after`` (or, ``late``, those without successor).
+    """The old wraps of up to ``limit`` keys past key id ``after`` (``late``: without successor).
 
+    Whole keys: a key has one recovery wrap per generation, but the unique
+    constraint does not bind its NULL staff id, so a database writer can add a
+    second; split across two batches, the cursor would pass the genuine one
+    after the other was recorded as not opening, and the end would delete it.
     Only plain rows are read (no ORM objects), so the session holds nothing
     between batches.
     """
+    wanted = (
+        KeyWrap.recipient_kind == RecipientKind.RECOVERY,
+        KeyWrap.identity_generation == rotation.from_generation,
+        _unmoved(rotation) if late else KeyWrap.audience_key_id > after,
+    )
+    last_key = (
+        select(KeyWrap.audience_key_id)
+        .where(*wanted)
+        .order_by(KeyWrap.audience_key_id)
+        .offset(limit - 1)
+        .limit(1)
+        .scalar_subquery()
+    )
     rows = session.execute(
         select(KeyWrap.audience_key_id, KeyWrap.case_id, KeyWrap.wrapped, Case.uid)
         .join(AudienceKey, AudienceKey.id == KeyWrap.audience_key_id)
         .join(Case, Case.id == KeyWrap.case_id)
         .add_columns(AudienceKey.audience, AudienceKey.label)
-        .where(
-            KeyWrap.recipient_kind == RecipientKind.RECOVERY,
-            KeyWrap.identity_generation == rotation.from_generation,
-            _unmoved(rotation) if late else KeyWrap.audience_key_id > after,
-        )
-        .order_by(KeyWrap.audience_key_id)
-        .limit(limit)
+        .where(*wanted, or_(last_key.is_(None), KeyWrap.audience_key_id <= last_key))
+        .order_by(KeyWrap.audience_key_id, KeyWrap.id)
     ).all()
     return [
         (key_id, case_id, wrapped, uid, f"{audience.value}:{label}")
@@ -200,8 +212,14 @@ def _write(
     instead of stopping the batch: the cursor passes it, ``finish`` does not
     wait for it, and the run reports it at the end.
     """
-    done = [(row, wrap) for row, wrap in zip(rows, moved, strict=True) if wrap is not None]
-    failed = [row[0] for row, wrap in zip(rows, moved, strict=True) if wrap is None]
+    done: list[tuple[Row, bytes]] = []
+    moved_keys: set[int] = set()
+    for row, wrap in zip(rows, moved, strict=True):
+        if wrap is not None and row[0] not in moved_keys:  # one successor per key, should
+            done.append((row, wrap))  # a database writer have given a key two old wraps
+            moved_keys.add(row[0])
+    failed = sorted({row[0] for row, wrap in zip(rows, moved, strict=True) if wrap is None})
+    failed = [key for key in failed if key not in moved_keys]
     values = [
         {
             "audience_key_id": key_id,
@@ -220,7 +238,7 @@ def _write(
             delete(KeyWrap).where(
                 KeyWrap.recipient_kind == RecipientKind.RECOVERY,
                 KeyWrap.identity_generation == rotation.from_generation,
-                KeyWrap.audience_key_id.in_([row[0] for row, _ in done]),
+                KeyWrap.audience_key_id.in_(moved_keys),
             )
         )
     if failed:
