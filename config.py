@@ -153,11 +153,17 @@ class Settings:
     # The installation's time zone (IANA name): every date and time on a page
     # is shown in it, with its Indonesian abbreviation (WIB, WITA, WIT).
     TIMEZONE: str = "Asia/Makassar"
-    # Deadlines in days (DOMAIN.md), editable later by administrators.
+    # Deadlines in days (DOMAIN.md), editable later by administrators, and
+    # whether each counts working days (no weekends, national holidays or the
+    # office's collective leave: services/office/working_days.py) or calendar days.
     DEADLINE_ACKNOWLEDGE_DAYS: int = 7
     DEADLINE_VERIFICATION_DAYS: int = 14
     DEADLINE_FEEDBACK_DAYS: int = 90
     DEADLINE_RESPONDENT_DAYS: int = 14
+    DEADLINE_ACKNOWLEDGE_WORKING_DAYS: bool = False
+    DEADLINE_VERIFICATION_WORKING_DAYS: bool = False
+    DEADLINE_FEEDBACK_WORKING_DAYS: bool = False
+    DEADLINE_RESPONDENT_WORKING_DAYS: bool = False
     # How long the reporter's secure mailbox stays open after a case is closed
     # (withdrawn, referred, concluded): answers, evidence and reports of
     # retaliation keep reaching the team (ISO 37002: monitoring for

@@ -13,7 +13,7 @@ from wbs_app.db import request_session
 from wbs_app.services.infra.argon2_gate import Argon2Gate, Argon2Lanes
 from wbs_app.services.infra.send_lanes import SendLanes
 from wbs_app.services.infra.sessions import SessionPolicy
-from wbs_app.services.office.organisation import Deadlines, deadlines
+from wbs_app.services.office.deadlines import Deadlines, deadlines
 from wbs_app.settings import settings
 
 ARGON2_GATE = "lentera.argon2_gate"

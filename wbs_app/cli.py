@@ -31,7 +31,8 @@ from wbs_app.services.infra import sweep as attachment_sweep
 from wbs_app.services.infra.store import AttachmentStore
 from wbs_app.services.office import organisation
 from wbs_app.services.office.catalogue import ensure_default_categories
-from wbs_app.services.office.organisation import Deadlines, OrganisationError
+from wbs_app.services.office.deadlines import Deadlines, deadlines
+from wbs_app.services.office.organisation import OrganisationError
 from wbs_app.services.staff import accounts, staff_admin
 from wbs_app.services.staff.accounts import AccountError
 from wbs_app.services.trust import anchors
@@ -50,7 +51,7 @@ wbs.add_command(trust_status_command)
 
 
 def deadlines_from(session: Session) -> Deadlines:
-    return organisation.deadlines(session, settings().deadline_defaults)
+    return deadlines(session, settings().deadline_defaults)
 
 
 @wbs.command("db-upgrade")

@@ -16,10 +16,11 @@ from typing import Any
 from babel.dates import format_date, format_datetime, format_time, get_timezone
 from babel.numbers import format_decimal
 from flask import Flask
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import lazy_gettext as _l
 
 from crypto import format_code
+from wbs_app.services.office.deadlines import DeadlineKind, Deadlines
 from wbs_app.settings import settings
 
 # Indonesia's zones by the names everyone uses (Babel's English has only "+0800").
@@ -112,6 +113,15 @@ def grouped_code(digits: str | None) -> str:
     return format_code(digits) if digits else ""
 
 
+def deadline_length(deadlines: Deadlines, kind: str) -> str:
+    """A deadline's length as a reader is promised it: "7 hari", or "3 hari kerja"."""
+    deadline = DeadlineKind(kind)
+    days = deadlines.days(deadline)
+    if deadlines.counts_working_days(deadline):
+        return ngettext("%(num)d working day", "%(num)d working days", days)
+    return ngettext("%(num)d day", "%(num)d days", days)
+
+
 def init_formats(app: Flask) -> None:
     """The filters every template uses; they replace Flask-Babel's and Jinja's own.
 
@@ -127,3 +137,4 @@ def init_formats(app: Flask) -> None:
         number=number,
         grouped_code=grouped_code,
     )
+    app.jinja_env.globals.update(deadline_length=deadline_length)

@@ -80,6 +80,7 @@ MESSAGES = {
     ),
     # Units, categories, deadlines (services.office.organisation, unit_admin).
     "not_found": _l("Not found."),
+    "leave_day_unnamed": _l("Write what the day is, for example \"Cuti bersama Idul Fitri\"."),
     "bad_name": _l("A name has 2 to 200 characters."),
     "no_parent": _l("Choose an existing parent unit."),
     "duplicate": _l("That entry already exists."),

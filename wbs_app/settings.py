@@ -27,7 +27,7 @@ from flask import Flask, current_app
 import config
 from crypto import Argon2Params, InstallationKey
 from wbs_app.services.cases.disk_caps import DiskCaps
-from wbs_app.services.office.organisation import DEADLINE_KEYS
+from wbs_app.services.office.deadlines import DEADLINE_KEYS, WORKING_KEYS
 
 SETTINGS = "lentera.settings"
 
@@ -51,7 +51,7 @@ class AppSettings:
     default_language: str
     timezone: str
     # Days by config name (``DEADLINE_ACKNOWLEDGE_DAYS`` ...): the defaults
-    # administrators' values override (``services.office.organisation.deadlines``).
+    # administrators' values override (``services.office.deadlines``).
     deadline_defaults: Mapping[str, int]
     reporter_channel_days_after_close: int
     staff_session_idle: timedelta
@@ -94,7 +94,9 @@ def from_config(raw: config.Settings) -> AppSettings:
         languages=raw.LANGUAGES,
         default_language=raw.DEFAULT_LANGUAGE,
         timezone=raw.TIMEZONE,
-        deadline_defaults=MappingProxyType({key: getattr(raw, key) for key in DEADLINE_KEYS}),
+        deadline_defaults=MappingProxyType(
+            {key: getattr(raw, key) for key in DEADLINE_KEYS + WORKING_KEYS}
+        ),
         reporter_channel_days_after_close=raw.REPORTER_CHANNEL_DAYS_AFTER_CLOSE,
         staff_session_idle=timedelta(minutes=raw.STAFF_SESSION_IDLE_MINUTES),
         staff_session_max=timedelta(hours=raw.STAFF_SESSION_MAX_HOURS),

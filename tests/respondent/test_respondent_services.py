@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -35,11 +35,22 @@ from wbs_app.models import (
 )
 from wbs_app.services.cases import case_keys, journal, lifecycle
 from wbs_app.services.codes import respondent_access
+from wbs_app.services.infra.clock import today
 from wbs_app.services.infra.sessions import SessionPolicy
+from wbs_app.services.office.deadlines import Deadlines
 from wbs_app.services.respondents import respondent, right_of_reply
 from wbs_app.services.respondents.respondent import RespondentError
 
 POLICY = SessionPolicy(idle=timedelta(minutes=15), absolute=timedelta(hours=2))
+CALENDAR_DAYS = Deadlines(
+    acknowledge_days=7, verification_days=14, feedback_days=90, respondent_days=14
+)
+
+
+def in_14_days() -> date:
+    return today() + timedelta(days=14)
+
+
 DETAILS = {
     "name": "Petugas Loket 2",
     "position": "Pengadministrasi",
@@ -73,7 +84,15 @@ def invited(app, org, reporter):
         casefile.add_note(session, case, staff, identity, "RAHASIA-CATATAN internal")
         salt = bytes.fromhex(app.config["INSTALLATION_SALT"])
         invitation, code = respondent.create_invitation(
-            session, case, staff, identity, DETAILS, InvitationRole.ACCUSED, 14, salt, TEST_ARGON2
+            session,
+            case,
+            staff,
+            identity,
+            DETAILS,
+            InvitationRole.ACCUSED,
+            in_14_days(),
+            salt,
+            TEST_ARGON2,
         )
         second, _ = respondent.create_invitation(
             session,
@@ -82,7 +101,7 @@ def invited(app, org, reporter):
             identity,
             {**DETAILS, "name": "Saksi Lain"},
             InvitationRole.WITNESS,
-            14,
+            in_14_days(),
             salt,
             TEST_ARGON2,
         )
@@ -183,13 +202,21 @@ def test_extension_decided_by_a_handler(app, org, invited) -> None:
         case = db.get(Case, invitation.case_id)
         budi = db.get(StaffMember, org.budi.id)
         with pytest.raises(RespondentError):  # a grant says how long
-            right_of_reply.decide_extension(db, case, invitation, budi, identity, True, 0, "Ya.")
+            right_of_reply.decide_extension(
+                db, case, invitation, budi, identity, True, 0, "Ya.", CALENDAR_DAYS
+            )
         with pytest.raises(RespondentError):  # and why
-            right_of_reply.decide_extension(db, case, invitation, budi, identity, True, 7, " ")
-        right_of_reply.decide_extension(db, case, invitation, budi, identity, True, 7, "Wajar.")
+            right_of_reply.decide_extension(
+                db, case, invitation, budi, identity, True, 7, " ", CALENDAR_DAYS
+            )
+        right_of_reply.decide_extension(
+                db, case, invitation, budi, identity, True, 7, "Wajar.", CALENDAR_DAYS
+            )
         assert invitation.answer_due == before + timedelta(days=7)
         with pytest.raises(RespondentError):
-            right_of_reply.decide_extension(db, case, invitation, budi, identity, True, 7, "Ya.")
+            right_of_reply.decide_extension(
+                db, case, invitation, budi, identity, True, 7, "Ya.", CALENDAR_DAYS
+            )
 
 
 def test_invitation_needs_a_case_under_examination(app, org, reporter) -> None:
@@ -205,7 +232,7 @@ def test_invitation_needs_a_case_under_examination(app, org, reporter) -> None:
                 identity,
                 DETAILS,
                 InvitationRole.ACCUSED,
-                14,
+                in_14_days(),
                 b"s" * 32,
                 TEST_ARGON2,
             )

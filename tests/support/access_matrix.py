@@ -113,6 +113,10 @@ admin.create_category           login    login    login    403      403      403
 admin.update_category           login    login    login    403      403      403      302
 admin.settings                  login    login    login    403      403      403      200/400
 admin.letterhead_settings       login    login    login    403      403      403      200/400
+admin.leave_days                login    login    login    403      403      403      200
+admin.add_leave_day             login    login    login    403      403      403      400
+admin.add_national_leave        login    login    login    403      403      403      400
+admin.remove_leave_day          login    login    login    403      403      403      404
 admin.staff_list                login    login    login    403      403      403      200
 admin.staff_detail              login    login    login    403      403      403      200
 admin.confirm_reset             login    login    login    403      403      403      200
@@ -194,6 +198,7 @@ def url_of(world: World, endpoint: str) -> str:
         "filename": "css/lentera.css",
         "page": "0" * 20,  # a receipt page nobody holds the cookie of
         "rest": "kasus",  # an old staff address's page
+        "day": "2026-12-24",  # a collective leave day nobody entered
     }
     rule = next(r for r in world.app.url_map.iter_rules() if r.endpoint == endpoint)
     with world.app.test_request_context():

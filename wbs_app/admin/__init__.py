@@ -17,6 +17,7 @@ def _labels() -> dict[str, object]:
 
 from wbs_app.admin import (  # noqa: E402,F401 - registers the views on bp
     confirm_views,
+    deadline_views,
     letterhead_views,
     routes,
     unit_views,

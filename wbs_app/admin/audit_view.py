@@ -28,6 +28,13 @@ DEADLINES = {
     "feedback_days": _l("Feedback to the reporter: %(days)s days"),
     "respondent_days": _l("Time for the accused to answer: %(days)s days"),
 }
+# "<deadline>_working_days=1" or "=0": whether that deadline counts working days.
+COUNTING = {
+    "acknowledge_working_days": _l("Acknowledgement"),
+    "verification_working_days": _l("Verification result"),
+    "feedback_working_days": _l("Feedback to the reporter"),
+    "respondent_working_days": _l("Time for the accused to answer"),
+}
 
 
 # ``services.trust.root.names_detail`` after an optional root or rotation head;
@@ -67,6 +74,10 @@ def _deadlines(detail: str) -> str:
     parts = []
     for change in detail.split(","):
         key, _sep, days = change.partition("=")
+        if key in COUNTING:
+            counted = _("in working days") if days == "1" else _("in calendar days")
+            parts.append(f"{COUNTING[key]}: {counted}")
+            continue
         template = DEADLINES.get(key)
         shown = number(int(days)) if days.isascii() and days.isdigit() else days
         parts.append(str(template % {"days": shown}) if template is not None else change)

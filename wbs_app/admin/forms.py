@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
+    DateField,
     EmailField,
     IntegerField,
     SelectField,
@@ -96,11 +97,29 @@ def _days(label: object) -> IntegerField:
     return IntegerField(label, validators=[InputRequired(), NumberRange(min=1, max=365)])
 
 
+WORKING_DAYS = _l("Count working days (no weekends, national holidays or collective leave)")
+
+
 class DeadlinesForm(Form):
+    """Each deadline's days (named as its ``DeadlineKind``) and ``<kind>_working``."""
+
     acknowledge = _days(_l("Acknowledge a report within (days)"))
+    acknowledge_working = BooleanField(WORKING_DAYS)
     verification = _days(_l("Report the verification result within (days)"))
+    verification_working = BooleanField(WORKING_DAYS)
     feedback = _days(_l("Give feedback to the reporter within (days)"))
+    feedback_working = BooleanField(WORKING_DAYS)
     respondent = _days(_l("Time for the accused to answer (days)"))
+    respondent_working = BooleanField(WORKING_DAYS)
+
+
+class LeaveDayForm(Form):
+    day = DateField(_l("Leave date"), validators=[InputRequired()])
+    name = StringField(_l("What the day is"), validators=[DataRequired(), Length(max=120)])
+
+
+class NationalLeaveForm(Form):
+    year = IntegerField(validators=[InputRequired(), NumberRange(min=2000, max=2100)])
 
 
 class InviteForm(Form):

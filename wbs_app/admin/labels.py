@@ -30,6 +30,8 @@ AUDIT_ACTIONS = {
     "category_changed": _l("Category changed"),
     "category_created": _l("Category added"),
     "settings_changed": _l("Deadlines changed"),
+    "leave_days_added": _l("Collective leave days entered"),
+    "leave_day_removed": _l("Collective leave day made a working day again"),
     "letterhead_changed": _l("Letterhead changed"),
     "journal_checkpoint": _l("Journal checkpoint downloaded"),
     "custodian_ceremony": _l("Custodian ceremony held (root of trust made)"),

@@ -11,13 +11,12 @@ from werkzeug.wrappers import Response
 from wbs_app.admin import audit_view, bp, worker_view
 from wbs_app.admin.forms import (
     CategoryForm,
-    DeadlinesForm,
     InviteForm,
     NewCategoryForm,
     RoleForm,
 )
 from wbs_app.admin.unit_views import unit_choices
-from wbs_app.appctx import current_deadlines, external_url
+from wbs_app.appctx import external_url
 from wbs_app.db import request_session
 from wbs_app.form_base import row_id
 from wbs_app.models import StaffMember, StaffRole, StaffStatus
@@ -117,39 +116,6 @@ def create_category() -> Response:
     else:
         refused(_("Check the category's names and order."))
     return redirect(url_for("admin.categories"))
-
-
-@bp.route("/pengaturan", methods=["GET", "POST"])
-@zone(ADMIN)
-def settings() -> Any:
-    db = request_session()
-    current = current_deadlines()
-    form = DeadlinesForm(
-        data={
-            "acknowledge": current.acknowledge_days,
-            "verification": current.verification_days,
-            "feedback": current.feedback_days,
-            "respondent": current.respondent_days,
-        }
-        if request.method == "GET"
-        else None
-    )
-    if form.validate_on_submit():
-        organisation.set_deadlines(
-            db,
-            _actor(),
-            {
-                "DEADLINE_ACKNOWLEDGE_DAYS": form.acknowledge.data,
-                "DEADLINE_VERIFICATION_DAYS": form.verification.data,
-                "DEADLINE_FEEDBACK_DAYS": form.feedback.data,
-                "DEADLINE_RESPONDENT_DAYS": form.respondent.data,
-            },
-        )
-        db.commit()
-        flash(_("Deadlines saved."))
-        return redirect(url_for("admin.settings"))
-    status = 400 if request.method == "POST" else 200
-    return render_template("admin/settings.html", form=form), status
 
 
 @bp.get("/staf")

@@ -36,7 +36,7 @@ from wbs_app.models import StaffIdentity, StaffMember, Unit
 from wbs_app.services.infra.clock import utcnow
 from wbs_app.services.infra.sessions import SessionPolicy
 from wbs_app.services.infra.store import AttachmentStore
-from wbs_app.services.office.organisation import Deadlines
+from wbs_app.services.office.deadlines import Deadlines
 
 __all__ = ["DemoRefused", "seed_demo_organisation"]
 

@@ -29,10 +29,10 @@ from wbs_app.services.cases import casefile, file_encryption, intake, lifecycle
 from wbs_app.services.cases.case_records import FileInfo
 from wbs_app.services.cases.intake import DraftPayload
 from wbs_app.services.codes import code_holders, reporter_access, respondent_access
-from wbs_app.services.infra.clock import as_of
+from wbs_app.services.infra.clock import as_of, today
 from wbs_app.services.infra.sessions import SessionPolicy
 from wbs_app.services.infra.store import AttachmentStore, PendingWrite
-from wbs_app.services.office.organisation import Deadlines
+from wbs_app.services.office.deadlines import Deadlines
 from wbs_app.services.respondents import invitation_letter, respondent, respondent_takeover
 
 DRAFT_LIFETIME = timedelta(hours=1)
@@ -191,7 +191,7 @@ class Desk:
             who.identity,
             details,
             role,
-            DEMO_ANSWER_DAYS,
+            today() + timedelta(days=DEMO_ANSWER_DAYS),
             self.salt,
             self.params,
         )

@@ -49,6 +49,7 @@ from wbs_app.services.cases.lifecycle import StepRefused
 from wbs_app.services.infra.errors import DomainError
 from wbs_app.services.office import organisation
 from wbs_app.services.office.catalogue import active_categories
+from wbs_app.services.office.deadlines import DeadlineKind
 from wbs_app.services.respondents import (
     invitation_letter,
     respondent,
@@ -180,12 +181,23 @@ def render_case(
         requested_days=right_of_reply.requested_days,
         notices=NOTICES,
         invitation_form=_invitation_form(),
-        extension_form=ExtensionDecisionForm(formdata=None),
+        extension_form=_extension_form(),
         respondent_message_form=RespondentMessageForm(formdata=None),
         grant_form=grant_form,
         access_form=AccessForm(formdata=None),
         classification=classification or classification_for(case),
     ), status
+
+
+def _respondent_counts_working_days() -> bool:
+    return current_deadlines().counts_working_days(DeadlineKind.RESPONDENT)
+
+
+def _extension_form() -> ExtensionDecisionForm:
+    form = ExtensionDecisionForm(formdata=None)
+    if _respondent_counts_working_days():
+        form.days.label.text = _("Extra working days, if granted")
+    return form
 
 
 def _invitation_form() -> InvitationForm:
@@ -196,6 +208,8 @@ def _invitation_form() -> InvitationForm:
             "once": invitation_letter.new_form_token(),
         },
     )
+    if _respondent_counts_working_days():  # counted as the office counts this deadline
+        form.days.label.text = _("Working days to answer")
     form.role.choices = [
         SelectChoice("accused", str(labels.ROLES["accused"])),
         SelectChoice("witness", str(labels.ROLES["witness"])),

@@ -99,7 +99,7 @@ def create_invitation(case_id: int) -> Any:
             context.identity,
             details,
             role,
-            int(days),
+            respondent.answer_due(current_deadlines(), int(days)),
             salt,
             argon2_params(),
             gate=argon2_gate(SUBMIT),
@@ -188,6 +188,7 @@ def decide_extension(case_id: int) -> Response:
             form.decision.data == "grant",
             form.days.data or "",
             form.reason.data or "",
+            current_deadlines(),
         )
     except NoAccess:
         abort(404)

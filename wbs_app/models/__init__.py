@@ -29,7 +29,7 @@ from wbs_app.models.letters import InvitationLetter, LetterCounter, Letterhead
 from wbs_app.models.one_time_pages import ReceiptHandover, SentDraft
 from wbs_app.models.organisation import Category, Unit
 from wbs_app.models.respondent import InvitationRole, RespondentInvitation, RespondentSession
-from wbs_app.models.settings import Installation, SettingValue
+from wbs_app.models.settings import CollectiveLeaveDay, Installation, SettingValue
 from wbs_app.models.staff import (
     LoginThrottle,
     OneTimeToken,
@@ -62,6 +62,7 @@ __all__ = [
     "CaseRecord",
     "CaseStatus",
     "Category",
+    "CollectiveLeaveDay",
     "Custodian",
     "HandlerCertificate",
     "HandlerExclusion",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, Integer, LargeBinary, String
+from datetime import date
+
+from sqlalchemy import CheckConstraint, Date, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wbs_app.database import Base
@@ -15,6 +17,18 @@ class SettingValue(Base):
 
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[int] = mapped_column(Integer)
+
+
+class CollectiveLeaveDay(Base):
+    """A day the office is closed beyond the national holidays (cuti bersama), as entered.
+
+    Deadlines counted in working days skip it (``services.office.working_days``).
+    """
+
+    __tablename__ = "collective_leave_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
 
 
 class Installation(Base):

@@ -58,7 +58,7 @@ from wbs_app.services.infra.clock import DAY, coarse_expiry, floor_to, today, ut
 from wbs_app.services.infra.errors import DomainError
 from wbs_app.services.infra.transactions import Lock, serialise
 from wbs_app.services.office import unit_admin
-from wbs_app.services.office.organisation import Deadlines
+from wbs_app.services.office.deadlines import Deadlines
 
 REPORT_FIELDS = ("what", "who", "where", "when", "how")
 MAX_FIELD_CHARS = 20_000
@@ -317,6 +317,7 @@ def submit(
     handlers, recipients = route.handlers, route.recipients
     reporter = Identity.from_seed(code_secrets.identity_seed).public()
     received = today()
+    acknowledge_due, verification_due, feedback_due = deadlines.case_dues(received)
     case = Case(
         uid=draft.case_uid,
         lookup_hash=lookup_hash(code_secrets.lookup_id),
@@ -325,10 +326,9 @@ def submit(
         status=CaseStatus.RECEIVED,
         status_changed_on=received,
         received_on=received,
-        acknowledge_due=received + timedelta(days=deadlines.acknowledge_days),
-        verification_due=received + timedelta(days=deadlines.verification_days),
-        feedback_due=received
-        + timedelta(days=deadlines.acknowledge_days + deadlines.feedback_days),
+        acknowledge_due=acknowledge_due,
+        verification_due=verification_due,
+        feedback_due=feedback_due,
         acknowledged_on=None,
         reporter_public=reporter.to_bytes(),
     )

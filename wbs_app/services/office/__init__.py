@@ -1,2 +1,1 @@
-"""The office's own set-up: the unit tree, categories, deadlines, letterhead and letter numbers.
-"""
+"""The office's own set-up: the unit tree, categories, deadlines, letterhead and letter numbers."""

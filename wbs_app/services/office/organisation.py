@@ -1,4 +1,4 @@
-"""The unit tree, the category list and the deadline settings that administrators keep.
+"""The unit tree and the category list that administrators keep (deadlines: ``deadlines``).
 
 A report goes to a unit; the people who may read it follow from the tree
 (investigators of the unit, supervisors of the unit or any unit above it).
@@ -9,7 +9,6 @@ retirements and deletions in ``services.office.unit_admin``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -20,19 +19,12 @@ from wbs_app.services.infra.errors import DomainError
 from wbs_app.services.infra.text import one_line_name
 from wbs_app.services.staff import audit
 
-DEADLINE_KEYS = (
-    "DEADLINE_ACKNOWLEDGE_DAYS",
-    "DEADLINE_VERIFICATION_DAYS",
-    "DEADLINE_FEEDBACK_DAYS",
-    "DEADLINE_RESPONDENT_DAYS",
-)
-MAX_DEADLINE_DAYS = 365
 # The unit "not sure" reports go to (``unit_admin.intake_unit``); absent: the top unit.
 INTAKE_UNIT_KEY = "INTAKE_UNIT_ID"
 
 
 class OrganisationError(DomainError):
-    """A change to units, categories or deadlines refused; ``code`` says why."""
+    """A change to units or categories refused; ``code`` says why."""
 
 
 @dataclass(frozen=True)
@@ -201,47 +193,3 @@ def create_category(session: Session, actor: StaffMember, name_id: str, name_en:
     session.flush()
     audit.record(session, "category_created", actor_id=actor.id, detail=code)
     return category
-
-
-@dataclass(frozen=True)
-class Deadlines:
-    acknowledge_days: int
-    verification_days: int
-    feedback_days: int
-    respondent_days: int
-
-
-def deadlines(session: Session, defaults: Mapping[str, int]) -> Deadlines:
-    """The deadlines in force: administrators' values over the configured defaults."""
-    rows = session.execute(
-        select(SettingValue.key, SettingValue.value).where(SettingValue.key.in_(DEADLINE_KEYS))
-    )
-    stored = {key: value for key, value in rows}
-    value = {key: stored.get(key, int(defaults[key])) for key in DEADLINE_KEYS}
-    return Deadlines(
-        acknowledge_days=value["DEADLINE_ACKNOWLEDGE_DAYS"],
-        verification_days=value["DEADLINE_VERIFICATION_DAYS"],
-        feedback_days=value["DEADLINE_FEEDBACK_DAYS"],
-        respondent_days=value["DEADLINE_RESPONDENT_DAYS"],
-    )
-
-
-def set_deadlines(session: Session, actor: StaffMember, values: Mapping[str, int]) -> None:
-    changed = []
-    for key in DEADLINE_KEYS:
-        days = int(values[key])
-        if not 1 <= days <= MAX_DEADLINE_DAYS:
-            raise OrganisationError("bad_deadline")
-        row = session.get(SettingValue, key)
-        if row is None:
-            session.add(SettingValue(key=key, value=days))
-            changed.append(key)
-        elif row.value != days:
-            row.value = days
-            changed.append(key)
-    if changed:
-        detail = ",".join(
-            f"{key.removeprefix('DEADLINE_').lower()}={values[key]}" for key in changed
-        )
-        audit.record(session, "settings_changed", actor_id=actor.id, detail=detail)
-    session.flush()

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -50,6 +50,7 @@ from wbs_app.services.infra.argon2_gate import Argon2Gate, slot_between_transact
 from wbs_app.services.infra.clock import today
 from wbs_app.services.infra.errors import DomainError
 from wbs_app.services.infra.text import one_line_name
+from wbs_app.services.office.deadlines import MAX_DEADLINE_DAYS, DeadlineKind, Deadlines
 from wbs_app.services.respondents import invitation_letter
 from wbs_app.services.respondents.respondent_signatures import statement_entry
 from wbs_app.services.trust import certificates
@@ -107,6 +108,13 @@ def clean_allegation(details: dict[str, str]) -> dict[str, str]:
     return cleaned
 
 
+def answer_due(deadlines: Deadlines, days: int) -> date:
+    """The day an answer invited today is due, ``days`` counted as the respondent's deadline is."""
+    if not 1 <= days <= MAX_DEADLINE_DAYS:
+        raise RespondentError("bad_answer_days")
+    return deadlines.after(DeadlineKind.RESPONDENT, today(), days)
+
+
 def create_invitation(
     session: Session,
     case: Case,
@@ -114,7 +122,7 @@ def create_invitation(
     identity: Identity,
     details: dict[str, str],
     role: InvitationRole,
-    answer_days: int,
+    answer_due: date,
     installation_salt: bytes,
     params: Argon2Params,
     *,
@@ -141,7 +149,7 @@ def create_invitation(
     cleaned = clean_allegation(details)
     if not cleaned["name"] or not cleaned["allegation"]:
         raise RespondentError("invitation_incomplete")
-    if not 1 <= answer_days <= 365:
+    if answer_due <= today():
         raise RespondentError("bad_answer_days")
     code = generate_code()
     with slot_between_transactions(session, gate, patient=True) as run:
@@ -166,7 +174,7 @@ def create_invitation(
         identity_public=holder.to_bytes(),
         role=role,
         created_on=today(),
-        answer_due=today() + timedelta(days=answer_days),
+        answer_due=answer_due,
         extension_requested=False,
         sealed_code=invitation_letter.seal_code(handlers_key, case, uid, code),
         form_token_hash=form_token_hash,

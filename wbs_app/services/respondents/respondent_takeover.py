@@ -31,7 +31,7 @@ the same summary and the time left to answer; the old invitation is closed
 from __future__ import annotations
 
 import hmac
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
@@ -263,7 +263,7 @@ def reissue(
         raise respondent.RespondentError("closed_meanwhile")
     allegation, _ = respondent.read_thread(session, case, old, key)
     old_id, old_uid, role = old.id, old.uid, old.role
-    days = max(1, (old.answer_due - today()).days)
+    due = max(old.answer_due, today() + timedelta(days=1))  # the same day, however counted
     new, _code = respondent.create_invitation(
         session,
         case,
@@ -271,7 +271,7 @@ def reissue(
         identity,
         allegation,
         role,
-        days,
+        due,
         salt,
         params,
         gate=gate,

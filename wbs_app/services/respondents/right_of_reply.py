@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -39,6 +39,7 @@ from wbs_app.services.cases import case_keys, case_records, journal
 from wbs_app.services.cases.case_keys import NoAccess
 from wbs_app.services.infra.clock import today
 from wbs_app.services.infra.errors import DomainError
+from wbs_app.services.office.deadlines import DeadlineKind, Deadlines
 from wbs_app.services.respondents import respondent
 from wbs_app.services.respondents.respondent import (
     RespondentContext,
@@ -218,8 +219,13 @@ def decide_extension(
     grant: bool,
     days: str | int,
     reason: str,
+    deadlines: Deadlines,
 ) -> None:
-    """Grant (so many days) or refuse a pending request, with a reason; the respondent is told."""
+    """Grant (so many days) or refuse a pending request, with a reason; the respondent is told.
+
+    Granted days are counted as the respondent's deadline is (``deadlines``),
+    from the current due date or today, whichever is later.
+    """
     # The key first: to a handler without it, the invitation does not exist.
     key_row = respondent.invitation_key_row(session, case, invitation)
     key = case_keys.unwrap_for_staff(session, case, key_row, staff, identity)
@@ -233,7 +239,8 @@ def decide_extension(
         raise RespondentError("no_reason")
     invitation.extension_requested = False
     if grant:
-        invitation.answer_due = max(invitation.answer_due, today()) + timedelta(days=extra)
+        start = max(invitation.answer_due, today())
+        invitation.answer_due = deadlines.after(DeadlineKind.RESPONDENT, start, extra)
     decision = "granted" if grant else "refused"
     kind = "extension_granted" if grant else "extension_refused"
     detail: dict[str, Any] = {

@@ -42,6 +42,8 @@ ACTIONS = (
     "category_changed",
     "category_created",
     "settings_changed",
+    "leave_days_added",
+    "leave_day_removed",
     "letterhead_changed",
     "journal_checkpoint",
     "custodian_ceremony",
