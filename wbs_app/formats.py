@@ -118,8 +118,8 @@ def deadline_length(deadlines: Deadlines, kind: str) -> str:
     deadline = DeadlineKind(kind)
     days = deadlines.days(deadline)
     if deadlines.counts_working_days(deadline):
-        return ngettext("%(num)d working day", "%(num)d working days", days)
-    return ngettext("%(num)d day", "%(num)d days", days)
+        return str(ngettext("%(num)d working day", "%(num)d working days", days))
+    return str(ngettext("%(num)d day", "%(num)d days", days))
 
 
 def init_formats(app: Flask) -> None:
