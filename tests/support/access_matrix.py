@@ -76,6 +76,7 @@ staff.logout                    login    login    login    login    login    log
 staff.recovery_page             200/400  200/400  200/400  200/400  200/400  200/400  200/400
 staff.letterhead_logo           login    login    login    404      404      404      404
 investigator.index              login    login    login    200      200      200      403
+investigator.read_all_notices    login    login    login    302      302      302      403
 investigator.inbox_page         login    login    login    200      200      200      403
 investigator.own_key            login    login    login    200      200      200      403
 investigator.certify_page       login    login    login    200      200      200      403

@@ -19,6 +19,13 @@ STATUS = {
     "dicabut": _l("Withdrawn"),
     "diarsipkan": _l("Archived"),
 }
+# What a notice tells its handler (``services.cases.notices``).
+NOTICES = {
+    "new_case": _l("New report"),
+    "reporter_message": _l("The reporter wrote"),
+    "respondent_statement": _l("A statement from an invited official"),
+    "extension_request": _l("A request for more time to answer"),
+}
 # Triage marks (``services.cases.triage``); "" is no mark.
 TRIAGE = {
     "": _l("No mark"),

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
 
 from wbs_app.appctx import current_deadlines
 from wbs_app.db import request_session
-from wbs_app.investigator import bp
+from wbs_app.investigator import bp, labels
 from wbs_app.models import StaffRole
 from wbs_app.security.staff_auth import signed_in
 from wbs_app.security.zones import INVESTIGATOR, zone
-from wbs_app.services.cases import case_routing, regrant_wait
+from wbs_app.services.cases import case_routing, notices, regrant_wait
 from wbs_app.services.office import organisation
 from wbs_app.services.trust import certificates, status
+from wbs_app.staff.forms import EmptyForm
 
 
 @bp.get("/")
@@ -45,4 +48,20 @@ def index() -> str:
         first_key=status.custodians_certify_first(request_session(), staff),
         awaiting=regrant_wait.awaiting(request_session(), staff.id),
         team_waiting=team_waiting,
+        notices=notices.unread(request_session(), staff),
+        notice_labels=labels.resolved(labels.NOTICES),
+        notices_form=EmptyForm(formdata=None),
     )
+
+
+@bp.post("/pemberitahuan/dibaca")
+@zone(INVESTIGATOR)
+def read_all_notices() -> Response:
+    """Mark every notice read: the person has seen the list (the cases keep their markers)."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    db = request_session()
+    notices.mark_all_read(db, signed_in().staff)
+    db.commit()
+    flash(_("Every notice is marked as read."))
+    return redirect(url_for("investigator.index"))

@@ -26,6 +26,7 @@ from wbs_app.models.case import (
 )
 from wbs_app.models.journal import CaseHead, HeadLogLink, JournalEntry, StaffIdentity
 from wbs_app.models.letters import InvitationLetter, LetterCounter, Letterhead
+from wbs_app.models.notices import NoticeKind, StaffNotice
 from wbs_app.models.one_time_pages import ReceiptHandover, SentDraft
 from wbs_app.models.organisation import Category, Unit
 from wbs_app.models.respondent import InvitationRole, RespondentInvitation, RespondentSession
@@ -76,6 +77,7 @@ __all__ = [
     "LetterCounter",
     "Letterhead",
     "LoginThrottle",
+    "NoticeKind",
     "OneTimeToken",
     "PendingFile",
     "ReceiptHandover",
@@ -89,6 +91,7 @@ __all__ = [
     "SettingValue",
     "StaffIdentity",
     "StaffMember",
+    "StaffNotice",
     "StaffRole",
     "StaffSession",
     "StaffStatus",

@@ -115,6 +115,10 @@ class Case(Base):
     # Spam or duplicate, as a handler marked it (journalled): a workflow fact in
     # clear, so that a flood's cases are found and archived together.
     triage: Mapped[TriageMark | None] = mapped_column(enum_column(TriageMark, "triage_mark"))
+    # How far into the thread the reporter has read, sealed under a key only
+    # their receipt gives (``reporter_channel.seen_by_reporter``): handlers and
+    # a database copy learn nothing of when the reporter came back.
+    reporter_seen: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class AudienceKey(Base):

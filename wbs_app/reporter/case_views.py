@@ -32,7 +32,7 @@ from wbs_app.security.downloads import download_response
 from wbs_app.security.kept import keeps_posts_after_session
 from wbs_app.security.reporter_auth import ZONE, signed_in_reporter
 from wbs_app.security.zones import PUBLIC, REPORTER, zone
-from wbs_app.services.cases import casefile, disk_caps, reporter_channel
+from wbs_app.services.cases import casefile, disk_caps, reporter_channel, reporter_seen
 from wbs_app.services.cases.case_keys import NoAccess
 from wbs_app.services.cases.case_records import FileInfo
 from wbs_app.services.cases.casefile import CaseClosed
@@ -135,11 +135,16 @@ def _render_case(retaliation_form: RetaliationForm | None = None, status: int = 
         casefile_ = casefile.reporter_file(db, context.case, context.reporter_key)
     except NoAccess:
         abort(404)
+    # What the team wrote since the last visit is marked new, once.
+    seen = reporter_seen.seen_by_reporter(context.case, context.identity)
+    shown = max((entry.seq for entry in casefile_.thread), default=0)
+    reporter_seen.mark_seen_by_reporter(db, context.case, context.identity, shown)
     label, explanation = REPORTER_STATUS[context.case.status]
     return render_template(
         "reporter/case.html",
         file=casefile_,
         case=context.case,
+        seen=seen,
         status_label=label,
         status_explanation=explanation,
         notices=NOTICES,

@@ -14,6 +14,7 @@ from wbs_app.formats import local_time
 from wbs_app.models import StaffMember, StaffRole
 from wbs_app.refusals import PASSWORD_PROBLEMS, refusal_message
 from wbs_app.security.staff_auth import (
+    HANDLER_ROLES,
     clear_cookie,
     current_staff,
     device_cookie,
@@ -23,6 +24,7 @@ from wbs_app.security.staff_auth import (
     signed_in,
 )
 from wbs_app.security.zones import PUBLIC, STAFF, zone
+from wbs_app.services.cases import notices
 from wbs_app.services.infra import argon2_gate as lanes
 from wbs_app.services.staff import (
     accounts,
@@ -341,7 +343,15 @@ def _staff_context() -> dict[str, Any]:
     connection or a lock that already took the busy timeout.
     """
     if request.blueprint in {"staff", "admin", "investigator"}:
-        context = loaded_staff() if request_session_ended() else current_staff()
+        ended = request_session_ended()
+        context = loaded_staff() if ended else current_staff()
+        count = None  # handlers only: administrators hold no case and hear of none
+        if context is not None and not ended and context.staff.role in HANDLER_ROLES:
+            count = notices.unread_count(request_session(), context.staff)
         # No form data: an error page (a 413, say) must render without reading the body.
-        return {"staff_context": context, "logout_form": EmptyForm(formdata=None)}
-    return {"staff_context": None, "logout_form": None}
+        return {
+            "staff_context": context,
+            "logout_form": EmptyForm(formdata=None),
+            "notice_count": count,
+        }
+    return {"staff_context": None, "logout_form": None, "notice_count": None}

@@ -24,9 +24,10 @@ from wbs_app.models import (
     Case,
     CaseRecord,
     CaseStatus,
+    NoticeKind,
     StaffMember,
 )
-from wbs_app.services.cases import case_keys, case_records, journal, reporter_channel
+from wbs_app.services.cases import case_keys, case_records, journal, notices, reporter_channel
 from wbs_app.services.cases.case_keys import NoAccess
 from wbs_app.services.cases.case_records import FileInfo
 from wbs_app.services.infra.clock import today
@@ -62,6 +63,7 @@ class ThreadEntry:
     created_on: date
     text: str
     files: list[FileView] = field(default_factory=list)
+    seq: int = 0  # its place in the case (what the reporter has seen is counted so)
 
 
 @dataclass(frozen=True)
@@ -149,6 +151,7 @@ def read_reporter_thread(
                     created_on=record.created_on,
                     text=plaintext.decode("utf-8"),
                     files=files.get(record.id, []),
+                    seq=record.seq,
                 )
             )
     return report, report_files, thread
@@ -224,6 +227,7 @@ def add_reporter_message(
         AuthorKind.REPORTER,
         text[:MAX_MESSAGE_CHARS].encode("utf-8"),
     )
+    notices.holders_of(session, case, NoticeKind.REPORTER_MESSAGE)
     return case_records.attach_files(session, case, key_row, reporter_key, record, files)
 
 
@@ -248,6 +252,7 @@ def withdraw(
         AuthorKind.REPORTER,
         reason.strip()[:MAX_MESSAGE_CHARS].encode("utf-8"),
     )
+    notices.holders_of(session, case, NoticeKind.REPORTER_MESSAGE)
     case.status = CaseStatus.WITHDRAWN
     case.status_changed_on = today()
     if case.reporter_public is None:  # a case made before the identity was kept

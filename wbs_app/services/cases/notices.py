@@ -1,0 +1,125 @@
+"""Who hears of what happens in a case, and what each handler has not read yet.
+
+"Jangan pernah ada pengabaian terhadap aduan masyarakat": a handler must not
+have to sign in and look for "baru" to learn that a report arrived or that the
+reporter answered. Each event writes a ``StaffNotice`` for each person who
+should hear of it, in the event's own transaction (never lost, never made for
+an event that was rolled back); the count of unread notices is on every staff
+page and the list on the handler's overview. A notice is read when its person
+opens the case, or marks them all read.
+
+Who hears: of a new case, its unit's own handlers (the investigators and
+supervisors assigned to that unit; if the report went only to supervisors
+above, those); of a reporter's message, evidence or report of retaliation and
+of a respondent's statement or request for more time, every current holder of
+the case. Only active handlers: an account deactivated or reset reads nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from wbs_app.models import Case, NoticeKind, StaffMember, StaffNotice, StaffStatus
+from wbs_app.services.cases import access
+from wbs_app.services.infra.clock import today
+from wbs_app.services.infra.transactions import write_apart
+
+SHOWN = 20  # notices listed on the overview (grouped per case and kind)
+
+
+def notify(session: Session, staff: Iterable[StaffMember], case: Case, kind: NoticeKind) -> int:
+    """A notice of ``kind`` in ``case`` for each active handler among ``staff``; how many."""
+    made: set[int] = set()
+    for member in staff:
+        if (
+            member.status is StaffStatus.ACTIVE
+            and member.role in access.HANDLER_ROLES
+            and member.id not in made
+        ):
+            session.add(
+                StaffNotice(
+                    staff_id=member.id, case_id=case.id, kind=kind, created_on=today(), read=False
+                )
+            )
+            made.add(member.id)
+    return len(made)
+
+
+def new_case(session: Session, case: Case, recipients: Iterable[StaffMember]) -> int:
+    """Tell the case's own unit's handlers (or, routed above, every recipient) of a new report."""
+    everyone = list(recipients)
+    own = [member for member in everyone if case.unit_id in {unit.id for unit in member.units}]
+    return notify(session, own or everyone, case, NoticeKind.NEW_CASE)
+
+
+def holders_of(session: Session, case: Case, kind: NoticeKind) -> int:
+    """Tell every current holder of ``case`` (a reporter's or respondent's new record)."""
+    current = [holder.staff for holder in access.holders(session, case) if holder.current]
+    return notify(session, current, case, kind)
+
+
+def unread_count(session: Session, staff: StaffMember) -> int:
+    count = session.scalar(
+        select(func.count())
+        .select_from(StaffNotice)
+        .where(StaffNotice.staff_id == staff.id, StaffNotice.read.is_(False))
+    )
+    return int(count or 0)
+
+
+@dataclass(frozen=True)
+class NoticeLine:
+    """Unread notices of one kind in one case: how many, and the day of the newest."""
+
+    case_id: int
+    kind: NoticeKind
+    count: int
+    newest: date
+
+
+def unread(session: Session, staff: StaffMember, limit: int = SHOWN) -> list[NoticeLine]:
+    rows = session.execute(
+        select(
+            StaffNotice.case_id,
+            StaffNotice.kind,
+            func.count(),
+            func.max(StaffNotice.created_on),
+        )
+        .where(StaffNotice.staff_id == staff.id, StaffNotice.read.is_(False))
+        .group_by(StaffNotice.case_id, StaffNotice.kind)
+        # Newest day first, then the newest case: ids are random and say nothing.
+        .order_by(func.max(StaffNotice.created_on).desc(), StaffNotice.case_id.desc())
+        .limit(limit)
+    )
+    return [NoticeLine(case_id, kind, count, newest) for case_id, kind, count, newest in rows]
+
+
+def mark_case_read(session: Session, staff: StaffMember, case: Case) -> bool:
+    """Opening a case reads its notices; beside the page's read, as the unread marker is."""
+    staff_id, case_id = staff.id, case.id
+
+    def record(unit: Session) -> None:
+        unit.execute(
+            update(StaffNotice)
+            .where(
+                StaffNotice.staff_id == staff_id,
+                StaffNotice.case_id == case_id,
+                StaffNotice.read.is_(False),
+            )
+            .values(read=True)
+        )
+
+    return write_apart(session, record)
+
+
+def mark_all_read(session: Session, staff: StaffMember) -> None:
+    session.execute(
+        update(StaffNotice)
+        .where(StaffNotice.staff_id == staff.id, StaffNotice.read.is_(False))
+        .values(read=True)
+    )
