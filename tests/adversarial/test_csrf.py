@@ -96,6 +96,13 @@ def _fixed(data: dict[str, Any]) -> Callable[[World, dict[str, Any]], dict[str, 
 
 # In the order their successful requests are sent: the session enders last.
 ACTIONS = [
+    # First: the supervisor's notice of the respondent's statement in the world is unread.
+    Action(
+        "investigator.read_all_notices",
+        "supervisor",
+        lambda w, e: "/staf/pengelola/pemberitahuan/dibaca",
+        _fixed({}),
+    ),
     Action("reporter.receive_form", "anon", lambda w, e: "/lapor/formulir", _report_fields, True),
     Action(
         "reporter.edit",
@@ -309,6 +316,24 @@ ACTIONS = [
         "admin",
         lambda w, e: "/staf/admin/pengaturan",
         _fixed({"acknowledge": "5", "verification": "10", "feedback": "60", "respondent": "9"}),
+    ),
+    Action(
+        "admin.add_leave_day",
+        "admin",
+        lambda w, e: "/staf/admin/cuti-bersama",
+        _fixed({"day": "2026-12-31", "name": "Cuti bersama CSRF"}),
+    ),
+    Action(
+        "admin.remove_leave_day",
+        "admin",
+        lambda w, e: "/staf/admin/cuti-bersama/2026-12-31/hapus",  # the day entered just above
+        _fixed({}),
+    ),
+    Action(
+        "admin.add_national_leave",
+        "admin",
+        lambda w, e: "/staf/admin/cuti-bersama/nasional",
+        _fixed({"year": "2026"}),
     ),
     Action(
         "admin.letterhead_settings",

@@ -47,6 +47,7 @@ MISSING: dict[str, Any] = {
     "unit": 999_999,
     "category": 999_999,
     "page": "0" * 20,
+    "day": "2026-12-24",  # a collective leave day nobody entered
 }
 
 Ids = dict[str, Any]
@@ -224,6 +225,7 @@ PROBES: list[Probe] = [
         lambda f, o: f"/staf/pengelola/kasus/{f['case']}/unit",
         lambda f, o: {"unit_id": str(o["unit"]), "reason": "IDOR"},
     ),
+    ("POST", lambda f, o: f"/staf/admin/cuti-bersama/{f['day']}/hapus", _none),
     (
         "POST",
         lambda f, o: f"/staf/admin/kategori/{f['category']}",
@@ -275,6 +277,7 @@ def sides(world: World, role: str) -> tuple[Ids, Ids]:
         "unit": org.units["b"],
         "category": world.category,
         "page": world.unshown_receipt_page,  # type: ignore[attr-defined]
+        "day": "2026-12-25",
     }
     return own, foreign
 
