@@ -6,7 +6,7 @@ and pass the result.
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, g
 
 from crypto import Argon2Params
 from wbs_app.db import request_session
@@ -51,7 +51,11 @@ def staff_session_policy() -> SessionPolicy:
 
 
 def current_deadlines() -> Deadlines:
-    return deadlines(request_session(), settings().deadline_defaults)
+    """The deadlines in force, read once per request (a page may need them twice)."""
+    if "deadlines" not in g:
+        g.deadlines = deadlines(request_session(), settings().deadline_defaults)
+    found: Deadlines = g.deadlines
+    return found
 
 
 def external_url(path_and_query: str) -> str:

@@ -154,3 +154,22 @@ def test_the_reporter_sees_what_is_new_since_the_last_visit_and_nobody_else_can_
         newest = max(session.scalars(select(CaseRecord.seq).where(CaseRecord.case_id == case_id)))
         assert seen_by_reporter(case, Identity.from_seed(secrets_.identity_seed)) == newest
         assert seen_by_reporter(case, Identity.generate()) == 0, "no other key opens it"
+
+
+def test_a_notice_of_a_case_no_longer_held_is_neither_counted_nor_listed(
+    app, org, reporter
+) -> None:
+    """Rahman revokes Budi's access before Budi opened the new report: its notice goes."""
+    submit_report(reporter, Report(unit=org.units["a"]))
+    with app_database(app).session() as session:
+        case_id = session.scalars(select(Case.id)).one()
+    budi, rahman = signed_in(app, org.budi), signed_in(app, org.rahman)
+    assert _count(budi) == 1
+    page = rahman.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
+    revoked = rahman.post(
+        f"/staf/pengelola/kasus/{case_id}/akses/cabut",
+        data={"csrf_token": csrf_from(page), "staff_id": str(org.budi.id)},
+    )
+    assert revoked.status_code == 302
+    assert _count(budi) == 0
+    assert f"#{case_id}</a>" not in budi.get("/staf/pengelola/").get_data(as_text=True)

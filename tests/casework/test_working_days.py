@@ -97,9 +97,11 @@ def test_an_administrator_counts_working_days_and_a_leave_day_moves_the_next_rep
     preset = client.get("/staf/admin/pengaturan?preset=sp4n_lapor").get_data(as_text=True)
     assert _input(preset, "acknowledge") and 'value="3"' in _input(preset, "acknowledge")
     assert 'value="5"' in _input(preset, "verification")
-    assert 'value="10"' in _input(preset, "feedback")
-    assert 'value="14"' in _input(preset, "respondent"), "SP4N-LAPOR! leaves the respondent's"
-    assert "checked" in _input(preset, "feedback_working")
+    assert "checked" in _input(preset, "verification_working")
+    # SP4N-LAPOR! speaks of neither the office's feedback nor the respondent's time.
+    assert 'value="90"' in _input(preset, "feedback")
+    assert 'value="14"' in _input(preset, "respondent")
+    assert "checked" not in _input(preset, "feedback_working")
     assert "checked" not in _input(preset, "respondent_working")
     assert "Periksa, lalu simpan" in preset
     with app_database(app).session() as session:

@@ -11,14 +11,14 @@ from datetime import date
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from wbs_app.admin import bp
 from wbs_app.admin.forms import DeadlinesForm, LeaveDayForm, NationalLeaveForm
 from wbs_app.appctx import current_deadlines
 from wbs_app.db import request_session
-from wbs_app.form_base import Form
+from wbs_app.i18n import current_language
 from wbs_app.notices import refused
 from wbs_app.refusals import refusal_message
 from wbs_app.security.staff_auth import signed_in
@@ -27,6 +27,7 @@ from wbs_app.services.infra.clock import today
 from wbs_app.services.infra.errors import DomainError
 from wbs_app.services.office import deadlines, working_days
 from wbs_app.services.office.deadlines import PRESETS, DeadlineKind
+from wbs_app.staff.forms import EmptyForm
 
 
 def _form_data(days: dict[DeadlineKind, int], working: set[DeadlineKind]) -> dict[str, Any]:
@@ -72,7 +73,8 @@ def settings() -> Any:
 
 
 def _language() -> str:
-    return "en_US" if str(get_locale()) == "en" else "id"
+    """The ``holidays`` package's name of the page's language."""
+    return "en_US" if current_language() == "en" else "id"
 
 
 @bp.get("/cuti-bersama")
@@ -102,7 +104,7 @@ def _leave_page(form: LeaveDayForm, status: int) -> Any:
         national=national,
         holidays=sorted(working_days.national_holidays(year, language).items()),
         year=year,
-        action=Form(),
+        action=EmptyForm(formdata=None),
     ), status
 
 
@@ -149,7 +151,7 @@ def add_national_leave() -> Any:
 @zone(ADMIN)
 def remove_leave_day(day: str) -> Any:
     db = request_session()
-    if not Form().validate_on_submit():
+    if not EmptyForm().validate_on_submit():
         abort(400)
     try:
         parsed = date.fromisoformat(day)

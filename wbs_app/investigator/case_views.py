@@ -41,9 +41,9 @@ from wbs_app.services.cases import (
     inbox,
     journal,
     lifecycle,
-    notices,
     regrant_wait,
     reporter_channel,
+    staff_notices,
 )
 from wbs_app.services.cases.case_keys import NoAccess
 from wbs_app.services.cases.lifecycle import StepRefused
@@ -138,7 +138,7 @@ def render_case(
     except NoAccess:
         abort(404)
     inbox.mark_read(db, context.staff, case, seen)
-    notices.mark_case_read(db, context.staff, case)
+    staff_notices.mark_case_read(db, context.staff, case)
     db.commit()  # a reveal's journal entry (who looked) and its marker; a GET only ends its read
     moves = sorted(lifecycle.STATUS_MOVES.get(case.status, frozenset()), key=lambda s: s.value)
     holders = access.holders(db, case)

@@ -19,7 +19,7 @@ STATUS = {
     "dicabut": _l("Withdrawn"),
     "diarsipkan": _l("Archived"),
 }
-# What a notice tells its handler (``services.cases.notices``).
+# What a notice tells its handler (``services.cases.staff_notices``).
 NOTICES = {
     "new_case": _l("New report"),
     "reporter_message": _l("The reporter wrote"),

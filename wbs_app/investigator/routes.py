@@ -12,7 +12,7 @@ from wbs_app.investigator import bp, labels
 from wbs_app.models import StaffRole
 from wbs_app.security.staff_auth import signed_in
 from wbs_app.security.zones import INVESTIGATOR, zone
-from wbs_app.services.cases import case_routing, notices, regrant_wait
+from wbs_app.services.cases import case_routing, regrant_wait, staff_notices
 from wbs_app.services.office import organisation
 from wbs_app.services.trust import certificates, status
 from wbs_app.staff.forms import EmptyForm
@@ -48,7 +48,7 @@ def index() -> str:
         first_key=status.custodians_certify_first(request_session(), staff),
         awaiting=regrant_wait.awaiting(request_session(), staff.id),
         team_waiting=team_waiting,
-        notices=notices.unread(request_session(), staff),
+        notices=staff_notices.unread(request_session(), staff),
         notice_labels=labels.resolved(labels.NOTICES),
         notices_form=EmptyForm(formdata=None),
     )
@@ -61,7 +61,7 @@ def read_all_notices() -> Response:
     if not EmptyForm().validate_on_submit():
         abort(400)
     db = request_session()
-    notices.mark_all_read(db, signed_in().staff)
+    staff_notices.mark_all_read(db, signed_in().staff)
     db.commit()
     flash(_("Every notice is marked as read."))
     return redirect(url_for("investigator.index"))

@@ -17,6 +17,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from wbs_app.appctx import current_deadlines
 from wbs_app.db import request_session
 from wbs_app.extensions import csrf
 from wbs_app.models import RespondentInvitation
@@ -33,6 +34,7 @@ from wbs_app.services.cases import disk_caps
 from wbs_app.services.cases.case_records import FileInfo
 from wbs_app.services.codes import code_holders, held, respondent_access
 from wbs_app.services.infra.errors import DomainError
+from wbs_app.services.office.deadlines import DeadlineKind
 from wbs_app.services.respondents import respondent, respondent_takeover, right_of_reply
 from wbs_app.services.respondents.respondent import RespondentContext, RespondentError
 from wbs_app.services.respondents.respondent_takeover import CodeReplaced, InvitationClosed
@@ -139,7 +141,7 @@ def home() -> Any:
         allegation=allegation,
         thread=right_of_reply.worded(thread),
         can_submit=respondent.can_submit(context.invitation, context.case),
-        extension_form=ExtensionForm(formdata=None),
+        extension_form=_extension_form(),
         action_form=ActionForm(),
         max_upload_mib=settings().max_upload_mib,
         bind=held.binding_for(context.key),
@@ -179,6 +181,15 @@ def statement() -> Response:
     uploads.commit_and_promote(names)
     flash(_("Your statement was received."))
     return redirect(url_for("respondent.home"))
+
+
+def _extension_form() -> ExtensionForm:
+    """The request for more time, in the days the office counts this deadline in."""
+    form = ExtensionForm(formdata=None)
+    if current_deadlines().counts_working_days(DeadlineKind.RESPONDENT):
+        form.days.label.text = _("How many more working days do you need?")
+        form.days.description = _("1 to 90 working days.")
+    return form
 
 
 @bp.post("/perpanjangan")

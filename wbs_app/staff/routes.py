@@ -24,7 +24,7 @@ from wbs_app.security.staff_auth import (
     signed_in,
 )
 from wbs_app.security.zones import PUBLIC, STAFF, zone
-from wbs_app.services.cases import notices
+from wbs_app.services.cases import staff_notices
 from wbs_app.services.infra import argon2_gate as lanes
 from wbs_app.services.staff import (
     accounts,
@@ -347,7 +347,7 @@ def _staff_context() -> dict[str, Any]:
         context = loaded_staff() if ended else current_staff()
         count = None  # handlers only: administrators hold no case and hear of none
         if context is not None and not ended and context.staff.role in HANDLER_ROLES:
-            count = notices.unread_count(request_session(), context.staff)
+            count = staff_notices.unread_count(request_session(), context.staff)
         # No form data: an error page (a 413, say) must render without reading the body.
         return {
             "staff_context": context,

@@ -27,7 +27,7 @@ from wbs_app.models import (
     NoticeKind,
     StaffMember,
 )
-from wbs_app.services.cases import case_keys, case_records, journal, notices, reporter_channel
+from wbs_app.services.cases import case_keys, case_records, journal, reporter_channel, staff_notices
 from wbs_app.services.cases.case_keys import NoAccess
 from wbs_app.services.cases.case_records import FileInfo
 from wbs_app.services.infra.clock import today
@@ -227,7 +227,7 @@ def add_reporter_message(
         AuthorKind.REPORTER,
         text[:MAX_MESSAGE_CHARS].encode("utf-8"),
     )
-    notices.holders_of(session, case, NoticeKind.REPORTER_MESSAGE)
+    staff_notices.holders_of(session, case, NoticeKind.REPORTER_MESSAGE)
     return case_records.attach_files(session, case, key_row, reporter_key, record, files)
 
 
@@ -252,7 +252,7 @@ def withdraw(
         AuthorKind.REPORTER,
         reason.strip()[:MAX_MESSAGE_CHARS].encode("utf-8"),
     )
-    notices.holders_of(session, case, NoticeKind.REPORTER_MESSAGE)
+    staff_notices.holders_of(session, case, NoticeKind.REPORTER_MESSAGE)
     case.status = CaseStatus.WITHDRAWN
     case.status_changed_on = today()
     if case.reporter_public is None:  # a case made before the identity was kept

@@ -49,7 +49,7 @@ from wbs_app.models import (
     SubmissionDraft,
     Unit,
 )
-from wbs_app.services.cases import case_keys, case_records, disk_caps, notices, routing
+from wbs_app.services.cases import case_keys, case_records, disk_caps, routing, staff_notices
 from wbs_app.services.cases.case_records import FileInfo
 from wbs_app.services.cases.delivery import eligible_handlers as eligible_handlers
 from wbs_app.services.infra import sessions
@@ -349,7 +349,7 @@ def submit(
         case_keys.wrap_to_staff(session, case, internal_row, internal_key, staff)
     for staff_id in excluded_staff_ids & {staff.id for staff in handlers}:
         session.add(HandlerExclusion(case_id=case.id, staff_id=staff_id))
-    notices.new_case(session, case, recipients)
+    staff_notices.new_case(session, case, recipients)
 
     report = case_records.add_record(
         session,

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from crypto import Identity
 from wbs_app.models import CLOSED_STATUSES, Audience, AuthorKind, Case, NoticeKind, StaffMember
-from wbs_app.services.cases import case_keys, case_records, journal, notices
+from wbs_app.services.cases import case_keys, case_records, journal, staff_notices
 from wbs_app.services.cases.case_records import FileInfo
 from wbs_app.services.infra.clock import today
 from wbs_app.services.infra.errors import DomainError
@@ -110,7 +110,7 @@ def report_retaliation(
         session, case, identity, reporter_key, REPORTED, {"account": text[:MAX_TEXT_CHARS]}
     )
     case.retaliation_reported_on = today()
-    notices.holders_of(session, case, NoticeKind.REPORTER_MESSAGE)
+    staff_notices.holders_of(session, case, NoticeKind.REPORTER_MESSAGE)
     names = case_records.attach_files(session, case, key_row, reporter_key, record, files or [])
     session.flush()
     return names

@@ -111,13 +111,14 @@ PRESETS = {
             frozenset(),
         ),
         # SP4N-LAPOR!: forwarded within 3 working days (the acknowledgement),
-        # answered within 5 (the verification result), closed after 10 working
-        # days without the reporter's reply (feedback, counted from the
-        # acknowledgement). It says nothing of the respondent's time.
+        # answered within 5 (the verification result). Its "closed after 10
+        # working days without reply" is the reporter's time to answer, not the
+        # office's feedback, and its answers take 5 to 60 working days by
+        # complexity: feedback and the respondent's time are left as they are.
         Preset(
             "sp4n_lapor",
-            {K.ACKNOWLEDGE: 3, K.VERIFICATION: 5, K.FEEDBACK: 10},
-            frozenset({K.ACKNOWLEDGE, K.VERIFICATION, K.FEEDBACK}),
+            {K.ACKNOWLEDGE: 3, K.VERIFICATION: 5},
+            frozenset({K.ACKNOWLEDGE, K.VERIFICATION}),
         ),
     )
 }
@@ -146,7 +147,7 @@ def deadlines(session: Session, defaults: Mapping[str, int | bool]) -> Deadlines
     stored = {key: value for key, value in rows}
 
     def value(key: str) -> int:
-        return int(stored.get(key, int(defaults.get(key, 0))))
+        return int(stored.get(key, int(defaults[key])))
 
     return Deadlines(
         acknowledge_days=value(days_key(K.ACKNOWLEDGE)),

@@ -88,8 +88,10 @@ class WorkCalendar:
 
     def working_days_between(self, start: date, end: date) -> int:
         """Working days after ``start`` up to and including ``end`` (0 if ``end`` is not later)."""
+        if end - start > MAX_SPAN:
+            raise ValueError("a span longer than the calendar counts")
         count, day = 0, start
-        while day < end and end - start <= MAX_SPAN:
+        while day < end:
             day += timedelta(days=1)
             if self.is_working_day(day):
                 count += 1

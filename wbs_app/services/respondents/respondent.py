@@ -44,7 +44,7 @@ from wbs_app.models import (
     RespondentInvitation,
     StaffMember,
 )
-from wbs_app.services.cases import access, case_keys, case_records, casefile, journal, notices
+from wbs_app.services.cases import access, case_keys, case_records, casefile, journal, staff_notices
 from wbs_app.services.cases.case_records import FileInfo
 from wbs_app.services.cases.casefile import FileView
 from wbs_app.services.infra.argon2_gate import Argon2Gate, slot_between_transactions
@@ -280,7 +280,7 @@ def submit_statement(
         text.encode("utf-8"),
     )
     names = case_records.attach_files(session, context.case, key_row, context.key, record, files)
-    notices.holders_of(session, context.case, NoticeKind.RESPONDENT_STATEMENT)
+    staff_notices.holders_of(session, context.case, NoticeKind.RESPONDENT_STATEMENT)
     journal.append_by_respondent(
         session,
         context.case,

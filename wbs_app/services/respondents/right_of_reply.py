@@ -36,7 +36,7 @@ from wbs_app.models import (
     RespondentInvitation,
     StaffMember,
 )
-from wbs_app.services.cases import case_keys, case_records, journal, notices
+from wbs_app.services.cases import case_keys, case_records, journal, staff_notices
 from wbs_app.services.cases.case_keys import NoAccess
 from wbs_app.services.infra.clock import today
 from wbs_app.services.infra.errors import DomainError
@@ -200,7 +200,7 @@ def request_extension(
         json.dumps({"days": wanted, "reason": reason}, ensure_ascii=False).encode("utf-8"),
     )
     context.invitation.extension_requested = True
-    notices.holders_of(session, context.case, NoticeKind.EXTENSION_REQUEST)
+    staff_notices.holders_of(session, context.case, NoticeKind.EXTENSION_REQUEST)
     journal.append_by_respondent(
         session,
         context.case,

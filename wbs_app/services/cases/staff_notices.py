@@ -13,6 +13,9 @@ supervisors assigned to that unit; if the report went only to supervisors
 above, those); of a reporter's message, evidence or report of retaliation and
 of a respondent's statement or request for more time, every current holder of
 the case. Only active handlers: an account deactivated or reset reads nothing.
+A notice counts only while its person holds the case with their current key:
+after a revocation or a reset it is neither counted nor listed (its case
+would answer 404).
 """
 
 from __future__ import annotations
@@ -21,15 +24,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, exists, func, select, update
 from sqlalchemy.orm import Session
 
-from wbs_app.models import Case, NoticeKind, StaffMember, StaffNotice, StaffStatus
+from wbs_app.models import (
+    Case,
+    KeyWrap,
+    NoticeKind,
+    StaffMember,
+    StaffNotice,
+    StaffStatus,
+    StaffUnit,
+)
 from wbs_app.services.cases import access
 from wbs_app.services.infra.clock import today
 from wbs_app.services.infra.transactions import write_apart
 
 SHOWN = 20  # notices listed on the overview (grouped per case and kind)
+COUNTED = 100  # the header counts up to this many ("99+" beyond): a bounded query per page
 
 
 def notify(session: Session, staff: Iterable[StaffMember], case: Case, kind: NoticeKind) -> int:
@@ -53,7 +65,10 @@ def notify(session: Session, staff: Iterable[StaffMember], case: Case, kind: Not
 def new_case(session: Session, case: Case, recipients: Iterable[StaffMember]) -> int:
     """Tell the case's own unit's handlers (or, routed above, every recipient) of a new report."""
     everyone = list(recipients)
-    own = [member for member in everyone if case.unit_id in {unit.id for unit in member.units}]
+    assigned = set(
+        session.scalars(select(StaffUnit.staff_id).where(StaffUnit.unit_id == case.unit_id))
+    )
+    own = [member for member in everyone if member.id in assigned]
     return notify(session, own or everyone, case, NoticeKind.NEW_CASE)
 
 
@@ -63,12 +78,20 @@ def holders_of(session: Session, case: Case, kind: NoticeKind) -> int:
     return notify(session, current, case, kind)
 
 
-def unread_count(session: Session, staff: StaffMember) -> int:
-    count = session.scalar(
-        select(func.count())
-        .select_from(StaffNotice)
-        .where(StaffNotice.staff_id == staff.id, StaffNotice.read.is_(False))
+def _unread_of(staff: StaffMember) -> tuple[ColumnElement[bool], ...]:
+    """Unread notices of ``staff`` in cases they hold now (a wrap to their current key)."""
+    held = exists().where(
+        KeyWrap.staff_id == staff.id,
+        KeyWrap.case_id == StaffNotice.case_id,
+        KeyWrap.identity_generation == staff.identity_generation,
     )
+    return (StaffNotice.staff_id == staff.id, StaffNotice.read.is_(False), held)
+
+
+def unread_count(session: Session, staff: StaffMember) -> int:
+    """How many unread notices, up to ``COUNTED``."""
+    some = select(StaffNotice.id).where(*_unread_of(staff)).limit(COUNTED).subquery()
+    count = session.scalar(select(func.count()).select_from(some))
     return int(count or 0)
 
 
@@ -90,7 +113,7 @@ def unread(session: Session, staff: StaffMember, limit: int = SHOWN) -> list[Not
             func.count(),
             func.max(StaffNotice.created_on),
         )
-        .where(StaffNotice.staff_id == staff.id, StaffNotice.read.is_(False))
+        .where(*_unread_of(staff))
         .group_by(StaffNotice.case_id, StaffNotice.kind)
         # Newest day first, then the newest case: ids are random and say nothing.
         .order_by(func.max(StaffNotice.created_on).desc(), StaffNotice.case_id.desc())
@@ -100,8 +123,22 @@ def unread(session: Session, staff: StaffMember, limit: int = SHOWN) -> list[Not
 
 
 def mark_case_read(session: Session, staff: StaffMember, case: Case) -> bool:
-    """Opening a case reads its notices; beside the page's read, as the unread marker is."""
+    """Opening a case reads its notices; beside the page's read, as the unread marker is.
+
+    Nothing is written (no write lock taken) when none is unread.
+    """
     staff_id, case_id = staff.id, case.id
+    waiting = session.scalar(
+        select(StaffNotice.id)
+        .where(
+            StaffNotice.staff_id == staff_id,
+            StaffNotice.case_id == case_id,
+            StaffNotice.read.is_(False),
+        )
+        .limit(1)
+    )
+    if waiting is None:
+        return False
 
     def record(unit: Session) -> None:
         unit.execute(
