@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.support.browser import staff_sign_in
 from tests.support.staff import make_staff
@@ -42,11 +43,14 @@ def test_certify_a_colleague_and_the_review_page(app, org, live_server, browser,
     field = rahman.get_by_label("Sidik jari sebagaimana dibacakan rekan Anda")
     field.fill("1234 5678")
     rahman.get_by_role("button", name="Sertifikasi Dewi").click()
-    assert "24 angka" in rahman.content() and "Minta rekan membacakannya lagi" in rahman.content()
+    # Waited for, not read at once: after the post's redirect the page may not be drawn yet
+    # (its content was once read empty on a loaded machine).
+    expect(rahman.locator("main")).to_contain_text("24 angka")
+    assert "Minta rekan membacakannya lagi" in rahman.content()
     _shoot(rahman, shots, "certify-refused")
     rahman.get_by_label("Sidik jari sebagaimana dibacakan rekan Anda").fill(heard)
     rahman.get_by_role("button", name="Sertifikasi Dewi").click()
-    assert "Kunci Dewi telah disertifikasi" in rahman.content()
+    expect(rahman.locator("main")).to_contain_text("Kunci Dewi telah disertifikasi")
     _shoot(rahman, shots, "certify-done")
 
     dewi.goto(live_server.url + "/staf/pengelola/kunci")
