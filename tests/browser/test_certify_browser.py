@@ -62,6 +62,7 @@ def test_certify_a_colleague_and_the_review_page(app, org, live_server, browser,
     reporter.get_by_label("Apa yang terjadi?").fill("Petugas meminta uang pelicin di loket.")
     reporter.get_by_label("Jenis pelanggaran apa?").select_option(label="Lainnya / tidak tahu")
     reporter.get_by_role("button", name="Lanjut: tinjau laporan").click()
+    reporter.wait_for_load_state()  # drawn before it is read
     content = reporter.content()
     assert "Sidik jari kunci" in content and "disertifikasi oleh para kustodian" in content
     _shoot(reporter, shots, "review-recipients")

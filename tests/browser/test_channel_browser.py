@@ -95,13 +95,14 @@ def test_route_up_offer_without_javascript(
     page.select_option("#category", index=1)
     page.fill("#what", "Kepala UPT meminta setoran bulanan.")
     page.locator("form[action^='/lapor/formulir'] button[type=submit]").click()
+    page.wait_for_load_state()  # drawn before its boxes are listed
     _shots(page, folder, "review-before")
     for box in page.locator("input[name=exclude]").all():
         box.check()
     page.get_by_role("button", name="Kirim laporan").click()
-    assert page.locator("#route-up").count() == 1
+    expect(page.locator("#route-up")).to_have_count(1)  # waited for: drawn after the post
     _shots(page, folder, "review-route-up-offer")
     page.locator("#route-up button[name=route_up]").click()
-    assert page.locator(".receipt-code").count() == 1
+    expect(page.locator(".receipt-code")).to_have_count(1)
     with app_database(app).session() as session:
         assert session.scalars(select(Case.unit_id)).one() == org.units["kanwil"]

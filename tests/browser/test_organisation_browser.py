@@ -41,9 +41,11 @@ def test_new_top_unsure_report_and_a_moved_case(app, org, live_server, browser, 
     )
     admin.get_by_label("Nama unit puncak yang baru").fill("Kementerian Hukum")
     admin.get_by_role("button", name="Buat unit puncak").click()
+    admin.wait_for_load_state()  # drawn before it is read
     assert "Centang kotak untuk mengonfirmasi." in admin.content()  # nothing made unticked
     admin.get_by_label("Ya: tempatkan unit ini di atas unit puncak sekarang").check()
     admin.get_by_role("button", name="Buat unit puncak").click()
+    admin.wait_for_load_state()  # drawn before it is read
     assert "Unit puncak dibuat" in admin.content()
     admin.locator("summary", has_text="Ubah UPT Parepare").click()
     _shoot(admin, shots, "admin-units")
@@ -52,10 +54,12 @@ def test_new_top_unsure_report_and_a_moved_case(app, org, live_server, browser, 
     reporter.goto(live_server.url + "/lapor/formulir")
     reporter.get_by_label("Apa yang terjadi?").fill("Petugas meminta uang pelicin di loket.")
     reporter.get_by_role("button", name="Lanjut: tinjau laporan").click()
+    reporter.wait_for_load_state()  # drawn before it is read
     assert "Pilih jenis pelanggaran" in reporter.content()
     _shoot(reporter, shots, "reporter-form-error")
     reporter.get_by_label("Jenis pelanggaran apa?").select_option(label="Lainnya / tidak tahu")
     reporter.get_by_role("button", name="Lanjut: tinjau laporan").click()
+    reporter.wait_for_load_state()  # drawn before it is read
     assert "Kanwil Sulawesi Selatan" in reporter.content()  # "not sure": still the Kanwil
     reporter.get_by_role("button", name="Kirim laporan").click()
     receipt = reporter.locator(".receipt-code").inner_text().strip()
@@ -72,6 +76,7 @@ def test_new_top_unsure_report_and_a_moved_case(app, org, live_server, browser, 
     supervisor.get_by_label("Pindahkan ke unit").select_option(label="\u2014 \u2014 UPT Parepare")
     supervisor.get_by_label("Alasan pemindahan kasus").fill("Kejadian di loket Parepare.")
     supervisor.get_by_role("button", name="Pindahkan kasus").click()
+    supervisor.wait_for_load_state()  # drawn before it is read
     assert "Kasus dipindahkan" in supervisor.content() and "Sitti" in supervisor.content()
     _shoot(supervisor, shots, "case-moved")
     with app_database(app).session() as session:
@@ -80,5 +85,6 @@ def test_new_top_unsure_report_and_a_moved_case(app, org, live_server, browser, 
     reporter.goto(live_server.url + "/lapor/masuk")
     reporter.get_by_label("Kode laporan Anda").fill(receipt)
     reporter.get_by_role("button", name="Buka laporan saya").click()
+    reporter.wait_for_load_state()  # drawn before it is read
     assert "Batas hasil verifikasi" in reporter.content()
     _shoot(reporter, shots, "reporter-case")

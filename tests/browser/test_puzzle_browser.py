@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from wbs_app.db import app_database
 from wbs_app.services.cases import intake
@@ -65,7 +66,7 @@ def test_the_puzzle_is_solved_under_the_csp_and_the_report_sent(
         print(f"\npuzzle of {bits} bits solved by Chromium in {seconds:.2f} s")
         assert proof_of_work.solved(app.secret_key.encode(), uid, bits, puzzle, solution)
         page.get_by_role("button", name="Kirim laporan").click()
-        assert page.locator(".receipt-code").count() == 1
+        expect(page.locator(".receipt-code")).to_have_count(1)
         assert problems == [], problems
     finally:
         context.close()

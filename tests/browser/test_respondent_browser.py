@@ -57,6 +57,7 @@ def test_invite_answer_with_file_and_read_it(app, org, live_server, browser, tmp
         str(evidence)
     )
     accused.get_by_role("button", name="Kirim tanggapan").click()
+    accused.wait_for_load_state()  # drawn before it is read
     assert "Tanggapan Anda telah diterima." in accused.content()
 
     handler.goto(handler.url.split("/undangan")[0])

@@ -60,6 +60,7 @@ def test_more_time_refused_then_decided_ahead_with_a_reason(
         "Dokumen di kantor lama."
     )
     accused.get_by_role("button", name="Minta perpanjangan waktu").click()
+    accused.wait_for_load_state()  # drawn before it is read
     content = accused.content()
     assert "Permintaan perpanjangan waktu 10 hari." in content
     assert "sedang menunggu keputusan tim" in content
@@ -76,10 +77,12 @@ def test_more_time_refused_then_decided_ahead_with_a_reason(
     handler.get_by_label("Hasil pemeriksaan", exact=True).select_option("not_proven")
     handler.get_by_label("Pertimbangan").fill("Tidak cukup bukti.")
     handler.get_by_role("button", name="Catat hasil pemeriksaan").click()
+    handler.wait_for_load_state()  # drawn before it is read
     assert "Waktu menanggapi bagi pihak yang diundang belum berakhir" in handler.content()
     _shoot(handler, shots, "handler-held-back")
     handler.locator("#ahead-finding").fill("Terlapor pensiun pekan depan.")
     handler.get_by_role("button", name="Catat hasil pemeriksaan").click()
+    handler.wait_for_load_state()  # drawn before it is read
     assert "Langkah dicatat dalam jurnal." in handler.content()
     _shoot(handler, shots, "handler-decided")
 
