@@ -43,7 +43,6 @@ def settings() -> Any:
     db = request_session()
     current = current_deadlines()
     preset = PRESETS.get(request.args.get("preset", ""))
-    form = DeadlinesForm(data=None)
     if request.method == "GET":
         if preset is not None:
             days, working = deadlines.with_preset(current, preset)
@@ -51,7 +50,7 @@ def settings() -> Any:
             days = {kind: current.days(kind) for kind in DeadlineKind}
             working = set(current.working)
         form = DeadlinesForm(data=_form_data(days, working))
-    elif form.validate_on_submit():
+    elif (form := DeadlinesForm()).validate_on_submit():
         try:
             deadlines.set_deadlines(
                 db,

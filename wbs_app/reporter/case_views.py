@@ -136,9 +136,8 @@ def _render_case(retaliation_form: RetaliationForm | None = None, status: int = 
     except NoAccess:
         abort(404)
     # What the team wrote since the last visit is marked new, once.
-    seen = reporter_seen.seen_by_reporter(context.case, context.identity)
     shown = max((entry.seq for entry in casefile_.thread), default=0)
-    reporter_seen.mark_seen_by_reporter(db, context.case, context.identity, shown)
+    seen = reporter_seen.advance(db, context.case, context.identity, shown)
     label, explanation = REPORTER_STATUS[context.case.status]
     return render_template(
         "reporter/case.html",

@@ -35,23 +35,33 @@ def _context(case: Case) -> RecordContext:
 
 def seen_by_reporter(case: Case, identity: Identity) -> int:
     """The last record's ``seq`` the reporter was shown (0: none, or a marker that won't open)."""
+    return _open(case, _key(identity))
+
+
+def _open(case: Case, key: bytes) -> int:
     if case.reporter_seen is None:
         return 0
     try:
-        seen = json.loads(open_record(_key(identity), case.reporter_seen, _context(case)))
+        seen = json.loads(open_record(key, case.reporter_seen, _context(case)))
     except (DecryptionError, ValueError):
         return 0
     return int(seen) if isinstance(seen, int) else 0
 
 
-def mark_seen_by_reporter(session: Session, case: Case, identity: Identity, seq: int) -> bool:
-    """Remember ``seq`` as read, if it is further than before; beside the page's read."""
-    if seq <= seen_by_reporter(case, identity):
-        return False
-    sealed = seal_record(_key(identity), json.dumps(seq).encode(), _context(case))
-    case_id = case.id
+def advance(session: Session, case: Case, identity: Identity, shown: int) -> int:
+    """What the reporter had read before this page; ``shown`` is remembered if further.
 
-    def record(unit: Session) -> None:
-        unit.execute(update(Case).where(Case.id == case_id).values(reporter_seen=sealed))
+    One key derivation and one decryption per page; the write goes beside the
+    page's read.
+    """
+    key = _key(identity)
+    seen = _open(case, key)
+    if shown > seen:
+        sealed = seal_record(key, json.dumps(shown).encode(), _context(case))
+        case_id = case.id
 
-    return write_apart(session, record)
+        def record(unit: Session) -> None:
+            unit.execute(update(Case).where(Case.id == case_id).values(reporter_seen=sealed))
+
+        write_apart(session, record)
+    return seen
