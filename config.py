@@ -190,6 +190,25 @@ class Settings:
     # Served over TLS (sets HSTS and Secure cookies); off only for local
     # development on loopback.
     TLS: bool = True
+    # E-mail of notices to handlers (wbs_app/services/staff/notice_mail.py):
+    # fixed words only, never a case number, unit, name or text. Empty
+    # MAIL_HOST: no mail at all, notices stay in the app. MAIL_SECURITY is
+    # starttls (port 587, required once asked for), tls (implicit, port 465) or
+    # none (only to a relay on loopback); the certificate is checked against
+    # the system's store or MAIL_CA_FILE (an office's own CA). The worker backs
+    # off while the server is away, doubling up to an hour; an address the
+    # server refuses MAIL_MAX_ATTEMPTS times is given up (the notice stays in
+    # the app). Digests go out from MAIL_DIGEST_HOUR, local time (TIMEZONE).
+    MAIL_HOST: str = ""
+    MAIL_PORT: int = 587
+    MAIL_SECURITY: str = "starttls"
+    MAIL_USERNAME: str = ""
+    MAIL_PASSWORD: str = ""
+    MAIL_SENDER: str = ""
+    MAIL_CA_FILE: str = ""
+    MAIL_TIMEOUT_S: int = 30
+    MAIL_MAX_ATTEMPTS: int = 5
+    MAIL_DIGEST_HOUR: int = 7
     # Test hook: kill the worker (os._exit) when a submission reaches this
     # step, to prove a crash leaves the whole case or no trace. Empty: off.
     # Refused in production by ``validate``, so it can never fire there.
@@ -433,6 +452,30 @@ def validate(settings: Settings) -> None:
         raise ConfigError("MAX_FILES_PER_CASE must be at least MAX_FILES_PER_SUBMISSION")
     if settings.MAX_CASE_BYTES < settings.MAX_DRAFT_BYTES:
         raise ConfigError("MAX_CASE_BYTES must be at least MAX_DRAFT_BYTES")
+    if settings.MAIL_HOST:
+        _validate_mail(settings)
+
+
+def _validate_mail(settings: Settings) -> None:
+    """A mail server that is set must be reached safely, from a real address."""
+    if settings.MAIL_SECURITY not in ("starttls", "tls", "none"):
+        raise ConfigError("MAIL_SECURITY must be starttls, tls or none")
+    if settings.MAIL_SECURITY == "none" and settings.MAIL_HOST not in (
+        "localhost",
+        "127.0.0.1",
+        "::1",
+    ):
+        raise ConfigError("MAIL_SECURITY=none is only for a relay on loopback (MAIL_HOST)")
+    if not 1 <= settings.MAIL_PORT <= 65535:
+        raise ConfigError("MAIL_PORT must be a TCP port")
+    if "@" not in settings.MAIL_SENDER:
+        raise ConfigError("MAIL_SENDER must be the address mails come from")
+    if settings.MAIL_USERNAME and settings.MAIL_SECURITY == "none":
+        raise ConfigError("MAIL_USERNAME needs starttls or tls: a password is never sent in clear")
+    if settings.MAIL_TIMEOUT_S < 1 or settings.MAIL_MAX_ATTEMPTS < 1:
+        raise ConfigError("MAIL_TIMEOUT_S and MAIL_MAX_ATTEMPTS must be at least 1")
+    if not 0 <= settings.MAIL_DIGEST_HOUR <= 23:
+        raise ConfigError("MAIL_DIGEST_HOUR must be an hour of the day, 0 to 23")
 
 
 # Limits that 0 or a negative number would turn into "nothing at all" or, read

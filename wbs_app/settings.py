@@ -27,6 +27,7 @@ from flask import Flask, current_app
 import config
 from crypto import Argon2Params, InstallationKey
 from wbs_app.services.cases.disk_caps import DiskCaps
+from wbs_app.services.infra.mail import MailSettings
 from wbs_app.services.office.deadlines import DEADLINE_KEYS, WORKING_KEYS
 
 SETTINGS = "lentera.settings"
@@ -68,6 +69,8 @@ class AppSettings:
     sweep_lock_wait: timedelta
     # Strength of the review page's optional puzzle; 0: none offered.
     puzzle_bits: int
+    # The notices' mail server; None: none configured, notices in the app only.
+    mail: MailSettings | None
     crash_point: str
 
     @property
@@ -116,7 +119,25 @@ def from_config(raw: config.Settings) -> AppSettings:
         sweep_max_unknown=raw.SWEEP_MAX_UNKNOWN,
         sweep_lock_wait=timedelta(milliseconds=raw.SWEEP_LOCK_WAIT_MS),
         puzzle_bits=raw.PUZZLE_BITS,
+        mail=_mail(raw),
         crash_point=raw.CRASH_POINT,
+    )
+
+
+def _mail(raw: config.Settings) -> MailSettings | None:
+    if not raw.MAIL_HOST:
+        return None
+    return MailSettings(
+        host=raw.MAIL_HOST,
+        port=raw.MAIL_PORT,
+        security=raw.MAIL_SECURITY,
+        sender=raw.MAIL_SENDER,
+        username=raw.MAIL_USERNAME,
+        password=raw.MAIL_PASSWORD,
+        ca_file=raw.MAIL_CA_FILE,
+        timeout_seconds=float(raw.MAIL_TIMEOUT_S),
+        max_attempts=raw.MAIL_MAX_ATTEMPTS,
+        digest_hour=raw.MAIL_DIGEST_HOUR,
     )
 
 

@@ -31,9 +31,15 @@ MIN_SLEEP_SECONDS = 1.0
 
 
 def job_settings() -> JobSettings:
+    current = settings()
+    sign_in = current_app.url_map.bind("").build("staff.login")
     return JobSettings(
-        sweep_max_unknown=settings().sweep_max_unknown,
-        sweep_lock_wait=settings().sweep_lock_wait,
+        sweep_max_unknown=current.sweep_max_unknown,
+        sweep_lock_wait=current.sweep_lock_wait,
+        mail=current.mail,
+        sign_in_url=current.base_url + sign_in,
+        timezone=current.timezone,
+        deadline_defaults=current.deadline_defaults,
     )
 
 
@@ -54,7 +60,7 @@ def _say(outcome: Outcome) -> None:
     "--exit-with-parent", is_flag=True, help="stop when the starting process (gunicorn) is gone"
 )
 def worker(once: bool, tick: float, exit_with_parent: bool) -> None:
-    """Run the periodic jobs (sweep, session and draft purges) once per installation.
+    """Run the periodic jobs (sweep, purges, reminders, notice mail) once per installation.
 
     Says only what failed (each job's last run is on the administrators'
     "Tugas terjadwal" page). With --once, says every job that ran, and exits 1

@@ -103,6 +103,12 @@ ACTIONS = [
         lambda w, e: "/staf/pengelola/pemberitahuan/dibaca",
         _fixed({}),
     ),
+    Action(
+        "investigator.notice_mail_settings",
+        "inv_a",
+        lambda w, e: "/staf/pengelola/pemberitahuan/surel",
+        _fixed({"mode": "digest", "language": "en"}),
+    ),
     Action("reporter.receive_form", "anon", lambda w, e: "/lapor/formulir", _report_fields, True),
     Action(
         "reporter.edit",

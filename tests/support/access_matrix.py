@@ -77,6 +77,7 @@ staff.recovery_page             200/400  200/400  200/400  200/400  200/400  200
 staff.letterhead_logo           login    login    login    404      404      404      404
 investigator.index              login    login    login    200      200      200      403
 investigator.read_all_notices    login    login    login    302      302      302      403
+investigator.notice_mail_settings login   login    login    200/400  200/400  200/400  403
 investigator.inbox_page         login    login    login    200      200      200      403
 investigator.own_key            login    login    login    200      200      200      403
 investigator.certify_page       login    login    login    200      200      200      403

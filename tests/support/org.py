@@ -21,6 +21,11 @@ class Org:
 
 @pytest.fixture
 def org(app) -> Org:
+    return build_org(app)
+
+
+def build_org(app) -> Org:
+    """The same organisation on an app a test built itself (other settings)."""
     units = make_units(app)
     return Org(
         units=units,

@@ -74,4 +74,6 @@ WORKER_JOBS = {
     "sweep": _l("Attachment sweep: expired drafts and their files"),
     "purge_sessions": _l("Expired sessions and uncollected receipts"),
     "compact": _l("Deleted rows out of the database files (WAL, vacuum)"),
+    "deadline_alerts": _l("Reminders of deadlines due soon or missed"),
+    "notice_mail": _l("E-mail of notices to handlers"),
 }

@@ -11,6 +11,7 @@ from wbs_app.investigator import (  # noqa: E402,F401 - registers the views
     classification_views,
     invitation_views,
     journal_views,
+    notice_mail_views,
     routes,
     takeover_views,
     triage_views,

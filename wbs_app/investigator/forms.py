@@ -6,10 +6,12 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     HiddenField,
+    RadioField,
     SelectField,
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from wbs_app.form_base import Form
@@ -192,4 +194,23 @@ class CertifyForm(Form):
     fingerprint = StringField(
         _l("Fingerprint as your colleague reads it out"),
         validators=[DataRequired(), Length(max=60)],
+    )
+
+
+class NoticeMailForm(Form):
+    """How a handler hears of notices by e-mail, and in which language the mail is written."""
+
+    mode = RadioField(
+        _l("E-mail about notices"),
+        choices=[
+            SelectChoice("immediate", _l("At once: one e-mail, then none until I sign in")),
+            SelectChoice("digest", _l("Once a day, in the morning")),
+            SelectChoice("none", _l("No e-mail: I look in Lentera")),
+        ],
+        validators=[DataRequired()],
+    )
+    language = RadioField(
+        _l("Language of the e-mail"),
+        choices=[SelectChoice("id", "Bahasa Indonesia"), SelectChoice("en", "English")],
+        validators=[DataRequired()],
     )

@@ -25,6 +25,8 @@ NOTICES = {
     "reporter_message": _l("The reporter wrote"),
     "respondent_statement": _l("A statement from an invited official"),
     "extension_request": _l("A request for more time to answer"),
+    "deadline_soon": _l("A deadline falls due within two working days"),
+    "deadline_missed": _l("A deadline was missed"),
 }
 # Triage marks (``services.cases.triage``); "" is no mark.
 TRIAGE = {

@@ -26,7 +26,7 @@ from wbs_app.models.case import (
 )
 from wbs_app.models.journal import CaseHead, HeadLogLink, JournalEntry, StaffIdentity
 from wbs_app.models.letters import InvitationLetter, LetterCounter, Letterhead
-from wbs_app.models.notices import NoticeKind, StaffNotice
+from wbs_app.models.notices import DeadlineAlert, MailState, NoticeKind, NoticeMail, StaffNotice
 from wbs_app.models.one_time_pages import ReceiptHandover, SentDraft
 from wbs_app.models.organisation import Category, Unit
 from wbs_app.models.respondent import InvitationRole, RespondentInvitation, RespondentSession
@@ -65,6 +65,7 @@ __all__ = [
     "Category",
     "CollectiveLeaveDay",
     "Custodian",
+    "DeadlineAlert",
     "HandlerCertificate",
     "HandlerExclusion",
     "HeadLogLink",
@@ -77,7 +78,9 @@ __all__ = [
     "LetterCounter",
     "Letterhead",
     "LoginThrottle",
+    "MailState",
     "NoticeKind",
+    "NoticeMail",
     "OneTimeToken",
     "PendingFile",
     "ReceiptHandover",

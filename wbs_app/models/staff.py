@@ -9,18 +9,22 @@ hashes only. A database thief learns who the staff are, not how to be them.
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
+    Boolean,
+    Date,
     ForeignKey,
     Integer,
     LargeBinary,
     String,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wbs_app.database import Base
+from wbs_app.models.notices import NoticeMail
 from wbs_app.models.organisation import Unit
 from wbs_app.models.types import UTCDateTime, enum_column
 
@@ -61,6 +65,20 @@ class StaffMember(Base):
     totp_last_step: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # E-mail of notices (``services.staff.notice_mail``), in the language the
+    # person chose. ``mail_awaiting_sign_in``: a mail went out and they have not
+    # signed in since, so no other is sent (no flood to a person on leave).
+    # ``digest_sent_on``: the day of the last digest, never its time.
+    notice_mail: Mapped[NoticeMail] = mapped_column(
+        enum_column(NoticeMail, "notice_mail"),
+        default=NoticeMail.IMMEDIATE,
+        server_default=NoticeMail.IMMEDIATE.value,
+    )
+    mail_language: Mapped[str] = mapped_column(String(8), default="id", server_default="id")
+    mail_awaiting_sign_in: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    digest_sent_on: Mapped[date | None] = mapped_column(Date)
 
     units: Mapped[list[Unit]] = relationship(secondary="staff_units", order_by="Unit.name")
 

@@ -22,14 +22,18 @@ SQLite's WAL or PostgreSQL's dead tuples too (issue 18).
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from wbs_app.services.cases import deadline_alerts
 from wbs_app.services.codes import code_holders, receipt_handover
 from wbs_app.services.infra import compaction
 from wbs_app.services.infra import sweep as attachment_sweep
+from wbs_app.services.infra.clock import utcnow
 from wbs_app.services.infra.worker import Job, JobContext, JobRefused
-from wbs_app.services.staff import staff_sessions
+from wbs_app.services.office import deadlines
+from wbs_app.services.staff import notice_mail, staff_sessions
 
 
 def purge_expired(session: Session) -> None:
@@ -66,8 +70,28 @@ def _compact(context: JobContext) -> str:
     return compaction.compact_job(context.session).summary()
 
 
+def _deadline_alerts(context: JobContext) -> str:
+    """Deadlines due within two working days, and missed ones, told to the cases' holders."""
+    defaults = context.settings.deadline_defaults or deadlines.preset_defaults()
+    calendar = deadlines.deadlines(context.session, defaults).calendar
+    return deadline_alerts.raise_alerts(context.session, calendar).summary()
+
+
+def _notice_mail(context: JobContext) -> str:
+    """The notices' outbox: one content-free mail per person who should hear now."""
+    local_now = utcnow().astimezone(ZoneInfo(context.settings.timezone))
+    delivered = notice_mail.deliver(
+        context.session, context.settings.mail, context.settings.sign_in_url, local_now
+    )
+    return delivered.summary()
+
+
 JOBS: tuple[Job, ...] = (
     Job("sweep", timedelta(minutes=1), _sweep),
     Job("purge_sessions", timedelta(minutes=1), _purge),
     Job("compact", timedelta(minutes=1), _compact),
+    # Before the mail: a reminder raised in a run is mailed in the same minute.
+    Job("deadline_alerts", timedelta(minutes=10), _deadline_alerts),
+    # An outage doubles the wait before the next try, up to an hour.
+    Job("notice_mail", timedelta(minutes=1), _notice_mail, max_backoff=timedelta(hours=1)),
 )

@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 import secrets
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from wbs_app.database import Database
 from wbs_app.models import WorkerJob
 from wbs_app.services.infra.clock import utcnow
+from wbs_app.services.infra.mail import MailSettings
 from wbs_app.services.infra.store import AttachmentStore
 from wbs_app.services.infra.transactions import Lock, begin_write, serialise
 
@@ -51,6 +52,14 @@ class JobSettings:
 
     sweep_max_unknown: int = 5
     sweep_lock_wait: timedelta = timedelta(seconds=30)
+    # The notices' e-mail (None: none configured, notices stay in the app),
+    # the address a mail sends people to, and the local time zone of digests.
+    mail: MailSettings | None = None
+    sign_in_url: str = ""
+    timezone: str = "Asia/Makassar"
+    # The configured deadline defaults (``services.office.deadlines``); empty:
+    # the ministry's preset, as config.py has it.
+    deadline_defaults: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -69,13 +78,23 @@ class Job:
     ``run`` returns a one-line summary of what it did, counts only; it may
     commit on its own (the sweep does) and is committed after it returns.
     ``lease`` bounds how long a worker that died mid-run keeps the job; a
-    live one renews it every third of it while the job runs.
+    live one renews it every third of it while the job runs. With
+    ``max_backoff``, each failure in a row doubles the wait before the next
+    run, up to it (a mail server that is away is not knocked on every minute).
     """
 
     name: str
     interval: timedelta
     run: Callable[[JobContext], str]
     lease: timedelta = timedelta(minutes=15)
+    max_backoff: timedelta | None = None
+
+    def wait_after(self, failures: int) -> timedelta:
+        """The time from one run's start to the next, after ``failures`` failures in a row."""
+        if self.max_backoff is None or failures <= 0:
+            return self.interval
+        doubled: timedelta = self.interval * 2 ** min(failures, 20)
+        return min(doubled, max(self.max_backoff, self.interval))
 
 
 @dataclass(frozen=True)
@@ -211,7 +230,7 @@ def finish(session: Session, job: Job, worker_id: str, started: datetime, outcom
         row.running_until = None
         row.holder = None
         # The cadence counts from the start, but never schedules a run in the past.
-        row.next_due_at = max(started + job.interval, utcnow())
+        row.next_due_at = max(started + job.wait_after(row.failures), utcnow())
     session.commit()
 
 

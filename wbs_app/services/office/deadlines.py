@@ -124,6 +124,14 @@ PRESETS = {
 }
 
 
+def preset_defaults(code: str = "ministry") -> dict[str, int]:
+    """A preset as configured defaults (every key ``deadlines`` reads), for code without config."""
+    preset = PRESETS[code]
+    values = {days_key(kind): preset.days.get(kind, 14) for kind in DeadlineKind}
+    values.update({working_key(kind): int(kind in preset.working) for kind in DeadlineKind})
+    return values
+
+
 def with_preset(
     current: Deadlines, preset: Preset
 ) -> tuple[dict[DeadlineKind, int], set[DeadlineKind]]:

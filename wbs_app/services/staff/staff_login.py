@@ -36,7 +36,14 @@ from wbs_app.services.infra.argon2_gate import (
 )
 from wbs_app.services.infra.errors import DomainError
 from wbs_app.services.infra.transactions import begin_write
-from wbs_app.services.staff import audit, held_key, login_guard, password_policy, totp
+from wbs_app.services.staff import (
+    audit,
+    held_key,
+    login_guard,
+    notice_mail,
+    password_policy,
+    totp,
+)
 
 MAX_LOGIN_NAME = 254
 
@@ -108,9 +115,7 @@ def authenticate(
         raise LoginFailed()
     # The account's own browser waits its turn in the staff lane (as a report
     # does in its lane) instead of being refused with the flood of random names.
-    sealed = (
-        staff.sealed_seed if staff is not None and staff.status is StaffStatus.ACTIVE else None
-    )
+    sealed = staff.sealed_seed if staff is not None and staff.status is StaffStatus.ACTIVE else None
     with slot_between_transactions(session, gate, patient=guard.trusted) as run:
         seed = run(_open_seed_or_burn, sealed, password, params, pepper)
     if staff is not None and seed is not None:
@@ -131,6 +136,7 @@ def authenticate(
                 session.flush()
                 raise LoginKeyMismatch()
             login_guard.succeeded(session, guard)
+            notice_mail.signed_in(staff)
             audit.record(session, "login", actor_id=staff.id)
             session.flush()
             if staff.sealed_seed is not None and needs_rehash(staff.sealed_seed, params):
