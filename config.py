@@ -164,6 +164,10 @@ class Settings:
     DEADLINE_VERIFICATION_WORKING_DAYS: bool = False
     DEADLINE_FEEDBACK_WORKING_DAYS: bool = False
     DEADLINE_RESPONDENT_WORKING_DAYS: bool = False
+    # A deadline missed by this many working days is told to the supervisors of
+    # the unit above the case's, by twice as many to those above that, and so on
+    # up the tree until a handler meets it (services/cases/escalation.py).
+    ESCALATION_WORKING_DAYS: int = 3
     # How long the reporter's secure mailbox stays open after a case is closed
     # (withdrawn, referred, concluded): answers, evidence and reports of
     # retaliation keep reaching the team (ISO 37002: monitoring for
@@ -439,6 +443,8 @@ def validate(settings: Settings) -> None:
             raise ConfigError("CRASH_POINT is a test hook and is refused in production")
         if settings.CRASH_POINT not in CRASH_POINTS:
             raise ConfigError("CRASH_POINT must be one of " + ", ".join(CRASH_POINTS))
+    if not 1 <= settings.ESCALATION_WORKING_DAYS <= 60:
+        raise ConfigError("ESCALATION_WORKING_DAYS must be between 1 and 60")
     if settings.REPORTER_CHANNEL_DAYS_AFTER_CLOSE < 0:
         raise ConfigError("REPORTER_CHANNEL_DAYS_AFTER_CLOSE must not be negative")
     if settings.DEFAULT_LANGUAGE not in settings.LANGUAGES:

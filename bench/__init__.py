@@ -9,4 +9,5 @@ BENCHMARKS = (
     "rewrap",
     "bodies",
     "padding",
+    "notify",
 )

@@ -30,12 +30,16 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from crypto.encoding import encode_fields
 from crypto.errors import DecryptionError
+from crypto.identity import Identity
 from crypto.kdf import derive_key
 
 HEAD_LOG_LABEL = "lentera/head-log/v1"
 LINK_SIGNATURE_LABEL = b"lentera/head-log-signature/v1"
 CHECKPOINT_LABEL = "lentera/checkpoint/v1"
 KEY_LABEL = "lentera/installation-key/v1/ed25519"
+# The installation's own journal entries: their signing identity and body keys.
+SYSTEM_LABEL = "lentera/installation-key/v1/system-journal"
+SYSTEM_CONTENT_LABEL = "lentera/system-journal-content/v1/"
 FINGERPRINT_LABEL = b"lentera/installation-key-fingerprint/v1"
 SEED_BYTES = 32
 
@@ -86,8 +90,11 @@ class InstallationPublicKey:
 class InstallationKey:
     """The signing key of the head log and its checkpoints, from a 32-byte seed.
 
-    Signing only: it decrypts nothing, so its seed in ``instance/`` gives
-    whoever holds it no report, only the power to extend the log.
+    It decrypts no report: its seed in ``instance/`` gives whoever holds it
+    only the power to extend the log, and to write and read the journal
+    entries the installation itself makes (``system_identity``, ``system_key``:
+    a deadline's escalation), whose bodies hold only workflow facts that are
+    in clear in the database anyway.
     """
 
     def __init__(self, seed: bytes) -> None:
@@ -95,6 +102,18 @@ class InstallationKey:
             raise ValueError("an installation key seed is 32 bytes")
         self._private = ed25519.Ed25519PrivateKey.from_private_bytes(derive_key(seed, KEY_LABEL))
         self._public = InstallationPublicKey(self._private.public_key().public_bytes_raw())
+        self._system_seed = derive_key(seed, SYSTEM_LABEL)
+        self._system: Identity | None = None
+
+    def system_identity(self) -> Identity:
+        """The identity that signs the installation's own journal entries (built once)."""
+        if self._system is None:
+            self._system = Identity(self._system_seed)
+        return self._system
+
+    def system_key(self, case_id: str) -> bytes:
+        """The key that seals the bodies of the installation's own entries in one case."""
+        return derive_key(self._system_seed, SYSTEM_CONTENT_LABEL + case_id)
 
     def public(self) -> InstallationPublicKey:
         return self._public

@@ -321,3 +321,30 @@ def test_production_refuses_a_missing_head_log_seed(tmp_path: Path) -> None:
     )
     with pytest.raises(ConfigError, match="HEAD_LOG_SEED is missing"):
         validate(settings)
+
+
+def test_mail_settings_never_send_in_clear_beyond_loopback(tmp_path: Path) -> None:
+    """Issue 19: no mail server is the default; a set one is reached safely."""
+    assert (Settings().MAIL_HOST, Settings().MAIL_SECURITY) == ("", "starttls")
+    secrets = {
+        "ENV": "test",
+        "SECRET_KEY": STRONG,
+        "INSTALLATION_SALT": STRONG,
+        "PASSWORD_PEPPER": STRONG,
+        "HEAD_LOG_SEED": STRONG,
+    }
+    relay = {"MAIL_HOST": "smtp.kanwil.example", "MAIL_SENDER": "wbs@kanwil.example", **secrets}
+    validate(load_settings(tmp_path, relay))
+    refused = {
+        "MAIL_SECURITY": {"MAIL_SECURITY": "none"},
+        "MAIL_SENDER": {"MAIL_SENDER": "wbs"},
+        "MAIL_USERNAME": {"MAIL_HOST": "127.0.0.1", "MAIL_SECURITY": "none", "MAIL_USERNAME": "u"},
+        "MAIL_DIGEST_HOUR": {"MAIL_DIGEST_HOUR": 24},
+    }
+    for name, wrong in refused.items():
+        with pytest.raises(ConfigError, match=name):
+            validate(load_settings(tmp_path, {**relay, **wrong}))
+    loopback = {**relay, "MAIL_HOST": "127.0.0.1", "MAIL_SECURITY": "none"}
+    validate(load_settings(tmp_path, loopback))
+    with pytest.raises(ConfigError, match="ESCALATION_WORKING_DAYS"):
+        validate(load_settings(tmp_path, {**secrets, "ESCALATION_WORKING_DAYS": 0}))

@@ -55,6 +55,8 @@ class AppSettings:
     # administrators' values override (``services.office.deadlines``).
     deadline_defaults: Mapping[str, int]
     reporter_channel_days_after_close: int
+    # Working days a missed deadline waits before it climbs one unit up the tree.
+    escalation_working_days: int
     staff_session_idle: timedelta
     staff_session_max: timedelta
     reporter_session_idle: timedelta
@@ -101,6 +103,7 @@ def from_config(raw: config.Settings) -> AppSettings:
             {key: getattr(raw, key) for key in DEADLINE_KEYS + WORKING_KEYS}
         ),
         reporter_channel_days_after_close=raw.REPORTER_CHANNEL_DAYS_AFTER_CLOSE,
+        escalation_working_days=raw.ESCALATION_WORKING_DAYS,
         staff_session_idle=timedelta(minutes=raw.STAFF_SESSION_IDLE_MINUTES),
         staff_session_max=timedelta(hours=raw.STAFF_SESSION_MAX_HOURS),
         reporter_session_idle=timedelta(minutes=raw.REPORTER_SESSION_IDLE_MINUTES),

@@ -40,6 +40,7 @@ def job_settings() -> JobSettings:
         sign_in_url=current.base_url + sign_in,
         timezone=current.timezone,
         deadline_defaults=current.deadline_defaults,
+        escalation_working_days=current.escalation_working_days,
     )
 
 

@@ -71,12 +71,23 @@ CHOICE_FIELDS: dict[str, tuple[Any, Mapping[str, Any]]] = {
     "outcome": (_l("Outcome"), labels.STATUS),
     # A triage step's mark; "none" is a mark cleared (``services.cases.triage``).
     "mark": (_l("Triage mark"), {**labels.TRIAGE, "none": labels.TRIAGE[""]}),
+    "deadline": (_l("Deadline"), labels.DEADLINE_KINDS),
 }
 DATE_FIELDS = {
     "answer_due": _l("Answer by"),
     "decided_on": _l("Date decided"),
     "carried_out_on": _l("Date carried out"),
+    "due": _l("Due"),
 }
+# Counts, each shown as a number under its label.
+NUMBER_FIELDS = {
+    "days": _l("Days"),
+    "days_late": _l("Working days late"),
+    "tier": _l("Levels up the tree"),
+    "told": _l("Supervisors told"),
+}
+# Names kept in the entry as they were (a unit renamed later keeps its old name here).
+NAME_FIELDS = {"unit": _l("Unit told")}
 # Identifiers a reader cannot use: the account behind a name, the key's
 # fingerprint, a record's id. The invitation's id becomes the respondent's
 # name, "from" and "to" one status line.
@@ -147,8 +158,10 @@ def _lines(body: Mapping[str, Any], respondents: Mapping[str, str]) -> tuple[lis
             lines.append(Line(str(label), _choice(value, choices, unknown, name)))
         elif name in DATE_FIELDS:
             lines.append(Line(str(DATE_FIELDS[name]), local_date(str(value))))
-        elif name == "days":
-            lines.append(Line(_("Days"), number(int(value))))
+        elif name in NUMBER_FIELDS:
+            lines.append(Line(str(NUMBER_FIELDS[name]), number(int(value))))
+        elif name in NAME_FIELDS:
+            lines.append(Line(str(NAME_FIELDS[name]), str(value)))
         elif name == "files":
             if value:
                 lines.append(Line(_("Files attached"), number(int(value))))
@@ -165,6 +178,8 @@ def _author(author: Author | None, respondent_name: str) -> str:
         return str(_("Reporter"))
     if author.kind == "custodians":
         return str(_("The custodians, together (recovery)"))
+    if author.kind == "system":
+        return str(_("Lentera, on its own (deadline watch)"))
     if author.kind == "respondent":
         role = str(labels.RESPONDENT_ROLES.get(author.role, _("Respondent")))
         return str(_("%(name)s (%(role)s)", name=respondent_name or _("Respondent"), role=role))

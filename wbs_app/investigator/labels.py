@@ -27,6 +27,7 @@ NOTICES = {
     "extension_request": _l("A request for more time to answer"),
     "deadline_soon": _l("A deadline falls due within two working days"),
     "deadline_missed": _l("A deadline was missed"),
+    "escalation": _l("A missed deadline in a unit below: escalated to you"),
 }
 # Triage marks (``services.cases.triage``); "" is no mark.
 TRIAGE = {
@@ -64,6 +65,8 @@ STEPS = {
     "retaliation_acknowledged": _l("Report of retaliation taken up"),
     "triage": _l("Triage mark changed"),
     "archived": _l("Archived as spam or duplicate"),
+    "deadline_escalated": _l("Missed deadline escalated up the tree"),
+    "escalation_ended": _l("Escalation ended: the deadline was met"),
 }
 ROLES = {
     "accused": _l("Accused (terlapor), to answer the allegation"),
@@ -113,6 +116,13 @@ LEVELS = {
     "light": _l("Light (hukuman disiplin ringan)"),
     "medium": _l("Medium (hukuman disiplin sedang)"),
     "heavy": _l("Heavy (hukuman disiplin berat)"),
+}
+# The office's deadlines of a case, by ``services.office.deadlines.DeadlineKind``.
+DEADLINE_KINDS = {
+    "acknowledge": _l("Acknowledgement of receipt"),
+    "verification": _l("Verification result"),
+    "feedback": _l("Feedback to the reporter"),
+    "respondent": _l("Time to answer"),
 }
 DEADLINES = {
     "done": _l("done"),

@@ -32,6 +32,7 @@ class NoticeKind(enum.StrEnum):
     EXTENSION_REQUEST = "extension_request"
     DEADLINE_SOON = "deadline_soon"  # an office deadline falls due within two working days
     DEADLINE_MISSED = "deadline_missed"
+    ESCALATION = "escalation"  # a deadline of a case below was missed long enough to climb
 
 
 class MailState(enum.StrEnum):
@@ -87,5 +88,10 @@ class DeadlineAlert(Base):
     )
     deadline: Mapped[str] = mapped_column(String(20), primary_key=True)
     due_on: Mapped[date] = mapped_column(Date, primary_key=True)
-    stage: Mapped[str] = mapped_column(String(20), primary_key=True)  # "soon" or "missed"
+    # "soon", "missed", or "escalated:<tier>" (tier 1: the unit above the case's, 2: above that).
+    stage: Mapped[str] = mapped_column(String(20), primary_key=True)
     raised_on: Mapped[date] = mapped_column(Date)
+    # An escalation's unit (whose supervisors were told), and the day it ended
+    # (the deadline met, or the case closed): open escalations have none.
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"))
+    ended_on: Mapped[date | None] = mapped_column(Date)

@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from wbs_app.services.cases import deadline_alerts
+from wbs_app.services.cases import deadline_alerts, escalation
 from wbs_app.services.codes import code_holders, receipt_handover
 from wbs_app.services.infra import compaction
 from wbs_app.services.infra import sweep as attachment_sweep
@@ -71,10 +71,14 @@ def _compact(context: JobContext) -> str:
 
 
 def _deadline_alerts(context: JobContext) -> str:
-    """Deadlines due within two working days, and missed ones, told to the cases' holders."""
+    """Deadlines due soon or missed, told to the cases' holders; missed long enough, up the tree."""
     defaults = context.settings.deadline_defaults or deadlines.preset_defaults()
     calendar = deadlines.deadlines(context.session, defaults).calendar
-    return deadline_alerts.raise_alerts(context.session, calendar).summary()
+    reminded = deadline_alerts.raise_alerts(context.session, calendar)
+    climbed = escalation.escalate(
+        context.session, calendar, context.settings.escalation_working_days
+    )
+    return f"{reminded.summary()}; {climbed.summary()}"
 
 
 def _notice_mail(context: JobContext) -> str:

@@ -1,4 +1,6 @@
-"""The notices' e-mail outbox, each person's choice of mail, and the deadline reminders (issue 19).
+"""The notices' e-mail outbox, each person's choice of mail, deadline reminders, escalations.
+
+Issue 19.
 
 Notices written before this revision are marked ``covered``: they are in the
 app already, and a first worker run after the upgrade must not mail a
@@ -65,6 +67,14 @@ def upgrade() -> None:
         sa.Column("due_on", sa.Date(), nullable=False),
         sa.Column("stage", sa.String(20), nullable=False),
         sa.Column("raised_on", sa.Date(), nullable=False),
+        sa.Column("unit_id", sa.Integer(), nullable=True),
+        sa.Column("ended_on", sa.Date(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["unit_id"],
+            ["units.id"],
+            name=op.f("fk_deadline_alerts_unit_id_units"),
+            ondelete="SET NULL",
+        ),
         sa.ForeignKeyConstraint(
             ["case_id"],
             ["cases.id"],

@@ -33,8 +33,8 @@ from wbs_app.services.office.working_days import WorkCalendar
 SOON_WORKING_DAYS = 2
 SOON, MISSED = "soon", "missed"
 
-_VERIFYING = (CaseStatus.RECEIVED, CaseStatus.VERIFICATION)
-_BEFORE_DECISION = (*_VERIFYING, CaseStatus.INVESTIGATION)
+VERIFYING = (CaseStatus.RECEIVED, CaseStatus.VERIFICATION)
+BEFORE_DECISION = (*VERIFYING, CaseStatus.INVESTIGATION)
 
 
 def open_deadlines(case: Case) -> list[tuple[DeadlineKind, date]]:
@@ -44,9 +44,9 @@ def open_deadlines(case: Case) -> list[tuple[DeadlineKind, date]]:
     found = []
     if case.acknowledged_on is None:
         found.append((DeadlineKind.ACKNOWLEDGE, case.acknowledge_due))
-    if case.status in _VERIFYING:
+    if case.status in VERIFYING:
         found.append((DeadlineKind.VERIFICATION, case.verification_due))
-    if case.status in _BEFORE_DECISION:
+    if case.status in BEFORE_DECISION:
         found.append((DeadlineKind.FEEDBACK, case.feedback_due))
     return found
 
@@ -83,8 +83,8 @@ def raise_alerts(session: Session, calendar: WorkCalendar, on: date | None = Non
             Case.status.not_in(CLOSED_STATUSES),
             or_(
                 and_(Case.acknowledged_on.is_(None), Case.acknowledge_due <= horizon),
-                and_(Case.status.in_(_VERIFYING), Case.verification_due <= horizon),
-                and_(Case.status.in_(_BEFORE_DECISION), Case.feedback_due <= horizon),
+                and_(Case.status.in_(VERIFYING), Case.verification_due <= horizon),
+                and_(Case.status.in_(BEFORE_DECISION), Case.feedback_due <= horizon),
             ),
         )
     ).all()

@@ -46,7 +46,7 @@ from wbs_app.models import (
     StaffMember,
 )
 from wbs_app.services.cases import case_keys, head_log
-from wbs_app.services.cases.journal_authors import AuthorKeys, custodians_author
+from wbs_app.services.cases.journal_authors import SYSTEM_AUTHOR, AuthorKeys, custodians_author
 from wbs_app.services.infra.clock import utcnow
 
 
@@ -132,6 +132,19 @@ def append_by_custodians(
     return _append(
         session, case, custodians_author(generation), root_identity, internal_key, kind, body
     )
+
+
+def append_by_system(session: Session, case: Case, kind: str, body: dict[str, Any]) -> JournalEntry:
+    """An entry by the installation itself (a deadline escalated, or its end).
+
+    No person acted, so no person signs: the identity the installation key
+    derives does, and the body (workflow facts only, in clear elsewhere) is
+    sealed under a key the same installation key derives for the case. The
+    worker holds no case key and needs none.
+    """
+    installation = head_log.installation_key(session)
+    key = installation.system_key(case.uid)
+    return _append(session, case, SYSTEM_AUTHOR, installation.system_identity(), key, kind, body)
 
 
 def respondent_author(invitation: RespondentInvitation) -> str:
@@ -252,6 +265,8 @@ def read(
         select(JournalEntry).where(JournalEntry.case_id == case.id).order_by(JournalEntry.seq)
     ):
         entry_key = (author_keys or {}).get(row.author, key)
+        if row.author == SYSTEM_AUTHOR:
+            entry_key = head_log.installation_key(session).system_key(case.uid)
         try:
             body = json.loads(open_record(entry_key, row.content, _context(case, row)))
         except DecryptionError:
@@ -268,7 +283,7 @@ class Author:
     empty for a respondent, whose name only the case's keys open.
     """
 
-    kind: str  # "staff", "respondent", "reporter", "custodians" or "unknown"
+    kind: str  # "staff", "respondent", "reporter", "custodians", "system" or "unknown"
     name: str
     role: str
 
@@ -313,6 +328,8 @@ def authors(session: Session, items: list[JournalItem]) -> dict[str, Author]:
             found[label] = Author("custodians", "", "")
         elif label.startswith("reporter:"):
             found[label] = Author("reporter", "", "")
+        elif label == SYSTEM_AUTHOR:
+            found[label] = Author("system", "", "")
         else:
             found[label] = Author("unknown", "", "")
     return found

@@ -35,12 +35,18 @@ from wbs_app.models import (
     RespondentInvitation,
     StaffIdentity,
 )
+from wbs_app.services.cases import head_log
 from wbs_app.services.trust import anchors
 from wbs_app.services.trust.chain import Checker
 
 # (session, staff id, generation, moment) -> the public key that a certificate
 # valid at that moment names for that generation, or None.
 CertificateCheck = Callable[[Session, int, int, datetime], bytes | None]
+
+
+# The installation itself (the deadline watch), signing with the identity its
+# installation key derives (``crypto.InstallationKey.system_identity``).
+SYSTEM_AUTHOR = "system:1"
 
 
 def custodians_author(root_generation: int) -> str:
@@ -172,6 +178,8 @@ class AuthorKeys:
             return self._staff(record, rest)
         if kind == "custodians":
             return self._custodians(record, rest)
+        if record.author == SYSTEM_AUTHOR:
+            return head_log.installation_key(self._session).system_identity().public()
         public = self._codes.get(record.author)
         return None if public is None else PublicIdentity.from_bytes(public)
 

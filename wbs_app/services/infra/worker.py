@@ -60,6 +60,7 @@ class JobSettings:
     # The configured deadline defaults (``services.office.deadlines``); empty:
     # the ministry's preset, as config.py has it.
     deadline_defaults: Mapping[str, int] = field(default_factory=dict)
+    escalation_working_days: int = 3
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,14 @@ no case number, unit, category, name, count or text, only the fixed words of
 The outbox is ``staff_notices`` itself (``mail``): a notice is written in the
 transaction of its event, so a rolled-back event mails nothing and a
 committed one is never lost. ``deliver`` (the worker's ``notice_mail`` job,
-every minute) sends each person one mail for all their pending notices, then
-marks those notices sent in a commit of its own, person by person: a crash or
-an outage part-way leaves the rest pending for the next run, and none of the
-people already mailed is mailed again. The one window left is a crash between
-the server's acceptance and that commit; the mail then goes again with the
-same ``Message-ID`` (derived from its notices), which mail systems use to
-drop the copy. An outage (``MailUnavailable``) fails the job, and the worker
+every minute) sends each person one mail for all their pending notices and
+marks those notices sent (``_Marks``: committed every few dozen mails, and
+always before the run ends, however it ends): an outage part-way leaves the
+rest pending for the next run, and none of the people already mailed is
+mailed again. The one window left is a crash of the worker process itself
+between the server's acceptance and that commit; those mails then go again
+with the same ``Message-ID`` (derived from their notices), which mail systems
+use to drop the copy. An outage (``MailUnavailable``) fails the job, and the worker
 backs off (``Job.max_backoff``).
 
 Who gets nothing: a person who wants no mail (``NoticeMail.NONE``), one no
@@ -31,10 +32,11 @@ within a minute of a reporter's message would otherwise date that message.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from email.message import EmailMessage
 from email.utils import formatdate
 
@@ -43,7 +45,11 @@ from sqlalchemy.orm import Session
 
 from wbs_app.models import MailState, NoticeMail, StaffMember, StaffNotice, StaffStatus
 from wbs_app.services.cases import access
-from wbs_app.services.infra.mail import Connection, MailRefused, MailSettings, connect
+from wbs_app.services.infra.mail import MailRefused, MailSettings, connect
+
+# How long sent marks may wait for their commit: at most this many mails, or seconds.
+MARK_BATCH = 50
+MARK_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -96,24 +102,38 @@ class Delivery:
         return f"outbox looked at: {self.waiting} digests waiting, {self.failed} addresses given up"
 
 
+@dataclass(frozen=True)
+class Recipient:
+    """Who a mail goes to, read before the run talks to the server (rows expire on commit)."""
+
+    staff_id: int
+    address: str
+    language: str
+    digest: bool
+
+    @classmethod
+    def of(cls, person: StaffMember) -> Recipient:
+        digest = person.notice_mail is NoticeMail.DIGEST
+        return cls(person.id, person.email, person.mail_language, digest)
+
+
 def compose(
-    person: StaffMember, notice_ids: Iterable[int], settings: MailSettings, sign_in_url: str
+    recipient: Recipient, notice_ids: Iterable[int], settings: MailSettings, sign_in_url: str
 ) -> EmailMessage:
-    """The mail for ``person``; its Message-ID is the same however often it is sent."""
-    text = TEXTS.get(person.mail_language, TEXTS["id"])
-    digest = person.notice_mail is NoticeMail.DIGEST
+    """The mail for ``recipient``; its Message-ID is the same however often it is sent."""
+    text = TEXTS.get(recipient.language, TEXTS["id"])
     ids = ",".join(str(number) for number in sorted(notice_ids))
     token = hashlib.sha256(f"lentera-notice-mail/{ids}".encode()).hexdigest()[:32]
     domain = settings.sender.rpartition("@")[2] or "lentera.invalid"
     message = EmailMessage()
     message["From"] = settings.sender
-    message["To"] = person.email
-    message["Subject"] = text.digest_subject if digest else text.subject
+    message["To"] = recipient.address
+    message["Subject"] = text.digest_subject if recipient.digest else text.subject
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = f"<{token}@{domain}>"
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies
     message.set_content(text.body.format(sign_in=sign_in_url))
-    message["Content-Language"] = person.mail_language  # after: set_content resets Content-*
+    message["Content-Language"] = recipient.language  # after: set_content resets Content-*
     return message
 
 
@@ -157,7 +177,7 @@ def deliver(
         person.id: person
         for person in session.scalars(select(StaffMember).where(StaffMember.id.in_(pending)))
     }
-    due: list[tuple[StaffMember, list[int]]] = []
+    due: list[tuple[Recipient, list[int]]] = []
     for staff_id, ids in pending.items():
         person = people.get(staff_id)
         if settings is None or _wants_none(person):
@@ -166,13 +186,22 @@ def deliver(
         elif person is not None and _digest_waits(person, settings, local_now):
             result.waiting += 1
         elif person is not None:
-            due.append((person, ids))
+            due.append((Recipient.of(person), ids))
     session.commit()  # no transaction is held while the server is talked to
     if settings is None or not due:
         return result
-    with connect(settings) as connection:
-        for person, ids in due:
-            _send_one(session, connection, person, ids, settings, sign_in_url, local_now, result)
+    marks = _Marks(session, local_now.date(), result)
+    try:
+        with connect(settings) as connection:
+            for recipient, ids in due:
+                try:
+                    connection.send(compose(recipient, ids, settings, sign_in_url))
+                except MailRefused:
+                    marks.refused(ids, settings.max_attempts)
+                else:
+                    marks.sent(recipient, ids)
+    finally:  # what the server accepted is marked, whatever stopped the run
+        marks.commit()
     return result
 
 
@@ -182,41 +211,70 @@ def _digest_waits(person: StaffMember, settings: MailSettings, local_now: dateti
     return local_now.hour < settings.digest_hour or person.digest_sent_on == local_now.date()
 
 
-def _send_one(
-    session: Session,
-    connection: Connection,
-    person: StaffMember,
-    ids: list[int],
-    settings: MailSettings,
-    sign_in_url: str,
-    local_now: datetime,
-    result: Delivery,
-) -> None:
-    """One person's mail, and its mark committed at once (``MailUnavailable`` propagates)."""
-    try:
-        connection.send(compose(person, ids, settings, sign_in_url))
-    except MailRefused:
-        session.execute(
+class _Marks:
+    """The sent marks of a run, committed every ``MARK_BATCH`` mails or ``MARK_SECONDS``.
+
+    A commit per mail would cost a disk sync per mail (SQLite runs with
+    ``synchronous = FULL``), five times the mail itself on a local relay. So
+    marks wait a little: whatever ends the run (an outage, a refusal of the
+    credentials, an error) commits them first (``deliver``'s ``finally``), and
+    only a crash of the worker process itself can leave up to a batch of
+    accepted mails unmarked, to be sent again with the same Message-ID.
+    """
+
+    def __init__(self, session: Session, day: date, result: Delivery) -> None:
+        self.session, self.day, self.result = session, day, result
+        self._notices: list[int] = []
+        self._people: list[int] = []
+        self._digests: list[int] = []
+        self._since = time.monotonic()
+
+    def sent(self, recipient: Recipient, ids: list[int]) -> None:
+        self._notices += ids
+        self._people.append(recipient.staff_id)
+        if recipient.digest:
+            self._digests.append(recipient.staff_id)
+        self.result.sent += 1
+        if len(self._people) >= MARK_BATCH or time.monotonic() - self._since >= MARK_SECONDS:
+            self.commit()
+
+    def refused(self, ids: list[int], max_attempts: int) -> None:
+        """One more refusal of these notices' address; given up at ``max_attempts``."""
+        self.session.execute(
             update(StaffNotice)
             .where(StaffNotice.id.in_(ids))
             .values(mail_attempts=StaffNotice.mail_attempts + 1)
         )
-        given_up = session.scalar(
+        self.session.execute(
+            update(StaffNotice)
+            .where(StaffNotice.id.in_(ids), StaffNotice.mail_attempts >= max_attempts)
+            .values(mail=MailState.FAILED)
+        )
+        given_up = self.session.scalar(
             select(StaffNotice.id)
-            .where(StaffNotice.id.in_(ids), StaffNotice.mail_attempts >= settings.max_attempts)
+            .where(StaffNotice.id.in_(ids), StaffNotice.mail == MailState.FAILED)
             .limit(1)
         )
-        if given_up is not None:
-            _mark(session, ids, MailState.FAILED)
-            result.failed += 1
-        session.commit()
-        return
-    _mark(session, ids, MailState.SENT)
-    person.mail_awaiting_sign_in = True
-    if person.notice_mail is NoticeMail.DIGEST:
-        person.digest_sent_on = local_now.date()
-    session.commit()
-    result.sent += 1
+        self.result.failed += given_up is not None
+        self.commit()
+
+    def commit(self) -> None:
+        if self._notices:
+            _mark(self.session, self._notices, MailState.SENT)
+            self.session.execute(
+                update(StaffMember)
+                .where(StaffMember.id.in_(self._people))
+                .values(mail_awaiting_sign_in=True)
+            )
+        if self._digests:
+            self.session.execute(
+                update(StaffMember)
+                .where(StaffMember.id.in_(self._digests))
+                .values(digest_sent_on=self.day)
+            )
+        self.session.commit()
+        self._notices, self._people, self._digests = [], [], []
+        self._since = time.monotonic()
 
 
 def set_preferences(session: Session, person: StaffMember, mode: NoticeMail, language: str) -> None:

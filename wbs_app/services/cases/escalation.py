@@ -1,0 +1,190 @@
+"""A missed deadline climbs the unit tree until a handler meets it.
+
+"Jangan pernah ada pengabaian": when a UPT leaves a report unacknowledged,
+unverified or unanswered, the Kanwil must know, and the central complaint
+unit if the Kanwil does not act either. A deadline still open
+``after_days`` working days past its due date is escalated to the unit above
+the case's (tier 1), at twice that to the unit above that (tier 2), and so on
+to the top. Each escalation tells that unit's supervisors who hold the case
+(a ``NoticeKind.ESCALATION`` notice: in the app, and by e-mail); a supervisor
+the reporter excluded holds nothing and is told nothing. Each is a
+``DeadlineAlert`` row (the supervision board's "open escalations") and a
+journal entry signed by the installation itself (``journal.append_by_system``:
+no person acted). When the deadline is met, or the case ends, the job writes
+one more entry (``escalation_ended``) and closes the rows: the handler's step
+that met it is its own entry just before.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from wbs_app.models import (
+    CLOSED_STATUSES,
+    Case,
+    DeadlineAlert,
+    NoticeKind,
+    StaffMember,
+    StaffRole,
+    StaffUnit,
+    Unit,
+)
+from wbs_app.services.cases import access, delivery, journal, staff_notices
+from wbs_app.services.cases.deadline_alerts import BEFORE_DECISION, VERIFYING, open_deadlines
+from wbs_app.services.infra.clock import today
+from wbs_app.services.office.working_days import WorkCalendar
+
+ESCALATED = "escalated:"
+
+
+@dataclass
+class Escalated:
+    raised: int = 0
+    ended: int = 0
+
+    def summary(self) -> str:
+        return f"{self.raised} escalations raised, {self.ended} ended"
+
+
+def tier_of(stage: str) -> int | None:
+    """The tier of an escalation's stage ("escalated:2" is 2), None for a reminder."""
+    if not stage.startswith(ESCALATED):
+        return None
+    number = stage.removeprefix(ESCALATED)
+    return int(number) if number.isdigit() else None
+
+
+def escalate(
+    session: Session, calendar: WorkCalendar, after_days: int, on: date | None = None
+) -> Escalated:
+    """End the escalations whose deadline was met, and raise the ones now due; flushed."""
+    day = on or today()
+    result = Escalated()
+    _end_met(session, day, result)
+    candidates = session.scalars(
+        select(Case).where(
+            Case.status.not_in(CLOSED_STATUSES),
+            or_(
+                and_(Case.acknowledged_on.is_(None), Case.acknowledge_due < day),
+                and_(Case.status.in_(VERIFYING), Case.verification_due < day),
+                and_(Case.status.in_(BEFORE_DECISION), Case.feedback_due < day),
+            ),
+        )
+    ).all()
+    if not candidates:
+        session.flush()
+        return result
+    known = {
+        tuple(row)
+        for row in session.execute(
+            select(
+                DeadlineAlert.case_id,
+                DeadlineAlert.deadline,
+                DeadlineAlert.due_on,
+                DeadlineAlert.stage,
+            ).where(DeadlineAlert.case_id.in_([case.id for case in candidates]))
+        )
+    }
+    for case in candidates:
+        above = delivery.chain(session, case.unit_id)[1:]
+        for kind, due in open_deadlines(case):
+            if due >= day:
+                continue
+            late = calendar.working_days_between(due, day)
+            for tier in range(1, min(late // after_days, len(above)) + 1):
+                stage = f"{ESCALATED}{tier}"
+                if (case.id, kind.value, due, stage) in known:
+                    continue
+                unit = session.get(Unit, above[tier - 1])
+                if unit is None:  # removed while the walk ran: the next run climbs on
+                    break
+                told = staff_notices.notify(
+                    session, _holding_supervisors(session, case, unit), case, NoticeKind.ESCALATION
+                )
+                session.add(
+                    DeadlineAlert(
+                        case_id=case.id,
+                        deadline=kind.value,
+                        due_on=due,
+                        stage=stage,
+                        raised_on=day,
+                        unit_id=unit.id,
+                    )
+                )
+                journal.append_by_system(
+                    session,
+                    case,
+                    "deadline_escalated",
+                    {
+                        "deadline": kind.value,
+                        "due": due.isoformat(),
+                        "days_late": late,
+                        "tier": tier,
+                        "unit": unit.name,
+                        "told": told,
+                    },
+                )
+                result.raised += 1
+    session.flush()
+    return result
+
+
+def _holding_supervisors(session: Session, case: Case, unit: Unit) -> list[StaffMember]:
+    """The unit's own supervisors who hold the case now (the excluded hold nothing)."""
+    assigned = set(
+        session.scalars(
+            select(StaffUnit.staff_id)
+            .join(StaffMember, StaffMember.id == StaffUnit.staff_id)
+            .where(StaffUnit.unit_id == unit.id, StaffMember.role == StaffRole.SUPERVISOR)
+        )
+    )
+    return [
+        holder.staff
+        for holder in access.holders(session, case)
+        if holder.current and holder.staff.id in assigned
+    ]
+
+
+def _end_met(session: Session, day: date, result: Escalated) -> None:
+    """Close the open escalations whose deadline is no longer open, one entry per deadline."""
+    open_rows = session.scalars(
+        select(DeadlineAlert).where(
+            DeadlineAlert.stage.startswith(ESCALATED), DeadlineAlert.ended_on.is_(None)
+        )
+    ).all()
+    grouped: defaultdict[tuple[int, str, date], list[DeadlineAlert]] = defaultdict(list)
+    for row in open_rows:
+        grouped[(row.case_id, row.deadline, row.due_on)].append(row)
+    for (case_id, deadline, due), rows in grouped.items():
+        case = session.get(Case, case_id)
+        if case is None:
+            continue
+        still_open = {(kind.value, when) for kind, when in open_deadlines(case)}
+        if (deadline, due) in still_open:
+            continue
+        for row in rows:
+            row.ended_on = day
+        top = max(tier_of(row.stage) or 0 for row in rows)
+        journal.append_by_system(
+            session,
+            case,
+            "escalation_ended",
+            {"deadline": deadline, "due": due.isoformat(), "tier": top},
+        )
+        result.ended += 1
+
+
+def open_escalations(session: Session) -> list[DeadlineAlert]:
+    """Escalations not ended yet, for the supervision board: case, deadline, tier, unit."""
+    return list(
+        session.scalars(
+            select(DeadlineAlert)
+            .where(DeadlineAlert.stage.startswith(ESCALATED), DeadlineAlert.ended_on.is_(None))
+            .order_by(DeadlineAlert.due_on, DeadlineAlert.case_id)
+        )
+    )
