@@ -1,7 +1,8 @@
 """Notices by e-mail: 1,000 events to 200 handlers through the outbox, against bare smtplib.
 
 Both sides send to the same local SMTP server (aiosmtpd, the tests' own:
-``tests.support.smtp``), one connection per round. The outbox side is what
+``tests.support.smtp``, in a process of its own so that its work does not
+share this one's interpreter lock), one connection per round. The outbox side is what
 events and the worker do: each event writes its ``StaffNotice`` row
 (``staff_notices.notify``, an insert flushed in the event's transaction; the
 events' own commits, made with or without a notice, count once per round),
@@ -44,9 +45,21 @@ def _body() -> str:
 
 
 def _people(app: Any, count: int) -> int:
-    """``count`` active investigators and one case; returns the case id."""
+    """``count`` active investigators holding one case; returns the case id."""
     from wbs_app.db import app_database
-    from wbs_app.models import Case, CaseStatus, Category, StaffMember, StaffRole, StaffStatus, Unit
+    from wbs_app.models import (
+        Audience,
+        AudienceKey,
+        Case,
+        CaseStatus,
+        Category,
+        KeyWrap,
+        RecipientKind,
+        StaffMember,
+        StaffRole,
+        StaffStatus,
+        Unit,
+    )
 
     day = date(2026, 12, 1)
     with app_database(app).session() as session:
@@ -80,6 +93,26 @@ def _people(app: Any, count: int) -> int:
                     "verification_due": day + timedelta(days=14),
                     "feedback_due": day + timedelta(days=97),
                 }
+            ],
+        )
+        # Each holds the case (a wrap to their key), as a notice's person does:
+        # the outbox mails only people who can open what they are told of.
+        session.execute(
+            insert(AudienceKey), [{"id": 1, "case_id": 1, "audience": Audience.INTERNAL}]
+        )
+        staff_ids = session.scalars(select(StaffMember.id)).all()
+        session.execute(
+            insert(KeyWrap),
+            [
+                {
+                    "audience_key_id": 1,
+                    "case_id": 1,
+                    "recipient_kind": RecipientKind.STAFF,
+                    "staff_id": staff_id,
+                    "identity_generation": 0,
+                    "wrapped": secrets.token_bytes(64),
+                }
+                for staff_id in staff_ids
             ],
         )
         session.commit()
@@ -138,7 +171,7 @@ def _bare_round(app: Any, mail: Any) -> float:
 
 def measure(people: int, rounds: int, database_url: str) -> dict[str, float]:
     from tests.support.live import free_port
-    from tests.support.smtp import HOST, MailServer
+    from tests.support.smtp import HOST, MailServerProcess
     from wbs_app.services.infra.mail import MailSettings
 
     scratch = scratch_dir("lentera-bench-notify-")
@@ -148,7 +181,7 @@ def measure(people: int, rounds: int, database_url: str) -> dict[str, float]:
         port = free_port(HOST)
         mail = MailSettings(host=HOST, port=port, security="none", sender="wbs@kanwil.example")
         outbox, bare = [], []
-        with MailServer(scratch / "mail", port) as server:
+        with MailServerProcess(scratch / "mail", port) as server:
             for _ in range(rounds):
                 outbox.append(_outbox_round(app, mail, case_id))
                 bare.append(_bare_round(app, mail))

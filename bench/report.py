@@ -50,6 +50,7 @@ TARGETS = (
     Target("inbox", "inbox (PostgreSQL)", "<=", 2.0, "inbox page, 100,000 / 1,000 cases"),
     Target("submit_load", "submit_load", ">=", 0.6, "32 reporters submitting / bare Argon2id"),
     Target("bodies", "bodies", "<=", 32.0, "worker peak RSS growth (MiB), 500 MiB forms to all"),
+    Target("notify", "notify", ">=", 0.8, "1,000 notices to 200 handlers by e-mail / bare smtplib"),
 )
 PEAK_MEMORY_MIB = 128.0
 

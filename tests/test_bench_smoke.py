@@ -102,3 +102,12 @@ def test_rewrap_benchmark_smoke(capsys) -> None:
     out = capsys.readouterr().out.strip().splitlines()
     assert re.fullmatch(r"rewrap=\d+\.\d{3}", out[-1])
     assert re.search(r"cases\s+30 \(60 recovery wraps, batch 7\)", "\n".join(out))
+
+
+def test_notify_benchmark_smoke(capsys) -> None:
+    from bench import notify
+
+    assert notify.main(["--people", "4", "--rounds", "2"]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert re.fullmatch(r"notify=\d+\.\d{3}", out[-1])
+    assert re.search(r"events\s+8 to 4 handlers \(2 rounds\)", "\n".join(out))

@@ -37,6 +37,8 @@ from crypto import (
     sign_link,
     verify_chain,
 )
+from crypto.headlog import SYSTEM_LABEL
+from crypto.kdf import derive_key
 
 SPEC = Path(__file__).resolve().parents[2] / "docs" / "crypto.md"
 KEY = InstallationKey(bytes(range(32)))
@@ -50,6 +52,10 @@ VECTORS = {
         "d092ccc7cc6f51523a172dd0805011accff6f5e6f63ebe0cf291506788fc630c"
     ),
     "journal_v2_entry_hash": "24d49539e71e09f596c727e6541c4e2049696e8edbf1598dfbc18d3cf62c415b",
+    # The installation's own journal entries (section 8), for the seed 00 01 .. 1f.
+    "system_seed": "9bd533fac38409b48ef25db60f9ef55b5431eb8d9b1388f5027f946aa998dec7",
+    "system_fingerprint": "eacc 9d84 24ad 62db 0ce0",
+    "system_key_case_uid_1": "509b00acb3e3640b2704b9a7721fbf7877b2dcd2ee1e4c5c44dbefbaa8be5cf9",
 }
 
 
@@ -96,7 +102,13 @@ def test_fixed_vectors_hold_and_the_spec_quotes_them() -> None:
         "link_1_hash": link_hash(link).hex(),
         "link_1_signature": sign_link(link, KEY).hex(),  # Ed25519 is deterministic
         "journal_v2_entry_hash": entry_hash(record).hex(),
+        "system_seed": derive_key(bytes(range(32)), SYSTEM_LABEL).hex(),
+        "system_fingerprint": KEY.system_identity().public().fingerprint(),
+        "system_key_case_uid_1": KEY.system_key("case-uid-1").hex(),
     }
+    assert (
+        KEY.system_identity().public() == Identity(bytes.fromhex(VECTORS["system_seed"])).public()
+    )
     assert found == VECTORS
     spec = SPEC.read_text()
     for value in VECTORS.values():

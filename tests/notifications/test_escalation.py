@@ -18,7 +18,7 @@ from tests.support.staff import make_staff, signed_in
 from tests.worker.test_worker_cli import run_worker
 from wbs_app.db import app_database
 from wbs_app.models import Case, DeadlineAlert, JournalEntry, NoticeKind, StaffNotice, StaffRole
-from wbs_app.services.cases import escalation
+from wbs_app.services.cases import escalation, head_log, journal
 from wbs_app.services.cases.journal_authors import SYSTEM_AUTHOR
 from wbs_app.services.infra.clock import today
 from wbs_app.services.office import organisation
@@ -66,6 +66,14 @@ def _escalated_to(app, person) -> int:
         )
 
 
+def _missed_told(app) -> list[int]:
+    with app_database(app).session() as session:
+        told = session.scalars(
+            select(StaffNotice.staff_id).where(StaffNotice.kind == NoticeKind.DEADLINE_MISSED)
+        )
+        return sorted(set(told))
+
+
 def _acknowledge_rows(app) -> list[DeadlineAlert]:
     with app_database(app).session() as session:
         return list(
@@ -94,6 +102,7 @@ def test_a_missed_acknowledgement_climbs_two_levels_and_stops_when_a_handler_act
     assert [(row.stage, row.ended_on) for row in rows] == [("escalated:1", None)]
     assert (_escalated_to(app, people["hasan"]), _escalated_to(app, people["dina"])) == (1, 0)
     assert _escalated_to(app, people["ani"]) == 0, "the unit's own handler had the reminders"
+    assert _missed_told(app) == [people["ani"].id], "reminders stay in the unit"
 
     hasan = signed_in(app, people["hasan"])
     overview = hasan.get("/staf/pengelola/").get_data(as_text=True)
@@ -119,9 +128,6 @@ def test_a_missed_acknowledgement_climbs_two_levels_and_stops_when_a_handler_act
                 .order_by(JournalEntry.seq)
             )
         ]
-        assert not [
-            row for row in escalation.open_escalations(session) if row.deadline == "acknowledge"
-        ]
     system = [kind for kind, author in kinds if author == SYSTEM_AUTHOR]
     assert system[:2] == ["deadline_escalated", "deadline_escalated"]
     assert "escalation_ended" in system
@@ -134,4 +140,68 @@ def test_a_missed_acknowledgement_climbs_two_levels_and_stops_when_a_handler_act
     assert "Lentera, dengan sendirinya (pemantau batas waktu)" in page
     assert "Batas waktu yang terlewati dinaikkan ke unit atasan" in page
     assert "Kanwil Sulawesi Selatan" in page and "Pusat Pengaduan Kementerian" in page
-    assert "Eskalasi berakhir: batas waktu dipenuhi" in page
+    assert "Eskalasi berakhir" in page and "Batas waktu dipenuhi" in page
+
+
+def _rows(app, deadline: str) -> list[tuple[str, date | None]]:
+    with app_database(app).session() as session:
+        return [
+            (row.stage, row.ended_on)
+            for row in session.scalars(
+                select(DeadlineAlert)
+                .where(DeadlineAlert.deadline == deadline)
+                .where(DeadlineAlert.stage.startswith(escalation.ESCALATED))
+                .order_by(DeadlineAlert.stage)
+            )
+        ]
+
+
+def test_on_hold_the_escalation_waits_and_resumed_it_climbs_on(app, reporter, moved_clock) -> None:
+    people = _tree(app)
+    submit_report(reporter, Report(unit=people["upt"]))
+    with app_database(app).session() as session:
+        case = session.scalars(select(Case)).one()
+        case_id, due = case.id, case.verification_due
+    ani = signed_in(app, people["ani"])
+    step(ani, case_id, kind="acknowledge")
+    _worker_on(app, moved_clock, _late_by(due, 3))
+    assert _rows(app, "verification") == [("escalated:1", None)]
+
+    ani = signed_in(app, people["ani"])
+    step(ani, case_id, kind="status", to="ditunda", reason="Menunggu hasil audit")
+    _worker_on(app, moved_clock, _late_by(due, 7))
+    assert _rows(app, "verification") == [("escalated:1", None)], "on hold: neither ends nor climbs"
+
+    ani = signed_in(app, people["ani"])
+    step(ani, case_id, kind="status", to="verifikasi", reason="Audit selesai")
+    moved_clock.advance(minutes=11)
+    assert run_worker(app, "--once").exit_code == 0
+    assert _rows(app, "verification") == [("escalated:1", None), ("escalated:2", None)]
+    assert _escalated_to(app, people["dina"]) == 1
+
+
+def test_a_forged_or_altered_system_entry_fails_verification(app, reporter, moved_clock) -> None:
+    people = _tree(app)
+    submit_report(reporter, Report(unit=people["upt"]))
+    with app_database(app).session() as session:
+        case = session.scalars(select(Case)).one()
+        due = case.acknowledge_due
+    _worker_on(app, moved_clock, _late_by(due, 3))
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["wbs", "verify-journals"]).exit_code == 0
+    with app_database(app).session() as session:
+        case = session.scalars(select(Case)).one()
+        # The installation's key signs a step no person took: refused, it may
+        # sign only escalations.
+        journal._append(
+            session,
+            case,
+            SYSTEM_AUTHOR,
+            head_log.installation_key(session).system_identity(),
+            head_log.installation_key(session).system_key(case.uid),
+            "status",
+            {"from": "diterima", "to": "selesai"},
+        )
+        session.commit()
+    forged = runner.invoke(args=["wbs", "verify-journals"])
+    assert forged.exit_code == 1 and "author" in forged.output, forged.output

@@ -196,12 +196,10 @@ def test_the_person_chooses_a_digest_in_english_and_gets_one_mail_a_day(
     assert len(smtp.messages()) == 2, "the next day's digest carries it"
 
 
-def _handlers_with_notices(app, org, count: int) -> list[int]:
-    """``count`` handlers of unit A, each with one pending notice of a case they hold."""
-    people = [
-        make_staff(app, f"petugas{index}", unit_ids=(org.units["a"],)) for index in range(count)
-    ]
-    return [person.id for person in people]
+def _handlers_of_unit_a(app, org, count: int) -> None:
+    """``count`` more investigators of unit A: each hears of the next report there."""
+    for index in range(count):
+        make_staff(app, f"petugas{index}", unit_ids=(org.units["a"],))
 
 
 def test_a_server_killed_mid_run_loses_and_duplicates_nothing(
@@ -210,7 +208,7 @@ def test_a_server_killed_mid_run_loses_and_duplicates_nothing(
     port = free_port(HOST)
     app = make_app(**mail_settings(port))
     org = build_org(app)
-    ids = _handlers_with_notices(app, org, 5)
+    _handlers_of_unit_a(app, org, 5)
     reporter = https_client(app)
     submit_report(reporter, Report(unit=org.units["a"]))
     expected = {f"petugas{index}@kanwil.example" for index in range(5)} | {"budi@kanwil.example"}
@@ -240,7 +238,6 @@ def test_a_server_killed_mid_run_loses_and_duplicates_nothing(
         received = _to(server.messages())
     assert sorted(received) == sorted(expected), "everyone once, nobody twice"
     assert jobs(app)["notice_mail"].last_ok is True
-    assert len(ids) == 5
 
 
 def test_a_server_that_is_away_backs_off_and_keeps_every_notice(make_app, moved_clock) -> None:
@@ -341,3 +338,58 @@ def test_administrators_and_deactivated_handlers_get_no_mail(app, org, reporter,
         session.commit()
     _once(app)
     assert _to(smtp.messages()) == ["budi@kanwil.example"]
+
+
+def test_a_handler_whose_access_was_revoked_before_the_mail_gets_none(
+    app, org, reporter, smtp
+) -> None:
+    submit_report(reporter, Report(unit=org.units["a"]))
+    with app_database(app).session() as session:
+        case_id = session.scalars(select(Case.id)).one()
+    rahman = signed_in(app, org.rahman)
+    page = rahman.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
+    revoked = rahman.post(
+        f"/staf/pengelola/kasus/{case_id}/akses/cabut",
+        data={"csrf_token": csrf_from(page), "staff_id": str(org.budi.id)},
+    )
+    assert revoked.status_code == 302
+    _once(app)
+    assert smtp.messages() == [], "a notice of a case no longer held is worth no mail"
+    with app_database(app).session() as session:
+        assert session.scalars(select(StaffNotice.mail)).all() == [MailState.COVERED]
+
+
+def test_one_address_deferred_holds_up_nobody_and_is_mailed_later(
+    make_app, tmp_path, moved_clock
+) -> None:
+    port = free_port(HOST)
+    app = make_app(**mail_settings(port))
+    org = build_org(app)
+    make_staff(app, "dewi", unit_ids=(org.units["a"],))
+    reporter = https_client(app)
+    submit_report(reporter, Report(unit=org.units["a"]))
+    full = Options(defer=frozenset({"budi@kanwil.example"}))  # his mailbox is full today
+    with MailServer(tmp_path / "mail", port, full) as server:
+        output = _once(app)
+        assert "notice_mail: done: outbox looked at" in output, "a full mailbox is no outage"
+        assert _to(server.messages()) == ["dewi@kanwil.example"]
+    with MailServer(tmp_path / "mail", port) as server:
+        _once(app, moved_clock)
+        assert _to(server.messages()) == ["budi@kanwil.example", "dewi@kanwil.example"]
+    assert not re.search(r"\d", output.split("notice_mail:")[1].splitlines()[0]), "no count"
+
+
+def test_a_relay_refusing_every_address_backs_off_and_gives_nobody_up(
+    make_app, tmp_path, moved_clock
+) -> None:
+    port = free_port(HOST)
+    app = make_app(**mail_settings(port, MAIL_MAX_ATTEMPTS=1))
+    org = build_org(app)
+    make_staff(app, "dewi", unit_ids=(org.units["a"],))
+    submit_report(https_client(app), Report(unit=org.units["a"]))
+    everyone = frozenset({"budi@kanwil.example", "dewi@kanwil.example"})
+    with MailServer(tmp_path / "mail", port, Options(refuse=everyone)):
+        assert "notice_mail: FAILED: failed: MailUnavailable" in _once(app)
+    with app_database(app).session() as session:
+        rows = session.scalars(select(StaffNotice)).all()
+    assert {(row.mail, row.mail_attempts) for row in rows} == {(MailState.PENDING, 0)}

@@ -42,10 +42,17 @@ HOST = "127.0.0.1"
 class Catcher:
     """The aiosmtpd handler: every message to a file, optionally dying on the n-th."""
 
-    def __init__(self, folder: Path, die_on: int = 0, refuse: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        die_on: int = 0,
+        refuse: frozenset[str] = frozenset(),
+        defer: frozenset[str] = frozenset(),
+    ) -> None:
         self.folder = folder
         self.die_on = die_on
         self.refuse = refuse
+        self.defer = defer
         self.received = 0
 
     async def handle_RCPT(
@@ -53,6 +60,8 @@ class Catcher:
     ) -> str:
         if address in self.refuse:
             return "550 5.1.1 No such mailbox"
+        if address in self.defer:
+            return "452 4.2.2 Mailbox full, try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -125,6 +134,7 @@ class Options:
     username: str = ""
     password: str = ""
     refuse: frozenset[str] = frozenset()  # addresses answered 550
+    defer: frozenset[str] = frozenset()  # addresses answered 452
 
 
 def _controller(folder: Path, port: int, options: Options, die_on: int = 0) -> Controller:
@@ -138,7 +148,7 @@ def _controller(folder: Path, port: int, options: Options, die_on: int = 0) -> C
             kwargs.update(ssl_context=context, auth_require_tls=False)
     if options.username:
         kwargs.update(authenticator=Login(options.username, options.password), auth_required=True)
-    handler = Catcher(folder, die_on, options.refuse)
+    handler = Catcher(folder, die_on, options.refuse, options.defer)
     return Controller(handler, hostname=HOST, port=port, **kwargs)
 
 

@@ -201,7 +201,7 @@ class NoticeMailForm(Form):
     """How a handler hears of notices by e-mail, and in which language the mail is written."""
 
     mode = RadioField(
-        _l("E-mail about notices"),
+        _l("When the e-mail is sent"),
         choices=[
             SelectChoice("immediate", _l("At once: one e-mail, then none until I sign in")),
             SelectChoice("digest", _l("Once a day, in the morning")),

@@ -66,7 +66,7 @@ STEPS = {
     "triage": _l("Triage mark changed"),
     "archived": _l("Archived as spam or duplicate"),
     "deadline_escalated": _l("Missed deadline escalated up the tree"),
-    "escalation_ended": _l("Escalation ended: the deadline was met"),
+    "escalation_ended": _l("Escalation ended"),
 }
 ROLES = {
     "accused": _l("Accused (terlapor), to answer the allegation"),
@@ -116,6 +116,11 @@ LEVELS = {
     "light": _l("Light (hukuman disiplin ringan)"),
     "medium": _l("Medium (hukuman disiplin sedang)"),
     "heavy": _l("Heavy (hukuman disiplin berat)"),
+}
+# Why an escalation ended (``services.cases.escalation``).
+ESCALATION_ENDS = {
+    "met": _l("The deadline was met"),
+    "case_ended": _l("The case ended"),
 }
 # The office's deadlines of a case, by ``services.office.deadlines.DeadlineKind``.
 DEADLINE_KINDS = {

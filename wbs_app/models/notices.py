@@ -39,6 +39,8 @@ class MailState(enum.StrEnum):
     """Where a notice is in the e-mail outbox."""
 
     PENDING = "pending"  # not mailed yet: the worker looks at it
+    # Claimed by a batch being sent; a crashed run leaves it, and it is never sent again.
+    SENDING = "sending"
     SENT = "sent"  # told in a mail the server accepted
     # Not mailed, and needs no mail: an earlier mail is still waiting for the
     # person to sign in, or the person (or the installation) wants none.

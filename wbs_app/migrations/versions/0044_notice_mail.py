@@ -21,7 +21,7 @@ down_revision: str | None = "0043"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-MAIL_STATES = ("pending", "sent", "covered", "failed")
+MAIL_STATES = ("pending", "sending", "sent", "covered", "failed")
 NOTICE_MAIL = ("immediate", "digest", "none")
 
 

@@ -4,10 +4,11 @@ The office's three deadlines of a case (acknowledgement, verification result,
 feedback to the reporter: ``Case.*_due``, fixed when the report arrived) are
 checked by the worker's ``deadline_alerts`` job. A deadline still open that
 falls due within ``SOON_WORKING_DAYS`` working days (today included) gives a
-``deadline_soon`` notice to every current holder; one whose day has passed
-gives ``deadline_missed``. ``DeadlineAlert`` rows record what was raised, so
-each is raised once per due date however often the job runs, and again only
-if the date moves (an extension).
+``deadline_soon`` notice to the current holders of the case's own unit (the
+supervisors above, who hold every case below them, hear of it only when it is
+escalated to them); one whose day has passed gives ``deadline_missed``.
+``DeadlineAlert`` rows record what was raised, so each is raised once per due
+date however often the job runs, and again only if the date moves.
 
 When is a deadline met: the acknowledgement when it was recorded; the
 verification result once the case has left verification; the feedback once
@@ -68,10 +69,9 @@ class Raised:
     cases: set[int] = field(default_factory=set)
 
     def summary(self) -> str:
-        return (
-            f"{self.soon} deadlines due soon and {self.missed} missed in {len(self.cases)} "
-            f"cases, {self.notices} notices"
-        )
+        """No count: a reminder raised minutes after a report arrived (a preset of three
+        working days) would date the report beside the run's time."""
+        return "deadline reminders raised"
 
 
 def raise_alerts(session: Session, calendar: WorkCalendar, on: date | None = None) -> Raised:
@@ -113,7 +113,7 @@ def raise_alerts(session: Session, calendar: WorkCalendar, on: date | None = Non
                 )
             )
             notice = NoticeKind.DEADLINE_MISSED if found == MISSED else NoticeKind.DEADLINE_SOON
-            raised.notices += staff_notices.holders_of(session, case, notice)
+            raised.notices += staff_notices.unit_holders_of(session, case, notice)
             raised.cases.add(case.id)
             if found == MISSED:
                 raised.missed += 1

@@ -11,15 +11,22 @@ the reporter excluded holds nothing and is told nothing. Each is a
 ``DeadlineAlert`` row (the supervision board's "open escalations") and a
 journal entry signed by the installation itself (``journal.append_by_system``:
 no person acted). When the deadline is met, or the case ends, the job writes
-one more entry (``escalation_ended``) and closes the rows: the handler's step
-that met it is its own entry just before.
+one more entry (``escalation_ended``, saying which) and closes the rows: the
+step that met it is its own entry just before. A case on hold neither climbs
+nor ends: its escalation waits with it and goes on when it is resumed. A
+closed case reopened with the deadline still open climbs again, each tier
+with a new entry.
+
+Each case's entries are committed with it: a backlog (the first run after an
+upgrade, a worker away for days) must not hold the head log's lock, which
+every journal append waits for, for the whole run.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
@@ -27,6 +34,7 @@ from sqlalchemy.orm import Session
 from wbs_app.models import (
     CLOSED_STATUSES,
     Case,
+    CaseStatus,
     DeadlineAlert,
     NoticeKind,
     StaffMember,
@@ -40,6 +48,9 @@ from wbs_app.services.infra.clock import today
 from wbs_app.services.office.working_days import WorkCalendar
 
 ESCALATED = "escalated:"
+# Lateness is counted over at most this span (the calendar counts up to 800
+# days): a case years late is at the top of the tree long before.
+COUNTED_SPAN = timedelta(days=700)
 
 
 @dataclass
@@ -48,7 +59,8 @@ class Escalated:
     ended: int = 0
 
     def summary(self) -> str:
-        return f"{self.raised} escalations raised, {self.ended} ended"
+        """No count: an escalation ended minutes after a reporter withdrew would date it."""
+        return "escalations looked at"
 
 
 def tier_of(stage: str) -> int | None:
@@ -62,7 +74,7 @@ def tier_of(stage: str) -> int | None:
 def escalate(
     session: Session, calendar: WorkCalendar, after_days: int, on: date | None = None
 ) -> Escalated:
-    """End the escalations whose deadline was met, and raise the ones now due; flushed."""
+    """End the escalations whose deadline was met, and raise the ones now due; commits."""
     day = on or today()
     result = Escalated()
     _end_met(session, day, result)
@@ -77,28 +89,25 @@ def escalate(
         )
     ).all()
     if not candidates:
-        session.flush()
+        session.commit()
         return result
-    known = {
-        tuple(row)
-        for row in session.execute(
-            select(
-                DeadlineAlert.case_id,
-                DeadlineAlert.deadline,
-                DeadlineAlert.due_on,
-                DeadlineAlert.stage,
-            ).where(DeadlineAlert.case_id.in_([case.id for case in candidates]))
+    rows = session.scalars(
+        select(DeadlineAlert).where(
+            DeadlineAlert.case_id.in_([case.id for case in candidates]),
+            DeadlineAlert.stage.startswith(ESCALATED),
         )
-    }
+    ).all()
+    known = {(row.case_id, row.deadline, row.due_on, row.stage): row for row in rows}
     for case in candidates:
         above = delivery.chain(session, case.unit_id)[1:]
         for kind, due in open_deadlines(case):
             if due >= day:
                 continue
-            late = calendar.working_days_between(due, day)
+            late = calendar.working_days_between(due, min(day, due + COUNTED_SPAN))
             for tier in range(1, min(late // after_days, len(above)) + 1):
                 stage = f"{ESCALATED}{tier}"
-                if (case.id, kind.value, due, stage) in known:
+                earlier = known.get((case.id, kind.value, due, stage))
+                if earlier is not None and earlier.ended_on is None:
                     continue
                 unit = session.get(Unit, above[tier - 1])
                 if unit is None:  # removed while the walk ran: the next run climbs on
@@ -106,16 +115,19 @@ def escalate(
                 told = staff_notices.notify(
                     session, _holding_supervisors(session, case, unit), case, NoticeKind.ESCALATION
                 )
-                session.add(
-                    DeadlineAlert(
-                        case_id=case.id,
-                        deadline=kind.value,
-                        due_on=due,
-                        stage=stage,
-                        raised_on=day,
-                        unit_id=unit.id,
+                if earlier is not None:  # ended when the case closed; reopened, it climbs again
+                    earlier.ended_on, earlier.raised_on, earlier.unit_id = None, day, unit.id
+                else:
+                    session.add(
+                        DeadlineAlert(
+                            case_id=case.id,
+                            deadline=kind.value,
+                            due_on=due,
+                            stage=stage,
+                            raised_on=day,
+                            unit_id=unit.id,
+                        )
                     )
-                )
                 journal.append_by_system(
                     session,
                     case,
@@ -130,7 +142,7 @@ def escalate(
                     },
                 )
                 result.raised += 1
-    session.flush()
+        session.commit()  # each case's entries with it: the head log's lock is let go
     return result
 
 
@@ -162,7 +174,7 @@ def _end_met(session: Session, day: date, result: Escalated) -> None:
         grouped[(row.case_id, row.deadline, row.due_on)].append(row)
     for (case_id, deadline, due), rows in grouped.items():
         case = session.get(Case, case_id)
-        if case is None:
+        if case is None or case.status is CaseStatus.ON_HOLD:  # paused, not acted on
             continue
         still_open = {(kind.value, when) for kind, when in open_deadlines(case)}
         if (deadline, due) in still_open:
@@ -174,17 +186,12 @@ def _end_met(session: Session, day: date, result: Escalated) -> None:
             session,
             case,
             "escalation_ended",
-            {"deadline": deadline, "due": due.isoformat(), "tier": top},
+            {
+                "deadline": deadline,
+                "due": due.isoformat(),
+                "tier": top,
+                "because": "case_ended" if case.status in CLOSED_STATUSES else "met",
+            },
         )
+        session.commit()
         result.ended += 1
-
-
-def open_escalations(session: Session) -> list[DeadlineAlert]:
-    """Escalations not ended yet, for the supervision board: case, deadline, tier, unit."""
-    return list(
-        session.scalars(
-            select(DeadlineAlert)
-            .where(DeadlineAlert.stage.startswith(ESCALATED), DeadlineAlert.ended_on.is_(None))
-            .order_by(DeadlineAlert.due_on, DeadlineAlert.case_id)
-        )
-    )

@@ -144,7 +144,10 @@ def append_by_system(session: Session, case: Case, kind: str, body: dict[str, An
     """
     installation = head_log.installation_key(session)
     key = installation.system_key(case.uid)
-    return _append(session, case, SYSTEM_AUTHOR, installation.system_identity(), key, kind, body)
+    # To the day, as a reporter's: the run that ends an escalation follows within
+    # minutes the act that ended it, which may be a reporter's withdrawal.
+    signer = installation.system_identity()
+    return _append(session, case, SYSTEM_AUTHOR, signer, key, kind, body, day_only=True)
 
 
 def respondent_author(invitation: RespondentInvitation) -> str:

@@ -47,6 +47,8 @@ CertificateCheck = Callable[[Session, int, int, datetime], bytes | None]
 # The installation itself (the deadline watch), signing with the identity its
 # installation key derives (``crypto.InstallationKey.system_identity``).
 SYSTEM_AUTHOR = "system:1"
+# What the installation may sign: whoever holds instance/ can sign these and no other kind.
+SYSTEM_KINDS = frozenset({"deadline_escalated", "escalation_ended"})
 
 
 def custodians_author(root_generation: int) -> str:
@@ -179,6 +181,8 @@ class AuthorKeys:
         if kind == "custodians":
             return self._custodians(record, rest)
         if record.author == SYSTEM_AUTHOR:
+            if record.kind not in SYSTEM_KINDS:
+                return None
             return head_log.installation_key(self._session).system_identity().public()
         public = self._codes.get(record.author)
         return None if public is None else PublicIdentity.from_bytes(public)

@@ -72,6 +72,20 @@ def new_case(session: Session, case: Case, recipients: Iterable[StaffMember]) ->
     return notify(session, own or everyone, case, NoticeKind.NEW_CASE)
 
 
+def unit_holders_of(session: Session, case: Case, kind: NoticeKind) -> int:
+    """Tell the current holders assigned to the case's own unit (all holders if none is).
+
+    A deadline is the unit's to meet: the supervisors above, who hold every
+    case below them, hear of it only when it is escalated to them.
+    """
+    current = [holder.staff for holder in access.holders(session, case) if holder.current]
+    assigned = set(
+        session.scalars(select(StaffUnit.staff_id).where(StaffUnit.unit_id == case.unit_id))
+    )
+    own = [member for member in current if member.id in assigned]
+    return notify(session, own or current, case, kind)
+
+
 def holders_of(session: Session, case: Case, kind: NoticeKind) -> int:
     """Tell every current holder of ``case`` (a reporter's or respondent's new record)."""
     current = [holder.staff for holder in access.holders(session, case) if holder.current]

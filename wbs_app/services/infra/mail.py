@@ -53,6 +53,10 @@ class MailRefused(Exception):
     """The server refused this message for good (5xx): sending it again now will not help."""
 
 
+class MailDeferred(Exception):
+    """The server will not take this message now (4xx for its address): the others go on."""
+
+
 def _tls_context(settings: MailSettings) -> ssl.SSLContext:
     return ssl.create_default_context(cafile=settings.ca_file or None)
 
@@ -64,20 +68,25 @@ class Connection:
         self._smtp = smtp
 
     def send(self, message: EmailMessage) -> None:
+        """Raise ``MailRefused`` (5xx for this mail), ``MailDeferred`` (4xx for it) or
+        ``MailUnavailable`` (the session is lost, the server is closing, our sender is refused)."""
         try:
             refused = self._smtp.send_message(message)
         except smtplib.SMTPRecipientsRefused as error:
-            if all(code >= 500 for code, _ in error.recipients.values()):
-                raise MailRefused() from None
-            raise MailUnavailable() from None
-        except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as error:
-            if error.smtp_code >= 500:
-                raise MailRefused() from None
-            raise MailUnavailable() from None
-        except (smtplib.SMTPException, OSError):
+            raise _for_message(min(code for code, _ in error.recipients.values())) from None
+        except smtplib.SMTPDataError as error:
+            raise _for_message(error.smtp_code) from None
+        except (smtplib.SMTPException, OSError):  # the sender refused is our setting's fault
             raise MailUnavailable() from None
         if refused:  # some recipients refused: each mail here has one
             raise MailRefused()
+
+
+def _for_message(code: int) -> Exception:
+    """What a reply code about one message means for the run."""
+    if code == 421:  # the server is closing the session: everyone waits
+        return MailUnavailable()
+    return MailRefused() if code >= 500 else MailDeferred()
 
 
 @contextmanager

@@ -8,15 +8,19 @@ no case number, unit, category, name, count or text, only the fixed words of
 The outbox is ``staff_notices`` itself (``mail``): a notice is written in the
 transaction of its event, so a rolled-back event mails nothing and a
 committed one is never lost. ``deliver`` (the worker's ``notice_mail`` job,
-every minute) sends each person one mail for all their pending notices and
-marks those notices sent (``_Marks``: committed every few dozen mails, and
-always before the run ends, however it ends): an outage part-way leaves the
-rest pending for the next run, and none of the people already mailed is
-mailed again. The one window left is a crash of the worker process itself
-between the server's acceptance and that commit; those mails then go again
-with the same ``Message-ID`` (derived from their notices), which mail systems
-use to drop the copy. An outage (``MailUnavailable``) fails the job, and the worker
-backs off (``Job.max_backoff``).
+every minute) sends each person one mail for all their pending notices, in
+batches: a batch is claimed (``SENDING``, one commit), sent over one
+connection, and settled (one commit): what the server accepted is ``SENT``,
+the rest pending again. An outage part-way (``MailUnavailable``) settles the
+batch first and fails the job, and the worker backs off (``Job.max_backoff``);
+nobody already mailed is mailed again. A crash of the worker itself between
+claim and settlement leaves ``SENDING`` rows, which the next run counts as
+sent: their mail may have gone, and none goes twice; the notices stay in the
+app, and the escalation covers a case nobody acts on. A refusal for good
+(5xx) counts an attempt against the address (``FAILED`` after
+``MailSettings.max_attempts``), unless every address of the batch was refused,
+which is the relay's fault and backs off instead; a deferral (4xx for one
+address) leaves it pending for the next run without holding up the others.
 
 Who gets nothing: a person who wants no mail (``NoticeMail.NONE``), one no
 longer active, and one whose last mail is still waiting for them to sign in
@@ -31,25 +35,27 @@ within a minute of a reporter's message would otherwise date that message.
 
 from __future__ import annotations
 
-import hashlib
-import time
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from email.message import EmailMessage
-from email.utils import formatdate
+from email.utils import formatdate, make_msgid
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 
-from wbs_app.models import MailState, NoticeMail, StaffMember, StaffNotice, StaffStatus
+from wbs_app.models import KeyWrap, MailState, NoticeMail, StaffMember, StaffNotice, StaffStatus
 from wbs_app.services.cases import access
-from wbs_app.services.infra.mail import MailRefused, MailSettings, connect
+from wbs_app.services.infra.mail import (
+    MailDeferred,
+    MailRefused,
+    MailSettings,
+    MailUnavailable,
+    connect,
+)
 
-# How long sent marks may wait for their commit: at most this many mails, or seconds.
+# Mails claimed, sent and settled together: two commits per batch, not one per mail.
 MARK_BATCH = 50
-MARK_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -89,17 +95,16 @@ MAIL_LANGUAGES = tuple(TEXTS)
 
 @dataclass
 class Delivery:
-    """What one run did, in counts (the worker's summary)."""
+    """What one run did, in counts, for its caller (the benchmark, a test), never for the log."""
 
     sent: int = 0  # mails the server accepted
     covered: int = 0  # notices that needed no mail
-    failed: int = 0  # people whose address was given up this run
     waiting: int = 0  # people whose digest is not due yet
 
     def summary(self) -> str:
-        """Not how many went: the job runs every minute, and "1 sent" beside the
-        run's time would date the event that made it (a reporter's message)."""
-        return f"outbox looked at: {self.waiting} digests waiting, {self.failed} addresses given up"
+        """No count: the job runs every minute, and "1 sent" or "1 digest waiting" beside
+        the run's time would date the event that made it (a reporter's message)."""
+        return "outbox looked at"
 
 
 @dataclass(frozen=True)
@@ -117,20 +122,20 @@ class Recipient:
         return cls(person.id, person.email, person.mail_language, digest)
 
 
-def compose(
-    recipient: Recipient, notice_ids: Iterable[int], settings: MailSettings, sign_in_url: str
-) -> EmailMessage:
-    """The mail for ``recipient``; its Message-ID is the same however often it is sent."""
+def compose(recipient: Recipient, settings: MailSettings, sign_in_url: str) -> EmailMessage:
+    """The mail for ``recipient``.
+
+    Its Message-ID is random: one derived from the notices would let whoever
+    holds the database and a mailbox tie the mail's Date to those notices.
+    """
     text = TEXTS.get(recipient.language, TEXTS["id"])
-    ids = ",".join(str(number) for number in sorted(notice_ids))
-    token = hashlib.sha256(f"lentera-notice-mail/{ids}".encode()).hexdigest()[:32]
     domain = settings.sender.rpartition("@")[2] or "lentera.invalid"
     message = EmailMessage()
     message["From"] = settings.sender
     message["To"] = recipient.address
     message["Subject"] = text.digest_subject if recipient.digest else text.subject
     message["Date"] = formatdate(usegmt=True)
-    message["Message-ID"] = f"<{token}@{domain}>"
+    message["Message-ID"] = make_msgid(domain=domain)
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies
     message.set_content(text.body.format(sign_in=sign_in_url))
     message["Content-Language"] = recipient.language  # after: set_content resets Content-*
@@ -166,11 +171,26 @@ def deliver(
     what was sent before it is committed, the rest waits.
     """
     result = Delivery()
+    _settle_crashed(session)
+    # Held now, with the person's current key: after a revocation or a reset
+    # the notice is neither counted in the app nor worth a mail.
+    held = exists().where(
+        KeyWrap.staff_id == StaffNotice.staff_id,
+        KeyWrap.case_id == StaffNotice.case_id,
+        KeyWrap.identity_generation == StaffMember.identity_generation,
+    )
     pending: defaultdict[int, list[int]] = defaultdict(list)
-    for staff_id, notice_id in session.execute(
-        select(StaffNotice.staff_id, StaffNotice.id).where(StaffNotice.mail == MailState.PENDING)
+    gone: list[int] = []
+    for staff_id, notice_id, holds in session.execute(
+        select(StaffNotice.staff_id, StaffNotice.id, held)
+        .join(StaffMember, StaffMember.id == StaffNotice.staff_id)
+        .where(StaffNotice.mail == MailState.PENDING)
     ):
-        pending[staff_id].append(notice_id)
+        (pending[staff_id] if holds else gone).append(notice_id)
+    if gone:
+        _mark(session, gone, MailState.COVERED)
+        result.covered += len(gone)
+        session.commit()
     if not pending:
         return result
     people = {
@@ -190,18 +210,15 @@ def deliver(
     session.commit()  # no transaction is held while the server is talked to
     if settings is None or not due:
         return result
-    marks = _Marks(session, local_now.date(), result)
-    try:
-        with connect(settings) as connection:
-            for recipient, ids in due:
-                try:
-                    connection.send(compose(recipient, ids, settings, sign_in_url))
-                except MailRefused:
-                    marks.refused(ids, settings.max_attempts)
-                else:
-                    marks.sent(recipient, ids)
-    finally:  # what the server accepted is marked, whatever stopped the run
-        marks.commit()
+    for offset in range(0, len(due), MARK_BATCH):
+        _send_batch(
+            session,
+            settings,
+            sign_in_url,
+            local_now.date(),
+            due[offset : offset + MARK_BATCH],
+            result,
+        )
     return result
 
 
@@ -211,70 +228,109 @@ def _digest_waits(person: StaffMember, settings: MailSettings, local_now: dateti
     return local_now.hour < settings.digest_hour or person.digest_sent_on == local_now.date()
 
 
-class _Marks:
-    """The sent marks of a run, committed every ``MARK_BATCH`` mails or ``MARK_SECONDS``.
+def _settle_crashed(session: Session) -> None:
+    """Notices a crashed run left ``SENDING``: their mail may have gone, so it never goes again.
+
+    They stay in the app, unread; the person was marked as mailed when the
+    batch was claimed, so their next notice waits for them to sign in, as
+    after any mail.
+    """
+    session.execute(
+        update(StaffNotice).where(StaffNotice.mail == MailState.SENDING).values(mail=MailState.SENT)
+    )
+
+
+def _send_batch(
+    session: Session,
+    settings: MailSettings,
+    sign_in_url: str,
+    day: date,
+    batch: list[tuple[Recipient, list[int]]],
+    result: Delivery,
+) -> None:
+    """Claim a batch (one commit), send it over one connection, settle it (one commit).
 
     A commit per mail would cost a disk sync per mail (SQLite runs with
-    ``synchronous = FULL``), five times the mail itself on a local relay. So
-    marks wait a little: whatever ends the run (an outage, a refusal of the
-    credentials, an error) commits them first (``deliver``'s ``finally``), and
-    only a crash of the worker process itself can leave up to a batch of
-    accepted mails unmarked, to be sent again with the same Message-ID.
+    ``synchronous = FULL``), five times the mail itself on a local relay; a
+    claim and a settlement per batch cost two. Whatever stops the batch (an
+    outage, an error) settles it first: what the server accepted is sent, the
+    rest pending again. Only a crash of the worker itself leaves a claim
+    unsettled (``_settle_crashed``).
     """
+    claimed = [number for _, ids in batch for number in ids]
+    people = [recipient.staff_id for recipient, _ in batch]
+    _mark(session, claimed, MailState.SENDING)
+    session.execute(
+        update(StaffMember).where(StaffMember.id.in_(people)).values(mail_awaiting_sign_in=True)
+    )
+    session.commit()
+    accepted: list[tuple[Recipient, list[int]]] = []
+    refused: list[list[int]] = []
+    settled = False
+    try:
+        with connect(settings) as connection:
+            for recipient, ids in batch:
+                try:
+                    connection.send(compose(recipient, settings, sign_in_url))
+                except MailDeferred:  # this address, not now (greylisting, a full mailbox)
+                    continue
+                except MailRefused:
+                    refused.append(ids)
+                else:
+                    accepted.append((recipient, ids))
+        if refused and not accepted and len(batch) > 1:
+            # Every address refused: the relay's fault (relaying denied, a login
+            # it wants), not theirs. Back off; count no attempt against anyone.
+            refused = []
+            _settle(session, batch, accepted, refused, settings.max_attempts, day, result)
+            settled = True
+            raise MailUnavailable()
+    finally:
+        if not settled:
+            _settle(session, batch, accepted, refused, settings.max_attempts, day, result)
 
-    def __init__(self, session: Session, day: date, result: Delivery) -> None:
-        self.session, self.day, self.result = session, day, result
-        self._notices: list[int] = []
-        self._people: list[int] = []
-        self._digests: list[int] = []
-        self._since = time.monotonic()
 
-    def sent(self, recipient: Recipient, ids: list[int]) -> None:
-        self._notices += ids
-        self._people.append(recipient.staff_id)
-        if recipient.digest:
-            self._digests.append(recipient.staff_id)
-        self.result.sent += 1
-        if len(self._people) >= MARK_BATCH or time.monotonic() - self._since >= MARK_SECONDS:
-            self.commit()
-
-    def refused(self, ids: list[int], max_attempts: int) -> None:
-        """One more refusal of these notices' address; given up at ``max_attempts``."""
-        self.session.execute(
+def _settle(
+    session: Session,
+    batch: list[tuple[Recipient, list[int]]],
+    accepted: list[tuple[Recipient, list[int]]],
+    refused: list[list[int]],
+    max_attempts: int,
+    day: date,
+    result: Delivery,
+) -> None:
+    """Sent for what the server accepted; pending again (and unmailed) for the rest."""
+    sent_ids = [number for _, ids in accepted for number in ids]
+    done = {recipient.staff_id for recipient, _ in accepted}
+    others = [recipient.staff_id for recipient, _ in batch if recipient.staff_id not in done]
+    back = [number for recipient, ids in batch if recipient.staff_id not in done for number in ids]
+    if sent_ids:
+        _mark(session, sent_ids, MailState.SENT)
+    digests = [recipient.staff_id for recipient, _ in accepted if recipient.digest]
+    if digests:
+        session.execute(
+            update(StaffMember).where(StaffMember.id.in_(digests)).values(digest_sent_on=day)
+        )
+    if back:
+        _mark(session, back, MailState.PENDING)
+        session.execute(
+            update(StaffMember)
+            .where(StaffMember.id.in_(others))
+            .values(mail_awaiting_sign_in=False)
+        )
+    for ids in refused:
+        session.execute(
             update(StaffNotice)
             .where(StaffNotice.id.in_(ids))
             .values(mail_attempts=StaffNotice.mail_attempts + 1)
         )
-        self.session.execute(
+        session.execute(
             update(StaffNotice)
             .where(StaffNotice.id.in_(ids), StaffNotice.mail_attempts >= max_attempts)
             .values(mail=MailState.FAILED)
         )
-        given_up = self.session.scalar(
-            select(StaffNotice.id)
-            .where(StaffNotice.id.in_(ids), StaffNotice.mail == MailState.FAILED)
-            .limit(1)
-        )
-        self.result.failed += given_up is not None
-        self.commit()
-
-    def commit(self) -> None:
-        if self._notices:
-            _mark(self.session, self._notices, MailState.SENT)
-            self.session.execute(
-                update(StaffMember)
-                .where(StaffMember.id.in_(self._people))
-                .values(mail_awaiting_sign_in=True)
-            )
-        if self._digests:
-            self.session.execute(
-                update(StaffMember)
-                .where(StaffMember.id.in_(self._digests))
-                .values(digest_sent_on=self.day)
-            )
-        self.session.commit()
-        self._notices, self._people, self._digests = [], [], []
-        self._since = time.monotonic()
+    session.commit()
+    result.sent += len(accepted)
 
 
 def set_preferences(session: Session, person: StaffMember, mode: NoticeMail, language: str) -> None:
