@@ -25,14 +25,14 @@ import secrets
 import shutil
 import smtplib
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Any
 
 from sqlalchemy import insert, select, update
 
-from bench.rewrap import _app
+from bench.rewrap import _app, case_row
 from bench.support import scratch_dir
 
 SIGN_IN = "https://wbs.example/staf/masuk"
@@ -51,7 +51,6 @@ def _people(app: Any, count: int) -> int:
         Audience,
         AudienceKey,
         Case,
-        CaseStatus,
         Category,
         KeyWrap,
         RecipientKind,
@@ -80,19 +79,13 @@ def _people(app: Any, count: int) -> int:
         session.execute(
             insert(Case),
             [
-                {
-                    "id": 1,
-                    "uid": secrets.token_hex(16),
-                    "lookup_hash": secrets.token_bytes(32),
-                    "unit_id": session.scalars(select(Unit.id)).first(),
-                    "category_id": session.scalars(select(Category.id)).first(),
-                    "status": CaseStatus.RECEIVED,
-                    "status_changed_on": day,
-                    "received_on": day,
-                    "acknowledge_due": day + timedelta(days=7),
-                    "verification_due": day + timedelta(days=14),
-                    "feedback_due": day + timedelta(days=97),
-                }
+                case_row(
+                    1,
+                    secrets.token_hex(16),
+                    session.scalars(select(Unit.id)).first(),
+                    session.scalars(select(Category.id)).first(),
+                    day,
+                )
             ],
         )
         # Each holds the case (a wrap to their key), as a notice's person does:

@@ -59,10 +59,32 @@ def _app(instance, database_url: str):  # type: ignore[no-untyped-def]
     return app
 
 
+def case_row(
+    number: int, uid: str, unit: int | None, category: int | None, day: date
+) -> dict[str, object]:
+    """A received case's row as intake writes it, for bulk inserts (the keys apart)."""
+    from wbs_app.models import CaseStatus
+
+    return {
+        "id": number,
+        "uid": uid,
+        "lookup_hash": secrets.token_bytes(32),
+        "unit_id": unit,
+        "category_id": category,
+        "status": CaseStatus.RECEIVED,
+        "status_changed_on": day,
+        "received_on": day,
+        "acknowledge_due": day + timedelta(days=7),
+        "verification_due": day + timedelta(days=14),
+        "feedback_due": day + timedelta(days=97),
+        "acknowledged_on": None,
+    }
+
+
 def _populate(app, count: int, old_public) -> list[bytes]:  # type: ignore[no-untyped-def]
     """``count`` cases with two audience keys each, wrapped to the root; returns the keys."""
     from wbs_app.db import app_database
-    from wbs_app.models import Audience, AudienceKey, Case, CaseStatus, Category, KeyWrap, Unit
+    from wbs_app.models import Audience, AudienceKey, Case, Category, KeyWrap, Unit
     from wbs_app.models import RecipientKind as Kind
 
     keys: list[bytes] = []
@@ -80,23 +102,7 @@ def _populate(app, count: int, old_public) -> list[bytes]:  # type: ignore[no-un
             uids = {i: secrets.token_hex(16) for i in ids}
             session.execute(
                 insert(Case),
-                [
-                    {
-                        "id": i,
-                        "uid": uids[i],
-                        "lookup_hash": secrets.token_bytes(32),
-                        "unit_id": unit,
-                        "category_id": category,
-                        "status": CaseStatus.RECEIVED,
-                        "status_changed_on": day,
-                        "received_on": day,
-                        "acknowledge_due": day + timedelta(days=7),
-                        "verification_due": day + timedelta(days=14),
-                        "feedback_due": day + timedelta(days=97),
-                        "acknowledged_on": None,
-                    }
-                    for i in ids
-                ],
+                [case_row(i, uids[i], unit, category, day) for i in ids],
             )
             rows, wraps = [], []
             for i in ids:

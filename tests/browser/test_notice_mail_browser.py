@@ -14,8 +14,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.browser.test_password_page_browser import _shoot
-from tests.support.browser import staff_sign_in
+from tests.support.browser import shoot, staff_sign_in
 from wbs_app.db import app_database
 from wbs_app.models import NoticeMail, StaffMember
 
@@ -36,7 +35,7 @@ def test_a_handler_chooses_the_daily_digest_in_english(
     expect(
         page.get_by_label("Segera: satu e-mail, lalu tidak ada lagi sampai saya masuk")
     ).to_be_checked()
-    _shoot(page, shots, "notice-mail")
+    shoot(page, shots, "notice-mail")
     page.get_by_label("Sekali sehari, pada pagi hari").check()
     page.get_by_label("English").check()
     page.get_by_role("button", name="Simpan").click()
@@ -44,7 +43,7 @@ def test_a_handler_chooses_the_daily_digest_in_english(
     expect(page.locator("main")).to_contain_text("Pilihan e-mail Anda disimpan")
     expect(page.get_by_label("Sekali sehari, pada pagi hari")).to_be_checked()
     expect(page.get_by_label("English")).to_be_checked()
-    _shoot(page, shots, "notice-mail-saved")
+    shoot(page, shots, "notice-mail-saved")
     with app_database(app).session() as session:
         budi = session.scalars(select(StaffMember).where(StaffMember.id == org.budi.id)).one()
         assert (budi.notice_mail, budi.mail_language) == (NoticeMail.DIGEST, "en")

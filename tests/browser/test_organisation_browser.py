@@ -14,19 +14,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from tests.support.browser import staff_sign_in
+from tests.support.browser import shoot, staff_sign_in
 from tests.support.staff import make_staff
 from wbs_app.db import app_database
 from wbs_app.models import Case, StaffRole, Unit
 
 pytestmark = pytest.mark.browser
-
-
-def _shoot(page, folder: Path, name: str) -> None:
-    for width in (1280, 390):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def test_new_top_unsure_report_and_a_moved_case(app, org, live_server, browser, tmp_path) -> None:
@@ -48,7 +41,7 @@ def test_new_top_unsure_report_and_a_moved_case(app, org, live_server, browser, 
     admin.wait_for_load_state()  # drawn before it is read
     assert "Unit puncak dibuat" in admin.content()
     admin.locator("summary", has_text="Ubah UPT Parepare").click()
-    _shoot(admin, shots, "admin-units")
+    shoot(admin, shots, "admin-units")
 
     reporter = browser.new_context(java_script_enabled=False).new_page()
     reporter.goto(live_server.url + "/lapor/formulir")
@@ -56,7 +49,7 @@ def test_new_top_unsure_report_and_a_moved_case(app, org, live_server, browser, 
     reporter.get_by_role("button", name="Lanjut: tinjau laporan").click()
     reporter.wait_for_load_state()  # drawn before it is read
     assert "Pilih jenis pelanggaran" in reporter.content()
-    _shoot(reporter, shots, "reporter-form-error")
+    shoot(reporter, shots, "reporter-form-error")
     reporter.get_by_label("Jenis pelanggaran apa?").select_option(label="Lainnya / tidak tahu")
     reporter.get_by_role("button", name="Lanjut: tinjau laporan").click()
     reporter.wait_for_load_state()  # drawn before it is read
@@ -78,7 +71,7 @@ def test_new_top_unsure_report_and_a_moved_case(app, org, live_server, browser, 
     supervisor.get_by_role("button", name="Pindahkan kasus").click()
     supervisor.wait_for_load_state()  # drawn before it is read
     assert "Kasus dipindahkan" in supervisor.content() and "Sitti" in supervisor.content()
-    _shoot(supervisor, shots, "case-moved")
+    shoot(supervisor, shots, "case-moved")
     with app_database(app).session() as session:
         assert session.get(Case, case.id).unit_id == org.units["b"]
 
@@ -87,4 +80,4 @@ def test_new_top_unsure_report_and_a_moved_case(app, org, live_server, browser, 
     reporter.get_by_role("button", name="Buka laporan saya").click()
     reporter.wait_for_load_state()  # drawn before it is read
     assert "Batas hasil verifikasi" in reporter.content()
-    _shoot(reporter, shots, "reporter-case")
+    shoot(reporter, shots, "reporter-case")

@@ -14,20 +14,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import staff_sign_in
+from tests.support.browser import shoot, staff_sign_in
 
 pytestmark = pytest.mark.browser
 
 NEW_PASSWORD = "angin-pantai-losari-pagi"
-
-
-def _shoot(page, folder: Path, name: str) -> None:
-    for width in (1280, 390):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=True)
-        overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
-        assert not overflow, f"{name} scrolls sideways at {width} px"
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def test_replacing_the_key_from_the_password_page(
@@ -38,7 +29,7 @@ def test_replacing_the_key_from_the_password_page(
     page = browser.new_context(java_script_enabled=False).new_page()
     staff_sign_in(page, live_server, app, org.budi)
     page.goto(live_server.url + "/staf/kata-sandi")
-    _shoot(page, shots, "password")
+    shoot(page, shots, "password")
     page.get_by_label("Kata sandi saat ini").fill(org.budi.password)
     page.get_by_label("Kata sandi baru", exact=True).fill(NEW_PASSWORD)
     page.get_by_label("Ulangi kata sandi baru").fill(NEW_PASSWORD)
@@ -46,6 +37,6 @@ def test_replacing_the_key_from_the_password_page(
     page.get_by_role("button", name="Ubah kata sandi").click()
     page.wait_for_url("**/staf/masuk")
     expect(page.locator("main")).to_contain_text("Kata sandi dan kunci pribadi telah diganti")
-    _shoot(page, shots, "password-keys-replaced")
+    shoot(page, shots, "password-keys-replaced")
     staff_sign_in(page, live_server, app, replace(org.budi, password=NEW_PASSWORD))
     assert "/staf/pengelola" in page.url

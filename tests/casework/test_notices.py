@@ -12,7 +12,7 @@ import re
 from sqlalchemy import select
 
 from crypto import TEST_ARGON2, CodeKind, Identity, derive_code_secrets
-from tests.support.reporter import Report, csrf_from, open_case, submit_report
+from tests.support.reporter import Report, csrf_from, open_case, reply, submit_report
 from tests.support.respondent import investigating_case, invite, respondent_client
 from tests.support.staff import make_staff, signed_in
 from wbs_app.db import app_database
@@ -29,16 +29,6 @@ def _count(client) -> int:
     assert "Pemberitahuan" in page
     found = COUNT.search(page)
     return int(found.group(1)) if found else 0
-
-
-def _reply(reporter, text: str) -> None:
-    page = reporter.get("/lapor/kasus").get_data(as_text=True)
-    sent = reporter.post(
-        "/lapor/kasus/pesan",
-        data={"csrf_token": csrf_from(page), "message": text},
-        content_type="multipart/form-data",
-    )
-    assert sent.status_code == 302, sent.get_data(as_text=True)[:500]
 
 
 def test_a_new_report_and_the_reporters_answer_reach_the_right_handlers(app, org, reporter) -> None:
@@ -58,8 +48,8 @@ def test_a_new_report_and_the_reporters_answer_reach_the_right_handlers(app, org
     assert "Tidak ada yang baru" in budi.get("/staf/pengelola/").get_data(as_text=True)
 
     assert open_case(reporter, receipt).status_code == 302
-    _reply(reporter, "PESAN-RAHASIA-PELAPOR ada kuitansi")
-    _reply(reporter, "Satu lagi")
+    reply(reporter, "PESAN-RAHASIA-PELAPOR ada kuitansi")
+    reply(reporter, "Satu lagi")
     # Every current holder hears of what the reporter wrote, twice in one line.
     assert (_count(budi), _count(sitti), _count(rahman)) == (2, 0, 2)
     overview = rahman.get("/staf/pengelola/").get_data(as_text=True)

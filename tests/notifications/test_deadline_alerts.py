@@ -15,7 +15,7 @@ from sqlalchemy import select
 from tests.support.casework import step
 from tests.support.reporter import Report, submit_report
 from tests.support.staff import signed_in
-from tests.worker.test_worker_cli import run_worker
+from tests.support.worker import run_worker
 from wbs_app.db import app_database
 from wbs_app.models import Case, DeadlineAlert, NoticeKind, StaffNotice
 from wbs_app.services.cases.deadline_alerts import MISSED, SOON, stage

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from tests.support.casework import step
 from tests.support.reporter import Report, submit_report
 from tests.support.staff import make_staff, signed_in
-from tests.worker.test_worker_cli import run_worker
+from tests.support.worker import run_worker
 from wbs_app.db import app_database
 from wbs_app.models import Case, DeadlineAlert, JournalEntry, NoticeKind, StaffNotice, StaffRole
 from wbs_app.services.cases import escalation, head_log, journal

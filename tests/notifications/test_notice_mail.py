@@ -15,15 +15,15 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tests.support.http import https_client
 from tests.support.live import free_port
 from tests.support.org import build_org
-from tests.support.reporter import Report, csrf_from, open_case, submit_report
+from tests.support.reporter import Report, csrf_from, open_case, reply, submit_report
 from tests.support.smtp import HOST, MailServer, MailServerProcess, Options, make_certificate
 from tests.support.staff import make_staff, signed_in
-from tests.worker.test_worker_cli import jobs, run_worker
+from tests.support.worker import jobs, run_worker
 from wbs_app.db import app_database
 from wbs_app.models import (
     Case,
@@ -77,16 +77,6 @@ def _to(messages) -> list[str]:
     return sorted(str(message["To"]) for message in messages)
 
 
-def _reply(reporter, text: str) -> None:
-    page = reporter.get("/lapor/kasus").get_data(as_text=True)
-    sent = reporter.post(
-        "/lapor/kasus/pesan",
-        data={"csrf_token": csrf_from(page), "message": text},
-        content_type="multipart/form-data",
-    )
-    assert sent.status_code == 302
-
-
 def _assert_says_nothing(messages, app, case_ids: list[int], words: list[str]) -> None:
     """No mail holds a case number, a unit, a category, a name or the report's words."""
     with app_database(app).session() as session:
@@ -124,7 +114,7 @@ def test_each_event_mails_its_people_once_until_they_sign_in_and_says_nothing(
     assert "Ada pembaruan di Lentera. Masuk untuk melihatnya:" in first.get_content()
 
     assert open_case(reporter, receipt).status_code == 302
-    _reply(reporter, f"{MARKER} bukti tambahan")
+    reply(reporter, f"{MARKER} bukti tambahan")
     _once(app, moved_clock)
     # Both holders are told in the app; Budi has not signed in since his mail,
     # so he gets no second one; Rahman (holder through supervision) gets his first.
@@ -137,7 +127,7 @@ def test_each_event_mails_its_people_once_until_they_sign_in_and_says_nothing(
 
     budi = signed_in(app, org.budi)  # signing in opens the way for the next mail
     assert "Pelapor menulis" in budi.get("/staf/pengelola/").get_data(as_text=True)
-    _reply(reporter, "satu lagi")
+    reply(reporter, "satu lagi")
     _once(app, moved_clock)
     assert _to(smtp.messages()) == [
         "budi@kanwil.example",
@@ -393,3 +383,34 @@ def test_a_relay_refusing_every_address_backs_off_and_gives_nobody_up(
     with app_database(app).session() as session:
         rows = session.scalars(select(StaffNotice)).all()
     assert {(row.mail, row.mail_attempts) for row in rows} == {(MailState.PENDING, 0)}
+
+
+def test_implicit_tls_is_checked_against_the_offices_certificate(
+    make_app, tmp_path, moved_clock
+) -> None:
+    cert, key = make_certificate(tmp_path)
+    port = free_port(HOST)
+    with MailServer(tmp_path / "tls-mail", port, Options("tls", cert, key)) as server:
+        app = make_app(**mail_settings(port, MAIL_SECURITY="tls", MAIL_CA_FILE=str(cert)))
+        org = build_org(app)
+        submit_report(https_client(app), Report(unit=org.units["a"]))
+        _once(app)
+        assert _to(server.messages()) == ["budi@kanwil.example"]
+
+
+def test_a_batch_a_crashed_worker_left_claimed_is_never_sent_again(
+    app, org, reporter, smtp
+) -> None:
+    submit_report(reporter, Report(unit=org.units["a"]))
+    with app_database(app).session() as session:
+        # As a worker killed between claiming a batch and settling it leaves it:
+        # the mail may have gone.
+        session.execute(update(StaffNotice).values(mail=MailState.SENDING))
+        session.execute(update(StaffMember).values(mail_awaiting_sign_in=True))
+        session.commit()
+    _once(app)
+    assert smtp.messages() == [], "a mail that may have gone is not sent twice"
+    with app_database(app).session() as session:
+        assert session.scalars(select(StaffNotice.mail)).all() == [MailState.SENT]
+    budi = signed_in(app, org.budi)
+    assert "Laporan baru" in budi.get("/staf/pengelola/").get_data(as_text=True), "still here"

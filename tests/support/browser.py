@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -94,6 +95,16 @@ class AppInBrowser:
         key = f"/__shown/{len(self._shown)}"
         self._shown[key] = response
         return self.page.goto(self.BASE + key)
+
+
+def shoot(page: Any, folder: Path, name: str) -> None:
+    """The page at 1280 and 390 px into ``folder``; it must not scroll sideways at either."""
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=True)
+        overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+        assert not overflow, f"{name} scrolls sideways at {width} px"
+    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def staff_sign_in(page: Any, server: Any, app: Any, login: Any) -> None:

@@ -113,6 +113,17 @@ def submit_report(client: FlaskClient, report: Report, exclude: list[int] = ()) 
     return RECEIPT_RE.search(sent.get_data(as_text=True)).group(1)
 
 
+def reply(reporter: FlaskClient, text: str) -> None:
+    """The signed-in reporter answers on their case page, with no file."""
+    page = reporter.get("/lapor/kasus").get_data(as_text=True)
+    sent = reporter.post(
+        "/lapor/kasus/pesan",
+        data={"csrf_token": csrf_from(page), "message": text},
+        content_type="multipart/form-data",
+    )
+    assert sent.status_code == 302, sent.get_data(as_text=True)[:500]
+
+
 def open_case(client: FlaskClient, receipt: str):
     page = client.get("/lapor/masuk").get_data(as_text=True)
     return client.post("/lapor/masuk", data={"csrf_token": csrf_from(page), "receipt": receipt})

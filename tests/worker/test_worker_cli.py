@@ -12,6 +12,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from tests.support.reporter import DRAFT_RE, Report, post_form
+from tests.support.worker import jobs, run_worker
 from wbs_app.db import app_database
 from wbs_app.models import PendingFile, SubmissionDraft, WorkerJob
 from wbs_app.services.housekeeping import JOBS
@@ -19,16 +20,6 @@ from wbs_app.services.infra.clock import utcnow
 from wbs_app.services.infra.store import AttachmentStore, Folder
 
 EVIDENCE = b"foto kwitansi " * 4000
-
-
-def run_worker(app: Flask, *options: str):
-    with app.app_context():
-        return app.test_cli_runner().invoke(args=["wbs", "worker", *options])
-
-
-def jobs(app: Flask) -> dict[str, WorkerJob]:
-    with app_database(app).session() as session:
-        return {row.name: row for row in session.scalars(select(WorkerJob))}
 
 
 def test_once_runs_every_job_and_records_its_run(app: Flask) -> None:

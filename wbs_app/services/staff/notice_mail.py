@@ -235,9 +235,13 @@ def _settle_crashed(session: Session) -> None:
     batch was claimed, so their next notice waits for them to sign in, as
     after any mail.
     """
+    left = select(StaffNotice.id).where(StaffNotice.mail == MailState.SENDING).limit(1)
+    if session.scalar(left) is None:  # the usual case: no write, no lock taken
+        return
     session.execute(
         update(StaffNotice).where(StaffNotice.mail == MailState.SENDING).values(mail=MailState.SENT)
     )
+    session.commit()
 
 
 def _send_batch(
