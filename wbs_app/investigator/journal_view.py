@@ -72,7 +72,7 @@ CHOICE_FIELDS: dict[str, tuple[Any, Mapping[str, Any]]] = {
     # A triage step's mark; "none" is a mark cleared (``services.cases.triage``).
     "mark": (_l("Triage mark"), {**labels.TRIAGE, "none": labels.TRIAGE[""]}),
     "deadline": (_l("Deadline"), labels.DEADLINE_KINDS),
-    "because": (_l("Why"), labels.ESCALATION_ENDS),
+    "because": (_l("Reason"), labels.ESCALATION_ENDS),
 }
 DATE_FIELDS = {
     "answer_due": _l("Answer by"),
