@@ -12,10 +12,12 @@ the reporter excluded holds nothing and is told nothing. Each is a
 journal entry signed by the installation itself (``journal.append_by_system``:
 no person acted). When the deadline is met, or the case ends, the job writes
 one more entry (``escalation_ended``, saying which) and closes the rows: the
-step that met it is its own entry just before. A case on hold neither climbs
-nor ends: its escalation waits with it and goes on when it is resumed. A
-closed case reopened with the deadline still open climbs again, each tier
-with a new entry.
+step that met it is its own entry just before. On hold, a case's escalations
+do not end, and only an acknowledgement still owed climbs on (the reporter is
+owed it whatever the case waits for; ``deadline_alerts.open_deadlines``): the
+verification's and the feedback's wait with the case and go on when it is
+resumed. A closed case reopened with the deadline still open climbs again,
+each tier with a new entry.
 
 Each case's entries are committed with it: a backlog (the first run after an
 upgrade, a worker away for days) must not hold the head log's lock, which
