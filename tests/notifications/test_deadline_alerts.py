@@ -53,7 +53,7 @@ def _run_on(app, moved_clock, day: date) -> None:
 
 
 def test_a_deadline_near_then_missed_is_told_to_its_holders_once_each(
-    app, org, reporter, moved_clock
+    app, org, reporter, moved_clock, moved_totp_clock
 ) -> None:
     submit_report(reporter, Report(unit=org.units["a"]))
     with app_database(app).session() as session:

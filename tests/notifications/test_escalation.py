@@ -156,7 +156,9 @@ def _rows(app, deadline: str) -> list[tuple[str, date | None]]:
         ]
 
 
-def test_on_hold_the_escalation_waits_and_resumed_it_climbs_on(app, reporter, moved_clock) -> None:
+def test_on_hold_the_escalation_waits_and_resumed_it_climbs_on(
+    app, reporter, moved_clock, moved_totp_clock
+) -> None:
     people = _tree(app)
     submit_report(reporter, Report(unit=people["upt"]))
     with app_database(app).session() as session:

@@ -140,7 +140,7 @@ def test_each_event_mails_its_people_once_until_they_sign_in_and_says_nothing(
 
 
 def test_the_person_chooses_a_digest_in_english_and_gets_one_mail_a_day(
-    app, org, reporter, smtp, moved_clock
+    app, org, reporter, smtp, moved_clock, moved_totp_clock
 ) -> None:
     budi = signed_in(app, org.budi)
     page = budi.get("/staf/pengelola/pemberitahuan/surel").get_data(as_text=True)
