@@ -19,7 +19,6 @@ clocks wait with it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import and_, or_, select
@@ -61,20 +60,7 @@ def stage(due: date, on: date, calendar: WorkCalendar) -> str | None:
     return None
 
 
-@dataclass
-class Raised:
-    soon: int = 0
-    missed: int = 0
-    notices: int = 0
-    cases: set[int] = field(default_factory=set)
-
-    def summary(self) -> str:
-        """No count: a reminder raised minutes after a report arrived (a preset of three
-        working days) would date the report beside the run's time."""
-        return "deadline reminders raised"
-
-
-def raise_alerts(session: Session, calendar: WorkCalendar, on: date | None = None) -> Raised:
+def raise_alerts(session: Session, calendar: WorkCalendar, on: date | None = None) -> None:
     """Raise every reminder due on ``on`` (today) not raised yet; flushed, not committed."""
     day = on or today()
     horizon = calendar.add(day, SOON_WORKING_DAYS, True)
@@ -88,9 +74,8 @@ def raise_alerts(session: Session, calendar: WorkCalendar, on: date | None = Non
             ),
         )
     ).all()
-    raised = Raised()
     if not candidates:
-        return raised
+        return
     known = {
         tuple(row)
         for row in session.execute(
@@ -113,11 +98,5 @@ def raise_alerts(session: Session, calendar: WorkCalendar, on: date | None = Non
                 )
             )
             notice = NoticeKind.DEADLINE_MISSED if found == MISSED else NoticeKind.DEADLINE_SOON
-            raised.notices += staff_notices.unit_holders_of(session, case, notice)
-            raised.cases.add(case.id)
-            if found == MISSED:
-                raised.missed += 1
-            else:
-                raised.soon += 1
+            staff_notices.unit_holders_of(session, case, notice)
     session.flush()
-    return raised

@@ -27,7 +27,6 @@ every journal append waits for, for the whole run.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import and_, or_, select
@@ -55,16 +54,6 @@ ESCALATED = "escalated:"
 COUNTED_SPAN = timedelta(days=700)
 
 
-@dataclass
-class Escalated:
-    raised: int = 0
-    ended: int = 0
-
-    def summary(self) -> str:
-        """No count: an escalation ended minutes after a reporter withdrew would date it."""
-        return "escalations looked at"
-
-
 def tier_of(stage: str) -> int | None:
     """The tier of an escalation's stage ("escalated:2" is 2), None for a reminder."""
     if not stage.startswith(ESCALATED):
@@ -75,11 +64,10 @@ def tier_of(stage: str) -> int | None:
 
 def escalate(
     session: Session, calendar: WorkCalendar, after_days: int, on: date | None = None
-) -> Escalated:
+) -> None:
     """End the escalations whose deadline was met, and raise the ones now due; commits."""
     day = on or today()
-    result = Escalated()
-    _end_met(session, day, result)
+    _end_met(session, day)
     candidates = session.scalars(
         select(Case).where(
             Case.status.not_in(CLOSED_STATUSES),
@@ -92,7 +80,7 @@ def escalate(
     ).all()
     if not candidates:
         session.commit()
-        return result
+        return
     rows = session.scalars(
         select(DeadlineAlert).where(
             DeadlineAlert.case_id.in_([case.id for case in candidates]),
@@ -102,6 +90,7 @@ def escalate(
     known = {(row.case_id, row.deadline, row.due_on, row.stage): row for row in rows}
     for case in candidates:
         above = delivery.chain(session, case.unit_id)[1:]
+        holding: list[StaffMember] | None = None  # the case's current holders, read once
         for kind, due in open_deadlines(case):
             if due >= day:
                 continue
@@ -114,9 +103,10 @@ def escalate(
                 unit = session.get(Unit, above[tier - 1])
                 if unit is None:  # removed while the walk ran: the next run climbs on
                     break
-                told = staff_notices.notify(
-                    session, _holding_supervisors(session, case, unit), case, NoticeKind.ESCALATION
-                )
+                if holding is None:
+                    holding = [h.staff for h in access.holders(session, case) if h.current]
+                supervisors = _supervisors_among(session, holding, unit)
+                told = staff_notices.notify(session, supervisors, case, NoticeKind.ESCALATION)
                 if earlier is not None:  # ended when the case closed; reopened, it climbs again
                     earlier.ended_on, earlier.raised_on, earlier.unit_id = None, day, unit.id
                 else:
@@ -143,13 +133,13 @@ def escalate(
                         "told": told,
                     },
                 )
-                result.raised += 1
         session.commit()  # each case's entries with it: the head log's lock is let go
-    return result
 
 
-def _holding_supervisors(session: Session, case: Case, unit: Unit) -> list[StaffMember]:
-    """The unit's own supervisors who hold the case now (the excluded hold nothing)."""
+def _supervisors_among(
+    session: Session, holding: list[StaffMember], unit: Unit
+) -> list[StaffMember]:
+    """The unit's own supervisors among the case's holders (the excluded hold nothing)."""
     assigned = set(
         session.scalars(
             select(StaffUnit.staff_id)
@@ -157,14 +147,10 @@ def _holding_supervisors(session: Session, case: Case, unit: Unit) -> list[Staff
             .where(StaffUnit.unit_id == unit.id, StaffMember.role == StaffRole.SUPERVISOR)
         )
     )
-    return [
-        holder.staff
-        for holder in access.holders(session, case)
-        if holder.current and holder.staff.id in assigned
-    ]
+    return [member for member in holding if member.id in assigned]
 
 
-def _end_met(session: Session, day: date, result: Escalated) -> None:
+def _end_met(session: Session, day: date) -> None:
     """Close the open escalations whose deadline is no longer open, one entry per deadline."""
     open_rows = session.scalars(
         select(DeadlineAlert).where(
@@ -196,4 +182,3 @@ def _end_met(session: Session, day: date, result: Escalated) -> None:
             },
         )
         session.commit()
-        result.ended += 1

@@ -264,12 +264,15 @@ def read(
     entries they wrote.
     """
     items = []
+    system_key: bytes | None = None
     for row in session.scalars(
         select(JournalEntry).where(JournalEntry.case_id == case.id).order_by(JournalEntry.seq)
     ):
         entry_key = (author_keys or {}).get(row.author, key)
         if row.author == SYSTEM_AUTHOR:
-            entry_key = head_log.installation_key(session).system_key(case.uid)
+            if system_key is None:
+                system_key = head_log.installation_key(session).system_key(case.uid)
+            entry_key = system_key
         try:
             body = json.loads(open_record(entry_key, row.content, _context(case, row)))
         except DecryptionError:

@@ -62,14 +62,18 @@ def notify(session: Session, staff: Iterable[StaffMember], case: Case, kind: Not
     return len(made)
 
 
-def new_case(session: Session, case: Case, recipients: Iterable[StaffMember]) -> int:
-    """Tell the case's own unit's handlers (or, routed above, every recipient) of a new report."""
-    everyone = list(recipients)
+def _own_unit_or_all(session: Session, case: Case, people: list[StaffMember]) -> list[StaffMember]:
+    """Those of ``people`` assigned to the case's own unit; all of them if none is."""
     assigned = set(
         session.scalars(select(StaffUnit.staff_id).where(StaffUnit.unit_id == case.unit_id))
     )
-    own = [member for member in everyone if member.id in assigned]
-    return notify(session, own or everyone, case, NoticeKind.NEW_CASE)
+    return [member for member in people if member.id in assigned] or people
+
+
+def new_case(session: Session, case: Case, recipients: Iterable[StaffMember]) -> int:
+    """Tell the case's own unit's handlers (or, routed above, every recipient) of a new report."""
+    own = _own_unit_or_all(session, case, list(recipients))
+    return notify(session, own, case, NoticeKind.NEW_CASE)
 
 
 def unit_holders_of(session: Session, case: Case, kind: NoticeKind) -> int:
@@ -79,11 +83,7 @@ def unit_holders_of(session: Session, case: Case, kind: NoticeKind) -> int:
     case below them, hear of it only when it is escalated to them.
     """
     current = [holder.staff for holder in access.holders(session, case) if holder.current]
-    assigned = set(
-        session.scalars(select(StaffUnit.staff_id).where(StaffUnit.unit_id == case.unit_id))
-    )
-    own = [member for member in current if member.id in assigned]
-    return notify(session, own or current, case, kind)
+    return notify(session, _own_unit_or_all(session, case, current), case, kind)
 
 
 def holders_of(session: Session, case: Case, kind: NoticeKind) -> int:

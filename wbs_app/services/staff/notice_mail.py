@@ -98,8 +98,6 @@ class Delivery:
     """What one run did, in counts, for its caller (the benchmark, a test), never for the log."""
 
     sent: int = 0  # mails the server accepted
-    covered: int = 0  # notices that needed no mail
-    waiting: int = 0  # people whose digest is not due yet
 
     def summary(self) -> str:
         """No count: the job runs every minute, and "1 sent" or "1 digest waiting" beside
@@ -189,7 +187,6 @@ def deliver(
         (pending[staff_id] if holds else gone).append(notice_id)
     if gone:
         _mark(session, gone, MailState.COVERED)
-        result.covered += len(gone)
         session.commit()
     if not pending:
         return result
@@ -202,10 +199,7 @@ def deliver(
         person = people.get(staff_id)
         if settings is None or _wants_none(person):
             _mark(session, ids, MailState.COVERED)
-            result.covered += len(ids)
-        elif person is not None and _digest_waits(person, settings, local_now):
-            result.waiting += 1
-        elif person is not None:
+        elif person is not None and not _digest_waits(person, settings, local_now):
             due.append((Recipient.of(person), ids))
     session.commit()  # no transaction is held while the server is talked to
     if settings is None or not due:
