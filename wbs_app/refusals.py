@@ -294,6 +294,26 @@ MESSAGES = {
     "statement_empty": _l("Write your statement or attach a file."),
     "extension_incomplete": _l("Say how many more days you need (1 to 90) and why."),
     "already_requested": _l("Your request for more time waits for the team's decision."),
+    # Reports recorded from other channels, their check and their links (issue 20).
+    "not_your_unit": _l("You can record a report only for a unit whose cases you handle."),
+    "bad_channel": _l("Choose the channel the report came through."),
+    "already_recorded": _l("This report was already recorded."),
+    "received_in_future": _l("The day it was received cannot be a day still to come."),
+    "received_too_early": _l("The day it was received is too long ago: check the year."),
+    "reference_too_long": _l("A reference number is at most 100 characters."),
+    "receipt_replaced": _l(
+        "This report code was already used and replaced by a new one. Sign in with the new code."
+    ),
+    "not_recorded": _l("This report was made on this site: there is no record to check."),
+    "correction_empty": _l("Write what should be corrected."),
+    "already_confirmed": _l("You have already confirmed the record of your report."),
+    "link_self": _l("A case cannot be linked to itself."),
+    "link_unknown": _l("There is no case with this number that you hold."),
+    "already_linked": _l("These cases are already linked in this way."),
+    "not_linked": _l("These cases are not linked."),
+    "case_ended": _l("This case has ended: reopen it first."),
+    "no_unit_above": _l("This unit has no active tier above it."),
+    "date_in_future": _l("This date is still to come."),
 }
 
 # What is wrong with a new password (``services.staff.password_policy``): a

@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from werkzeug.datastructures import MultiDict
 from crypto.certificates import certificate_fingerprint
 from tests.support.headers import assert_baseline
 from tests.support.http import https_client
+from tests.support.recording import Recorded, record
 from tests.support.reporter import DRAFT_RE, Report, csrf_from, post_form
 from tests.support.staff import activation_fields, enrolment_fields, make_staff, next_code
 from tests.support.trust import ceremony_shares
@@ -82,6 +84,19 @@ def _report_fields(world: World, extra: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _recording_fields(world: World, extra: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "draft": "",
+        "channel": "telepon",
+        "received_on": date.today().isoformat(),
+        "contact": "tidak_ada",
+        "unit": str(world.org.units["a"]),
+        "category": "1",
+        "what": "CSRF-CATATAN-TELEPON",
+        "evidence": _file("CSRF-PINDAIAN"),
+    }
+
+
 def _activation(world: World, extra: dict[str, Any]) -> dict[str, Any]:
     token = extra["activation_token"]
     page = https_client(world.app).get(f"/staf/aktivasi?kode={token}").get_data(as_text=True)
@@ -110,6 +125,13 @@ ACTIONS = [
         _fixed({"mode": "digest", "language": "en"}),
     ),
     Action("reporter.receive_form", "anon", lambda w, e: "/lapor/formulir", _report_fields, True),
+    Action(
+        "investigator.record_report",
+        "inv_a",
+        lambda w, e: "/staf/pengelola/laporan-baru",
+        _recording_fields,
+        True,
+    ),
     Action(
         "reporter.edit",
         "anon",
@@ -174,6 +196,28 @@ ACTIONS = [
         "respondent",
         lambda w, e: "/klarifikasi/perpanjangan",
         _fixed({"days": "7", "reason": "CSRF-ALASAN"}),
+    ),
+    Action(
+        "reporter.confirm_new_receipt",
+        "reporter",
+        lambda w, e: "/lapor/kode-baru",
+        _fixed({"receipt": "CSRF"}),
+        harmless_status=302,  # the world's reporter filed on the web: no new receipt waits
+    ),
+    Action(
+        "reporter.confirm_record",
+        "reporter",
+        lambda w, e: "/lapor/kasus/catatan-benar",
+        _fixed({}),
+        harmless_status=302,  # a web report: there is no handler's record to confirm
+    ),
+    Action(
+        "reporter.correct_record",
+        "reporter",
+        lambda w, e: "/lapor/kasus/koreksi",
+        _fixed({"message": "CSRF-KOREKSI"}),
+        True,
+        harmless_status=302,
     ),
     Action(
         "respondent.confirm_new_code",
@@ -451,6 +495,24 @@ ACTIONS = [
         lambda w, e: {"category_id": str(_category_coded(w, "gratifikasi")), "reason": "CSRF"},
     ),
     Action(
+        "investigator.link_case",
+        "inv_a",
+        lambda w, e: f"/staf/pengelola/kasus/{w.case_a}/tautan",
+        lambda w, e: {"other_case": str(e["recorded_case"]), "kind": "terkait", "note": "CSRF"},
+    ),
+    Action(
+        "investigator.unlink_case",
+        "inv_a",
+        lambda w, e: f"/staf/pengelola/kasus/{e['recorded_case']}/tautan/hapus",
+        lambda w, e: {"other_case": str(w.case_a)},
+    ),
+    Action(
+        "investigator.refer_up",
+        "supervisor",
+        lambda w, e: f"/staf/pengelola/kasus/{w.case_a}/teruskan-ke-atas",
+        _fixed({"reason": "CSRF", "keep_access": "y"}),
+    ),
+    Action(
         "investigator.move_case",
         "supervisor",
         lambda w, e: f"/staf/pengelola/kasus/{w.case_a}/unit",
@@ -519,7 +581,10 @@ def _extras(world: World) -> dict[str, Any]:
     waiting = make_staff(world.app, "galih", unit_ids=(world.org.units["a"],), certified=False)
     with app_database(world.app).session() as session:
         public = session.get(StaffMember, waiting.id).identity_public
+    # A second case of unit a, recorded by Budi from a telephone call, to link to case A.
+    recorded_case, _ = record(world.clients["inv_a"], Recorded(unit=world.org.units["a"]))
     return extra | {
+        "recorded_case": recorded_case,
         "waiting_id": waiting.id,
         "waiting_fingerprint": certificate_fingerprint(public),
     }

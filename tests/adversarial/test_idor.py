@@ -225,6 +225,33 @@ PROBES: list[Probe] = [
         lambda f, o: f"/staf/pengelola/kasus/{f['case']}/unit",
         lambda f, o: {"unit_id": str(o["unit"]), "reason": "IDOR"},
     ),
+    # Issue 20: the receipt letter, links both ways, a referral up the tiers.
+    ("GET", lambda f, o: f"/staf/pengelola/kasus/{f['case']}/surat-kode", _none),
+    (
+        "POST",
+        lambda f, o: f"/staf/pengelola/kasus/{f['case']}/tautan",
+        lambda f, o: {"other_case": str(o["case"]), "kind": "sama"},
+    ),
+    (
+        "POST",
+        lambda f, o: f"/staf/pengelola/kasus/{o['case']}/tautan",
+        lambda f, o: {"other_case": str(f["case"]), "kind": "sama"},
+    ),
+    (
+        "POST",
+        lambda f, o: f"/staf/pengelola/kasus/{f['case']}/tautan/hapus",
+        lambda f, o: {"other_case": str(o["case"])},
+    ),
+    (
+        "POST",
+        lambda f, o: f"/staf/pengelola/kasus/{o['case']}/tautan/hapus",
+        lambda f, o: {"other_case": str(f["case"])},
+    ),
+    (
+        "POST",
+        lambda f, o: f"/staf/pengelola/kasus/{f['case']}/teruskan-ke-atas",
+        lambda f, o: {"reason": "IDOR", "keep_access": "y"},
+    ),
     ("POST", lambda f, o: f"/staf/admin/cuti-bersama/{f['day']}/hapus", _none),
     (
         "POST",
@@ -239,6 +266,8 @@ PROBES: list[Probe] = [
 
 # Routes whose form (not path) carries an id: the probes must reach them too.
 FORM_IDS = {
+    "investigator.link_case",
+    "investigator.unlink_case",
     "investigator.grant_access",
     "investigator.revoke_access",
     "investigator.assign_case",

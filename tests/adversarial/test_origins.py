@@ -44,6 +44,7 @@ import pytest
 from werkzeug.exceptions import HTTPException
 
 from tests.support.http import CSRF_RE, https_client
+from tests.support.recording import Recorded, record
 from tests.support.reporter import (
     RECEIPT_RE,
     Report,
@@ -253,6 +254,11 @@ def world(app, org, reporter, instance_path) -> dict[str, Any]:
     assert saved.status_code == 302
     anonymous = https_client(app)
     form_again = post_form(anonymous, Report(unit=org.units["a"], what=""))
+    # A report Budi recorded from a letter: its receipt letter, and its reporter's new receipt.
+    recorded, _ = record(budi, Recorded(channel="surat", unit=org.units["a"]))
+    _, printed = record(budi, Recorded(channel="telepon", unit=org.units["a"]))
+    letter_reporter = https_client(app)
+    open_case(letter_reporter, printed)
     return {
         "clients": {
             "anonymous": (
@@ -267,10 +273,16 @@ def world(app, org, reporter, instance_path) -> dict[str, Any]:
                 ],
             ),
             "reporter": (reporter, ["/lapor/kasus"]),
+            "reporter of a recorded report": (letter_reporter, ["/lapor/kode-baru"]),
             "respondent": (respondent, ["/klarifikasi/", "/klarifikasi/kode-baru"]),
             "investigator": (
                 budi,
-                ["/staf/pengelola/", "/staf/", f"/staf/pengelola/kasus/{case_id}"],
+                [
+                    "/staf/pengelola/",
+                    "/staf/",
+                    f"/staf/pengelola/kasus/{case_id}",
+                    f"/staf/pengelola/kasus/{recorded}",
+                ],
             ),
             "supervisor": (rahman, ["/staf/pengelola/"]),
             "administrator": (admin, ["/staf/admin/", "/staf/kata-sandi", "/staf/kop-surat/logo"]),

@@ -10,7 +10,7 @@ granted or refused with a reason, in words.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -54,6 +54,9 @@ def _answer_period_over(app, case_id: int) -> None:
             select(RespondentInvitation).where(RespondentInvitation.case_id == case_id)
         ):
             invitation.answer_due -= timedelta(days=30)
+
+
+TODAY = date.today().isoformat()
 
 
 def _step(budi, case_id: int, **fields):
@@ -150,7 +153,9 @@ def test_no_finding_or_closing_while_the_answer_period_runs(app, org) -> None:
     assert "Waktu menanggapi bagi pihak yang diundang belum berakhir" in refused.get_data(
         as_text=True
     )
-    moved = _step(budi, case_id, kind="status", to="diteruskan", reason="Ke APIP.")
+    moved = _step(
+        budi, case_id, kind="referral", outside_body="apip", referred_on=TODAY, reason="Ke APIP."
+    )
     assert moved.status_code == 400
     assert _status(app, case_id) is CaseStatus.INVESTIGATION
     assert "finding" not in _journal(app, case_id)
@@ -212,7 +217,9 @@ def test_a_pending_request_for_more_time_holds_the_decision(app, org) -> None:
         data={"csrf_token": csrf_from(page), "days": "10", "reason": "Dokumen di kantor lama."},
     )
     _answer_period_over(app, case_id)  # the period ended while the request waits
-    refused = _step(budi, case_id, kind="status", to="diteruskan", reason="Ke APIP.")
+    refused = _step(
+        budi, case_id, kind="referral", outside_body="apip", referred_on=TODAY, reason="Ke APIP."
+    )
     assert refused.status_code == 400 and _status(app, case_id) is CaseStatus.INVESTIGATION
 
 

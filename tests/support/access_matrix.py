@@ -58,6 +58,10 @@ reporter.download               login    200      login    login    login    log
 reporter.reply                  login    302      login    login    login    login    login
 reporter.withdraw               login    400      login    login    login    login    login
 reporter.confirm_withdraw       login    200      login    login    login    login    login
+reporter.new_receipt            login    200      login    login    login    login    login
+reporter.confirm_new_receipt    login    302      login    login    login    login    login
+reporter.confirm_record         login    302      login    login    login    login    login
+reporter.correct_record         login    302      login    login    login    login    login
 reporter.report_retaliation     login    400      login    login    login    login    login
 reporter.finish                 login    302      login    login    login    login    login
 respondent.login                200/400  200/400  200/400  200/400  200/400  200/400  200/400
@@ -106,6 +110,12 @@ investigator.close_threads      login    login    login    302      404      302
 investigator.reissue_page       login    login    login    200      404      200      403
 investigator.reissue            login    login    login    303      404      303      403
 investigator.journal_checkpoint_page login login login 403    403      200      403
+investigator.record_page        login    login    login    200      200      200      403
+investigator.record_report      login    login    login    400      400      400      403
+investigator.receipt_letter     login    login    login    404      404      404      403
+investigator.link_case          login    login    login    400      404      400      403
+investigator.unlink_case        login    login    login    400      404      400      403
+investigator.refer_up           login    login    login    400      404      400      403
 investigator.journal_checkpoint_download login login login 403 403    200      403
 admin.index                     login    login    login    403      403      403      200
 admin.audit_log                 login    login    login    403      403      403      200
@@ -156,6 +166,8 @@ ZONE_LOGIN = {
 # The routes that read their own multipart body and check the CSRF token in it.
 STREAMING = {
     "reporter.receive_form",
+    "reporter.correct_record",
+    "investigator.record_report",
     "reporter.reply",
     "reporter.report_retaliation",
     "respondent.statement",

@@ -92,6 +92,10 @@ def every_kind_on_case_a(world: World) -> None:
     _reclassify(world, base, page)
     _retaliation(world, base)
     _triage(world, base)
+    # Referred up to the Kanwil, the unit keeping its access (issue 20).
+    page = budi.get(base).get_data(as_text=True)
+    up = _post(budi, f"{base}/teruskan-ke-atas", page, reason="Pejabat UPT", keep_access="y")
+    assert up.status_code == 302
     reporter = world.clients["reporter"]
     confirm = reporter.get("/lapor/kasus/cabut").get_data(as_text=True)
     withdrawn = _post(reporter, "/lapor/kasus/cabut", confirm, reason="Sudah selesai")
@@ -193,3 +197,44 @@ RAW = (
     (re.compile(r"\b[0-9a-f]{12,}\b"), "an identifier"),
     (re.compile(r"\bUTC\b"), "UTC"),
 )
+
+
+def every_kind_on_a_recorded_case(world: World) -> int:
+    """A report Budi records from a telephone call, taken over, corrected and confirmed by
+    its reporter, linked to case A and unlinked, then referred to KPK; returns its id."""
+    from tests.support.recording import Recorded, record
+    from tests.support.reporter import RECEIPT_RE, open_case
+
+    budi = world.clients["inv_a"]
+    case_id, printed = record(
+        budi, Recorded(channel="telepon", reference="LP-0042", unit=world.org.units["a"])
+    )
+    reporter = https_client(world.app)
+    assert open_case(reporter, printed).status_code == 302
+    shown = reporter.get("/lapor/kode-baru").get_data(as_text=True)
+    own = RECEIPT_RE.search(shown).group(1)
+    assert _post(reporter, "/lapor/kode-baru", shown, receipt=own).status_code == 302
+    mine = reporter.get("/lapor/kasus").get_data(as_text=True)
+    corrected = reporter.post(
+        "/lapor/kasus/koreksi",
+        data={"csrf_token": csrf_from(mine), "message": "Jumlahnya Rp 250.000"},
+        content_type="multipart/form-data",
+    )
+    assert corrected.status_code == 302
+    assert _post(reporter, "/lapor/kasus/catatan-benar", mine).status_code == 302
+    base = f"/staf/pengelola/kasus/{case_id}"
+    page = budi.get(base).get_data(as_text=True)
+    linked = _post(budi, f"{base}/tautan", page, other_case=str(world.case_a), kind="sama")
+    assert linked.status_code == 302
+    assert (
+        _post(budi, f"{base}/tautan/hapus", page, other_case=str(world.case_a)).status_code == 302
+    )
+    referral = {
+        "kind": "referral",
+        "outside_body": "kpk",
+        "referred_on": "2026-12-01",
+        "referral_reference": "R-1/KPK",
+        "reason": "Kerugian negara",
+    }
+    assert _post(budi, f"{base}/langkah", page, **referral).status_code == 302
+    return case_id

@@ -29,7 +29,9 @@ from wbs_app.investigator.forms import (
     RevealForm,
     StepForm,
 )
-from wbs_app.models import Case, CaseStatus, RespondentInvitation
+from wbs_app.investigator.linking import Linking
+from wbs_app.investigator.linking import linking as linking_for
+from wbs_app.models import Case, CaseStatus, Channel, RespondentInvitation
 from wbs_app.notices import refused
 from wbs_app.refusals import MESSAGES, refusal_message
 from wbs_app.security.downloads import download_response
@@ -47,6 +49,7 @@ from wbs_app.services.cases import (
 )
 from wbs_app.services.cases.case_keys import NoAccess
 from wbs_app.services.cases.lifecycle import StepRefused
+from wbs_app.services.infra.clock import local_today
 from wbs_app.services.infra.errors import DomainError
 from wbs_app.services.office import organisation
 from wbs_app.services.office.catalogue import active_categories
@@ -57,6 +60,7 @@ from wbs_app.services.respondents import (
     respondent_signatures,
     right_of_reply,
 )
+from wbs_app.settings import settings
 from wbs_app.web import uploads
 from wbs_app.web.reporter_notices import NOTICES
 
@@ -70,7 +74,15 @@ def _filters() -> inbox.InboxFilter:
         category_id=row_id(args.get("category")),
         overdue=args.get("overdue") == "1",
         triage=args.get("triage") == "1",
+        channel=_channel(args.get("channel", "")),
     )
+
+
+def _channel(value: str) -> Channel | None:
+    try:
+        return Channel(value)
+    except ValueError:
+        return None
 
 
 @bp.get("/kasus")
@@ -94,6 +106,7 @@ def inbox_page() -> str:
         status_labels=labels.resolved(labels.STATUS),
         deadline_labels=labels.resolved(labels.DEADLINES),
         triage_labels=labels.resolved(labels.TRIAGE),
+        channel_labels=labels.resolved(labels.CHANNELS),
         awaiting=regrant_wait.awaiting(db, context.staff.id),
     )
 
@@ -105,6 +118,7 @@ def _step_form() -> StepForm:
     form.finding.choices = [SelectChoice(k, str(v)) for k, v in labels.FINDINGS.items()]
     form.level.choices = [SelectChoice(k, str(v)) for k, v in labels.LEVELS.items()]
     form.to.choices = [SelectChoice(k, str(v)) for k, v in labels.STATUS.items()]
+    form.outside_body.choices = [SelectChoice(k, str(v)) for k, v in labels.OUTSIDE_BODIES.items()]
     return form
 
 
@@ -115,6 +129,7 @@ def render_case(
     step_form: StepForm | None = None,
     classification: Classification | None = None,
     retaliation_form: RetaliationAckForm | None = None,
+    linking: Linking | None = None,
     status: int = 200,
 ) -> Any:
     context = signed_in()
@@ -137,8 +152,9 @@ def render_case(
         timeline = journal.read(db, case, internal, respondent_keys)
     except NoAccess:
         abort(404)
-    inbox.mark_read(db, context.staff, case, seen)
-    staff_notices.mark_case_read(db, context.staff, case)
+    if status < 400:  # a refused post drawn again changes nothing, not even what was read
+        inbox.mark_read(db, context.staff, case, seen)
+        staff_notices.mark_case_read(db, context.staff, case)
     db.commit()  # a reveal's journal entry (who looked) and its marker; a GET only ends its read
     moves = sorted(lifecycle.STATUS_MOVES.get(case.status, frozenset()), key=lambda s: s.value)
     holders = access.holders(db, case)
@@ -188,6 +204,8 @@ def render_case(
         grant_form=grant_form,
         access_form=AccessForm(formdata=None),
         classification=classification or classification_for(case),
+        linking=linking or linking_for(case),
+        can_refer=lifecycle.can_refer(case),
     ), status
 
 
@@ -331,7 +349,13 @@ def record_step(case_id: int) -> Any:
         return render_case(case, step_form=form, status=400)
     try:
         lifecycle.record_step(
-            db, case, context.staff, context.identity, form.kind.data, form.values()
+            db,
+            case,
+            context.staff,
+            context.identity,
+            form.kind.data,
+            form.values(),
+            local_today(settings().timezone),
         )
     except NoAccess:
         abort(404)

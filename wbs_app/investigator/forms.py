@@ -80,6 +80,12 @@ class StepForm(Form):
     decided_on = StringField(_l("Date decided (YYYY-MM-DD)"), validators=SHORT)
     carried_out_on = StringField(_l("Date carried out (YYYY-MM-DD)"), validators=SHORT)
     to = SelectField(_l("New status"), validators=[Optional()], validate_choice=False)
+    outside_body = SelectField(_l("Referred to"), validators=[Optional()], validate_choice=False)
+    outside_body_name = StringField(_l("Name of the body, if another"), validators=SHORT)
+    referred_on = StringField(_l("Date referred (YYYY-MM-DD)"), validators=SHORT)
+    referral_reference = StringField(
+        _l("The referral letter's number or the body's reference"), validators=SHORT
+    )
     reason = TextAreaField(_l("Reason"), validators=TEXT)
     # Only while a respondent's answer period runs (services.respondents.right_of_reply).
     ahead_reason = TextAreaField(
@@ -104,6 +110,10 @@ class StepForm(Form):
         "decided_on",
         "carried_out_on",
         "to",
+        "outside_body",
+        "outside_body_name",
+        "referred_on",
+        "referral_reference",
         "reason",
         "ahead_reason",
     )
@@ -214,3 +224,43 @@ class NoticeMailForm(Form):
         choices=[SelectChoice("id", "Bahasa Indonesia"), SelectChoice("en", "English")],
         validators=[DataRequired()],
     )
+
+
+class ReferUpForm(Form):
+    """Escalating the case to the tier above: its handlers receive the keys (journaled)."""
+
+    reason = TextAreaField(
+        _l("Why the tier above should handle it"),
+        validators=[DataRequired(message=_l("Say why.")), Length(max=2_000)],
+        id="refer-reason",
+    )
+    keep_access = BooleanField(_l("This unit's handlers keep access to the case"), default=True)
+
+
+class LinkForm(Form):
+    """Another case this one is the same matter as, or related to (both ways, journaled)."""
+
+    other_case = StringField(
+        _l("Number of the other case"),
+        validators=[
+            DataRequired(message=_l("Enter the other case's number.")),
+            Length(max=20, message=_l("Enter the other case's number.")),
+        ],
+        id="link-other",
+    )
+    kind = RadioField(
+        _l("How they are linked"),
+        choices=[
+            SelectChoice(
+                "sama", _l("The same matter (for example sent through LAPOR! and this site)")
+            ),
+            SelectChoice("terkait", _l("Related")),
+        ],
+        default="sama",
+        validators=[DataRequired()],
+    )
+    note = TextAreaField(_l("Note (optional)"), validators=SHORT, id="link-note")
+
+
+class UnlinkForm(Form):
+    other_case = HiddenField(validators=[DataRequired(), Length(max=20)])

@@ -60,6 +60,9 @@ TEXT_FIELDS = {
     "custodians": _l("Custodians present (share numbers)"),
     "ahead_reason": _l("Reason to decide before the time to answer ended"),
     "account": _l("What the reporter says happened"),
+    "correction": _l("The reporter's correction"),
+    "outside_body_name": _l("Name of the body"),
+    "referral_reference": _l("The body's reference"),
 }
 # Codes, each shown as its label.
 CHOICE_FIELDS: dict[str, tuple[Any, Mapping[str, Any]]] = {
@@ -73,12 +76,19 @@ CHOICE_FIELDS: dict[str, tuple[Any, Mapping[str, Any]]] = {
     "mark": (_l("Triage mark"), {**labels.TRIAGE, "none": labels.TRIAGE[""]}),
     "deadline": (_l("Deadline"), labels.DEADLINE_KINDS),
     "because": (_l("Reason"), labels.ESCALATION_ENDS),
+    "channel": (_l("Channel"), labels.CHANNELS),
+    "contact": (_l("Report code"), labels.CONTACTS),
+    "link": (_l("Link"), labels.LINK_KINDS),
+    "outside_body": (_l("Referred to"), labels.OUTSIDE_BODIES),
+    "access": (_l("Access"), labels.REFERRAL_ACCESS),
 }
 DATE_FIELDS = {
     "answer_due": _l("Answer by"),
     "decided_on": _l("Date decided"),
     "carried_out_on": _l("Date carried out"),
     "due": _l("Due"),
+    "received_on": _l("Received on"),
+    "referred_on": _l("Referred on"),
 }
 # Counts, each shown as a number under its label.
 NUMBER_FIELDS = {
@@ -86,6 +96,7 @@ NUMBER_FIELDS = {
     "days_late": _l("Working days late"),
     "tier": _l("Levels up the tree"),
     "told": _l("Supervisors told"),
+    "other_case": _l("Other case (number)"),
 }
 # Names kept in the entry as they were (a unit renamed later keeps its old name here).
 NAME_FIELDS = {"unit": _l("Unit told")}

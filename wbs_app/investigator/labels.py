@@ -67,6 +67,49 @@ STEPS = {
     "archived": _l("Archived as spam or duplicate"),
     "deadline_escalated": _l("Missed deadline escalated up the tree"),
     "escalation_ended": _l("Escalation ended"),
+    "recorded": _l("Report recorded from another channel"),
+    "receipt_taken_over": _l("Printed receipt replaced by the reporter's own"),
+    "record_confirmed": _l("Reporter confirmed the record of their report"),
+    "record_corrected": _l("Reporter corrected the record of their report"),
+    "case_linked": _l("Case linked to another"),
+    "case_unlinked": _l("Link to another case removed"),
+    "referred_up": _l("Case referred to the tier above"),
+    "referral": _l("Refer to an outside body"),
+}
+# The office's complaint channels (``models.channels.Channel``).
+CHANNELS = {
+    "web": _l("WBS website"),
+    "telepon": _l("Telephone"),
+    "surat": _l("Letter"),
+    "kotak": _l("Complaint box"),
+    "email": _l("E-mail"),
+    "tatap_muka": _l("In person"),
+    "lapor": _l("SP4N-LAPOR!"),
+    "sipidu": _l("SIPIDU"),
+    "media_sosial": _l("Social media"),
+    "laman": _l("Ministry website (pengaduan masyarakat)"),
+    "rujukan": _l("Referral from another body (KPK, Ombudsman, Inspektorat Jenderal ...)"),
+}
+CONTACTS = {
+    "surat": _l("a receipt letter was printed for the reporter"),
+    "tidak_ada": _l("the reporter cannot be reached: no receipt exists"),
+}
+LINK_KINDS = {
+    "sama": _l("Same matter (counted once)"),
+    "terkait": _l("Related"),
+}
+# Bodies outside the ministry a case is referred to (``lifecycle.OUTSIDE_BODIES``).
+OUTSIDE_BODIES = {
+    "kpk": _l("KPK (Corruption Eradication Commission)"),
+    "polri": _l("Polri (National Police)"),
+    "kejaksaan": _l("Kejaksaan (Public Prosecution)"),
+    "ombudsman": _l("Ombudsman RI"),
+    "apip": _l("APIP (Inspektorat Jenderal)"),
+    "other": _l("Another body (name it)"),
+}
+REFERRAL_ACCESS = {
+    "kept": _l("the sending unit keeps access"),
+    "ended": _l("the sending unit's access ended"),
 }
 ROLES = {
     "accused": _l("Accused (terlapor), to answer the allegation"),
@@ -91,6 +134,8 @@ THREAD_KINDS = {
     "extension_request": _l("request for more time"),
     "outcome": _l("outcome"),
     "retaliation": _l("report of retaliation"),
+    "confirmation": _l("record confirmed"),
+    "correction": _l("correction of the record"),
 }
 CONCLUSIONS = {
     "complete": _l("Complete"),

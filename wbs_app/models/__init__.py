@@ -24,6 +24,14 @@ from wbs_app.models.case import (
     SubmissionDraft,
     TriageMark,
 )
+from wbs_app.models.channels import (
+    RECORDED_CHANNELS,
+    CaseLink,
+    Channel,
+    LinkKind,
+    RecordedIntake,
+    ReporterContact,
+)
 from wbs_app.models.journal import CaseHead, HeadLogLink, JournalEntry, StaffIdentity
 from wbs_app.models.letters import InvitationLetter, LetterCounter, Letterhead
 from wbs_app.models.notices import DeadlineAlert, MailState, NoticeKind, NoticeMail, StaffNotice
@@ -52,6 +60,7 @@ from wbs_app.models.worker import WorkerJob
 
 __all__ = [
     "CLOSED_STATUSES",
+    "RECORDED_CHANNELS",
     "Attachment",
     "Audience",
     "AudienceKey",
@@ -59,10 +68,12 @@ __all__ = [
     "AuthorKind",
     "Case",
     "CaseHead",
+    "CaseLink",
     "CaseRead",
     "CaseRecord",
     "CaseStatus",
     "Category",
+    "Channel",
     "CollectiveLeaveDay",
     "Custodian",
     "DeadlineAlert",
@@ -77,6 +88,7 @@ __all__ = [
     "KeyWrap",
     "LetterCounter",
     "Letterhead",
+    "LinkKind",
     "LoginThrottle",
     "MailState",
     "NoticeKind",
@@ -85,6 +97,8 @@ __all__ = [
     "PendingFile",
     "ReceiptHandover",
     "RecipientKind",
+    "RecordedIntake",
+    "ReporterContact",
     "ReporterSession",
     "RespondentInvitation",
     "RespondentSession",

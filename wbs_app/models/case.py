@@ -15,6 +15,7 @@ from sqlalchemy import Date, ForeignKey, Index, Integer, LargeBinary, String, Un
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wbs_app.database import Base
+from wbs_app.models.channels import Channel
 from wbs_app.models.types import RandomIdType, UTCDateTime, enum_column, random_id
 
 
@@ -119,6 +120,15 @@ class Case(Base):
     # their receipt gives (``reporter_channel.seen_by_reporter``): handlers and
     # a database copy learn nothing of when the reporter came back.
     reporter_seen: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Where the report came in (``models.channels``): in clear, for the inbox and statistics.
+    channel: Mapped[Channel] = mapped_column(
+        enum_column(Channel, "channel"), default=Channel.WEB, server_default="web", index=True
+    )
+    # A report recorded by a handler: the lookup hash of the receipt printed for
+    # the reporter once their first sign-in replaced it (it then opens nothing
+    # and says so), and the day that happened (``services.codes.receipt_takeover``).
+    printed_lookup_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32), unique=True)
+    taken_over_on: Mapped[date | None] = mapped_column(Date)
 
 
 class AudienceKey(Base):
@@ -152,9 +162,7 @@ class KeyWrap(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
     recipient_kind: Mapped[RecipientKind] = mapped_column(enum_column(RecipientKind, "recipient"))
     # Looked up through ix_key_wraps_staff_case, whose first column it is.
-    staff_id: Mapped[int | None] = mapped_column(
-        ForeignKey("staff_members.id", ondelete="CASCADE")
-    )
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id", ondelete="CASCADE"))
     # Which of the staff member's identities this wrap is for (resets make new ones).
     identity_generation: Mapped[int] = mapped_column(Integer, default=0)
     wrapped: Mapped[bytes] = mapped_column(LargeBinary)

@@ -10,8 +10,10 @@ from flask import (
     make_response,
     redirect,
     render_template,
+    request,
     url_for,
 )
+from flask_babel import format_date
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -30,18 +32,39 @@ from wbs_app.reporter.labels import (
 from wbs_app.security.bodies import takes_files
 from wbs_app.security.downloads import download_response
 from wbs_app.security.kept import keeps_posts_after_session
-from wbs_app.security.reporter_auth import ZONE, signed_in_reporter
+from wbs_app.security.reporter_auth import COOKIE, ZONE, signed_in_reporter
 from wbs_app.security.zones import PUBLIC, REPORTER, zone
-from wbs_app.services.cases import casefile, disk_caps, reporter_channel, reporter_seen
+from wbs_app.services.cases import (
+    casefile,
+    disk_caps,
+    record_check,
+    recorded_intake,
+    reporter_channel,
+    reporter_seen,
+)
 from wbs_app.services.cases.case_keys import NoAccess
 from wbs_app.services.cases.case_records import FileInfo
 from wbs_app.services.cases.casefile import CaseClosed
-from wbs_app.services.codes import code_holders, held, reporter_access
+from wbs_app.services.codes import code_holders, held, receipt_takeover, reporter_access
 from wbs_app.services.infra.errors import DomainError
 from wbs_app.settings import settings
 from wbs_app.web import kept, uploads
 from wbs_app.web.code_sign_in import CodeSignInPage, sign_in
 from wbs_app.web.reporter_notices import NOTICES
+
+
+def replaced_message(error: DomainError) -> str:
+    """A printed receipt typed again: it was replaced at the first sign-in, and when."""
+    day = getattr(error, "taken_over_on", None)
+    return str(
+        _(
+            "This report code was already used: at the first sign-in on %(date)s it was replaced "
+            "by a new code, shown only to whoever signed in then. Sign in with that new code. If "
+            "it was not you, someone else used your letter: tell the complaint team at once.",
+            date=format_date(day) if day else "-",
+        )
+    )
+
 
 PAGE = CodeSignInPage(
     zone=ZONE,
@@ -49,6 +72,8 @@ PAGE = CodeSignInPage(
     home_endpoint="reporter.case",
     login=reporter_access.login,
     elsewhere=KEPT_REPLY_ELSEWHERE,
+    refusals=(receipt_takeover.ReceiptReplaced,),
+    refusal_message=replaced_message,
 )
 
 
@@ -59,7 +84,7 @@ def login() -> Any:
     return sign_in(PAGE, ReceiptForm(), _send_kept_reply)
 
 
-def _keep_reply() -> Response:
+def keep_reply() -> Response:
     """A reply posted after the session ended: kept encrypted, and the code page asks for the receipt.
 
     The page carries the kept message's key (the ``held`` field) and nothing of
@@ -100,10 +125,10 @@ def _send_kept_reply(cookie: str, field_value: str) -> tuple[str, str] | None:
         disk_caps.check_case(db, case_.id, [f.size for f in files], settings().disk_caps)
         if retaliation:
             return reporter_channel.report_retaliation(
-                db, case_, key, identity, text, _channel_days(), files
+                db, case_, key, identity, text, channel_days(), files
             )
         return casefile.add_reporter_message(
-            db, case_, key, text, files, days_after_close=_channel_days()
+            db, case_, key, text, files, days_after_close=channel_days()
         )
 
     outcome = kept.send_kept(
@@ -124,7 +149,7 @@ def _send_kept_reply(cookie: str, field_value: str) -> tuple[str, str] | None:
     return str(KEPT_REPLY_GONE), ERROR
 
 
-def _channel_days() -> int:
+def channel_days() -> int:
     return settings().reporter_channel_days_after_close
 
 
@@ -148,17 +173,21 @@ def _render_case(retaliation_form: RetaliationForm | None = None, status: int = 
         status_explanation=explanation,
         notices=NOTICES,
         can_withdraw=context.case.status in casefile.OPEN_STATUSES,
-        channel=reporter_channel.channel(context.case, _channel_days()),
+        channel=reporter_channel.channel(context.case, channel_days()),
         retaliation_form=retaliation_form or RetaliationForm(formdata=None),
         action_form=ActionForm(),
         max_upload_mib=settings().max_upload_mib,
         bind=held.binding_for(context.reporter_key),
+        recorded=recorded_intake.recorded_intake(db, context.case),
+        awaits_check=record_check.awaits_check(db, context.case),
     ), status
 
 
 @bp.get("/kasus")
 @zone(REPORTER)
 def case() -> Any:
+    if receipt_takeover.pending_receipt(request_session(), request.cookies.get(COOKIE)):
+        return redirect(url_for("reporter.new_receipt"))  # not confirmed yet: first things first
     return _render_case()
 
 
@@ -191,7 +220,7 @@ def report_retaliation() -> Any:
             context.reporter_key,
             context.identity,
             account,
-            _channel_days(),
+            channel_days(),
             files,
         )
     except (reporter_channel.ChannelClosed, disk_caps.TooManyFiles) as closed:
@@ -207,12 +236,12 @@ def report_retaliation() -> Any:
 @bp.post("/kasus/pesan")
 @takes_files
 @zone(REPORTER)
-@keeps_posts_after_session(_keep_reply)
+@keeps_posts_after_session(keep_reply)
 @csrf.exempt
 def reply() -> Response:
     """A message to the team, with evidence files encrypted as they stream in.
 
-    After the session ended the guard hands the post to ``_keep_reply``.
+    After the session ended the guard hands the post to ``keep_reply``.
     """
     context = signed_in_reporter()
     db = request_session()
@@ -226,7 +255,7 @@ def reply() -> Response:
             context.reporter_key,
             parsed.fields.get("message", ""),
             files,
-            days_after_close=_channel_days(),
+            days_after_close=channel_days(),
         )
     except NoAccess:
         # The key does not open: the case does not exist for this visit, as on
@@ -318,4 +347,6 @@ def finish() -> Response:
     """End the visit: delete the session and ask the browser to forget this site's data."""
     if not ActionForm().validate_on_submit():
         abort(400)
+    # A new receipt never typed back goes with the visit; the printed one still works.
+    receipt_takeover.forget_receipt(request_session(), request.cookies.get(COOKIE))
     return ZONE.finish(signed_in_reporter().id_hash)

@@ -108,3 +108,12 @@ class RetaliationForm(Form):
 
 class ActionForm(Form):
     """Only a CSRF token: for the finish button."""
+
+
+class NewReceiptForm(Form):
+    """The new receipt typed back: proof that it was written down before it is forgotten here."""
+
+    receipt = code_field(
+        _l("Type your new report code to confirm that you wrote it down"),
+        _l("A report code has 20 digits."),
+    )

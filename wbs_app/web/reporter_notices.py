@@ -24,6 +24,27 @@ NOTICES = {
     "on_hold": _l("Handling of your report is paused for now."),
     "resumed": _l("Handling of your report has resumed."),
     "reopened": _l("Your report has been reopened and is being verified again."),
+    "referred_up": _l(
+        "Your report has been passed to the complaint unit of the tier above, which handles it from now on. Your receipt and this conversation stay the same."
+    ),
+    "referred_kpk": _l(
+        "Your report has been passed to the Corruption Eradication Commission (KPK), which is competent to handle it."
+    ),
+    "referred_polri": _l(
+        "Your report has been passed to the police (Polri), who are competent to handle it."
+    ),
+    "referred_kejaksaan": _l(
+        "Your report has been passed to the public prosecution (Kejaksaan), which is competent to handle it."
+    ),
+    "referred_ombudsman": _l(
+        "Your report has been passed to the Ombudsman of the Republic of Indonesia, which is competent to handle it."
+    ),
+    "referred_apip": _l(
+        "Your report has been passed to the Inspectorate General (APIP), which is competent to handle it."
+    ),
+    "referred_other": _l(
+        "Your report has been passed to another authority competent to handle it. You can still ask the team here."
+    ),
     "archived": _l(
         "The team archived your report as a repeat of another report or as not a real report. If this is a mistake, answer here: the team can reopen it."
     ),

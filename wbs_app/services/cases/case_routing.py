@@ -20,17 +20,21 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from crypto import Identity
-from wbs_app.models import Case, Category, StaffMember, StaffRole, Unit
-from wbs_app.services.cases import access, case_keys, delivery, journal
+from wbs_app.models import CLOSED_STATUSES, Case, Category, NoticeKind, StaffMember, StaffRole, Unit
+from wbs_app.services.cases import access, case_keys, casefile, delivery, journal, staff_notices
 from wbs_app.services.infra.errors import DomainError
 from wbs_app.services.infra.transactions import Lock, serialise
 from wbs_app.services.office.organisation import subtree_ids, unit_tree
 
 MAX_REASON_CHARS = 2_000
+# The journal's kind for an escalation up the tiers, and the reporter's notice of it.
+REFERRED_UP = "referred_up"
 
 
 class RoutingRefused(DomainError):
     """A new category or unit refused; the raise site's ``code`` says why."""
+
+    codes = ("case_ended", "no_unit_above")
 
 
 @dataclass
@@ -121,7 +125,78 @@ def move(
         raise RoutingRefused("outside_remit")
     if target.id == case.unit_id:
         raise RoutingRefused("unchanged")
-    written = _reason(reason)
+    return _hand_over(session, case, actor, identity, target, _reason(reason), keep_access=False)
+
+
+def tier_above(session: Session, case: Case) -> Unit | None:
+    """The tier above the case's unit (a UPT's Kanwil, the Kanwil's central unit), if active."""
+    above = delivery.chain(session, case.unit_id)[1:2]
+    unit = session.get(Unit, above[0]) if above else None
+    return unit if unit is not None and unit.active else None
+
+
+def refer_up(
+    session: Session,
+    case: Case,
+    actor: StaffMember,
+    identity: Identity,
+    reason: str,
+    *,
+    keep_access: bool,
+) -> Moved:
+    """Escalate the case to the tier above (Permenkum 4/2026): its handlers receive the keys.
+
+    A holder whose remit covers the case's unit refers it (not a colleague
+    granted it from elsewhere): the unit above is where a case goes that its
+    own tier should not or cannot handle. The reporter's
+    exclusions hold there too; the sending unit's handlers, the sender
+    included, keep their access only if ``keep_access`` (one who is the only
+    way into a key keeps it rather than lose the case), and the reporter is
+    told in plain words.
+    """
+    case_keys.require_holder(session, case, actor)
+    if case.unit_id not in covered_units(session, actor):
+        raise RoutingRefused("outside_remit")  # a colleague granted it from elsewhere
+    if case.status in CLOSED_STATUSES:
+        raise RoutingRefused("case_ended")
+    target = tier_above(session, case)
+    if target is None:
+        raise RoutingRefused("no_unit_above")
+    moved = _hand_over(
+        session,
+        case,
+        actor,
+        identity,
+        target,
+        _reason(reason),
+        keep_access=keep_access,
+        referred_up=True,
+    )
+    casefile.add_staff_message(session, case, actor, identity, REFERRED_UP, kind="notice")
+    arriving = {staff.id for staff in delivery.eligible_handlers(session, target.id)}
+    if not keep_access and actor.id not in arriving:
+        try:
+            access.revoke(session, case, actor, identity, actor)  # last: it ends their key
+            moved.revoked.append(actor.display_name)
+        except access.AccessRefused:
+            pass
+    session.flush()
+    return moved
+
+
+def _hand_over(
+    session: Session,
+    case: Case,
+    actor: StaffMember,
+    identity: Identity,
+    target: Unit,
+    written: str,
+    *,
+    keep_access: bool,
+    referred_up: bool = False,
+) -> Moved:
+    """The unit changes and the keys follow: granted to the target's handlers, less the
+    reporter's exclusions; the old unit's taken back unless ``keep_access`` (never the actor's)."""
     serialise(session, Lock.HOLDERS)
     excluded = access.excluded_ids(session, case)
     arriving = delivery.eligible_handlers(session, target.id)
@@ -133,14 +208,12 @@ def move(
         raise RoutingRefused("target_supervisors_excluded")
     leaving = delivery.eligible_handlers(session, case.unit_id)
     before = session.get(Unit, case.unit_id)
-    journal.append(
-        session,
-        case,
-        actor,
-        identity,
-        "unit_changed",
-        {"from_unit": before.name if before else "", "to_unit": target.name, "reason": written},
-    )
+    body = {"from_unit": before.name if before else "", "to_unit": target.name, "reason": written}
+    if referred_up:
+        body["access"] = "kept" if keep_access else "ended"
+        journal.append(session, case, actor, identity, REFERRED_UP, body)
+    else:
+        journal.append(session, case, actor, identity, "unit_changed", body)
     case.unit_id = target.id
     session.flush()
     moved = Moved()
@@ -149,6 +222,11 @@ def move(
         if staff.id not in excluded and staff.id not in current:
             access.grant(session, case, actor, identity, staff)
             moved.granted.append(staff.display_name)
+            if referred_up:
+                staff_notices.notify(session, [staff], case, NoticeKind.NEW_CASE)
+    if keep_access:
+        session.flush()
+        return moved
     staying = {staff.id for staff in arriving} | {actor.id}
     for staff in leaving:
         if staff.id in staying or staff.id not in current:

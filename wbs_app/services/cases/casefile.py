@@ -34,7 +34,15 @@ from wbs_app.services.infra.clock import today
 from wbs_app.services.infra.errors import DomainError
 from wbs_app.services.infra.store import AttachmentStore
 
-THREAD_KINDS = ("message", "question", "notice", "withdrawal", "retaliation")
+THREAD_KINDS = (
+    "message",
+    "question",
+    "notice",
+    "withdrawal",
+    "retaliation",
+    "confirmation",  # the reporter checked a recorded report (``record_check``)
+    "correction",
+)
 # Where the reporter may still withdraw; their thread stays open longer (``reporter_channel``).
 OPEN_STATUSES = frozenset(
     {CaseStatus.RECEIVED, CaseStatus.VERIFICATION, CaseStatus.INVESTIGATION, CaseStatus.ON_HOLD}

@@ -23,6 +23,7 @@ from wbs_app.models import (
     CaseRecord,
     CaseStatus,
     Category,
+    Channel,
     KeyWrap,
     RespondentInvitation,
     StaffMember,
@@ -64,6 +65,7 @@ class InboxFilter:
     overdue: bool = False
     # Open cases marked spam or duplicate only (``services.cases.triage``): to archive them.
     triage: bool = False
+    channel: Channel | None = None  # where the report came in (``models.channels``)
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ class InboxRow:
     retaliation_reported_on: date | None = None
     triage: TriageMark | None = None
     archivable: bool = False  # marked and still open
+    channel: Channel = Channel.WEB
 
 
 def _accessible(staff: StaffMember) -> ColumnElement[bool]:
@@ -140,6 +143,8 @@ def page(
         query = query.where(_overdue(now))
     if filters.triage:
         query = query.where(Case.triage.is_not(None), Case.status.not_in(list(CLOSED_STATUSES)))
+    if filters.channel is not None:
+        query = query.where(Case.channel == filters.channel)
     rows = list(
         session.execute(
             query.order_by(Case.received_on.desc(), Case.id.desc())
@@ -177,6 +182,7 @@ def page(
                 retaliation_reported_on=case.retaliation_reported_on,
                 triage=case.triage,
                 archivable=case.triage is not None and not closed,
+                channel=case.channel,
             )
         )
     return result, len(rows) > per_page

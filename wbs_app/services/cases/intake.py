@@ -33,23 +33,17 @@ from crypto import (
     derive_key,
     generate_code,
     lookup_hash,
-    new_key,
     open_record,
     seal_record,
 )
 from wbs_app.models import (
-    Audience,
-    AuthorKind,
     Case,
-    CaseStatus,
     Category,
-    HandlerExclusion,
     PendingFile,
-    RecipientKind,
     SubmissionDraft,
     Unit,
 )
-from wbs_app.services.cases import case_keys, case_records, disk_caps, routing, staff_notices
+from wbs_app.services.cases import case_records, disk_caps, filing, routing
 from wbs_app.services.cases.case_records import FileInfo
 from wbs_app.services.cases.delivery import eligible_handlers as eligible_handlers
 from wbs_app.services.infra import sessions
@@ -67,7 +61,7 @@ MAX_FIELD_CHARS = 20_000
 class IntakeError(DomainError):
     """A report refused before it is a case; a refused route passes its code on."""
 
-    codes = (*routing.RouteRefused.codes, "draft_files_full")
+    codes = (*routing.RouteRefused.codes, "draft_files_full", "retry")
 
 
 @dataclass
@@ -314,65 +308,28 @@ def submit(
     # left meanwhile must not be the case's only way in.
     serialise(session, Lock.HOLDERS)
     route = _route(session, unit_id, excluded_staff_ids, route_up)
-    handlers, recipients = route.handlers, route.recipients
     reporter = Identity.from_seed(code_secrets.identity_seed).public()
-    received = today()
-    acknowledge_due, verification_due, feedback_due = deadlines.case_dues(received)
-    case = Case(
-        uid=draft.case_uid,
-        lookup_hash=lookup_hash(code_secrets.lookup_id),
-        unit_id=route.unit_id,
-        category_id=payload.category_id,
-        status=CaseStatus.RECEIVED,
-        status_changed_on=received,
-        received_on=received,
-        acknowledge_due=acknowledge_due,
-        verification_due=verification_due,
-        feedback_due=feedback_due,
-        acknowledged_on=None,
-        reporter_public=reporter.to_bytes(),
-    )
-    session.add(case)
     try:
-        session.flush()
-    except IntegrityError:
-        raise IntakeError("retry") from None  # a receipt collision: astronomically rare
-
-    reporter_key, internal_key = draft.key, new_key()
-    reporter_row = case_keys.new_audience_key(session, case, Audience.REPORTER, "", reporter_key)
-    internal_row = case_keys.new_audience_key(session, case, Audience.INTERNAL, "", internal_key)
-    case_keys.wrap_to_holder(
-        session, case, reporter_row, reporter_key, reporter, RecipientKind.REPORTER
-    )
-    for staff in recipients:
-        case_keys.wrap_to_staff(session, case, reporter_row, reporter_key, staff)
-        case_keys.wrap_to_staff(session, case, internal_row, internal_key, staff)
-    for staff_id in excluded_staff_ids & {staff.id for staff in handlers}:
-        session.add(HandlerExclusion(case_id=case.id, staff_id=staff_id))
-    staff_notices.new_case(session, case, recipients)
-
-    report = case_records.add_record(
-        session,
-        case,
-        reporter_row,
-        reporter_key,
-        "report",
-        AuthorKind.REPORTER,
-        json.dumps(payload.report, ensure_ascii=False).encode("utf-8"),
-    )
-    if payload.identity:
-        case_records.add_record(
+        filed = filing.file_case(
             session,
-            case,
-            internal_row,
-            internal_key,
-            "identity",
-            AuthorKind.REPORTER,
-            json.dumps(payload.identity, ensure_ascii=False).encode("utf-8"),
+            filing.NewCase(
+                uid=draft.case_uid,
+                reporter_key=draft.key,
+                lookup=lookup_hash(code_secrets.lookup_id),
+                reporter=reporter,
+                category_id=payload.category_id,
+                received_on=today(),
+                report=payload.report,
+                identity=payload.identity,
+                files=payload.files,
+            ),
+            route,
+            excluded_staff_ids,
+            deadlines,
         )
-    names = case_records.attach_files(
-        session, case, reporter_row, reporter_key, report, payload.files
-    )
+    except filing.FilingRefused as refused:
+        raise IntakeError(refused.code) from None
+    case, names = filed.case, filed.storage_names
     deleted = session.execute(
         delete(SubmissionDraft).where(SubmissionDraft.id_hash == draft.row.id_hash)
     )

@@ -35,15 +35,27 @@ VERIFICATION_OUTCOMES = {
 FINDINGS = ("ethics", "discipline", "criminal", "not_proven")
 SANCTION_LEVELS = ("light", "medium", "heavy")
 ACTIVITIES = ("interview", "documents", "site_visit", "clarification", "other")
-# Moves a handler may make with a reason, beyond those the steps make.
+# Outside bodies a case is referred to (DOMAIN.md, "Tiers"); "other" is named in words.
+OUTSIDE_BODIES = ("kpk", "polri", "kejaksaan", "ombudsman", "apip", "other")
+MAX_REFERENCE_CHARS = 100
+# Moves a handler may make with a reason, beyond those the steps make. A
+# referral to an outside body is its own step (``referral``), with the body,
+# the day and the reference: never a bare change of status.
 STATUS_MOVES: dict[CaseStatus, frozenset[CaseStatus]] = {
-    S.RECEIVED: frozenset({S.ON_HOLD, S.NOT_COMPETENT, S.REFERRED}),
-    S.VERIFICATION: frozenset({S.ON_HOLD, S.NOT_COMPETENT, S.REFERRED}),
-    S.INVESTIGATION: frozenset({S.ON_HOLD, S.REFERRED}),
-    S.DECISION: frozenset({S.CLOSED, S.REFERRED, S.ON_HOLD}),
+    S.RECEIVED: frozenset({S.ON_HOLD, S.NOT_COMPETENT}),
+    S.VERIFICATION: frozenset({S.ON_HOLD, S.NOT_COMPETENT}),
+    S.INVESTIGATION: frozenset({S.ON_HOLD}),
+    S.DECISION: frozenset({S.CLOSED, S.ON_HOLD}),
     S.SANCTION: frozenset({S.CLOSED}),
     S.ON_HOLD: frozenset({S.VERIFICATION, S.INVESTIGATION}),
 }
+# Where a case may be referred to an outside body from.
+REFERABLE = frozenset({S.RECEIVED, S.VERIFICATION, S.INVESTIGATION, S.DECISION})
+
+
+def can_refer(case: Case) -> bool:
+    """Whether the case can be referred to an outside body from where it stands."""
+    return case.status in REFERABLE
 
 
 class StepRefused(DomainError):
@@ -74,22 +86,45 @@ def _choice(value: str, allowed: tuple[str, ...] | dict[str, Any], name: str) ->
     return value
 
 
-def _date(value: str, name: str, required: bool) -> str:
+def _date(value: str, name: str, required: bool, latest: date | None = None) -> str:
     if not value:
         if required:
             raise StepRefused("missing_field", name)
         return ""
     try:
-        return date.fromisoformat(value).isoformat()
+        day = date.fromisoformat(value)
     except ValueError:
         raise StepRefused("bad_date", name) from None
+    if latest is not None and day > latest:
+        raise StepRefused("date_in_future", name)
+    return day.isoformat()
+
+
+def _referral(fields: dict[str, str], office_today: date) -> dict[str, str]:
+    """A referral to an outside body: which, since when, under what reference, and why."""
+    body = _required(fields, "outside_body", "referred_on", "reason")
+    _choice(body["outside_body"], OUTSIDE_BODIES, "outside_body")
+    if body["outside_body"] == "other":
+        _required(fields, "outside_body_name")
+    body["referred_on"] = _date(body["referred_on"], "referred_on", True, office_today)
+    if len(body.get("referral_reference", "")) > MAX_REFERENCE_CHARS:
+        raise StepRefused("too_long", "referral_reference")
+    return {
+        name: body.get(name, "")
+        for name in ("outside_body", "outside_body_name", "referred_on", "referral_reference")
+    } | {"reason": body["reason"]}
 
 
 def plan(
-    case: Case, kind: str, fields: dict[str, str]
+    case: Case, kind: str, fields: dict[str, str], office_today: date | None = None
 ) -> tuple[dict[str, Any], CaseStatus, str | None]:
-    """Validate a step against the case; return (journal body, next status, notice code)."""
+    """Validate a step against the case; return (journal body, next status, notice code).
+
+    ``office_today`` is the office's own date (``TIMEZONE``), the latest a
+    date typed into a step may be.
+    """
     status = case.status
+    latest = office_today or today()
     if kind == "acknowledge":
         if status is not S.RECEIVED:
             raise StepRefused("wrong_status")
@@ -143,10 +178,14 @@ def plan(
         notice = {
             S.CLOSED: "closed",
             S.ON_HOLD: "on_hold",
-            S.REFERRED: "referred",
             S.NOT_COMPETENT: "not_competent",
         }.get(target, "resumed")
         return body, target, notice
+    if kind == "referral":
+        if not can_refer(case):
+            raise StepRefused("wrong_status")
+        body = _referral(fields, latest)
+        return body, S.REFERRED, f"referred_{body['outside_body']}"
     if kind == "reopen":
         if status not in CLOSED_STATUSES:
             raise StepRefused("wrong_status")
@@ -162,6 +201,7 @@ def record_step(
     identity: Identity,
     kind: str,
     fields: dict[str, str],
+    office_today: date | None = None,
 ) -> StepResult:
     """Validate, journal and apply one step, and tell the reporter what they should know.
 
@@ -169,7 +209,7 @@ def record_step(
     and put into words in the reporter's own language when they read it.
     """
     case_keys.require_holder(session, case, staff)  # a foreign case's status is nobody's business
-    body, target, notice = plan(case, kind, fields)
+    body, target, notice = plan(case, kind, fields, office_today)
     case_before = case.status
     deciding = right_of_reply.decides(kind, case_before, target)
     ahead = ""

@@ -198,6 +198,28 @@ def resume(
     return Visit(owner_id, Identity.from_seed(timed.seed), row.id_hash)
 
 
+def restart(
+    session: Session,
+    kind: CodeHolderKind,
+    id_hash: bytes,
+    owner_id: int,
+    seed: bytes,
+    policy: SessionPolicy,
+) -> str:
+    """End a visit and begin another for the same owner with another seed; the new cookie.
+
+    A visit whose code was just replaced (``receipt_takeover``) holds an
+    identity that opens nothing any more: it goes on under the new one.
+    """
+    finish(session, kind, id_hash)
+    cookie, row = sessions.start_row(
+        kind.model, kind.name, seed, policy.absolute, coarse=True, **{kind.owner: owner_id}
+    )
+    session.add(row)
+    session.flush()
+    return cookie
+
+
 def finish(session: Session, kind: CodeHolderKind, id_hash: bytes) -> None:
     """End a visit: the row goes, so a copied cookie opens nothing."""
     session.execute(delete(kind.model).where(kind.model.id_hash == id_hash))

@@ -9,15 +9,16 @@ derives unwraps the reporter thread's key, and the visit carries that key.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crypto import Argon2Params, CodeSecrets, Identity, lookup_hash
+from crypto import Argon2Params, CodeSecrets, Identity, generate_code, lookup_hash
 from wbs_app.models import Audience, Case, RecipientKind
 from wbs_app.services.cases import case_keys
 from wbs_app.services.cases.case_keys import NoAccess
-from wbs_app.services.codes import code_holders
+from wbs_app.services.codes import code_holders, receipt_takeover
 from wbs_app.services.codes.code_holders import Admission
 from wbs_app.services.infra.argon2_gate import Argon2Gate
 from wbs_app.services.infra.sessions import SessionPolicy
@@ -45,20 +46,34 @@ def login(
     *,
     gate: Argon2Gate | None = None,
 ) -> str:
-    """Check a receipt and start a session; returns the cookie value (``code_holders.login``)."""
+    """Check a receipt and start a session; returns the cookie value (``code_holders.login``).
+
+    The first sign-in with a receipt a handler printed leaves a new receipt
+    for the page that shows it (the case is taken over when the reporter types
+    it back: ``receipt_takeover``); a printed receipt already replaced raises
+    ``ReceiptReplaced``.
+    """
 
     def admit(code_secrets: CodeSecrets) -> Admission | None:
-        case = session.scalar(
-            select(Case).where(Case.lookup_hash == lookup_hash(code_secrets.lookup_id))
-        )
+        lookup = lookup_hash(code_secrets.lookup_id)
+        case = session.scalar(select(Case).where(Case.lookup_hash == lookup))
         if case is None:
+            receipt_takeover.refuse_used_receipt(session, lookup)
             return None
         identity = Identity.from_seed(code_secrets.identity_seed)
         try:
             _thread_key(session, case, identity)
         except NoAccess:
             return None
-        return Admission(case.id, code_secrets.identity_seed)
+        if not receipt_takeover.awaits_take_over(session, case):
+            return Admission(case.id, code_secrets.identity_seed)
+        # A printed receipt: a new one is offered; the case is taken over once it is typed back.
+        receipt = generate_code()
+
+        def keep(cookie: str, expires_at: datetime) -> None:
+            receipt_takeover.keep_receipt(session, cookie, receipt, expires_at)
+
+        return Admission(case.id, code_secrets.identity_seed, keep)
 
     return code_holders.login(
         session, KIND, receipt_text, installation_salt, params, policy, admit, gate=gate

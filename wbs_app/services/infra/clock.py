@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 _SHIFT: ContextVar[timedelta] = ContextVar("lentera_clock_shift", default=timedelta(0))
 
@@ -63,3 +64,8 @@ def ceil_to(moment: datetime, step: timedelta = COARSE) -> datetime:
     """``moment`` rounded up to a whole ``step`` since the epoch (UTC)."""
     floored = floor_to(moment, step)
     return floored if floored == moment else floored + step
+
+
+def local_today(timezone: str) -> date:
+    """The office's own date (``TIMEZONE``): at 07:00 in Makassar it is still yesterday in UTC."""
+    return utcnow().astimezone(ZoneInfo(timezone)).date()

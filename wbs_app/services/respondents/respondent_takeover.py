@@ -14,13 +14,9 @@ What this proves and what it does not is in ``docs/threat-model.md``: the
 first visitor could still be a handler who got there first; the journal
 shows when, and the respondent who finds the printed code refused knows.
 
-The new code crosses from the sign-in (a POST) to the page that shows it (a
-GET) in a ``ReceiptHandover`` row, as a report's receipt does
-(``services.codes.receipt_handover``), sealed under a secret derived from the new
-session's cookie: the database alone cannot read it, and only that visit
-finds it. It stays until the respondent confirms it by typing it back, so a
-reload, a lost answer or the back button loses nothing; confirming, or the
-visit's end, deletes it.
+The new code crosses from the sign-in to the page that shows it as every
+such code does (``services.codes.code_handover``): sealed for the new visit's
+cookie only, kept until the respondent types it back.
 
 A respondent who loses the new code cannot be given it again: nobody has
 it. The handlers issue a new invitation (``reissue``): a new printed code,
@@ -30,7 +26,6 @@ the same summary and the time left to answer; the old invitation is closed
 
 from __future__ import annotations
 
-import hmac
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, select, update
@@ -38,23 +33,16 @@ from sqlalchemy.orm import Session
 
 from crypto import (
     Argon2Params,
-    CodeFormatError,
     CodeKind,
     CodeSecrets,
-    DecryptionError,
     Identity,
-    RecordContext,
     derive_code_secrets,
     generate_code,
     lookup_hash,
-    open_record,
-    parse_code,
-    seal_record,
 )
 from wbs_app.models import (
     Case,
     KeyWrap,
-    ReceiptHandover,
     RecipientKind,
     RespondentInvitation,
     RespondentSession,
@@ -62,7 +50,7 @@ from wbs_app.models import (
 )
 from wbs_app.services.cases import case_keys, journal
 from wbs_app.services.cases.case_keys import NoAccess
-from wbs_app.services.infra import sessions
+from wbs_app.services.codes import code_handover
 from wbs_app.services.infra.argon2_gate import Argon2Gate, slot_between_transactions
 from wbs_app.services.infra.clock import today
 from wbs_app.services.infra.errors import DomainError
@@ -173,65 +161,24 @@ def _drop_respondent_wrap(session: Session, key_row_id: int) -> None:
     )
 
 
-# The hand-over of the new code, from the sign-in to the page that shows it.
-
-
-def _handover_secret(cookie: str | None) -> sessions.SessionSecret | None:
-    secret = sessions.parse_cookie(cookie)
-    return sessions.derived_secret(secret, PURPOSE) if secret is not None else None
-
-
-def _context(secret: sessions.SessionSecret) -> RecordContext:
-    return RecordContext(case_id="", kind=PURPOSE, row_id=secret.id_hash.hex())
+# The hand-over of the new code, from the sign-in to the page that shows it
+# (``services.codes.code_handover``, shared with the receipt letter's take-over).
 
 
 def keep_code(session: Session, cookie: str, code: str, expires_at: datetime) -> None:
-    """In the sign-in's transaction: the new code, sealed for this visit's cookie only."""
-    secret = _handover_secret(cookie)
-    if secret is None:
-        raise ValueError("not a session cookie")
-    session.add(
-        ReceiptHandover(
-            id_hash=secret.id_hash,
-            sealed_receipt=seal_record(secret.key, code.encode("ascii"), _context(secret)),
-            expires_at=expires_at,
-        )
-    )
-    session.flush()
+    code_handover.keep(session, PURPOSE, cookie, code, expires_at)
 
 
 def pending_code(session: Session, cookie: str | None) -> str | None:
-    """The new code this visit still has to confirm, or None (confirmed, or none was given)."""
-    secret = _handover_secret(cookie)
-    if secret is None:
-        return None
-    row = session.get(ReceiptHandover, secret.id_hash)
-    if row is None:
-        return None
-    try:
-        return open_record(secret.key, row.sealed_receipt, _context(secret)).decode("ascii")
-    except DecryptionError:
-        return None
+    return code_handover.pending(session, PURPOSE, cookie)
 
 
 def confirm_code(session: Session, cookie: str | None, typed: str) -> bool:
-    """Whether ``typed`` is the new code; if so it is forgotten here (the caller commits)."""
-    code = pending_code(session, cookie)
-    try:
-        digits = parse_code(typed)
-    except CodeFormatError:
-        return False
-    if code is None or not hmac.compare_digest(digits, code):
-        return False
-    forget_code(session, cookie)
-    return True
+    return code_handover.confirm(session, PURPOSE, cookie, typed)
 
 
 def forget_code(session: Session, cookie: str | None) -> None:
-    """The visit ends: the unconfirmed code goes with it (nobody else could read it anyway)."""
-    secret = _handover_secret(cookie)
-    if secret is not None:
-        session.execute(delete(ReceiptHandover).where(ReceiptHandover.id_hash == secret.id_hash))
+    code_handover.forget(session, PURPOSE, cookie)
 
 
 # A lost new code: a new invitation, the old one closed.
