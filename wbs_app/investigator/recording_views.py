@@ -41,6 +41,18 @@ from wbs_app.services.office.catalogue import active_categories
 from wbs_app.settings import settings
 from wbs_app.web import uploads
 
+# The answer a refusal is about, where it is one of the form's.
+FIELD_OF = {
+    "received_in_future": "received_on",
+    "received_too_early": "received_on",
+    "reference_too_long": "reference",
+    "bad_channel": "channel",
+    "not_your_unit": "unit",
+    "bad_unit": "unit",
+    "bad_category": "category",
+    "incomplete": "what",
+}
+
 
 def _fill_choices(form: RecordingForm) -> None:
     db = request_session()
@@ -177,7 +189,11 @@ def record_report() -> Any:
             return redirect(url_for("investigator.receipt_letter", case_id=twice.case.id), 303)
         except RecordingRefused as refused:
             db.rollback()
-            form.form_errors.append(refusal_message(refused))
+            field = getattr(form, FIELD_OF.get(refused.code, ""), None)
+            if field is not None:  # said beside the answer it is about
+                field.errors = [*field.errors, refusal_message(refused)]
+            else:
+                form.form_errors.append(refusal_message(refused))
         except Argon2Busy:
             db.rollback()  # nothing recorded: kept below, to send again in a moment
             form.form_errors.append(_("The server is busy. Nothing is lost: send it again."))

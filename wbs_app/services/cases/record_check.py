@@ -25,6 +25,7 @@ from wbs_app.services.cases import (
     staff_notices,
 )
 from wbs_app.services.infra.errors import DomainError
+from wbs_app.services.infra.transactions import begin_write
 
 CONFIRMATION = "confirmation"
 CORRECTION = "correction"
@@ -60,6 +61,8 @@ def confirm(
 ) -> None:
     """The record is right as written: said once, in the thread and the journal."""
     _require_recorded(session, case, days_after_close)
+    begin_write(session)  # two quick clicks: the second reads the first's confirmation
+    session.execute(select(Case.id).where(Case.id == case.id).with_for_update())
     if not awaits_check(session, case):
         raise CheckRefused("already_confirmed")
     _add(session, case, reporter_key, CONFIRMATION, "")
