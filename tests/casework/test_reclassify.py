@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from tests.support.casework import journal_kinds, post_on_case
 from tests.support.http import https_client
-from tests.support.reporter import Report, csrf_from, open_case, submit_report
+from tests.support.reporter import Report, open_case, submit_report
 from tests.support.respondent import investigating_case, invite
 from tests.support.staff import signed_in
 from wbs_app.db import app_database
-from wbs_app.models import AudienceKey, Case, Category, JournalEntry, KeyWrap, StaffMember
+from wbs_app.models import AudienceKey, Case, Category, KeyWrap, StaffMember
 from wbs_app.services.cases import journal
 
 
@@ -23,24 +24,6 @@ def _case(app) -> Case:
         case = session.scalar(select(Case).order_by(Case.id.desc()))
         session.expunge(case)
         return case
-
-
-def _post(client, case_id: int, path: str, **fields):
-    page = client.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
-    return client.post(
-        f"/staf/pengelola/kasus/{case_id}/{path}", data={"csrf_token": csrf_from(page), **fields}
-    )
-
-
-def _kinds(app, case_id: int) -> list[str]:
-    with app_database(app).session() as session:
-        return list(
-            session.scalars(
-                select(JournalEntry.kind)
-                .where(JournalEntry.case_id == case_id)
-                .order_by(JournalEntry.seq)
-            )
-        )
 
 
 def _holds_every_key(app, case_id: int, staff_id: int) -> bool:
@@ -80,11 +63,11 @@ def test_a_handler_corrects_the_category_with_a_reason(app, org, reporter) -> No
     budi = signed_in(app, org.budi)
     with app_database(app).session() as session:
         gratification = session.scalar(select(Category.id).where(Category.code == "gratifikasi"))
-    no_reason = _post(budi, case.id, "kategori", category_id=gratification, reason="")
+    no_reason = post_on_case(budi, case.id, "kategori", category_id=gratification, reason="")
     assert no_reason.status_code == 400 and _case(app).category_id == case.category_id
-    done = _post(budi, case.id, "kategori", category_id=gratification, reason="Salah pilih")
+    done = post_on_case(budi, case.id, "kategori", category_id=gratification, reason="Salah pilih")
     assert done.status_code == 302 and _case(app).category_id == gratification
-    assert _kinds(app, case.id) == ["category_changed"]
+    assert journal_kinds(app, case.id) == ["category_changed"]
     page = budi.get(f"/staf/pengelola/kasus/{case.id}").get_data(as_text=True)
     assert "Gratifikasi" in page and "Salah pilih" in page
     # The journal names the categories in the reader's language, as they were named then.
@@ -97,13 +80,15 @@ def test_a_supervisor_moves_a_case_and_its_keys_follow(app, org, reporter) -> No
     invite(budi, case_id)  # an invitation's key must follow too
     rahman, sitti = signed_in(app, org.rahman), signed_in(app, org.sitti)
     assert sitti.get(f"/staf/pengelola/kasus/{case_id}").status_code == 404
-    moved = _post(rahman, case_id, "unit", unit_id=org.units["b"], reason="Lokasi di Parepare")
+    moved = post_on_case(
+        rahman, case_id, "unit", unit_id=org.units["b"], reason="Lokasi di Parepare"
+    )
     assert moved.status_code == 302
     assert _case(app).unit_id == org.units["b"]
     assert sitti.get(f"/staf/pengelola/kasus/{case_id}").status_code == 200
     assert _holds_every_key(app, case_id, org.sitti.id)
     assert budi.get(f"/staf/pengelola/kasus/{case_id}").status_code == 404  # no longer his unit's
-    kinds = _kinds(app, case_id)
+    kinds = journal_kinds(app, case_id)
     assert "unit_changed" in kinds and "access_granted" in kinds and "access_revoked" in kinds
     with app_database(app).session() as session:
         assert journal.verify_case(session, session.get(Case, case_id)) is None
@@ -116,8 +101,12 @@ def test_a_move_keeps_the_reporters_exclusions(app, org, reporter) -> None:
     case = _case(app)
     # Budi was excluded at intake; the case moves to unit b and back to a: never to him.
     rahman = signed_in(app, org.rahman)
-    assert _post(rahman, case.id, "unit", unit_id=org.units["b"], reason="x").status_code == 302
-    assert _post(rahman, case.id, "unit", unit_id=org.units["a"], reason="y").status_code == 302
+    assert (
+        post_on_case(rahman, case.id, "unit", unit_id=org.units["b"], reason="x").status_code == 302
+    )
+    assert (
+        post_on_case(rahman, case.id, "unit", unit_id=org.units["a"], reason="y").status_code == 302
+    )
     assert signed_in(app, org.budi).get(f"/staf/pengelola/kasus/{case.id}").status_code == 404
     with app_database(app).session() as session:
         assert session.scalar(select(KeyWrap.id).where(KeyWrap.staff_id == org.budi.id)) is None
@@ -129,6 +118,6 @@ def test_a_move_outside_the_handlers_remit_is_refused(app, org, reporter) -> Non
     budi = signed_in(app, org.budi)  # investigator of unit a only
     page = budi.get(f"/staf/pengelola/kasus/{case.id}").get_data(as_text=True)
     assert 'name="unit_id"' not in page  # nowhere else to move it
-    refused = _post(budi, case.id, "unit", unit_id=org.units["b"], reason="x")
+    refused = post_on_case(budi, case.id, "unit", unit_id=org.units["b"], reason="x")
     assert refused.status_code == 400 and _case(app).unit_id == org.units["a"]
-    assert _kinds(app, case.id) == []
+    assert journal_kinds(app, case.id) == []

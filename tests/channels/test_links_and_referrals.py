@@ -17,32 +17,15 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from tests.support.casework import journal_kinds, post_on_case
 from tests.support.http import https_client
 from tests.support.recording import Recorded, record
 from tests.support.reporter import Report, csrf_from, open_case, submit_report
 from tests.support.staff import StaffLogin, make_staff, signed_in
 from wbs_app.db import app_database
-from wbs_app.models import Case, CaseLink, CaseStatus, JournalEntry, KeyWrap, StaffRole
+from wbs_app.models import Case, CaseLink, CaseStatus, KeyWrap, StaffRole
 from wbs_app.services.cases import case_links, journal
 from wbs_app.services.office import organisation
-
-
-def _post(client, case_id: int, path: str, **fields):
-    page = client.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
-    return client.post(
-        f"/staf/pengelola/kasus/{case_id}/{path}", data={"csrf_token": csrf_from(page), **fields}
-    )
-
-
-def _kinds(app, case_id: int) -> list[str]:
-    with app_database(app).session() as session:
-        return list(
-            session.scalars(
-                select(JournalEntry.kind)
-                .where(JournalEntry.case_id == case_id)
-                .order_by(JournalEntry.seq)
-            )
-        )
 
 
 def _wraps(app, case_id: int, staff_id: int) -> int:
@@ -62,36 +45,41 @@ def test_links_are_symmetric_journaled_and_only_between_held_cases(app, org) -> 
     sitti = signed_in(app, org.sitti)
     theirs, _ = record(sitti, Recorded(channel="email", unit=org.units["b"]))
 
-    linked = _post(budi, first, "tautan", other_case=second, kind="sama", note="Satu pengaduan")
+    linked = post_on_case(
+        budi, first, "tautan", other_case=second, kind="sama", note="Satu pengaduan"
+    )
     assert linked.status_code == 302
     for here, there in ((first, second), (second, first)):
         page = budi.get(f"/staf/pengelola/kasus/{here}").get_data(as_text=True)
         assert f'href="/staf/pengelola/kasus/{there}"' in page
         assert "Perkara yang sama (dihitung sekali)" in page
-        assert _kinds(app, here)[-1] == "case_linked"
-    again = _post(budi, second, "tautan", other_case=first, kind="sama")
+        assert journal_kinds(app, here)[-1] == "case_linked"
+    again = post_on_case(budi, second, "tautan", other_case=first, kind="sama")
     assert again.status_code == 400 and "sudah ditautkan" in again.get_data(as_text=True)
     # A case he does not hold answers as one that does not exist, and nothing is written.
     for other in (theirs, 999_999):
-        refused = _post(budi, first, "tautan", other_case=other, kind="terkait")
+        refused = post_on_case(budi, first, "tautan", other_case=other, kind="terkait")
         assert refused.status_code == 400
         assert "Tidak ada kasus dengan nomor ini yang Anda pegang." in refused.get_data(
             as_text=True
         )
-    assert _post(budi, first, "tautan", other_case=first, kind="sama").status_code == 400
-    assert "case_linked" not in _kinds(app, theirs)
+    assert post_on_case(budi, first, "tautan", other_case=first, kind="sama").status_code == 400
+    assert "case_linked" not in journal_kinds(app, theirs)
     # Nor can she link her case to his.
-    assert _post(sitti, theirs, "tautan", other_case=first, kind="sama").status_code == 400
+    assert post_on_case(sitti, theirs, "tautan", other_case=first, kind="sama").status_code == 400
     with app_database(app).session() as session:
         assert session.scalar(select(func.count()).select_from(CaseLink)) == 1
         # The statistics count the matter once; a "related" link joins nothing.
         assert case_links.matter_count(session, [first, second, third]) == 2
-    assert _post(budi, third, "tautan", other_case=first, kind="terkait").status_code == 302
+    assert post_on_case(budi, third, "tautan", other_case=first, kind="terkait").status_code == 302
     with app_database(app).session() as session:
         assert case_links.matter_count(session, [first, second, third]) == 2
     # Unlinking is journaled on both sides too.
-    assert _post(budi, second, "tautan/hapus", other_case=first).status_code == 302
-    assert _kinds(app, first)[-1] == "case_unlinked" and _kinds(app, second)[-1] == "case_unlinked"
+    assert post_on_case(budi, second, "tautan/hapus", other_case=first).status_code == 302
+    assert (
+        journal_kinds(app, first)[-1] == "case_unlinked"
+        and journal_kinds(app, second)[-1] == "case_unlinked"
+    )
     with app_database(app).session() as session:
         assert case_links.matter_count(session, [first, second, third]) == 3
         for case_id in (first, second):
@@ -136,12 +124,12 @@ def test_a_case_climbs_the_tiers_with_its_keys_and_never_to_an_excluded_handler(
         case_id = session.scalar(select(func.max(Case.id)))
     budi, dewi = signed_in(app, tiers.budi), signed_in(app, tiers.dewi)
     assert dewi.get(f"/staf/pengelola/kasus/{case_id}").status_code == 404
-    no_reason = _post(budi, case_id, "teruskan-ke-atas", reason="")
+    no_reason = post_on_case(budi, case_id, "teruskan-ke-atas", reason="")
     assert no_reason.status_code == 400 and "Tuliskan alasannya." in no_reason.get_data(
         as_text=True
     )
     # Unticked: the UPT's access ends, the sender's own included.
-    sent = _post(budi, case_id, "teruskan-ke-atas", reason="Melibatkan kepala UPT")
+    sent = post_on_case(budi, case_id, "teruskan-ke-atas", reason="Melibatkan kepala UPT")
     assert sent.status_code == 302 and sent.headers["Location"].endswith("/staf/pengelola/kasus")
     with app_database(app).session() as session:
         assert session.get(Case, case_id).unit_id == tiers.kanwil
@@ -149,14 +137,16 @@ def test_a_case_climbs_the_tiers_with_its_keys_and_never_to_an_excluded_handler(
     assert budi.get(f"/staf/pengelola/kasus/{case_id}").status_code == 404
     assert _wraps(app, case_id, tiers.rahman.id) == 0  # the reporter excluded him
     assert _wraps(app, case_id, tiers.budi.id) == 0
-    kinds = _kinds(app, case_id)
+    kinds = journal_kinds(app, case_id)
     assert "referred_up" in kinds and "access_granted" in kinds and "access_revoked" in kinds
     # The reporter is told, in plain words.
     own = https_client(app)
     open_case(own, receipt)
     assert "unit pengaduan tingkat di atasnya" in own.get("/lapor/kasus").get_data(as_text=True)
     # The Kanwil refers it on to the central unit, keeping its own access.
-    up = _post(dewi, case_id, "teruskan-ke-atas", reason="Kerugian negara besar", keep_access="y")
+    up = post_on_case(
+        dewi, case_id, "teruskan-ke-atas", reason="Kerugian negara besar", keep_access="y"
+    )
     assert up.status_code == 302
     wati = signed_in(app, tiers.wati)
     assert wati.get(f"/staf/pengelola/kasus/{case_id}").status_code == 200
@@ -165,7 +155,7 @@ def test_a_case_climbs_the_tiers_with_its_keys_and_never_to_an_excluded_handler(
     # The top of the tree has nowhere to send it.
     page = wati.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
     assert "teruskan-ke-atas" not in page
-    topmost = _post(wati, case_id, "teruskan-ke-atas", reason="x")
+    topmost = post_on_case(wati, case_id, "teruskan-ke-atas", reason="x")
     assert topmost.status_code == 400 and "tidak memiliki tingkat aktif" in topmost.get_data(
         as_text=True
     )
@@ -178,9 +168,9 @@ def test_a_referral_to_kpk_is_recorded_and_the_reporter_told(app, org) -> None:
     case_id, printed = record(budi, Recorded(unit=org.units["a"]))
     future = (date.today() + timedelta(days=3)).isoformat()
     step = {"kind": "referral", "outside_body": "kpk", "reason": "Kerugian negara di atas Rp1 M"}
-    late = _post(budi, case_id, "langkah", **step, referred_on=future)
+    late = post_on_case(budi, case_id, "langkah", **step, referred_on=future)
     assert late.status_code == 400 and "Tanggal ini belum tiba." in late.get_data(as_text=True)
-    unnamed = _post(
+    unnamed = post_on_case(
         budi,
         case_id,
         "langkah",
@@ -188,7 +178,7 @@ def test_a_referral_to_kpk_is_recorded_and_the_reporter_told(app, org) -> None:
         referred_on=date.today().isoformat(),
     )
     assert unnamed.status_code == 400
-    done = _post(
+    done = post_on_case(
         budi,
         case_id,
         "langkah",
@@ -219,7 +209,7 @@ def test_a_case_number_too_large_for_the_database_is_refused_in_words(app, org) 
     budi = signed_in(app, org.budi)
     case_id, _ = record(budi, Recorded(unit=org.units["a"]))
     for number in ("99999999999999999999", "-3", "tujuh"):
-        refused = _post(budi, case_id, "tautan", other_case=number, kind="sama")
+        refused = post_on_case(budi, case_id, "tautan", other_case=number, kind="sama")
         assert refused.status_code == 400
         assert "Tidak ada kasus dengan nomor ini yang Anda pegang." in refused.get_data(
             as_text=True

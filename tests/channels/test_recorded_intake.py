@@ -14,13 +14,14 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
+from tests.support.casework import journal_kinds
 from tests.support.http import https_client
 from tests.support.leaks import database_dump, tree_bytes
 from tests.support.recording import RECORD_PATH, Recorded, post_recording, record
 from tests.support.reporter import RECEIPT_RE, csrf_from, open_case
 from tests.support.staff import signed_in
 from wbs_app.db import app_database
-from wbs_app.models import RECORDED_CHANNELS, Case, Channel, JournalEntry, KeyWrap, RecipientKind
+from wbs_app.models import RECORDED_CHANNELS, Case, Channel, KeyWrap, RecipientKind
 from wbs_app.services.cases import journal
 
 CHANNEL_WORDS = {
@@ -35,17 +36,6 @@ CHANNEL_WORDS = {
     "laman": "Laman kementerian",
     "rujukan": "Rujukan instansi lain",
 }
-
-
-def _kinds(app, case_id: int) -> list[str]:
-    with app_database(app).session() as session:
-        return list(
-            session.scalars(
-                select(JournalEntry.kind)
-                .where(JournalEntry.case_id == case_id)
-                .order_by(JournalEntry.seq)
-            )
-        )
 
 
 def _cases(app) -> int:
@@ -67,7 +57,7 @@ def test_every_channel_is_recorded_and_read_back(app, org) -> None:
         page = budi.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
         assert reference in page
         assert "Pungutan Rp 150.000".lower() in page.lower()
-        assert _kinds(app, case_id)[0] == "recorded"
+        assert journal_kinds(app, case_id)[0] == "recorded"
     with app_database(app).session() as session:
         for value, case_id in made.items():
             assert session.get(Case, case_id).channel is Channel(value)
@@ -109,7 +99,7 @@ def test_the_receipt_letter_opens_the_case_once_then_the_reporters_own_receipt(a
     # The handlers' copy is erased: the letter cannot be printed again.
     letter = budi.get(f"/staf/pengelola/kasus/{case_id}/surat-kode").get_data(as_text=True)
     assert RECEIPT_RE.search(letter) is None and "tidak lagi disimpan" in letter
-    assert "receipt_taken_over" in _kinds(app, case_id)
+    assert "receipt_taken_over" in journal_kinds(app, case_id)
     with app_database(app).session() as session:
         case = session.get(Case, case_id)
         assert case.taken_over_on is not None and case.printed_lookup_hash is not None
@@ -168,7 +158,7 @@ def test_the_reporter_corrects_and_confirms_the_record(app, org) -> None:
     assert confirmed.status_code == 302
     after = visitor.get("/lapor/kasus").get_data(as_text=True)
     assert "Ya, ini benar" not in after and "Rp 250.000" in after
-    kinds = _kinds(app, case_id)
+    kinds = journal_kinds(app, case_id)
     assert kinds.count("record_corrected") == 1 and kinds.count("record_confirmed") == 1
     staff_page = budi.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
     assert "Bukan Rp 150.000, tetapi Rp 250.000." in staff_page
@@ -245,7 +235,7 @@ def test_a_lost_new_receipt_costs_nothing_and_only_one_visit_takes_over(app, org
     assert open_case(first, printed).status_code == 302
     lost, token = _new_receipt(first)
     assert first.post("/lapor/selesai", data={"csrf_token": token}).status_code == 302
-    assert _kinds(app, case_id) == ["recorded"]  # nothing was taken over
+    assert journal_kinds(app, case_id) == ["recorded"]  # nothing was taken over
     # Two visits with the letter at once: whoever confirms first holds the case.
     handler_first, reporter = https_client(app), https_client(app)
     assert open_case(handler_first, printed).status_code == 302
@@ -265,7 +255,7 @@ def test_a_lost_new_receipt_costs_nothing_and_only_one_visit_takes_over(app, org
     assert reporter.get("/lapor/kasus").status_code == 200
     assert open_case(https_client(app), theirs).status_code == 404
     assert open_case(https_client(app), own).status_code == 302
-    assert _kinds(app, case_id).count("receipt_taken_over") == 1
+    assert journal_kinds(app, case_id).count("receipt_taken_over") == 1
 
 
 def test_the_same_form_sent_twice_records_one_case(app, org) -> None:

@@ -44,3 +44,25 @@ def to_decision(app: Any, org: Any, reporter: Any) -> tuple[str, int, Any]:
     with app_database(app).session() as session:
         assert session.get(Case, case_id).status is CaseStatus.DECISION
     return receipt, case_id, budi
+
+
+def post_on_case(handler: Any, case_id: int, path: str, **fields: Any) -> Any:
+    """A form of the case page posted to ``/staf/pengelola/kasus/<id>/<path>``, with its token."""
+    page = handler.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
+    return handler.post(
+        f"/staf/pengelola/kasus/{case_id}/{path}", data={"csrf_token": csrf_from(page), **fields}
+    )
+
+
+def journal_kinds(app: Any, case_id: int) -> list[str]:
+    """The kinds of the case's journal entries, oldest first."""
+    from wbs_app.models import JournalEntry
+
+    with app_database(app).session() as session:
+        return list(
+            session.scalars(
+                select(JournalEntry.kind)
+                .where(JournalEntry.case_id == case_id)
+                .order_by(JournalEntry.seq)
+            )
+        )

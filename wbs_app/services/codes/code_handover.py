@@ -72,14 +72,21 @@ def pending(session: Session, purpose: str, cookie: str | None) -> str | None:
         return None
 
 
-def confirm(session: Session, purpose: str, cookie: str | None, typed: str) -> bool:
-    """Whether ``typed`` is the new code; if so it is forgotten here (the caller commits)."""
+def typed_back(session: Session, purpose: str, cookie: str | None, typed: str) -> str | None:
+    """The new code this visit was given, if ``typed`` is it (spaces and dashes aside)."""
     code = pending(session, purpose, cookie)
     try:
         digits = parse_code(typed)
     except CodeFormatError:
-        return False
+        return None
     if code is None or not hmac.compare_digest(digits, code):
+        return None
+    return code
+
+
+def confirm(session: Session, purpose: str, cookie: str | None, typed: str) -> bool:
+    """Whether ``typed`` is the new code; if so it is forgotten here (the caller commits)."""
+    if typed_back(session, purpose, cookie, typed) is None:
         return False
     forget(session, purpose, cookie)
     return True

@@ -27,7 +27,6 @@ journal shows the day, and the reporter whose printed receipt is refused knows.
 
 from __future__ import annotations
 
-import hmac
 from datetime import date, datetime
 
 from sqlalchemy import delete, select, update
@@ -35,12 +34,10 @@ from sqlalchemy.orm import Session
 
 from crypto import (
     Argon2Params,
-    CodeFormatError,
     CodeKind,
     Identity,
     derive_code_secrets,
     lookup_hash,
-    parse_code,
 )
 from wbs_app.models import Audience, Case, KeyWrap, RecipientKind, ReporterContact
 from wbs_app.services.cases import case_keys, journal, recorded_intake
@@ -141,14 +138,7 @@ def take_over(
 
 def offered(session: Session, cookie: str | None, typed: str) -> str | None:
     """The new receipt this visit was offered, if ``typed`` is it; None otherwise."""
-    receipt = pending_receipt(session, cookie)
-    try:
-        digits = parse_code(typed)
-    except CodeFormatError:
-        return None
-    if receipt is None or not hmac.compare_digest(digits, receipt):
-        return None
-    return receipt
+    return code_handover.typed_back(session, PURPOSE, cookie, typed)
 
 
 # The new receipt on its way to the page that shows it (``code_handover``).
