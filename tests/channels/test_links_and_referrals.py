@@ -19,8 +19,8 @@ from sqlalchemy import func, select
 
 from tests.support.casework import journal_kinds, post_on_case
 from tests.support.http import https_client
-from tests.support.recording import Recorded, record
-from tests.support.reporter import Report, csrf_from, open_case, submit_report
+from tests.support.recording import Recorded, record, sign_in_with_letter
+from tests.support.reporter import Report, open_case, submit_report
 from tests.support.staff import StaffLogin, make_staff, signed_in
 from wbs_app.db import app_database
 from wbs_app.models import Case, CaseLink, CaseStatus, KeyWrap, StaffRole
@@ -192,14 +192,7 @@ def test_a_referral_to_kpk_is_recorded_and_the_reporter_told(app, org) -> None:
     page = budi.get(f"/staf/pengelola/kasus/{case_id}").get_data(as_text=True)
     assert "R-123/KPK/2026" in page and "KPK (Komisi Pemberantasan Korupsi)" in page
     visitor = https_client(app)
-    open_case(visitor, printed)
-    shown = visitor.get("/lapor/kode-baru").get_data(as_text=True)
-    from tests.support.reporter import RECEIPT_RE
-
-    visitor.post(
-        "/lapor/kode-baru",
-        data={"csrf_token": csrf_from(shown), "receipt": RECEIPT_RE.search(shown).group(1)},
-    )
+    sign_in_with_letter(visitor, printed)
     mine = visitor.get("/lapor/kasus").get_data(as_text=True)
     assert "diteruskan kepada Komisi Pemberantasan Korupsi (KPK)" in mine
     assert "R-123/KPK/2026" not in mine  # the internal detail stays with the handlers

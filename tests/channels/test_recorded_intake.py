@@ -17,7 +17,13 @@ from sqlalchemy import func, select
 from tests.support.casework import journal_kinds
 from tests.support.http import https_client
 from tests.support.leaks import database_dump, tree_bytes
-from tests.support.recording import RECORD_PATH, Recorded, post_recording, record
+from tests.support.recording import (
+    RECORD_PATH,
+    Recorded,
+    post_recording,
+    record,
+    sign_in_with_letter,
+)
 from tests.support.reporter import RECEIPT_RE, csrf_from, open_case
 from tests.support.staff import signed_in
 from wbs_app.db import app_database
@@ -134,12 +140,7 @@ def test_the_reporter_corrects_and_confirms_the_record(app, org) -> None:
     budi = signed_in(app, org.budi)
     case_id, printed = record(budi, Recorded(channel="telepon", unit=org.units["a"]))
     visitor = https_client(app)
-    open_case(visitor, printed)
-    shown = visitor.get("/lapor/kode-baru").get_data(as_text=True)
-    visitor.post(
-        "/lapor/kode-baru",
-        data={"csrf_token": csrf_from(shown), "receipt": RECEIPT_RE.search(shown).group(1)},
-    )
+    sign_in_with_letter(visitor, printed)
     page = visitor.get("/lapor/kasus").get_data(as_text=True)
     assert "Ya, ini benar" in page
     corrected = visitor.post(

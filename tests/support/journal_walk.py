@@ -202,18 +202,14 @@ RAW = (
 def every_kind_on_a_recorded_case(world: World) -> int:
     """A report Budi records from a telephone call, taken over, corrected and confirmed by
     its reporter, linked to case A and unlinked, then referred to KPK; returns its id."""
-    from tests.support.recording import Recorded, record
-    from tests.support.reporter import RECEIPT_RE, open_case
+    from tests.support.recording import Recorded, record, sign_in_with_letter
 
     budi = world.clients["inv_a"]
     case_id, printed = record(
         budi, Recorded(channel="telepon", reference="LP-0042", unit=world.org.units["a"])
     )
     reporter = https_client(world.app)
-    assert open_case(reporter, printed).status_code == 302
-    shown = reporter.get("/lapor/kode-baru").get_data(as_text=True)
-    own = RECEIPT_RE.search(shown).group(1)
-    assert _post(reporter, "/lapor/kode-baru", shown, receipt=own).status_code == 302
+    sign_in_with_letter(reporter, printed)
     mine = reporter.get("/lapor/kasus").get_data(as_text=True)
     corrected = reporter.post(
         "/lapor/kasus/koreksi",

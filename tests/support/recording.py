@@ -9,7 +9,7 @@ from datetime import date
 from flask.testing import FlaskClient
 from werkzeug.datastructures import MultiDict
 
-from tests.support.reporter import DRAFT_RE, RECEIPT_RE, csrf_from
+from tests.support.reporter import DRAFT_RE, RECEIPT_RE, csrf_from, open_case
 
 RECORD_PATH = "/staf/pengelola/laporan-baru"
 
@@ -73,3 +73,16 @@ def record(client: FlaskClient, recorded: Recorded) -> tuple[int, str | None]:
     letter = client.get(letter_path).get_data(as_text=True)
     found = RECEIPT_RE.search(letter)
     return case_id, found.group(1) if found else None
+
+
+def sign_in_with_letter(client: FlaskClient, printed: str) -> str:
+    """The reporter signs in with the printed receipt and types the new one back; returns it."""
+    opened = open_case(client, printed)
+    assert opened.status_code == 302, opened.get_data(as_text=True)[:2000]
+    shown = client.get("/lapor/kode-baru").get_data(as_text=True)
+    own = RECEIPT_RE.search(shown).group(1)
+    confirmed = client.post(
+        "/lapor/kode-baru", data={"csrf_token": csrf_from(shown), "receipt": own}
+    )
+    assert confirmed.status_code == 302
+    return own
