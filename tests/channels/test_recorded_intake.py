@@ -268,3 +268,27 @@ def test_the_same_form_sent_twice_records_one_case(app, org) -> None:
     assert first.status_code == second.status_code == 303
     assert first.headers["Location"] == second.headers["Location"]
     assert _cases(app) == 1
+
+
+def test_before_the_new_receipt_is_typed_back_the_visit_can_do_nothing_else(app, org) -> None:
+    budi = signed_in(app, org.budi)
+    case_id, printed = record(budi, Recorded(channel="surat", unit=org.units["a"]))
+    visitor = https_client(app)
+    assert open_case(visitor, printed).status_code == 302
+    _, token = _new_receipt(visitor)
+    for path, data in (
+        ("/lapor/kasus/cabut", {"reason": "Dicabut oleh yang memegang surat"}),
+        ("/lapor/kasus/catatan-benar", {}),
+    ):
+        sent = visitor.post(path, data={"csrf_token": token, **data})
+        assert sent.status_code == 302 and sent.headers["Location"].endswith("/lapor/kode-baru")
+    for path in ("/lapor/kasus", "/lapor/kasus/cabut"):
+        assert visitor.get(path).headers["Location"].endswith("/lapor/kode-baru")
+    assert journal_kinds(app, case_id) == ["recorded"]
+    with app_database(app).session() as session:
+        assert session.get(Case, case_id).status.value == "diterima"
+    # Once it is typed back, the case is the reporter's, and its journal verifies.
+    own = sign_in_with_letter(https_client(app), printed)
+    assert own != printed
+    with app_database(app).session() as session:
+        assert journal.verify_case(session, session.get(Case, case_id)) is None

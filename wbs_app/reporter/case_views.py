@@ -186,9 +186,7 @@ def _render_case(retaliation_form: RetaliationForm | None = None, status: int = 
 @bp.get("/kasus")
 @zone(REPORTER)
 def case() -> Any:
-    if receipt_takeover.pending_receipt(request_session(), request.cookies.get(COOKIE)):
-        return redirect(url_for("reporter.new_receipt"))  # not confirmed yet: first things first
-    return _render_case()
+    return _render_case()  # a printed receipt's visit was sent to its new receipt first
 
 
 @bp.post("/kasus/tindakan-balasan")

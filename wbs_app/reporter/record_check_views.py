@@ -44,8 +44,17 @@ def _page(receipt: str | None, form: NewReceiptForm, error: str | None = None) -
 @bp.get("/kode-baru")
 @zone(REPORTER)
 def new_receipt() -> Any:
-    signed_in_reporter()
-    receipt = receipt_takeover.pending_receipt(request_session(), request.cookies.get(COOKIE))
+    context = signed_in_reporter()
+    db = request_session()
+    receipt = receipt_takeover.pending_receipt(db, request.cookies.get(COOKIE))
+    if receipt is None and receipt_takeover.awaits_take_over(db, context.case):
+        # The visit's new receipt is gone (the visit outlived it): the letter starts again.
+        code_holders.finish(db, ZONE.kind, context.id_hash)
+        db.commit()
+        refused(_("Sign in again with the code on your letter: you will be given a new code."))
+        again = redirect(url_for("reporter.login"))
+        ZONE.clear_cookie(again)
+        return again
     return _page(receipt, NewReceiptForm(formdata=None))
 
 

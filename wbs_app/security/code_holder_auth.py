@@ -89,7 +89,8 @@ class CodeHolderZone(Generic[C]):
         response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
         return response
 
-    def _guard(self) -> Response | None:
+    def guard(self) -> Response | None:
+        """The zone's answer to a request without a live visit; None lets the view run."""
         if self.current() is None:
             # A post that must not be lost (a reply, a statement) is kept first.
             keeper = keeper_for_request()
@@ -100,4 +101,4 @@ class CodeHolderZone(Generic[C]):
         return None
 
     def register_guard(self, app: Flask) -> None:
-        register_guard(app, self.name, self._guard)
+        register_guard(app, self.name, self.guard)
