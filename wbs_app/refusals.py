@@ -298,6 +298,7 @@ MESSAGES = {
     "not_your_unit": _l("You can record a report only for a unit whose cases you handle."),
     "bad_channel": _l("Choose the channel the report came through."),
     "already_recorded": _l("This report was already recorded."),
+    "already_taken_over": _l("Your new report code is confirmed. From now on, sign in with it."),
     "received_in_future": _l("The day it was received cannot be a day still to come."),
     "received_too_early": _l("The day it was received is too long ago: check the year."),
     "reference_too_long": _l("A reference number is at most 100 characters."),

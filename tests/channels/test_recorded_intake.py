@@ -24,11 +24,12 @@ from tests.support.recording import (
     record,
     sign_in_with_letter,
 )
-from tests.support.reporter import RECEIPT_RE, csrf_from, open_case
-from tests.support.staff import signed_in
+from tests.support.reporter import RECEIPT_RE, code_sign_in, csrf_from, open_case
+from tests.support.staff import identity_of, signed_in
 from wbs_app.db import app_database
-from wbs_app.models import RECORDED_CHANNELS, Case, Channel, KeyWrap, RecipientKind
-from wbs_app.services.cases import journal
+from wbs_app.models import RECORDED_CHANNELS, Case, Channel, KeyWrap, RecipientKind, StaffMember
+from wbs_app.services.cases import casefile, journal
+from wbs_app.services.codes import held
 
 CHANNEL_WORDS = {
     "telepon": "Telepon",
@@ -292,3 +293,37 @@ def test_before_the_new_receipt_is_typed_back_the_visit_can_do_nothing_else(app,
     assert own != printed
     with app_database(app).session() as session:
         assert journal.verify_case(session, session.get(Case, case_id)) is None
+
+
+def test_a_post_kept_before_the_take_over_is_not_signed_with_the_printed_receipt(app, org) -> None:
+    budi = signed_in(app, org.budi)
+    case_id, printed = record(budi, Recorded(channel="surat", unit=org.units["a"]))
+    # Whoever holds the letter and a handler's key can bind a post to the case.
+    with app_database(app).session() as session:
+        staff = session.get(StaffMember, org.budi.id)
+        key = casefile.reporter_key_for_staff(
+            session, session.get(Case, case_id), staff, identity_of(app, org.budi)
+        )
+    holder = https_client(app)
+    form = holder.get("/lapor/masuk").get_data(as_text=True)
+    kept = holder.post(
+        "/lapor/kasus/tindakan-balasan",
+        data={
+            "csrf_token": csrf_from(form),
+            "bind": held.binding_for(key),
+            "account": "Laporan palsu atas nama pelapor",
+        },
+        content_type="multipart/form-data",
+    )
+    page = kept.get_data(as_text=True)
+    assert kept.status_code == 200 and 'name="held"' in page
+    signed = code_sign_in(holder, page, "/lapor/masuk", "receipt", printed)
+    assert signed.status_code == 302
+    told = holder.get("/lapor/kode-baru").get_data(as_text=True)
+    assert "disimpan, belum dikirim" in told
+    assert journal_kinds(app, case_id) == ["recorded"]
+    sign_in_with_letter(https_client(app), printed)
+    with app_database(app).session() as session:
+        case = session.get(Case, case_id)
+        assert case.retaliation_reported_on is None
+        assert journal.verify_case(session, case) is None

@@ -107,9 +107,10 @@ OUTSIDE_BODIES = {
     "apip": _l("APIP (Inspektorat Jenderal)"),
     "other": _l("Another body (name it)"),
 }
+# What the sender chose; each revocation it led to is an entry of its own.
 REFERRAL_ACCESS = {
     "kept": _l("the sending unit keeps access"),
-    "ended": _l("the sending unit's access ended"),
+    "ended": _l("the sending unit's access ends (each revocation follows in the journal)"),
 }
 ROLES = {
     "accused": _l("Accused (terlapor), to answer the allegation"),

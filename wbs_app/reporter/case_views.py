@@ -24,6 +24,7 @@ from wbs_app.refusals import MESSAGES, refusal_message
 from wbs_app.reporter import bp
 from wbs_app.reporter.forms import ActionForm, ReceiptForm, RetaliationForm, WithdrawForm
 from wbs_app.reporter.labels import (
+    KEPT_BEFORE_TAKE_OVER,
     KEPT_REPLY_ELSEWHERE,
     KEPT_REPLY_GONE,
     REPORTER_STATUS,
@@ -118,6 +119,9 @@ def _send_kept_reply(cookie: str, field_value: str) -> tuple[str, str] | None:
     if context is None:  # the session made a moment ago: not expected, said plainly all the same
         return str(KEPT_REPLY_GONE), ERROR
     key, case_, identity = context.reporter_key, context.case, context.identity
+    if receipt_takeover.awaits_take_over(db, case_):
+        # A printed receipt's visit signs nothing: the post stays kept, unsent.
+        return str(KEPT_BEFORE_TAKE_OVER), ERROR
     retaliation = held.kind_of(db, field_value) == held.RETALIATION
 
     def add(text: str, files: list[FileInfo]) -> list[str]:

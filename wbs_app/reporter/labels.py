@@ -73,3 +73,10 @@ KEPT_REPLY_GONE = MESSAGES["gone"]
 RETALIATION_SENT = _l(
     "Your report of retaliation was sent. The team handling your report is alerted and must take it up."
 )
+
+# A kept post sent with a printed receipt, before its new receipt was typed back:
+# that visit signs nothing (``services.codes.receipt_takeover``).
+KEPT_BEFORE_TAKE_OVER = _l(
+    "Your message is kept, not sent: first write down your new code, then sign in with it and "
+    "write the message again."
+)

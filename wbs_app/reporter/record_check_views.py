@@ -85,6 +85,11 @@ def confirm_new_receipt() -> Any:
             argon2_params(),
             gate=argon2_gate(CODES),
         )
+    except receipt_takeover.AlreadyTakenOver:
+        # The other click of a double click took it over: its answer carries the new visit.
+        db.rollback()
+        flash(_("Your new report code is confirmed. From now on, sign in with it."))
+        return redirect(url_for("reporter.login"))
     except receipt_takeover.ReceiptReplaced as replaced:
         # Another visit with the same letter confirmed first: this one opens nothing.
         db.rollback()

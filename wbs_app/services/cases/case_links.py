@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from crypto import Identity
@@ -76,9 +77,15 @@ def link(
     if existing is not None and existing.kind is kind:
         raise LinkRefused("already_linked")
     if existing is None:
-        session.add(
-            CaseLink(low_id=low, high_id=high, kind=kind, linked_on=today(), linked_by=actor.id)
-        )
+        try:
+            with session.begin_nested():  # linked at the same moment elsewhere: one link
+                session.add(
+                    CaseLink(
+                        low_id=low, high_id=high, kind=kind, linked_on=today(), linked_by=actor.id
+                    )
+                )
+        except IntegrityError:
+            raise LinkRefused("already_linked") from None
     else:
         existing.kind, existing.linked_on, existing.linked_by = kind, today(), actor.id
     here, there = _bodies(case, other, kind, note)

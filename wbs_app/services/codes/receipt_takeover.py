@@ -60,6 +60,12 @@ class ReceiptReplaced(DomainError):
         self.taken_over_on = taken_over_on
 
 
+class AlreadyTakenOver(DomainError):
+    """The new receipt was confirmed a moment ago, by this same visit (a double click)."""
+
+    code = "already_taken_over"
+
+
 def refuse_used_receipt(session: Session, lookup: bytes) -> None:
     """For a receipt that finds no case: raise ``ReceiptReplaced`` if it was a printed one.
 
@@ -119,6 +125,10 @@ def take_over(
     )
     session.expire_all()
     if getattr(switched, "rowcount", 0) != 1:
+        if session.scalar(select(Case.lookup_hash).where(Case.id == case_id)) == lookup_hash(
+            fresh.lookup_id
+        ):
+            raise AlreadyTakenOver()  # this visit's own confirmation, sent twice
         refuse_used_receipt(session, printed_lookup)
         raise ReceiptReplaced(None)
     case = session.get_one(Case, case_id)
