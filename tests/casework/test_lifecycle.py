@@ -51,9 +51,10 @@ def test_full_lifecycle_with_required_fields(app, org, case_setup) -> None:
         _refused(app, org, identity, "verification", checked="d", conclusion="maybe").field
         == "conclusion"
     )
+    # A referral is its own step now, with the body, the day and the reference (issue 20).
     assert (
         _refused(app, org, identity, "verification", checked="d", conclusion="referred").field
-        == "referred_to"
+        == "conclusion"
     )
     _step(
         app,
@@ -138,11 +139,23 @@ def test_full_lifecycle_with_required_fields(app, org, case_setup) -> None:
 
 
 def test_criminal_finding_is_referred(app, org, case_setup) -> None:
+    """A criminal offence found is referred to law enforcement by the referral step."""
     _, identity = case_setup
     _step(app, org, identity, "acknowledge")
     _step(app, org, identity, "verification", checked="d", conclusion="proceed")
     result = _step(app, org, identity, "finding", finding="criminal", reasoning="Tindak pidana.")
-    assert result.status is CaseStatus.REFERRED
+    assert result.status is CaseStatus.DECISION
+    referred = _step(
+        app,
+        org,
+        identity,
+        "referral",
+        outside_body="polri",
+        referred_on="2026-12-01",
+        referral_reference="B/12/XII/2026",
+        reason="Tindak pidana.",
+    )
+    assert referred.status is CaseStatus.REFERRED
 
 
 def test_withdrawn_case_takes_no_steps_but_can_be_reopened(app, org, case_setup) -> None:

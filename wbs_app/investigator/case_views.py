@@ -113,7 +113,11 @@ def inbox_page() -> str:
 
 def _step_form() -> StepForm:
     form = StepForm()
-    form.conclusion.choices = [SelectChoice(k, str(v)) for k, v in labels.CONCLUSIONS.items()]
+    form.conclusion.choices = [
+        SelectChoice(k, str(v))
+        for k, v in labels.CONCLUSIONS.items()
+        if k in lifecycle.VERIFICATION_OUTCOMES  # "referred" is the referral step's now
+    ]
     form.activity.choices = [SelectChoice(k, str(v)) for k, v in labels.ACTIVITIES.items()]
     form.finding.choices = [SelectChoice(k, str(v)) for k, v in labels.FINDINGS.items()]
     form.level.choices = [SelectChoice(k, str(v)) for k, v in labels.LEVELS.items()]

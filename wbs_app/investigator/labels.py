@@ -143,6 +143,7 @@ CONCLUSIONS = {
     "needs_information": _l("Needs more information from the reporter"),
     "proceed": _l("Proceed to examination"),
     "not_competent": _l("Not within authority"),
+    # Written before referrals became a step of their own (issue 20): read in old journals.
     "referred": _l("Refer to the competent authority"),
 }
 ACTIVITIES = {

@@ -30,7 +30,6 @@ VERIFICATION_OUTCOMES = {
     "needs_information": S.VERIFICATION,
     "proceed": S.INVESTIGATION,
     "not_competent": S.NOT_COMPETENT,
-    "referred": S.REFERRED,
 }
 FINDINGS = ("ethics", "discipline", "criminal", "not_proven")
 SANCTION_LEVELS = ("light", "medium", "heavy")
@@ -135,12 +134,9 @@ def plan(
             raise StepRefused("wrong_status")
         body = _required(fields, "checked", "conclusion")
         outcome = _choice(body["conclusion"], VERIFICATION_OUTCOMES, "conclusion")
-        if outcome == "referred":
-            _required(fields, "referred_to")
         notice = {
             "proceed": "investigating",
             "not_competent": "not_competent",
-            "referred": "referred",
             "needs_information": None,
             "complete": None,
         }[outcome]
@@ -156,8 +152,8 @@ def plan(
             raise StepRefused("wrong_status")
         body = _required(fields, "finding", "reasoning")
         _choice(body["finding"], FINDINGS, "finding")
-        if body["finding"] == "criminal":
-            return body, S.REFERRED, "referred"
+        # A criminal offence is then referred to law enforcement: the ``referral``
+        # step, which records the body, the day and its reference.
         return body, S.DECISION, "decided"
     if kind == "sanction":
         if status not in (S.DECISION, S.SANCTION):
