@@ -32,7 +32,9 @@ UPLOAD_PATHS = (
     "/lapor/formulir",
     "/lapor/kasus/pesan",
     "/lapor/kasus/tindakan-balasan",
+    "/lapor/kasus/koreksi",
     "/klarifikasi/pernyataan",
+    "/staf/pengelola/laporan-baru",
 )
 
 

@@ -99,6 +99,21 @@ def test_every_post_route_refuses_a_huge_urlencoded_body_unread(app, org) -> Non
             assert "Unggahan terlalu besar" in response.get_data(as_text=True)
 
 
+def test_an_upload_view_holds_a_body_that_is_not_multipart_to_the_form_limit(app, org) -> None:
+    """Only multipart carries files: any other body to an upload view is a form's, and one over
+    its limit is refused unread, even where a guard would answer first (no staff session)."""
+    uploads = [
+        url
+        for endpoint, url in _post_routes(app)
+        if getattr(app.view_functions[endpoint], TAKES_FILES, False)
+    ]
+    assert "/staf/pengelola/laporan-baru" in uploads and len(uploads) == 6
+    for url in uploads:
+        stream = CountingStream()
+        response = _send(https_client(app), url, stream, "application/x-www-form-urlencoded", HUGE)
+        assert (response.status_code, stream.read_bytes) == (413, 0), url
+
+
 def test_a_form_route_answers_413_for_a_body_over_the_form_limit(app, org) -> None:
     stream = CountingStream()
     response = _send(

@@ -8,8 +8,8 @@ worker hold a 500 MiB form in memory, or put files on disk through a page
 that takes none (issue 18). This request class decides the limit per request
 from what the route is for:
 
-- a view marked ``@takes_files`` (the four streaming upload views,
-  ``web.uploads``) may receive ``MAX_UPLOAD_REQUEST_BYTES``;
+- a multipart body to a view marked ``@takes_files`` (the streaming upload
+  views, ``web.uploads``) may have ``MAX_UPLOAD_REQUEST_BYTES``;
 - a url-encoded body elsewhere may be at most ``MAX_FORM_MEMORY_SIZE``;
 - any other body at most ``MAX_CONTENT_LENGTH`` (small by default).
 
@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from flask import Flask, Request, current_app
+from flask import Flask, Request, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
 TAKES_FILES = "lentera_takes_files"
@@ -60,6 +60,19 @@ class BodyLimits:
 def install(app: Flask, limits: BodyLimits) -> None:
     app.extensions[LIMITS] = limits
     app.request_class = BoundedRequest
+    app.before_request(refuse_declared_overlong)
+
+
+def refuse_declared_overlong() -> None:
+    """A declared length over the route's limit: 413 before any guard or view, nothing read.
+
+    Most routes meet the limit when the CSRF check touches the form; the
+    streaming views check their token themselves, and a zone's guard may
+    answer before the view reads anything, so the rule is applied here once.
+    """
+    length, limit = request.content_length, request.max_content_length
+    if length is not None and limit is not None and length > limit:
+        raise RequestEntityTooLarge()
 
 
 class BoundedRequest(Request):
@@ -76,7 +89,10 @@ class BoundedRequest(Request):
         if not current_app:
             return super().max_content_length
         limits: BodyLimits = current_app.extensions[LIMITS]
-        if self.route_takes_files():
+        if self.route_takes_files() and self.mimetype == MULTIPART:
+            # Only a multipart body can carry files: any other one to an upload
+            # view is held to a form's limit, even where a guard would answer
+            # before the view reads it (a staff upload without a session).
             return limits.upload
         if self.mimetype == URLENCODED:
             # Chunked: one byte more than the form may have, so that a body cut
@@ -97,7 +113,7 @@ class BoundedRequest(Request):
         # what it got: a form cut short would pass for a whole one. The limit
         # is one byte over the form's (``max_content_length``), so having read
         # that byte means the body was too large.
-        if self.mimetype == URLENCODED and current_app and not self.route_takes_files():
+        if self.mimetype == URLENCODED and current_app:
             limits: BodyLimits = current_app.extensions[LIMITS]
             if self.stream.tell() > limits.form:
                 raise RequestEntityTooLarge()
