@@ -1,0 +1,1 @@
+"""Statistics from the workflow facts kept in clear, never from what anyone wrote (issue 21)."""
