@@ -43,6 +43,8 @@ class Moved:
 
     granted: list[str] = field(default_factory=list)
     revoked: list[str] = field(default_factory=list)
+    # The receiving unit's handlers (ids), read once with their certificates checked.
+    receivers: set[int] = field(default_factory=set)
 
 
 def covered_units(session: Session, staff: StaffMember) -> set[int]:
@@ -173,8 +175,7 @@ def refer_up(
         referred_up=True,
     )
     casefile.add_staff_message(session, case, actor, identity, REFERRED_UP, kind="notice")
-    arriving = {staff.id for staff in delivery.eligible_handlers(session, target.id)}
-    if not keep_access and actor.id not in arriving:
+    if not keep_access and actor.id not in moved.receivers:
         try:
             access.revoke(session, case, actor, identity, actor)  # last: it ends their key
             moved.revoked.append(actor.display_name)
@@ -216,7 +217,7 @@ def _hand_over(
         journal.append(session, case, actor, identity, "unit_changed", body)
     case.unit_id = target.id
     session.flush()
-    moved = Moved()
+    moved = Moved(receivers={staff.id for staff in arriving})
     current = {holder.staff.id for holder in access.holders(session, case) if holder.current}
     for staff in arriving:
         if staff.id not in excluded and staff.id not in current:

@@ -53,7 +53,7 @@ from wbs_app.models import (
     StaffMember,
     SubmissionDraft,
 )
-from wbs_app.services.cases import case_keys, case_records, journal, routing
+from wbs_app.services.cases import case_keys, case_records, casefile, journal, routing
 from wbs_app.services.cases.case_routing import covered_units
 from wbs_app.services.cases.filing import FilingRefused, NewCase, file_case
 from wbs_app.services.cases.intake import IntakeError, OpenDraft, validate_choice
@@ -265,8 +265,7 @@ def kept_receipt(
     found = recorded_intake(session, case)
     if found is None or found.sealed_receipt is None:
         return None
-    internal = case_keys.audience_key(session, case, Audience.INTERNAL)
-    key = case_keys.unwrap_for_staff(session, case, internal, staff, identity)
+    key = casefile.internal_key(session, case, staff, identity)
     try:
         return open_record(key, found.sealed_receipt, _receipt_context(case)).decode("ascii")
     except DecryptionError:
@@ -315,8 +314,7 @@ def channel_facts(
         select(CaseRecord).where(CaseRecord.case_id == case.id, CaseRecord.kind == REFERENCE_KIND)
     )
     if row is not None:
-        internal = case_keys.audience_key(session, case, Audience.INTERNAL)
-        key = case_keys.unwrap_for_staff(session, case, internal, staff, identity)
+        key = casefile.internal_key(session, case, staff, identity)
         reference = open_record(key, row.ciphertext, case_keys.record_context(case, row)).decode(
             "utf-8"
         )
