@@ -117,6 +117,12 @@ class Database:
             expire_on_commit=False,
             info=self.info,
         )
+        # The statistics' running counts change with the cases they count, in
+        # the same transaction. Imported here: the models take ``Base`` from this module.
+        from wbs_app.services.stats import tallies
+
+        tallies.keep_counted(self.sessionmaker)
+        tallies.keep_counted(self.writer_sessionmaker)
 
     @contextmanager
     def session(self, immediate: bool = False) -> Iterator[Session]:

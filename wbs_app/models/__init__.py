@@ -49,6 +49,7 @@ from wbs_app.models.staff import (
     StaffUnit,
     TokenPurpose,
 )
+from wbs_app.models.stats import StatsTally
 from wbs_app.models.trust import (
     Custodian,
     HandlerCertificate,
@@ -113,6 +114,7 @@ __all__ = [
     "StaffSession",
     "StaffStatus",
     "StaffUnit",
+    "StatsTally",
     "SubmissionDraft",
     "TokenPurpose",
     "TriageMark",

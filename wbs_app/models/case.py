@@ -129,6 +129,20 @@ class Case(Base):
     # and says so), and the day that happened (``services.codes.receipt_takeover``).
     printed_lookup_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32), unique=True)
     taken_over_on: Mapped[date | None] = mapped_column(Date)
+    # Milestones and outcome, workflow facts in clear that the statistics count
+    # (``services.cases.milestones`` sets them with the status; issue 21): the
+    # day the verification result was first recorded, the day the reporter was
+    # first answered (a decision, or the case ended), the day it ended (none
+    # while open), the working days from receipt to acknowledgement and to the
+    # end, the finding's kind, and the heaviest sanction with its first day.
+    verified_on: Mapped[date | None] = mapped_column(Date)
+    answered_on: Mapped[date | None] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    acknowledged_days: Mapped[int | None] = mapped_column(Integer)
+    closed_days: Mapped[int | None] = mapped_column(Integer)
+    finding: Mapped[str | None] = mapped_column(String(20))
+    sanction_level: Mapped[str | None] = mapped_column(String(10))
+    sanctioned_on: Mapped[date | None] = mapped_column(Date)
 
 
 class AudienceKey(Base):

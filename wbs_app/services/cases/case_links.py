@@ -136,23 +136,33 @@ def links_of(session: Session, case: Case, viewer: StaffMember) -> list[LinkedCa
 
 
 def matter_count(session: Session, case_ids: Iterable[int]) -> int:
-    """How many matters these cases are: "same matter" links join them (union-find)."""
+    """How many matters these cases are: "same matter" links join them."""
     ids = set(case_ids)
-    parent = {case_id: case_id for case_id in ids}
+    if not ids:
+        return 0
+    pairs = session.execute(
+        select(CaseLink.low_id, CaseLink.high_id).where(
+            CaseLink.kind == LinkKind.SAME_MATTER, CaseLink.low_id.in_(ids)
+        )
+    )
+    return len(ids) - repeats_among((low, high) for low, high in pairs if high in ids)
+
+
+def repeats_among(pairs: Iterable[tuple[int, int]]) -> int:
+    """How many of the linked cases repeat a matter another one already counts (union-find).
+
+    A set of cases is that many matters fewer than cases; the statistics
+    take it away from a period's count, ``matter_count`` from a list's.
+    """
+    parent: dict[int, int] = {}
 
     def root(node: int) -> int:
+        parent.setdefault(node, node)
         while parent[node] != node:
             parent[node] = parent[parent[node]]
             node = parent[node]
         return node
 
-    if ids:
-        pairs = session.execute(
-            select(CaseLink.low_id, CaseLink.high_id).where(
-                CaseLink.kind == LinkKind.SAME_MATTER, CaseLink.low_id.in_(ids)
-            )
-        )
-        for low, high in pairs:
-            if high in ids:
-                parent[root(high)] = root(low)
-    return len({root(case_id) for case_id in ids})
+    for low, high in pairs:
+        parent[root(high)] = root(low)
+    return len(parent) - len({root(node) for node in list(parent)})

@@ -27,10 +27,16 @@ from wbs_app.models import (
     NoticeKind,
     StaffMember,
 )
-from wbs_app.services.cases import case_keys, case_records, journal, reporter_channel, staff_notices
+from wbs_app.services.cases import (
+    case_keys,
+    case_records,
+    journal,
+    milestones,
+    reporter_channel,
+    staff_notices,
+)
 from wbs_app.services.cases.case_keys import NoAccess
 from wbs_app.services.cases.case_records import FileInfo
-from wbs_app.services.infra.clock import today
 from wbs_app.services.infra.errors import DomainError
 from wbs_app.services.infra.store import AttachmentStore
 
@@ -261,8 +267,7 @@ def withdraw(
         reason.strip()[:MAX_MESSAGE_CHARS].encode("utf-8"),
     )
     staff_notices.holders_of(session, case, NoticeKind.REPORTER_MESSAGE)
-    case.status = CaseStatus.WITHDRAWN
-    case.status_changed_on = today()
+    milestones.move(session, case, CaseStatus.WITHDRAWN)
     if case.reporter_public is None:  # a case made before the identity was kept
         case.reporter_public = identity.public().to_bytes()
     journal.append_by_reporter(

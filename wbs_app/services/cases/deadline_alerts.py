@@ -24,8 +24,9 @@ from datetime import date
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from wbs_app.models import CLOSED_STATUSES, Case, CaseStatus, DeadlineAlert, NoticeKind
+from wbs_app.models import CLOSED_STATUSES, Case, DeadlineAlert, NoticeKind
 from wbs_app.services.cases import staff_notices
+from wbs_app.services.cases.milestones import BEFORE_DECISION, VERIFYING
 from wbs_app.services.infra.clock import today
 from wbs_app.services.office.deadlines import DeadlineKind
 from wbs_app.services.office.working_days import WorkCalendar
@@ -33,8 +34,6 @@ from wbs_app.services.office.working_days import WorkCalendar
 SOON_WORKING_DAYS = 2
 SOON, MISSED = "soon", "missed"
 
-VERIFYING = (CaseStatus.RECEIVED, CaseStatus.VERIFICATION)
-BEFORE_DECISION = (*VERIFYING, CaseStatus.INVESTIGATION)
 
 
 def open_deadlines(case: Case) -> list[tuple[DeadlineKind, date]]:

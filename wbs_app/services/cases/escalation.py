@@ -44,7 +44,8 @@ from wbs_app.models import (
     Unit,
 )
 from wbs_app.services.cases import access, delivery, journal, staff_notices
-from wbs_app.services.cases.deadline_alerts import BEFORE_DECISION, VERIFYING, open_deadlines
+from wbs_app.services.cases.deadline_alerts import open_deadlines
+from wbs_app.services.cases.milestones import BEFORE_DECISION, VERIFYING
 from wbs_app.services.infra.clock import today
 from wbs_app.services.office.working_days import WorkCalendar
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from crypto import Identity
 from wbs_app.models import CLOSED_STATUSES, Case, CaseStatus, StaffMember
-from wbs_app.services.cases import case_keys, casefile, journal
+from wbs_app.services.cases import case_keys, casefile, journal, milestones
 from wbs_app.services.infra.clock import today
 from wbs_app.services.infra.errors import DomainError
 from wbs_app.services.respondents import right_of_reply
@@ -220,12 +220,15 @@ def record_step(
         body["ahead_reason"] = ahead
     journal.append(session, case, staff, identity, kind, body)
     if kind == "acknowledge":
-        case.acknowledged_on = today()
+        milestones.acknowledge(session, case)
+    if kind == "finding":
+        milestones.record_finding(case, body["finding"])
+    if kind == "sanction":
+        milestones.record_sanction(case, body["level"])
     if kind == "reopen":
         case.triage = None  # reopened: a judgement of spam or duplicate no longer holds
     if target is not case.status:
-        case.status = target
-        case.status_changed_on = today()
+        milestones.move(session, case, target)
     if notice is not None:
         casefile.add_staff_message(session, case, staff, identity, notice, kind="notice")
     if deciding:

@@ -19,8 +19,7 @@ from sqlalchemy.orm import Session
 
 from crypto import Identity
 from wbs_app.models import CLOSED_STATUSES, Case, CaseStatus, StaffMember, TriageMark
-from wbs_app.services.cases import case_keys, casefile, journal
-from wbs_app.services.infra.clock import today
+from wbs_app.services.cases import case_keys, casefile, journal, milestones
 from wbs_app.services.infra.errors import DomainError
 
 MAX_NOTE_CHARS = 2000
@@ -92,8 +91,7 @@ def archive(
             "archived",
             {"from": case.status.value, "to": CaseStatus.ARCHIVED.value, "mark": mark_value},
         )
-        case.status = CaseStatus.ARCHIVED
-        case.status_changed_on = today()
+        milestones.move(session, case, CaseStatus.ARCHIVED)
         casefile.add_staff_message(session, case, staff, identity, ARCHIVED_NOTICE, kind="notice")
     session.flush()
     return len(cases)

@@ -1,0 +1,389 @@
+"""The supervision board's figures: what a unit received, how it handled it, and on time.
+
+Read from the running counts (``tallies``) for the period and from the open
+cases as they stand (what is overdue, how old, what is escalated), in a
+fixed number of queries whatever the number of units or cases, and never
+from anything a person wrote. Who sees which units is ``scope``: an
+administrator the whole tree (workflow facts are all he ever sees), a
+supervisor the units he covers and all below, an investigator his own.
+
+A deadline counts as on time or late in the month it was met; one missed and
+still open counts as late in the month it fell due.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy.orm import Session, aliased
+
+from wbs_app.models import (
+    CLOSED_STATUSES,
+    Case,
+    CaseLink,
+    DeadlineAlert,
+    LinkKind,
+    StaffMember,
+    StaffRole,
+    StatsTally,
+    Unit,
+)
+from wbs_app.services.cases import case_links, case_routing
+from wbs_app.services.cases.deadline_alerts import open_deadlines
+from wbs_app.services.cases.escalation import ESCALATED, tier_of
+from wbs_app.services.infra.errors import DomainError
+from wbs_app.services.office.deadlines import DeadlineKind
+from wbs_app.services.office.organisation import unit_tree
+from wbs_app.services.stats.periods import Period
+from wbs_app.services.stats.tallies import LATE, ON_TIME
+
+# The tally dimension each deadline is met in.
+MET_IN = {
+    DeadlineKind.ACKNOWLEDGE: "ack",
+    DeadlineKind.VERIFICATION: "verified",
+    DeadlineKind.FEEDBACK: "answered",
+}
+# How long open cases have been open, in calendar days since receipt: (label, up to).
+AGES = (("0-7", 7), ("8-30", 30), ("31-60", 60), ("61-90", 90), ("91+", None))
+
+
+class OutOfScope(DomainError):
+    """A unit the viewer does not oversee (code ``not_your_unit``)."""
+
+
+def scope(session: Session, staff: StaffMember) -> set[int]:
+    """The units whose figures ``staff`` may see."""
+    if staff.role is StaffRole.ADMIN:
+        return set(session.scalars(select(Unit.id)))
+    return case_routing.covered_units(session, staff)
+
+
+@dataclass(frozen=True)
+class Rate:
+    """Deadlines met on time and late (missed ones still open count as late)."""
+
+    on_time: int = 0
+    late: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.on_time + self.late
+
+    @property
+    def share(self) -> float | None:
+        return self.on_time / self.total if self.total else None
+
+    def __add__(self, other: Rate) -> Rate:
+        return Rate(self.on_time + other.on_time, self.late + other.late)
+
+
+@dataclass(frozen=True)
+class UnitCounts:
+    received: int = 0
+    ended: int = 0
+    open_now: int = 0
+    overdue_now: int = 0
+    answered: Rate = field(default_factory=Rate)
+
+    def __add__(self, other: UnitCounts) -> UnitCounts:
+        return UnitCounts(
+            self.received + other.received,
+            self.ended + other.ended,
+            self.open_now + other.open_now,
+            self.overdue_now + other.overdue_now,
+            self.answered + other.answered,
+        )
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    """One unit: its own cases, and with every unit below it in the viewer's scope."""
+
+    unit_id: int
+    name: str
+    depth: int
+    own: UnitCounts
+    total: UnitCounts
+
+
+@dataclass(frozen=True)
+class Overdue:
+    case_id: int
+    unit: str
+    deadline: str
+    due_on: date
+
+
+@dataclass(frozen=True)
+class Escalation:
+    case_id: int
+    unit: str
+    deadline: str
+    due_on: date
+    tier: int
+    raised_on: date
+
+
+@dataclass(frozen=True)
+class Board:
+    period: Period
+    units: list[UnitRow]
+    received: int
+    matters: int
+    ended: int
+    open_now: int
+    by_status: dict[str, int]
+    by_category: dict[int, int]
+    by_channel: dict[str, int]
+    by_month: dict[int, int]
+    timeliness: dict[str, Rate]
+    median_ack_days: float | None
+    median_close_days: float | None
+    ageing: list[tuple[str, int]]
+    overdue: list[Overdue]
+    escalations: list[Escalation]
+    ended_by: dict[str, int]
+    findings: dict[str, int]
+    sanctions: dict[str, int]
+
+
+def median(histogram: Counter[int]) -> float | None:
+    """The median of values given as value -> how many times (None without any)."""
+    total = sum(histogram.values())
+    if not total:
+        return None
+    wanted = ((total - 1) // 2, total // 2)  # the middle one, or the middle two
+    middle: list[int] = []
+    seen = 0
+    for value in sorted(histogram):
+        count = histogram[value]
+        middle.extend(value for position in wanted if seen <= position < seen + count)
+        seen += count
+    return sum(middle) / 2
+
+
+def units_in(session: Session, viewer_scope: set[int], chosen: int | None) -> set[int]:
+    """The viewer's scope, narrowed to a chosen unit and those below it."""
+    if chosen is None:
+        return viewer_scope
+    if chosen not in viewer_scope:
+        raise OutOfScope("not_your_unit")
+    below = _subtrees(session, viewer_scope)[chosen]
+    return below & viewer_scope
+
+
+def _subtrees(session: Session, within: set[int]) -> dict[int, set[int]]:
+    """Each unit of ``within`` with the units of ``within`` below it (itself included)."""
+    parents = dict(session.execute(select(Unit.id, Unit.parent_id)).all())
+    found: dict[int, set[int]] = {unit: {unit} for unit in parents}
+    for unit in parents:
+        above = parents.get(unit)
+        while above is not None:
+            found[above].add(unit)
+            above = parents.get(above)
+    return {unit: members & within for unit, members in found.items() if unit in within}
+
+
+def board(session: Session, units: set[int], period: Period, on: date) -> Board:
+    """Every figure of the board for ``units`` over ``period``, as seen on ``on``."""
+    names = dict(session.execute(select(Unit.id, Unit.name)).all())
+    counted = _tallies(session, units, period)
+    live = _open_cases(session, units, period, on, names)
+    by_unit = {unit: live.per_unit.get(unit, UnitCounts()) for unit in units}
+    for unit, counts in counted.per_unit.items():
+        by_unit[unit] = by_unit[unit] + counts
+    rows = _tree_rows(session, units, by_unit)
+    timeliness = {
+        kind.value: counted.rates.get(MET_IN[kind], Rate()) + live.late.get(kind, Rate())
+        for kind in MET_IN
+    }
+    received = sum(counted.values["received"].values())
+    return Board(
+        period=period,
+        units=rows,
+        received=received,
+        matters=received - _repeats(session, units, period),
+        ended=sum(counted.values["closed"].values()),
+        open_now=sum(counts.open_now for counts in live.per_unit.values()),
+        by_status=dict(counted.values["status"]),
+        by_category={int(k): v for k, v in counted.values["category"].items()},
+        by_channel=dict(counted.values["channel"]),
+        by_month=_by_month(session, units, period),
+        timeliness=timeliness,
+        median_ack_days=median(_histogram(counted.values["ack_days"])),
+        median_close_days=median(_histogram(counted.values["close_days"])),
+        ageing=live.ageing,
+        overdue=sorted(live.overdue, key=lambda row: (row.due_on, row.case_id)),
+        escalations=_escalations(session, units, names),
+        ended_by=dict(counted.values["closed"]),
+        findings=dict(counted.values["finding"]),
+        sanctions=dict(counted.values["sanction"]),
+    )
+
+
+@dataclass
+class _Counted:
+    values: defaultdict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    rates: dict[str, Rate] = field(default_factory=dict)
+    per_unit: dict[int, UnitCounts] = field(default_factory=dict)
+
+
+def _histogram(values: Counter[str]) -> Counter[int]:
+    return Counter({int(value): count for value, count in values.items()})
+
+
+def _tallies(session: Session, units: set[int], period: Period) -> _Counted:
+    rows = session.execute(
+        select(
+            StatsTally.unit_id, StatsTally.dimension, StatsTally.value, func.sum(StatsTally.count)
+        )
+        .where(
+            StatsTally.month.between(period.first_month, period.last_month),
+            StatsTally.unit_id.in_(units),
+        )
+        .group_by(StatsTally.unit_id, StatsTally.dimension, StatsTally.value)
+    )
+    counted = _Counted()
+    per_unit: dict[int, Counter[str]] = defaultdict(Counter)
+    for unit, dimension, value, count in rows:
+        counted.values[dimension][value] += count
+        if dimension in ("received", "closed"):
+            per_unit[unit][dimension] += count
+        elif dimension == "answered":
+            per_unit[unit][f"answered:{value}"] += count
+    for dimension in MET_IN.values():
+        found = counted.values[dimension]
+        counted.rates[dimension] = Rate(found[ON_TIME], found[LATE])
+    for unit, found in per_unit.items():
+        counted.per_unit[unit] = UnitCounts(
+            received=found["received"],
+            ended=found["closed"],
+            answered=Rate(found[f"answered:{ON_TIME}"], found[f"answered:{LATE}"]),
+        )
+    return counted
+
+
+@dataclass
+class _Live:
+    per_unit: dict[int, UnitCounts] = field(default_factory=dict)
+    late: dict[DeadlineKind, Rate] = field(default_factory=dict)
+    ageing: list[tuple[str, int]] = field(default_factory=list)
+    overdue: list[Overdue] = field(default_factory=list)
+
+
+def _open_cases(
+    session: Session, units: set[int], period: Period, on: date, names: dict[int, str]
+) -> _Live:
+    """What the open cases add: how many, overdue, how old, deadlines missed in the period."""
+    cases = session.scalars(
+        select(Case).where(Case.status.not_in(CLOSED_STATUSES), Case.unit_id.in_(units))
+    )
+    live = _Live()
+    open_now: Counter[int] = Counter()
+    overdue_now: Counter[int] = Counter()
+    late: Counter[DeadlineKind] = Counter()
+    ages: Counter[str] = Counter()
+    answered_late: Counter[int] = Counter()
+    for case in cases:
+        open_now[case.unit_id] += 1
+        ages[_age_bucket((on - case.received_on).days)] += 1
+        missed = [(kind, due) for kind, due in open_deadlines(case) if due < on]
+        if missed:
+            overdue_now[case.unit_id] += 1
+        for kind, due in missed:
+            live.overdue.append(Overdue(case.id, names.get(case.unit_id, ""), kind.value, due))
+            if period.contains(due):
+                late[kind] += 1
+                if kind is DeadlineKind.FEEDBACK:
+                    answered_late[case.unit_id] += 1
+    live.per_unit = {
+        unit: UnitCounts(
+            open_now=open_now[unit],
+            overdue_now=overdue_now[unit],
+            answered=Rate(0, answered_late[unit]),
+        )
+        for unit in set(open_now) | set(answered_late)
+    }
+    live.late = {kind: Rate(0, count) for kind, count in late.items()}
+    live.ageing = [(label, ages[label]) for label, _ in AGES]
+    return live
+
+
+def _age_bucket(days: int) -> str:
+    for label, up_to in AGES:
+        if up_to is None or days <= up_to:
+            return label
+    return AGES[-1][0]
+
+
+def _tree_rows(session: Session, units: set[int], own: dict[int, UnitCounts]) -> list[UnitRow]:
+    below = _subtrees(session, units)
+    rows = []
+    shown = [node for node in unit_tree(session) if node.unit.id in units]
+    top = min((node.depth for node in shown), default=0)
+    for node in shown:
+        total = UnitCounts()
+        for member in below[node.unit.id]:
+            total = total + own.get(member, UnitCounts())
+        rows.append(
+            UnitRow(node.unit.id, node.unit.name, node.depth - top, own[node.unit.id], total)
+        )
+    return rows
+
+
+def _by_month(session: Session, units: set[int], period: Period) -> dict[int, int]:
+    rows = session.execute(
+        select(StatsTally.month, func.sum(StatsTally.count))
+        .where(
+            StatsTally.month.between(period.first_month, period.last_month),
+            StatsTally.unit_id.in_(units),
+            StatsTally.dimension == "received",
+        )
+        .group_by(StatsTally.month)
+    )
+    found = dict.fromkeys(period.months(), 0)
+    found.update({month: int(count) for month, count in rows})
+    return found
+
+
+def _repeats(session: Session, units: set[int], period: Period) -> int:
+    """Cases received in the period that are the same matter as another one of them."""
+    low, high = aliased(Case), aliased(Case)
+
+    def within(case: type[Case]) -> ColumnElement[bool]:
+        return and_(case.unit_id.in_(units), case.received_on.between(period.start, period.end))
+
+    pairs = session.execute(
+        select(CaseLink.low_id, CaseLink.high_id)
+        .join(low, low.id == CaseLink.low_id)
+        .join(high, high.id == CaseLink.high_id)
+        .where(CaseLink.kind == LinkKind.SAME_MATTER, within(low), within(high))
+    )
+    return case_links.repeats_among(pairs)
+
+
+def _escalations(session: Session, units: set[int], names: dict[int, str]) -> list[Escalation]:
+    rows = session.execute(
+        select(DeadlineAlert, Case.unit_id)
+        .join(Case, Case.id == DeadlineAlert.case_id)
+        .where(
+            DeadlineAlert.stage.startswith(ESCALATED),
+            DeadlineAlert.ended_on.is_(None),
+            Case.unit_id.in_(units),
+        )
+        .order_by(DeadlineAlert.due_on, DeadlineAlert.case_id)
+    )
+    return [
+        Escalation(
+            alert.case_id,
+            names.get(unit, ""),
+            alert.deadline,
+            alert.due_on,
+            tier_of(alert.stage) or 0,
+            alert.raised_on,
+        )
+        for alert, unit in rows
+    ]
