@@ -6,19 +6,13 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-STATUS = {
-    "diterima": _l("Received"),
-    "verifikasi": _l("Verification"),
-    "investigasi": _l("Examination"),
-    "keputusan": _l("Decision"),
-    "sanksi": _l("Sanction"),
-    "selesai": _l("Completed"),
-    "diteruskan": _l("Referred"),
-    "bukan_wewenang": _l("Not within authority"),
-    "ditunda": _l("On hold"),
-    "dicabut": _l("Withdrawn"),
-    "diarsipkan": _l("Archived"),
-}
+# The words of the workflow facts, which the statistics and the public page show too.
+from wbs_app.web.case_words import CHANNELS as CHANNELS
+from wbs_app.web.case_words import DEADLINE_KINDS as DEADLINE_KINDS
+from wbs_app.web.case_words import FINDINGS as FINDINGS
+from wbs_app.web.case_words import LEVELS as LEVELS
+from wbs_app.web.case_words import STATUS as STATUS
+
 # What a notice tells its handler (``services.cases.staff_notices``).
 NOTICES = {
     "new_case": _l("New report"),
@@ -75,20 +69,6 @@ STEPS = {
     "case_unlinked": _l("Link to another case removed"),
     "referred_up": _l("Case referred to the tier above"),
     "referral": _l("Refer to an outside body"),
-}
-# The office's complaint channels (``models.channels.Channel``).
-CHANNELS = {
-    "web": _l("WBS website"),
-    "telepon": _l("Telephone"),
-    "surat": _l("Letter"),
-    "kotak": _l("Complaint box"),
-    "email": _l("E-mail"),
-    "tatap_muka": _l("In person"),
-    "lapor": _l("SP4N-LAPOR!"),
-    "sipidu": _l("SIPIDU"),
-    "media_sosial": _l("Social media"),
-    "laman": _l("Ministry website (pengaduan masyarakat)"),
-    "rujukan": _l("Referral from another body (KPK, Ombudsman, Inspektorat Jenderal ...)"),
 }
 CONTACTS = {
     "surat": _l("a receipt letter was printed for the reporter"),
@@ -153,28 +133,10 @@ ACTIVITIES = {
     "clarification": _l("Clarification from the accused"),
     "other": _l("Other"),
 }
-FINDINGS = {
-    "ethics": _l("Breach of ethics"),
-    "discipline": _l("Breach of discipline"),
-    "criminal": _l("Criminal offence (refer to law enforcement)"),
-    "not_proven": _l("Not proven"),
-}
-LEVELS = {
-    "light": _l("Light (hukuman disiplin ringan)"),
-    "medium": _l("Medium (hukuman disiplin sedang)"),
-    "heavy": _l("Heavy (hukuman disiplin berat)"),
-}
 # Why an escalation ended (``services.cases.escalation``).
 ESCALATION_ENDS = {
     "met": _l("The deadline was met"),
     "case_ended": _l("The case ended"),
-}
-# The office's deadlines of a case, by ``services.office.deadlines.DeadlineKind``.
-DEADLINE_KINDS = {
-    "acknowledge": _l("Acknowledgement of receipt"),
-    "verification": _l("Verification result"),
-    "feedback": _l("Feedback to the reporter"),
-    "respondent": _l("Time to answer"),
 }
 DEADLINES = {
     "done": _l("done"),

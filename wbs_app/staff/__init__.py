@@ -8,4 +8,4 @@ from flask import Blueprint
 
 bp = Blueprint("staff", __name__, url_prefix="/staf", template_folder="templates")
 
-from wbs_app.staff import logo_views, recovery_views, routes  # noqa: E402,F401 - registers the views on bp
+from wbs_app.staff import logo_views, recovery_views, routes, stats_views  # noqa: E402,F401 - registers the views on bp

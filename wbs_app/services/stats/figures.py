@@ -51,7 +51,7 @@ AGES = (("0-7", 7), ("8-30", 30), ("31-60", 60), ("61-90", 90), ("91+", None))
 
 
 class OutOfScope(DomainError):
-    """A unit the viewer does not oversee (code ``not_your_unit``)."""
+    """A unit the viewer does not oversee (code ``unit_not_overseen``)."""
 
 
 def scope(session: Session, staff: StaffMember) -> set[int]:
@@ -170,7 +170,7 @@ def units_in(session: Session, viewer_scope: set[int], chosen: int | None) -> se
     if chosen is None:
         return viewer_scope
     if chosen not in viewer_scope:
-        raise OutOfScope("not_your_unit")
+        raise OutOfScope("unit_not_overseen")
     below = _subtrees(session, viewer_scope)[chosen]
     return below & viewer_scope
 
