@@ -1,0 +1,57 @@
+"""``/transparansi``: the last four ended quarters, for anyone, with small counts hidden."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+
+from tests.support import stats as fixture
+from tests.support.clock import moved_clock  # noqa: F401 - fixture
+from tests.support.http import https_client
+
+
+@pytest.fixture
+def seen_in_january(app, org, moved_clock):  # noqa: F811
+    """The forty cases seen on 5 January 2027: 2026's four quarters have ended."""
+    built = fixture.build(app, org)
+    moved_clock.offset = datetime(2027, 1, 5, 4, tzinfo=UTC) - datetime.now(UTC)
+    return built
+
+
+def _cells(page: str, section: str) -> list[list[str]]:
+    body = page.split(f'id="{section}"', 1)[1].split("</section>", 1)[0]
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", body.split("<tbody>", 1)[1], re.S)
+    cell = re.compile(r"<t[hd][^>]*>(.*?)</t[hd]>")
+    return [[re.sub(r"<[^>]+>", "", c).strip() for c in cell.findall(row)] for row in rows]
+
+
+def test_the_public_page_hides_small_counts(app, seen_in_january):
+    home = https_client(app).get("/").get_data(as_text=True)
+    assert 'href="/transparansi"' in home
+    answer = https_client(app).get("/transparansi")
+    assert answer.status_code == 200
+    page = answer.get_data(as_text=True)
+    assert "<script" not in page
+    received = _cells(page, "received")
+    # Quarters 1 to 4 of 2026; Q3: g5 (7) and g7 (4); Q4: 17, 4 and 8 by category.
+    totals = received[-1][1:]
+    assert totals[:2] == ["0", "0"]
+    shown = [cell for row in received for cell in row[1:]]
+    for cell in shown:
+        assert cell == "*" or cell == "0" or int(cell) >= 5, received
+    assert "4" not in shown and "3" not in shown
+    ended = _cells(page, "ended")
+    assert ended[-1][-1] in ("23", "*")  # g1, g4, g5 and g8 ended in Q4 2026
+    assert "3" not in [c for row in ended for c in row[1:]]  # g8's three archived cases
+    for cell in (c for row in ended for c in row[1:]):
+        assert cell == "*" or cell == "0" or int(cell) >= 5, ended
+
+
+def test_the_current_quarter_is_not_shown(app, org, moved_clock):  # noqa: F811
+    fixture.build(app, org)
+    moved_clock.offset = datetime(2026, 11, 20, 4, tzinfo=UTC) - datetime.now(UTC)
+    page = https_client(app).get("/transparansi").get_data(as_text=True)
+    received = _cells(page, "received")
+    assert received[-1][-2] == "11"  # Q3 2026 is the last one shown: 7 + 4

@@ -1,0 +1,37 @@
+"""``/transparansi``: how the office handles complaints, per quarter, for anyone (no script).
+
+Only quarters that have ended are shown (a quarter still running would tell
+of the weeks just past), for the whole office, with small counts hidden
+(``services.stats.transparency``).
+"""
+
+from __future__ import annotations
+
+from flask import render_template
+
+from wbs_app.db import request_session
+from wbs_app.i18n import current_language
+from wbs_app.public import bp
+from wbs_app.security.zones import PUBLIC, zone
+from wbs_app.services.infra.clock import local_today
+from wbs_app.services.stats import periods, transparency
+from wbs_app.settings import settings
+from wbs_app.web.case_words import STATUS
+from wbs_app.web.stats_tables import period_name
+
+QUARTERS_SHOWN = 4
+
+
+@bp.get("/transparansi")
+@zone(PUBLIC)
+def transparency_page() -> str:
+    ended = periods.last_quarters(local_today(settings().timezone), QUARTERS_SHOWN + 1)[:-1]
+    found = transparency.public_figures(request_session(), ended)
+    return render_template(
+        "public/transparency.html",
+        figures=found,
+        quarter_names=[period_name(quarter) for quarter in found.quarters],
+        category_names=[category.name(current_language()) for category in found.categories],
+        ending_names=[str(STATUS[ending]) for ending in transparency.ENDINGS],
+        smallest=transparency.SMALLEST_RATE_BASE,
+    )
