@@ -10,4 +10,5 @@ BENCHMARKS = (
     "bodies",
     "padding",
     "notify",
+    "stats",
 )

@@ -301,7 +301,6 @@ MESSAGES = {
         "Choose a month (2026-11), a quarter (2026-Q4) or a year (2026), from 2000 to this year."
     ),
     "unit_not_overseen": _l("You can see the figures only of the units you oversee."),
-    "bad_report_format": _l("Choose a report as PDF, CSV or XLSX."),
     "bad_channel": _l("Choose the channel the report came through."),
     "already_recorded": _l("This report was already recorded."),
     "already_taken_over": _l("Your new report code is confirmed. From now on, sign in with it."),

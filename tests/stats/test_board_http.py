@@ -112,5 +112,5 @@ def test_the_reports_carry_the_same_figures(app, org, world):
     assert re.search(rf"\b1 (of|dari) {len(reader.pages)}\b", words)
 
 
-def test_a_report_format_not_offered_is_a_400(app, org, world):
-    assert signed_in(app, org.rahman).get("/staf/statistik/laporan.doc").status_code == 400
+def test_a_report_format_not_offered_is_not_found(app, org, world):
+    assert signed_in(app, org.rahman).get("/staf/statistik/laporan.doc").status_code == 404

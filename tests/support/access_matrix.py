@@ -41,6 +41,7 @@ MATRIX = """
 endpoint                        anon     reporter resp     invA     invB     sup      admin
 public.index                    200      200      200      200      200      200      200
 public.anonymity_guide          200      200      200      200      200      200      200
+public.transparency_page        200      200      200      200      200      200      200
 public.static                   200      200      200      200      200      200      200
 public.moved_pengelola          301      301      301      301      301      301      301
 public.moved_pengelola_page     301      301      301      301      301      301      301
@@ -76,6 +77,8 @@ staff.setup                     404      404      404      404      404      404
 staff.activate                  404      404      404      404      404      404      404
 staff.home                      login    login    login    302      302      302      302
 staff.change_password           login    login    login    200/400  200/400  200/400  200/400
+staff.statistics                login    login    login    200      200      200      200
+staff.statistics_report         login    login    login    200      200      200      200
 staff.logout                    login    login    login    login    login    login    login
 staff.recovery_page             200/400  200/400  200/400  200/400  200/400  200/400  200/400
 staff.letterhead_logo           login    login    login    404      404      404      404
@@ -213,6 +216,7 @@ def url_of(world: World, endpoint: str) -> str:
         "page": "0" * 20,  # a receipt page nobody holds the cookie of
         "rest": "kasus",  # an old staff address's page
         "day": "2026-12-24",  # a collective leave day nobody entered
+        "fmt": "pdf",  # the periodic report's format
     }
     rule = next(r for r in world.app.url_map.iter_rules() if r.endpoint == endpoint)
     with world.app.test_request_context():

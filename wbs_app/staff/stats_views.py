@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import make_response, render_template, request
+from flask import abort, make_response, render_template, request
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -37,10 +37,6 @@ FORMATS = {
         exports.to_xlsx,
     ),
 }
-
-
-class FormatRefused(DomainError):
-    """A report format that is not offered (code ``bad_report_format``)."""
 
 
 @dataclass(frozen=True)
@@ -114,9 +110,9 @@ def _board_page(chosen: Chosen | None, error: str | None) -> str:
 @zone(STAFF)
 def statistics_report(fmt: str) -> Response | tuple[str, int]:
     """The periodic report of the same figures, as PDF, CSV or XLSX (a download)."""
+    if fmt not in FORMATS:
+        abort(404)  # no such report, as for any address that names nothing
     try:
-        if fmt not in FORMATS:
-            raise FormatRefused("bad_report_format")
         chosen = _chosen()
     except DomainError as refused:
         return _board_page(None, refusal_message(refused)), 400
