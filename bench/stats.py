@@ -31,6 +31,7 @@ from crypto import TEST_ARGON2
 
 OPEN = 300
 FIRST_DAY, DAYS = date(2022, 12, 1), 1460
+LEVELS = ("light", "medium", "heavy")
 PATHS = ("/staf/statistik?periode=2026-Q4", "/staf/statistik/laporan.pdf?periode=2026-Q4")
 
 
@@ -55,7 +56,7 @@ def _facts(number: int, units: list[int], categories: list[int], open_case: bool
         "acknowledged_days": number % 5, "verified_on": closed, "answered_on": closed,
         "closed_on": closed, "closed_days": None if closed is None else 4 + number % 45,
         "finding": None if open_case else ("ethics", "discipline", "not_proven")[number % 3],
-        "sanction_level": None if open_case or number % 4 else ("light", "medium", "heavy")[number % 3],
+        "sanction_level": None if open_case or number % 4 else LEVELS[number % 3],
         "sanctioned_on": closed if not open_case and number % 4 == 0 else None,
     }  # fmt: skip
 
