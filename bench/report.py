@@ -3,7 +3,7 @@
 Each benchmark runs in a process of its own (so that one's memory and threads
 do not colour the next) and is read by its last line, ``name=ratio``; the lines
 before it are its figures, copied into the page as printed. The inbox runs
-twice, on SQLite and on the PostgreSQL named by WBS_BENCH_DATABASE_URL (a
+and the statistics run twice, on SQLite and on the PostgreSQL named by WBS_BENCH_DATABASE_URL (a
 database of its own: the benchmark empties it), when that server answers.
 """
 
@@ -51,6 +51,8 @@ TARGETS = (
     Target("submit_load", "submit_load", ">=", 0.6, "32 reporters submitting / bare Argon2id"),
     Target("bodies", "bodies", "<=", 32.0, "worker peak RSS growth (MiB), 500 MiB forms to all"),
     Target("notify", "notify", ">=", 0.8, "1,000 notices to 200 handlers by e-mail / bare smtplib"),
+    Target("stats", "stats (SQLite)", "<=", 1.5, "board, quarterly PDF, 100,000 / 1,000 cases"),
+    Target("stats", "stats (PostgreSQL)", "<=", 1.5, "board, quarterly PDF, 100,000 / 1,000 cases"),
 )
 PEAK_MEMORY_MIB = 128.0
 
@@ -148,7 +150,7 @@ def render(runs: list[Run], machine: list[str], postgres: str) -> str:
         f"Measured {when} on:",
         "",
         *machine,
-        f"- PostgreSQL: {postgres or 'not reachable, its inbox run skipped'}",
+        f"- PostgreSQL: {postgres or 'not reachable, its inbox and statistics runs skipped'}",
         "",
         "| benchmark | ratio | target | verdict | what is compared |",
         "|---|---|---|---|---|",

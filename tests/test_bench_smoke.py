@@ -33,6 +33,16 @@ def test_inbox_benchmark_smoke(capsys) -> None:
     assert re.fullmatch(r"inbox=\d+\.\d{3}", lines[-1])
 
 
+def test_stats_benchmark_smoke(capsys) -> None:
+    from bench import stats
+
+    assert stats.main(["--small", "350", "--large", "400", "--rounds", "1"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert re.fullmatch(r"stats=\d+\.\d{3}", lines[-1])
+    queries = re.search(r"queries one unit (\d+), all 34 units (\d+)", "\n".join(lines))
+    assert queries and abs(int(queries.group(1)) - int(queries.group(2))) <= 1
+
+
 def test_submit_load_benchmark_smoke(capsys) -> None:
     from bench import submit_load
 

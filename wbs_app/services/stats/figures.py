@@ -17,8 +17,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from wbs_app.models import (
     CLOSED_STATUSES,
@@ -238,25 +238,32 @@ def _histogram(values: Counter[str]) -> Counter[int]:
     return Counter({int(value): count for value, count in values.items()})
 
 
+# The dimensions the unit rows show; the others are summed over the units by the database.
+PER_UNIT = ("received", "closed", "answered")
+
+
 def _tallies(session: Session, units: set[int], period: Period) -> _Counted:
-    rows = session.execute(
-        select(
-            StatsTally.unit_id, StatsTally.dimension, StatsTally.value, func.sum(StatsTally.count)
-        )
-        .where(
-            StatsTally.month.between(period.first_month, period.last_month),
-            StatsTally.unit_id.in_(units),
-        )
-        .group_by(StatsTally.unit_id, StatsTally.dimension, StatsTally.value)
+    """The period's running counts: per unit what the unit rows show, all of them in total."""
+    within = (
+        StatsTally.month.between(period.first_month, period.last_month),
+        StatsTally.unit_id.in_(units),
     )
+    total = func.sum(StatsTally.count)
     counted = _Counted()
+    for dimension, value, count in session.execute(
+        select(StatsTally.dimension, StatsTally.value, total)
+        .where(*within)
+        .group_by(StatsTally.dimension, StatsTally.value)
+    ):
+        if count:  # a value every case has left since (a status moved on) is not shown
+            counted.values[dimension][value] += count
     per_unit: dict[int, Counter[str]] = defaultdict(Counter)
-    for unit, dimension, value, count in rows:
-        counted.values[dimension][value] += count
-        if dimension in ("received", "closed"):
-            per_unit[unit][dimension] += count
-        elif dimension == "answered":
-            per_unit[unit][f"answered:{value}"] += count
+    for unit, dimension, value, count in session.execute(
+        select(StatsTally.unit_id, StatsTally.dimension, StatsTally.value, total)
+        .where(*within, StatsTally.dimension.in_(PER_UNIT))
+        .group_by(StatsTally.unit_id, StatsTally.dimension, StatsTally.value)
+    ):
+        per_unit[unit][f"answered:{value}" if dimension == "answered" else dimension] += count
     for dimension in MET_IN.values():
         found = counted.values[dimension]
         counted.rates[dimension] = Rate(found[ON_TIME], found[LATE])
@@ -281,9 +288,7 @@ def _open_cases(
     session: Session, units: set[int], period: Period, on: date, names: dict[int, str]
 ) -> _Live:
     """What the open cases add: how many, overdue, how old, deadlines missed in the period."""
-    cases = session.scalars(
-        select(Case).where(Case.status.in_(NOT_ENDED), Case.unit_id.in_(units))
-    )
+    cases = session.scalars(select(Case).where(Case.status.in_(NOT_ENDED), Case.unit_id.in_(units)))
     live = _Live()
     open_now: Counter[int] = Counter()
     overdue_now: Counter[int] = Counter()
@@ -353,19 +358,31 @@ def _by_month(session: Session, units: set[int], period: Period) -> dict[int, in
 
 
 def _repeats(session: Session, units: set[int], period: Period) -> int:
-    """Cases received in the period that are the same matter as another one of them."""
-    low, high = aliased(Case), aliased(Case)
+    """Cases received in the period that are the same matter as another one of them.
 
-    def within(case: type[Case]) -> ColumnElement[bool]:
-        return and_(case.unit_id.in_(units), case.received_on.between(period.start, period.end))
-
-    pairs = session.execute(
-        select(CaseLink.low_id, CaseLink.high_id)
-        .join(low, low.id == CaseLink.low_id)
-        .join(high, high.id == CaseLink.high_id)
-        .where(CaseLink.kind == LinkKind.SAME_MATTER, within(low), within(high))
+    The links are read first and their cases after, by id: a join from the
+    links would let the planner walk every case to find the few linked ones.
+    """
+    pairs = list(
+        session.execute(
+            select(CaseLink.low_id, CaseLink.high_id).where(CaseLink.kind == LinkKind.SAME_MATTER)
+        )
     )
-    return case_links.repeats_among(pairs)
+    if not pairs:
+        return 0
+    linked = {case_id for pair in pairs for case_id in pair}
+    within = set(
+        session.scalars(
+            select(Case.id).where(
+                Case.id.in_(linked),
+                Case.unit_id.in_(units),
+                Case.received_on.between(period.start, period.end),
+            )
+        )
+    )
+    return case_links.repeats_among(
+        (low, high) for low, high in pairs if low in within and high in within
+    )
 
 
 def _escalations(session: Session, units: set[int], names: dict[int, str]) -> list[Escalation]:
