@@ -15,7 +15,7 @@ from tests.support import stats as fixture
 from wbs_app.db import app_database
 from wbs_app.models import Case
 from wbs_app.services.stats import figures, tallies
-from wbs_app.services.stats.figures import Rate, median
+from wbs_app.services.stats.counts import Rate, median
 from wbs_app.services.stats.periods import parse
 
 

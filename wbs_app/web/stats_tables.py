@@ -11,8 +11,10 @@ from __future__ import annotations
 from flask_babel import format_date
 from flask_babel import gettext as _
 
+from wbs_app.services.stats.counts import Rate
 from wbs_app.services.stats.exports import Cell, Report, Table
-from wbs_app.services.stats.figures import AGES, Board, Rate
+from wbs_app.services.stats.figures import Board
+from wbs_app.services.stats.open_cases import AGES
 from wbs_app.services.stats.periods import MONTH, QUARTER, Period
 from wbs_app.web.case_words import CHANNELS, DEADLINE_KINDS, FINDINGS, LEVELS, STATUS
 

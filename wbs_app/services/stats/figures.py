@@ -21,11 +21,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from wbs_app.models import (
-    CLOSED_STATUSES,
     Case,
     CaseLink,
-    CaseStatus,
-    DeadlineAlert,
     LinkKind,
     StaffMember,
     StaffRole,
@@ -33,11 +30,12 @@ from wbs_app.models import (
     Unit,
 )
 from wbs_app.services.cases import case_links, case_routing
-from wbs_app.services.cases.deadline_alerts import open_deadlines
-from wbs_app.services.cases.escalation import ESCALATED, tier_of
 from wbs_app.services.infra.errors import DomainError
 from wbs_app.services.office.deadlines import DeadlineKind
 from wbs_app.services.office.organisation import unit_tree
+from wbs_app.services.stats import open_cases
+from wbs_app.services.stats.counts import Rate, UnitCounts, median
+from wbs_app.services.stats.open_cases import Escalation, Overdue
 from wbs_app.services.stats.periods import Period
 from wbs_app.services.stats.tallies import LATE, ON_TIME
 
@@ -47,10 +45,6 @@ MET_IN = {
     DeadlineKind.VERIFICATION: "verified",
     DeadlineKind.FEEDBACK: "answered",
 }
-# Open cases, as a list the status index can look up (a NOT IN would scan every case).
-NOT_ENDED = tuple(status for status in CaseStatus if status not in CLOSED_STATUSES)
-# How long open cases have been open, in calendar days since receipt: (label, up to).
-AGES = (("0-7", 7), ("8-30", 30), ("31-60", 60), ("61-90", 90), ("91+", None))
 
 
 class OutOfScope(DomainError):
@@ -65,43 +59,6 @@ def scope(session: Session, staff: StaffMember) -> set[int]:
 
 
 @dataclass(frozen=True)
-class Rate:
-    """Deadlines met on time and late (missed ones still open count as late)."""
-
-    on_time: int = 0
-    late: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.on_time + self.late
-
-    @property
-    def share(self) -> float | None:
-        return self.on_time / self.total if self.total else None
-
-    def __add__(self, other: Rate) -> Rate:
-        return Rate(self.on_time + other.on_time, self.late + other.late)
-
-
-@dataclass(frozen=True)
-class UnitCounts:
-    received: int = 0
-    ended: int = 0
-    open_now: int = 0
-    overdue_now: int = 0
-    answered: Rate = field(default_factory=Rate)
-
-    def __add__(self, other: UnitCounts) -> UnitCounts:
-        return UnitCounts(
-            self.received + other.received,
-            self.ended + other.ended,
-            self.open_now + other.open_now,
-            self.overdue_now + other.overdue_now,
-            self.answered + other.answered,
-        )
-
-
-@dataclass(frozen=True)
 class UnitRow:
     """One unit: its own cases, and with every unit below it in the viewer's scope."""
 
@@ -110,24 +67,6 @@ class UnitRow:
     depth: int
     own: UnitCounts
     total: UnitCounts
-
-
-@dataclass(frozen=True)
-class Overdue:
-    case_id: int
-    unit: str
-    deadline: str
-    due_on: date
-
-
-@dataclass(frozen=True)
-class Escalation:
-    case_id: int
-    unit: str
-    deadline: str
-    due_on: date
-    tier: int
-    raised_on: date
 
 
 @dataclass(frozen=True)
@@ -151,21 +90,6 @@ class Board:
     ended_by: dict[str, int]
     findings: dict[str, int]
     sanctions: dict[str, int]
-
-
-def median(histogram: Counter[int]) -> float | None:
-    """The median of values given as value -> how many times (None without any)."""
-    total = sum(histogram.values())
-    if not total:
-        return None
-    wanted = ((total - 1) // 2, total // 2)  # the middle one, or the middle two
-    middle: list[int] = []
-    seen = 0
-    for value in sorted(histogram):
-        count = histogram[value]
-        middle.extend(value for position in wanted if seen <= position < seen + count)
-        seen += count
-    return sum(middle) / 2
 
 
 def units_in(session: Session, viewer_scope: set[int], chosen: int | None) -> set[int]:
@@ -194,7 +118,7 @@ def board(session: Session, units: set[int], period: Period, on: date) -> Board:
     """Every figure of the board for ``units`` over ``period``, as seen on ``on``."""
     names = dict(session.execute(select(Unit.id, Unit.name)).all())
     counted = _tallies(session, units, period)
-    live = _open_cases(session, units, period, on, names)
+    live = open_cases.open_cases(session, units, period, on, names)
     by_unit = {unit: live.per_unit.get(unit, UnitCounts()) for unit in units}
     for unit, counts in counted.per_unit.items():
         by_unit[unit] = by_unit[unit] + counts
@@ -220,7 +144,7 @@ def board(session: Session, units: set[int], period: Period, on: date) -> Board:
         median_close_days=median(_histogram(counted.values["close_days"])),
         ageing=live.ageing,
         overdue=sorted(live.overdue, key=lambda row: (row.due_on, row.case_id)),
-        escalations=_escalations(session, units, names),
+        escalations=open_cases.escalations(session, units, names),
         ended_by=dict(counted.values["closed"]),
         findings=dict(counted.values["finding"]),
         sanctions=dict(counted.values["sanction"]),
@@ -274,57 +198,6 @@ def _tallies(session: Session, units: set[int], period: Period) -> _Counted:
             answered=Rate(found[f"answered:{ON_TIME}"], found[f"answered:{LATE}"]),
         )
     return counted
-
-
-@dataclass
-class _Live:
-    per_unit: dict[int, UnitCounts] = field(default_factory=dict)
-    late: dict[DeadlineKind, Rate] = field(default_factory=dict)
-    ageing: list[tuple[str, int]] = field(default_factory=list)
-    overdue: list[Overdue] = field(default_factory=list)
-
-
-def _open_cases(
-    session: Session, units: set[int], period: Period, on: date, names: dict[int, str]
-) -> _Live:
-    """What the open cases add: how many, overdue, how old, deadlines missed in the period."""
-    cases = session.scalars(select(Case).where(Case.status.in_(NOT_ENDED), Case.unit_id.in_(units)))
-    live = _Live()
-    open_now: Counter[int] = Counter()
-    overdue_now: Counter[int] = Counter()
-    late: Counter[DeadlineKind] = Counter()
-    ages: Counter[str] = Counter()
-    answered_late: Counter[int] = Counter()
-    for case in cases:
-        open_now[case.unit_id] += 1
-        ages[_age_bucket((on - case.received_on).days)] += 1
-        missed = [(kind, due) for kind, due in open_deadlines(case) if due < on]
-        if missed:
-            overdue_now[case.unit_id] += 1
-        for kind, due in missed:
-            live.overdue.append(Overdue(case.id, names.get(case.unit_id, ""), kind.value, due))
-            if period.contains(due):
-                late[kind] += 1
-                if kind is DeadlineKind.FEEDBACK:
-                    answered_late[case.unit_id] += 1
-    live.per_unit = {
-        unit: UnitCounts(
-            open_now=open_now[unit],
-            overdue_now=overdue_now[unit],
-            answered=Rate(0, answered_late[unit]),
-        )
-        for unit in set(open_now) | set(answered_late)
-    }
-    live.late = {kind: Rate(0, count) for kind, count in late.items()}
-    live.ageing = [(label, ages[label]) for label, _ in AGES]
-    return live
-
-
-def _age_bucket(days: int) -> str:
-    for label, up_to in AGES:
-        if up_to is None or days <= up_to:
-            return label
-    return AGES[-1][0]
 
 
 def _tree_rows(session: Session, units: set[int], own: dict[int, UnitCounts]) -> list[UnitRow]:
@@ -383,27 +256,3 @@ def _repeats(session: Session, units: set[int], period: Period) -> int:
     return case_links.repeats_among(
         (low, high) for low, high in pairs if low in within and high in within
     )
-
-
-def _escalations(session: Session, units: set[int], names: dict[int, str]) -> list[Escalation]:
-    rows = session.execute(
-        select(DeadlineAlert, Case.unit_id)
-        .join(Case, Case.id == DeadlineAlert.case_id)
-        .where(
-            DeadlineAlert.stage.startswith(ESCALATED),
-            DeadlineAlert.ended_on.is_(None),
-            Case.unit_id.in_(units),
-        )
-        .order_by(DeadlineAlert.due_on, DeadlineAlert.case_id)
-    )
-    return [
-        Escalation(
-            alert.case_id,
-            names.get(unit, ""),
-            alert.deadline,
-            alert.due_on,
-            tier_of(alert.stage) or 0,
-            alert.raised_on,
-        )
-        for alert, unit in rows
-    ]
