@@ -13,7 +13,7 @@ import pytest
 
 from tests.support import stats as fixture
 from wbs_app.db import app_database
-from wbs_app.models import Case
+from wbs_app.models import Case, CaseStatus
 from wbs_app.services.stats import figures, tallies
 from wbs_app.services.stats.counts import Rate, median
 from wbs_app.services.stats.periods import parse
@@ -129,3 +129,32 @@ def test_the_running_counts_equal_a_recount(app, world):
 )
 def test_median_of_a_histogram(values, expected):
     assert median(Counter(values)) == expected
+
+
+def test_a_case_object_older_than_another_step_does_not_undo_its_counts(app, world):
+    """Two handlers: one acknowledges while the other's page still holds the case unacknowledged."""
+    database = app_database(app)
+    case_id = world.cases["g3"][0]
+    with database.session() as older:
+        stale = older.get(Case, case_id)  # kept past its commit (expire_on_commit is off)
+    with database.session() as other:
+        other.get(Case, case_id).acknowledged_on = date(2026, 11, 18)
+        other.get(Case, case_id).acknowledged_days = 2
+    with database.session() as later:
+        later.add(stale)
+        stale.status = CaseStatus.ON_HOLD  # written alone: the acknowledgement stays
+    with database.session() as session:
+        assert session.get(Case, case_id).acknowledged_on == date(2026, 11, 18)
+        assert tallies.stored(session) == tallies.recount(session)
+
+
+def test_a_reopened_case_is_not_late_again_for_deadlines_it_met(app, world):
+    from wbs_app.services.cases import milestones
+
+    with app_database(app).session() as session:
+        milestones.move(session, session.get(Case, world.cases["g1"][0]), CaseStatus.VERIFICATION)
+    board = _board(app, world)
+    assert board.timeliness["verification"] == Rate(20, 3)
+    assert board.timeliness["feedback"] == Rate(19, 4)
+    assert world.cases["g1"][0] not in {row.case_id for row in board.overdue}
+    assert (board.ended, board.open_now) == (22, 18)

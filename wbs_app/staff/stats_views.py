@@ -54,7 +54,9 @@ def _chosen() -> Chosen:
     period = periods.parse(request.args.get("periode") or periods.quarter_of(today).code, today)
     scope = figures.scope(db, signed_in().staff)
     raw_unit = request.args.get("unit", "")
-    unit_id = int(raw_unit) if raw_unit.isdigit() else None
+    unit_id = (
+        int(raw_unit) if raw_unit.isascii() and raw_unit.isdigit() and len(raw_unit) < 10 else None
+    )
     if raw_unit and unit_id is None:
         raise figures.OutOfScope("unit_not_overseen")
     units = figures.units_in(db, scope, unit_id)
@@ -68,7 +70,8 @@ def _chosen() -> Chosen:
     ]
     scope_name = _("%(units)s, with the units below", units=", ".join(tops))
     categories = {c.id: c.name(current_language()) for c in organisation.all_categories(db)}
-    return Chosen(figures.board(db, units, period, today), unit_id, scope_name, categories)
+    board = figures.board(db, units, period, today, signed_in().staff)
+    return Chosen(board, unit_id, scope_name, categories)
 
 
 def _units_offered() -> list[organisation.TreeNode]:

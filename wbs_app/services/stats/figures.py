@@ -29,7 +29,7 @@ from wbs_app.models import (
     StatsTally,
     Unit,
 )
-from wbs_app.services.cases import case_links, case_routing
+from wbs_app.services.cases import case_keys, case_links, case_routing
 from wbs_app.services.infra.errors import DomainError
 from wbs_app.services.office.deadlines import DeadlineKind
 from wbs_app.services.office.organisation import unit_tree
@@ -114,8 +114,16 @@ def _subtrees(session: Session, within: set[int]) -> dict[int, set[int]]:
     return {unit: members & within for unit, members in found.items() if unit in within}
 
 
-def board(session: Session, units: set[int], period: Period, on: date) -> Board:
-    """Every figure of the board for ``units`` over ``period``, as seen on ``on``."""
+def board(
+    session: Session, units: set[int], period: Period, on: date, viewer: StaffMember | None = None
+) -> Board:
+    """Every figure of the board for ``units`` over ``period``, as seen on ``on``.
+
+    The lists of case numbers (overdue, escalated) show a handler ``viewer``
+    only the cases he holds, as his inbox does: a case the reporter kept
+    from him is not named to him here either. An administrator (no
+    ``viewer``) sees every number, a workflow fact like the rest.
+    """
     names = dict(session.execute(select(Unit.id, Unit.name)).all())
     counted = _tallies(session, units, period)
     live = open_cases.open_cases(session, units, period, on, names)
@@ -128,6 +136,14 @@ def board(session: Session, units: set[int], period: Period, on: date) -> Board:
         for kind in MET_IN
     }
     received = sum(counted.values["received"].values())
+    overdue = sorted(live.overdue, key=lambda row: (row.due_on, row.case_id))
+    escalated = open_cases.escalations(session, units, names)
+    if viewer is not None and viewer.role is not StaffRole.ADMIN:
+        held = case_keys.held_among(
+            session, viewer, {row.case_id for row in overdue} | {e.case_id for e in escalated}
+        )
+        overdue = [row for row in overdue if row.case_id in held]
+        escalated = [row for row in escalated if row.case_id in held]
     return Board(
         period=period,
         units=rows,
@@ -143,8 +159,8 @@ def board(session: Session, units: set[int], period: Period, on: date) -> Board:
         median_ack_days=median(_histogram(counted.values["ack_days"])),
         median_close_days=median(_histogram(counted.values["close_days"])),
         ageing=live.ageing,
-        overdue=sorted(live.overdue, key=lambda row: (row.due_on, row.case_id)),
-        escalations=open_cases.escalations(session, units, names),
+        overdue=overdue,
+        escalations=escalated,
         ended_by=dict(counted.values["closed"]),
         findings=dict(counted.values["finding"]),
         sanctions=dict(counted.values["sanction"]),

@@ -67,7 +67,9 @@ def open_cases(
     for case in cases:
         open_now[case.unit_id] += 1
         ages[age_bucket((on - case.received_on).days)] += 1
-        missed = [(kind, due) for kind, due in open_deadlines(case) if due < on]
+        missed = [
+            (kind, due) for kind, due in open_deadlines(case) if due < on and not met(case, kind)
+        ]
         if missed:
             overdue_now[case.unit_id] += 1
         for kind, due in missed:
@@ -87,6 +89,15 @@ def open_cases(
     live.late = {kind: Rate(0, count) for kind, count in late.items()}
     live.ageing = [(label, ages[label]) for label, _ in AGES]
     return live
+
+
+def met(case: Case, kind: DeadlineKind) -> bool:
+    """Whether a deadline was met once already: a reopened case was verified and answered then."""
+    if kind is DeadlineKind.VERIFICATION:
+        return case.verified_on is not None
+    if kind is DeadlineKind.FEEDBACK:
+        return case.answered_on is not None
+    return case.acknowledged_on is not None
 
 
 def age_bucket(days: int) -> str:

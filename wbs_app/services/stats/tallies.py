@@ -114,16 +114,27 @@ def _facts_of(case: Case) -> dict[str, Any]:
     return {name: getattr(case, name) for name in FACTS}
 
 
-def _stored_facts(connection: Connection, ids: Iterable[int]) -> list[Mapping[str, Any]]:
+def _stored_facts(
+    connection: Connection, ids: Iterable[int], *, lock: bool = False
+) -> list[dict[str, Any]]:
+    """The fact columns as the database holds them; ``lock`` holds the rows until the commit.
+
+    Locked on PostgreSQL before the flush's UPDATE, so that no other
+    transaction commits a change to the row between this read and that write
+    (the in-memory case may have been loaded before another handler's step).
+    """
     table = Case.__table__
     columns = [table.c[name] for name in FACTS]
-    rows = connection.execute(select(*columns).where(table.c.id.in_(ids)))
-    return [dict(row._mapping) for row in rows]
+    query = select(*columns).where(table.c.id.in_(ids))
+    if lock and connection.dialect.name == "postgresql":
+        query = query.with_for_update()
+    return [dict(row._mapping) for row in connection.execute(query)]
 
 
-def _changed(case: Case) -> bool:
+def _changes(case: Case) -> dict[str, Any]:
+    """The fact columns this flush will write for ``case``: those whose value was set."""
     state = inspect(case)
-    return any(state.attrs[name].history.has_changes() for name in FACTS)
+    return {name: getattr(case, name) for name in FACTS if state.attrs[name].history.has_changes()}
 
 
 def _apply(connection: Connection, delta: Counter[Key]) -> None:
@@ -144,15 +155,25 @@ def _apply(connection: Connection, delta: Counter[Key]) -> None:
 
 
 def _before_flush(session: Session, _context: object, _instances: object) -> None:
+    """Count what this flush changes: before, the rows as stored; after, the rows as written.
+
+    A changed case counts after the flush as its stored row with only the
+    columns the flush writes replaced (the UPDATE writes no other), so a
+    case object loaded before another transaction's change cannot undo it.
+    """
     delta: Counter[Key] = Counter()
-    changed = [obj for obj in session.dirty if isinstance(obj, Case) and _changed(obj)]
-    removed = [obj for obj in session.deleted if isinstance(obj, Case)]
-    known = [case.id for case in (*changed, *removed) if case.id is not None]
+    changes = {
+        obj.id: _changes(obj)
+        for obj in session.dirty
+        if isinstance(obj, Case) and obj.id is not None and _changes(obj)
+    }
+    removed = {obj.id for obj in session.deleted if isinstance(obj, Case) and obj.id is not None}
     connection = session.connection()
-    for row in _stored_facts(connection, known) if known else []:
+    known = sorted(set(changes) | removed)
+    for row in _stored_facts(connection, known, lock=True) if known else []:
         delta.subtract(contributions(row))
-    for case in changed:
-        delta.update(contributions(_facts_of(case)))
+        if row["id"] in changes and row["id"] not in removed:
+            delta.update(contributions({**row, **changes[row["id"]]}))
     for obj in session.new:
         if isinstance(obj, Case):
             delta.update(contributions(_facts_of(obj)))
