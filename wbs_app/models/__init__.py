@@ -49,7 +49,7 @@ from wbs_app.models.staff import (
     StaffUnit,
     TokenPurpose,
 )
-from wbs_app.models.stats import StatsTally
+from wbs_app.models.stats import PublishedQuarter, StatsTally
 from wbs_app.models.trust import (
     Custodian,
     HandlerCertificate,
@@ -96,6 +96,7 @@ __all__ = [
     "NoticeMail",
     "OneTimeToken",
     "PendingFile",
+    "PublishedQuarter",
     "ReceiptHandover",
     "RecipientKind",
     "RecordedIntake",

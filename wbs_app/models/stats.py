@@ -12,7 +12,9 @@ table already holds in clear.
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Integer, String
+from datetime import date
+
+from sqlalchemy import Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wbs_app.database import Base
@@ -29,3 +31,19 @@ class StatsTally(Base):
     dimension: Mapped[str] = mapped_column(String(12), primary_key=True)
     value: Mapped[str] = mapped_column(String(24), primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PublishedQuarter(Base):
+    """A quarter's figures as ``/transparansi`` first published them, never changed after.
+
+    Frozen so that nobody can learn a hidden count by comparing two readings
+    of the page: a case reclassified, reopened or recorded late changes the
+    board, never what was once made public. ``figures`` is JSON, already
+    protected (``services.stats.transparency``).
+    """
+
+    __tablename__ = "published_quarters"
+
+    code: Mapped[str] = mapped_column(String(7), primary_key=True)  # "2026-Q3"
+    published_on: Mapped[date] = mapped_column(Date)
+    figures: Mapped[str] = mapped_column(Text)

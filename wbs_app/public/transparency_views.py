@@ -14,6 +14,7 @@ from wbs_app.i18n import current_language
 from wbs_app.public import bp
 from wbs_app.security.zones import PUBLIC, zone
 from wbs_app.services.infra.clock import local_today
+from wbs_app.services.office import organisation
 from wbs_app.services.stats import periods, transparency
 from wbs_app.settings import settings
 from wbs_app.web.case_words import STATUS
@@ -25,13 +26,20 @@ QUARTERS_SHOWN = 4
 @bp.get("/transparansi")
 @zone(PUBLIC)
 def transparency_page() -> str:
-    ended = periods.last_quarters(local_today(settings().timezone), QUARTERS_SHOWN + 1)[:-1]
-    found = transparency.public_figures(request_session(), ended)
+    db = request_session()
+    today = local_today(settings().timezone)
+    ended = periods.last_quarters(today, QUARTERS_SHOWN + 1)[:-1]
+    found = transparency.published(db, ended, today)
+    counted = set(transparency.category_ids(found))
     return render_template(
         "public/transparency.html",
-        figures=found,
-        quarter_names=[period_name(quarter) for quarter in found.quarters],
-        category_names=[category.name(current_language()) for category in found.categories],
-        ending_names=[str(STATUS[ending]) for ending in transparency.ENDINGS],
+        quarters=found,
+        quarter_names=[period_name(quarter) for quarter in ended],
+        categories=[
+            (str(c.id), c.name(current_language()))
+            for c in organisation.all_categories(db)
+            if str(c.id) in counted
+        ],
+        endings=[(ending, str(STATUS[ending])) for ending in transparency.ENDINGS],
         smallest=transparency.SMALLEST_RATE_BASE,
     )
