@@ -110,6 +110,12 @@ def test_a_period_that_names_nothing_is_a_translated_400(app, org, world, period
     assert "2026-Q4" in answer.get_data(as_text=True)  # the message shows how to write one
 
 
+@pytest.mark.parametrize("unit", ["²", "1" * 40, "-1", "x"])
+def test_a_unit_that_is_no_number_is_a_400(app, org, world, unit):
+    answer = signed_in(app, org.rahman).get("/staf/statistik", query_string={"unit": unit})
+    assert answer.status_code == 400
+
+
 def test_the_reports_carry_the_same_figures(app, org, world):
     with app_database(app).session() as session:
         session.execute(

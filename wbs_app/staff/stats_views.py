@@ -60,14 +60,7 @@ def _chosen() -> Chosen:
     if raw_unit and unit_id is None:
         raise figures.OutOfScope("unit_not_overseen")
     units = figures.units_in(db, scope, unit_id)
-    tree = organisation.unit_tree(db)
-    # The scope named by its highest units: those whose parent is not in it.
-    parents = {node.unit.id: node.unit.parent_id for node in tree}
-    tops = [
-        node.unit.name
-        for node in tree
-        if node.unit.id in units and parents[node.unit.id] not in units
-    ]
+    tops = figures.highest(db, units)
     scope_name = _("%(units)s, with the units below", units=", ".join(tops))
     categories = {c.id: c.name(current_language()) for c in organisation.all_categories(db)}
     board = figures.board(db, units, period, today, signed_in().staff)

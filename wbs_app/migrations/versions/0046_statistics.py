@@ -82,6 +82,9 @@ def _backfill(bind: sa.Connection) -> None:
             values["acknowledged_days"] = working_days(cal, received, _day(acknowledged))
         if status not in VERIFYING:
             values["verified_on"] = max(verifications.get(case_id, [changed]))
+        elif status == "ditunda" and case_id in verifications:
+            # On hold after a verification: taken as verified then (resuming stamps no new day).
+            values["verified_on"] = max(verifications[case_id])
         if status not in BEFORE_ANSWER:
             values["answered_on"] = min(findings.get(case_id, [changed]))
         if status in CLOSED:

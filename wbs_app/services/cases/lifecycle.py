@@ -32,7 +32,7 @@ VERIFICATION_OUTCOMES = {
     "not_competent": S.NOT_COMPETENT,
 }
 FINDINGS = ("ethics", "discipline", "criminal", "not_proven")
-SANCTION_LEVELS = ("light", "medium", "heavy")
+SANCTION_LEVELS = milestones.SANCTION_ORDER
 ACTIVITIES = ("interview", "documents", "site_visit", "clarification", "other")
 # Outside bodies a case is referred to (DOMAIN.md, "Tiers"); "other" is named in words.
 OUTSIDE_BODIES = ("kpk", "polri", "kejaksaan", "ombudsman", "apip", "other")
@@ -223,8 +223,8 @@ def record_step(
         milestones.acknowledge(session, case)
     if kind == "finding":
         milestones.record_finding(case, body["finding"])
-    if kind == "sanction":
-        milestones.record_sanction(case, body["level"])
+    if kind == "sanction":  # counted in the month it was decided, as the decree says
+        milestones.record_sanction(case, body["level"], date.fromisoformat(body["decided_on"]))
     if kind == "reopen":
         case.triage = None  # reopened: a judgement of spam or duplicate no longer holds
     if target is not case.status:

@@ -23,7 +23,7 @@ from wbs_app.services.office.working_days import MAX_SPAN, WorkCalendar, calenda
 
 VERIFYING = (CaseStatus.RECEIVED, CaseStatus.VERIFICATION)
 BEFORE_DECISION = (*VERIFYING, CaseStatus.INVESTIGATION)
-# Heaviest last: a case's sanction level is the heaviest recorded.
+# The sanction levels (DOMAIN.md), heaviest last: a case counts under its heaviest.
 SANCTION_ORDER = ("light", "medium", "heavy")
 
 

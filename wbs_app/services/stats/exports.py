@@ -176,13 +176,25 @@ def _pdf_table(pdf: FPDF, table: Table, empty: str) -> None:
         _pdf_bars(pdf, table.rows, width)
 
 
+def _fit(pdf: FPDF, text: str, width: float) -> str:
+    """``text``, or its longest beginning that fits ``width`` followed by "..." (binary search)."""
+    if pdf.get_string_width(text) <= width:
+        return text
+    low, high = 0, len(text)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if pdf.get_string_width(text[:middle] + "...") <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low] + "..."
+
+
 def _pdf_row(pdf: FPDF, row: Sequence[Cell], widths: list[float], empty: str) -> None:
     if pdf.will_page_break(5):
         pdf.add_page()
     for number, (cell, width) in enumerate(zip(row, widths, strict=False)):
-        text = _latin(_shown(cell, empty))
-        while text and pdf.get_string_width(text) > width - 2:
-            text = text[:-1]
+        text = _fit(pdf, _latin(_shown(cell, empty)), width - 2)
         pdf.cell(width, 5, text, border=1, align="L" if number == 0 else "R")
     pdf.ln(5)
 
@@ -196,10 +208,7 @@ def _pdf_bars(pdf: FPDF, rows: list[list[Cell]], width: float) -> None:
         if pdf.will_page_break(5):
             pdf.add_page()
         x, y = pdf.get_x(), pdf.get_y()
-        text = _latin(_shown(row[0], ""))
-        while text and pdf.get_string_width(text) > label_width - 2:
-            text = text[:-1]
-        pdf.cell(label_width, 4, text)
+        pdf.cell(label_width, 4, _fit(pdf, _latin(_shown(row[0], "")), label_width - 2))
         pdf.set_fill_color(60, 90, 140)
         if value:
             pdf.rect(x + label_width, y + 0.5, bar_room * value / most, 3, style="F")

@@ -77,6 +77,7 @@ class Board:
     matters: int
     ended: int
     open_now: int
+    overdue_now: int  # open cases with a deadline missed (the unit rows' count)
     by_status: dict[str, int]
     by_category: dict[int, int]
     by_channel: dict[str, int]
@@ -90,6 +91,17 @@ class Board:
     ended_by: dict[str, int]
     findings: dict[str, int]
     sanctions: dict[str, int]
+
+
+def highest(session: Session, units: set[int]) -> list[str]:
+    """The names of the highest units of ``units`` (those whose parent is not among them)."""
+    tree = unit_tree(session)
+    parents = {node.unit.id: node.unit.parent_id for node in tree}
+    return [
+        node.unit.name
+        for node in tree
+        if node.unit.id in units and parents[node.unit.id] not in units
+    ]
 
 
 def units_in(session: Session, viewer_scope: set[int], chosen: int | None) -> set[int]:
@@ -151,6 +163,7 @@ def board(
         matters=received - _repeats(session, units, period),
         ended=sum(counted.values["closed"].values()),
         open_now=sum(counts.open_now for counts in live.per_unit.values()),
+        overdue_now=sum(counts.overdue_now for counts in live.per_unit.values()),
         by_status=dict(counted.values["status"]),
         by_category={int(k): v for k, v in counted.values["category"].items()},
         by_channel=dict(counted.values["channel"]),
