@@ -21,6 +21,7 @@ import statistics
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, event, insert, select, text
 
@@ -150,8 +151,11 @@ def _queries(app, client, path: str) -> int:  # type: ignore[no-untyped-def]
     return len(seen)
 
 
-def measure(small: int, large: int, rounds: int, database_url: str, profile: Path | None) -> dict:  # type: ignore[type-arg]
-    results: dict[str, object] = {}
+def measure(
+    small: int, large: int, rounds: int, database_url: str, profile: Path | None
+) -> dict[str, Any]:
+    """Median seconds per path for each size ("small", "large"), and the query counts."""
+    results: dict[str, Any] = {}
     for label, count in (("small", small), ("large", large)):
         scratch = scratch_dir("lentera-bench-stats-")
         try:
@@ -184,11 +188,11 @@ def main(argv: list[str]) -> int:
     engine = "postgresql" if database_url.startswith("postgresql") else "sqlite"
     print(f"engine           {engine}")
     for path, name in zip(PATHS, ("board", "report"), strict=True):
-        print(f"{name}_{args.small:<10} {small[path] * 1000:8.1f} ms (median of {args.rounds})")  # type: ignore[index]
-        print(f"{name}_{args.large:<10} {large[path] * 1000:8.1f} ms")  # type: ignore[index]
+        print(f"{name}_{args.small:<10} {small[path] * 1000:8.1f} ms (median of {args.rounds})")
+        print(f"{name}_{args.large:<10} {large[path] * 1000:8.1f} ms")
     print(f"queries one unit {found['queries_one']}, all 34 units {found['queries_all']}")
-    board = large[PATHS[0]] / small[PATHS[0]]  # type: ignore[index]
-    report = large[PATHS[1]] / small[PATHS[1]]  # type: ignore[index]
+    board = large[PATHS[0]] / small[PATHS[0]]
+    report = large[PATHS[1]] / small[PATHS[1]]
     print(f"stats_board={board:.3f}")
     print(f"stats_report={report:.3f}")
     print(f"stats={max(board, report):.3f}")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wbs_app.database import Base
@@ -22,6 +22,11 @@ from wbs_app.database import Base
 
 class StatsTally(Base):
     __tablename__ = "stats_tallies"
+    # One dimension over a range of months (the unit rows, the months), read
+    # from the index alone instead of every dimension's rows of those months.
+    __table_args__ = (
+        Index("ix_stats_tallies_dimension", "dimension", "month", "unit_id", "value", "count"),
+    )
 
     # The month first: every reading is a range of months.
     month: Mapped[int] = mapped_column(Integer, primary_key=True)  # year * 100 + month

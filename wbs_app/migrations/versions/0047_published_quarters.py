@@ -1,4 +1,4 @@
-"""The public page's quarters, frozen when first published.
+"""The public page's quarters, frozen when first published; an index for the board.
 
 Issue 21 (review): two readings of ``/transparansi`` must never differ for a
 quarter that has ended, or their difference could reveal a hidden count.
@@ -27,7 +27,14 @@ def upgrade() -> None:
         sa.Column("figures", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("code", name="pk_published_quarters"),
     )
+    # One dimension over a range of months from the index alone (the board's unit rows).
+    op.create_index(
+        "ix_stats_tallies_dimension",
+        "stats_tallies",
+        ["dimension", "month", "unit_id", "value", "count"],
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_stats_tallies_dimension", table_name="stats_tallies")
     op.drop_table("published_quarters")
