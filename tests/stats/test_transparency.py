@@ -19,9 +19,9 @@ from wbs_app.services.stats.periods import parse
 
 @pytest.fixture
 def seen_in_january(app, org, moved_clock):  # noqa: F811
-    """The forty cases seen on 5 January 2027: 2026's four quarters have ended."""
+    """The forty cases seen on 5 February 2027: 2026's four quarters ended a month ago or more."""
     built = fixture.build(app, org)
-    moved_clock.offset = datetime(2027, 1, 5, 4, tzinfo=UTC) - datetime.now(UTC)
+    moved_clock.offset = datetime(2027, 2, 5, 4, tzinfo=UTC) - datetime.now(UTC)
     return built
 
 
@@ -55,10 +55,14 @@ def test_the_public_page_hides_small_counts(app, seen_in_january):
         assert cell == "*" or cell == "0" or int(cell) >= 5, ended
 
 
-def test_the_current_quarter_is_not_shown(app, org, moved_clock):  # noqa: F811
+@pytest.mark.parametrize(("seen", "last"), [(date(2026, 11, 20), "Q3"), (date(2027, 1, 20), "Q3")])
+def test_a_quarter_is_shown_a_month_after_it_ends(app, org, moved_clock, seen, last):  # noqa: F811
     fixture.build(app, org)
-    moved_clock.offset = datetime(2026, 11, 20, 4, tzinfo=UTC) - datetime.now(UTC)
+    moved_clock.offset = datetime(seen.year, seen.month, seen.day, 4, tzinfo=UTC) - datetime.now(
+        UTC
+    )
     page = https_client(app).get("/transparansi").get_data(as_text=True)
+    assert f"{last} 2026" in page.replace("Triwulan 3", "Q3") and "Triwulan 4 2026" not in page
     received = _cells(page, "received")
     assert received[-1][-1] == "11"  # Q3 2026 is the last one shown: 7 + 4
 
@@ -82,6 +86,6 @@ def test_the_share_answered_on_time_counts_the_missing_answers(app, seen_in_janu
     # Q4: 19 answered on time; g2's 4 and g3's 6 answers never given: 19 of 29.
     assert shares[-1] == "66%"
     with app_database(app).session() as session:
-        quarter = parse("2026-Q3", date(2027, 1, 5))
+        quarter = parse("2026-Q3", date(2027, 2, 5))
         figures = transparency.quarter_figures(session, quarter)
         assert figures.answered_on_time is None  # 7 answers due: under ten

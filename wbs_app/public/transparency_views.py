@@ -1,11 +1,13 @@
 """``/transparansi``: how the office handles complaints, per quarter, for anyone (no script).
 
-Only quarters that have ended are shown (a quarter still running would tell
+Only quarters that ended at least a month ago are shown (a quarter still running would tell
 of the weeks just past), for the whole office, with small counts hidden
 (``services.stats.transparency``).
 """
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from flask import render_template
 
@@ -21,6 +23,9 @@ from wbs_app.web.case_words import STATUS
 from wbs_app.web.stats_tables import period_name
 
 QUARTERS_SHOWN = 4
+# A quarter is published a month after it ends: reports recorded late from
+# letters and the box, and reclassifications, have come in by then.
+SETTLING = timedelta(days=30)
 
 
 @bp.get("/transparansi")
@@ -28,7 +33,7 @@ QUARTERS_SHOWN = 4
 def transparency_page() -> str:
     db = request_session()
     today = local_today(settings().timezone)
-    ended = periods.last_quarters(today, QUARTERS_SHOWN + 1)[:-1]
+    ended = periods.last_quarters(today - SETTLING, QUARTERS_SHOWN + 1)[:-1]
     found = transparency.published(db, ended, today)
     counted = set(transparency.category_ids(found))
     return render_template(

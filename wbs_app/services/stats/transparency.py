@@ -8,7 +8,8 @@ rules keep a hidden count hidden:
   column: counts 1 to 4 hidden, then complements until none can be worked
   out from the quarter's total and the rest), and no total across quarters
   is published, so no figure ties two quarters together.
-- A quarter is frozen the first time it is published (``PublishedQuarter``):
+- A quarter is published a month after it ends (the view's ``SETTLING``)
+  and frozen the first time it is (``PublishedQuarter``):
   a case reclassified, reopened or recorded late afterwards changes the
   board, never the page, so two readings of it cannot be differenced.
 - The share answered on time counts the answers that fell due in the
