@@ -37,8 +37,17 @@ def working_days(cal: WorkCalendar, start: date, end: date) -> int:
     return count + cal.working_days_between(cursor, end) if end > cursor else count
 
 
-def move(session: Session, case: Case, target: CaseStatus, on: date | None = None) -> None:
-    """Set the status to ``target`` and the milestones that reaches (flushed by the caller)."""
+def move(
+    session: Session,
+    case: Case,
+    target: CaseStatus,
+    on: date | None = None,
+    cal: WorkCalendar | None = None,
+) -> None:
+    """Set the status to ``target`` and the milestones that reaches (flushed by the caller).
+
+    ``cal``: the calendar in force, read once by a caller that moves many cases.
+    """
     day = on or today()
     if target is not case.status:
         case.status = target
@@ -51,7 +60,7 @@ def move(session: Session, case: Case, target: CaseStatus, on: date | None = Non
         case.answered_on = day
     if target in CLOSED_STATUSES:
         case.closed_on = day
-        case.closed_days = working_days(calendar(session), case.received_on, day)
+        case.closed_days = working_days(cal or calendar(session), case.received_on, day)
     else:
         case.closed_on = None
         case.closed_days = None

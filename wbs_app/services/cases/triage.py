@@ -21,6 +21,7 @@ from crypto import Identity
 from wbs_app.models import CLOSED_STATUSES, Case, CaseStatus, StaffMember, TriageMark
 from wbs_app.services.cases import case_keys, casefile, journal, milestones
 from wbs_app.services.infra.errors import DomainError
+from wbs_app.services.office.working_days import calendar
 
 MAX_NOTE_CHARS = 2000
 MAX_BULK = 200  # one page of checkboxes, with room; more is another request
@@ -81,6 +82,7 @@ def archive(
         case_keys.require_holder(session, case, staff)
     if not all(archivable(case) for case in cases):
         raise TriageRefused("triage_not_archivable")
+    cal = calendar(session)  # one read of the leave days for the whole batch
     for case in cases:
         mark_value = case.triage.value if case.triage is not None else ""
         journal.append(
@@ -91,7 +93,7 @@ def archive(
             "archived",
             {"from": case.status.value, "to": CaseStatus.ARCHIVED.value, "mark": mark_value},
         )
-        milestones.move(session, case, CaseStatus.ARCHIVED)
+        milestones.move(session, case, CaseStatus.ARCHIVED, cal=cal)
         casefile.add_staff_message(session, case, staff, identity, ARCHIVED_NOTICE, kind="notice")
     session.flush()
     return len(cases)

@@ -32,7 +32,7 @@ from wbs_app.models import (
 from wbs_app.services.cases import case_keys, case_links, case_routing
 from wbs_app.services.infra.errors import DomainError
 from wbs_app.services.office.deadlines import DeadlineKind
-from wbs_app.services.office.organisation import unit_tree
+from wbs_app.services.office.organisation import TreeNode, subtree_ids, unit_tree
 from wbs_app.services.stats import open_cases
 from wbs_app.services.stats.counts import Rate, UnitCounts, median
 from wbs_app.services.stats.open_cases import Escalation, Overdue
@@ -110,13 +110,12 @@ def units_in(session: Session, viewer_scope: set[int], chosen: int | None) -> se
         return viewer_scope
     if chosen not in viewer_scope:
         raise OutOfScope("unit_not_overseen")
-    below = _subtrees(session, viewer_scope)[chosen]
-    return below & viewer_scope
+    return subtree_ids(session, chosen) & viewer_scope
 
 
-def _subtrees(session: Session, within: set[int]) -> dict[int, set[int]]:
+def _subtrees(tree: list[TreeNode], within: set[int]) -> dict[int, set[int]]:
     """Each unit of ``within`` with the units of ``within`` below it (itself included)."""
-    parents = dict(session.execute(select(Unit.id, Unit.parent_id)).all())
+    parents = {node.unit.id: node.unit.parent_id for node in tree}
     found: dict[int, set[int]] = {unit: {unit} for unit in parents}
     for unit in parents:
         above = parents.get(unit)
@@ -136,13 +135,14 @@ def board(
     from him is not named to him here either. An administrator (no
     ``viewer``) sees every number, a workflow fact like the rest.
     """
-    names = dict(session.execute(select(Unit.id, Unit.name)).all())
+    tree = unit_tree(session)
+    names = {node.unit.id: node.unit.name for node in tree}
     counted = _tallies(session, units, period)
     live = open_cases.open_cases(session, units, period, on, names)
     by_unit = {unit: live.per_unit.get(unit, UnitCounts()) for unit in units}
     for unit, counts in counted.per_unit.items():
         by_unit[unit] = by_unit[unit] + counts
-    rows = _tree_rows(session, units, by_unit)
+    rows = _tree_rows(tree, units, by_unit)
     timeliness = {
         kind.value: counted.rates.get(MET_IN[kind], Rate()) + live.late.get(kind, Rate())
         for kind in MET_IN
@@ -229,10 +229,10 @@ def _tallies(session: Session, units: set[int], period: Period) -> _Counted:
     return counted
 
 
-def _tree_rows(session: Session, units: set[int], own: dict[int, UnitCounts]) -> list[UnitRow]:
-    below = _subtrees(session, units)
+def _tree_rows(tree: list[TreeNode], units: set[int], own: dict[int, UnitCounts]) -> list[UnitRow]:
+    below = _subtrees(tree, units)
     rows = []
-    shown = [node for node in unit_tree(session) if node.unit.id in units]
+    shown = [node for node in tree if node.unit.id in units]
     top = min((node.depth for node in shown), default=0)
     for node in shown:
         total = UnitCounts()

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, event, inspect, select
+from sqlalchemy import Select, delete, event, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
@@ -123,12 +123,15 @@ def _stored_facts(
     transaction commits a change to the row between this read and that write
     (the in-memory case may have been loaded before another handler's step).
     """
-    table = Case.__table__
-    columns = [table.c[name] for name in FACTS]
-    query = select(*columns).where(table.c.id.in_(ids))
+    query = _facts_select().where(Case.__table__.c.id.in_(ids))
     if lock and connection.dialect.name == "postgresql":
         query = query.with_for_update()
     return [dict(row._mapping) for row in connection.execute(query)]
+
+
+def _facts_select() -> Select[Any]:
+    table = Case.__table__
+    return select(*(table.c[name] for name in FACTS))
 
 
 def _changes(case: Case) -> dict[str, Any]:
@@ -162,11 +165,12 @@ def _before_flush(session: Session, _context: object, _instances: object) -> Non
     case object loaded before another transaction's change cannot undo it.
     """
     delta: Counter[Key] = Counter()
-    changes = {
+    written = {
         obj.id: _changes(obj)
         for obj in session.dirty
-        if isinstance(obj, Case) and obj.id is not None and _changes(obj)
+        if isinstance(obj, Case) and obj.id is not None
     }
+    changes = {case_id: columns for case_id, columns in written.items() if columns}
     removed = {obj.id for obj in session.deleted if isinstance(obj, Case) and obj.id is not None}
     connection = session.connection()
     known = sorted(set(changes) | removed)
@@ -194,9 +198,7 @@ def recount(session: Session) -> Counter[Key]:
 
 
 def _stored_facts_all(session: Session) -> Iterable[Mapping[str, Any]]:
-    table = Case.__table__
-    columns = [table.c[name] for name in FACTS]
-    for row in session.connection().execute(select(*columns)):
+    for row in session.connection().execute(_facts_select()):
         yield dict(row._mapping)
 
 
